@@ -1,0 +1,247 @@
+//! Diagnostics: every problem kaohe finds in the input, with the most specific
+//! place it can name (`FILE:SHEET!CELL`), a message in Chinese and English and
+//! an optional hint. Validation collects them all instead of stopping at the
+//! first; this module only knows how to hold and print them.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// Language of user-facing messages (`--lang`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+/// A message in both languages; which one is shown is chosen at print time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Text { zh: zh.into(), en: en.into() }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// Builds a [`Text`] from two format strings: `text!("“{v}” 不是有效日期", "“{v}” is not a valid date")`.
+#[macro_export]
+macro_rules! text {
+    ($zh:literal, $en:literal $(,)?) => {
+        $crate::diagnostic::Text::new(format!($zh), format!($en))
+    };
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// The part of a sheet a diagnostic points at. Rows and columns are as Excel
+/// shows them: 1-based rows, 0-based column index printed as letters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Span {
+    /// The whole sheet (a cycle, a weight system that doesn't sum to 100).
+    Sheet,
+    /// A whole row, e.g. the header row for a missing column: `1:1`.
+    Row(u32),
+    /// One cell: `B17`.
+    Cell { row: u32, col: u32 },
+}
+
+/// Where a diagnostic points: a file, optionally a sheet within it and a span.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    pub file: Arc<str>,
+    pub sheet: Option<Arc<str>>,
+    pub span: Span,
+}
+
+impl Location {
+    pub fn file(file: Arc<str>) -> Self {
+        Location { file, sheet: None, span: Span::Sheet }
+    }
+
+    pub fn sheet(file: Arc<str>, sheet: Arc<str>) -> Self {
+        Location { file, sheet: Some(sheet), span: Span::Sheet }
+    }
+
+    pub fn cell(file: Arc<str>, sheet: Arc<str>, row: u32, col: u32) -> Self {
+        Location { file, sheet: Some(sheet), span: Span::Cell { row, col } }
+    }
+
+    pub fn row(file: Arc<str>, sheet: Arc<str>, row: u32) -> Self {
+        Location { file, sheet: Some(sheet), span: Span::Row(row) }
+    }
+}
+
+/// `0 → A`, `25 → Z`, `26 → AA`.
+pub fn column_name(mut col: u32) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    letters.reverse();
+    String::from_utf8(letters).expect("ASCII letters")
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        let Some(sheet) = &self.sheet else {
+            return Ok(());
+        };
+        write!(f, ":{sheet}")?;
+        match self.span {
+            Span::Sheet => Ok(()),
+            Span::Row(row) => write!(f, "!{row}:{row}"),
+            Span::Cell { row, col } => write!(f, "!{}{row}", column_name(col)),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub location: Option<Location>,
+    pub message: Text,
+    pub hint: Option<Text>,
+}
+
+impl Diagnostic {
+    pub fn error(location: Option<Location>, message: Text) -> Self {
+        Diagnostic { severity: Severity::Error, location, message, hint: None }
+    }
+
+    pub fn warning(location: Option<Location>, message: Text) -> Self {
+        Diagnostic { severity: Severity::Warning, location, message, hint: None }
+    }
+
+    pub fn with_hint(mut self, hint: Text) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+
+    /// `FILE:SHEET!CELL: message` — the line printed for the user and stored
+    /// in the workbook's 校验 sheet and the JSON summary.
+    pub fn headline(&self, lang: Lang) -> String {
+        match &self.location {
+            Some(location) => format!("{location}: {}", self.message.get(lang)),
+            None => self.message.get(lang).to_owned(),
+        }
+    }
+
+    /// The headline plus its hint on a second line, as printed on stderr.
+    pub fn render(&self, lang: Lang) -> String {
+        let label = match (self.severity, lang) {
+            (Severity::Error, Lang::Zh) => "错误",
+            (Severity::Error, Lang::En) => "error",
+            (Severity::Warning, Lang::Zh) => "警告",
+            (Severity::Warning, Lang::En) => "warning",
+        };
+        let mut out = format!("{label}: {}", self.headline(lang));
+        if let Some(hint) = &self.hint {
+            let prefix = match lang {
+                Lang::Zh => "提示",
+                Lang::En => "hint",
+            };
+            out.push_str(&format!("\n  {prefix}: {}", hint.get(lang)));
+        }
+        out
+    }
+}
+
+/// Collects diagnostics in the order they are found.
+#[derive(Clone, Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn error(&mut self, location: Option<Location>, message: Text) {
+        self.push(Diagnostic::error(location, message));
+    }
+
+    pub fn warning(&mut self, location: Option<Location>, message: Text) {
+        self.push(Diagnostic::warning(location, message));
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter().filter(|d| d.severity == Severity::Error)
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter().filter(|d| d.severity == Severity::Warning)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// `--strict`: every warning becomes an error.
+    pub fn make_warnings_errors(&mut self) {
+        for item in &mut self.items {
+            item.severity = Severity::Error;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_names_follow_excel() {
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(27), "AB");
+        assert_eq!(column_name(701), "ZZ");
+        assert_eq!(column_name(702), "AAA");
+    }
+
+    #[test]
+    fn locations_print_as_excel_shows_them() {
+        let file: Arc<str> = "台账.xlsx".into();
+        let sheet: Arc<str> = "活动".into();
+        assert_eq!(Location::cell(file.clone(), sheet.clone(), 17, 1).to_string(), "台账.xlsx:活动!B17");
+        assert_eq!(Location::row(file.clone(), sheet.clone(), 1).to_string(), "台账.xlsx:活动!1:1");
+        assert_eq!(Location::sheet(file.clone(), sheet).to_string(), "台账.xlsx:活动");
+        assert_eq!(Location::file(file).to_string(), "台账.xlsx");
+    }
+}

@@ -1,0 +1,143 @@
+//! Text normalisation for matching (SPEC §2): trimmed, full-width ASCII
+//! folded to half-width, U+3000 as white space, white space between two CJK
+//! characters dropped, other runs collapsed to one space. Keywords are also
+//! lower-cased. Normalised text is for matching only; outputs show what the
+//! user typed.
+
+use std::cmp::Ordering;
+
+/// Normalised form of `text` for case-sensitive matching (ids, names).
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    let mut previous: Option<char> = None;
+    for c in text.chars().map(fold_width) {
+        if c.is_whitespace() {
+            pending_space = previous.is_some();
+            continue;
+        }
+        if pending_space && !(previous.is_some_and(is_cjk) && is_cjk(c)) {
+            out.push(' ');
+        }
+        pending_space = false;
+        out.push(c);
+        previous = Some(c);
+    }
+    out
+}
+
+/// Normalised, lower-cased form for case-insensitive keywords (rules,
+/// periods, roles, booleans, sheet and column names).
+pub fn normalize_keyword(text: &str) -> String {
+    normalize(text).to_lowercase()
+}
+
+/// Full-width ASCII (U+FF01..U+FF5E) to half-width; U+3000 to a space.
+fn fold_width(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// CJK ideographs, CJK punctuation and full-width forms that survive folding.
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{2E80}'..='\u{2FDF}'
+        | '\u{3001}'..='\u{303F}'
+        | '\u{3040}'..='\u{30FF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FF00}'..='\u{FFEF}'
+        | '\u{20000}'..='\u{2FA1F}')
+}
+
+/// Natural order for ids: digit runs compare by value, so `U2` < `U10`.
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut a, mut b) = (a, b);
+    loop {
+        match (a.chars().next(), b.chars().next()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let da = a.len() - a.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+                let db = b.len() - b.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+                let (na, nb) = (a[..da].trim_start_matches('0'), b[..db].trim_start_matches('0'));
+                let order = na.len().cmp(&nb.len()).then_with(|| na.cmp(nb)).then_with(|| da.cmp(&db));
+                if order != Ordering::Equal {
+                    return order;
+                }
+                a = &a[da..];
+                b = &b[db..];
+            }
+            (Some(x), Some(y)) => {
+                if x != y {
+                    return x.cmp(&y);
+                }
+                a = &a[x.len_utf8()..];
+                b = &b[y.len_utf8()..];
+            }
+        }
+    }
+}
+
+/// The candidate closest to `wanted` by edit distance, if it is close
+/// enough to be a plausible typo (for `hint: did you mean …`).
+pub fn nearest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted: Vec<char> = wanted.chars().collect();
+    candidates
+        .into_iter()
+        .map(|candidate| (edit_distance(&wanted, candidate), candidate))
+        .filter(|(distance, candidate)| *distance <= (wanted.len().max(candidate.chars().count()) / 2).max(1))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+fn edit_distance(a: &[char], b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_as_spec_says() {
+        assert_eq!(normalize("  专题 研究 "), "专题研究");
+        assert_eq!(normalize("分值（分）"), "分值(分)");
+        assert_eq!(normalize("２０２５"), "2025");
+        assert_eq!(normalize("a\u{3000}\u{3000}b"), "a b");
+        assert_eq!(normalize("Party  Group\tA"), "Party Group A");
+        assert_eq!(normalize("第一 Branch"), "第一 Branch");
+        assert_eq!(normalize_keyword("Min_Count"), "min_count");
+    }
+
+    #[test]
+    fn natural_order_compares_numbers_by_value() {
+        assert_eq!(natural_cmp("U2", "U10"), Ordering::Less);
+        assert_eq!(natural_cmp("U10", "U9"), Ordering::Greater);
+        assert_eq!(natural_cmp("A", "B"), Ordering::Less);
+        assert_eq!(natural_cmp("U02", "U2"), Ordering::Greater);
+    }
+
+    #[test]
+    fn nearest_suggests_typos_only() {
+        let names = ["办公室党支部", "第一党支部", "机关党委"];
+        assert_eq!(nearest("办公党支部", names), Some("办公室党支部"));
+        assert_eq!(nearest("完全不同的名字啊", names), None);
+    }
+}

@@ -1,0 +1,1 @@
+//! Workbook reading through calamine: `.xlsx`, `.xlsm`, `.xls`, `.ods`.

@@ -1,0 +1,281 @@
+//! The validated model of one assessment: units, criteria, weight systems,
+//! ledger rows, manual scores, accountability rows and settings. Types only
+//! hold values that passed validation ([`validate`]), with unit and
+//! indicator references resolved to indices; this module knows no file
+//! format and does no I/O.
+
+pub mod validate;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::input::Source;
+use crate::number::Exact;
+
+/// Where a model row came from, so every figure can be traced to its cell.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    pub file: Arc<str>,
+    pub sheet: Arc<str>,
+    /// 1-based row number as Excel shows it.
+    pub row: u32,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}!{}", self.file, self.sheet, self.row)
+    }
+}
+
+pub type UnitIndex = usize;
+pub type IndicatorIndex = usize;
+
+#[derive(Clone, Debug)]
+pub struct Unit {
+    pub id: String,
+    /// As typed (trimmed).
+    pub name: String,
+    pub parent: Option<UnitIndex>,
+    pub secretary: String,
+    /// 类型 as typed; matched against `适用` by its normalised form.
+    pub kind: String,
+    pub assessed: bool,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RuleKind {
+    MinCount,
+    Deduct,
+    Bonus,
+    Timeliness,
+    Veto,
+    Manual,
+}
+
+impl RuleKind {
+    /// Bonus and veto indicators stay outside the category arithmetic.
+    pub fn is_scored(self) -> bool {
+        !matches!(self, RuleKind::Bonus | RuleKind::Veto)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Period {
+    Year,
+    Half,
+    Quarter,
+    Month,
+}
+
+/// The value side of one `column=value` condition of a `条件` filter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expected {
+    /// `上报=是`: matches any boolean word of the same value.
+    Bool(bool),
+    /// Normalised text equality.
+    Text(String),
+    /// `上报=`: matches only an empty cell.
+    Empty,
+}
+
+/// One `column=value` condition; `column` is the attribute key as stored in
+/// [`Attributes`] (the normalised header, or a schema column's English key).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Condition {
+    pub column: String,
+    pub expected: Expected,
+}
+
+/// Extra (and optional schema) columns of a ledger row, keyed as
+/// [`Condition::column`], values normalised. An absent key is an empty cell.
+pub type Attributes = BTreeMap<String, String>;
+
+#[derive(Clone, Debug)]
+pub struct Indicator {
+    pub code: String,
+    /// 类别 as typed (trimmed).
+    pub category: String,
+    pub name: String,
+    /// Maximum points; zero for a veto indicator.
+    pub points: Exact,
+    pub rule: RuleKind,
+    /// Normalised activity type counted (min_count, deduct, bonus, veto).
+    pub activity: Option<String>,
+    pub required: u32,
+    pub period: Period,
+    /// Points per shortfall, occurrence or late incident; zero where unused.
+    pub unit_points: Exact,
+    /// Timeliness only.
+    pub deadline_hours: Option<Exact>,
+    /// All must hold.
+    pub filter: Vec<Condition>,
+    /// Normalised unit 类型 values; empty = every unit.
+    pub applies_to: Vec<String>,
+    /// 评分标准 as typed.
+    pub standard: String,
+    pub origin: Origin,
+}
+
+/// One assessment system (考核体系): category weights in percent.
+#[derive(Clone, Debug)]
+pub struct WeightSystem {
+    /// The organisation whose system this is; `None` for the top-level one.
+    pub owner: Option<UnitIndex>,
+    /// (category as in the criteria, weight in percent), in criteria order.
+    pub weights: Vec<(String, Exact)>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug)]
+pub struct Activity {
+    pub unit: UnitIndex,
+    pub date: NaiveDateTime,
+    /// Normalised activity type.
+    pub kind: String,
+    pub title: String,
+    pub evidence: String,
+    pub attributes: Attributes,
+    pub origin: Origin,
+}
+
+/// The four steps of handling a public-opinion incident, in order.
+pub const INCIDENT_STEPS: [(&str, &str); 4] =
+    [("发现", "discovered"), ("研判", "assessed"), ("报送", "reported"), ("处置", "handled")];
+
+#[derive(Clone, Debug)]
+pub struct Incident {
+    pub unit: UnitIndex,
+    /// 事件 as typed.
+    pub title: String,
+    pub level: String,
+    pub occurred: NaiveDateTime,
+    /// 发现, 研判, 报送, 处置; `None` = not done.
+    pub steps: [Option<NaiveDateTime>; 4],
+    pub attributes: Attributes,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug)]
+pub struct ManualScore {
+    pub unit: UnitIndex,
+    pub indicator: IndicatorIndex,
+    pub score: Exact,
+    pub note: String,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Decision {
+    Collective,
+    Individual,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    Principal,
+    InCharge,
+    Member,
+    Decider,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Stance {
+    For,
+    Against,
+}
+
+/// One person in one accountability case.
+#[derive(Clone, Debug)]
+pub struct AccountabilityRow {
+    pub case: String,
+    pub unit: UnitIndex,
+    pub matter: String,
+    pub decision: Decision,
+    pub person: String,
+    pub role: Role,
+    pub stance: Option<Stance>,
+    pub origin: Origin,
+}
+
+/// A grade band: the first band whose threshold ≤ total applies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GradeBand {
+    pub name: String,
+    pub threshold: Exact,
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub year: i32,
+    pub assessor: String,
+    /// The ideological category as typed in the criteria.
+    pub ideological_category: String,
+    /// Strictly decreasing thresholds.
+    pub grades: Vec<GradeBand>,
+    pub doc_number: Option<String>,
+    pub doc_date: Option<NaiveDate>,
+    /// Percent of assessed units that may keep the first band.
+    pub top_quota: Option<Exact>,
+    pub rectification_days: u32,
+    pub marking: String,
+}
+
+/// Ledger rows dated outside the assessment year: reported as a count.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OutOfYear {
+    pub activities: usize,
+    pub incidents: usize,
+}
+
+/// A validated assessment, ready to score.
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub settings: Settings,
+    pub units: Vec<Unit>,
+    /// In criteria order (the order of the 指标 rows).
+    pub criteria: Vec<Indicator>,
+    /// Categories in order of first appearance in the criteria.
+    pub categories: Vec<String>,
+    /// The top-level system first (if any), then per-organisation systems.
+    pub systems: Vec<WeightSystem>,
+    /// Activities and incidents of the assessment year only.
+    pub activities: Vec<Activity>,
+    pub incidents: Vec<Incident>,
+    pub manual_scores: Vec<ManualScore>,
+    pub accountability: Vec<AccountabilityRow>,
+    pub out_of_year: OutOfYear,
+    pub sources: Vec<Source>,
+}
+
+impl Indicator {
+    /// Whether this indicator applies to `unit` (its `适用` is empty or lists the unit's 类型).
+    pub fn applies_to(&self, unit: &Unit) -> bool {
+        self.applies_to.is_empty()
+            || self.applies_to.iter().any(|kind| *kind == crate::input::text::normalize_keyword(&unit.kind))
+    }
+}
+
+impl Model {
+    /// The weight system `unit` is assessed under: that of its nearest proper
+    /// ancestor that has one, else the top-level system.
+    pub fn system_of(&self, unit: UnitIndex) -> Option<usize> {
+        let mut ancestor = self.units[unit].parent;
+        while let Some(index) = ancestor {
+            if let Some(system) = self.systems.iter().position(|s| s.owner == Some(index)) {
+                return Some(system);
+            }
+            ancestor = self.units[index].parent;
+        }
+        self.systems.iter().position(|s| s.owner.is_none())
+    }
+
+    /// The system enclosing `system` for the ideological weight rule: the
+    /// nearest ancestor's of its owner, else the top-level one.
+    pub fn enclosing_system(&self, system: usize) -> Option<usize> {
+        let owner = self.systems[system].owner?;
+        self.system_of(owner).filter(|&enclosing| enclosing != system)
+    }
+}

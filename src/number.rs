@@ -1,0 +1,148 @@
+//! Exact decimal arithmetic. Points, weights and scores are read as decimals
+//! and computed as exact rationals (rescaled weights like 35/75 don't
+//! terminate in decimal), never in binary floating point. Rounding is half
+//! away from zero, and only at the edges: for display, ranking and grading.
+
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{Signed, ToPrimitive, Zero};
+
+/// An exact rational number.
+pub type Exact = BigRational;
+
+/// An integer as an [`Exact`].
+pub fn int(value: i64) -> Exact {
+    Exact::from_integer(BigInt::from(value))
+}
+
+/// Parses a plain decimal (`12`, `-2.5`, `0.15`, `1e-3`) exactly.
+pub fn parse_decimal(text: &str) -> Option<Exact> {
+    let text = text.trim();
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(at) => (&text[..at], text[at + 1..].parse::<i32>().ok()?),
+        None => (text, 0),
+    };
+    let (negative, digits) = match mantissa.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, mantissa.strip_prefix('+').unwrap_or(mantissa)),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    if whole.is_empty() && fraction.is_empty() {
+        return None;
+    }
+    if !whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if !(-400..=400).contains(&exponent) {
+        return None;
+    }
+    let numerator: BigInt = format!("{whole}{fraction}").parse().unwrap_or_default();
+    let scale = exponent - fraction.len() as i32;
+    let ten = BigInt::from(10);
+    let value = if scale >= 0 {
+        Exact::from_integer(numerator * num_traits::pow(ten, scale as usize))
+    } else {
+        Exact::new(numerator, num_traits::pow(ten, (-scale) as usize))
+    };
+    Some(if negative { -value } else { value })
+}
+
+/// The decimal a spreadsheet number cell shows: its shortest round-trip
+/// representation, so `0.15` stays 15/100 and not the binary neighbour.
+pub fn from_f64(value: f64) -> Option<Exact> {
+    if !value.is_finite() {
+        return None;
+    }
+    parse_decimal(&format!("{value}"))
+}
+
+/// Rounds half away from zero to `places` decimals.
+pub fn round(value: &Exact, places: u32) -> Exact {
+    let scale = Exact::from_integer(num_traits::pow(BigInt::from(10), places as usize));
+    let scaled = value * &scale;
+    let half = Exact::new(BigInt::from(1), BigInt::from(2));
+    let rounded = if scaled.is_negative() { -((-scaled + half).floor()) } else { (scaled + half).floor() };
+    rounded / scale
+}
+
+/// A value as a decimal string with up to `places` decimals, trailing zeros
+/// dropped: `2`, `2.5`, `79.98`. Rounds half away from zero first.
+pub fn format_trimmed(value: &Exact, places: u32) -> String {
+    let text = format_fixed(value, places);
+    if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text }
+}
+
+/// A value with exactly `places` decimals: `95.00`. Rounds half away from zero.
+pub fn format_fixed(value: &Exact, places: u32) -> String {
+    let rounded = round(value, places);
+    let scale = num_traits::pow(BigInt::from(10), places as usize);
+    let units = (rounded * Exact::from_integer(scale.clone())).to_integer();
+    let negative = units.is_negative();
+    let digits = units.abs().to_string();
+    let places = places as usize;
+    let body = if places == 0 {
+        digits
+    } else {
+        let padded = format!("{digits:0>width$}", width = places + 1);
+        let (whole, fraction) = padded.split_at(padded.len() - places);
+        format!("{whole}.{fraction}")
+    };
+    if negative && !units.is_zero() { format!("-{body}") } else { body }
+}
+
+/// The nearest `f64`, for renderers that store numbers in binary formats
+/// (xlsx cells, JSON). Only ever called on already rounded values or for
+/// cells that a spreadsheet formula reads.
+pub fn to_f64(value: &Exact) -> f64 {
+    // Going through the decimal text keeps e.g. 79.98 exactly as typed.
+    format_trimmed(value, 12).parse().unwrap_or_else(|_| value.to_f64().unwrap_or(0.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> Exact {
+        parse_decimal(text).unwrap()
+    }
+
+    #[test]
+    fn parses_decimals_exactly() {
+        assert_eq!(d("0.15"), Exact::new(15.into(), 100.into()));
+        assert_eq!(d("-2.5"), Exact::new((-5).into(), 2.into()));
+        assert_eq!(d("12"), int(12));
+        assert_eq!(d(".5"), Exact::new(1.into(), 2.into()));
+        assert_eq!(d("1e-3"), Exact::new(1.into(), 1000.into()));
+        assert_eq!(parse_decimal("1.2.3"), None);
+        assert_eq!(parse_decimal("abc"), None);
+        assert_eq!(parse_decimal(""), None);
+        assert_eq!(from_f64(0.15), Some(d("0.15")));
+    }
+
+    #[test]
+    fn spec_example_rounds_to_79_98() {
+        let total = d("0.15") * d("94") + d("0.85") * d("77.5");
+        assert_eq!(total, d("79.975"));
+        assert_eq!(format_fixed(&total, 2), "79.98");
+    }
+
+    #[test]
+    fn rounds_half_away_from_zero() {
+        assert_eq!(format_fixed(&d("2.345"), 2), "2.35");
+        assert_eq!(format_fixed(&d("-2.345"), 2), "-2.35");
+        assert_eq!(format_fixed(&d("2.344999"), 2), "2.34");
+        assert_eq!(format_fixed(&d("0.005"), 2), "0.01");
+        assert_eq!(format_fixed(&d("-0.001"), 2), "0.00");
+        assert_eq!(format_fixed(&d("95"), 2), "95.00");
+        let third = Exact::new(200.into(), 3.into());
+        assert_eq!(format_fixed(&third, 2), "66.67");
+    }
+
+    #[test]
+    fn trims_trailing_zeros() {
+        assert_eq!(format_trimmed(&d("2"), 2), "2");
+        assert_eq!(format_trimmed(&d("2.50"), 2), "2.5");
+        assert_eq!(format_trimmed(&d("0.125"), 2), "0.13");
+        assert_eq!(to_f64(&d("79.98")), 79.98);
+    }
+}

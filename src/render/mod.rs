@@ -1,0 +1,1 @@
+//! Renderers: pure functions from the scored report to file bytes.
