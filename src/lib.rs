@@ -15,8 +15,11 @@
 //!    moved into place only when complete.
 
 pub mod cli;
+pub mod defaults;
 pub mod diagnostic;
+pub mod init;
 pub mod input;
+pub mod merge;
 pub mod model;
 pub mod number;
 pub mod output;

@@ -1,0 +1,1 @@
+//! `kaohe merge`: combine score workbooks submitted by lower-level organisations.

@@ -1,0 +1,1 @@
+//! Word documents: feedback letters, the bulletin and the combined volume.

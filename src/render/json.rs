@@ -1,0 +1,1 @@
+//! The JSON summary of SPEC §5 (`--json`, `summary.json`).

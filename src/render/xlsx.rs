@@ -1,0 +1,1 @@
+//! The score workbook 考核得分表.xlsx (SPEC §5).
