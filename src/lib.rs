@@ -14,9 +14,10 @@
 //! 5. **Write** ([`output`]): everything goes to a temporary folder that is
 //!    moved into place only when complete.
 
+#[macro_use]
+pub mod diagnostic;
 pub mod cli;
 pub mod defaults;
-pub mod diagnostic;
 pub mod init;
 pub mod input;
 pub mod merge;

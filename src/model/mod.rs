@@ -258,24 +258,25 @@ impl Indicator {
     }
 }
 
+/// The weight system `unit` is assessed under: that of its nearest proper
+/// ancestor that has one, else the top-level system. For a system's owner,
+/// this is the enclosing system the ideological weight rule compares with.
+/// Expects a tree without cycles.
+pub fn assessing_system(units: &[Unit], systems: &[WeightSystem], unit: UnitIndex) -> Option<usize> {
+    let mut ancestor = units[unit].parent;
+    while let Some(index) = ancestor {
+        if let Some(system) = systems.iter().position(|s| s.owner == Some(index)) {
+            return Some(system);
+        }
+        ancestor = units[index].parent;
+    }
+    systems.iter().position(|s| s.owner.is_none())
+}
+
 impl Model {
     /// The weight system `unit` is assessed under: that of its nearest proper
     /// ancestor that has one, else the top-level system.
     pub fn system_of(&self, unit: UnitIndex) -> Option<usize> {
-        let mut ancestor = self.units[unit].parent;
-        while let Some(index) = ancestor {
-            if let Some(system) = self.systems.iter().position(|s| s.owner == Some(index)) {
-                return Some(system);
-            }
-            ancestor = self.units[index].parent;
-        }
-        self.systems.iter().position(|s| s.owner.is_none())
-    }
-
-    /// The system enclosing `system` for the ideological weight rule: the
-    /// nearest ancestor's of its owner, else the top-level one.
-    pub fn enclosing_system(&self, system: usize) -> Option<usize> {
-        let owner = self.systems[system].owner?;
-        self.system_of(owner).filter(|&enclosing| enclosing != system)
+        assessing_system(&self.units, &self.systems, unit)
     }
 }
