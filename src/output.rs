@@ -30,8 +30,8 @@ fn is_unsafe(c: char) -> bool {
 }
 
 const RESERVED: [&str; 22] = [
-    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "LPT1",
-    "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
+    "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
 ];
 
 /// Longest unit name kept in a file name, in characters.
@@ -165,7 +165,8 @@ impl Staging {
             } else if destination.exists() {
                 fs::remove_file(&destination).map_err(|e| OutputError::io(&destination, e))?;
             }
-            fs::rename(self.staging.join(&entry), &destination).map_err(|e| OutputError::io(&destination, e))?;
+            fs::rename(self.staging.join(&entry), &destination)
+                .map_err(|e| OutputError::io(&destination, e))?;
         }
         Ok(())
     }

@@ -7,11 +7,11 @@ use chrono::NaiveDateTime;
 use super::keywords::{Vocabulary, choices, lookup};
 use crate::diagnostic::{Diagnostics, Location, Text};
 use crate::input::schema::Column;
+use crate::input::text;
 use crate::input::value::{self, Value};
 use crate::input::{Row, Table};
 use crate::model::Origin;
 use crate::number::Exact;
-use crate::input::text;
 
 /// One row of a table, with the diagnostics its problems go to.
 pub struct Cells<'a> {

@@ -116,10 +116,8 @@ fn read_indicator<'c>(
     let rule = cells.present("rule", rule);
     let counts_activities =
         matches!(rule, Some(RuleKind::MinCount | RuleKind::Deduct | RuleKind::Bonus | RuleKind::Veto));
-    let per_item = matches!(
-        rule,
-        Some(RuleKind::MinCount | RuleKind::Deduct | RuleKind::Bonus | RuleKind::Timeliness)
-    );
+    let per_item =
+        matches!(rule, Some(RuleKind::MinCount | RuleKind::Deduct | RuleKind::Bonus | RuleKind::Timeliness));
     let points = match rule {
         Some(RuleKind::Veto) => cells.number("points").map(|_| Some(int(0))),
         _ => positive(cells, "points", true),
@@ -127,14 +125,15 @@ fn read_indicator<'c>(
     let activity = if counts_activities { cells.required("activity") } else { Some(cells.text("activity")) };
     let required = match cells.number("required") {
         Ok(None) => Some(1),
-        Ok(Some(n)) if n.is_integer() && n >= int(1) && n <= int(10_000) => {
-            n.to_integer().try_into().ok()
-        }
+        Ok(Some(n)) if n.is_integer() && n >= int(1) && n <= int(10_000) => n.to_integer().try_into().ok(),
         Ok(Some(n)) => {
             let shown = crate::number::format_trimmed(&n, 6);
             cells.error(
                 "required",
-                text!("要求次数“{shown}”应为不小于1的整数", "required count \"{shown}\" must be a whole number ≥ 1"),
+                text!(
+                    "要求次数“{shown}”应为不小于1的整数",
+                    "required count \"{shown}\" must be a whole number ≥ 1"
+                ),
             );
             None
         }
@@ -236,7 +235,10 @@ mod tests {
     #[test]
     fn lists_split_on_every_separator() {
         assert_eq!(split_list("党委；党总支"), ["党委", "党总支"]);
-        assert_eq!(split_list("党委、党总支/党支部,机关，其他;"), ["党委", "党总支", "党支部", "机关", "其他"]);
+        assert_eq!(
+            split_list("党委、党总支/党支部,机关，其他;"),
+            ["党委", "党总支", "党支部", "机关", "其他"]
+        );
         assert!(split_list("").is_empty());
     }
 

@@ -43,7 +43,10 @@ pub fn distinct_rows<'t>(
                     if first_table.source == table.source {
                         diagnostics.error(
                             location,
-                            text!("“{shown}”重复，已在 {place} 出现", "\"{shown}\" is repeated; first at {place}"),
+                            text!(
+                                "“{shown}”重复，已在 {place} 出现",
+                                "\"{shown}\" is repeated; first at {place}"
+                            ),
                         );
                     } else if content(first_table, first_row) != content(table, row) {
                         diagnostics.error(

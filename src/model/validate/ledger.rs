@@ -54,10 +54,7 @@ impl<K: std::hash::Hash + Eq> Duplicates<K> {
                 let location = cells.table.row_location(cells.row);
                 cells.diagnostics.warning(
                     Some(location),
-                    text!(
-                        "与 {first} 完全重复，只计一次",
-                        "exact duplicate of {first}; counted once"
-                    ),
+                    text!("与 {first} 完全重复，只计一次", "exact duplicate of {first}; counted once"),
                 );
                 true
             }
@@ -80,7 +77,11 @@ fn row_unit(cells: &mut Cells, implied: Option<UnitIndex>, lookup: &UnitLookup) 
 
 /// For a ledger sheet without 单位编号: the unit named by the sheet, else by
 /// the file stem without 台账; reports a sheet that names no unit.
-fn implied_unit(table: &Table, lookup: &UnitLookup, diagnostics: &mut Diagnostics) -> Result<Option<UnitIndex>, ()> {
+fn implied_unit(
+    table: &Table,
+    lookup: &UnitLookup,
+    diagnostics: &mut Diagnostics,
+) -> Result<Option<UnitIndex>, ()> {
     let Some(implied) = &table.implied_unit else { return Ok(None) };
     if table.col("unit").is_some() {
         return Ok(None);
@@ -115,8 +116,12 @@ pub fn read_ledger(
     counted_types: &BTreeSet<String>,
     diagnostics: &mut Diagnostics,
 ) -> Ledger {
-    let mut ledger =
-        Ledger { activities: Vec::new(), incidents: Vec::new(), activities_out_of_year: 0, incidents_out_of_year: 0 };
+    let mut ledger = Ledger {
+        activities: Vec::new(),
+        incidents: Vec::new(),
+        activities_out_of_year: 0,
+        incidents_out_of_year: 0,
+    };
     let mut activity_repeats = Duplicates::new();
     let mut incident_repeats = Duplicates::new();
     let mut uncounted: BTreeSet<String> = BTreeSet::new();
@@ -131,7 +136,8 @@ pub fn read_ledger(
                         ledger.activities_out_of_year += 1;
                         continue;
                     }
-                    let key = (activity.unit, activity.date, activity.kind.clone(), activity.attributes.clone());
+                    let key =
+                        (activity.unit, activity.date, activity.kind.clone(), activity.attributes.clone());
                     if activity_repeats.is_repeat(key, &mut cells) {
                         continue;
                     }
@@ -223,10 +229,7 @@ fn warn_out_of_order(cells: &mut Cells, occurred: NaiveDateTime, steps: &[Option
             let location = cells.location(en);
             cells.diagnostics.warning(
                 Some(location),
-                text!(
-                    "{zh}时间早于{before_zh}时间",
-                    "the {en} time is earlier than the {before_en} time"
-                ),
+                text!("{zh}时间早于{before_zh}时间", "the {en} time is earlier than the {before_en} time"),
             );
         }
         previous = (zh, en, time);

@@ -32,7 +32,8 @@ const REQUIRED_SHEETS: [SheetKind; 3] = [SheetKind::Units, SheetKind::Criteria, 
 /// Returns the model only when there are no errors.
 pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostics) {
     let Inputs { sources, tables, mut diagnostics } = inputs;
-    let of_kind = |kinds: &[SheetKind]| -> Vec<&Table> { tables.iter().filter(|t| kinds.contains(&t.kind)).collect() };
+    let of_kind =
+        |kinds: &[SheetKind]| -> Vec<&Table> { tables.iter().filter(|t| kinds.contains(&t.kind)).collect() };
     for kind in REQUIRED_SHEETS {
         if of_kind(&[kind]).is_empty() && !sources.is_empty() {
             let (zh, en) = (kind.zh(), kind.en());
@@ -44,8 +45,12 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
     let lookup = units::UnitLookup::new(&units);
     let ledger_tables = of_kind(&[SheetKind::Activities, SheetKind::Incidents]);
     let unit_kinds: BTreeSet<String> = units.iter().map(|u| normalize_keyword(&u.kind)).collect();
-    let criteria =
-        criteria::read_criteria(&of_kind(&[SheetKind::Criteria]), &ledger_tables, &unit_kinds, &mut diagnostics);
+    let criteria = criteria::read_criteria(
+        &of_kind(&[SheetKind::Criteria]),
+        &ledger_tables,
+        &unit_kinds,
+        &mut diagnostics,
+    );
     let mut categories: Vec<String> = Vec::new();
     for indicator in &criteria {
         if !categories.contains(&indicator.category) {
@@ -73,8 +78,10 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
         &counted_types,
         &mut diagnostics,
     );
-    let manual_scores = records::read_scores(&of_kind(&[SheetKind::Scores]), &lookup, &criteria, &mut diagnostics);
-    let accountability = records::read_accountability(&of_kind(&[SheetKind::Accountability]), &lookup, &mut diagnostics);
+    let manual_scores =
+        records::read_scores(&of_kind(&[SheetKind::Scores]), &lookup, &criteria, &mut diagnostics);
+    let accountability =
+        records::read_accountability(&of_kind(&[SheetKind::Accountability]), &lookup, &mut diagnostics);
     let model = settings.map(|settings| Model {
         settings,
         units,

@@ -75,7 +75,13 @@ pub fn read_scores(
                 continue;
             }
             given.insert((unit, indicator), cells.origin());
-            scores.push(ManualScore { unit, indicator, score, note: cells.text("note"), origin: cells.origin() });
+            scores.push(ManualScore {
+                unit,
+                indicator,
+                score,
+                note: cells.text("note"),
+                origin: cells.origin(),
+            });
         }
     }
     scores
@@ -136,10 +142,10 @@ pub fn read_accountability(
     let mut decisions: Vec<(String, (Decision, Location))> = decisions.into_iter().collect();
     decisions.sort_by(|a, b| a.1.1.cmp(&b.1.1));
     for (case, (decision, place)) in &decisions {
-        let has_decider =
-            rows.iter().any(|r| normalize(&r.case) == *case && r.role == Role::Decider);
+        let has_decider = rows.iter().any(|r| normalize(&r.case) == *case && r.role == Role::Decider);
         if *decision == Decision::Individual && !has_decider {
-            let shown = rows.iter().find(|r| normalize(&r.case) == *case).map_or(case.as_str(), |r| r.case.as_str());
+            let shown =
+                rows.iter().find(|r| normalize(&r.case) == *case).map_or(case.as_str(), |r| r.case.as_str());
             diagnostics.error(
                 Some(place.clone()),
                 text!(

@@ -67,7 +67,10 @@ impl RawSettings {
     ) -> Option<Settings> {
         let errors_before = diagnostics.errors().count();
         let invalid = |location: &Location, shown: String, zh: &str, en: &str, d: &mut Diagnostics| {
-            d.error(Some(location.clone()), text!("“{shown}” 不是有效{zh}", "\"{shown}\" is not a valid {en}"));
+            d.error(
+                Some(location.clone()),
+                text!("“{shown}” 不是有效{zh}", "\"{shown}\" is not a valid {en}"),
+            );
         };
         let year = match (year_override, self.get(SettingKey::Year)) {
             (Some(year), _) => Some(year),
@@ -133,7 +136,8 @@ impl RawSettings {
         let rectification_days = match self.get(SettingKey::RectificationDays) {
             None => DEFAULT_RECTIFICATION_DAYS,
             Some((value, location)) => {
-                let days = value::parse_number(value).filter(|d| d.is_integer() && *d >= int(0) && *d <= int(3650));
+                let days =
+                    value::parse_number(value).filter(|d| d.is_integer() && *d >= int(0) && *d <= int(3650));
                 match days.and_then(|d| d.to_integer().try_into().ok()) {
                     Some(days) => days,
                     None => {
@@ -174,7 +178,10 @@ pub fn parse_grades(text: &str) -> Result<Vec<GradeBand>, crate::diagnostic::Tex
             ));
         };
         let Some(threshold) = parse_decimal(threshold) else {
-            return Err(text!("等次“{part}”的分数线不是数值", "grade band \"{part}\" has no numeric threshold"));
+            return Err(text!(
+                "等次“{part}”的分数线不是数值",
+                "grade band \"{part}\" has no numeric threshold"
+            ));
         };
         if let Some(previous) = bands.last()
             && threshold >= previous.threshold

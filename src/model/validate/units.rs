@@ -36,10 +36,8 @@ impl UnitLookup {
 
     /// The unknown-unit error for `reference` at `location`, with a hint.
     pub fn unknown(&self, reference: &str, location: Location) -> Diagnostic {
-        let error = Diagnostic::error(
-            Some(location),
-            text!("未知单位“{reference}”", "unknown unit \"{reference}\""),
-        );
+        let error =
+            Diagnostic::error(Some(location), text!("未知单位“{reference}”", "unknown unit \"{reference}\""));
         match nearest(reference, self.names.iter().map(String::as_str)) {
             Some(name) => error.with_hint(text!("是否应为“{name}”？", "did you mean \"{name}\"?")),
             None => error,
@@ -76,7 +74,10 @@ pub fn read_units(tables: &[&Table], diagnostics: &mut Diagnostics) -> (Vec<Unit
         if let Some(first) = names.get(&normalize(&name)) {
             cells.diagnostics.error(
                 Some(here),
-                text!("单位名称“{name}”重复，已在 {first} 出现", "unit name \"{name}\" is repeated; first at {first}"),
+                text!(
+                    "单位名称“{name}”重复，已在 {first} 出现",
+                    "unit name \"{name}\" is repeated; first at {first}"
+                ),
             );
             continue;
         }
@@ -99,10 +100,8 @@ pub fn read_units(tables: &[&Table], diagnostics: &mut Diagnostics) -> (Vec<Unit
             continue;
         }
         match lookup.find(&parent) {
-            Some(found) if found == index => diagnostics.error(
-                Some(location),
-                text!("单位不能是自己的上级", "a unit cannot be its own parent"),
-            ),
+            Some(found) if found == index => diagnostics
+                .error(Some(location), text!("单位不能是自己的上级", "a unit cannot be its own parent")),
             Some(found) => units[index].parent = Some(found),
             None => diagnostics.push(lookup.unknown(&parent, location)),
         }

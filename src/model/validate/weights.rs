@@ -28,7 +28,9 @@ struct Draft {
 /// How a system is named in messages.
 pub fn system_name(units: &[Unit], owner: Option<UnitIndex>) -> (String, String) {
     match owner {
-        Some(index) => (format!("“{}”的考核体系", units[index].name), format!("the system of \"{}\"", units[index].name)),
+        Some(index) => {
+            (format!("“{}”的考核体系", units[index].name), format!("the system of \"{}\"", units[index].name))
+        }
         None => ("顶层考核体系".to_owned(), "the top-level system".to_owned()),
     }
 }
@@ -47,7 +49,11 @@ pub fn read_weights(
     let scored: BTreeSet<&str> =
         criteria.iter().filter(|i| i.rule.is_scored()).map(|i| i.category.as_str()).collect();
     let key = |t: &Table, r: &Row| {
-        Some(format!("{}\u{1}{}", normalize(&t.get(r, "unit").display()), normalize(&t.get(r, "category").display())))
+        Some(format!(
+            "{}\u{1}{}",
+            normalize(&t.get(r, "unit").display()),
+            normalize(&t.get(r, "category").display())
+        ))
     };
     let mut drafts: Vec<Draft> = Vec::new();
     for (table, row) in distinct_rows(tables, "category", key, diagnostics) {
@@ -121,14 +127,20 @@ pub fn read_weights(
             let shown = format_trimmed(&sum, 4);
             diagnostics.error(
                 Some(draft.sheet.clone()),
-                text!("{name_zh}的权重合计为{shown}，应为100", "the weights of {name_en} sum to {shown}, not 100"),
+                text!(
+                    "{name_zh}的权重合计为{shown}，应为100",
+                    "the weights of {name_en} sum to {shown}, not 100"
+                ),
             );
         }
         for category in categories.iter().filter(|c| scored.contains(c.as_str())) {
             if !draft.weights.iter().any(|(c, _, _, _)| c == category) {
                 diagnostics.error(
                     Some(draft.sheet.clone()),
-                    text!("{name_zh}缺少类别“{category}”的权重", "{name_en} gives no weight to category \"{category}\""),
+                    text!(
+                        "{name_zh}缺少类别“{category}”的权重",
+                        "{name_en} gives no weight to category \"{category}\""
+                    ),
                 );
             }
         }
@@ -147,9 +159,8 @@ pub fn read_weights(
             draft.weights.iter().map(|(c, w, _, _)| (c.clone(), w.clone())).collect();
         weights.sort_by_key(|(c, _)| categories.iter().position(|k| k == c));
         systems.push(WeightSystem { owner: draft.owner, weights, origin: draft.origin });
-        locations.push(
-            draft.weights.iter().find(|(c, _, _, _)| c == ideological).map(|(_, _, _, l)| l.clone()),
-        );
+        locations
+            .push(draft.weights.iter().find(|(c, _, _, _)| c == ideological).map(|(_, _, _, l)| l.clone()));
     }
     check_ideological_weights(&systems, &locations, units, ideological, diagnostics);
     systems
@@ -181,19 +192,26 @@ fn check_ideological_weights(
     diagnostics: &mut Diagnostics,
 ) {
     let weight_of = |system: &WeightSystem| {
-        system.weights.iter().find(|(c, _)| c == ideological).map(|(_, w)| w.clone()).unwrap_or_else(|| int(0))
+        system
+            .weights
+            .iter()
+            .find(|(c, _)| c == ideological)
+            .map(|(_, w)| w.clone())
+            .unwrap_or_else(|| int(0))
     };
     for (index, system) in systems.iter().enumerate() {
         let Some(owner) = system.owner else { continue };
-        let Some(enclosing) = assessing_system(units, systems, owner).filter(|&e| e != index) else { continue };
+        let Some(enclosing) = assessing_system(units, systems, owner).filter(|&e| e != index) else {
+            continue;
+        };
         let (lower, upper) = (weight_of(system), weight_of(&systems[enclosing]));
         if lower < upper {
             let (lower_zh, lower_en) = system_name(units, system.owner);
             let (upper_zh, upper_en) = system_name(units, systems[enclosing].owner);
             let (lower, upper) = (format_trimmed(&lower, 4), format_trimmed(&upper, 4));
-            let location = locations[index].clone().or_else(|| {
-                Some(Location::sheet(system.origin.file.clone(), system.origin.sheet.clone()))
-            });
+            let location = locations[index]
+                .clone()
+                .or_else(|| Some(Location::sheet(system.origin.file.clone(), system.origin.sheet.clone())));
             diagnostics.error(
                 location,
                 text!(
