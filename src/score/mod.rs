@@ -5,8 +5,21 @@
 //! formats, no diagnostics (everything that can be wrong was caught by
 //! validation).
 
-use crate::model::{IndicatorIndex, Model, Origin, UnitIndex};
-use crate::number::Exact;
+mod accountability;
+mod categories;
+mod filter;
+mod ledger;
+mod ranking;
+mod rules;
+#[cfg(test)]
+pub(crate) mod testing;
+
+use rayon::prelude::*;
+
+use crate::model::{IndicatorIndex, Model, Origin, RuleKind, UnitIndex};
+use crate::number::{self, Exact};
+use ledger::Ledger;
+use rules::RuleInput;
 
 /// One indicator's result for one unit.
 #[derive(Clone, Debug)]
@@ -97,16 +110,28 @@ pub struct Finding {
     pub responsibility: Responsibility,
 }
 
-/// An incident's timeliness check, for the workbook's 舆情时效 sheet.
+/// One incident checked by one timeliness indicator, for the workbook's
+/// 舆情时效 sheet.
 #[derive(Clone, Debug)]
 pub struct IncidentResult {
     /// Index into `Model::incidents`.
     pub incident: usize,
-    /// Hours from the previous present step for each of the four steps.
+    pub unit: UnitIndex,
+    pub indicator: IndicatorIndex,
+    /// For each of 发现, 研判, 报送, 处置: hours since the nearest present
+    /// step before it (发生 for 发现); `None` when the step is missing.
     pub hours: [Option<Exact>; 4],
-    /// The first late or missing step (0..4) and whether it is missing, for
-    /// the deadline of every timeliness indicator that counted it.
-    pub late: Option<(usize, bool)>,
+    /// The first late or missing step, if any: the incident is late.
+    pub late: Option<LateStep>,
+}
+
+/// The first step of an incident that broke the deadline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LateStep {
+    /// 0..4, an index into [`crate::model::INCIDENT_STEPS`].
+    pub step: usize,
+    /// The step was not done at all (rather than done too late).
+    pub missing: bool,
 }
 
 /// The scored assessment.
@@ -114,11 +139,74 @@ pub struct IncidentResult {
 pub struct Report {
     /// Assessed units in ranking order.
     pub units: Vec<UnitResult>,
+    /// One per accountability row, in input row order.
     pub findings: Vec<Finding>,
+    /// Every incident × timeliness indicator check, by incident then
+    /// indicator in criteria order.
+    pub incidents: Vec<IncidentResult>,
 }
 
-/// Scores every assessed unit of `model`.
+/// Scores every assessed unit of `model`. Units are scored in parallel; the
+/// result does not depend on the number of threads.
 pub fn score(model: &Model) -> Report {
-    let _ = model;
-    todo!("engine")
+    let ledger = Ledger::new(model);
+    let scored: Vec<(UnitResult, Vec<IncidentResult>)> = (0..model.units.len())
+        .into_par_iter()
+        .filter(|&unit| model.units[unit].assessed)
+        .map(|unit| score_unit(model, &ledger, unit))
+        .collect();
+    let (mut units, incidents): (Vec<UnitResult>, Vec<Vec<IncidentResult>>) = scored.into_iter().unzip();
+    let mut incidents: Vec<IncidentResult> = incidents.into_iter().flatten().collect();
+    incidents.sort_by_key(|check| (check.incident, check.indicator));
+    ranking::rank(model, &mut units);
+    Report { units, findings: accountability::findings(model), incidents }
+}
+
+/// Scores one unit: its indicators, categories, weighted score and total.
+/// Rank and grade are filled in by [`ranking::rank`].
+fn score_unit(model: &Model, ledger: &Ledger, unit: UnitIndex) -> (UnitResult, Vec<IncidentResult>) {
+    let mut indicators = Vec::new();
+    let mut incidents = Vec::new();
+    for (indicator, definition) in model.criteria.iter().enumerate() {
+        if !definition.applies_to(&model.units[unit]) {
+            continue;
+        }
+        let outcome = rules::evaluate(&RuleInput { model, ledger, unit, indicator });
+        let scored = definition.rule.is_scored();
+        let points =
+            if definition.rule == RuleKind::Veto { number::int(0) } else { definition.points.clone() };
+        let deduction = if scored { &points - &outcome.score } else { number::int(0) };
+        incidents.extend(outcome.incidents);
+        indicators.push(IndicatorResult {
+            indicator,
+            score: outcome.score,
+            points,
+            deduction,
+            reason: outcome.reason,
+            evidence: outcome.evidence,
+            vetoed: outcome.vetoed,
+        });
+    }
+    let system = model.system_of(unit).expect("validation gives every assessed unit a weight system");
+    let (categories, weighted) = categories::weigh(model, system, &indicators);
+    let bonus: Exact = indicators
+        .iter()
+        .filter(|result| model.criteria[result.indicator].rule == RuleKind::Bonus)
+        .map(|result| &result.score)
+        .sum();
+    let total = number::round(&(&weighted + &bonus), 2);
+    let veto = indicators.iter().any(|result| result.vetoed);
+    let result = UnitResult {
+        unit,
+        system,
+        rank: 0,
+        categories,
+        weighted,
+        bonus,
+        total,
+        grade: String::new(),
+        veto,
+        indicators,
+    };
+    (result, incidents)
 }
