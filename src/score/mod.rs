@@ -210,3 +210,110 @@ fn score_unit(model: &Model, ledger: &Ledger, unit: UnitIndex) -> (UnitResult, V
     };
     (result, incidents)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::testing::*;
+    use super::*;
+    use crate::model::{AccountabilityRow, Decision, Indicator, Period, Role, Stance};
+
+    fn city(units: usize) -> Model {
+        let criteria = vec![
+            Indicator {
+                required: 1,
+                period: Period::Quarter,
+                ..indicator("A1", IDEOLOGY, RuleKind::MinCount, "20", "季度分析")
+            },
+            indicator("A2", IDEOLOGY, RuleKind::Deduct, "10", "违规"),
+            indicator("B1", PARTY, RuleKind::Manual, "10", ""),
+            indicator("X1", IDEOLOGY, RuleKind::Bonus, "3", "表彰"),
+        ];
+        let mut model = model(
+            (0..units).map(|u| unit(&format!("U{u}"), "党支部", None)).collect(),
+            criteria,
+            vec![system(None, &[(IDEOLOGY, "40"), (PARTY, "60")])],
+        );
+        for u in 0..units {
+            for month in 1..=(u % 12 + 1) {
+                let kind = ["季度分析", "违规", "表彰"][month % 3];
+                model.activities.push(activity(
+                    u,
+                    &format!("2025-{month:02}-01"),
+                    kind,
+                    (u * 20 + month) as u32,
+                ));
+            }
+            model.manual_scores.push(manual_score(u, 2, &format!("{}", u % 11), ""));
+        }
+        model
+    }
+
+    #[test]
+    fn results_do_not_depend_on_the_number_of_threads() {
+        let model = city(60);
+        let with_threads = |threads| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            format!("{:?}", pool.install(|| score(&model)))
+        };
+        assert_eq!(with_threads(1), with_threads(3));
+    }
+
+    #[test]
+    fn only_assessed_units_are_scored() {
+        let mut model = city(3);
+        model.units[1].assessed = false;
+        let report = score(&model);
+        let mut ids: Vec<&str> = report.units.iter().map(|u| model.units[u.unit].id.as_str()).collect();
+        ids.sort();
+        assert_eq!(ids, ["U0", "U2"]);
+    }
+
+    #[test]
+    fn findings_follow_the_accountability_rows() {
+        let mut model = city(1);
+        let person = |case: &str, decision, name: &str, role, stance| AccountabilityRow {
+            case: case.to_owned(),
+            unit: 0,
+            matter: "错误言论处置不力".to_owned(),
+            decision,
+            person: name.to_owned(),
+            role,
+            stance,
+            origin: origin("问责", 2),
+        };
+        model.accountability = vec![
+            person("C1", Decision::Collective, "张三", Role::Principal, Some(Stance::For)),
+            person("C1", Decision::Collective, "李四", Role::Member, None),
+            person("C1", Decision::Collective, "王五", Role::InCharge, Some(Stance::Against)),
+            person("C2", Decision::Individual, "赵六", Role::Decider, Some(Stance::Against)),
+            person("C2", Decision::Individual, "钱七", Role::Principal, None),
+        ];
+        let findings: Vec<(usize, Responsibility)> =
+            score(&model).findings.iter().map(|f| (f.row, f.responsibility)).collect();
+        assert_eq!(
+            findings,
+            vec![
+                (0, Responsibility::Main),
+                (1, Responsibility::Important),
+                (2, Responsibility::None),
+                (3, Responsibility::Individual),
+                (4, Responsibility::None),
+            ]
+        );
+    }
+
+    #[test]
+    fn totals_add_bonus_to_the_weighted_score() {
+        let model = city(12);
+        let report = score(&model);
+        // U11: 12 monthly rows, months 3/6/9/12 are 季度分析, 1/4/7/10 违规, 2/5/8/11 表彰.
+        let unit = unit_result(&report, &model, "U11");
+        let scores: Vec<String> =
+            unit.indicators.iter().map(|r| number::format_trimmed(&r.score, 2)).collect();
+        assert_eq!(scores, ["20", "6", "0", "3"]);
+        // W = (40 × 26/30 × 100 + 60 × 0) / 100 = 34.666…, T = 34.67 + 3
+        assert_eq!(unit.weighted, Exact::new(104.into(), 3.into()));
+        assert_eq!(unit.bonus, number::int(3));
+        assert_eq!(unit.total, d("37.67"));
+    }
+}
