@@ -1,13 +1,15 @@
 //! 加分 bonus: every occurrence earns `unit_points`, up to the indicator's
 //! points; the score is added to the total outside the categories.
 
+use num_traits::Zero;
+
 use super::{Outcome, RuleInput, capped, number_text, origins};
 
 pub fn evaluate(input: &RuleInput) -> Outcome {
     let definition = input.definition();
     let activities = input.activities();
     let earned = capped(activities.len(), &definition.unit_points, &definition.points);
-    let reason = if activities.is_empty() {
+    let reason = if earned.is_zero() {
         String::new()
     } else {
         format!("{}{}次，加{}分", input.activity_name(), activities.len(), number_text(&earned))

@@ -1,17 +1,13 @@
 //! 扣分 deduct: every occurrence costs `unit_points`, down to 0.
 
-use super::{Outcome, RuleInput, capped, number_text, origins};
+use super::{Outcome, RuleInput, capped, origins};
 
 pub fn evaluate(input: &RuleInput) -> Outcome {
     let definition = input.definition();
     let activities = input.activities();
     let deduction = capped(activities.len(), &definition.unit_points, &definition.points);
-    let reason = if activities.is_empty() {
-        String::new()
-    } else {
-        format!("{}{}次，扣{}分", input.activity_name(), activities.len(), number_text(&deduction))
-    };
-    Outcome::new(&definition.points - &deduction, reason, origins(&activities))
+    let details = format!("{}{}次", input.activity_name(), activities.len());
+    Outcome::deducted(definition, deduction, &details, origins(&activities))
 }
 
 #[cfg(test)]
@@ -45,5 +41,9 @@ mod tests {
         let result = first_result(&violations(0));
         assert_eq!(result.score, d("10"));
         assert_eq!(result.reason, "");
+        // Occurrences that cost nothing leave nothing to explain.
+        let mut free = violations(2);
+        free.criteria[0].unit_points = d("0");
+        assert_eq!((first_result(&free).score, first_result(&free).reason), (d("10"), String::new()));
     }
 }

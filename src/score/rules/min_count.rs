@@ -3,7 +3,7 @@
 
 use chrono::Datelike;
 
-use super::{Outcome, RuleInput, capped, number_text, origins};
+use super::{Outcome, RuleInput, capped, origins};
 use crate::model::Period;
 
 pub fn evaluate(input: &RuleInput) -> Outcome {
@@ -21,16 +21,11 @@ pub fn evaluate(input: &RuleInput) -> Outcome {
         .collect();
     let shortfall: u32 = gaps.iter().map(|(_, missing)| missing).sum();
     let deduction = capped(shortfall as usize, &definition.unit_points, &definition.points);
-    let reason = if gaps.is_empty() {
-        String::new()
-    } else {
-        let periods: Vec<String> = gaps
-            .iter()
-            .map(|(period, missing)| format!("{}缺{missing}次", period_name(definition.period, *period)))
-            .collect();
-        format!("{}，扣{}分", periods.join("；"), number_text(&deduction))
-    };
-    Outcome::new(&definition.points - &deduction, reason, origins(&activities))
+    let periods: Vec<String> = gaps
+        .iter()
+        .map(|(period, missing)| format!("{}缺{missing}次", period_name(definition.period, *period)))
+        .collect();
+    Outcome::deducted(definition, deduction, &periods.join("；"), origins(&activities))
 }
 
 fn period_count(period: Period) -> usize {

@@ -9,6 +9,8 @@ mod min_count;
 mod timeliness;
 mod veto;
 
+use num_traits::Zero;
+
 use super::IncidentResult;
 use super::filter;
 use super::ledger::Ledger;
@@ -72,9 +74,19 @@ impl<'a> RuleInput<'a> {
 }
 
 impl Outcome {
-    /// A scored rule's outcome: full points cost nothing to explain.
     fn new(score: Exact, reason: String, evidence: Vec<Origin>) -> Self {
         Outcome { score, reason, evidence, vetoed: false, incidents: Vec::new() }
+    }
+
+    /// A rule that takes `deduction` off the indicator's points: the reason
+    /// is `details，扣X分`, or nothing when no points were lost.
+    fn deducted(definition: &Indicator, deduction: Exact, details: &str, evidence: Vec<Origin>) -> Self {
+        let reason = if deduction.is_zero() {
+            String::new()
+        } else {
+            format!("{details}，扣{}分", number_text(&deduction))
+        };
+        Outcome::new(&definition.points - &deduction, reason, evidence)
     }
 }
 

@@ -38,12 +38,10 @@ pub fn evaluate(input: &RuleInput) -> Outcome {
         });
     }
     let deduction = capped(late_notes.len(), &definition.unit_points, &definition.points);
-    let reason = if late_notes.is_empty() {
-        String::new()
-    } else {
-        format!("{}，扣{}分", late_notes.join("；"), number_text(&deduction))
-    };
-    Outcome { incidents: checks, ..Outcome::new(&definition.points - &deduction, reason, evidence) }
+    Outcome {
+        incidents: checks,
+        ..Outcome::deducted(definition, deduction, &late_notes.join("；"), evidence)
+    }
 }
 
 /// Hours of each step since the nearest present step before it, and the
