@@ -116,13 +116,115 @@ fn summary_line(model: &Model, diagnostics: &Diagnostics, lang: Lang) -> String 
 
 fn run_score(args: &cli::ScoreArgs) -> ExitCode {
     let lang = Lang::from(args.input.lang);
+    if let Err(error) = output::check_target(&args.output, &args.input.inputs, args.force) {
+        eprintln!("{}", error.0.get(lang));
+        return ExitCode::from(EXIT_INVALID_INPUT);
+    }
+    if let Some(jobs) = args.jobs {
+        // Only fails when a pool exists already, which then serves as well.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build_global();
+    }
     let (model, diagnostics) = load(&args.input);
     print_diagnostics(&diagnostics, lang);
     let Some(model) = model else {
         return ExitCode::from(EXIT_INVALID_INPUT);
     };
     let report = score::score(&model);
-    let _ = report;
-    eprintln!("{}", summary_line(&model, &diagnostics, lang));
+    let warnings: Vec<String> = diagnostics.warnings().map(|d| d.headline(lang)).collect();
+    let scored = render::Scored {
+        model: &model,
+        report: &report,
+        warnings: &warnings,
+        created: creation_time(&model),
+    };
+    let files = match render::render_all(&scored, args.templates.as_deref()) {
+        Ok(files) => files,
+        Err(error) => {
+            eprintln!("{}", error.render(lang));
+            return ExitCode::from(EXIT_INVALID_INPUT);
+        }
+    };
+    let summary = match write_outputs(&args.output, &scored, files) {
+        Ok(summary) => summary,
+        Err(error) => {
+            eprintln!("{}", error.0.get(lang));
+            return ExitCode::from(EXIT_INVALID_INPUT);
+        }
+    };
+    if args.json {
+        println!("{summary}");
+    } else {
+        eprintln!("{}", score_summary(&scored, &args.output, lang));
+    }
     ExitCode::SUCCESS
+}
+
+/// Stages every rendered file plus `summary.json` (which lists them) and
+/// moves them into `dir`. Returns the JSON summary.
+fn write_outputs(
+    dir: &std::path::Path,
+    scored: &render::Scored,
+    files: Vec<render::OutputFile>,
+) -> Result<String, output::OutputError> {
+    let mut staging = output::Staging::new(dir)?;
+    let mut names: Vec<String> = files.iter().map(|file| file.path.clone()).collect();
+    names.push(render::SUMMARY_FILE.to_owned());
+    for file in &files {
+        staging.write(std::path::Path::new(&file.path), &file.bytes)?;
+    }
+    let summary = render::json::summary(scored, &names);
+    staging.write(std::path::Path::new(render::SUMMARY_FILE), summary.as_bytes())?;
+    staging.commit()?;
+    Ok(summary)
+}
+
+/// The time written into every output's metadata: `SOURCE_DATE_EPOCH` when
+/// set, else the 成文日期, else the first day after the assessment year —
+/// never the clock, so the same inputs give the same bytes.
+fn creation_time(model: &Model) -> chrono::NaiveDateTime {
+    let from_epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|value| value.trim().parse::<i64>().ok())
+        .and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0))
+        .map(|time| time.naive_utc());
+    let fixed = model
+        .settings
+        .doc_date
+        .or_else(|| chrono::NaiveDate::from_ymd_opt(model.settings.year + 1, 1, 1))
+        .and_then(|date| date.and_hms_opt(0, 0, 0));
+    from_epoch.or(fixed).unwrap_or_default()
+}
+
+/// What a person sees after `score`: units scored, grade counts, files written.
+fn score_summary(scored: &render::Scored, dir: &std::path::Path, lang: Lang) -> String {
+    let units = &scored.report.units;
+    let grades: Vec<String> = scored
+        .model
+        .settings
+        .grades
+        .iter()
+        .map(|band| {
+            let count = units.iter().filter(|u| u.grade == band.name).count();
+            match lang {
+                Lang::Zh => format!("{}{count}个", band.name),
+                Lang::En => format!("{} {count}", band.name),
+            }
+        })
+        .collect();
+    let vetoed = units.iter().filter(|u| u.veto).count();
+    let shown = dir.display();
+    match lang {
+        Lang::Zh => format!(
+            "已完成{}年度考核计分：{}个单位（{}；一票否决{vetoed}个），结果已写入 {shown}",
+            scored.model.settings.year,
+            units.len(),
+            grades.join("、")
+        ),
+        Lang::En => format!(
+            "Scored {} units for {} ({}; {vetoed} vetoed); results written to {shown}",
+            units.len(),
+            scored.model.settings.year,
+            grades.join(", ")
+        ),
+    }
 }

@@ -25,3 +25,22 @@ pub struct Scored<'a> {
 
 /// kaohe's version, shown in the workbook's 说明 sheet.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The summary written beside the other outputs (SPEC §5).
+pub const SUMMARY_FILE: &str = "summary.json";
+
+/// One rendered output: its path relative to the output folder, and bytes.
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Renders every output file of `kaohe score` except the summary (which
+/// lists them). `templates` is the `--templates` folder, if any.
+pub fn render_all(
+    scored: &Scored,
+    templates: Option<&std::path::Path>,
+) -> Result<Vec<OutputFile>, crate::diagnostic::Diagnostic> {
+    let _ = (scored, templates);
+    Ok(Vec::new())
+}

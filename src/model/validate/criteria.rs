@@ -27,9 +27,10 @@ pub fn attribute_key(kind: SheetKind, header: &str) -> String {
         .unwrap_or_else(|| name.to_owned())
 }
 
-/// Normalised activity type, as activities and indicators are matched.
+/// Normalised activity type, as activities and indicators are matched
+/// (case-sensitive: types are names, not keywords, and reasons quote them).
 pub fn activity_type(text: &str) -> String {
-    normalize_keyword(text)
+    normalize(text)
 }
 
 /// The attribute keys the sheets of `kind` offer to filters.
