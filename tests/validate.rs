@@ -104,14 +104,17 @@ fn an_unknown_unit_suggests_the_nearest_name() {
 #[test]
 fn a_duplicate_unit_id_names_both_places() {
     expect_error(
-        |s| set_cell(s, "单位", 4, 0, "U1"),
-        "base.xlsx:单位!A5: “U1”重复，已在 base.xlsx:单位!A4 出现",
+        |s| rows(s, "单位").push(vec!["U1", "第三党支部", "D1", "", "党支部"]),
+        "base.xlsx:单位!A6: “U1”重复，已在 base.xlsx:单位!A4 出现",
     );
 }
 
 #[test]
 fn a_duplicate_unit_name_is_an_error() {
-    expect_error(|s| set_cell(s, "单位", 4, 1, "第一党支部"), "base.xlsx:单位!B5: 单位名称“第一党支部”重复");
+    expect_error(
+        |s| rows(s, "单位").push(vec!["U3", "第一党支部", "D1", "", "党支部"]),
+        "base.xlsx:单位!B6: 单位名称“第一党支部”重复，已在 base.xlsx:单位!B4 出现",
+    );
 }
 
 #[test]

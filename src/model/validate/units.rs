@@ -68,20 +68,23 @@ pub fn read_units(tables: &[&Table], diagnostics: &mut Diagnostics) -> (Vec<Unit
         let mut cells = Cells::new(table, row, diagnostics);
         let id = cells.required("id");
         let name = cells.required("name");
-        let assessed = cells.boolean("assessed");
-        let (Some(id), Some(name), Ok(assessed)) = (id, name, assessed) else { continue };
+        // An invalid 参评 is reported; the unit stays, so references to it
+        // don't cascade into errors of their own.
+        let assessed = cells.boolean("assessed").ok().flatten();
+        let (Some(id), Some(name)) = (id, name) else { continue };
         let here = cells.location("name");
-        if let Some(first) = names.get(&normalize(&name)) {
-            cells.diagnostics.error(
+        match names.get(&normalize(&name)) {
+            Some(first) => cells.diagnostics.error(
                 Some(here),
                 text!(
                     "单位名称“{name}”重复，已在 {first} 出现",
                     "unit name \"{name}\" is repeated; first at {first}"
                 ),
-            );
-            continue;
+            ),
+            None => {
+                names.insert(normalize(&name), here);
+            }
         }
-        names.insert(normalize(&name), here);
         parents.push((cells.text("parent"), cells.location("parent")));
         id_locations.push(cells.location("id"));
         units.push(Unit {

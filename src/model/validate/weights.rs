@@ -56,6 +56,9 @@ pub fn read_weights(
         ))
     };
     let mut drafts: Vec<Draft> = Vec::new();
+    // Systems with an invalid row: their sums and coverage aren't checked,
+    // so one mistake gives one message.
+    let mut broken: Vec<Option<UnitIndex>> = Vec::new();
     for (table, row) in distinct_rows(tables, "category", key, diagnostics) {
         let mut cells = Cells::new(table, row, diagnostics);
         let reference = cells.text("unit");
@@ -71,8 +74,12 @@ pub fn read_weights(
                 }
             }
         };
-        let Some(category) = cells.required("category") else { continue };
+        let Some(category) = cells.required("category") else {
+            broken.push(owner);
+            continue;
+        };
         let Some(category) = categories.iter().find(|c| normalize(c) == normalize(&category)).cloned() else {
+            broken.push(owner);
             let location = cells.location("category");
             let mut error = crate::diagnostic::Diagnostic::error(
                 Some(location),
@@ -84,13 +91,10 @@ pub fn read_weights(
             cells.diagnostics.push(error);
             continue;
         };
-        let weight = match cells.weight("weight") {
-            Ok(Some(weight)) => weight,
-            Ok(None) => {
-                cells.required("weight");
-                continue;
-            }
-            Err(()) => continue,
+        let weight = cells.weight("weight");
+        let Some(weight) = cells.present("weight", weight) else {
+            broken.push(owner);
+            continue;
         };
         let location = cells.location("weight");
         if weight.0 < int(0) || weight.0 > int(100) {
@@ -99,6 +103,7 @@ pub fn read_weights(
                 Some(location),
                 text!("权重“{shown}”应在0到100之间", "weight \"{shown}\" must be between 0 and 100"),
             );
+            broken.push(owner);
             continue;
         }
         let index = match drafts.iter().position(|d| d.owner == owner) {
@@ -121,9 +126,10 @@ pub fn read_weights(
     for mut draft in drafts {
         let (name_zh, name_en) = system_name(units, draft.owner);
         read_fractions(&mut draft);
+        let checked = !broken.contains(&draft.owner);
         let sum: Exact = draft.weights.iter().map(|(_, w, _, _)| w.clone()).sum();
         let tolerance = parse_decimal("0.01").expect("a decimal");
-        if (sum.clone() - int(100)).abs() > tolerance {
+        if checked && (sum.clone() - int(100)).abs() > tolerance {
             let shown = format_trimmed(&sum, 4);
             diagnostics.error(
                 Some(draft.sheet.clone()),
@@ -133,7 +139,7 @@ pub fn read_weights(
                 ),
             );
         }
-        for category in categories.iter().filter(|c| scored.contains(c.as_str())) {
+        for category in categories.iter().filter(|c| checked && scored.contains(c.as_str())) {
             if !draft.weights.iter().any(|(c, _, _, _)| c == category) {
                 diagnostics.error(
                     Some(draft.sheet.clone()),
