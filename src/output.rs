@@ -229,6 +229,6 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("台账.xlsx");
         fs::write(&file, "x").unwrap();
-        assert!(check_target(&file, &[file.clone()], true).is_err());
+        assert!(check_target(&file, std::slice::from_ref(&file), true).is_err());
     }
 }

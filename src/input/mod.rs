@@ -18,7 +18,6 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostics, Location, Text};
-use crate::text;
 
 pub use table::Table;
 pub use value::Value;

@@ -40,7 +40,7 @@ pub struct OutputFile {
 pub fn render_all(
     scored: &Scored,
     templates: Option<&std::path::Path>,
-) -> Result<Vec<OutputFile>, crate::diagnostic::Diagnostic> {
+) -> Result<Vec<OutputFile>, Box<crate::diagnostic::Diagnostic>> {
     let _ = (scored, templates);
     Ok(Vec::new())
 }
