@@ -15,7 +15,7 @@ pub fn evaluate(input: &RuleInput) -> Outcome {
     } else if entry.note.trim().is_empty() {
         format!("扣{}分", number_text(&lost))
     } else {
-        entry.note.trim().to_owned()
+        format!("{}，扣{}分", entry.note.trim().trim_end_matches(['。', '；', '，']), number_text(&lost))
     };
     Outcome::new(entry.score.clone(), reason, vec![entry.origin.clone()])
 }
@@ -40,9 +40,9 @@ mod tests {
     }
 
     #[test]
-    fn reason_is_the_note_when_points_were_lost() {
-        let result = scored(Some(("8.5", "材料不全")));
-        assert_eq!((result.score, result.reason.as_str()), (d("8.5"), "材料不全"));
+    fn reason_is_the_note_and_the_deduction_when_points_were_lost() {
+        let result = scored(Some(("8.5", "材料不全。")));
+        assert_eq!((result.score, result.reason.as_str()), (d("8.5"), "材料不全，扣1.5分"));
         assert_eq!(result.evidence, vec![origin("评分", 2)]);
         assert_eq!(scored(Some(("8.5", ""))).reason, "扣1.5分");
         assert_eq!(scored(Some(("10", "很好"))).reason, "");
