@@ -11,7 +11,7 @@ use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
 };
@@ -213,7 +213,7 @@ pub fn write_table(
                 Cell::Date(day) => sheet.write_datetime_with_format(
                     row,
                     col16,
-                    excel_date(day.and_hms_opt(0, 0, 0).expect("midnight"))?,
+                    excel_date(day.and_time(NaiveTime::MIN))?,
                     &date,
                 )?,
                 Cell::DateTime(moment) => {
@@ -306,6 +306,16 @@ mod tests {
         assert_eq!(written.len(), 2);
         assert_eq!(fs::read_to_string(dir.path().join("new/模板/反馈.md")).unwrap(), "# 反馈");
         assert!(matches!(init(&dir.path().join("new"), 2025, &[]), Err(InitError::Exists(_))));
+    }
+
+    #[test]
+    fn command_writes_once_then_refuses() {
+        let dir = tempfile::tempdir().unwrap();
+        let run =
+            || crate::main_with_args(["kaohe".into(), "init".into(), dir.path().as_os_str().to_owned()]);
+        assert_eq!(run(), std::process::ExitCode::SUCCESS);
+        assert!(dir.path().join(WORKBOOK_FILE).is_file());
+        assert_eq!(run(), std::process::ExitCode::from(crate::EXIT_INVALID_INPUT));
     }
 
     #[test]
