@@ -441,7 +441,7 @@ fn write_criteria(sheet: &mut Worksheet) -> Result<(), XlsxError> {
 /// The 活动 sheet: a title row above the header, so header detection is exercised.
 fn write_activities(sheet: &mut Worksheet, rows: &[Activity]) -> Result<(), XlsxError> {
     let mut columns = header(SheetKind::Activities);
-    columns.extend(["上报", "形式"]);
+    columns.extend(defaults::ACTIVITY_ATTRIBUTES);
     let cells: Vec<Vec<Cell>> = rows.iter().map(Activity::cells).collect();
     write_table(sheet, 1, &columns, &cells)?;
     let title = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);

@@ -355,6 +355,11 @@ impl DefaultIndicator {
     }
 }
 
+/// Extra 活动 columns the default criteria rely on, after the schema's: 上报
+/// (results reported upward, filtered on by YS05) and 形式 (书面/当面, how a
+/// 专题汇报 was given). `条件` may only name a column some ledger has.
+pub const ACTIVITY_ATTRIBUTES: &[&str] = &["上报", "形式"];
+
 /// The default top-level assessment system: (类别, 权重 in percent). The
 /// bonus-only category 加分项 gets no weight.
 pub const WEIGHTS: &[(&str, &str)] = &[(IDEOLOGICAL, "30"), (PARTY_BUILDING, "40"), (BUSINESS, "30")];
@@ -451,6 +456,16 @@ mod tests {
         assert!(examples.iter().all(|indicator| indicator.standard.starts_with(EXAMPLE_MARK)));
         let rules: BTreeSet<_> = examples.iter().map(|indicator| indicator.rule).collect();
         assert!(rules.is_superset(&BTreeSet::from(["评分", "扣分", "加分"])));
+    }
+
+    #[test]
+    fn filters_name_ledger_columns() {
+        for indicator in CRITERIA.iter().filter(|indicator| !indicator.filter.is_empty()) {
+            for condition in indicator.filter.split(';') {
+                let (column, _) = condition.split_once('=').expect("column=value");
+                assert!(ACTIVITY_ATTRIBUTES.contains(&column), "{}: {column}", indicator.code);
+            }
+        }
     }
 
     #[test]

@@ -96,13 +96,18 @@ fn write_new(path: &Path, contents: &[u8]) -> Result<(), InitError> {
 }
 
 /// The bytes of the blank input workbook: every sheet of [`SHEET_ORDER`] with
-/// its header; 设置, 指标 and 权重 hold the defaults, the ledgers are empty.
+/// its header (活动 also with [`defaults::ACTIVITY_ATTRIBUTES`]); 设置, 指标
+/// and 权重 hold the defaults, the ledgers are empty.
 pub fn blank_workbook(year: i32) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = new_workbook();
     for kind in SHEET_ORDER {
         let sheet = workbook.add_worksheet();
         sheet.set_name(kind.zh())?;
-        write_table(sheet, 0, &header(kind), &default_rows(kind, year))?;
+        let mut columns = header(kind);
+        if kind == SheetKind::Activities {
+            columns.extend(defaults::ACTIVITY_ATTRIBUTES);
+        }
+        write_table(sheet, 0, &columns, &default_rows(kind, year))?;
     }
     workbook.save_to_buffer()
 }
