@@ -1,7 +1,7 @@
 //! `kaohe init DIR`: writes a blank input workbook (`考核台账.xlsx`) with
 //! every sheet and its header, filled with the default criteria, weights and
-//! settings of [`crate::defaults`], plus any further files the caller hands
-//! over (the editable document templates). It never overwrites a file.
+//! settings of [`crate::defaults`], plus the editable document templates the
+//! caller hands over, in `DIR/模板/`. It never overwrites a file.
 //!
 //! The sheet-writing helpers ([`new_workbook`], [`write_table`], [`Cell`])
 //! are public so the bundled sample (`examples/make_sample.rs`) lays out its
@@ -23,6 +23,8 @@ use crate::text;
 
 /// The input workbook's file name.
 pub const WORKBOOK_FILE: &str = "考核台账.xlsx";
+/// The folder, inside `kaohe init`'s target, that receives the editable templates.
+pub const TEMPLATE_DIR: &str = "模板";
 
 /// Sheet order of the input workbook: settings and definitions first, then the ledgers.
 pub const SHEET_ORDER: [SheetKind; 8] = [
@@ -65,13 +67,15 @@ impl InitError {
 }
 
 /// Writes `DIR/考核台账.xlsx` for assessment `year`, then each of
-/// `extra_files` — (path relative to `dir`, contents), the hook through which
-/// the editable templates are written. Creates `dir` if needed. If any
-/// target already exists nothing is written. Returns the written paths.
-pub fn init(dir: &Path, year: i32, extra_files: &[(&str, &str)]) -> Result<Vec<PathBuf>, InitError> {
+/// `templates` — (file name, contents), the bundled document templates — to
+/// `DIR/模板/`, the folder to pass as `--templates`. Creates folders as
+/// needed. If any target already exists nothing is written. Returns the
+/// written paths.
+pub fn init(dir: &Path, year: i32, templates: &[(&str, &str)]) -> Result<Vec<PathBuf>, InitError> {
     let workbook = blank_workbook(year)?;
+    let template_dir = dir.join(TEMPLATE_DIR);
     let files: Vec<(PathBuf, &[u8])> = std::iter::once((dir.join(WORKBOOK_FILE), workbook.as_slice()))
-        .chain(extra_files.iter().map(|(path, contents)| (dir.join(path), contents.as_bytes())))
+        .chain(templates.iter().map(|(name, contents)| (template_dir.join(name), contents.as_bytes())))
         .collect();
     if let Some((existing, _)) = files.iter().find(|(path, _)| path.exists()) {
         return Err(InitError::Exists(existing.clone()));
@@ -299,17 +303,18 @@ mod tests {
     #[test]
     fn refuses_to_overwrite_and_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("模板.md"), "mine").unwrap();
-        let error = init(dir.path(), 2025, &[("模板.md", "theirs")]).unwrap_err();
-        assert!(matches!(&error, InitError::Exists(path) if path.ends_with("模板.md")));
+        fs::create_dir(dir.path().join(TEMPLATE_DIR)).unwrap();
+        fs::write(dir.path().join("模板/feedback.md"), "mine").unwrap();
+        let error = init(dir.path(), 2025, &[("feedback.md", "theirs")]).unwrap_err();
+        assert!(matches!(&error, InitError::Exists(path) if path.ends_with("模板/feedback.md")));
         assert!(error.text().zh.contains("已存在"));
         assert!(error.text().en.contains("already exists"));
         assert!(!dir.path().join(WORKBOOK_FILE).exists(), "nothing written when one target exists");
-        assert_eq!(fs::read_to_string(dir.path().join("模板.md")).unwrap(), "mine");
+        assert_eq!(fs::read_to_string(dir.path().join("模板/feedback.md")).unwrap(), "mine");
 
-        let written = init(&dir.path().join("new"), 2025, &[("模板/反馈.md", "# 反馈")]).unwrap();
-        assert_eq!(written.len(), 2);
-        assert_eq!(fs::read_to_string(dir.path().join("new/模板/反馈.md")).unwrap(), "# 反馈");
+        let written = init(&dir.path().join("new"), 2025, &[("feedback.md", "# 反馈")]).unwrap();
+        assert_eq!(written, [dir.path().join("new/考核台账.xlsx"), dir.path().join("new/模板/feedback.md")]);
+        assert_eq!(fs::read_to_string(&written[1]).unwrap(), "# 反馈");
         assert!(matches!(init(&dir.path().join("new"), 2025, &[]), Err(InitError::Exists(_))));
     }
 

@@ -118,6 +118,7 @@ fn summary_line(model: &Model, diagnostics: &Diagnostics, lang: Lang) -> String 
 fn run_init(args: &cli::InitArgs) -> ExitCode {
     use chrono::Datelike;
     let year = chrono::Local::now().year();
+    // The bundled document templates are passed here once the renderer exposes them.
     match init::init(&args.dir, year, &[]) {
         Ok(written) => {
             for path in written {
