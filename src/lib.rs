@@ -53,7 +53,8 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     match cli.command {
         CliCommand::Check(args) => check(&args.input),
         CliCommand::Score(args) => run_score(&args),
-        CliCommand::Merge(_) | CliCommand::Init(_) => {
+        CliCommand::Init(args) => run_init(&args),
+        CliCommand::Merge(_) => {
             eprintln!("not yet implemented");
             ExitCode::from(EXIT_USAGE)
         }
@@ -111,6 +112,25 @@ fn summary_line(model: &Model, diagnostics: &Diagnostics, lang: Lang) -> String 
             out.activities,
             out.incidents
         ),
+    }
+}
+
+/// `kaohe init DIR`: the blank input workbook for the current year.
+fn run_init(args: &cli::InitArgs) -> ExitCode {
+    use chrono::Datelike;
+    let year = chrono::Local::now().year();
+    // The bundled document templates are passed here once the renderer exposes them.
+    match init::init(&args.dir, year, &[]) {
+        Ok(written) => {
+            for path in written {
+                println!("{}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("{}", error.text().get(Lang::from(args.lang)));
+            ExitCode::from(EXIT_INVALID_INPUT)
+        }
     }
 }
 
