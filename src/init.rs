@@ -19,7 +19,6 @@ use rust_xlsxwriter::{
 use crate::defaults;
 use crate::diagnostic::Text;
 use crate::input::schema::SheetKind;
-use crate::text;
 
 /// The input workbook's file name.
 pub const WORKBOOK_FILE: &str = "考核台账.xlsx";

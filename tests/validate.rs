@@ -196,7 +196,7 @@ fn a_manual_score_out_of_range_is_an_error() {
 fn a_second_manual_score_is_an_error() {
     expect_error(
         |s| rows(s, "评分").push(vec!["U1", "DJ01", "7"]),
-        "base.xlsx:评分!C5: 同一单位、同一指标“DJ01”的得分重复，已在 base.xlsx:评分!2 给出",
+        "base.xlsx:评分!C5: 同一单位、同一指标“DJ01”的得分重复，已在 base.xlsx:评分!A2 给出",
     );
 }
 
@@ -309,7 +309,7 @@ fn a_per_unit_ledger_sheet_belongs_to_the_unit_it_names() {
     let model = checked.model.unwrap();
     let last = model.activities.last().unwrap();
     assert_eq!(model.units[last.unit].id, "U2");
-    assert_eq!(last.origin.to_string(), "base.xlsx:第二党支部!2");
+    assert_eq!(last.origin.to_string(), "base.xlsx:第二党支部!A2");
 }
 
 #[test]
@@ -358,7 +358,7 @@ fn warnings_name_their_places() {
     assert!(checked.ok, "{:#?}", checked.errors);
     let expected = [
         "base.xlsx:指标!L6: 适用范围“机关”不是任何单位的类型",
-        "base.xlsx:活动!A10: 与 base.xlsx:活动!3 完全重复，只计一次",
+        "base.xlsx:活动!A10: 与 base.xlsx:活动!A3 完全重复，只计一次",
         "base.xlsx:活动!C11: 活动类型“读书会”没有任何指标统计",
         "base.xlsx:舆情!F2: 研判时间早于发现时间",
         "base.xlsx:评分!B5: 指标“YS01”不是评分类指标，此得分不计入",

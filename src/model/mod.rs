@@ -21,11 +21,14 @@ pub struct Origin {
     pub sheet: Arc<str>,
     /// 1-based row number as Excel shows it.
     pub row: u32,
+    /// The row's first column (0 = A), where a row-level location points.
+    pub col: u32,
 }
 
 impl std::fmt::Display for Origin {
+    /// `FILE:SHEET!A17`, the row's first cell as SPEC §4 locates a row.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}!{}", self.file, self.sheet, self.row)
+        write!(f, "{}:{}!{}{}", self.file, self.sheet, crate::diagnostic::column_name(self.col), self.row)
     }
 }
 

@@ -196,7 +196,7 @@ mod tests {
                 "categories": {"意识形态工作": 94.0, "党建工作": 77.5},
                 "indicators": [
                     {"code": "A1", "score": 94.0, "points": 100.0, "reason": "扣6分"},
-                    {"code": "B1", "score": 77.5, "points": 100.0, "reason": "会议记录不全"},
+                    {"code": "B1", "score": 77.5, "points": 100.0, "reason": "会议记录不全，扣22.5分"},
                     {"code": "X1", "score": 0.5, "points": 2.0, "reason": "表彰1次，加0.5分"},
                     {"code": "V1", "score": 0.0, "points": 0.0, "reason": ""},
                 ],

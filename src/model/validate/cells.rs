@@ -39,7 +39,12 @@ impl<'a> Cells<'a> {
     }
 
     pub fn origin(&self) -> Origin {
-        Origin { file: self.table.file.clone(), sheet: self.table.sheet.clone(), row: self.row.number }
+        Origin {
+            file: self.table.file.clone(),
+            sheet: self.table.sheet.clone(),
+            row: self.row.number,
+            col: self.table.first_col,
+        }
     }
 
     pub fn error(&mut self, key: &str, message: Text) {
