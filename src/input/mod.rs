@@ -5,6 +5,7 @@
 //! knows file formats and nothing of scoring; it never writes to an input.
 
 pub mod csv;
+mod ods_layout;
 pub mod schema;
 pub mod table;
 pub mod text;
