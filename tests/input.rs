@@ -128,6 +128,24 @@ fn ods_reads_the_same_workbook_with_merges_and_percentages() {
 }
 
 #[test]
+fn dates_in_the_1904_date_system() {
+    let inputs = read(&["1904.xlsx"]);
+    assert!(inputs.diagnostics.is_empty(), "{:?}", messages(&inputs));
+    let activities = table(&inputs, "活动");
+    assert_eq!(activities.get(&activities.rows[0], "date"), &Value::DateTime(at(2025, 3, 15, 9, 30)));
+}
+
+#[test]
+fn a_file_with_no_known_sheet_is_a_warning() {
+    let inputs = read(&["说明.csv"]);
+    let warnings: Vec<String> = inputs.diagnostics.warnings().map(|d| d.headline(Lang::Zh)).collect();
+    assert_eq!(warnings.len(), 1);
+    assert!(warnings[0].starts_with("说明.csv: 说明.csv 中没有 kaohe 认识的表"), "{warnings:?}");
+    assert!(!inputs.diagnostics.has_errors());
+    assert_eq!(inputs.sources.len(), 1, "it is still an input, listed with its hash");
+}
+
+#[test]
 fn english_sheet_and_column_names() {
     let inputs = read(&["english.xlsx"]);
     assert!(inputs.diagnostics.is_empty(), "{:?}", messages(&inputs));
@@ -213,13 +231,18 @@ fn generate_fixtures() {
 mod fixtures {
     use std::path::Path;
 
-    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
+    use std::io::{Cursor, Read, Write};
+
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 
     pub fn write_all(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
         std::fs::create_dir_all(dir)?;
         ledger_workbook()?.save(dir.join("台账.xlsx"))?;
         english_workbook()?.save(dir.join("english.xlsx"))?;
         missing_column_workbook()?.save(dir.join("缺列.xlsx"))?;
+        let mac = with_1904_epoch(&date_1904_workbook()?.save_to_buffer()?)?;
+        std::fs::write(dir.join("1904.xlsx"), mac)?;
+        std::fs::write(dir.join("说明.csv"), "备注\n本目录为第一党支部台账\n")?;
         std::fs::write(
             dir.join("活动.csv"),
             "2025年度台账\n单位编号,日期,类型,标题\n第一党支部,2025-03-15,专题研究,学习贯彻专题研究\n第二党支部,2025/7/1 9:30,通报,半年通报\n",
@@ -232,8 +255,16 @@ mod fixtures {
         Ok(())
     }
 
-    fn ledger_workbook() -> Result<Workbook, XlsxError> {
+    /// A workbook with a fixed creation date, so regenerating gives the same bytes.
+    fn new_workbook() -> Result<Workbook, XlsxError> {
         let mut workbook = Workbook::new();
+        let created = ExcelDateTime::from_ymd(2025, 1, 1)?;
+        workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
+        Ok(workbook)
+    }
+
+    fn ledger_workbook() -> Result<Workbook, XlsxError> {
+        let mut workbook = new_workbook()?;
         let date = Format::new().set_num_format("yyyy-mm-dd");
         let date_time = Format::new().set_num_format("yyyy-mm-dd hh:mm");
         let percent = Format::new().set_num_format("0%");
@@ -298,7 +329,7 @@ mod fixtures {
     }
 
     fn english_workbook() -> Result<Workbook, XlsxError> {
-        let mut workbook = Workbook::new();
+        let mut workbook = new_workbook()?;
         let activities = workbook.add_worksheet().set_name("Activities")?;
         activities.write_row(0, 0, ["Unit", "DATE", "Type"])?;
         activities.write_row(1, 0, ["U1", "2025-03-15", "special study"])?;
@@ -309,11 +340,45 @@ mod fixtures {
     }
 
     fn missing_column_workbook() -> Result<Workbook, XlsxError> {
-        let mut workbook = Workbook::new();
+        let mut workbook = new_workbook()?;
         let activities = workbook.add_worksheet().set_name("活动")?;
         activities.write(0, 0, "2025年度台账")?;
         activities.write_row(1, 0, ["单位编号", "类型", "标题"])?;
         activities.write_row(2, 0, ["U1", "通报", "半年通报"])?;
         Ok(workbook)
+    }
+
+    /// Dates typed on a Mac with the 1904 date system: serials count from
+    /// 1904-01-01, so 2025-03-15 is 44269 (45731 − 1462) and 09:30 is 0.395833….
+    fn date_1904_workbook() -> Result<Workbook, XlsxError> {
+        let mut workbook = new_workbook()?;
+        let date_time = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+        let activities = workbook.add_worksheet().set_name("活动")?;
+        activities.write_row(0, 0, ["单位编号", "日期", "类型"])?;
+        activities.write(1, 0, "U1")?;
+        activities.write_number_with_format(1, 1, 44269.0 + 9.5 / 24.0, &date_time)?;
+        activities.write(1, 2, "专题研究")?;
+        Ok(workbook)
+    }
+
+    /// rust_xlsxwriter has no 1904 option: set `date1904` in the package's
+    /// workbook part.
+    fn with_1904_epoch(xlsx: &[u8]) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+        let mut archive = zip::ZipArchive::new(Cursor::new(xlsx))?;
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for index in 0..archive.len() {
+            let mut entry = archive.by_index(index)?;
+            let name = entry.name()?.into_owned();
+            let mut content = Vec::new();
+            entry.read_to_end(&mut content)?;
+            if name == "xl/workbook.xml" {
+                let xml = String::from_utf8(content)?;
+                assert!(xml.contains("<workbookPr "), "rust_xlsxwriter writes workbookPr");
+                content = xml.replacen("<workbookPr ", "<workbookPr date1904=\"1\" ", 1).into_bytes();
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default())?;
+            out.write_all(&content)?;
+        }
+        Ok(out.finish()?.into_inner())
     }
 }

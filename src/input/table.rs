@@ -100,9 +100,11 @@ impl Table {
 /// header row; such sheets are left out too.
 pub fn build_table(sheet: Sheet, file_stem: &str, diagnostics: &mut Diagnostics) -> Option<Table> {
     let (kind, header) = match SheetKind::from_name(&sheet.name) {
-        Some(kind) => match sheet.rows.iter().position(|row| row_has_any(row, kind.columns())) {
+        Some(kind) => match find_header(&sheet.rows, kind) {
             Some(header) => (kind, header),
             None if kind == SheetKind::Settings => return settings_without_header(sheet),
+            // An empty sheet (a template's) has nothing to lose.
+            None if sheet.rows.iter().all(Row::is_empty) => return None,
             None => {
                 diagnostics.error(
                     Some(Location::sheet(sheet.file.clone(), sheet.name.clone())),
@@ -166,8 +168,19 @@ fn header_key(cell: &Value) -> String {
     strip_bracketed_unit(&normalize_keyword(&cell.display())).to_owned()
 }
 
-fn row_has_any(row: &Row, columns: &[Column]) -> bool {
-    row.cells.iter().any(|cell| header_column(cell, columns).is_some())
+/// The index of the header row: the first row naming a column of `kind`.
+/// A title that happens to equal a column name (`权重` above the weights)
+/// is passed over when a later row names a column beside other cells: no
+/// kind's header has fewer than two columns.
+fn find_header(rows: &[Row], kind: SheetKind) -> Option<usize> {
+    let mut candidates = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, row)| row.cells.iter().any(|cell| header_column(cell, kind.columns()).is_some()));
+    let first = candidates.next()?;
+    let filled = |row: &Row| row.cells.iter().filter(|cell| !cell.is_empty()).count();
+    let header = std::iter::once(first).chain(candidates).find(|(_, row)| filled(row) >= 2).unwrap_or(first);
+    Some(header.0)
 }
 
 /// A header row holding both 日期 and 类型: a ledger whatever its sheet name.
@@ -339,6 +352,23 @@ mod tests {
         let implied = table.implied_unit.unwrap();
         assert_eq!(implied.sheet_name, "第一党支部");
         assert_eq!(implied.file_stem, "第一党支部");
+    }
+
+    #[test]
+    fn a_title_equal_to_a_column_name_is_not_the_header() {
+        let input = sheet("权重", &[(1, &["权重"]), (2, &["类别", "权重(%)"]), (3, &["意识形态工作", "40"])]);
+        let (table, diagnostics) = build(input, "台账");
+        let table = table.unwrap();
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(table.header_row, 2);
+        assert_eq!(table.col("weight"), Some(1));
+    }
+
+    #[test]
+    fn an_empty_known_sheet_is_ignored() {
+        let (table, diagnostics) = build(sheet("评分", &[(3, &["", " "])]), "台账");
+        assert!(table.is_none());
+        assert!(diagnostics.is_empty());
     }
 
     #[test]
