@@ -102,10 +102,14 @@ pub fn build_table(sheet: Sheet, file_stem: &str, diagnostics: &mut Diagnostics)
     let (kind, header) = match SheetKind::from_name(&sheet.name) {
         Some(kind) => match find_header(&sheet.rows, kind) {
             Some(header) => (kind, header),
-            None if kind == SheetKind::Settings => return settings_without_header(sheet),
             // An empty sheet (a template's) has nothing to lose.
             None if sheet.rows.iter().all(Row::is_empty) => return None,
             None => {
+                if kind == SheetKind::Settings
+                    && let Some((start, key_col)) = first_setting(&sheet)
+                {
+                    return Some(settings_without_header(sheet, start, key_col));
+                }
                 diagnostics.error(
                     Some(Location::sheet(sheet.file.clone(), sheet.name.clone())),
                     no_header_message(kind),
@@ -228,27 +232,31 @@ fn no_header_message(kind: SheetKind) -> Text {
     )
 }
 
+/// The first cell holding a setting key: `(row index, column)`, where the
+/// key/value pairs of a 设置 sheet without header start.
+fn first_setting(sheet: &Sheet) -> Option<(usize, u32)> {
+    sheet.rows.iter().enumerate().find_map(|(index, row)| {
+        let col = row.cells.iter().position(|cell| SettingKey::from_name(&cell.display()).is_some())?;
+        Some((index, col as u32))
+    })
+}
+
 /// A 设置 sheet without its 项目/值 header: the first row whose cell is a
 /// setting key starts the key/value pairs, the value in the next column. Its
 /// `header_row` is that first pair's row, which is also a data row.
-fn settings_without_header(sheet: Sheet) -> Option<Table> {
-    let (start, key_col) = sheet.rows.iter().enumerate().find_map(|(index, row)| {
-        let col = row.cells.iter().position(|cell| SettingKey::from_name(&cell.display()).is_some())?;
-        Some((index, col as u32))
-    })?;
-    let header_row = sheet.rows[start].number;
-    Some(Table {
+fn settings_without_header(sheet: Sheet, start: usize, key_col: u32) -> Table {
+    Table {
         kind: SheetKind::Settings,
         source: sheet.source,
         file: sheet.file,
         sheet: sheet.name,
-        header_row,
+        header_row: sheet.rows[start].number,
         first_col: key_col,
         columns: vec![Some(key_col), Some(key_col + 1)],
         extras: Vec::new(),
         implied_unit: None,
         rows: sheet.rows.into_iter().skip(start).filter(|row| !row.is_empty()).collect(),
-    })
+    }
 }
 
 #[cfg(test)]
@@ -362,6 +370,13 @@ mod tests {
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         assert_eq!(table.header_row, 2);
         assert_eq!(table.col("weight"), Some(1));
+    }
+
+    #[test]
+    fn settings_without_header_or_keys_are_reported() {
+        let (table, diagnostics) = build(sheet("设置", &[(1, &["随便写的", "内容"])]), "台账");
+        assert!(table.is_none());
+        assert!(diagnostics[0].starts_with("台账.xlsx:设置: 找不到表头"), "{diagnostics:?}");
     }
 
     #[test]
