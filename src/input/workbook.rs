@@ -44,15 +44,18 @@ pub fn read_workbook(bytes: &[u8], format: Format, file: &Arc<str>) -> Result<Ve
         Format::Xlsx => {
             let mut workbook =
                 open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)).map_err(|e| e.to_string())?;
-            read_sheets(&mut workbook, file, |workbook, name| {
+            read_sheets(&mut workbook, file, |workbook, name, range| {
                 let merged = workbook.merge_cells_by_sheet_name(name).map_err(|e| e.to_string())?;
                 let styles = workbook.worksheet_style(name).map_err(|e| e.to_string())?;
-                let percent = styles
-                    .cells()
-                    .filter(|(_, _, style)| {
-                        style.number_format.as_ref().is_some_and(|f| is_percent_format(&f.format_code))
+                let (first_row, first_col) = range.start().unwrap_or_default();
+                let percent = range
+                    .used_cells()
+                    .filter(|(_, _, data)| matches!(data, Data::Float(_) | Data::Int(_)))
+                    .map(|(row, col, _)| (first_row + row as u32, first_col + col as u32))
+                    .filter(|&at| {
+                        let format = styles.get(at).and_then(|style| style.number_format.as_ref());
+                        format.is_some_and(|format| is_percent_format(&format.format_code))
                     })
-                    .map(|(row, col, _)| (row, col))
                     .collect();
                 Ok(Layout { merged, percent })
             })
@@ -60,7 +63,7 @@ pub fn read_workbook(bytes: &[u8], format: Format, file: &Arc<str>) -> Result<Ve
         Format::Xls => {
             let mut workbook =
                 open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes)).map_err(|e| e.to_string())?;
-            read_sheets(&mut workbook, file, |workbook, name| {
+            read_sheets(&mut workbook, file, |workbook, name, _| {
                 let merged = workbook.merge_cells_by_sheet_name(name).map_err(|e| e.to_string())?;
                 Ok(Layout { merged, percent: HashSet::new() })
             })
@@ -69,7 +72,7 @@ pub fn read_workbook(bytes: &[u8], format: Format, file: &Arc<str>) -> Result<Ve
             let mut workbook =
                 open_workbook_from_rs::<Ods<_>, _>(Cursor::new(bytes)).map_err(|e| e.to_string())?;
             let mut layouts = ods_layout::read_layouts(bytes)?;
-            read_sheets(&mut workbook, file, |_, name| Ok(layouts.remove(name).unwrap_or_default()))
+            read_sheets(&mut workbook, file, |_, name, _| Ok(layouts.remove(name).unwrap_or_default()))
         }
     };
     catch_unwind(AssertUnwindSafe(read)).unwrap_or_else(|panic| {
@@ -88,7 +91,7 @@ where
     RS: Read + Seek,
     R: Reader<RS>,
     R::Error: std::fmt::Display,
-    L: FnMut(&mut R, &str) -> Result<Layout, String>,
+    L: FnMut(&mut R, &str, &Range<Data>) -> Result<Layout, String>,
 {
     let names: Vec<String> = workbook
         .sheets_metadata()
@@ -100,7 +103,7 @@ where
     for name in names {
         let in_sheet = |error: String| format!("工作表“{name}” | sheet “{name}”: {error}");
         let range = workbook.worksheet_range(&name).map_err(|e| in_sheet(e.to_string()))?;
-        let layout = layout(workbook, &name).map_err(in_sheet)?;
+        let layout = layout(workbook, &name, &range).map_err(in_sheet)?;
         sheets.push(Sheet {
             source: 0,
             file: file.clone(),
@@ -159,19 +162,19 @@ fn sheet_rows(range: &Range<Data>, layout: &Layout) -> Vec<Row> {
         .collect()
 }
 
-/// A `%` outside quoted literals and escapes, in the format's first section
-/// (the one for positive numbers).
+/// A `%` outside quoted literals, escapes and `[…]` (colours, locales), in
+/// the format's first section (the one for positive numbers).
 fn is_percent_format(code: &str) -> bool {
-    let mut quoted = false;
     let mut chars = code.chars();
     while let Some(c) = chars.next() {
         match c {
-            '"' => quoted = !quoted,
-            '\\' if !quoted => {
+            '"' => while chars.next().is_some_and(|c| c != '"') {},
+            '[' => while chars.next().is_some_and(|c| c != ']') {},
+            '\\' => {
                 chars.next();
             }
-            ';' if !quoted => return false,
-            '%' if !quoted => return true,
+            ';' => return false,
+            '%' => return true,
             _ => {}
         }
     }
@@ -244,6 +247,8 @@ mod tests {
         assert!(!is_percent_format("0.00\"%\""));
         assert!(!is_percent_format("0\\%"));
         assert!(!is_percent_format("0;0%"));
+        assert!(!is_percent_format("[$%-804]0"));
+        assert!(is_percent_format("[Red]0%"));
     }
 
     #[test]
