@@ -168,6 +168,9 @@ fn csv_in_utf8_with_bom_and_gbk() {
     assert_eq!(utf8.header_row, 2, "a title line above the header");
     assert_eq!(column(utf8, "unit"), ["第一党支部", "第二党支部"]);
     assert_eq!(column(utf8, "title"), ["学习贯彻专题研究", "半年通报"]);
+    let dates: Vec<_> = utf8.rows.iter().map(|row| parse_date_time(utf8.get(row, "date"))).collect();
+    assert_eq!(dates, [Some(at(2025, 3, 15, 0, 0)), Some(at(2025, 7, 1, 9, 30))]);
+    assert_eq!(utf8.get(&utf8.rows[0], "unit"), &Value::Text("第一党支部".into()), "CSV cells are text");
 
     let bom = table(&inputs, "评分");
     assert_eq!(bom.col("unit"), Some(0), "the BOM is not part of the first header");
@@ -177,6 +180,7 @@ fn csv_in_utf8_with_bom_and_gbk() {
     assert_eq!(gbk.kind, SheetKind::Activities);
     assert_eq!(column(gbk, "type"), ["专题研究", "季度分析"]);
     assert_eq!(column(gbk, "title"), ["意识形态工作专题会", "一季度意识形态分析"]);
+    assert_eq!(parse_date_time(gbk.get(&gbk.rows[0], "date")), Some(at(2025, 3, 15, 0, 0)));
     let implied = gbk.implied_unit.as_ref().unwrap();
     assert_eq!(implied.file_stem, "第二党支部");
     assert_eq!(gbk.location(&gbk.rows[1], "type").to_string(), "第二党支部台账.csv:第二党支部台账!B3");
