@@ -141,7 +141,7 @@ const EXCEL_LAST_SERIAL: f64 = 2_958_465.0;
 /// 1900-02-29 (serial 60, which is no valid date) between the 28th and the
 /// 1st: serials below 60 are one day later than the epoch arithmetic says.
 /// Times are rounded to the second.
-pub fn excel_serial_to_date_time(serial: f64) -> Option<NaiveDateTime> {
+fn excel_serial_to_date_time(serial: f64) -> Option<NaiveDateTime> {
     if !(1.0..EXCEL_LAST_SERIAL + 1.0).contains(&serial) || (60.0..61.0).contains(&serial) {
         return None;
     }
