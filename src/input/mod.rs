@@ -5,6 +5,7 @@
 //! knows file formats and nothing of scoring; it never writes to an input.
 
 pub mod csv;
+mod ods_layout;
 pub mod schema;
 pub mod table;
 pub mod text;
@@ -83,15 +84,32 @@ pub fn read_inputs(paths: &[PathBuf]) -> Inputs {
         };
         let index = inputs.sources.len();
         let stem = file_stem(&source.path);
-        inputs.sources.push(source);
+        let (tables_before, diagnostics_before) = (inputs.tables.len(), inputs.diagnostics.len());
         for mut sheet in sheets {
             sheet.source = index;
             if let Some(table) = table::build_table(sheet, &stem, &mut inputs.diagnostics) {
                 inputs.tables.push(table);
             }
         }
+        if inputs.tables.len() == tables_before && inputs.diagnostics.len() == diagnostics_before {
+            inputs
+                .diagnostics
+                .warning(Some(Location::file(source.name.clone())), nothing_known(&source.name));
+        }
+        inputs.sources.push(source);
     }
     inputs
+}
+
+/// A file none of whose sheets kaohe knows: probably a misnamed sheet or CSV.
+fn nothing_known(name: &str) -> Text {
+    let zh: Vec<&str> = schema::SheetKind::ALL.iter().map(|kind| kind.zh()).collect();
+    let en: Vec<&str> = schema::SheetKind::ALL.iter().map(|kind| kind.en()).collect();
+    let (zh, en) = (zh.join("、"), en.join(", "));
+    text!(
+        "{name} 中没有 kaohe 认识的表（{zh}，或含“日期”“类型”列的台账；CSV 以文件名为表名），已忽略",
+        "{name} holds no sheet kaohe knows ({en}, or a ledger with date and type columns; a CSV is named by its file name); it is ignored"
+    )
 }
 
 /// What reading one file gave: its source and sheets, unless it could not

@@ -99,10 +99,16 @@ impl Table {
 /// header row; such sheets are left out too.
 pub fn build_table(sheet: Sheet, file_stem: &str, diagnostics: &mut Diagnostics) -> Option<Table> {
     let (kind, header) = match SheetKind::from_name(&sheet.name) {
-        Some(kind) => match sheet.rows.iter().position(|row| row_has_any(row, kind.columns())) {
+        Some(kind) => match find_header(&sheet.rows, kind) {
             Some(header) => (kind, header),
-            None if kind == SheetKind::Settings => return settings_without_header(sheet),
+            // An empty sheet (a template's) has nothing to lose.
+            None if sheet.rows.iter().all(Row::is_empty) => return None,
             None => {
+                if kind == SheetKind::Settings
+                    && let Some((start, key_col)) = first_setting(&sheet)
+                {
+                    return Some(settings_without_header(sheet, start, key_col));
+                }
                 diagnostics.error(
                     Some(Location::sheet(sheet.file.clone(), sheet.name.clone())),
                     no_header_message(kind),
@@ -165,8 +171,19 @@ fn header_key(cell: &Value) -> String {
     strip_bracketed_unit(&normalize_keyword(&cell.display())).to_owned()
 }
 
-fn row_has_any(row: &Row, columns: &[Column]) -> bool {
-    row.cells.iter().any(|cell| header_column(cell, columns).is_some())
+/// The index of the header row: the first row naming a column of `kind`.
+/// A title that happens to equal a column name (`权重` above the weights)
+/// is passed over when a later row names a column beside other cells: no
+/// kind's header has fewer than two columns.
+fn find_header(rows: &[Row], kind: SheetKind) -> Option<usize> {
+    let mut candidates = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, row)| row.cells.iter().any(|cell| header_column(cell, kind.columns()).is_some()));
+    let first = candidates.next()?;
+    let filled = |row: &Row| row.cells.iter().filter(|cell| !cell.is_empty()).count();
+    let header = std::iter::once(first).chain(candidates).find(|(_, row)| filled(row) >= 2).unwrap_or(first);
+    Some(header.0)
 }
 
 /// A header row holding both 日期 and 类型: a ledger whatever its sheet name.
@@ -214,27 +231,31 @@ fn no_header_message(kind: SheetKind) -> Text {
     )
 }
 
+/// The first cell holding a setting key: `(row index, column)`, where the
+/// key/value pairs of a 设置 sheet without header start.
+fn first_setting(sheet: &Sheet) -> Option<(usize, u32)> {
+    sheet.rows.iter().enumerate().find_map(|(index, row)| {
+        let col = row.cells.iter().position(|cell| SettingKey::from_name(&cell.display()).is_some())?;
+        Some((index, col as u32))
+    })
+}
+
 /// A 设置 sheet without its 项目/值 header: the first row whose cell is a
 /// setting key starts the key/value pairs, the value in the next column. Its
 /// `header_row` is that first pair's row, which is also a data row.
-fn settings_without_header(sheet: Sheet) -> Option<Table> {
-    let (start, key_col) = sheet.rows.iter().enumerate().find_map(|(index, row)| {
-        let col = row.cells.iter().position(|cell| SettingKey::from_name(&cell.display()).is_some())?;
-        Some((index, col as u32))
-    })?;
-    let header_row = sheet.rows[start].number;
-    Some(Table {
+fn settings_without_header(sheet: Sheet, start: usize, key_col: u32) -> Table {
+    Table {
         kind: SheetKind::Settings,
         source: sheet.source,
         file: sheet.file,
         sheet: sheet.name,
-        header_row,
+        header_row: sheet.rows[start].number,
         first_col: key_col,
         columns: vec![Some(key_col), Some(key_col + 1)],
         extras: Vec::new(),
         implied_unit: None,
         rows: sheet.rows.into_iter().skip(start).filter(|row| !row.is_empty()).collect(),
-    })
+    }
 }
 
 #[cfg(test)]
@@ -338,6 +359,30 @@ mod tests {
         let implied = table.implied_unit.unwrap();
         assert_eq!(implied.sheet_name, "第一党支部");
         assert_eq!(implied.file_stem, "第一党支部");
+    }
+
+    #[test]
+    fn a_title_equal_to_a_column_name_is_not_the_header() {
+        let input = sheet("权重", &[(1, &["权重"]), (2, &["类别", "权重(%)"]), (3, &["意识形态工作", "40"])]);
+        let (table, diagnostics) = build(input, "台账");
+        let table = table.unwrap();
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(table.header_row, 2);
+        assert_eq!(table.col("weight"), Some(1));
+    }
+
+    #[test]
+    fn settings_without_header_or_keys_are_reported() {
+        let (table, diagnostics) = build(sheet("设置", &[(1, &["随便写的", "内容"])]), "台账");
+        assert!(table.is_none());
+        assert!(diagnostics[0].starts_with("台账.xlsx:设置: 找不到表头"), "{diagnostics:?}");
+    }
+
+    #[test]
+    fn an_empty_known_sheet_is_ignored() {
+        let (table, diagnostics) = build(sheet("评分", &[(3, &["", " "])]), "台账");
+        assert!(table.is_none());
+        assert!(diagnostics.is_empty());
     }
 
     #[test]

@@ -110,6 +110,7 @@ pub fn parse_bool_text(text: &str) -> Option<bool> {
 /// `2025-03-15`, `2025/3/15`, `2025.3.15`, `2025年3月15日`, `20250315`, each
 /// optionally followed by a time `H:MM[:SS]`; a month alone (`2025年3月`,
 /// `2025-03`, `2025/3`) is the 1st of that month. A date alone is 00:00.
+/// A bare year is no date.
 pub fn parse_date_time(value: &Value) -> Option<NaiveDateTime> {
     match value {
         Value::DateTime(at) => Some(*at),
@@ -119,10 +120,16 @@ pub fn parse_date_time(value: &Value) -> Option<NaiveDateTime> {
     }
 }
 
-/// A number cell as a date: eight digits `20250315`, else an Excel serial.
+/// A number as a date: eight digits `20250315`, else an Excel serial. A
+/// bare year (`2025`, which as a serial would be 1905-07-17) is no date: it
+/// is far likelier a date typed without month and day.
 fn parse_date_number(number: f64) -> Option<NaiveDateTime> {
-    if number.fract() == 0.0 && (10_000_000.0..100_000_000.0).contains(&number) {
-        return parse_date_text(&format!("{number}"));
+    let whole = number.fract() == 0.0;
+    if whole && (10_000_000.0..100_000_000.0).contains(&number) {
+        return parse_calendar_date_time(&format!("{number}"));
+    }
+    if whole && (1900.0..=2100.0).contains(&number) {
+        return None;
     }
     excel_serial_to_date_time(number)
 }
@@ -134,7 +141,7 @@ const EXCEL_LAST_SERIAL: f64 = 2_958_465.0;
 /// 1900-02-29 (serial 60, which is no valid date) between the 28th and the
 /// 1st: serials below 60 are one day later than the epoch arithmetic says.
 /// Times are rounded to the second.
-pub fn excel_serial_to_date_time(serial: f64) -> Option<NaiveDateTime> {
+fn excel_serial_to_date_time(serial: f64) -> Option<NaiveDateTime> {
     if !(1.0..EXCEL_LAST_SERIAL + 1.0).contains(&serial) || (60.0..61.0).contains(&serial) {
         return None;
     }
@@ -150,8 +157,7 @@ fn parse_date_text(text: &str) -> Option<NaiveDateTime> {
         return Some(date_time);
     }
     // A serial number typed or exported as text.
-    let serial = number::to_f64(&number::parse_decimal(&text)?);
-    excel_serial_to_date_time(serial)
+    parse_date_number(number::to_f64(&number::parse_decimal(&text)?))
 }
 
 /// A date (or month) followed by an optional time.
@@ -453,6 +459,8 @@ mod tests {
         assert_eq!(parse_date_time(&Value::Number(61.0)), day(1900, 3, 1));
         assert_eq!(parse_date_time(&Value::Number(2958465.0)), day(9999, 12, 31));
         assert_eq!(parse_date_time(&Value::Number(2958466.0)), None);
+        assert_eq!(parse_date_time(&Value::Number(2025.0)), None, "a bare year is no date");
+        assert_eq!(parse_date_time(&text("2025")), None);
     }
 
     #[test]

@@ -1,20 +1,20 @@
 //! Workbook reading through calamine: `.xlsx`/`.xlsm`, `.xls` and `.ods`
 //! become [`Sheet`]s with every cell at its real coordinates (calamine's
 //! ranges start at the first used cell; the offset is added back). Merged
-//! ranges are filled with their top-left value (xlsx and xls; calamine
-//! exposes no merges for ods). A number cell with a `%` number format becomes
-//! [`Value::Percent`] (xlsx only; calamine reads no number formats from xls
-//! and ods). A panic inside calamine becomes an error, not a crash.
+//! ranges are filled with their top-left value. A number cell with a `%`
+//! number format (xlsx) or of percentage type (ods) becomes
+//! [`Value::Percent`]; calamine reads no number formats from xls, so there it
+//! stays a number. A panic inside calamine becomes an error, not a crash.
 
+use std::collections::HashSet;
 use std::io::{Cursor, Read, Seek};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-use calamine::{
-    Data, Dimensions, Ods, Range, Reader, SheetType, StyleRange, Xls, Xlsx, open_workbook_from_rs,
-};
+use calamine::{Data, Dimensions, Ods, Range, Reader, SheetType, Xls, Xlsx, open_workbook_from_rs};
 use chrono::SubsecRound;
 
+use super::ods_layout;
 use super::value::parse_date_time;
 use super::{Row, Sheet, Value};
 
@@ -29,6 +29,14 @@ pub enum Format {
     Ods,
 }
 
+/// What a sheet's values don't say: its merged ranges and its percentage
+/// cells, at real 0-based `(row, col)` coordinates.
+#[derive(Debug, Default)]
+pub(super) struct Layout {
+    pub merged: Vec<Dimensions>,
+    pub percent: HashSet<(u32, u32)>,
+}
+
 /// Reads every worksheet of a workbook held in `bytes`. The sheets' `source`
 /// is left 0 for the caller to set. `Err` carries calamine's reason.
 pub fn read_workbook(bytes: &[u8], format: Format, file: &Arc<str>) -> Result<Vec<Sheet>, String> {
@@ -36,21 +44,35 @@ pub fn read_workbook(bytes: &[u8], format: Format, file: &Arc<str>) -> Result<Ve
         Format::Xlsx => {
             let mut workbook =
                 open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)).map_err(|e| e.to_string())?;
-            read_sheets(&mut workbook, file, |workbook, name| {
-                workbook.merge_cells_by_sheet_name(name).map_err(|e| e.to_string())
+            read_sheets(&mut workbook, file, |workbook, name, range| {
+                let merged = workbook.merge_cells_by_sheet_name(name).map_err(|e| e.to_string())?;
+                let styles = workbook.worksheet_style(name).map_err(|e| e.to_string())?;
+                let (first_row, first_col) = range.start().unwrap_or_default();
+                let percent = range
+                    .used_cells()
+                    .filter(|(_, _, data)| matches!(data, Data::Float(_) | Data::Int(_)))
+                    .map(|(row, col, _)| (first_row + row as u32, first_col + col as u32))
+                    .filter(|&at| {
+                        let format = styles.get(at).and_then(|style| style.number_format.as_ref());
+                        format.is_some_and(|format| is_percent_format(&format.format_code))
+                    })
+                    .collect();
+                Ok(Layout { merged, percent })
             })
         }
         Format::Xls => {
             let mut workbook =
                 open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes)).map_err(|e| e.to_string())?;
-            read_sheets(&mut workbook, file, |workbook, name| {
-                workbook.merge_cells_by_sheet_name(name).map_err(|e| e.to_string())
+            read_sheets(&mut workbook, file, |workbook, name, _| {
+                let merged = workbook.merge_cells_by_sheet_name(name).map_err(|e| e.to_string())?;
+                Ok(Layout { merged, percent: HashSet::new() })
             })
         }
         Format::Ods => {
             let mut workbook =
                 open_workbook_from_rs::<Ods<_>, _>(Cursor::new(bytes)).map_err(|e| e.to_string())?;
-            read_sheets(&mut workbook, file, |_, _| Ok(Vec::new()))
+            let mut layouts = ods_layout::read_layouts(bytes)?;
+            read_sheets(&mut workbook, file, |_, name, _| Ok(layouts.remove(name).unwrap_or_default()))
         }
     };
     catch_unwind(AssertUnwindSafe(read)).unwrap_or_else(|panic| {
@@ -64,12 +86,12 @@ pub fn read_workbook(bytes: &[u8], format: Format, file: &Arc<str>) -> Result<Ve
 }
 
 /// Reads every worksheet (chart and macro sheets are skipped), in workbook order.
-fn read_sheets<RS, R, M>(workbook: &mut R, file: &Arc<str>, merges: M) -> Result<Vec<Sheet>, String>
+fn read_sheets<RS, R, L>(workbook: &mut R, file: &Arc<str>, mut layout: L) -> Result<Vec<Sheet>, String>
 where
     RS: Read + Seek,
     R: Reader<RS>,
     R::Error: std::fmt::Display,
-    M: Fn(&mut R, &str) -> Result<Vec<Dimensions>, String>,
+    L: FnMut(&mut R, &str, &Range<Data>) -> Result<Layout, String>,
 {
     let names: Vec<String> = workbook
         .sheets_metadata()
@@ -81,13 +103,12 @@ where
     for name in names {
         let in_sheet = |error: String| format!("工作表“{name}” | sheet “{name}”: {error}");
         let range = workbook.worksheet_range(&name).map_err(|e| in_sheet(e.to_string()))?;
-        let styles = workbook.worksheet_style(&name).map_err(|e| in_sheet(e.to_string()))?;
-        let merged = merges(workbook, &name).map_err(in_sheet)?;
+        let layout = layout(workbook, &name, &range).map_err(in_sheet)?;
         sheets.push(Sheet {
             source: 0,
             file: file.clone(),
             name: name.as_str().into(),
-            rows: sheet_rows(&range, &styles, &merged),
+            rows: sheet_rows(&range, &layout),
         });
     }
     Ok(sheets)
@@ -95,11 +116,10 @@ where
 
 /// The rows of a range at their real coordinates, merged ranges filled.
 /// Rows with no value are left out.
-fn sheet_rows(range: &Range<Data>, styles: &StyleRange, merged: &[Dimensions]) -> Vec<Row> {
+fn sheet_rows(range: &Range<Data>, layout: &Layout) -> Vec<Row> {
     let (Some((first_row, first_col)), Some((last_row, last_col))) = (range.start(), range.end()) else {
         return Vec::new();
     };
-    let width = last_col as usize + 1;
     let mut grid: Vec<Vec<Value>> = range
         .rows()
         .enumerate()
@@ -108,12 +128,12 @@ fn sheet_rows(range: &Range<Data>, styles: &StyleRange, merged: &[Dimensions]) -
             let mut values = vec![Value::Empty; first_col as usize];
             values.extend(cells.iter().enumerate().map(|(col_offset, data)| {
                 let col = first_col + col_offset as u32;
-                cell_value(data, is_percent_cell(styles, row, col))
+                cell_value(data, layout.percent.contains(&(row, col)))
             }));
             values
         })
         .collect();
-    for region in merged {
+    for region in &layout.merged {
         let (top, left) = region.start;
         let Some(fill) = top.checked_sub(first_row).and_then(|r| grid.get(r as usize)?.get(left as usize))
         else {
@@ -134,8 +154,7 @@ fn sheet_rows(range: &Range<Data>, styles: &StyleRange, merged: &[Dimensions]) -
         .zip(first_row + 1..)
         .filter(|(cells, _)| !cells.iter().all(Value::is_empty))
         .map(|(mut cells, number)| {
-            debug_assert!(cells.len() <= width);
-            while cells.last().is_some_and(|cell| *cell == Value::Empty) {
+            while cells.last() == Some(&Value::Empty) {
                 cells.pop();
             }
             Row { number, cells }
@@ -143,27 +162,19 @@ fn sheet_rows(range: &Range<Data>, styles: &StyleRange, merged: &[Dimensions]) -
         .collect()
 }
 
-/// Whether the cell has a number format that shows a percentage.
-fn is_percent_cell(styles: &StyleRange, row: u32, col: u32) -> bool {
-    styles
-        .get((row, col))
-        .and_then(|style| style.number_format.as_ref())
-        .is_some_and(|format| is_percent_format(&format.format_code))
-}
-
-/// A `%` outside quoted literals and escapes, in the format's first section
-/// (the one for positive numbers).
+/// A `%` outside quoted literals, escapes and `[…]` (colours, locales), in
+/// the format's first section (the one for positive numbers).
 fn is_percent_format(code: &str) -> bool {
-    let mut quoted = false;
     let mut chars = code.chars();
     while let Some(c) = chars.next() {
         match c {
-            '"' => quoted = !quoted,
-            '\\' if !quoted => {
+            '"' => while chars.next().is_some_and(|c| c != '"') {},
+            '[' => while chars.next().is_some_and(|c| c != ']') {},
+            '\\' => {
                 chars.next();
             }
-            ';' if !quoted => return false,
-            '%' if !quoted => return true,
+            ';' => return false,
+            '%' => return true,
             _ => {}
         }
     }
@@ -236,6 +247,8 @@ mod tests {
         assert!(!is_percent_format("0.00\"%\""));
         assert!(!is_percent_format("0\\%"));
         assert!(!is_percent_format("0;0%"));
+        assert!(!is_percent_format("[$%-804]0"));
+        assert!(is_percent_format("[Red]0%"));
     }
 
     #[test]
