@@ -52,7 +52,8 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     match cli.command {
         CliCommand::Check(args) => check(&args.input),
         CliCommand::Score(args) => run_score(&args),
-        CliCommand::Merge(_) | CliCommand::Init(_) => {
+        CliCommand::Merge(args) => run_merge(&args),
+        CliCommand::Init(_) => {
             eprintln!("not yet implemented");
             ExitCode::from(EXIT_USAGE)
         }
@@ -124,4 +125,92 @@ fn run_score(args: &cli::ScoreArgs) -> ExitCode {
     let _ = report;
     eprintln!("{}", summary_line(&model, &diagnostics, lang));
     ExitCode::SUCCESS
+}
+
+/// `kaohe merge`: read and rank the submitted workbooks, then write the
+/// combined workbook into the output folder.
+fn run_merge(args: &cli::MergeArgs) -> ExitCode {
+    let lang = Lang::from(args.lang);
+    let floor = match args.ideological_weight.map(number::from_f64) {
+        Some(None) => {
+            eprintln!("--ideological-weight: not a number");
+            return ExitCode::from(EXIT_USAGE);
+        }
+        floor => floor.flatten(),
+    };
+    let ranking = match merge::merge(&args.workbooks, floor) {
+        Ok(ranking) => ranking,
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics, lang);
+            return ExitCode::from(EXIT_INVALID_INPUT);
+        }
+    };
+    let bytes = match render::xlsx::merged_workbook(&ranking) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(EXIT_INVALID_INPUT);
+        }
+    };
+    match commit_files(&args.output, &args.workbooks, args.force, &[(render::xlsx::FILE_NAME, bytes)]) {
+        Ok(()) => {
+            let (units, submissions) = (ranking.units.len(), ranking.submissions.len());
+            match lang {
+                Lang::Zh => eprintln!("已汇总{submissions}份得分表、{units}个单位。"),
+                Lang::En => eprintln!("Merged {submissions} workbooks, {units} units."),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("{}", message.get(lang));
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// Writes `files` into `dir` only when all are complete: into a fresh
+/// sibling folder renamed into place when `dir` is new, else each file next
+/// to its target and renamed over it. A non-empty `dir` needs `force`; a
+/// `dir` that is a file or an input is refused.
+// TODO(lead): replace with the shared `output::commit` once it lands.
+fn commit_files(
+    dir: &std::path::Path,
+    inputs: &[std::path::PathBuf],
+    force: bool,
+    files: &[(&str, Vec<u8>)],
+) -> Result<(), diagnostic::Text> {
+    let shown = dir.display();
+    let same = |input: &std::path::PathBuf| {
+        std::fs::canonicalize(input).ok().zip(std::fs::canonicalize(dir).ok()).is_some_and(|(a, b)| a == b)
+    };
+    if dir.is_file() || inputs.iter().any(same) {
+        return Err(text!(
+            "输出路径 {shown} 是文件或输入，拒绝写入",
+            "output path {shown} is a file or an input: refused"
+        ));
+    }
+    let io = |error: std::io::Error| text!("无法写入 {shown}：{error}", "cannot write {shown}: {error}");
+    if dir.is_dir() {
+        let empty = std::fs::read_dir(dir).map_err(io)?.next().is_none();
+        if !empty && !force {
+            return Err(text!(
+                "输出文件夹 {shown} 已存在且非空；如需覆盖请加 --force",
+                "output folder {shown} exists and is not empty; use --force to overwrite"
+            ));
+        }
+        for (name, bytes) in files {
+            let temporary = dir.join(format!(".{name}.tmp"));
+            std::fs::write(&temporary, bytes).map_err(io)?;
+            std::fs::rename(&temporary, dir.join(name)).map_err(io)?;
+        }
+        return Ok(());
+    }
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let staging = dir.with_file_name(format!(".{name}.kaohe-tmp"));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging).map_err(io)?;
+    for (name, bytes) in files {
+        std::fs::write(staging.join(name), bytes).map_err(io)?;
+    }
+    std::fs::rename(&staging, dir).map_err(io)
 }

@@ -115,6 +115,9 @@ pub struct Report {
     /// Assessed units in ranking order.
     pub units: Vec<UnitResult>,
     pub findings: Vec<Finding>,
+    /// Every incident of an assessed unit that a timeliness indicator
+    /// checked, in `Model::incidents` order.
+    pub incidents: Vec<IncidentResult>,
 }
 
 /// Scores every assessed unit of `model`.
