@@ -2,6 +2,8 @@
 //! writes cells as values (text stays text, even `=…`) while tracking each
 //! column's display width, and the A4 landscape print setup.
 
+use std::collections::BTreeMap;
+
 use chrono::{Datelike, NaiveDateTime, Timelike};
 use rust_xlsxwriter::{
     Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Worksheet, XlsxError,
@@ -11,9 +13,15 @@ use rust_xlsxwriter::{
 const FONT: &str = "宋体";
 /// Fills for grade bands, best first; the last band always gets the last.
 const BAND_FILLS: [u32; 4] = [0xC6EFCE, 0xDDEBF7, 0xFFEB9C, 0xFFC7CE];
-/// Column widths are capped; longer text wraps.
-const MAX_WIDTH: f64 = 48.0;
+/// The colour that marks a veto (font of a 否决 cell, bar of a vetoed unit).
+pub const VETO_RED: u32 = 0xC00000;
+/// Columns of wrapping text are capped at this width; longer text wraps.
+const MAX_WRAPPED_WIDTH: f64 = 48.0;
+/// Other columns (ids, hashes) grow up to this width.
+const MAX_WIDTH: f64 = 80.0;
 const MIN_WIDTH: f64 = 6.0;
+/// The height of one line of body text, in points.
+const LINE_HEIGHT: f64 = 15.0;
 
 /// The formats of the workbook, built once.
 pub struct Styles {
@@ -65,7 +73,7 @@ impl Styles {
             veto: center
                 .clone()
                 .set_bold()
-                .set_font_color(Color::RGB(0xC00000))
+                .set_font_color(Color::RGB(VETO_RED))
                 .set_background_color(Color::RGB(0xFFC7CE)),
             text: cell,
             center,
@@ -103,28 +111,52 @@ fn char_width(c: char) -> usize {
 }
 
 /// A worksheet being filled: every write records the column's widest cell
-/// so [`Grid::fit_columns`] can size columns for Chinese text.
+/// so [`Grid::fit_columns`] can size columns for Chinese text, and every
+/// wrapping cell its lines so the row can be made tall enough.
 pub struct Grid<'a> {
     pub sheet: &'a mut Worksheet,
-    widths: Vec<usize>,
+    /// Per column: the widest plain cell and the widest wrapping cell.
+    widths: Vec<(usize, usize)>,
+    /// (row, column, display width of each line) of wrapping cells.
+    wrapped: Vec<(u32, u16, Vec<usize>)>,
 }
 
 impl<'a> Grid<'a> {
     pub fn new(sheet: &'a mut Worksheet) -> Grid<'a> {
-        Grid { sheet, widths: Vec::new() }
+        Grid { sheet, widths: Vec::new(), wrapped: Vec::new() }
+    }
+
+    fn column(&mut self, col: u16) -> &mut (usize, usize) {
+        let col = usize::from(col);
+        if self.widths.len() <= col {
+            self.widths.resize(col + 1, (0, 0));
+        }
+        &mut self.widths[col]
     }
 
     fn measure(&mut self, col: u16, width: usize) {
-        let col = usize::from(col);
-        if self.widths.len() <= col {
-            self.widths.resize(col + 1, 0);
-        }
-        self.widths[col] = self.widths[col].max(width);
+        let plain = &mut self.column(col).0;
+        *plain = (*plain).max(width);
+    }
+
+    /// Writes `text` as a string cell whose `format` wraps: it widens its
+    /// column only up to a cap, and its row grows to show every line.
+    pub fn wrapped(&mut self, row: u32, col: u16, text: &str, format: &Format) -> Result<(), XlsxError> {
+        self.write_text(row, col, text, format)?;
+        let lines: Vec<usize> = text.lines().map(display_width).collect();
+        let wrapping = &mut self.column(col).1;
+        *wrapping = lines.iter().copied().fold(*wrapping, usize::max);
+        self.wrapped.push((row, col, lines));
+        Ok(())
     }
 
     /// Writes `text` as a string cell, never as a formula.
     pub fn text(&mut self, row: u32, col: u16, text: &str, format: &Format) -> Result<(), XlsxError> {
         self.measure(col, display_width(text));
+        self.write_text(row, col, text, format)
+    }
+
+    fn write_text(&mut self, row: u32, col: u16, text: &str, format: &Format) -> Result<(), XlsxError> {
         if text.is_empty() {
             self.sheet.write_blank(row, col, format)?;
         } else {
@@ -189,11 +221,25 @@ impl<'a> Grid<'a> {
         Ok(())
     }
 
-    /// Sizes every column to its widest cell (CJK counting 2), within bounds.
+    /// Sizes every column to its widest cell (CJK counting 2), within
+    /// bounds, and makes rows with wrapped text tall enough for its lines.
     pub fn fit_columns(&mut self) -> Result<(), XlsxError> {
-        for (col, &width) in (0u16..).zip(&self.widths) {
-            let width = (width as f64 * 1.1 + 2.0).clamp(MIN_WIDTH, MAX_WIDTH);
+        let width_of = |chars: usize, cap: f64| (chars as f64 * 1.1 + 2.0).clamp(MIN_WIDTH, cap);
+        let mut widths = Vec::with_capacity(self.widths.len());
+        for (col, &(plain, wrapping)) in (0u16..).zip(&self.widths) {
+            let width = width_of(plain, MAX_WIDTH).max(width_of(wrapping, MAX_WRAPPED_WIDTH));
             self.sheet.set_column_width(col, width)?;
+            widths.push(width);
+        }
+        let mut lines: BTreeMap<u32, usize> = BTreeMap::new();
+        for (row, col, line_widths) in &self.wrapped {
+            let room = ((widths[usize::from(*col)] - 2.0) / 1.1).max(1.0);
+            let count = line_widths.iter().map(|&width| (width as f64 / room).ceil().max(1.0) as usize).sum();
+            let entry = lines.entry(*row).or_default();
+            *entry = (*entry).max(count);
+        }
+        for (row, count) in lines.into_iter().filter(|&(_, count)| count > 1) {
+            self.sheet.set_row_height(row, LINE_HEIGHT * count as f64)?;
         }
         Ok(())
     }

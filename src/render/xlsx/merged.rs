@@ -67,9 +67,9 @@ fn summary_sheet(
     grid.fit_columns()?;
     title_row(sheet, title, columns, styles)?;
     print_setup(sheet, header_row, 4)?;
-    let count = ranking.units.len() as u32;
-    let after = sign_off(sheet, header_row + count, "", styles)?;
-    totals_chart(sheet, SHEET_SUMMARY, (first_row, count), (3, 6), after)
+    let vetoed: Vec<bool> = ranking.units.iter().map(|unit| unit.veto).collect();
+    let after = sign_off(sheet, header_row + vetoed.len() as u32, "", styles)?;
+    totals_chart(sheet, SHEET_SUMMARY, (first_row, &vetoed), (3, 6), after)
 }
 
 fn about_sheet(sheet: &mut Worksheet, ranking: &MergedRanking, styles: &Styles) -> Result<(), XlsxError> {
@@ -92,7 +92,7 @@ fn about_sheet(sheet: &mut Worksheet, ranking: &MergedRanking, styles: &Styles) 
     ];
     for (key, value) in &rows {
         grid.text(row, 0, key, &styles.text)?;
-        grid.text(row, 1, value, &styles.wrap)?;
+        grid.wrapped(row, 1, value, &styles.wrap)?;
         row += 1;
     }
     row += 1;

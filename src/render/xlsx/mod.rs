@@ -15,14 +15,17 @@ mod tests;
 pub use merged::merged_workbook;
 
 use chrono::NaiveDateTime;
-use rust_xlsxwriter::{Chart, ChartDataLabel, ChartType, DocProperties, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Chart, ChartDataLabel, ChartFormat, ChartPoint, ChartSolidFill, ChartType, DocProperties, Workbook,
+    Worksheet, XlsxError,
+};
 
 use crate::diagnostic::column_name;
 use crate::model::{Decision, INCIDENT_STEPS, Model, Role, RuleKind, Stance};
 use crate::number::{Exact, format_fixed, format_trimmed, to_f64};
 use crate::render::{Scored, VERSION};
 
-use grid::{Grid, Styles, excel_datetime, print_setup};
+use grid::{Grid, Styles, VETO_RED, excel_datetime, print_setup};
 
 /// The workbook's file name in the output folder.
 pub const FILE_NAME: &str = "考核得分表.xlsx";
@@ -64,6 +67,11 @@ pub const VETO_MARK: &str = "是";
 /// A category left out for a unit.
 pub const LEFT_OUT: &str = "—";
 
+/// The totals chart's height limit in pixels: what an A4 landscape page
+/// holds below the repeated title and header rows.
+const MAX_CHART_HEIGHT: u32 = 560;
+/// What an A4 landscape page holds between its margins, in points.
+const PRINTABLE_HEIGHT: u32 = 480;
 /// 汇总: the title is row 0, the header row 1, units from row 2.
 const SUMMARY_HEADER_ROW: u32 = 1;
 /// 权重: the header is row 0, one system per row from row 1.
@@ -142,30 +150,46 @@ fn sign_off(sheet: &mut Worksheet, last_row: u32, assessor: &str, styles: &Style
 }
 
 /// A bar chart of the totals in column `total_col`, labelled by
-/// `name_col`, for the rows `first_row..first_row + count`, placed at `at_row`.
+/// `name_col`, for one row per unit from `first_row` (vetoed units' bars in
+/// red), placed below `at_row`.
 fn totals_chart(
     sheet: &mut Worksheet,
     sheet_name: &str,
-    (first_row, count): (u32, u32),
+    (first_row, vetoed): (u32, &[bool]),
     (name_col, total_col): (u16, u16),
     at_row: u32,
 ) -> Result<(), XlsxError> {
-    if count == 0 {
+    if vetoed.is_empty() {
         return Ok(());
     }
+    let count = vetoed.len() as u32;
     let last_row = first_row + count - 1;
+    let veto_bar = || {
+        ChartPoint::new()
+            .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(VETO_RED)))
+    };
+    let points: Vec<ChartPoint> =
+        vetoed.iter().map(|&vetoed| if vetoed { veto_bar() } else { ChartPoint::new() }).collect();
     let mut chart = Chart::new(ChartType::Bar);
     chart
         .add_series()
         .set_name(COL_TOTAL)
         .set_categories((sheet_name, first_row, name_col, last_row, name_col))
         .set_values((sheet_name, first_row, total_col, last_row, total_col))
+        .set_points(&points)
         .set_data_label(ChartDataLabel::new().show_value().set_num_format("0.00"));
     chart.title().set_name("各单位总分");
     chart.legend().set_hidden();
     chart.y_axis().set_reverse();
     chart.x_axis().set_min(0).set_num_format("0");
-    chart.set_width(760).set_height(120 + 24 * count);
+    // Below the table, on a page of its own when both don't fit on one, and
+    // never taller than a page.
+    let height = (120 + 24 * count).min(MAX_CHART_HEIGHT);
+    chart.set_width(760).set_height(height);
+    let points_above = 36 + 15 * at_row;
+    if points_above + height * 3 / 4 > PRINTABLE_HEIGHT {
+        sheet.set_page_breaks(&[at_row])?;
+    }
     sheet.insert_chart(at_row + 1, 0, &chart)?;
     Ok(())
 }
@@ -234,11 +258,11 @@ fn summary_sheet(
     }
     let columns = grid.columns();
     grid.fit_columns()?;
-    let count = report.units.len() as u32;
+    let vetoed: Vec<bool> = report.units.iter().map(|unit| unit.veto).collect();
     title_row(sheet, &format!("{}年度考核得分汇总表", model.settings.year), columns, styles)?;
     print_setup(sheet, SUMMARY_HEADER_ROW, 3)?;
-    let after = sign_off(sheet, SUMMARY_HEADER_ROW + count, &model.settings.assessor, styles)?;
-    totals_chart(sheet, SHEET_SUMMARY, (first_row, count), (2, total_col), after)
+    let after = sign_off(sheet, SUMMARY_HEADER_ROW + vetoed.len() as u32, &model.settings.assessor, styles)?;
+    totals_chart(sheet, SHEET_SUMMARY, (first_row, &vetoed), (2, total_col), after)
 }
 
 /// The absolute 权重 range holding `system`'s weights of the shown categories.
@@ -302,9 +326,9 @@ fn detail_sheet(sheet: &mut Worksheet, scored: &Scored, styles: &Styles) -> Resu
         decimal(&mut grid, row, 6, &result.points, styles)?;
         decimal(&mut grid, row, 7, &result.score, styles)?;
         decimal(&mut grid, row, 8, &result.deduction, styles)?;
-        grid.text(row, 9, &result.reason, &styles.wrap)?;
+        grid.wrapped(row, 9, &result.reason, &styles.wrap)?;
         let evidence: Vec<String> = result.evidence.iter().map(ToString::to_string).collect();
-        grid.text(row, 10, &evidence.join("\n"), &styles.wrap)?;
+        grid.wrapped(row, 10, &evidence.join("\n"), &styles.wrap)?;
     }
     grid.fit_columns()?;
     print_setup(sheet, 0, 2)
@@ -339,7 +363,7 @@ fn incidents_sheet(sheet: &mut Worksheet, scored: &Scored, styles: &Styles) -> R
         let unit = &model.units[incident.unit];
         grid.text(row, 0, &unit.id, &styles.text)?;
         grid.text(row, 1, &unit.name, &styles.text)?;
-        grid.text(row, 2, &incident.title, &styles.wrap)?;
+        grid.wrapped(row, 2, &incident.title, &styles.wrap)?;
         grid.text(row, 3, &incident.level, &styles.center)?;
         datetime(&mut grid, row, 4, Some(incident.occurred), styles)?;
         for (col, step) in (5..).zip(incident.steps) {
@@ -477,15 +501,13 @@ fn weights_sheet(
         }
     }
     grid.fit_columns()?;
-    let note_row = WEIGHTS_HEADER_ROW + model.systems.len() as u32 + 2;
-    sheet.write_string_with_format(
-        note_row,
-        0,
-        format!(
-            "权重单位为%。各单位按其最近的设有权重的上级单位的体系考核，否则按顶层体系；下级体系的“{ideological}”权重不得低于上级。汇总表的加权得分公式引用本表。"
-        ),
-        &styles.plain,
-    )?;
+    let notes = [
+        "注：权重单位为%。各单位按其最近的设有权重的上级单位的体系考核，否则按顶层体系。".to_owned(),
+        format!("下级体系的“{ideological}”权重不得低于上级；汇总表的加权得分公式引用本表权重。"),
+    ];
+    for (row, note) in (WEIGHTS_HEADER_ROW + model.systems.len() as u32 + 2..).zip(&notes) {
+        sheet.write_string_with_format(row, 0, note, &styles.plain)?;
+    }
     print_setup(sheet, WEIGHTS_HEADER_ROW, 1)
 }
 
@@ -495,7 +517,7 @@ fn warnings_sheet(sheet: &mut Worksheet, warnings: &[String], styles: &Styles) -
     grid.header(0, &["序号", "警告"], &styles.header)?;
     for (row, warning) in (1u32..).zip(warnings) {
         grid.number(row, 0, f64::from(row), &row.to_string(), &styles.integer)?;
-        grid.text(row, 1, warning, &styles.wrap)?;
+        grid.wrapped(row, 1, warning, &styles.wrap)?;
     }
     grid.fit_columns()?;
     print_setup(sheet, 0, 0)
@@ -538,7 +560,7 @@ fn about_sheet(sheet: &mut Worksheet, scored: &Scored, styles: &Styles) -> Resul
     ];
     for (row, (key, value)) in (row..).zip(&rows) {
         grid.text(row, 0, key, &styles.text)?;
-        grid.text(row, 1, value, &styles.wrap)?;
+        grid.wrapped(row, 1, value, &styles.wrap)?;
     }
     let files = scored.model.sources.iter().map(|source| (source.name.to_string(), source.sha256.clone()));
     sources_table(&mut grid, row + rows.len() as u32 + 1, "输入文件", files, styles)?;
