@@ -8,7 +8,7 @@
 //! renders the result.
 
 use std::io::Cursor;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use calamine::{Data, Range, Reader, Sheets, open_workbook_auto_from_rs};
@@ -253,11 +253,7 @@ fn header_row(range: &Range<Data>, label: &str) -> Option<(u32, Vec<(u32, String
     })
 }
 
-fn read_submission(
-    path: &PathBuf,
-    floor: Option<&Exact>,
-    diagnostics: &mut Diagnostics,
-) -> Option<Submitted> {
+fn read_submission(path: &Path, floor: Option<&Exact>, diagnostics: &mut Diagnostics) -> Option<Submitted> {
     let file: Arc<str> =
         path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into()).into();
     let bytes = match std::fs::read(path) {
@@ -384,6 +380,13 @@ fn read_summary(book: &mut Book, diagnostics: &mut Diagnostics) -> Option<Vec<Me
         if cell_text(&range, row, rank).is_empty() {
             break;
         }
+        let unit_id = cell_text(&range, row, id);
+        if unit_id.is_empty() {
+            diagnostics.error(
+                Some(book.location(SHEET_SUMMARY, row, id)),
+                text!("“{COL_ID}”为空", "“{COL_ID}” (unit id) is empty"),
+            );
+        }
         let Some(total_value) = cell_number(&range, row, total) else {
             diagnostics.error(
                 Some(book.location(SHEET_SUMMARY, row, total)),
@@ -404,7 +407,7 @@ fn read_summary(book: &mut Book, diagnostics: &mut Diagnostics) -> Option<Vec<Me
         let optional = |label| column(label).and_then(|col| cell_number(&range, row, col));
         units.push(MergedUnit {
             submission: 0,
-            id: cell_text(&range, row, id),
+            id: unit_id,
             name: cell_text(&range, row, name),
             weighted: optional(COL_WEIGHTED),
             bonus: optional(COL_BONUS),
@@ -467,8 +470,6 @@ fn read_weights(book: &mut Book, about: &About, floor: Option<&Exact>, diagnosti
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use calamine::{Reader, Xlsx};
 
     use super::*;

@@ -8,8 +8,8 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 use super::grid::{Grid, Styles, print_setup};
 use super::{
     COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_TOTAL, COL_VETO, COL_WEIGHTED, KEY_ASSESSOR,
-    LEFT_OUT, SHEET_ABOUT, SHEET_SUMMARY, VETO_MARK, about_head, band_of, new_workbook, sign_off, title_row,
-    totals_chart, unrounded,
+    LEFT_OUT, SHEET_ABOUT, SHEET_SUMMARY, VETO_MARK, about_head, band_of, new_workbook, sign_off,
+    summary_title, title_row, totals_chart, unrounded,
 };
 use crate::merge::MergedRanking;
 use crate::number::{Exact, format_fixed, format_trimmed};
@@ -17,7 +17,7 @@ use crate::number::{Exact, format_fixed, format_trimmed};
 /// Renders the combined workbook of `ranking`.
 pub fn merged_workbook(ranking: &MergedRanking) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new(ranking.grades.len());
-    let title = format!("{}年度考核得分汇总表", ranking.year);
+    let title = summary_title(ranking.year);
     let mut book = new_workbook(&title, ranking.created)?;
     summary_sheet(book.add_worksheet(), ranking, &title, &styles)?;
     about_sheet(book.add_worksheet(), ranking, &styles)?;

@@ -84,7 +84,7 @@ pub fn workbook(scored: &Scored) -> Result<Vec<u8>, XlsxError> {
     let model = scored.model;
     let styles = Styles::new(model.settings.grades.len());
     let categories = scored_categories(model);
-    let mut book = new_workbook(&format!("{}年度考核得分汇总表", model.settings.year), scored.created)?;
+    let mut book = new_workbook(&summary_title(model.settings.year), scored.created)?;
     summary_sheet(book.add_worksheet(), scored, &categories, &styles)?;
     detail_sheet(book.add_worksheet(), scored, &styles)?;
     incidents_sheet(book.add_worksheet(), scored, &styles)?;
@@ -93,6 +93,11 @@ pub fn workbook(scored: &Scored) -> Result<Vec<u8>, XlsxError> {
     warnings_sheet(book.add_worksheet(), scored.warnings, &styles)?;
     about_sheet(book.add_worksheet(), scored, &styles)?;
     book.save_to_buffer()
+}
+
+/// The 汇总 title, also the workbook's document title.
+fn summary_title(year: i32) -> String {
+    format!("{year}年度考核得分汇总表")
 }
 
 /// A workbook whose document properties are fixed by `created`, so the
@@ -259,7 +264,7 @@ fn summary_sheet(
     let columns = grid.columns();
     grid.fit_columns()?;
     let vetoed: Vec<bool> = report.units.iter().map(|unit| unit.veto).collect();
-    title_row(sheet, &format!("{}年度考核得分汇总表", model.settings.year), columns, styles)?;
+    title_row(sheet, &summary_title(model.settings.year), columns, styles)?;
     print_setup(sheet, SUMMARY_HEADER_ROW, 3)?;
     let after = sign_off(sheet, SUMMARY_HEADER_ROW + vetoed.len() as u32, &model.settings.assessor, styles)?;
     totals_chart(sheet, SHEET_SUMMARY, (first_row, &vetoed), (2, total_col), after)
