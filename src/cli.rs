@@ -113,4 +113,7 @@ pub struct InitArgs {
     /// 目标文件夹
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+    /// 提示语言
+    #[arg(long, value_enum, default_value_t)]
+    pub lang: LangArg,
 }

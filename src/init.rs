@@ -1,1 +1,344 @@
-//! `kaohe init`: a blank input workbook with the default criteria, plus the editable templates.
+//! `kaohe init DIR`: writes a blank input workbook (`考核台账.xlsx`) with
+//! every sheet and its header, filled with the default criteria, weights and
+//! settings of [`crate::defaults`], plus the editable document templates the
+//! caller hands over, in `DIR/模板/`. It never overwrites a file.
+//!
+//! The sheet-writing helpers ([`new_workbook`], [`write_table`], [`Cell`])
+//! are public so the bundled sample (`examples/make_sample.rs`) lays out its
+//! sheets the same way.
+
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use crate::defaults;
+use crate::diagnostic::Text;
+use crate::input::schema::SheetKind;
+
+/// The input workbook's file name.
+pub const WORKBOOK_FILE: &str = "考核台账.xlsx";
+/// The folder, inside `kaohe init`'s target, that receives the editable templates.
+pub const TEMPLATE_DIR: &str = "模板";
+
+/// Sheet order of the input workbook: settings and definitions first, then the ledgers.
+pub const SHEET_ORDER: [SheetKind; 8] = [
+    SheetKind::Settings,
+    SheetKind::Units,
+    SheetKind::Criteria,
+    SheetKind::Weights,
+    SheetKind::Activities,
+    SheetKind::Incidents,
+    SheetKind::Scores,
+    SheetKind::Accountability,
+];
+
+/// Why `init` wrote nothing (or stopped).
+#[derive(Debug, thiserror::Error)]
+pub enum InitError {
+    #[error("{} 已存在，未覆盖任何文件", .0.display())]
+    Exists(PathBuf),
+    #[error("无法写入 {}：{source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error("无法生成工作簿：{0}")]
+    Xlsx(#[from] XlsxError),
+}
+
+impl InitError {
+    /// The message in both languages.
+    pub fn text(&self) -> Text {
+        match self {
+            InitError::Exists(path) => {
+                let path = path.display();
+                text!("{path} 已存在，未覆盖任何文件", "{path} already exists; nothing was overwritten")
+            }
+            InitError::Io { path, source } => {
+                let path = path.display();
+                text!("无法写入 {path}：{source}", "cannot write {path}: {source}")
+            }
+            InitError::Xlsx(error) => text!("无法生成工作簿：{error}", "cannot build the workbook: {error}"),
+        }
+    }
+}
+
+/// Writes `DIR/考核台账.xlsx` for assessment `year`, then each of
+/// `templates` — (file name, contents), the bundled document templates — to
+/// `DIR/模板/`, the folder to pass as `--templates`. Creates folders as
+/// needed. If any target already exists nothing is written. Returns the
+/// written paths.
+pub fn init(dir: &Path, year: i32, templates: &[(&str, &str)]) -> Result<Vec<PathBuf>, InitError> {
+    let workbook = blank_workbook(year)?;
+    let template_dir = dir.join(TEMPLATE_DIR);
+    let files: Vec<(PathBuf, &[u8])> = std::iter::once((dir.join(WORKBOOK_FILE), workbook.as_slice()))
+        .chain(templates.iter().map(|(name, contents)| (template_dir.join(name), contents.as_bytes())))
+        .collect();
+    if let Some((existing, _)) = files.iter().find(|(path, _)| path.exists()) {
+        return Err(InitError::Exists(existing.clone()));
+    }
+    files.iter().map(|(path, contents)| write_new(path, contents).map(|()| path.clone())).collect()
+}
+
+/// Creates `path` (and its folders) with `contents`; fails if it exists.
+fn write_new(path: &Path, contents: &[u8]) -> Result<(), InitError> {
+    let io_error = |source| InitError::Io { path: path.to_path_buf(), source };
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(io_error)?;
+    }
+    let mut file = OpenOptions::new().write(true).create_new(true).open(path).map_err(|error| {
+        if error.kind() == io::ErrorKind::AlreadyExists {
+            InitError::Exists(path.to_path_buf())
+        } else {
+            io_error(error)
+        }
+    })?;
+    file.write_all(contents).map_err(io_error)
+}
+
+/// The bytes of the blank input workbook: every sheet of [`SHEET_ORDER`] with
+/// its header (活动 also with [`defaults::ACTIVITY_ATTRIBUTES`]); 设置, 指标
+/// and 权重 hold the defaults, the ledgers are empty.
+pub fn blank_workbook(year: i32) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = new_workbook();
+    for kind in SHEET_ORDER {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(kind.zh())?;
+        let mut columns = header(kind);
+        if kind == SheetKind::Activities {
+            columns.extend(defaults::ACTIVITY_ATTRIBUTES);
+        }
+        write_table(sheet, 0, &columns, &default_rows(kind, year))?;
+    }
+    workbook.save_to_buffer()
+}
+
+/// The default content of a sheet of the blank workbook.
+fn default_rows(kind: SheetKind, year: i32) -> Vec<Vec<Cell>> {
+    match kind {
+        SheetKind::Settings => defaults::settings_rows(year)
+            .into_iter()
+            .map(|(key, value)| vec![Cell::typed(key), Cell::typed(&value)])
+            .collect(),
+        SheetKind::Criteria => defaults::CRITERIA
+            .iter()
+            .map(|indicator| indicator.cells().into_iter().map(Cell::typed).collect())
+            .collect(),
+        SheetKind::Weights => defaults::WEIGHTS
+            .iter()
+            .map(|(category, weight)| vec![Cell::Empty, Cell::typed(category), Cell::typed(weight)])
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The Chinese column names of a sheet kind, in schema order.
+pub fn header(kind: SheetKind) -> Vec<&'static str> {
+    kind.columns().iter().map(|column| column.zh).collect()
+}
+
+/// A workbook whose metadata is fixed, so equal content gives equal bytes.
+pub fn new_workbook() -> Workbook {
+    let mut workbook = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2025, 1, 1).expect("a valid date");
+    workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    workbook
+}
+
+/// A cell to write, stored the way Excel stores what a user types.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Date(NaiveDate),
+    DateTime(NaiveDateTime),
+}
+
+impl Cell {
+    /// What typing `text` into Excel gives: empty, a number for a plain
+    /// numeral (`30`, `2.5`), else text.
+    pub fn typed(text: &str) -> Cell {
+        let is_numeral = text.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && text.starts_with(|c: char| c.is_ascii_digit());
+        match text.parse() {
+            _ if text.is_empty() => Cell::Empty,
+            Ok(number) if is_numeral => Cell::Number(number),
+            _ => Cell::Text(text.to_string()),
+        }
+    }
+
+    /// Width in Excel's character units: a CJK (wide) character counts 2.
+    fn width(&self) -> usize {
+        match self {
+            Cell::Empty => 0,
+            Cell::Text(text) => display_width(text),
+            Cell::Number(number) => number.to_string().len(),
+            Cell::Date(_) => DATE_FORMAT.len(),
+            Cell::DateTime(_) => DATE_TIME_FORMAT.len(),
+        }
+    }
+}
+
+const DATE_FORMAT: &str = "yyyy-mm-dd";
+const DATE_TIME_FORMAT: &str = "yyyy-mm-dd hh:mm";
+/// Column widths stay within these bounds (character units).
+const MIN_WIDTH: usize = 8;
+const MAX_WIDTH: usize = 60;
+
+/// Display width of `text`: characters outside ASCII and Latin count 2.
+pub fn display_width(text: &str) -> usize {
+    text.chars().map(|c| if c < '\u{1100}' { 1 } else { 2 }).sum()
+}
+
+/// Writes `header` in row `header_row` (0-based) — bold, framed, frozen
+/// below — and `rows` under it, and fits every column's width to its content.
+/// Rows above the header are left to the caller (a title, say).
+pub fn write_table(
+    sheet: &mut Worksheet,
+    header_row: u32,
+    header: &[&str],
+    rows: &[Vec<Cell>],
+) -> Result<(), XlsxError> {
+    let bold =
+        Format::new().set_bold().set_border(FormatBorder::Thin).set_background_color(Color::RGB(0xDDEBF7));
+    let date = Format::new().set_num_format(DATE_FORMAT);
+    let date_time = Format::new().set_num_format(DATE_TIME_FORMAT);
+    let mut widths: Vec<usize> = header.iter().map(|name| display_width(name)).collect();
+    for (col, name) in header.iter().enumerate() {
+        sheet.write_string_with_format(header_row, col as u16, *name, &bold)?;
+    }
+    for (offset, cells) in rows.iter().enumerate() {
+        let row = header_row + 1 + offset as u32;
+        for (col, cell) in cells.iter().enumerate() {
+            let col16 = col as u16;
+            match cell {
+                Cell::Empty => continue,
+                Cell::Text(text) => sheet.write_string(row, col16, text)?,
+                Cell::Number(number) => sheet.write_number(row, col16, *number)?,
+                Cell::Date(day) => sheet.write_datetime_with_format(
+                    row,
+                    col16,
+                    excel_date(day.and_time(NaiveTime::MIN))?,
+                    &date,
+                )?,
+                Cell::DateTime(moment) => {
+                    sheet.write_datetime_with_format(row, col16, excel_date(*moment)?, &date_time)?
+                }
+            };
+            if widths.len() <= col {
+                widths.resize(col + 1, 0);
+            }
+            widths[col] = widths[col].max(cell.width());
+        }
+    }
+    for (col, width) in widths.into_iter().enumerate() {
+        sheet.set_column_width(col as u16, (width + 2).clamp(MIN_WIDTH, MAX_WIDTH) as f64)?;
+    }
+    sheet.set_freeze_panes(header_row + 1, 0)?;
+    Ok(())
+}
+
+fn excel_date(moment: NaiveDateTime) -> Result<ExcelDateTime, XlsxError> {
+    let narrow = |value: u32| value as u8;
+    ExcelDateTime::from_ymd(moment.year() as u16, narrow(moment.month()), narrow(moment.day()))?.and_hms(
+        moment.hour() as u16,
+        narrow(moment.minute()),
+        moment.second(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+
+    use super::*;
+
+    fn read_sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
+        let mut workbook: Xlsx<_> = open_workbook(path).expect("readable workbook");
+        let range = workbook.worksheet_range(name).expect(name);
+        range.rows().map(<[Data]>::to_vec).collect()
+    }
+
+    #[test]
+    fn writes_every_sheet_with_headers_and_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("新建");
+        let written = init(&target, 2026, &[]).unwrap();
+        let path = target.join(WORKBOOK_FILE);
+        assert_eq!(written, vec![path.clone()]);
+
+        let workbook: Xlsx<_> = open_workbook(&path).unwrap();
+        assert_eq!(workbook.sheet_names(), ["设置", "单位", "指标", "权重", "活动", "舆情", "评分", "问责"]);
+
+        let criteria = read_sheet(&path, "指标");
+        assert_eq!(criteria[0][0], Data::String("编号".into()));
+        assert_eq!(criteria[0][12], Data::String("评分标准".into()));
+        assert_eq!(criteria.len(), 1 + defaults::CRITERIA.len());
+        assert_eq!(criteria[1][0], Data::String("YS01".into()));
+        assert_eq!(criteria[1][3], Data::Float(8.0));
+        assert_eq!(criteria[1][4], Data::String("至少".into()));
+
+        let weights = read_sheet(&path, "权重");
+        assert_eq!(
+            weights[0],
+            [Data::String("单位编号".into()), Data::String("类别".into()), Data::String("权重".into())]
+        );
+        assert_eq!(weights[1], [Data::Empty, Data::String("意识形态工作".into()), Data::Float(30.0)]);
+
+        let settings = read_sheet(&path, "设置");
+        assert_eq!(settings[1], [Data::String("年度".into()), Data::Float(2026.0)]);
+
+        let ledger = read_sheet(&path, "活动");
+        assert_eq!(ledger.len(), 1, "header only");
+        assert_eq!(
+            ledger[0][..3],
+            [Data::String("单位编号".into()), Data::String("日期".into()), Data::String("类型".into())]
+        );
+    }
+
+    #[test]
+    fn refuses_to_overwrite_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join(TEMPLATE_DIR)).unwrap();
+        fs::write(dir.path().join("模板/feedback.md"), "mine").unwrap();
+        let error = init(dir.path(), 2025, &[("feedback.md", "theirs")]).unwrap_err();
+        assert!(matches!(&error, InitError::Exists(path) if path.ends_with("模板/feedback.md")));
+        assert!(error.text().zh.contains("已存在"));
+        assert!(error.text().en.contains("already exists"));
+        assert!(!dir.path().join(WORKBOOK_FILE).exists(), "nothing written when one target exists");
+        assert_eq!(fs::read_to_string(dir.path().join("模板/feedback.md")).unwrap(), "mine");
+
+        let written = init(&dir.path().join("new"), 2025, &[("feedback.md", "# 反馈")]).unwrap();
+        assert_eq!(written, [dir.path().join("new/考核台账.xlsx"), dir.path().join("new/模板/feedback.md")]);
+        assert_eq!(fs::read_to_string(&written[1]).unwrap(), "# 反馈");
+        assert!(matches!(init(&dir.path().join("new"), 2025, &[]), Err(InitError::Exists(_))));
+    }
+
+    #[test]
+    fn command_writes_once_then_refuses() {
+        let dir = tempfile::tempdir().unwrap();
+        let run =
+            || crate::main_with_args(["kaohe".into(), "init".into(), dir.path().as_os_str().to_owned()]);
+        assert_eq!(run(), std::process::ExitCode::SUCCESS);
+        assert!(dir.path().join(WORKBOOK_FILE).is_file());
+        assert_eq!(run(), std::process::ExitCode::from(crate::EXIT_INVALID_INPUT));
+    }
+
+    #[test]
+    fn same_year_gives_the_same_bytes() {
+        assert_eq!(blank_workbook(2025).unwrap(), blank_workbook(2025).unwrap());
+    }
+
+    #[test]
+    fn typed_cells_follow_excel() {
+        assert_eq!(Cell::typed(""), Cell::Empty);
+        assert_eq!(Cell::typed("30"), Cell::Number(30.0));
+        assert_eq!(Cell::typed("2.5"), Cell::Number(2.5));
+        assert_eq!(Cell::typed("YS01"), Cell::Text("YS01".into()));
+        assert_eq!(Cell::typed("上报=是"), Cell::Text("上报=是".into()));
+        assert_eq!(display_width("意识形态 ab"), 11);
+    }
+}

@@ -14,9 +14,10 @@
 //! 5. **Write** ([`output`]): everything goes to a temporary folder that is
 //!    moved into place only when complete.
 
+#[macro_use]
+pub mod diagnostic;
 pub mod cli;
 pub mod defaults;
-pub mod diagnostic;
 pub mod init;
 pub mod input;
 pub mod merge;
@@ -52,11 +53,8 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     match cli.command {
         CliCommand::Check(args) => check(&args.input),
         CliCommand::Score(args) => run_score(&args),
+        CliCommand::Init(args) => run_init(&args),
         CliCommand::Merge(args) => run_merge(&args),
-        CliCommand::Init(_) => {
-            eprintln!("not yet implemented");
-            ExitCode::from(EXIT_USAGE)
-        }
     }
 }
 
@@ -114,26 +112,81 @@ fn summary_line(model: &Model, diagnostics: &Diagnostics, lang: Lang) -> String 
     }
 }
 
+/// `kaohe init DIR`: the blank input workbook for the current year.
+fn run_init(args: &cli::InitArgs) -> ExitCode {
+    use chrono::Datelike;
+    let year = chrono::Local::now().year();
+    // The bundled document templates are passed here once the renderer exposes them.
+    match init::init(&args.dir, year, &[]) {
+        Ok(written) => {
+            for path in written {
+                println!("{}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("{}", error.text().get(Lang::from(args.lang)));
+            ExitCode::from(EXIT_INVALID_INPUT)
+        }
+    }
+}
+
 fn run_score(args: &cli::ScoreArgs) -> ExitCode {
     let lang = Lang::from(args.input.lang);
+    if let Err(error) = output::check_target(&args.output, &args.input.inputs, args.force) {
+        eprintln!("{}", error.0.get(lang));
+        return ExitCode::from(EXIT_INVALID_INPUT);
+    }
+    if let Some(jobs) = args.jobs {
+        // Only fails when a pool exists already, which then serves as well.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build_global();
+    }
     let (model, diagnostics) = load(&args.input);
     print_diagnostics(&diagnostics, lang);
     let Some(model) = model else {
         return ExitCode::from(EXIT_INVALID_INPUT);
     };
     let report = score::score(&model);
-    let _ = report;
-    eprintln!("{}", summary_line(&model, &diagnostics, lang));
+    let warnings: Vec<String> = diagnostics.warnings().map(|d| d.headline(lang)).collect();
+    let scored = render::Scored {
+        model: &model,
+        report: &report,
+        warnings: &warnings,
+        created: creation_time(&model),
+    };
+    let files = match render::render_all(&scored, args.templates.as_deref()) {
+        Ok(files) => files,
+        Err(error) => {
+            eprintln!("{}", error.render(lang));
+            return ExitCode::from(EXIT_INVALID_INPUT);
+        }
+    };
+    let summary = match write_outputs(&args.output, &scored, files) {
+        Ok(summary) => summary,
+        Err(error) => {
+            eprintln!("{}", error.0.get(lang));
+            return ExitCode::from(EXIT_INVALID_INPUT);
+        }
+    };
+    if args.json {
+        println!("{summary}");
+    } else {
+        eprintln!("{}", score_summary(&scored, &args.output, lang));
+    }
     ExitCode::SUCCESS
 }
 
-/// `kaohe merge`: read and rank the submitted workbooks, then write the
-/// combined workbook into the output folder.
+/// `kaohe merge`: reads, checks and ranks the submitted workbooks, then
+/// writes the combined workbook into the output folder.
 fn run_merge(args: &cli::MergeArgs) -> ExitCode {
     let lang = Lang::from(args.lang);
+    if let Err(error) = output::check_target(&args.output, &args.workbooks, args.force) {
+        eprintln!("{}", error.0.get(lang));
+        return ExitCode::from(EXIT_INVALID_INPUT);
+    }
     let floor = match args.ideological_weight.map(number::from_f64) {
         Some(None) => {
-            eprintln!("--ideological-weight: not a number");
+            eprintln!("--ideological-weight: {}", args.ideological_weight.unwrap_or_default());
             return ExitCode::from(EXIT_USAGE);
         }
         floor => floor.flatten(),
@@ -145,72 +198,97 @@ fn run_merge(args: &cli::MergeArgs) -> ExitCode {
             return ExitCode::from(EXIT_INVALID_INPUT);
         }
     };
-    let bytes = match render::xlsx::merged_workbook(&ranking) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            eprintln!("{error}");
-            return ExitCode::from(EXIT_INVALID_INPUT);
+    let written = render::xlsx::merged_workbook(&ranking)
+        .map_err(|error| {
+            output::OutputError(text!("无法生成得分表：{error}", "cannot render the workbook: {error}"))
+        })
+        .and_then(|bytes| {
+            let mut staging = output::Staging::new(&args.output)?;
+            staging.write(std::path::Path::new(render::xlsx::FILE_NAME), &bytes)?;
+            staging.commit()
+        });
+    if let Err(error) = written {
+        eprintln!("{}", error.0.get(lang));
+        return ExitCode::from(EXIT_INVALID_INPUT);
+    }
+    let (units, submissions) = (ranking.units.len(), ranking.submissions.len());
+    match lang {
+        Lang::Zh => {
+            eprintln!("已汇总{submissions}份得分表、{units}个单位，结果已写入 {}", args.output.display())
         }
-    };
-    match commit_files(&args.output, &args.workbooks, args.force, &[(render::xlsx::FILE_NAME, bytes)]) {
-        Ok(()) => {
-            let (units, submissions) = (ranking.units.len(), ranking.submissions.len());
-            match lang {
-                Lang::Zh => eprintln!("已汇总{submissions}份得分表、{units}个单位。"),
-                Lang::En => eprintln!("Merged {submissions} workbooks, {units} units."),
-            }
-            ExitCode::SUCCESS
-        }
-        Err(message) => {
-            eprintln!("{}", message.get(lang));
-            ExitCode::from(EXIT_USAGE)
+        Lang::En => {
+            eprintln!("Merged {submissions} workbooks, {units} units; written to {}", args.output.display())
         }
     }
+    ExitCode::SUCCESS
 }
 
-/// Writes `files` into `dir` only when all are complete: into a fresh
-/// sibling folder renamed into place when `dir` is new, else each file next
-/// to its target and renamed over it. A non-empty `dir` needs `force`; a
-/// `dir` that is a file or an input is refused.
-// TODO(lead): replace with the shared `output::commit` once it lands.
-fn commit_files(
+/// Stages every rendered file plus `summary.json` (which lists them) and
+/// moves them into `dir`. Returns the JSON summary.
+fn write_outputs(
     dir: &std::path::Path,
-    inputs: &[std::path::PathBuf],
-    force: bool,
-    files: &[(&str, Vec<u8>)],
-) -> Result<(), diagnostic::Text> {
+    scored: &render::Scored,
+    files: Vec<render::OutputFile>,
+) -> Result<String, output::OutputError> {
+    let mut staging = output::Staging::new(dir)?;
+    let mut names: Vec<String> = files.iter().map(|file| file.path.clone()).collect();
+    names.push(render::SUMMARY_FILE.to_owned());
+    for file in &files {
+        staging.write(std::path::Path::new(&file.path), &file.bytes)?;
+    }
+    let summary = render::json::summary(scored, &names);
+    staging.write(std::path::Path::new(render::SUMMARY_FILE), summary.as_bytes())?;
+    staging.commit()?;
+    Ok(summary)
+}
+
+/// The time written into every output's metadata: `SOURCE_DATE_EPOCH` when
+/// set, else the 成文日期, else the first day after the assessment year —
+/// never the clock, so the same inputs give the same bytes.
+fn creation_time(model: &Model) -> chrono::NaiveDateTime {
+    let from_epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|value| value.trim().parse::<i64>().ok())
+        .and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0))
+        .map(|time| time.naive_utc());
+    let fixed = model
+        .settings
+        .doc_date
+        .or_else(|| chrono::NaiveDate::from_ymd_opt(model.settings.year + 1, 1, 1))
+        .and_then(|date| date.and_hms_opt(0, 0, 0));
+    from_epoch.or(fixed).unwrap_or_default()
+}
+
+/// What a person sees after `score`: units scored, grade counts, files written.
+fn score_summary(scored: &render::Scored, dir: &std::path::Path, lang: Lang) -> String {
+    let units = &scored.report.units;
+    let grades: Vec<String> = scored
+        .model
+        .settings
+        .grades
+        .iter()
+        .map(|band| {
+            let count = units.iter().filter(|u| u.grade == band.name).count();
+            match lang {
+                Lang::Zh => format!("{}{count}个", band.name),
+                Lang::En => format!("{} {count}", band.name),
+            }
+        })
+        .collect();
+    let vetoed = units.iter().filter(|u| u.veto).count();
     let shown = dir.display();
-    let same = |input: &std::path::PathBuf| {
-        std::fs::canonicalize(input).ok().zip(std::fs::canonicalize(dir).ok()).is_some_and(|(a, b)| a == b)
-    };
-    if dir.is_file() || inputs.iter().any(same) {
-        return Err(text!(
-            "输出路径 {shown} 是文件或输入，拒绝写入",
-            "output path {shown} is a file or an input: refused"
-        ));
+    match lang {
+        Lang::Zh => format!(
+            "已完成{}年度考核计分：{}个单位（{}；一票否决{vetoed}个），结果已写入 {shown}",
+            scored.model.settings.year,
+            units.len(),
+            grades.join("、")
+        ),
+        Lang::En => format!(
+            "Scored {} units for {} ({}; {vetoed} vetoed); results written to {shown}",
+            units.len(),
+            scored.model.settings.year,
+            grades.join(", ")
+        ),
     }
-    let io = |error: std::io::Error| text!("无法写入 {shown}：{error}", "cannot write {shown}: {error}");
-    if dir.is_dir() {
-        let empty = std::fs::read_dir(dir).map_err(io)?.next().is_none();
-        if !empty && !force {
-            return Err(text!(
-                "输出文件夹 {shown} 已存在且非空；如需覆盖请加 --force",
-                "output folder {shown} exists and is not empty; use --force to overwrite"
-            ));
-        }
-        for (name, bytes) in files {
-            let temporary = dir.join(format!(".{name}.tmp"));
-            std::fs::write(&temporary, bytes).map_err(io)?;
-            std::fs::rename(&temporary, dir.join(name)).map_err(io)?;
-        }
-        return Ok(());
-    }
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let staging = dir.with_file_name(format!(".{name}.kaohe-tmp"));
-    let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir_all(&staging).map_err(io)?;
-    for (name, bytes) in files {
-        std::fs::write(staging.join(name), bytes).map_err(io)?;
-    }
-    std::fs::rename(&staging, dir).map_err(io)
 }

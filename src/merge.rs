@@ -23,7 +23,6 @@ use crate::render::xlsx::{
     KEY_ASSESSOR, KEY_CREATED, KEY_GRADES, KEY_IDEOLOGICAL, KEY_TOOL, KEY_YEAR, SHEET_ABOUT, SHEET_SUMMARY,
     SHEET_WEIGHTS, TOOL_PREFIX, VETO_MARK,
 };
-use crate::text;
 
 /// The ideological category when a workbook's 说明 doesn't name it.
 const DEFAULT_IDEOLOGICAL: &str = "意识形态工作";
@@ -606,7 +605,7 @@ mod tests {
         let written = std::fs::read(out.join("考核得分表.xlsx")).unwrap();
         assert!(Xlsx::new(Cursor::new(written.clone())).is_ok());
         // A non-empty folder is left alone without --force.
-        assert_eq!(crate::main_with_args(args(&[])), std::process::ExitCode::from(crate::EXIT_USAGE));
+        assert_eq!(crate::main_with_args(args(&[])), std::process::ExitCode::from(crate::EXIT_INVALID_INPUT));
         let forced = crate::main_with_args(args(&["--force", "--ideological-weight", "40"]));
         assert_eq!(forced, std::process::ExitCode::SUCCESS);
         assert!(std::fs::read(out.join("考核得分表.xlsx")).unwrap() == written, "same inputs, same bytes");

@@ -5,16 +5,20 @@
 //! knows file formats and nothing of scoring; it never writes to an input.
 
 pub mod csv;
+mod ods_layout;
 pub mod schema;
 pub mod table;
 pub mod text;
 pub mod value;
 pub mod workbook;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diagnostic::Diagnostics;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::diagnostic::{Diagnostics, Location, Text};
 
 pub use table::Table;
 pub use value::Value;
@@ -66,9 +70,115 @@ pub struct Inputs {
     pub diagnostics: Diagnostics,
 }
 
-/// Reads every input file. Unreadable files and sheets with a missing
-/// required column are reported; the rest is read.
+/// Reads every input file, in parallel, keeping the command line's order in
+/// the result. A missing or unreadable file is one error on the file; sheets
+/// with a missing required column are reported and left out; the rest is
+/// read. Inputs are only ever opened for reading.
 pub fn read_inputs(paths: &[PathBuf]) -> Inputs {
-    let _ = paths;
-    todo!()
+    let files: Vec<FileRead> = paths.par_iter().map(|path| read_file(path)).collect();
+    let mut inputs = Inputs::default();
+    for file in files {
+        inputs.diagnostics.extend(file.diagnostics);
+        let Some((source, sheets)) = file.content else {
+            continue;
+        };
+        let index = inputs.sources.len();
+        let stem = file_stem(&source.path);
+        let (tables_before, diagnostics_before) = (inputs.tables.len(), inputs.diagnostics.len());
+        for mut sheet in sheets {
+            sheet.source = index;
+            if let Some(table) = table::build_table(sheet, &stem, &mut inputs.diagnostics) {
+                inputs.tables.push(table);
+            }
+        }
+        if inputs.tables.len() == tables_before && inputs.diagnostics.len() == diagnostics_before {
+            inputs
+                .diagnostics
+                .warning(Some(Location::file(source.name.clone())), nothing_known(&source.name));
+        }
+        inputs.sources.push(source);
+    }
+    inputs
+}
+
+/// A file none of whose sheets kaohe knows: probably a misnamed sheet or CSV.
+fn nothing_known(name: &str) -> Text {
+    let zh: Vec<&str> = schema::SheetKind::ALL.iter().map(|kind| kind.zh()).collect();
+    let en: Vec<&str> = schema::SheetKind::ALL.iter().map(|kind| kind.en()).collect();
+    let (zh, en) = (zh.join("、"), en.join(", "));
+    text!(
+        "{name} 中没有 kaohe 认识的表（{zh}，或含“日期”“类型”列的台账；CSV 以文件名为表名），已忽略",
+        "{name} holds no sheet kaohe knows ({en}, or a ledger with date and type columns; a CSV is named by its file name); it is ignored"
+    )
+}
+
+/// What reading one file gave: its source and sheets, unless it could not
+/// be read, and the problems found.
+struct FileRead {
+    content: Option<(Source, Vec<Sheet>)>,
+    diagnostics: Diagnostics,
+}
+
+/// The formats kaohe reads, by file extension (case-insensitive).
+enum FileFormat {
+    Workbook(workbook::Format),
+    Csv,
+}
+
+impl FileFormat {
+    fn of(path: &Path) -> Option<FileFormat> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match extension.as_str() {
+            "xlsx" | "xlsm" => FileFormat::Workbook(workbook::Format::Xlsx),
+            "xls" => FileFormat::Workbook(workbook::Format::Xls),
+            "ods" => FileFormat::Workbook(workbook::Format::Ods),
+            "csv" => FileFormat::Csv,
+            _ => return None,
+        })
+    }
+}
+
+fn read_file(path: &Path) -> FileRead {
+    let name: Arc<str> = path.file_name().unwrap_or(path.as_os_str()).to_string_lossy().into();
+    let mut diagnostics = Diagnostics::default();
+    let mut fail = |message: Text| {
+        diagnostics.error(Some(Location::file(name.clone())), message);
+        None
+    };
+    let content = (|| {
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return fail(text!("找不到文件 {name}", "file not found: {name}"));
+            }
+            Err(error) => return fail(text!("无法读取 {name}：{error}", "cannot read {name}: {error}")),
+        };
+        let Some(format) = FileFormat::of(path) else {
+            return fail(text!(
+                "无法读取 {name}：不是 kaohe 支持的格式（.xlsx .xlsm .xls .ods .csv），请在 WPS/Excel 中另存为 .xlsx",
+                "cannot read {name}: not a format kaohe supports (.xlsx .xlsm .xls .ods .csv); save it as .xlsx in WPS/Excel"
+            ));
+        };
+        let sheets = match format {
+            FileFormat::Workbook(format) => workbook::read_workbook(&bytes, format, &name),
+            FileFormat::Csv => csv::read_csv(&bytes, &name, &file_stem(path)).map(|sheet| vec![sheet]),
+        };
+        let sheets = match sheets {
+            Ok(sheets) => sheets,
+            Err(reason) => {
+                return fail(text!(
+                    "无法读取 {name}：文件已损坏或格式不符（{reason}），请在 WPS/Excel 中另存为 .xlsx",
+                    "cannot read {name}: the file is damaged or not what its extension says ({reason}); save it as .xlsx in WPS/Excel"
+                ));
+            }
+        };
+        let sha256 = Sha256::digest(&bytes).iter().map(|byte| format!("{byte:02x}")).collect();
+        Some((Source { path: path.to_owned(), name: name.clone(), sha256 }, sheets))
+    })();
+    FileRead { content, diagnostics }
+}
+
+/// The file name without its extension: a CSV's sheet name, a ledger's unit.
+fn file_stem(path: &Path) -> String {
+    path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default()
 }

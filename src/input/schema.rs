@@ -200,12 +200,12 @@ impl SettingKey {
 /// `分值(分)` → `分值`, `权重(%)` → `权重`: a trailing unit in brackets is
 /// ignored when matching a header. Expects normalised text (half-width brackets).
 pub fn strip_bracketed_unit(name: &str) -> &str {
-    if let Some(stripped) = name.strip_suffix(')') {
-        if let Some(open) = stripped.rfind('(') {
-            let head = stripped[..open].trim_end();
-            if !head.is_empty() {
-                return head;
-            }
+    if let Some(stripped) = name.strip_suffix(')')
+        && let Some(open) = stripped.rfind('(')
+    {
+        let head = stripped[..open].trim_end();
+        if !head.is_empty() {
+            return head;
         }
     }
     name

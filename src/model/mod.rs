@@ -21,11 +21,14 @@ pub struct Origin {
     pub sheet: Arc<str>,
     /// 1-based row number as Excel shows it.
     pub row: u32,
+    /// The row's first column (0 = A), where a row-level location points.
+    pub col: u32,
 }
 
 impl std::fmt::Display for Origin {
+    /// `FILE:SHEET!A17`, the row's first cell as SPEC §4 locates a row.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}!{}", self.file, self.sheet, self.row)
+        write!(f, "{}:{}!{}{}", self.file, self.sheet, crate::diagnostic::column_name(self.col), self.row)
     }
 }
 
@@ -258,24 +261,25 @@ impl Indicator {
     }
 }
 
+/// The weight system `unit` is assessed under: that of its nearest proper
+/// ancestor that has one, else the top-level system. For a system's owner,
+/// this is the enclosing system the ideological weight rule compares with.
+/// Expects a tree without cycles.
+pub fn assessing_system(units: &[Unit], systems: &[WeightSystem], unit: UnitIndex) -> Option<usize> {
+    let mut ancestor = units[unit].parent;
+    while let Some(index) = ancestor {
+        if let Some(system) = systems.iter().position(|s| s.owner == Some(index)) {
+            return Some(system);
+        }
+        ancestor = units[index].parent;
+    }
+    systems.iter().position(|s| s.owner.is_none())
+}
+
 impl Model {
     /// The weight system `unit` is assessed under: that of its nearest proper
     /// ancestor that has one, else the top-level system.
     pub fn system_of(&self, unit: UnitIndex) -> Option<usize> {
-        let mut ancestor = self.units[unit].parent;
-        while let Some(index) = ancestor {
-            if let Some(system) = self.systems.iter().position(|s| s.owner == Some(index)) {
-                return Some(system);
-            }
-            ancestor = self.units[index].parent;
-        }
-        self.systems.iter().position(|s| s.owner.is_none())
-    }
-
-    /// The system enclosing `system` for the ideological weight rule: the
-    /// nearest ancestor's of its owner, else the top-level one.
-    pub fn enclosing_system(&self, system: usize) -> Option<usize> {
-        let owner = self.systems[system].owner?;
-        self.system_of(owner).filter(|&enclosing| enclosing != system)
+        assessing_system(&self.units, &self.systems, unit)
     }
 }

@@ -25,3 +25,28 @@ pub struct Scored<'a> {
 
 /// kaohe's version, shown in the workbook's 说明 sheet.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The summary written beside the other outputs (SPEC §5).
+pub const SUMMARY_FILE: &str = "summary.json";
+
+/// One rendered output: its path relative to the output folder, and bytes.
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Renders every output file of `kaohe score` except the summary (which
+/// lists them). `templates` is the `--templates` folder, if any.
+pub fn render_all(
+    scored: &Scored,
+    templates: Option<&std::path::Path>,
+) -> Result<Vec<OutputFile>, Box<crate::diagnostic::Diagnostic>> {
+    let _ = templates;
+    let workbook = xlsx::workbook(scored).map_err(|error| {
+        Box::new(crate::diagnostic::Diagnostic::error(
+            None,
+            text!("无法生成得分表：{error}", "cannot render the score workbook: {error}"),
+        ))
+    })?;
+    Ok(vec![OutputFile { path: xlsx::FILE_NAME.to_owned(), bytes: workbook }])
+}

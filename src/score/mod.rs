@@ -5,8 +5,21 @@
 //! formats, no diagnostics (everything that can be wrong was caught by
 //! validation).
 
-use crate::model::{IndicatorIndex, Model, Origin, UnitIndex};
-use crate::number::Exact;
+mod accountability;
+mod categories;
+mod filter;
+mod ledger;
+mod ranking;
+mod rules;
+#[cfg(test)]
+pub(crate) mod testing;
+
+use rayon::prelude::*;
+
+use crate::model::{IndicatorIndex, Model, Origin, RuleKind, UnitIndex};
+use crate::number::{self, Exact};
+use ledger::Ledger;
+use rules::RuleInput;
 
 /// One indicator's result for one unit.
 #[derive(Clone, Debug)]
@@ -97,16 +110,28 @@ pub struct Finding {
     pub responsibility: Responsibility,
 }
 
-/// An incident's timeliness check, for the workbook's 舆情时效 sheet.
+/// One incident checked by one timeliness indicator, for the workbook's
+/// 舆情时效 sheet.
 #[derive(Clone, Debug)]
 pub struct IncidentResult {
     /// Index into `Model::incidents`.
     pub incident: usize,
-    /// Hours from the previous present step for each of the four steps.
+    pub unit: UnitIndex,
+    pub indicator: IndicatorIndex,
+    /// For each of 发现, 研判, 报送, 处置: hours since the nearest present
+    /// step before it (发生 for 发现); `None` when the step is missing.
     pub hours: [Option<Exact>; 4],
-    /// The first late or missing step (0..4) and whether it is missing, for
-    /// the deadline of every timeliness indicator that counted it.
-    pub late: Option<(usize, bool)>,
+    /// The first late or missing step, if any: the incident is late.
+    pub late: Option<LateStep>,
+}
+
+/// The first step of an incident that broke the deadline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LateStep {
+    /// 0..4, an index into [`crate::model::INCIDENT_STEPS`].
+    pub step: usize,
+    /// The step was not done at all (rather than done too late).
+    pub missing: bool,
 }
 
 /// The scored assessment.
@@ -114,14 +139,181 @@ pub struct IncidentResult {
 pub struct Report {
     /// Assessed units in ranking order.
     pub units: Vec<UnitResult>,
+    /// One per accountability row, in input row order.
     pub findings: Vec<Finding>,
-    /// Every incident of an assessed unit that a timeliness indicator
-    /// checked, in `Model::incidents` order.
+    /// Every incident × timeliness indicator check, by incident then
+    /// indicator in criteria order.
     pub incidents: Vec<IncidentResult>,
 }
 
-/// Scores every assessed unit of `model`.
+/// Scores every assessed unit of `model`. Units are scored in parallel; the
+/// result does not depend on the number of threads.
 pub fn score(model: &Model) -> Report {
-    let _ = model;
-    todo!("engine")
+    let ledger = Ledger::new(model);
+    let scored: Vec<(UnitResult, Vec<IncidentResult>)> = (0..model.units.len())
+        .into_par_iter()
+        .filter(|&unit| model.units[unit].assessed)
+        .map(|unit| score_unit(model, &ledger, unit))
+        .collect();
+    let (mut units, incidents): (Vec<UnitResult>, Vec<Vec<IncidentResult>>) = scored.into_iter().unzip();
+    let mut incidents: Vec<IncidentResult> = incidents.into_iter().flatten().collect();
+    incidents.sort_by_key(|check| (check.incident, check.indicator));
+    ranking::rank(model, &mut units);
+    Report { units, findings: accountability::findings(model), incidents }
+}
+
+/// Scores one unit: its indicators, categories, weighted score and total.
+/// Rank and grade are filled in by [`ranking::rank`].
+fn score_unit(model: &Model, ledger: &Ledger, unit: UnitIndex) -> (UnitResult, Vec<IncidentResult>) {
+    let mut indicators = Vec::new();
+    let mut incidents = Vec::new();
+    for (indicator, definition) in model.criteria.iter().enumerate() {
+        if !definition.applies_to(&model.units[unit]) {
+            continue;
+        }
+        let outcome = rules::evaluate(&RuleInput { model, ledger, unit, indicator });
+        let scored = definition.rule.is_scored();
+        let points =
+            if definition.rule == RuleKind::Veto { number::int(0) } else { definition.points.clone() };
+        let deduction = if scored { &points - &outcome.score } else { number::int(0) };
+        incidents.extend(outcome.incidents);
+        indicators.push(IndicatorResult {
+            indicator,
+            score: outcome.score,
+            points,
+            deduction,
+            reason: outcome.reason,
+            evidence: outcome.evidence,
+            vetoed: outcome.vetoed,
+        });
+    }
+    let system = model.system_of(unit).expect("validation gives every assessed unit a weight system");
+    let (categories, weighted) = categories::weigh(model, system, &indicators);
+    let bonus: Exact = indicators
+        .iter()
+        .filter(|result| model.criteria[result.indicator].rule == RuleKind::Bonus)
+        .map(|result| &result.score)
+        .sum();
+    let total = number::round(&(&weighted + &bonus), 2);
+    let veto = indicators.iter().any(|result| result.vetoed);
+    let result = UnitResult {
+        unit,
+        system,
+        rank: 0,
+        categories,
+        weighted,
+        bonus,
+        total,
+        grade: String::new(),
+        veto,
+        indicators,
+    };
+    (result, incidents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::*;
+    use super::*;
+    use crate::model::{AccountabilityRow, Decision, Indicator, Period, Role, Stance};
+
+    fn city(units: usize) -> Model {
+        let criteria = vec![
+            Indicator {
+                required: 1,
+                period: Period::Quarter,
+                ..indicator("A1", IDEOLOGY, RuleKind::MinCount, "20", "季度分析")
+            },
+            indicator("A2", IDEOLOGY, RuleKind::Deduct, "10", "违规"),
+            indicator("B1", PARTY, RuleKind::Manual, "10", ""),
+            indicator("X1", IDEOLOGY, RuleKind::Bonus, "3", "表彰"),
+        ];
+        let mut model = model(
+            (0..units).map(|u| unit(&format!("U{u}"), "党支部", None)).collect(),
+            criteria,
+            vec![system(None, &[(IDEOLOGY, "40"), (PARTY, "60")])],
+        );
+        for u in 0..units {
+            for month in 1..=(u % 12 + 1) {
+                let kind = ["季度分析", "违规", "表彰"][month % 3];
+                model.activities.push(activity(
+                    u,
+                    &format!("2025-{month:02}-01"),
+                    kind,
+                    (u * 20 + month) as u32,
+                ));
+            }
+            model.manual_scores.push(manual_score(u, 2, &format!("{}", u % 11), ""));
+        }
+        model
+    }
+
+    #[test]
+    fn results_do_not_depend_on_the_number_of_threads() {
+        let model = city(60);
+        let with_threads = |threads| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            format!("{:?}", pool.install(|| score(&model)))
+        };
+        assert_eq!(with_threads(1), with_threads(3));
+    }
+
+    #[test]
+    fn only_assessed_units_are_scored() {
+        let mut model = city(3);
+        model.units[1].assessed = false;
+        let report = score(&model);
+        let mut ids: Vec<&str> = report.units.iter().map(|u| model.units[u.unit].id.as_str()).collect();
+        ids.sort();
+        assert_eq!(ids, ["U0", "U2"]);
+    }
+
+    #[test]
+    fn findings_follow_the_accountability_rows() {
+        let mut model = city(1);
+        let person = |case: &str, decision, name: &str, role, stance| AccountabilityRow {
+            case: case.to_owned(),
+            unit: 0,
+            matter: "错误言论处置不力".to_owned(),
+            decision,
+            person: name.to_owned(),
+            role,
+            stance,
+            origin: origin("问责", 2),
+        };
+        model.accountability = vec![
+            person("C1", Decision::Collective, "张三", Role::Principal, Some(Stance::For)),
+            person("C1", Decision::Collective, "李四", Role::Member, None),
+            person("C1", Decision::Collective, "王五", Role::InCharge, Some(Stance::Against)),
+            person("C2", Decision::Individual, "赵六", Role::Decider, Some(Stance::Against)),
+            person("C2", Decision::Individual, "钱七", Role::Principal, None),
+        ];
+        let findings: Vec<(usize, Responsibility)> =
+            score(&model).findings.iter().map(|f| (f.row, f.responsibility)).collect();
+        assert_eq!(
+            findings,
+            vec![
+                (0, Responsibility::Main),
+                (1, Responsibility::Important),
+                (2, Responsibility::None),
+                (3, Responsibility::Individual),
+                (4, Responsibility::None),
+            ]
+        );
+    }
+
+    #[test]
+    fn totals_add_bonus_to_the_weighted_score() {
+        let model = city(12);
+        let report = score(&model);
+        // U11: 12 monthly rows, months 3/6/9/12 are 季度分析, 1/4/7/10 违规, 2/5/8/11 表彰.
+        let unit = unit_result(&report, &model, "U11");
+        let scores: Vec<String> =
+            unit.indicators.iter().map(|r| number::format_trimmed(&r.score, 2)).collect();
+        assert_eq!(scores, ["20", "6", "0", "3"]);
+        // W = (40 × 26/30 × 100 + 60 × 0) / 100 = 34.666…, T = 34.67 + 3
+        assert_eq!(unit.weighted, Exact::new(104.into(), 3.into()));
+        assert_eq!(unit.bonus, number::int(3));
+        assert_eq!(unit.total, d("37.67"));
+    }
 }

@@ -14,7 +14,7 @@ use crate::model::{
 };
 use crate::number::{Exact, int, parse_decimal, round};
 use crate::score::{
-    CategoryResult, Finding, IncidentResult, IndicatorResult, Report, Responsibility, UnitResult,
+    CategoryResult, Finding, IncidentResult, IndicatorResult, LateStep, Report, Responsibility, UnitResult,
 };
 
 pub const IDEOLOGICAL: &str = "意识形态工作";
@@ -26,7 +26,7 @@ pub fn d(text: &str) -> Exact {
 }
 
 fn origin(sheet: &str, row: u32) -> Origin {
-    Origin { file: "台账.xlsx".into(), sheet: sheet.into(), row }
+    Origin { file: "台账.xlsx".into(), sheet: sheet.into(), row, col: 0 }
 }
 
 fn unit(id: &str, name: &str, parent: Option<usize>, kind: &str, assessed: bool) -> Unit {
@@ -59,7 +59,7 @@ fn indicator(
         required: 1,
         period: Period::Year,
         unit_points: int(1),
-        deadline_hours: None,
+        deadline_hours: (rule == RuleKind::Timeliness).then(|| int(24)),
         filter: Vec::new(),
         applies_to: applies_to.iter().map(|kind| kind.to_string()).collect(),
         standard: format!("{name}的评分标准"),
@@ -273,8 +273,10 @@ pub fn report(model: &Model) -> Report {
         findings: vec![Finding { row: 0, responsibility: Responsibility::Main }],
         incidents: vec![IncidentResult {
             incident: 0,
+            unit: 1,
+            indicator: 1,
             hours: [Some(int(2)), Some(int(31)), Some(int(1)), None],
-            late: Some((1, false)),
+            late: Some(LateStep { step: 1, missing: false }),
         }],
     }
 }

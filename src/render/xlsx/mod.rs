@@ -24,6 +24,7 @@ use crate::diagnostic::column_name;
 use crate::model::{Decision, INCIDENT_STEPS, Model, Role, RuleKind, Stance};
 use crate::number::{Exact, format_fixed, format_trimmed, to_f64};
 use crate::render::{Scored, VERSION};
+use crate::score::LateStep;
 
 use grid::{Grid, Styles, VETO_RED, excel_datetime, print_setup};
 
@@ -352,6 +353,7 @@ fn datetime(
     }
 }
 
+/// One row per incident and timeliness indicator that checked it.
 fn incidents_sheet(sheet: &mut Worksheet, scored: &Scored, styles: &Styles) -> Result<(), XlsxError> {
     let Scored { model, report, .. } = *scored;
     sheet.set_name(SHEET_INCIDENTS)?;
@@ -359,13 +361,14 @@ fn incidents_sheet(sheet: &mut Worksheet, scored: &Scored, styles: &Styles) -> R
         vec!["单位编号".to_owned(), "单位名称".into(), "事件".into(), "级别".into(), "发生时间".into()];
     labels.extend(INCIDENT_STEPS.iter().map(|(step, _)| format!("{step}时间")));
     labels.extend(INCIDENT_STEPS.iter().map(|(step, _)| format!("{step}用时（小时）")));
-    labels.push("超时或缺失环节".into());
+    labels.extend(["指标".into(), "时限（小时）".into(), "超时或缺失环节".into()]);
     let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
     let mut grid = Grid::new(sheet);
     grid.header(0, &labels, &styles.header)?;
     for (row, result) in (1..).zip(&report.incidents) {
         let incident = &model.incidents[result.incident];
-        let unit = &model.units[incident.unit];
+        let unit = &model.units[result.unit];
+        let indicator = &model.criteria[result.indicator];
         grid.text(row, 0, &unit.id, &styles.text)?;
         grid.text(row, 1, &unit.name, &styles.text)?;
         grid.wrapped(row, 2, &incident.title, &styles.wrap)?;
@@ -380,12 +383,21 @@ fn incidents_sheet(sheet: &mut Worksheet, scored: &Scored, styles: &Styles) -> R
                 None => grid.text(row, col, LEFT_OUT, &styles.center)?,
             }
         }
+        grid.text(row, 13, &format!("{} {}", indicator.code, indicator.name), &styles.text)?;
+        match &indicator.deadline_hours {
+            Some(deadline) => decimal(&mut grid, row, 14, deadline, styles)?,
+            None => grid.text(row, 14, LEFT_OUT, &styles.center)?,
+        }
         let late = match result.late {
-            Some((step, true)) => (format!("{}缺失", INCIDENT_STEPS[step].0), &styles.veto),
-            Some((step, false)) => (format!("{}超时", INCIDENT_STEPS[step].0), &styles.veto),
+            Some(LateStep { step, missing: true }) => {
+                (format!("{}缺失", INCIDENT_STEPS[step].0), &styles.veto)
+            }
+            Some(LateStep { step, missing: false }) => {
+                (format!("{}超时", INCIDENT_STEPS[step].0), &styles.veto)
+            }
             None => ("按时".to_owned(), &styles.center),
         };
-        grid.text(row, 13, &late.0, late.1)?;
+        grid.text(row, 15, &late.0, late.1)?;
     }
     grid.fit_columns()?;
     print_setup(sheet, 0, 2)
@@ -437,6 +449,13 @@ fn system_name(model: &Model, system: usize) -> String {
     }
 }
 
+/// The system `system` is checked against for the ideological weight rule:
+/// the one its owner is assessed under; none for the top-level system.
+fn enclosing_system(model: &Model, system: usize) -> Option<usize> {
+    let owner = model.systems[system].owner?;
+    model.system_of(owner).filter(|&enclosing| enclosing != system)
+}
+
 /// The weight `system` gives `category` (0 when it names none).
 fn weight_of(model: &Model, system: usize, category: &str) -> Exact {
     model.systems[system]
@@ -479,7 +498,7 @@ fn weights_sheet(
             &format_fixed(&sum, 2),
             &styles.decimal,
         )?;
-        match model.enclosing_system(system) {
+        match enclosing_system(model, system) {
             Some(enclosing) => {
                 let own = weight_of(model, system, ideological);
                 let upper = weight_of(model, enclosing, ideological);

@@ -128,7 +128,7 @@ fn detail_incident_accountability_and_warning_sheets() {
             Data::Float(19.0),
             Data::Float(1.0),
             text("全年缺1次，扣1分"),
-            text("台账.xlsx:活动!3"),
+            text("台账.xlsx:活动!A3"),
         ]
     );
     // 5 + 5 + 4 indicator rows below the header; the veto row is the last.
@@ -140,7 +140,9 @@ fn detail_incident_accountability_and_warning_sheets() {
     assert!(matches!(cell(&incidents, 1, 4), Data::DateTime(_)));
     assert_eq!(cell(&incidents, 1, 10), Data::Float(31.0));
     assert_eq!(cell(&incidents, 1, 12), text("—"));
-    assert_eq!(cell(&incidents, 1, 13), text("研判超时"));
+    assert_eq!(cell(&incidents, 1, 13), text("I2 舆情处置"));
+    assert_eq!(cell(&incidents, 1, 14), Data::Float(24.0));
+    assert_eq!(cell(&incidents, 1, 15), text("研判超时"));
 
     let accountability = book.worksheet_range(SHEET_ACCOUNTABILITY).unwrap();
     let row: Vec<Data> = (0..9).map(|col| cell(&accountability, 1, col)).collect();

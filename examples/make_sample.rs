@@ -1,0 +1,542 @@
+//! Writes the bundled demo workbook `samples/示例台账.xlsx` from the default
+//! criteria ([`kaohe::defaults`]): a bureau Party committee, two assessing
+//! organisations with their own weight systems, fifteen assessed units and a
+//! year of ledgers with realistic gaps, late public-opinion incidents, manual
+//! scores, one veto and two accountability cases. `samples/README.md` lists
+//! what it contains and what `kaohe check` / `kaohe score` should report.
+//!
+//! Run `cargo run --example make_sample [PATH]`. The output is deterministic
+//! (a seeded LCG, fixed workbook metadata); a test checks that the committed
+//! file equals what this generator writes now.
+
+use std::collections::BTreeMap;
+use std::error::Error;
+use std::path::PathBuf;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use kaohe::defaults::{self, DefaultIndicator};
+use kaohe::init::{Cell, SHEET_ORDER, header, new_workbook, write_table};
+use kaohe::input::schema::{SettingKey, SheetKind};
+use rust_xlsxwriter::{Format, FormatAlign, Worksheet, XlsxError};
+
+/// Where the committed sample lives.
+const SAMPLE_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/示例台账.xlsx");
+const YEAR: i32 = 2025;
+const LEDGER_TITLE: &str = "2025年度意识形态工作台账";
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let path = std::env::args_os().nth(1).map_or_else(|| PathBuf::from(SAMPLE_PATH), PathBuf::from);
+    std::fs::write(&path, sample_workbook()?)?;
+    println!("{}", path.display());
+    Ok(())
+}
+
+/// An organisation of the 单位 sheet; `prefix` abbreviates it in document numbers.
+struct Org {
+    id: &'static str,
+    name: &'static str,
+    parent: &'static str,
+    secretary: &'static str,
+    kind: &'static str,
+    assessed: bool,
+    prefix: &'static str,
+}
+
+const fn org(
+    id: &'static str,
+    name: &'static str,
+    parent: &'static str,
+    secretary: &'static str,
+    kind: &'static str,
+    prefix: &'static str,
+) -> Org {
+    Org { id, name, parent, secretary, kind, assessed: true, prefix }
+}
+
+const ORGS: &[Org] = &[
+    Org { assessed: false, ..org("U00", "局党委", "", "张卫东", "党委", "局党委") },
+    org("U10", "机关党委", "U00", "李文华", "党委", "机党"),
+    org("U11", "办公室党支部", "U10", "王芳", "党支部", "办支"),
+    org("U12", "人事股党支部", "U10", "陈志刚", "党支部", "人支"),
+    org("U13", "财务股党支部", "U10", "刘丽", "党支部", "财支"),
+    org("U14", "法规股党支部", "U10", "杨帆", "党支部", "法支"),
+    org("U15", "宣传股党支部", "U10", "赵敏", "党支部", "宣支"),
+    org("U16", "规划股党支部", "U10", "黄海", "党支部", "规支"),
+    org("U17", "信息中心党支部", "U10", "周建国", "党支部", "信支"),
+    org("U20", "第一党总支", "U00", "吴建华", "党总支", "一总支"),
+    org("U21", "稽查大队党支部", "U20", "徐磊", "党支部", "稽支"),
+    org("U22", "服务中心党支部", "U20", "孙静", "党支部", "服支"),
+    org("U23", "监测站党支部", "U20", "马超", "党支部", "监支"),
+    org("U24", "档案馆党支部", "U20", "朱红", "党支部", "档支"),
+    org("U31", "离退休干部党支部", "U00", "胡德明", "党支部", "离支"),
+    org("U32", "后勤服务中心党支部", "U00", "郭强", "党支部", "后支"),
+];
+
+/// Weight systems of the two assessing organisations (the top-level one is
+/// [`defaults::WEIGHTS`]); their ideological weights 35 and 40 exceed its 30.
+const OWN_SYSTEMS: &[(&str, [(&str, &str); 3])] = &[
+    ("U10", [(defaults::IDEOLOGICAL, "35"), (defaults::PARTY_BUILDING, "35"), (defaults::BUSINESS, "30")]),
+    ("U20", [(defaults::IDEOLOGICAL, "40"), (defaults::PARTY_BUILDING, "35"), (defaults::BUSINESS, "25")]),
+];
+
+/// One activity of a complete year's ledger: the indicator it serves, the
+/// month, the title; `document` activities carry a document number, the
+/// others a meeting record.
+struct Planned {
+    code: &'static str,
+    month: u32,
+    title: &'static str,
+    document: bool,
+    /// 上报 (综合检查 only).
+    reported: &'static str,
+    /// 形式 (专题汇报 only).
+    form: &'static str,
+}
+
+const fn planned(code: &'static str, month: u32, title: &'static str, document: bool) -> Planned {
+    Planned { code, month, title, document, reported: "", form: "" }
+}
+
+const PLAN: &[Planned] = &[
+    planned("YS08", 1, "2024年度书记述职（含意识形态工作责任制落实情况）", false),
+    planned("YW02", 1, "第一季度工作信息", true),
+    planned("YS13", 2, "2025年意识形态工作计划及宣传思想工作要点", true),
+    planned("YS09", 2, "2024年度民主生活会对照检查意识形态工作", false),
+    planned("DJ01", 2, "第一季度专题党课", false),
+    planned("YS01", 3, "专题研究上半年意识形态工作", false),
+    planned("YS04", 3, "第一季度意识形态领域形势分析", false),
+    planned("YS10", 4, "理论学习中心组意识形态安全专题学习", false),
+    planned("YW02", 4, "第二季度工作信息", true),
+    planned("YS11", 5, "与县委宣传部联合开展“理论进基层”主题宣讲", false),
+    planned("DJ01", 5, "第二季度专题党课", false),
+    planned("YS03", 6, "上半年意识形态领域情况通报", true),
+    planned("YS04", 6, "第二季度意识形态领域形势分析", false),
+    Planned {
+        reported: "是", ..planned("YS05", 6, "上半年意识形态工作责任制落实情况综合检查", true)
+    },
+    Planned { form: "书面", ..planned("YS07", 6, "上半年意识形态工作专题汇报", true) },
+    planned("YW02", 7, "第三季度工作信息", true),
+    planned("YS06", 8, "意识形态阵地管理专题督查", true),
+    planned("DJ01", 8, "第三季度专题党课", false),
+    planned("YS01", 9, "专题研究下半年意识形态工作", false),
+    planned("YS04", 9, "第三季度意识形态领域形势分析", false),
+    planned("YS02", 10, "2025年意识形态和舆情形势综合分析", true),
+    planned("YW02", 10, "第四季度工作信息", true),
+    Planned {
+        reported: "是", ..planned("YS05", 11, "下半年意识形态工作责任制落实情况综合检查", true)
+    },
+    planned("DJ01", 11, "第四季度专题党课", false),
+    planned("YS03", 12, "下半年意识形态领域情况通报", true),
+    planned("YS04", 12, "第四季度意识形态领域形势分析", false),
+    Planned { form: "当面", ..planned("YS07", 12, "下半年意识形态工作专题汇报", false) },
+];
+
+/// Planned activities a unit did not record: (unit, indicator, month).
+const GAPS: &[(&str, &str, u32)] = &[
+    ("U10", "YS03", 12),
+    ("U12", "YS04", 9),
+    ("U13", "YS07", 12),
+    ("U14", "YS01", 9),
+    ("U16", "YS04", 6),
+    ("U16", "YS04", 12),
+    ("U16", "YS11", 5),
+    ("U17", "YS06", 8),
+    ("U21", "YS02", 10),
+    ("U22", "DJ01", 2),
+    ("U23", "YS13", 2),
+    ("U24", "YW02", 10),
+    ("U31", "YS06", 8),
+    ("U31", "YS11", 5),
+    ("U32", "YS04", 3),
+    ("U32", "YS01", 9),
+];
+
+/// 综合检查 done but its results not reported upward: (unit, month).
+const NOT_REPORTED: &[(&str, u32)] = &[("U14", 11)];
+
+/// An activity outside the plan, with its own date and evidence.
+struct Extra {
+    unit: &'static str,
+    date: (i32, u32, u32),
+    code: &'static str,
+    title: &'static str,
+    evidence: &'static str,
+}
+
+const fn extra(
+    unit: &'static str,
+    date: (i32, u32, u32),
+    code: &'static str,
+    title: &'static str,
+    evidence: &'static str,
+) -> Extra {
+    Extra { unit, date, code, title, evidence }
+}
+
+/// Activities outside the plan. The 2024-12 rows are carried over from last
+/// year's ledger; then bonus (表彰), veto and deduct (违纪) rows.
+const EXTRAS: &[Extra] = &[
+    extra("U11", (2024, 12, 20), "YS04", "2024年第四季度意识形态领域形势分析", "会议记录（12月20日）"),
+    extra("U20", (2024, 12, 26), "YS07", "2024年下半年意识形态工作专题汇报", "会议记录（12月26日）"),
+    extra("U31", (2024, 12, 18), "YS03", "2024年下半年意识形态领域情况通报", "离支〔2024〕6号"),
+    extra("U15", (2025, 11, 14), "JF01", "获评全县宣传思想工作先进集体", "县委宣传部〔2025〕21号"),
+    extra("U20", (2025, 6, 28), "JF01", "获评县级先进基层党组织", "县委组织部〔2025〕15号"),
+    extra("U20", (2025, 10, 16), "JF01", "机关党建品牌创建获县级表彰", "县直机关工委〔2025〕9号"),
+    extra("U17", (2025, 8, 21), "YS14", "支部公众号转载含错误观点文章，造成不良影响", "局党委〔2025〕11号"),
+    extra("U24", (2025, 6, 12), "DJ03", "党员违反廉洁纪律受到党内警告处分", "局纪委〔2025〕2号"),
+];
+
+/// The unit whose March 专题研究 is entered twice — the second time by name.
+/// It lacks the September one, so counting the repeat would hide a shortfall.
+const DUPLICATED: (&str, &str, u32) = ("U32", "YS01", 3);
+
+/// A tiny linear congruential generator: days, scores and notes vary
+/// realistically but identically on every run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, bound: u32) -> u32 {
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) % u64::from(bound)) as u32
+    }
+}
+
+fn indicator(code: &str) -> &'static DefaultIndicator {
+    defaults::CRITERIA.iter().find(|indicator| indicator.code == code).expect("a default indicator")
+}
+
+fn applies(indicator: &DefaultIndicator, org: &Org) -> bool {
+    indicator.applies_to.is_empty() || indicator.applies_to.split('；').any(|kind| kind == org.kind)
+}
+
+fn date(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).expect("a valid date")
+}
+
+/// A row of the 活动 sheet before numbering.
+struct Activity {
+    unit: &'static str,
+    date: NaiveDate,
+    kind: &'static str,
+    title: String,
+    evidence: Option<String>,
+    document: bool,
+    reported: &'static str,
+    form: &'static str,
+}
+
+impl Activity {
+    fn cells(&self) -> Vec<Cell> {
+        let evidence = self.evidence.as_deref().unwrap_or("");
+        vec![
+            Cell::typed(self.unit),
+            Cell::Date(self.date),
+            Cell::typed(self.kind),
+            Cell::typed(&self.title),
+            Cell::typed(evidence),
+            Cell::typed(self.reported),
+            Cell::typed(self.form),
+        ]
+    }
+}
+
+/// Every unit's ledger rows, unit by unit in date order, then the duplicate.
+fn activities(lcg: &mut Lcg) -> Vec<Activity> {
+    let mut rows = Vec::new();
+    for org in ORGS.iter().filter(|org| org.assessed) {
+        let mut own: Vec<Activity> = PLAN
+            .iter()
+            .filter(|item| applies(indicator(item.code), org))
+            .filter(|item| !GAPS.contains(&(org.id, item.code, item.month)))
+            .map(|item| Activity {
+                unit: org.id,
+                date: date(YEAR, item.month, 3 + lcg.below(24)),
+                kind: indicator(item.code).activity,
+                title: item.title.to_string(),
+                evidence: None,
+                document: item.document,
+                reported: if NOT_REPORTED.contains(&(org.id, item.month)) && item.reported == "是" {
+                    "否"
+                } else {
+                    item.reported
+                },
+                form: item.form,
+            })
+            .collect();
+        own.extend(EXTRAS.iter().filter(|extra| extra.unit == org.id).map(|extra| {
+            let (year, month, day) = extra.date;
+            Activity {
+                unit: extra.unit,
+                date: date(year, month, day),
+                kind: indicator(extra.code).activity,
+                title: extra.title.to_string(),
+                evidence: Some(extra.evidence.to_string()),
+                document: false,
+                reported: "",
+                form: "",
+            }
+        }));
+        own.sort_by_key(|activity| activity.date);
+        let mut number = 0;
+        for activity in &mut own {
+            if activity.evidence.is_none() {
+                activity.evidence = Some(if activity.document {
+                    number += 1;
+                    format!("{}〔{YEAR}〕{number}号", org.prefix)
+                } else {
+                    activity.date.format("会议记录（%-m月%-d日）").to_string()
+                });
+            }
+        }
+        rows.extend(own);
+    }
+    let (unit, code, month) = DUPLICATED;
+    let original = rows
+        .iter()
+        .find(|row| row.unit == unit && row.kind == indicator(code).activity && row.date.month() == month)
+        .expect("the duplicated activity exists");
+    let name = ORGS.iter().find(|org| org.id == unit).expect("a unit").name;
+    rows.push(Activity {
+        unit: name,
+        title: original.title.clone(),
+        evidence: original.evidence.clone(),
+        ..*original
+    });
+    rows
+}
+
+/// The 舆情 sheet: (单位编号, 事件, 级别, then 发生, 发现, 研判, 报送 and 处置
+/// times; empty = not done).
+#[rustfmt::skip]
+const INCIDENTS: &[[&str; 8]] = &[
+    // 报送 exactly 24 hours after 研判: on time.
+    ["U12", "网民反映招聘公告信息不全", "一般", "2025-03-10 09:00", "2025-03-10 15:30", "2025-03-11 10:00", "2025-03-12 10:00", "2025-03-12 17:00"],
+    // 研判 31 hours after 发现: late.
+    ["U15", "自媒体转发不实政策解读", "较大", "2025-05-06 08:00", "2025-05-06 11:00", "2025-05-07 18:00", "2025-05-07 20:00", "2025-05-08 12:00"],
+    // 报送 29 hours after 研判: late.
+    ["U21", "执法视频片段被剪辑传播", "较大", "2025-07-15 20:00", "2025-07-16 08:00", "2025-07-16 11:00", "2025-07-17 16:00", "2025-07-18 09:00"],
+    // 处置 missing: late.
+    ["U23", "工作人员朋友圈发布不当言论", "一般", "2025-09-02 10:00", "2025-09-02 16:00", "2025-09-03 09:00", "2025-09-03 15:00", ""],
+    ["U10", "政务公众号留言集中反映办事难", "一般", "2025-10-20 09:00", "2025-10-20 10:30", "2025-10-20 16:00", "2025-10-21 09:00", "2025-10-21 17:00"],
+    ["U31", "退休人员微信群传播不实信息", "一般", "2025-11-05 19:00", "2025-11-06 08:00", "2025-11-06 10:00", "2025-11-06 15:00", "2025-11-07 11:00"],
+    // Last year's incident: outside the year, not counted.
+    ["U24", "档案查询服务遭网络投诉", "一般", "2024-12-28 09:00", "2024-12-28 14:00", "2024-12-29 10:00", "2024-12-29 16:00", "2024-12-30 11:00"],
+];
+
+fn incidents() -> Vec<Vec<Cell>> {
+    const FIRST_TIME_COLUMN: usize = 3;
+    let cell = |(col, text): (usize, &str)| match NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M") {
+        Ok(moment) if col >= FIRST_TIME_COLUMN => Cell::DateTime(moment),
+        _ => Cell::typed(text),
+    };
+    INCIDENTS.iter().map(|row| row.iter().copied().enumerate().map(cell).collect()).collect()
+}
+
+/// Notes for manual scores: (at or above 57 points, below).
+const NOTES: &[(&str, [&str; 2], [&str; 2])] = &[
+    (
+        "DJ02",
+        ["班子团结，党员教育管理规范", "组织生活记录完整，发展党员程序规范"],
+        ["“三会一课”记录个别不完整", "党员积分管理落实不够到位"],
+    ),
+    (
+        "YW01",
+        ["全面完成年度业务目标", "重点工作推进有力，成效明显"],
+        ["1项目标任务未按期完成", "主要指标完成，台账资料需规范"],
+    ),
+];
+
+/// Manual scores: evaluators mark a unit with a patchy ledger lower, so each
+/// gap costs 4 points off 59.5, less up to 2.5 points of chance.
+fn scores(lcg: &mut Lcg) -> Vec<Vec<Cell>> {
+    let mut rows = Vec::new();
+    for org in ORGS.iter().filter(|org| org.assessed) {
+        let gaps = GAPS.iter().filter(|gap| gap.0 == org.id).count()
+            + NOT_REPORTED.iter().filter(|n| n.0 == org.id).count();
+        for (code, good, weak) in NOTES {
+            let score = 59.5 - 4.0 * gaps as f64 - 0.5 * f64::from(lcg.below(6));
+            let notes = if score >= 57.0 { good } else { weak };
+            let note = notes[lcg.below(2) as usize];
+            rows.push(vec![Cell::typed(org.id), Cell::typed(code), Cell::Number(score), Cell::typed(note)]);
+        }
+    }
+    rows
+}
+
+/// One collective case (principal, in-charge, a dissenting and an assenting
+/// member) and one individual case (decider and another member).
+#[rustfmt::skip]
+const ACCOUNTABILITY: &[[&str; 7]] = &[
+    ["WZ2025-01", "U17", "支委会集体研究同意转载未经审核的文章，造成不良影响", "集体", "周建国", "主要负责人", "赞成"],
+    ["WZ2025-01", "U17", "支委会集体研究同意转载未经审核的文章，造成不良影响", "集体", "林涛", "分管负责人", "赞成"],
+    ["WZ2025-01", "U17", "支委会集体研究同意转载未经审核的文章，造成不良影响", "集体", "何雪", "班子成员", "反对"],
+    ["WZ2025-01", "U17", "支委会集体研究同意转载未经审核的文章，造成不良影响", "集体", "高鹏", "班子成员", "赞成"],
+    ["WZ2025-02", "U23", "书记个人决定暂缓处置网络舆情，致使事态扩大", "个人", "马超", "决定人", ""],
+    ["WZ2025-02", "U23", "书记个人决定暂缓处置网络舆情，致使事态扩大", "个人", "罗敏", "班子成员", ""],
+];
+
+fn settings() -> Vec<Vec<Cell>> {
+    let mut rows: Vec<Vec<Cell>> = defaults::settings_rows(YEAR)
+        .into_iter()
+        .map(|(key, value)| vec![Cell::typed(key), Cell::typed(&value)])
+        .collect();
+    rows.insert(1, vec![Cell::typed(SettingKey::Assessor.zh()), Cell::typed("中共××县××局委员会")]);
+    rows.push(vec![Cell::typed(SettingKey::DocNumber.zh()), Cell::typed("×局党发〔2026〕3号")]);
+    rows.push(vec![Cell::typed(SettingKey::DocDate.zh()), Cell::Date(date(2026, 1, 20))]);
+    rows.push(vec![Cell::typed(SettingKey::TopQuota.zh()), Cell::typed("20")]);
+    rows
+}
+
+fn units() -> Vec<Vec<Cell>> {
+    ORGS.iter()
+        .map(|org| {
+            let assessed = if org.assessed { "是" } else { "否" };
+            [org.id, org.name, org.parent, org.secretary, org.kind, assessed].map(Cell::typed).to_vec()
+        })
+        .collect()
+}
+
+fn weights() -> Vec<Vec<Cell>> {
+    let top = std::iter::once(("", defaults::WEIGHTS));
+    let own = OWN_SYSTEMS.iter().map(|(unit, weights)| (*unit, weights.as_slice()));
+    top.chain(own)
+        .flat_map(|(unit, weights)| {
+            weights.iter().map(move |(category, weight)| [unit, category, weight].map(Cell::typed).to_vec())
+        })
+        .collect()
+}
+
+/// The 指标 sheet, its 类别 cells merged down each category as evaluators do.
+fn write_criteria(sheet: &mut Worksheet) -> Result<(), XlsxError> {
+    let rows: Vec<Vec<Cell>> = defaults::CRITERIA
+        .iter()
+        .map(|indicator| indicator.cells().into_iter().map(Cell::typed).collect())
+        .collect();
+    write_table(sheet, 0, &header(SheetKind::Criteria), &rows)?;
+    let centred = Format::new().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter);
+    let mut groups: BTreeMap<usize, (&str, usize)> = BTreeMap::new();
+    let mut start = 0;
+    for (index, indicator) in defaults::CRITERIA.iter().enumerate() {
+        if indicator.category != defaults::CRITERIA[start].category {
+            start = index;
+        }
+        groups.insert(start, (indicator.category, index));
+    }
+    let category_col = 1;
+    for (first, (category, last)) in groups {
+        if last > first {
+            sheet.merge_range(
+                first as u32 + 1,
+                category_col,
+                last as u32 + 1,
+                category_col,
+                category,
+                &centred,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The 活动 sheet: a title row above the header, so header detection is exercised.
+fn write_activities(sheet: &mut Worksheet, rows: &[Activity]) -> Result<(), XlsxError> {
+    let mut columns = header(SheetKind::Activities);
+    columns.extend(defaults::ACTIVITY_ATTRIBUTES);
+    let cells: Vec<Vec<Cell>> = rows.iter().map(Activity::cells).collect();
+    write_table(sheet, 1, &columns, &cells)?;
+    let title = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);
+    sheet.merge_range(0, 0, 0, columns.len() as u16 - 1, LEDGER_TITLE, &title)?;
+    Ok(())
+}
+
+/// The sample workbook's bytes.
+fn sample_workbook() -> Result<Vec<u8>, XlsxError> {
+    let mut lcg = Lcg(YEAR as u64);
+    let mut workbook = new_workbook();
+    for kind in SHEET_ORDER {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(kind.zh())?;
+        let plain = |rows: Vec<Vec<Cell>>| (header(kind), rows);
+        let (columns, rows) = match kind {
+            SheetKind::Criteria => {
+                write_criteria(sheet)?;
+                continue;
+            }
+            SheetKind::Activities => {
+                write_activities(sheet, &activities(&mut lcg))?;
+                continue;
+            }
+            SheetKind::Settings => plain(settings()),
+            SheetKind::Units => plain(units()),
+            SheetKind::Weights => plain(weights()),
+            SheetKind::Incidents => plain(incidents()),
+            SheetKind::Scores => plain(scores(&mut lcg)),
+            SheetKind::Accountability => {
+                plain(ACCOUNTABILITY.iter().map(|row| row.map(Cell::typed).to_vec()).collect())
+            }
+        };
+        write_table(sheet, 0, &columns, &rows)?;
+    }
+    workbook.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+
+    use super::*;
+
+    #[test]
+    fn committed_sample_is_what_the_generator_writes() {
+        let committed = std::fs::read(SAMPLE_PATH).expect("samples/示例台账.xlsx is committed");
+        assert!(
+            committed == sample_workbook().unwrap(),
+            "run `cargo run --example make_sample` and commit the result"
+        );
+    }
+
+    #[test]
+    fn every_gap_removes_a_planned_activity() {
+        for &(unit, code, month) in GAPS {
+            let org = ORGS.iter().find(|org| org.id == unit).expect(unit);
+            assert!(
+                PLAN.iter()
+                    .any(|item| item.code == code && item.month == month && applies(indicator(code), org)),
+                "{unit} {code} {month}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_manual_indicator_gets_scores() {
+        let manual: Vec<_> = defaults::CRITERIA
+            .iter()
+            .filter(|indicator| indicator.rule == "评分")
+            .map(|indicator| indicator.code)
+            .collect();
+        let noted: Vec<_> = NOTES.iter().map(|(code, _, _)| *code).collect();
+        assert_eq!(manual, noted);
+    }
+
+    #[test]
+    fn sample_reads_back_as_designed() {
+        let mut workbook: Xlsx<_> = open_workbook(SAMPLE_PATH).unwrap();
+        let ledger = workbook.worksheet_range("活动").unwrap();
+        assert_eq!(ledger.get_value((0, 0)), Some(&Data::String(LEDGER_TITLE.into())));
+        assert_eq!(ledger.get_value((1, 0)), Some(&Data::String("单位编号".into())));
+        let rows: Vec<_> = ledger.rows().skip(2).collect();
+        let out_of_year =
+            rows.iter().filter(|row| matches!(&row[1], Data::DateTime(d) if d.as_f64() < 45658.0)).count();
+        assert_eq!(out_of_year, 3, "three rows carried over from 2024-12");
+        let last = rows.last().unwrap();
+        assert_eq!(last[0], Data::String("后勤服务中心党支部".into()), "the duplicate names its unit");
+
+        let scores = workbook.worksheet_range("评分").unwrap();
+        let assessed = ORGS.iter().filter(|org| org.assessed).count();
+        assert_eq!(scores.height() - 1, assessed * NOTES.len(), "every unit × manual indicator");
+
+        let units = workbook.worksheet_range("单位").unwrap();
+        assert_eq!(units.get_value((1, 1)), Some(&Data::String("局党委".into())));
+        assert_eq!(units.get_value((1, 5)), Some(&Data::String("否".into())));
+    }
+}

@@ -1,0 +1,152 @@
+//! Typed access to one table row during validation: each getter parses a
+//! schema column's cell and reports a located error when the value is
+//! missing or invalid, so every sheet's validation reads the same way.
+
+use chrono::NaiveDateTime;
+
+use super::keywords::{Vocabulary, choices, lookup};
+use crate::diagnostic::{Diagnostics, Location, Text};
+use crate::input::schema::Column;
+use crate::input::text;
+use crate::input::value::{self, Value};
+use crate::input::{Row, Table};
+use crate::model::Origin;
+use crate::number::Exact;
+
+/// One row of a table, with the diagnostics its problems go to.
+pub struct Cells<'a> {
+    pub table: &'a Table,
+    pub row: &'a crate::input::Row,
+    pub diagnostics: &'a mut Diagnostics,
+}
+
+/// The schema column with English key `key` of `table`.
+fn column(table: &Table, key: &str) -> Column {
+    *table.schema().iter().find(|column| column.en == key).expect("a schema column key")
+}
+
+impl<'a> Cells<'a> {
+    pub fn new(table: &'a Table, row: &'a Row, diagnostics: &'a mut Diagnostics) -> Self {
+        Cells { table, row, diagnostics }
+    }
+
+    pub fn value(&self, key: &str) -> &'a Value {
+        self.table.get(self.row, key)
+    }
+
+    pub fn location(&self, key: &str) -> Location {
+        self.table.location(self.row, key)
+    }
+
+    pub fn origin(&self) -> Origin {
+        Origin {
+            file: self.table.file.clone(),
+            sheet: self.table.sheet.clone(),
+            row: self.row.number,
+            col: self.table.first_col,
+        }
+    }
+
+    pub fn error(&mut self, key: &str, message: Text) {
+        let location = self.location(key);
+        self.diagnostics.error(Some(location), message);
+    }
+
+    /// The cell as typed, trimmed; empty when the cell or column is absent.
+    pub fn text(&self, key: &str) -> String {
+        self.value(key).display()
+    }
+
+    /// The cell's text, or an error when it is empty.
+    pub fn required(&mut self, key: &str) -> Option<String> {
+        let text = self.text(key);
+        if text.is_empty() {
+            let Column { zh, en, .. } = column(self.table, key);
+            self.error(key, text!("“{zh}”不能为空", "{en} must not be empty"));
+            None
+        } else {
+            Some(text)
+        }
+    }
+
+    /// Parses a cell with `parse`: `Ok(None)` when empty, `Err(())` after
+    /// reporting `“v” 不是有效{what}` when the value is invalid.
+    fn parse<T>(
+        &mut self,
+        key: &str,
+        what: (&str, &str),
+        parse: impl Fn(&Value) -> Option<T>,
+    ) -> Result<Option<T>, ()> {
+        let value = self.value(key);
+        if value.is_empty() {
+            return Ok(None);
+        }
+        match parse(value) {
+            Some(parsed) => Ok(Some(parsed)),
+            None => {
+                let shown = value.display();
+                let (zh, en) = what;
+                self.error(key, text!("“{shown}” 不是有效{zh}", "\"{shown}\" is not a valid {en}"));
+                Err(())
+            }
+        }
+    }
+
+    pub fn date_time(&mut self, key: &str) -> Result<Option<NaiveDateTime>, ()> {
+        self.parse(key, ("日期", "date"), value::parse_date_time)
+    }
+
+    pub fn number(&mut self, key: &str) -> Result<Option<Exact>, ()> {
+        self.parse(key, ("数值", "number"), value::parse_number)
+    }
+
+    pub fn boolean(&mut self, key: &str) -> Result<Option<bool>, ()> {
+        self.parse(key, ("是/否值", "yes/no value"), value::parse_bool)
+    }
+
+    pub fn weight(&mut self, key: &str) -> Result<Option<(Exact, bool)>, ()> {
+        self.parse(key, ("权重", "weight"), value::parse_weight)
+    }
+
+    /// A keyword from `vocabulary`; an unknown word lists the accepted ones.
+    pub fn keyword<T: Copy>(&mut self, key: &str, vocabulary: Vocabulary<T>) -> Result<Option<T>, ()> {
+        let shown = self.text(key);
+        if shown.is_empty() {
+            return Ok(None);
+        }
+        match lookup(vocabulary, &shown) {
+            Some(value) => Ok(Some(value)),
+            None => {
+                let Column { zh, en, .. } = column(self.table, key);
+                let accepted = choices(vocabulary);
+                self.error(
+                    key,
+                    text!(
+                        "“{shown}” 不是有效的{zh}，应为：{accepted}",
+                        "\"{shown}\" is not a valid {en}; expected one of: {accepted}"
+                    ),
+                );
+                Err(())
+            }
+        }
+    }
+
+    /// Turns an optional parse of a required column into its value, reporting
+    /// an empty cell: `cells.present("date", cells.date_time("date"))` — the
+    /// parse has already reported an invalid value.
+    pub fn present<T>(&mut self, key: &str, parsed: Result<Option<T>, ()>) -> Option<T> {
+        match parsed {
+            Ok(Some(value)) => Some(value),
+            Ok(None) => {
+                self.required(key);
+                None
+            }
+            Err(()) => None,
+        }
+    }
+
+    /// Normalised text of a cell, for matching.
+    pub fn normalized(&self, key: &str) -> String {
+        text::normalize(&self.text(key))
+    }
+}

@@ -1,0 +1,253 @@
+//! The 指标 sheet: one indicator per row, its rule's parameters checked
+//! (SPEC §2 table), its `条件` filter parsed against the columns the ledger
+//! sheets really have, and its `适用` list split.
+
+use std::collections::BTreeSet;
+
+use super::cells::Cells;
+use super::definitions::distinct_rows;
+use super::keywords::{PERIODS, RULES};
+use crate::diagnostic::Diagnostics;
+use crate::input::schema::{SheetKind, strip_bracketed_unit};
+use crate::input::text::{normalize, normalize_keyword};
+use crate::input::value::parse_bool_text;
+use crate::input::{Row, Table};
+use crate::model::{Condition, Expected, Indicator, Period, RuleKind};
+use crate::number::{Exact, int};
+
+/// The attribute key of a ledger column named `header` on a sheet of `kind`:
+/// a schema column's English key, else the normalised header.
+pub fn attribute_key(kind: SheetKind, header: &str) -> String {
+    let name = normalize_keyword(header);
+    let name = strip_bracketed_unit(&name);
+    kind.columns()
+        .iter()
+        .find(|column| name == column.zh || name == column.en)
+        .map(|column| column.en.to_owned())
+        .unwrap_or_else(|| name.to_owned())
+}
+
+/// Normalised activity type, as activities and indicators are matched
+/// (case-sensitive: types are names, not keywords, and reasons quote them).
+pub fn activity_type(text: &str) -> String {
+    normalize(text)
+}
+
+/// The attribute keys the sheets of `kind` offer to filters.
+pub fn filter_columns(tables: &[&Table], kind: SheetKind) -> BTreeSet<String> {
+    let mut columns = BTreeSet::new();
+    for table in tables.iter().filter(|t| t.kind == kind) {
+        for (column, found) in table.schema().iter().zip(&table.columns) {
+            if found.is_some() {
+                columns.insert(column.en.to_owned());
+            }
+        }
+        columns.extend(table.extras.iter().map(|extra| attribute_key(kind, &extra.header)));
+    }
+    columns
+}
+
+/// Splits a `适用` list: `党委；党总支`, `党委、党总支`, `党委/党总支`, …
+pub fn split_list(text: &str) -> Vec<String> {
+    normalize_keyword(text)
+        .split([';', '；', '、', ',', '，', '/'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Reads the indicators. `unit_kinds` are the normalised 类型 of every unit:
+/// a `适用` value none of them has is a warning.
+pub fn read_criteria(
+    tables: &[&Table],
+    ledger_tables: &[&Table],
+    unit_kinds: &BTreeSet<String>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Indicator> {
+    let activity_columns = filter_columns(ledger_tables, SheetKind::Activities);
+    let incident_columns = filter_columns(ledger_tables, SheetKind::Incidents);
+    let key = |t: &Table, r: &Row| Some(normalize(&t.get(r, "code").display()));
+    let mut criteria = Vec::new();
+    for (table, row) in distinct_rows(tables, "code", key, diagnostics) {
+        let mut cells = Cells::new(table, row, diagnostics);
+        let columns = |rule: RuleKind| match rule {
+            RuleKind::Timeliness => (&incident_columns, SheetKind::Incidents),
+            _ => (&activity_columns, SheetKind::Activities),
+        };
+        let Some(indicator) = read_indicator(&mut cells, columns) else { continue };
+        for kind in indicator.applies_to.iter().filter(|kind| !unit_kinds.contains(*kind)) {
+            let location = cells.location("applies_to");
+            cells.diagnostics.warning(
+                Some(location),
+                text!("适用范围“{kind}”不是任何单位的类型", "applies-to value \"{kind}\" is no unit's type"),
+            );
+        }
+        criteria.push(indicator);
+    }
+    criteria
+}
+
+/// A parameter that must be a number > 0 when `needed`, else is optional.
+fn positive(cells: &mut Cells, key: &str, needed: bool) -> Result<Option<Exact>, ()> {
+    let value = cells.number(key)?;
+    match value {
+        Some(value) if value > int(0) => Ok(Some(value)),
+        Some(value) => {
+            let shown = crate::number::format_trimmed(&value, 6);
+            cells.error(key, text!("“{shown}” 应大于0", "\"{shown}\" must be greater than 0"));
+            Err(())
+        }
+        None if needed => {
+            cells.required(key);
+            Err(())
+        }
+        None => Ok(None),
+    }
+}
+
+fn read_indicator<'c>(
+    cells: &mut Cells,
+    columns: impl Fn(RuleKind) -> (&'c BTreeSet<String>, SheetKind),
+) -> Option<Indicator> {
+    let code = cells.required("code");
+    let category = cells.required("category");
+    let name = cells.required("name");
+    let rule = cells.keyword("rule", RULES);
+    let rule = cells.present("rule", rule);
+    let counts_activities =
+        matches!(rule, Some(RuleKind::MinCount | RuleKind::Deduct | RuleKind::Bonus | RuleKind::Veto));
+    let per_item =
+        matches!(rule, Some(RuleKind::MinCount | RuleKind::Deduct | RuleKind::Bonus | RuleKind::Timeliness));
+    let points = match rule {
+        Some(RuleKind::Veto) => cells.number("points").map(|_| Some(int(0))),
+        _ => positive(cells, "points", true),
+    };
+    let activity = if counts_activities { cells.required("activity") } else { Some(cells.text("activity")) };
+    let required = match cells.number("required") {
+        Ok(None) => Some(1),
+        Ok(Some(n)) if n.is_integer() && n >= int(1) && n <= int(10_000) => n.to_integer().try_into().ok(),
+        Ok(Some(n)) => {
+            let shown = crate::number::format_trimmed(&n, 6);
+            cells.error(
+                "required",
+                text!(
+                    "要求次数“{shown}”应为不小于1的整数",
+                    "required count \"{shown}\" must be a whole number ≥ 1"
+                ),
+            );
+            None
+        }
+        Err(()) => None,
+    };
+    let period = cells.keyword("period", PERIODS);
+    let unit_points = positive(cells, "unit_points", per_item);
+    let deadline_hours = positive(cells, "deadline_hours", rule == Some(RuleKind::Timeliness));
+    let filter = match rule {
+        Some(rule) => {
+            let (available, kind) = columns(rule);
+            parse_filter(cells, available, kind)
+        }
+        None => Err(()),
+    };
+    let (
+        Some(code),
+        Some(category),
+        Some(name),
+        Some(rule),
+        Ok(Some(points)),
+        Some(activity),
+        Some(required),
+        Ok(period),
+        Ok(unit_points),
+        Ok(deadline_hours),
+        Ok(filter),
+    ) = (code, category, name, rule, points, activity, required, period, unit_points, deadline_hours, filter)
+    else {
+        return None;
+    };
+    Some(Indicator {
+        code,
+        category,
+        name,
+        points,
+        rule,
+        activity: (!activity.is_empty()).then(|| activity_type(&activity)),
+        required,
+        period: period.unwrap_or(Period::Year),
+        unit_points: unit_points.unwrap_or_else(|| int(0)),
+        deadline_hours: if rule == RuleKind::Timeliness { deadline_hours } else { None },
+        filter,
+        applies_to: split_list(&cells.text("applies_to")),
+        standard: cells.text("standard"),
+        origin: cells.origin(),
+    })
+}
+
+/// `上报=是;形式=书面`: every condition's column must exist on some sheet of
+/// `kind` (activities, or incidents for timeliness).
+fn parse_filter(
+    cells: &mut Cells,
+    available: &BTreeSet<String>,
+    kind: SheetKind,
+) -> Result<Vec<Condition>, ()> {
+    let text = normalize(&cells.text("filter"));
+    let mut conditions = Vec::new();
+    let mut ok = true;
+    for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let Some((column, value)) = part.split_once('=') else {
+            cells.error(
+                "filter",
+                text!("条件“{part}”应写作“列名=值”", "condition \"{part}\" should be written column=value"),
+            );
+            ok = false;
+            continue;
+        };
+        let column = attribute_key(kind, column.trim());
+        if !available.contains(&column) {
+            let sheet = kind.zh();
+            cells.error(
+                "filter",
+                text!(
+                    "条件中的列“{column}”在任何“{sheet}”表中都不存在",
+                    "the filter column \"{column}\" is on no {sheet} sheet"
+                ),
+            );
+            ok = false;
+            continue;
+        }
+        let value = value.trim();
+        let expected = if value.is_empty() {
+            Expected::Empty
+        } else if let Some(flag) = parse_bool_text(value) {
+            Expected::Bool(flag)
+        } else {
+            Expected::Text(normalize(value))
+        };
+        conditions.push(Condition { column, expected });
+    }
+    if ok { Ok(conditions) } else { Err(()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_split_on_every_separator() {
+        assert_eq!(split_list("党委；党总支"), ["党委", "党总支"]);
+        assert_eq!(
+            split_list("党委、党总支/党支部,机关，其他;"),
+            ["党委", "党总支", "党支部", "机关", "其他"]
+        );
+        assert!(split_list("").is_empty());
+    }
+
+    #[test]
+    fn attribute_keys_map_schema_columns_to_english() {
+        assert_eq!(attribute_key(SheetKind::Activities, "标题"), "title");
+        assert_eq!(attribute_key(SheetKind::Activities, "Evidence"), "evidence");
+        assert_eq!(attribute_key(SheetKind::Activities, "上报（是/否）"), "上报");
+        assert_eq!(attribute_key(SheetKind::Incidents, "级别"), "level");
+    }
+}

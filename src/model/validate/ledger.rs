@@ -1,0 +1,237 @@
+//! Ledger rows: activities (活动, including one-sheet-per-unit ledgers) and
+//! public-opinion incidents (舆情). Rows dated outside the year are counted,
+//! not kept; exact duplicates count once and are a warning naming the first
+//! place; attributes are kept for `条件` filters.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{Datelike, NaiveDateTime};
+
+use super::cells::Cells;
+use super::criteria::{activity_type, attribute_key};
+use super::units::UnitLookup;
+use crate::diagnostic::Diagnostics;
+use crate::input::Table;
+use crate::input::schema::SheetKind;
+use crate::input::text::normalize;
+use crate::model::{Activity, Attributes, INCIDENT_STEPS, Incident, Origin, UnitIndex};
+
+/// The optional schema columns kept as attributes, besides the extras.
+const ACTIVITY_ATTRIBUTES: &[&str] = &["title", "evidence"];
+const INCIDENT_ATTRIBUTES: &[&str] = &["title", "level"];
+
+fn attributes(cells: &Cells, schema_keys: &[&str]) -> Attributes {
+    let mut attributes = Attributes::new();
+    for key in schema_keys {
+        let value = cells.normalized(key);
+        if !value.is_empty() {
+            attributes.insert((*key).to_owned(), value);
+        }
+    }
+    for extra in &cells.table.extras {
+        let value = normalize(&cells.row.cell(extra.col).display());
+        if !value.is_empty() {
+            attributes.insert(attribute_key(cells.table.kind, &extra.header), value);
+        }
+    }
+    attributes
+}
+
+/// Finds exact repeats: the first place of each key, a warning for each repeat.
+struct Duplicates<K> {
+    first: HashMap<K, Origin>,
+}
+
+impl<K: std::hash::Hash + Eq> Duplicates<K> {
+    fn new() -> Self {
+        Duplicates { first: HashMap::new() }
+    }
+
+    /// True when `key` was seen before (and the repeat has been reported).
+    fn is_repeat(&mut self, key: K, cells: &mut Cells) -> bool {
+        match self.first.get(&key) {
+            Some(first) => {
+                let location = cells.table.row_location(cells.row);
+                cells.diagnostics.warning(
+                    Some(location),
+                    text!("与 {first} 完全重复，只计一次", "exact duplicate of {first}; counted once"),
+                );
+                true
+            }
+            None => {
+                self.first.insert(key, cells.origin());
+                false
+            }
+        }
+    }
+}
+
+/// The unit a ledger row belongs to: its 单位编号 cell, or the unit the
+/// sheet (else file) names for a per-unit ledger.
+fn row_unit(cells: &mut Cells, implied: Option<UnitIndex>, lookup: &UnitLookup) -> Option<UnitIndex> {
+    match cells.table.col("unit") {
+        Some(_) => lookup.resolve(cells, "unit"),
+        None => implied,
+    }
+}
+
+/// For a ledger sheet without 单位编号: the unit named by the sheet, else by
+/// the file stem without 台账; reports a sheet that names no unit.
+fn implied_unit(
+    table: &Table,
+    lookup: &UnitLookup,
+    diagnostics: &mut Diagnostics,
+) -> Result<Option<UnitIndex>, ()> {
+    let Some(implied) = &table.implied_unit else { return Ok(None) };
+    if table.col("unit").is_some() {
+        return Ok(None);
+    }
+    match lookup.find(&implied.sheet_name).or_else(|| lookup.find(&implied.file_stem)) {
+        Some(unit) => Ok(Some(unit)),
+        None => {
+            let (sheet, stem) = (&implied.sheet_name, &implied.file_stem);
+            diagnostics.error(
+                Some(table.sheet_location()),
+                text!(
+                    "台账表没有“单位编号”列，表名“{sheet}”和文件名“{stem}”也都不是已知单位",
+                    "the ledger sheet has no unit column, and neither its name \"{sheet}\" nor the file name \"{stem}\" names a known unit"
+                ),
+            );
+            Err(())
+        }
+    }
+}
+
+pub struct Ledger {
+    pub activities: Vec<Activity>,
+    pub incidents: Vec<Incident>,
+    pub activities_out_of_year: usize,
+    pub incidents_out_of_year: usize,
+}
+
+pub fn read_ledger(
+    tables: &[&Table],
+    lookup: &UnitLookup,
+    year: Option<i32>,
+    counted_types: &BTreeSet<String>,
+    diagnostics: &mut Diagnostics,
+) -> Ledger {
+    let mut ledger = Ledger {
+        activities: Vec::new(),
+        incidents: Vec::new(),
+        activities_out_of_year: 0,
+        incidents_out_of_year: 0,
+    };
+    let mut activity_repeats = Duplicates::new();
+    let mut incident_repeats = Duplicates::new();
+    let mut uncounted: BTreeSet<String> = BTreeSet::new();
+    for &table in tables {
+        let Ok(implied) = implied_unit(table, lookup, diagnostics) else { continue };
+        for row in &table.rows {
+            let mut cells = Cells::new(table, row, diagnostics);
+            match table.kind {
+                SheetKind::Activities => {
+                    let Some(activity) = read_activity(&mut cells, implied, lookup) else { continue };
+                    if year.is_some_and(|y| activity.date.year() != y) {
+                        ledger.activities_out_of_year += 1;
+                        continue;
+                    }
+                    let key =
+                        (activity.unit, activity.date, activity.kind.clone(), activity.attributes.clone());
+                    if activity_repeats.is_repeat(key, &mut cells) {
+                        continue;
+                    }
+                    if !counted_types.contains(&activity.kind) && uncounted.insert(activity.kind.clone()) {
+                        let shown = cells.text("type");
+                        let location = cells.location("type");
+                        cells.diagnostics.warning(
+                            Some(location),
+                            text!(
+                                "活动类型“{shown}”没有任何指标统计",
+                                "activity type \"{shown}\" is counted by no indicator"
+                            ),
+                        );
+                    }
+                    ledger.activities.push(activity);
+                }
+                SheetKind::Incidents => {
+                    let Some(incident) = read_incident(&mut cells, lookup) else { continue };
+                    if year.is_some_and(|y| incident.occurred.year() != y) {
+                        ledger.incidents_out_of_year += 1;
+                        continue;
+                    }
+                    let key = (incident.unit, incident.occurred, incident.steps, incident.attributes.clone());
+                    if incident_repeats.is_repeat(key, &mut cells) {
+                        continue;
+                    }
+                    ledger.incidents.push(incident);
+                }
+                _ => unreachable!("only ledger tables are passed"),
+            }
+        }
+    }
+    ledger
+}
+
+fn read_activity(cells: &mut Cells, implied: Option<UnitIndex>, lookup: &UnitLookup) -> Option<Activity> {
+    let unit = row_unit(cells, implied, lookup);
+    let date = cells.date_time("date");
+    let date = cells.present("date", date);
+    let kind = cells.required("type");
+    let (unit, date, kind) = (unit?, date?, kind?);
+    Some(Activity {
+        unit,
+        date,
+        kind: activity_type(&kind),
+        title: cells.text("title"),
+        evidence: cells.text("evidence"),
+        attributes: attributes(cells, ACTIVITY_ATTRIBUTES),
+        origin: cells.origin(),
+    })
+}
+
+fn read_incident(cells: &mut Cells, lookup: &UnitLookup) -> Option<Incident> {
+    let unit = lookup.resolve(cells, "unit");
+    let occurred = cells.date_time("occurred");
+    let occurred = cells.present("occurred", occurred);
+    let mut steps: [Option<NaiveDateTime>; 4] = [None; 4];
+    let mut ok = true;
+    for (step, (_, key)) in steps.iter_mut().zip(INCIDENT_STEPS) {
+        match cells.date_time(key) {
+            Ok(time) => *step = time,
+            Err(()) => ok = false,
+        }
+    }
+    let (unit, occurred) = (unit?, occurred?);
+    if !ok {
+        return None;
+    }
+    warn_out_of_order(cells, occurred, &steps);
+    Some(Incident {
+        unit,
+        title: cells.text("title"),
+        level: cells.text("level"),
+        occurred,
+        steps,
+        attributes: attributes(cells, INCIDENT_ATTRIBUTES),
+        origin: cells.origin(),
+    })
+}
+
+/// A step earlier than the nearest present step before it is a warning
+/// (likely a typing error), not a late step.
+fn warn_out_of_order(cells: &mut Cells, occurred: NaiveDateTime, steps: &[Option<NaiveDateTime>; 4]) {
+    let mut previous = ("发生", "occurred", occurred);
+    for (step, (zh, en)) in steps.iter().zip(INCIDENT_STEPS) {
+        let Some(time) = *step else { continue };
+        if time < previous.2 {
+            let (before_zh, before_en) = (previous.0, previous.1);
+            let location = cells.location(en);
+            cells.diagnostics.warning(
+                Some(location),
+                text!("{zh}时间早于{before_zh}时间", "the {en} time is earlier than the {before_en} time"),
+            );
+        }
+        previous = (zh, en, time);
+    }
+}

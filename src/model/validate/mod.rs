@@ -1,0 +1,177 @@
+//! Validation: the read [`Inputs`] become a [`Model`], every problem a
+//! located diagnostic, all collected in one pass (SPEC §2–§4). Each sheet
+//! kind has its own file; this one orders them and checks what spans
+//! sheets: every assessed unit has a weight system, an applicable
+//! ideological indicator, a non-zero weight left, and its manual scores.
+
+mod cells;
+mod criteria;
+mod definitions;
+pub mod keywords;
+mod ledger;
+mod records;
+mod settings;
+mod units;
+mod weights;
+
+use std::collections::BTreeSet;
+
+pub use settings::{DEFAULT_GRADES, DEFAULT_IDEOLOGICAL_CATEGORY, parse_grades};
+
+use crate::diagnostic::{Diagnostics, Location};
+use crate::input::schema::SheetKind;
+use crate::input::text::normalize_keyword;
+use crate::input::{Inputs, Table};
+use crate::model::{Model, OutOfYear, RuleKind, Unit, WeightSystem, assessing_system};
+use crate::number::int;
+
+/// Sheets every assessment needs.
+const REQUIRED_SHEETS: [SheetKind; 3] = [SheetKind::Units, SheetKind::Criteria, SheetKind::Weights];
+
+/// Validates `inputs` into a model; `year` overrides the settings year.
+/// Returns the model only when there are no errors.
+pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostics) {
+    let Inputs { sources, tables, mut diagnostics } = inputs;
+    let of_kind =
+        |kinds: &[SheetKind]| -> Vec<&Table> { tables.iter().filter(|t| kinds.contains(&t.kind)).collect() };
+    for kind in REQUIRED_SHEETS {
+        if of_kind(&[kind]).is_empty() && !sources.is_empty() {
+            let (zh, en) = (kind.zh(), kind.en());
+            diagnostics.error(None, text!("输入中没有“{zh}”表", "no {en} ({zh}) sheet in the inputs"));
+        }
+    }
+    let raw_settings = settings::read_settings(&of_kind(&[SheetKind::Settings]), &mut diagnostics);
+    let (units, unit_locations) = units::read_units(&of_kind(&[SheetKind::Units]), &mut diagnostics);
+    let lookup = units::UnitLookup::new(&units);
+    let ledger_tables = of_kind(&[SheetKind::Activities, SheetKind::Incidents]);
+    let unit_kinds: BTreeSet<String> = units.iter().map(|u| normalize_keyword(&u.kind)).collect();
+    let criteria = criteria::read_criteria(
+        &of_kind(&[SheetKind::Criteria]),
+        &ledger_tables,
+        &unit_kinds,
+        &mut diagnostics,
+    );
+    let mut categories: Vec<String> = Vec::new();
+    for indicator in &criteria {
+        if !categories.contains(&indicator.category) {
+            categories.push(indicator.category.clone());
+        }
+    }
+    let settings = raw_settings.resolve(year, &units, &categories, &mut diagnostics);
+    let ideological = settings
+        .as_ref()
+        .map_or_else(|| DEFAULT_IDEOLOGICAL_CATEGORY.to_owned(), |s| s.ideological_category.clone());
+    let systems = weights::read_weights(
+        &of_kind(&[SheetKind::Weights]),
+        &units,
+        &lookup,
+        &criteria,
+        &categories,
+        &ideological,
+        &mut diagnostics,
+    );
+    let counted_types: BTreeSet<String> = criteria.iter().filter_map(|i| i.activity.clone()).collect();
+    let ledger = ledger::read_ledger(
+        &ledger_tables,
+        &lookup,
+        settings.as_ref().map(|s| s.year),
+        &counted_types,
+        &mut diagnostics,
+    );
+    let manual_scores =
+        records::read_scores(&of_kind(&[SheetKind::Scores]), &lookup, &criteria, &mut diagnostics);
+    let accountability =
+        records::read_accountability(&of_kind(&[SheetKind::Accountability]), &lookup, &mut diagnostics);
+    let model = settings.map(|settings| Model {
+        settings,
+        units,
+        criteria,
+        categories,
+        systems,
+        activities: ledger.activities,
+        incidents: ledger.incidents,
+        manual_scores,
+        accountability,
+        out_of_year: OutOfYear {
+            activities: ledger.activities_out_of_year,
+            incidents: ledger.incidents_out_of_year,
+        },
+        sources,
+    });
+    if let Some(model) = &model {
+        check_assessed_units(model, &unit_locations, &mut diagnostics);
+        warn_missing_scores(model, &unit_locations, &mut diagnostics);
+    }
+    if diagnostics.has_errors() { (None, diagnostics) } else { (model, diagnostics) }
+}
+
+/// Every assessed unit is under a weight system, has an applicable scored
+/// ideological indicator (requirement 14 would silently lapse otherwise),
+/// and keeps a non-zero weight on the categories scored for it.
+fn check_assessed_units(model: &Model, locations: &[Location], diagnostics: &mut Diagnostics) {
+    let ideological = &model.settings.ideological_category;
+    for (index, unit) in model.units.iter().enumerate().filter(|(_, u)| u.assessed) {
+        let name = &unit.name;
+        let location = Some(locations[index].clone());
+        let scored = scored_categories(model, unit);
+        if !scored.contains(ideological) {
+            diagnostics.error(
+                location.clone(),
+                text!(
+                    "参评单位“{name}”没有适用的“{ideological}”计分指标",
+                    "assessed unit \"{name}\" has no applicable scored indicator of \"{ideological}\""
+                ),
+            );
+        }
+        let Some(system) = assessing_system(&model.units, &model.systems, index) else {
+            diagnostics.error(
+                location,
+                text!(
+                    "参评单位“{name}”不在任何考核体系之下：请在“权重”表中为其上级或顶层体系填写权重",
+                    "assessed unit \"{name}\" is under no weight system: give weights for an ancestor or the top level"
+                ),
+            );
+            continue;
+        };
+        if !scored.is_empty() && remaining_weight(&model.systems[system], &scored) == int(0) {
+            diagnostics.error(
+                location,
+                text!(
+                    "参评单位“{name}”计分类别的权重全部为0",
+                    "every category scored for assessed unit \"{name}\" has weight 0"
+                ),
+            );
+        }
+    }
+}
+
+/// Categories with a scored (not bonus or veto) indicator that applies to `unit`.
+fn scored_categories<'m>(model: &'m Model, unit: &Unit) -> BTreeSet<&'m String> {
+    model.criteria.iter().filter(|i| i.rule.is_scored() && i.applies_to(unit)).map(|i| &i.category).collect()
+}
+
+fn remaining_weight(system: &WeightSystem, scored: &BTreeSet<&String>) -> crate::number::Exact {
+    system.weights.iter().filter(|(c, _)| scored.contains(c)).map(|(_, w)| w.clone()).sum()
+}
+
+/// A manual indicator without a score for an assessed unit counts 0: a warning.
+fn warn_missing_scores(model: &Model, locations: &[Location], diagnostics: &mut Diagnostics) {
+    for (index, unit) in model.units.iter().enumerate().filter(|(_, u)| u.assessed) {
+        for (code_index, indicator) in model.criteria.iter().enumerate() {
+            if indicator.rule != RuleKind::Manual || !indicator.applies_to(unit) {
+                continue;
+            }
+            if model.manual_scores.iter().any(|s| s.unit == index && s.indicator == code_index) {
+                continue;
+            }
+            let (name, code) = (&unit.name, &indicator.code);
+            diagnostics.warning(
+                Some(locations[index].clone()),
+                text!(
+                    "单位“{name}”缺少指标“{code}”的评分，按0分计",
+                    "unit \"{name}\" has no score for indicator \"{code}\"; counted as 0"
+                ),
+            );
+        }
+    }
+}

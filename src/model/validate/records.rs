@@ -1,0 +1,159 @@
+//! Evaluator records: manual scores (评分) and accountability rows (问责).
+
+use std::collections::HashMap;
+
+use super::cells::Cells;
+use super::keywords::{DECISIONS, ROLES, STANCES};
+use super::units::UnitLookup;
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::input::Table;
+use crate::input::text::{nearest, normalize};
+use crate::model::{AccountabilityRow, Decision, Indicator, ManualScore, Origin, Role, RuleKind};
+use crate::number::{format_trimmed, int};
+
+pub fn read_scores(
+    tables: &[&Table],
+    lookup: &UnitLookup,
+    criteria: &[Indicator],
+    diagnostics: &mut Diagnostics,
+) -> Vec<ManualScore> {
+    let mut scores = Vec::new();
+    let mut given: HashMap<(usize, usize), Origin> = HashMap::new();
+    for &table in tables {
+        for row in &table.rows {
+            let mut cells = Cells::new(table, row, diagnostics);
+            let unit = lookup.resolve(&mut cells, "unit");
+            let indicator = cells.required("code").and_then(|code| {
+                let found = criteria.iter().position(|i| normalize(&i.code) == normalize(&code));
+                if found.is_none() {
+                    let mut error = Diagnostic::error(
+                        Some(cells.location("code")),
+                        text!("未知指标编号“{code}”", "unknown indicator code \"{code}\""),
+                    );
+                    if let Some(near) = nearest(&code, criteria.iter().map(|i| i.code.as_str())) {
+                        error = error.with_hint(text!("是否应为“{near}”？", "did you mean \"{near}\"?"));
+                    }
+                    cells.diagnostics.push(error);
+                }
+                found
+            });
+            let score = cells.number("score");
+            let score = cells.present("score", score);
+            let (Some(unit), Some(indicator), Some(score)) = (unit, indicator, score) else { continue };
+            let criterion = &criteria[indicator];
+            let code = &criterion.code;
+            if criterion.rule != RuleKind::Manual {
+                let location = cells.location("code");
+                cells.diagnostics.warning(
+                    Some(location),
+                    text!(
+                        "指标“{code}”不是评分类指标，此得分不计入",
+                        "indicator \"{code}\" is not a manual indicator; this score is ignored"
+                    ),
+                );
+                continue;
+            }
+            if score < int(0) || score > criterion.points {
+                let (shown, points) = (format_trimmed(&score, 4), format_trimmed(&criterion.points, 4));
+                cells.error(
+                    "score",
+                    text!(
+                        "得分{shown}超出指标“{code}”的分值范围0–{points}",
+                        "score {shown} is outside 0–{points}, the points of indicator \"{code}\""
+                    ),
+                );
+                continue;
+            }
+            if let Some(first) = given.get(&(unit, indicator)) {
+                cells.error(
+                    "score",
+                    text!(
+                        "同一单位、同一指标“{code}”的得分重复，已在 {first} 给出",
+                        "a second score for the same unit and indicator \"{code}\"; first at {first}"
+                    ),
+                );
+                continue;
+            }
+            given.insert((unit, indicator), cells.origin());
+            scores.push(ManualScore {
+                unit,
+                indicator,
+                score,
+                note: cells.text("note"),
+                origin: cells.origin(),
+            });
+        }
+    }
+    scores
+}
+
+pub fn read_accountability(
+    tables: &[&Table],
+    lookup: &UnitLookup,
+    diagnostics: &mut Diagnostics,
+) -> Vec<AccountabilityRow> {
+    let mut rows = Vec::new();
+    // Per case: its decision and where it was first given.
+    let mut decisions: HashMap<String, (Decision, Location)> = HashMap::new();
+    for &table in tables {
+        for row in &table.rows {
+            let mut cells = Cells::new(table, row, diagnostics);
+            let case = cells.required("case");
+            let unit = lookup.resolve(&mut cells, "unit");
+            let decision = cells.keyword("decision", DECISIONS);
+            let decision = cells.present("decision", decision);
+            let person = cells.required("person");
+            let role = cells.keyword("role", ROLES);
+            let role = cells.present("role", role);
+            let stance = cells.keyword("stance", STANCES);
+            let (Some(case), Some(unit), Some(decision), Some(person), Some(role), Ok(stance)) =
+                (case, unit, decision, person, role, stance)
+            else {
+                continue;
+            };
+            match decisions.get(&normalize(&case)) {
+                Some((first, place)) if *first != decision => {
+                    cells.error(
+                        "decision",
+                        text!(
+                            "案件“{case}”各行的决策方式不一致（见 {place}）",
+                            "the rows of case \"{case}\" disagree on the decision (see {place})"
+                        ),
+                    );
+                    continue;
+                }
+                Some(_) => {}
+                None => {
+                    decisions.insert(normalize(&case), (decision, cells.location("decision")));
+                }
+            }
+            rows.push(AccountabilityRow {
+                case,
+                unit,
+                matter: cells.text("matter"),
+                decision,
+                person,
+                role,
+                stance,
+                origin: cells.origin(),
+            });
+        }
+    }
+    let mut decisions: Vec<(String, (Decision, Location))> = decisions.into_iter().collect();
+    decisions.sort_by(|a, b| a.1.1.cmp(&b.1.1));
+    for (case, (decision, place)) in &decisions {
+        let has_decider = rows.iter().any(|r| normalize(&r.case) == *case && r.role == Role::Decider);
+        if *decision == Decision::Individual && !has_decider {
+            let shown =
+                rows.iter().find(|r| normalize(&r.case) == *case).map_or(case.as_str(), |r| r.case.as_str());
+            diagnostics.error(
+                Some(place.clone()),
+                text!(
+                    "个人决策的案件“{shown}”没有写明决定人",
+                    "individual case \"{shown}\" names no decider"
+                ),
+            );
+        }
+    }
+    rows
+}

@@ -1,0 +1,217 @@
+//! The 设置 sheet: one value per key across every input (`--year` wins for
+//! the year), parsed into [`Settings`] with SPEC §2's defaults.
+
+use std::collections::HashMap;
+
+use super::cells::Cells;
+use super::definitions::distinct_rows;
+use crate::diagnostic::{Diagnostics, Location};
+use crate::input::Table;
+use crate::input::schema::SettingKey;
+use crate::input::text::normalize;
+use crate::input::value::{self, Value};
+use crate::model::{GradeBand, Settings, Unit};
+use crate::number::{int, parse_decimal};
+
+pub const DEFAULT_IDEOLOGICAL_CATEGORY: &str = "意识形态工作";
+pub const DEFAULT_GRADES: &str = "优秀:90;良好:80;合格:60;不合格:0";
+pub const DEFAULT_RECTIFICATION_DAYS: u32 = 30;
+pub const DEFAULT_MARKING: &str = "内部资料";
+
+/// Setting values as given, before parsing.
+pub struct RawSettings {
+    values: HashMap<SettingKey, (Value, Location)>,
+}
+
+pub fn read_settings(tables: &[&Table], diagnostics: &mut Diagnostics) -> RawSettings {
+    let key_of = |table: &Table, row: &crate::input::Row| {
+        SettingKey::from_name(&table.get(row, "key").display()).map(|key| format!("{key:?}"))
+    };
+    let mut values = HashMap::new();
+    for (table, row) in distinct_rows(tables, "value", key_of, diagnostics) {
+        let mut cells = Cells::new(table, row, diagnostics);
+        let Some(name) = cells.required("key") else { continue };
+        match SettingKey::from_name(&name) {
+            Some(key) => {
+                values.insert(key, (cells.value("value").clone(), cells.location("value")));
+            }
+            None => {
+                let location = cells.location("key");
+                cells.diagnostics.warning(
+                    Some(location),
+                    text!("未知的设置项“{name}”，已忽略", "unknown setting \"{name}\" ignored"),
+                );
+            }
+        }
+    }
+    RawSettings { values }
+}
+
+impl RawSettings {
+    fn get(&self, key: SettingKey) -> Option<&(Value, Location)> {
+        self.values.get(&key).filter(|(value, _)| !value.is_empty())
+    }
+
+    fn text(&self, key: SettingKey) -> Option<String> {
+        self.get(key).map(|(value, _)| value.display())
+    }
+
+    /// Parses every setting. `categories` are the criteria's categories, which
+    /// the ideological category must be one of.
+    pub fn resolve(
+        &self,
+        year_override: Option<i32>,
+        units: &[Unit],
+        categories: &[String],
+        diagnostics: &mut Diagnostics,
+    ) -> Option<Settings> {
+        let errors_before = diagnostics.errors().count();
+        let invalid = |location: &Location, shown: String, zh: &str, en: &str, d: &mut Diagnostics| {
+            d.error(
+                Some(location.clone()),
+                text!("“{shown}” 不是有效{zh}", "\"{shown}\" is not a valid {en}"),
+            );
+        };
+        let year = match (year_override, self.get(SettingKey::Year)) {
+            (Some(year), _) => Some(year),
+            (None, Some((value, location))) => {
+                let year = value::parse_year(value);
+                if year.is_none() {
+                    invalid(location, value.display(), "年度", "year", diagnostics);
+                }
+                year
+            }
+            (None, None) => {
+                diagnostics.error(
+                    None,
+                    text!(
+                        "缺少考核年度：请在“设置”表填写“年度”，或使用 --year",
+                        "no assessment year: give 年度 (year) in the settings sheet, or --year"
+                    ),
+                );
+                None
+            }
+        };
+        let ideological_category = self
+            .text(SettingKey::IdeologicalCategory)
+            .unwrap_or_else(|| DEFAULT_IDEOLOGICAL_CATEGORY.to_owned());
+        let known = categories.iter().find(|c| normalize(c) == normalize(&ideological_category)).cloned();
+        let ideological_category = match known {
+            Some(category) => category,
+            None => {
+                let location = self.get(SettingKey::IdeologicalCategory).map(|(_, l)| l.clone());
+                diagnostics.error(
+                    location,
+                    text!(
+                        "意识形态类别“{ideological_category}”在指标表中没有任何指标",
+                        "the ideological category \"{ideological_category}\" has no indicator in the criteria"
+                    ),
+                );
+                ideological_category
+            }
+        };
+        let grades_text = self.text(SettingKey::Grades).unwrap_or_else(|| DEFAULT_GRADES.to_owned());
+        let grades = match parse_grades(&grades_text) {
+            Ok(grades) => grades,
+            Err(problem) => {
+                let location = self.get(SettingKey::Grades).map(|(_, l)| l.clone());
+                diagnostics.error(location, problem);
+                Vec::new()
+            }
+        };
+        let doc_date = self.get(SettingKey::DocDate).and_then(|(value, location)| {
+            let date = value::parse_date_time(value).map(|d| d.date());
+            if date.is_none() {
+                invalid(location, value.display(), "日期", "date", diagnostics);
+            }
+            date
+        });
+        let top_quota = self.get(SettingKey::TopQuota).and_then(|(value, location)| {
+            let quota = value::parse_weight(value).map(|(v, _)| v).filter(|v| *v >= int(0) && *v <= int(100));
+            if quota.is_none() {
+                invalid(location, value.display(), "比例（0–100）", "percentage (0–100)", diagnostics);
+            }
+            quota
+        });
+        let rectification_days = match self.get(SettingKey::RectificationDays) {
+            None => DEFAULT_RECTIFICATION_DAYS,
+            Some((value, location)) => {
+                let days =
+                    value::parse_number(value).filter(|d| d.is_integer() && *d >= int(0) && *d <= int(3650));
+                match days.and_then(|d| d.to_integer().try_into().ok()) {
+                    Some(days) => days,
+                    None => {
+                        invalid(location, value.display(), "天数", "number of days", diagnostics);
+                        DEFAULT_RECTIFICATION_DAYS
+                    }
+                }
+            }
+        };
+        let assessor = self
+            .text(SettingKey::Assessor)
+            .or_else(|| units.iter().find(|u| u.parent.is_none()).map(|u| u.name.clone()))
+            .unwrap_or_default();
+        let settings = Settings {
+            year: year?,
+            assessor,
+            ideological_category,
+            grades,
+            doc_number: self.text(SettingKey::DocNumber),
+            doc_date,
+            top_quota,
+            rectification_days,
+            marking: self.text(SettingKey::Marking).unwrap_or_else(|| DEFAULT_MARKING.to_owned()),
+        };
+        (diagnostics.errors().count() == errors_before).then_some(settings)
+    }
+}
+
+/// `优秀:90;良好:80;合格:60;不合格:0` — thresholds strictly decreasing.
+pub fn parse_grades(text: &str) -> Result<Vec<GradeBand>, crate::diagnostic::Text> {
+    let normalized = normalize(text).replace('；', ";");
+    let mut bands: Vec<GradeBand> = Vec::new();
+    for part in normalized.split([';', ',', '，', '、']).map(str::trim).filter(|p| !p.is_empty()) {
+        let Some((name, threshold)) = part.rsplit_once(':') else {
+            return Err(text!(
+                "等次“{part}”应写作“名称:分数线”",
+                "grade band \"{part}\" should be written name:threshold"
+            ));
+        };
+        let Some(threshold) = parse_decimal(threshold) else {
+            return Err(text!(
+                "等次“{part}”的分数线不是数值",
+                "grade band \"{part}\" has no numeric threshold"
+            ));
+        };
+        if let Some(previous) = bands.last()
+            && threshold >= previous.threshold
+        {
+            let previous = &previous.name;
+            return Err(text!(
+                "等次分数线必须严格递减：“{part}”不低于“{previous}”",
+                "grade thresholds must strictly decrease: \"{part}\" is not below \"{previous}\""
+            ));
+        }
+        bands.push(GradeBand { name: name.trim().to_owned(), threshold });
+    }
+    if bands.is_empty() {
+        return Err(text!("等次设置为空", "no grade bands given"));
+    }
+    Ok(bands)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grades_parse_and_must_decrease() {
+        let bands = parse_grades("优秀:90；良好：80;合格:60;不合格:0").unwrap();
+        assert_eq!(bands.len(), 4);
+        assert_eq!(bands[1].name, "良好");
+        assert_eq!(bands[1].threshold, int(80));
+        assert!(parse_grades("优秀:90;良好:95").is_err());
+        assert!(parse_grades("优秀:90;良好:90").is_err());
+        assert!(parse_grades("优秀").is_err());
+    }
+}

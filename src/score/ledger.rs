@@ -1,0 +1,45 @@
+//! The ledger indexed for scoring: activities by (unit, activity type),
+//! incidents by unit and manual scores by (unit, indicator), built once so
+//! each rule looks its rows up instead of scanning the whole ledger.
+
+use std::collections::HashMap;
+
+use crate::model::{Activity, IndicatorIndex, ManualScore, Model, UnitIndex};
+
+pub struct Ledger<'a> {
+    activities: HashMap<(UnitIndex, &'a str), Vec<&'a Activity>>,
+    /// Indices into `Model::incidents`, per unit, in input order.
+    incidents: Vec<Vec<usize>>,
+    manual_scores: HashMap<(UnitIndex, IndicatorIndex), &'a ManualScore>,
+}
+
+impl<'a> Ledger<'a> {
+    pub fn new(model: &'a Model) -> Self {
+        let mut activities: HashMap<(UnitIndex, &str), Vec<&Activity>> = HashMap::new();
+        for activity in &model.activities {
+            activities.entry((activity.unit, activity.kind.as_str())).or_default().push(activity);
+        }
+        let mut incidents = vec![Vec::new(); model.units.len()];
+        for (index, incident) in model.incidents.iter().enumerate() {
+            incidents[incident.unit].push(index);
+        }
+        let manual_scores =
+            model.manual_scores.iter().map(|score| ((score.unit, score.indicator), score)).collect();
+        Ledger { activities, incidents, manual_scores }
+    }
+
+    /// `unit`'s own activities of type `kind`, in input order.
+    pub fn activities(&self, unit: UnitIndex, kind: &'a str) -> &[&'a Activity] {
+        self.activities.get(&(unit, kind)).map_or(&[], Vec::as_slice)
+    }
+
+    /// `unit`'s own incidents (indices into `Model::incidents`), in input order.
+    pub fn incidents(&self, unit: UnitIndex) -> &[usize] {
+        &self.incidents[unit]
+    }
+
+    /// The evaluator's score for `unit` on a manual `indicator`.
+    pub fn manual_score(&self, unit: UnitIndex, indicator: IndicatorIndex) -> Option<&'a ManualScore> {
+        self.manual_scores.get(&(unit, indicator)).copied()
+    }
+}

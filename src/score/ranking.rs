@@ -1,0 +1,180 @@
+//! Rank and grade (SPEC §3): vetoed units after every unit not vetoed, each
+//! group by total descending; ties share a rank (1, 2, 2, 4) and are listed
+//! by id in natural order; numbering runs on through the vetoed group. The
+//! grade is the first band whose threshold ≤ total (a vetoed unit gets the
+//! last band), and 优秀比例 limits how many units keep the first band.
+
+use std::cmp::Reverse;
+
+use super::UnitResult;
+use crate::input::text::natural_cmp;
+use crate::model::{GradeBand, Model};
+use crate::number::int;
+
+/// Sorts `units` into ranking order and fills in their rank and grade.
+pub fn rank(model: &Model, units: &mut [UnitResult]) {
+    units.sort_by(|a, b| {
+        (a.veto, Reverse(&a.total))
+            .cmp(&(b.veto, Reverse(&b.total)))
+            .then_with(|| natural_cmp(&model.units[a.unit].id, &model.units[b.unit].id))
+    });
+    let ties = tie_groups(units);
+    let bands = &model.settings.grades;
+    let quota = model.settings.top_quota.as_ref().map(|q| (q * int(units.len() as i64) / int(100)).floor());
+    for (start, end) in ties {
+        for unit in &mut units[start..end] {
+            unit.rank = start as u32 + 1;
+            let band = band_index(bands, unit);
+            let over_quota = quota.as_ref().is_some_and(|quota| int(end as i64) > *quota);
+            let band = if band == 0 && over_quota { 1.min(bands.len().saturating_sub(1)) } else { band };
+            unit.grade = bands.get(band).map(|band| band.name.clone()).unwrap_or_default();
+        }
+    }
+}
+
+/// The half-open ranges of units (already in ranking order) that share a rank.
+fn tie_groups(units: &[UnitResult]) -> Vec<(usize, usize)> {
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    for (index, unit) in units.iter().enumerate() {
+        match groups.last_mut() {
+            Some((start, end)) if units[*start].veto == unit.veto && units[*start].total == unit.total => {
+                *end = index + 1;
+            }
+            _ => groups.push((index, index + 1)),
+        }
+    }
+    groups
+}
+
+/// The band a unit's total earns, before the quota: the first band whose
+/// threshold ≤ total, else the last; always the last for a vetoed unit.
+fn band_index(bands: &[GradeBand], unit: &UnitResult) -> usize {
+    let last = bands.len().saturating_sub(1);
+    if unit.veto {
+        return last;
+    }
+    bands.iter().position(|band| band.threshold <= unit.total).unwrap_or(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Model, RuleKind};
+    use crate::score::testing::*;
+    use crate::score::{Report, score};
+
+    /// Units with these ids and totals (a manual score out of 100); `vetoed`
+    /// units also have a serious erroneous tendency on their ledger.
+    fn ranked(units: &[(&str, &str, bool)], quota: Option<&str>) -> (Model, Report) {
+        let criteria = vec![
+            indicator("M1", IDEOLOGY, RuleKind::Manual, "100", ""),
+            indicator("V1", IDEOLOGY, RuleKind::Veto, "0", "严重错误倾向"),
+        ];
+        let mut model = model(
+            units.iter().map(|(id, _, _)| unit(id, "党支部", None)).collect(),
+            criteria,
+            vec![system(None, &[(IDEOLOGY, "100")])],
+        );
+        model.settings.top_quota = quota.map(d);
+        for (index, (_, total, vetoed)) in units.iter().enumerate() {
+            model.manual_scores.push(manual_score(index, 0, total, ""));
+            if *vetoed {
+                model.activities.push(activity(index, "2025-10-01", "严重错误倾向", index as u32 + 2));
+            }
+        }
+        let report = score(&model);
+        (model, report)
+    }
+
+    fn table(model: &Model, report: &Report) -> Vec<(String, u32, String)> {
+        report.units.iter().map(|u| (model.units[u.unit].id.clone(), u.rank, u.grade.clone())).collect()
+    }
+
+    fn row(id: &str, rank: u32, grade: &str) -> (String, u32, String) {
+        (id.to_owned(), rank, grade.to_owned())
+    }
+
+    #[test]
+    fn ties_share_a_rank_in_natural_id_order_and_vetoed_units_come_last() {
+        let (model, report) = ranked(
+            &[
+                ("U1", "100", true),
+                ("U10", "95", false),
+                ("U3", "80", false),
+                ("U2", "95", false),
+                ("U4", "59.99", false),
+                ("U5", "60", true),
+            ],
+            None,
+        );
+        assert_eq!(
+            table(&model, &report),
+            vec![
+                row("U2", 1, "优秀"),
+                row("U10", 1, "优秀"),
+                row("U3", 3, "良好"),
+                row("U4", 4, "不合格"),
+                row("U1", 5, "不合格"),
+                row("U5", 6, "不合格"),
+            ]
+        );
+        let vetoed = &report.units[4];
+        assert!(vetoed.veto);
+        assert_eq!(vetoed.total, d("100"));
+        assert_eq!(report.units.iter().filter(|u| u.veto).count(), 2);
+    }
+
+    #[test]
+    fn vetoed_ties_share_a_rank_too() {
+        let (model, report) =
+            ranked(&[("U1", "70", true), ("U2", "90", false), ("U3", "70", true), ("U4", "50", true)], None);
+        assert_eq!(
+            table(&model, &report),
+            vec![
+                row("U2", 1, "优秀"),
+                row("U1", 2, "不合格"),
+                row("U3", 2, "不合格"),
+                row("U4", 4, "不合格")
+            ]
+        );
+    }
+
+    #[test]
+    fn quota_demotes_units_beyond_it_and_whole_ties_crossing_it() {
+        let units = [
+            ("U1", "95", false),
+            ("U2", "93", false),
+            ("U3", "93", false),
+            ("U4", "91", false),
+            ("U5", "100", true),
+        ];
+        // 40% of 5 = 2: U1 keeps 优秀; the U2/U3 tie would cross the quota.
+        let (model, report) = ranked(&units, Some("40"));
+        assert_eq!(
+            table(&model, &report),
+            vec![
+                row("U1", 1, "优秀"),
+                row("U2", 2, "良好"),
+                row("U3", 2, "良好"),
+                row("U4", 4, "良好"),
+                row("U5", 5, "不合格"),
+            ]
+        );
+        // 60% of 5 = 3: the tie fits.
+        let (model, report) = ranked(&units, Some("60"));
+        let grades: Vec<String> = table(&model, &report).into_iter().map(|(_, _, grade)| grade).collect();
+        assert_eq!(grades, ["优秀", "优秀", "优秀", "良好", "不合格"]);
+        // 10% of 5 rounds down to 0.
+        let (model, report) = ranked(&units, Some("10"));
+        assert_eq!(table(&model, &report)[0], row("U1", 1, "良好"));
+    }
+
+    #[test]
+    fn totals_at_a_threshold_get_that_band() {
+        let (model, report) =
+            ranked(&[("U1", "90", false), ("U2", "89.99", false), ("U3", "0", false)], None);
+        assert_eq!(
+            table(&model, &report),
+            vec![row("U1", 1, "优秀"), row("U2", 2, "良好"), row("U3", 3, "不合格")]
+        );
+    }
+}

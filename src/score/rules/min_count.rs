@@ -1,0 +1,166 @@
+//! 至少 min_count: at least `required` activities in each period (the year,
+//! each half, quarter or month); every missing one costs `unit_points`.
+
+use chrono::Datelike;
+
+use super::{Outcome, RuleInput, capped, origins};
+use crate::model::Period;
+
+pub fn evaluate(input: &RuleInput) -> Outcome {
+    let definition = input.definition();
+    let activities = input.activities();
+    let mut counts = vec![0u32; period_count(definition.period)];
+    for activity in &activities {
+        counts[period_of(definition.period, activity.date.month0())] += 1;
+    }
+    let gaps: Vec<(usize, u32)> = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, count)| **count < definition.required)
+        .map(|(period, count)| (period, definition.required - count))
+        .collect();
+    let shortfall: u32 = gaps.iter().map(|(_, missing)| missing).sum();
+    let deduction = capped(shortfall as usize, &definition.unit_points, &definition.points);
+    let periods: Vec<String> = gaps
+        .iter()
+        .map(|(period, missing)| format!("{}缺{missing}次", period_name(definition.period, *period)))
+        .collect();
+    Outcome::deducted(definition, deduction, &periods.join("；"), origins(&activities))
+}
+
+fn period_count(period: Period) -> usize {
+    match period {
+        Period::Year => 1,
+        Period::Half => 2,
+        Period::Quarter => 4,
+        Period::Month => 12,
+    }
+}
+
+/// The period (0-based) a zero-based month falls in.
+fn period_of(period: Period, month0: u32) -> usize {
+    let months_per_period = 12 / period_count(period) as u32;
+    (month0 / months_per_period) as usize
+}
+
+fn period_name(period: Period, index: usize) -> String {
+    match period {
+        Period::Year => "全年".to_owned(),
+        Period::Half => ["上半年", "下半年"][index].to_owned(),
+        Period::Quarter => format!("第{}季度", ["一", "二", "三", "四"][index]),
+        Period::Month => format!("{}月", index + 1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Expected, Period, RuleKind};
+    use crate::score::testing::*;
+
+    fn studies(period: Period, required: u32, unit_points: &str, points: &str) -> crate::model::Model {
+        one_unit(vec![crate::model::Indicator {
+            period,
+            required,
+            unit_points: d(unit_points),
+            ..indicator("A1", IDEOLOGY, RuleKind::MinCount, points, "专题研究")
+        }])
+    }
+
+    #[test]
+    fn exactly_the_required_count_scores_full() {
+        let mut model = studies(Period::Year, 2, "2", "10");
+        model.activities =
+            vec![activity(0, "2025-01-05", "专题研究", 2), activity(0, "2025-12-31", "专题研究", 3)];
+        let result = first_result(&model);
+        assert_eq!(result.score, d("10"));
+        assert_eq!(result.deduction, d("0"));
+        assert_eq!(result.reason, "");
+        assert_eq!(result.evidence, vec![origin("活动", 2), origin("活动", 3)]);
+    }
+
+    #[test]
+    fn names_every_short_quarter() {
+        let mut model = studies(Period::Quarter, 1, "2", "10");
+        // 31 March late evening is still the first quarter; 1 April the second.
+        model.activities = vec![
+            activity(0, "2025-03-31 23:59", "专题研究", 2),
+            activity(0, "2025-04-01", "专题研究", 3),
+            activity(0, "2025-04-20", "专题研究", 4),
+        ];
+        let result = first_result(&model);
+        assert_eq!(result.reason, "第三季度缺1次；第四季度缺1次，扣4分");
+        assert_eq!(result.score, d("6"));
+        assert_eq!(result.deduction, d("4"));
+    }
+
+    #[test]
+    fn names_every_short_month_and_prints_half_points() {
+        let mut model = studies(Period::Month, 1, "1.25", "10");
+        model.activities = [1, 2, 4, 5, 6, 7, 8, 9, 10, 12]
+            .iter()
+            .map(|month| activity(0, &format!("2025-{month:02}-10"), "专题研究", *month))
+            .collect();
+        let result = first_result(&model);
+        assert_eq!(result.reason, "3月缺1次；11月缺1次，扣2.5分");
+        assert_eq!(result.score, d("7.5"));
+    }
+
+    #[test]
+    fn counts_shortfall_per_half_and_caps_at_zero() {
+        let mut model = studies(Period::Half, 2, "2", "5");
+        model.activities =
+            vec![activity(0, "2025-06-30 18:00", "专题研究", 2), activity(0, "2025-07-01", "专题研究", 3)];
+        let result = first_result(&model);
+        assert_eq!(result.reason, "上半年缺1次；下半年缺1次，扣4分");
+        assert_eq!(result.score, d("1"));
+
+        model.activities.clear();
+        let result = first_result(&model);
+        assert_eq!(result.reason, "上半年缺2次；下半年缺2次，扣5分");
+        assert_eq!(result.score, d("0"));
+        assert_eq!(result.deduction, d("5"));
+    }
+
+    #[test]
+    fn counts_only_the_units_own_rows_of_the_type() {
+        let mut model = studies(Period::Year, 2, "3", "10");
+        model.units.push(unit("U1-1", "党小组", Some(0)));
+        model.systems.push(system(Some(0), &[(IDEOLOGY, "1")]));
+        model.activities = vec![
+            activity(0, "2025-05-01", "专题研究", 2),
+            activity(0, "2025-05-02", "专题学习", 3),
+            activity(1, "2025-05-03", "专题研究", 4),
+        ];
+        let result = first_result(&model);
+        assert_eq!(result.reason, "全年缺1次，扣3分");
+        assert_eq!(result.score, d("7"));
+        assert_eq!(result.evidence, vec![origin("活动", 2)]);
+    }
+
+    #[test]
+    fn boolean_filter_matches_every_boolean_word() {
+        let mut model = studies(Period::Year, 3, "2", "10");
+        model.criteria[0].filter = vec![condition("上报", Expected::Bool(true))];
+        model.activities = vec![
+            with_attribute(activity(0, "2025-02-01", "专题研究", 2), "上报", "y"),
+            with_attribute(activity(0, "2025-03-01", "专题研究", 3), "上报", "√"),
+            with_attribute(activity(0, "2025-04-01", "专题研究", 4), "上报", "否"),
+            activity(0, "2025-05-01", "专题研究", 5),
+        ];
+        let result = first_result(&model);
+        assert_eq!(result.reason, "全年缺1次，扣2分");
+        assert_eq!(result.evidence, vec![origin("活动", 2), origin("活动", 3)]);
+    }
+
+    #[test]
+    fn empty_filter_matches_only_empty_values() {
+        let mut model = studies(Period::Year, 1, "2", "10");
+        model.criteria[0].filter = vec![condition("形式", Expected::Empty)];
+        model.activities = vec![
+            with_attribute(activity(0, "2025-02-01", "专题研究", 2), "形式", "书面"),
+            with_attribute(activity(0, "2025-03-01", "专题研究", 3), "形式", ""),
+            activity(0, "2025-04-01", "专题研究", 4),
+        ];
+        assert_eq!(first_result(&model).evidence, vec![origin("活动", 3), origin("活动", 4)]);
+    }
+}

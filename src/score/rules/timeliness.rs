@@ -1,0 +1,205 @@
+//! 时效 timeliness: each of the unit's incidents must go through 发现, 研判,
+//! 报送 and 处置, each within `deadline_hours` of the nearest present step
+//! before it (发现 counts from 发生). A missing step, or one more than the
+//! deadline after its predecessor, makes the incident late; exactly at the
+//! deadline is on time, and a step earlier than its predecessor is not late
+//! (validation warns about it). Every late incident costs `unit_points`.
+
+use chrono::NaiveDateTime;
+
+use super::{Outcome, RuleInput, capped, number_text};
+use crate::model::{INCIDENT_STEPS, Incident};
+use crate::number::Exact;
+use crate::score::{IncidentResult, LateStep, filter};
+
+pub fn evaluate(input: &RuleInput) -> Outcome {
+    let definition = input.definition();
+    let deadline =
+        definition.deadline_hours.as_ref().expect("validation gives every timeliness indicator a deadline");
+    let mut checks = Vec::new();
+    let mut evidence = Vec::new();
+    let mut late_notes = Vec::new();
+    for &index in input.ledger.incidents(input.unit) {
+        let incident = &input.model.incidents[index];
+        if !filter::matches(&definition.filter, &incident.attributes) {
+            continue;
+        }
+        let (hours, late) = check(incident, deadline);
+        if let Some(late) = late {
+            late_notes.push(late_note(incident, &hours, late));
+        }
+        evidence.push(incident.origin.clone());
+        checks.push(IncidentResult {
+            incident: index,
+            unit: input.unit,
+            indicator: input.indicator,
+            hours,
+            late,
+        });
+    }
+    let deduction = capped(late_notes.len(), &definition.unit_points, &definition.points);
+    Outcome {
+        incidents: checks,
+        ..Outcome::deducted(definition, deduction, &late_notes.join("；"), evidence)
+    }
+}
+
+/// Hours of each step since the nearest present step before it, and the
+/// first step that is missing or later than `deadline` hours.
+fn check(incident: &Incident, deadline: &Exact) -> ([Option<Exact>; 4], Option<LateStep>) {
+    let mut previous = incident.occurred;
+    let mut hours: [Option<Exact>; 4] = Default::default();
+    let mut late = None;
+    for (step, time) in incident.steps.iter().enumerate() {
+        let Some(time) = *time else {
+            late = late.or(Some(LateStep { step, missing: true }));
+            continue;
+        };
+        let elapsed = hours_between(previous, time);
+        if elapsed > *deadline {
+            late = late.or(Some(LateStep { step, missing: false }));
+        }
+        hours[step] = Some(elapsed);
+        previous = time;
+    }
+    (hours, late)
+}
+
+fn hours_between(from: NaiveDateTime, to: NaiveDateTime) -> Exact {
+    Exact::new((to - from).num_seconds().into(), 3600.into())
+}
+
+/// `事件名：研判超时（31小时）` or `事件名：处置缺失`.
+fn late_note(incident: &Incident, hours: &[Option<Exact>; 4], late: LateStep) -> String {
+    let name = if incident.title.trim().is_empty() {
+        incident.occurred.format("%Y-%m-%d %H:%M").to_string()
+    } else {
+        incident.title.trim().to_owned()
+    };
+    let step = INCIDENT_STEPS[late.step].0;
+    match &hours[late.step] {
+        Some(elapsed) if !late.missing => format!("{name}：{step}超时（{}小时）", number_text(elapsed)),
+        _ => format!("{name}：{step}缺失"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Expected, Indicator, Model, RuleKind};
+    use crate::score::testing::*;
+    use crate::score::{LateStep, score};
+
+    fn timeliness() -> Model {
+        one_unit(vec![Indicator {
+            deadline_hours: Some(d("24")),
+            unit_points: d("2"),
+            ..indicator("T1", IDEOLOGY, RuleKind::Timeliness, "10", "")
+        }])
+    }
+
+    fn hours(values: [Option<&str>; 4]) -> [Option<crate::number::Exact>; 4] {
+        values.map(|value| value.map(d))
+    }
+
+    #[test]
+    fn names_the_first_late_or_missing_step_of_each_late_incident() {
+        let mut model = timeliness();
+        model.incidents = vec![
+            // Exactly at the deadline is on time.
+            incident(
+                0,
+                "甲",
+                "2025-03-01 08:00",
+                ["2025-03-02 08:00", "2025-03-02 20:00", "2025-03-03 08:00", "2025-03-04 08:00"],
+                2,
+            ),
+            incident(
+                0,
+                "乙",
+                "2025-03-10 00:00",
+                ["2025-03-10 01:00", "2025-03-11 08:00", "2025-03-11 09:00", ""],
+                3,
+            ),
+            incident(
+                0,
+                "丙",
+                "2025-03-20 00:00",
+                ["2025-03-20 01:00", "2025-03-20 02:00", "2025-03-20 03:00", ""],
+                4,
+            ),
+            // 处置 counts from 研判, the nearest present step before it.
+            incident(
+                0,
+                "丁",
+                "2025-04-01 00:00",
+                ["2025-04-01 02:00", "2025-04-01 10:00", "", "2025-04-02 10:00"],
+                5,
+            ),
+            // A step earlier than the one before it is not late.
+            incident(
+                0,
+                "戊",
+                "2025-05-01 00:00",
+                ["2025-05-01 10:00", "2025-05-01 09:00", "2025-05-01 12:00", "2025-05-01 12:30"],
+                6,
+            ),
+        ];
+        let report = score(&model);
+        let result = indicator_result(&report, &model, "U1", "T1");
+        assert_eq!(result.reason, "乙：研判超时（31小时）；丙：处置缺失；丁：报送缺失，扣6分");
+        assert_eq!(result.score, d("4"));
+        assert_eq!(result.evidence.len(), 5);
+
+        let checks = &report.incidents;
+        assert_eq!(checks.iter().map(|check| check.incident).collect::<Vec<_>>(), vec![0, 1, 2, 3, 4]);
+        assert_eq!(checks[0].late, None);
+        assert_eq!(checks[0].hours, hours([Some("24"), Some("12"), Some("12"), Some("24")]));
+        assert_eq!(checks[1].late, Some(LateStep { step: 1, missing: false }));
+        assert_eq!(checks[1].hours, hours([Some("1"), Some("31"), Some("1"), None]));
+        assert_eq!(checks[2].late, Some(LateStep { step: 3, missing: true }));
+        assert_eq!(checks[3].late, Some(LateStep { step: 2, missing: true }));
+        assert_eq!(checks[3].hours, hours([Some("2"), Some("8"), None, Some("24")]));
+        assert_eq!(checks[4].late, None);
+        assert_eq!(checks[4].hours, hours([Some("10"), Some("-1"), Some("3"), Some("0.5")]));
+        assert!(checks.iter().all(|check| check.unit == 0 && check.indicator == 0));
+    }
+
+    #[test]
+    fn missing_discovery_and_fractional_hours() {
+        let mut model = timeliness();
+        model.incidents = vec![
+            incident(
+                0,
+                "",
+                "2025-06-01 08:00",
+                ["", "2025-06-01 09:00", "2025-06-01 10:00", "2025-06-01 11:00"],
+                2,
+            ),
+            incident(0, "网帖", "2025-06-02 00:00", ["2025-06-03 00:30", "", "", ""], 3),
+        ];
+        let result = first_result(&model);
+        assert_eq!(result.reason, "2025-06-01 08:00：发现缺失；网帖：发现超时（24.5小时），扣4分");
+    }
+
+    #[test]
+    fn filter_applies_to_incident_attributes_and_deduction_caps() {
+        let mut model = timeliness();
+        model.criteria[0].filter = vec![condition("级别", Expected::Text("重大".into()))];
+        model.criteria[0].unit_points = d("20");
+        let mut major = incident(0, "重大事件", "2025-07-01 00:00", ["", "", "", ""], 2);
+        major.attributes.insert("级别".into(), "重大".into());
+        let minor = incident(0, "一般事件", "2025-07-02 00:00", ["", "", "", ""], 3);
+        model.incidents = vec![major, minor];
+        let report = score(&model);
+        let result = indicator_result(&report, &model, "U1", "T1");
+        assert_eq!(result.reason, "重大事件：发现缺失，扣10分");
+        assert_eq!(result.score, d("0"));
+        assert_eq!(report.incidents.len(), 1);
+    }
+
+    #[test]
+    fn no_incidents_scores_full() {
+        let result = first_result(&timeliness());
+        assert_eq!((result.score, result.reason.as_str()), (d("10"), ""));
+    }
+}

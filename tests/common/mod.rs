@@ -1,0 +1,187 @@
+//! Test helpers: small input workbooks written with rust_xlsxwriter, and a
+//! fluent way to run kaohe's pipeline on them.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use rust_xlsxwriter::Workbook;
+
+/// A sheet as rows of cells; a cell that parses as a number is written as a
+/// number cell, anything else as text, `""` as no cell at all.
+pub type SheetRows<'a> = Vec<Vec<&'a str>>;
+
+/// Writes `sheets` into `dir/name` and returns its path.
+pub fn write_xlsx(dir: &Path, name: &str, sheets: &[(&str, SheetRows)]) -> PathBuf {
+    let mut workbook = Workbook::new();
+    for (sheet_name, rows) in sheets {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(*sheet_name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                if cell.is_empty() {
+                    continue;
+                }
+                match cell.parse::<f64>() {
+                    Ok(number) if !cell.starts_with('+') => {
+                        sheet.write_number(r as u32, c as u16, number).unwrap();
+                    }
+                    _ => {
+                        sheet.write_string(r as u32, c as u16, *cell).unwrap();
+                    }
+                }
+            }
+        }
+    }
+    let path = dir.join(name);
+    workbook.save(&path).unwrap();
+    path
+}
+
+/// A small valid assessment: a bureau committee (not assessed), an
+/// intermediate committee with its own weight system, two branches.
+pub fn base_sheets() -> Vec<(&'static str, SheetRows<'static>)> {
+    vec![
+        ("设置", vec![vec!["项目", "值"], vec!["年度", "2025"], vec!["考核单位", "局党委"]]),
+        (
+            "单位",
+            vec![
+                vec!["编号", "名称", "上级编号", "书记", "类型", "参评"],
+                vec!["D0", "局党委", "", "张三", "党委", "否"],
+                vec!["D1", "机关党委", "D0", "李四", "党委", "是"],
+                vec!["U1", "第一党支部", "D1", "王五", "党支部", "是"],
+                vec!["U2", "第二党支部", "D1", "赵六", "党支部", "是"],
+            ],
+        ),
+        (
+            "指标",
+            vec![
+                vec![
+                    "编号",
+                    "类别",
+                    "名称",
+                    "分值",
+                    "规则",
+                    "活动类型",
+                    "要求次数",
+                    "周期",
+                    "单项分",
+                    "时限小时",
+                    "条件",
+                    "适用",
+                    "评分标准",
+                ],
+                vec![
+                    "YS01",
+                    "意识形态工作",
+                    "专题研究",
+                    "10",
+                    "至少",
+                    "专题研究",
+                    "2",
+                    "年",
+                    "5",
+                    "",
+                    "",
+                    "",
+                    "每年至少2次",
+                ],
+                vec!["YS02", "意识形态工作", "季度分析", "8", "至少", "季度分析", "1", "季度", "2"],
+                vec![
+                    "YS03",
+                    "意识形态工作",
+                    "综合检查",
+                    "6",
+                    "至少",
+                    "综合检查",
+                    "1",
+                    "半年",
+                    "3",
+                    "",
+                    "上报=是",
+                ],
+                vec!["YS04", "意识形态工作", "舆情处置", "10", "时效", "", "", "", "5", "24"],
+                vec!["YS05", "意识形态工作", "述职", "5", "至少", "述职", "1", "年", "5", "", "", "党委"],
+                vec!["YS06", "意识形态工作", "严重错误倾向", "", "否决", "严重错误倾向"],
+                vec!["DJ01", "党建工作", "组织生活", "10", "评分"],
+                vec!["JF01", "加分项", "表彰", "5", "加分", "表彰", "", "", "1"],
+            ],
+        ),
+        (
+            "权重",
+            vec![
+                vec!["单位编号", "类别", "权重"],
+                vec!["", "意识形态工作", "40"],
+                vec!["", "党建工作", "60"],
+                vec!["D1", "意识形态工作", "50"],
+                vec!["D1", "党建工作", "50"],
+            ],
+        ),
+        (
+            "活动",
+            vec![
+                vec!["2025年度意识形态工作台账"],
+                vec!["单位编号", "日期", "类型", "标题", "上报"],
+                vec!["U1", "2025-03-15", "专题研究", "一季度专题研究", ""],
+                vec!["U1", "2025/9/1", "专题研究", "三季度专题研究", ""],
+                vec!["U1", "2025年3月20日", "季度分析", "", ""],
+                vec!["U1", "2025-05-10", "综合检查", "", "是"],
+                vec!["U2", "2025-02-01", "专题研究", "", ""],
+                vec!["D1", "2025-12-20", "述职", "", ""],
+                vec!["U2", "2024-12-30", "专题研究", "上年度", ""],
+            ],
+        ),
+        (
+            "舆情",
+            vec![
+                vec!["单位编号", "事件", "级别", "发生时间", "发现时间", "研判时间", "报送时间", "处置时间"],
+                vec![
+                    "U1",
+                    "网帖事件",
+                    "一般",
+                    "2025-04-01 08:00",
+                    "2025-04-01 10:00",
+                    "2025-04-02 17:00",
+                    "2025-04-02 18:00",
+                    "2025-04-03 09:00",
+                ],
+            ],
+        ),
+        (
+            "评分",
+            vec![
+                vec!["单位编号", "指标编号", "得分", "说明"],
+                vec!["U1", "DJ01", "9", "组织生活记录不全"],
+                vec!["U2", "DJ01", "8", ""],
+                vec!["D1", "DJ01", "10", ""],
+            ],
+        ),
+        (
+            "问责",
+            vec![
+                vec!["案件", "单位编号", "事项", "决策方式", "姓名", "角色", "意见"],
+                vec!["A1", "U1", "宣传阵地管理失职", "集体", "王五", "主要负责人", "赞成"],
+                vec!["A1", "U1", "宣传阵地管理失职", "集体", "孙七", "班子成员", "反对"],
+            ],
+        ),
+    ]
+}
+
+/// Replaces the cell at `(row, col)` (0-based) of `sheet` in `sheets`,
+/// growing the row if needed.
+pub fn set_cell<'a>(
+    sheets: &mut [(&'a str, SheetRows<'a>)],
+    sheet: &str,
+    row: usize,
+    col: usize,
+    value: &'a str,
+) {
+    let rows = &mut sheets.iter_mut().find(|(name, _)| *name == sheet).expect("sheet").1;
+    while rows.len() <= row {
+        rows.push(Vec::new());
+    }
+    let cells = &mut rows[row];
+    while cells.len() <= col {
+        cells.push("");
+    }
+    cells[col] = value;
+}

@@ -1,0 +1,375 @@
+//! Validation on real workbook files: the base fixture passes, and each
+//! planted defect is reported at its exact cell.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{SheetRows, base_sheets, set_cell, write_xlsx};
+use kaohe::cli::{InputArgs, LangArg};
+use kaohe::diagnostic::Lang;
+
+struct Checked {
+    ok: bool,
+    errors: Vec<String>,
+    warnings: Vec<String>,
+    model: Option<kaohe::model::Model>,
+}
+
+fn check_paths(paths: Vec<PathBuf>) -> Checked {
+    let args = InputArgs { inputs: paths, year: None, strict: false, lang: LangArg::Zh };
+    let (model, diagnostics) = kaohe::load(&args);
+    Checked {
+        ok: model.is_some(),
+        errors: diagnostics.errors().map(|d| d.headline(Lang::Zh)).collect(),
+        warnings: diagnostics.warnings().map(|d| d.headline(Lang::Zh)).collect(),
+        model,
+    }
+}
+
+fn check_sheets(sheets: &[(&str, SheetRows)]) -> Checked {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_xlsx(dir.path(), "base.xlsx", sheets);
+    check_paths(vec![path])
+}
+
+/// Applies `edit` to the base fixture and expects exactly one error that
+/// starts with `expected`.
+fn expect_error(edit: impl FnOnce(&mut Vec<(&'static str, SheetRows<'static>)>), expected: &str) {
+    let mut sheets = base_sheets();
+    edit(&mut sheets);
+    let checked = check_sheets(&sheets);
+    assert!(!checked.ok, "expected an error starting with {expected}");
+    assert!(
+        checked.errors.iter().any(|e| e.starts_with(expected)),
+        "no error starts with {expected:?}; got {:#?}",
+        checked.errors
+    );
+    assert_eq!(checked.errors.len(), 1, "exactly one error expected, got {:#?}", checked.errors);
+}
+
+fn rows<'a>(sheets: &'a mut [(&'static str, SheetRows<'static>)], name: &str) -> &'a mut SheetRows<'static> {
+    &mut sheets.iter_mut().find(|(n, _)| *n == name).unwrap().1
+}
+
+#[test]
+fn the_base_fixture_is_valid_without_warnings() {
+    let checked = check_sheets(&base_sheets());
+    assert!(checked.ok, "{:#?}", checked.errors);
+    assert!(checked.warnings.is_empty(), "{:#?}", checked.warnings);
+    let model = checked.model.unwrap();
+    assert_eq!(model.settings.year, 2025);
+    assert_eq!(model.units.len(), 4);
+    assert_eq!(model.units[2].parent, Some(1));
+    assert!(!model.units[0].assessed);
+    assert_eq!(model.criteria.len(), 8);
+    assert_eq!(model.categories, ["意识形态工作", "党建工作", "加分项"]);
+    assert_eq!(model.systems.len(), 2);
+    assert_eq!(model.systems[0].owner, None);
+    assert_eq!(model.systems[1].owner, Some(1));
+    assert_eq!(model.activities.len(), 6);
+    assert_eq!(model.out_of_year.activities, 1);
+    assert_eq!(model.incidents.len(), 1);
+    assert_eq!(model.manual_scores.len(), 3);
+    assert_eq!(model.accountability.len(), 2);
+    // Rows keep their real numbers below the title row.
+    assert_eq!(model.activities[0].origin.row, 3);
+    assert_eq!(model.activities[0].date.to_string(), "2025-03-15 00:00:00");
+    assert_eq!(model.activities[1].date.to_string(), "2025-09-01 00:00:00");
+    assert_eq!(model.activities[2].date.to_string(), "2025-03-20 00:00:00");
+    assert_eq!(model.activities[3].attributes.get("上报").map(String::as_str), Some("是"));
+    assert_eq!(model.settings.grades.len(), 4);
+    assert_eq!(model.settings.assessor, "局党委");
+}
+
+#[test]
+fn an_invalid_date_names_its_cell() {
+    expect_error(|s| set_cell(s, "活动", 2, 1, "2025-13-01"), "base.xlsx:活动!B3: “2025-13-01” 不是有效日期");
+}
+
+#[test]
+fn an_unknown_unit_suggests_the_nearest_name() {
+    let mut sheets = base_sheets();
+    set_cell(&mut sheets, "活动", 3, 0, "第一党支");
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_xlsx(dir.path(), "base.xlsx", &sheets);
+    let args = InputArgs { inputs: vec![path], year: None, strict: false, lang: LangArg::Zh };
+    let (_, diagnostics) = kaohe::load(&args);
+    let error = diagnostics.errors().next().unwrap();
+    assert_eq!(error.headline(Lang::Zh), "base.xlsx:活动!A4: 未知单位“第一党支”");
+    assert_eq!(error.hint.as_ref().unwrap().zh, "是否应为“第一党支部”？");
+    assert_eq!(error.headline(Lang::En), "base.xlsx:活动!A4: unknown unit \"第一党支\"");
+}
+
+#[test]
+fn a_duplicate_unit_id_names_both_places() {
+    expect_error(
+        |s| rows(s, "单位").push(vec!["U1", "第三党支部", "D1", "", "党支部"]),
+        "base.xlsx:单位!A6: “U1”重复，已在 base.xlsx:单位!A4 出现",
+    );
+}
+
+#[test]
+fn a_duplicate_unit_name_is_an_error() {
+    expect_error(
+        |s| rows(s, "单位").push(vec!["U3", "第一党支部", "D1", "", "党支部"]),
+        "base.xlsx:单位!B6: 单位名称“第一党支部”重复，已在 base.xlsx:单位!B4 出现",
+    );
+}
+
+#[test]
+fn an_unknown_parent_is_an_error() {
+    expect_error(|s| set_cell(s, "单位", 3, 2, "D9"), "base.xlsx:单位!C4: 未知单位“D9”");
+}
+
+#[test]
+fn a_cycle_is_reported_on_the_sheet() {
+    expect_error(|s| set_cell(s, "单位", 1, 2, "U1"), "base.xlsx:单位: 单位上下级关系成环");
+}
+
+#[test]
+fn weights_must_sum_to_100() {
+    expect_error(|s| set_cell(s, "权重", 2, 2, "50"), "base.xlsx:权重: 顶层考核体系的权重合计为90，应为100");
+}
+
+#[test]
+fn a_weight_on_an_unknown_category_is_an_error() {
+    expect_error(|s| set_cell(s, "权重", 2, 1, "党建"), "base.xlsx:权重!B3: 类别“党建”在指标表中不存在");
+}
+
+#[test]
+fn every_scored_category_needs_a_weight() {
+    expect_error(
+        |s| {
+            set_cell(s, "权重", 3, 2, "100");
+            rows(s, "权重").remove(4);
+        },
+        "base.xlsx:权重: “机关党委”的考核体系缺少类别“党建工作”的权重",
+    );
+}
+
+#[test]
+fn a_bonus_only_category_takes_no_weight() {
+    expect_error(
+        |s| {
+            set_cell(s, "权重", 2, 2, "50");
+            rows(s, "权重").push(vec!["", "加分项", "10"]);
+        },
+        "base.xlsx:权重!C6: 类别“加分项”只有加分或否决指标，不能有权重",
+    );
+}
+
+#[test]
+fn a_lower_ideological_weight_names_both_systems() {
+    expect_error(
+        |s| {
+            set_cell(s, "权重", 3, 2, "30");
+            set_cell(s, "权重", 4, 2, "70");
+        },
+        "base.xlsx:权重!C4: “机关党委”的考核体系中“意识形态工作”权重为30%，低于上级顶层考核体系的40%",
+    );
+}
+
+#[test]
+fn fractions_and_percent_text_are_weights_in_percent() {
+    let mut sheets = base_sheets();
+    set_cell(&mut sheets, "权重", 1, 2, "0.4");
+    set_cell(&mut sheets, "权重", 2, 2, "0.6");
+    set_cell(&mut sheets, "权重", 3, 2, "50%");
+    set_cell(&mut sheets, "权重", 4, 2, "50%");
+    let checked = check_sheets(&sheets);
+    assert!(checked.ok, "{:#?}", checked.errors);
+    let model = checked.model.unwrap();
+    assert_eq!(kaohe::number::format_trimmed(&model.systems[0].weights[0].1, 4), "40");
+    assert_eq!(kaohe::number::format_trimmed(&model.systems[1].weights[1].1, 4), "50");
+}
+
+#[test]
+fn a_manual_score_out_of_range_is_an_error() {
+    expect_error(
+        |s| set_cell(s, "评分", 1, 2, "12"),
+        "base.xlsx:评分!C2: 得分12超出指标“DJ01”的分值范围0–10",
+    );
+}
+
+#[test]
+fn a_second_manual_score_is_an_error() {
+    expect_error(
+        |s| rows(s, "评分").push(vec!["U1", "DJ01", "7"]),
+        "base.xlsx:评分!C5: 同一单位、同一指标“DJ01”的得分重复，已在 base.xlsx:评分!A2 给出",
+    );
+}
+
+#[test]
+fn an_individual_case_needs_a_decider() {
+    expect_error(
+        |s| {
+            set_cell(s, "问责", 1, 3, "个人");
+            set_cell(s, "问责", 2, 3, "个人");
+        },
+        "base.xlsx:问责!D2: 个人决策的案件“A1”没有写明决定人",
+    );
+}
+
+#[test]
+fn a_case_must_agree_on_its_decision() {
+    expect_error(|s| set_cell(s, "问责", 2, 3, "个人"), "base.xlsx:问责!D3: 案件“A1”各行的决策方式不一致");
+}
+
+#[test]
+fn a_filter_on_a_missing_column_is_an_error() {
+    expect_error(
+        |s| set_cell(s, "指标", 3, 10, "报送=是"),
+        "base.xlsx:指标!K4: 条件中的列“报送”在任何“活动”表中都不存在",
+    );
+}
+
+#[test]
+fn an_unknown_rule_lists_the_rules() {
+    expect_error(
+        |s| set_cell(s, "指标", 1, 4, "至多"),
+        "base.xlsx:指标!E2: “至多” 不是有效的规则，应为：至少|min_count",
+    );
+}
+
+#[test]
+fn a_min_count_rule_needs_unit_points() {
+    expect_error(|s| set_cell(s, "指标", 2, 8, ""), "base.xlsx:指标!I3: “单项分”不能为空");
+}
+
+#[test]
+fn grade_bands_must_decrease() {
+    expect_error(
+        |s| rows(s, "设置").push(vec!["等次", "优秀:90;良好:95"]),
+        "base.xlsx:设置!B4: 等次分数线必须严格递减",
+    );
+}
+
+#[test]
+fn a_bad_boolean_names_its_cell() {
+    expect_error(|s| set_cell(s, "单位", 2, 5, "也许"), "base.xlsx:单位!F3: “也许” 不是有效是/否值");
+}
+
+#[test]
+fn an_assessed_unit_needs_an_ideological_indicator() {
+    let mut sheets = base_sheets();
+    for row in 1..=4 {
+        set_cell(&mut sheets, "指标", row, 11, "党委");
+    }
+    let checked = check_sheets(&sheets);
+    assert_eq!(
+        checked.errors,
+        [
+            "base.xlsx:单位!A4: 参评单位“第一党支部”没有适用的“意识形态工作”计分指标",
+            "base.xlsx:单位!A5: 参评单位“第二党支部”没有适用的“意识形态工作”计分指标",
+        ]
+    );
+}
+
+#[test]
+fn settings_that_disagree_across_files_are_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = write_xlsx(dir.path(), "base.xlsx", &base_sheets());
+    let second =
+        write_xlsx(dir.path(), "branch.xlsx", &[("设置", vec![vec!["项目", "值"], vec!["年度", "2024"]])]);
+    let checked = check_paths(vec![first, second]);
+    assert_eq!(checked.errors, ["branch.xlsx:设置!B2: “2024”与 base.xlsx:设置!B2 的同一项内容不同"]);
+}
+
+#[test]
+fn definitions_repeated_identically_in_another_file_count_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = write_xlsx(dir.path(), "base.xlsx", &base_sheets());
+    let sheets = base_sheets();
+    let repeated: Vec<_> =
+        sheets.into_iter().filter(|(name, _)| ["单位", "指标", "设置"].contains(name)).collect();
+    let second = write_xlsx(dir.path(), "第一党支部台账.xlsx", &repeated);
+    let checked = check_paths(vec![first, second]);
+    assert!(checked.ok, "{:#?}", checked.errors);
+    assert_eq!(checked.model.unwrap().units.len(), 4);
+}
+
+#[test]
+fn a_missing_sheet_is_an_error() {
+    let mut sheets = base_sheets();
+    sheets.retain(|(name, _)| *name != "权重");
+    let checked = check_sheets(&sheets);
+    assert!(checked.errors.iter().any(|e| e == "输入中没有“权重”表"), "{:#?}", checked.errors);
+}
+
+#[test]
+fn a_per_unit_ledger_sheet_belongs_to_the_unit_it_names() {
+    let mut sheets = base_sheets();
+    sheets.push((
+        "第二党支部",
+        vec![vec!["日期", "类型", "标题"], vec!["2025-06-30", "专题研究", "支部专题研究"]],
+    ));
+    let checked = check_sheets(&sheets);
+    assert!(checked.ok, "{:#?}", checked.errors);
+    let model = checked.model.unwrap();
+    let last = model.activities.last().unwrap();
+    assert_eq!(model.units[last.unit].id, "U2");
+    assert_eq!(last.origin.to_string(), "base.xlsx:第二党支部!A2");
+}
+
+#[test]
+fn a_ledger_sheet_that_names_no_unit_is_an_error() {
+    expect_error(
+        |s| s.push(("某某记录", vec![vec!["日期", "类型"], vec!["2025-06-30", "专题研究"]])),
+        "base.xlsx:某某记录: 台账表没有“单位编号”列",
+    );
+}
+
+#[test]
+fn five_mistakes_give_five_located_errors() {
+    let mut sheets = base_sheets();
+    set_cell(&mut sheets, "活动", 2, 1, "2025-13-01");
+    set_cell(&mut sheets, "活动", 3, 0, "U9");
+    set_cell(&mut sheets, "单位", 3, 2, "D9");
+    set_cell(&mut sheets, "评分", 1, 2, "12");
+    set_cell(&mut sheets, "指标", 1, 4, "至多");
+    let checked = check_sheets(&sheets);
+    let mut places: Vec<&str> = checked.errors.iter().map(|e| e.split(": ").next().unwrap()).collect();
+    places.sort();
+    assert_eq!(
+        places,
+        [
+            "base.xlsx:单位!C4",
+            "base.xlsx:指标!E2",
+            "base.xlsx:活动!A4",
+            "base.xlsx:活动!B3",
+            "base.xlsx:评分!C2"
+        ],
+        "{:#?}",
+        checked.errors
+    );
+}
+
+#[test]
+fn warnings_name_their_places() {
+    let mut sheets = base_sheets();
+    rows(&mut sheets, "活动").push(vec!["U1", "2025-03-15", "专题研究", "一季度专题研究", ""]);
+    rows(&mut sheets, "活动").push(vec!["U1", "2025-03-16", "读书会", "", ""]);
+    set_cell(&mut sheets, "舆情", 1, 5, "2025-03-31 10:00");
+    rows(&mut sheets, "评分").push(vec!["U1", "YS01", "5", ""]);
+    set_cell(&mut sheets, "评分", 3, 0, "D0");
+    set_cell(&mut sheets, "指标", 5, 11, "党委；机关");
+    let checked = check_sheets(&sheets);
+    assert!(checked.ok, "{:#?}", checked.errors);
+    let expected = [
+        "base.xlsx:指标!L6: 适用范围“机关”不是任何单位的类型",
+        "base.xlsx:活动!A10: 与 base.xlsx:活动!A3 完全重复，只计一次",
+        "base.xlsx:活动!C11: 活动类型“读书会”没有任何指标统计",
+        "base.xlsx:舆情!F2: 研判时间早于发现时间",
+        "base.xlsx:评分!B5: 指标“YS01”不是评分类指标，此得分不计入",
+        "base.xlsx:单位!A3: 单位“机关党委”缺少指标“DJ01”的评分，按0分计",
+    ];
+    for warning in expected {
+        assert!(
+            checked.warnings.iter().any(|w| w == warning),
+            "missing {warning:?} in {:#?}",
+            checked.warnings
+        );
+    }
+    assert_eq!(checked.warnings.len(), expected.len(), "{:#?}", checked.warnings);
+}
