@@ -22,7 +22,7 @@ use rust_xlsxwriter::{
 
 use crate::diagnostic::column_name;
 use crate::model::{Decision, INCIDENT_STEPS, Model, Role, RuleKind, Stance};
-use crate::number::{Exact, format_fixed, format_trimmed, to_f64};
+use crate::number::{Exact, format_fixed, format_trimmed, round, to_f64};
 use crate::render::{Scored, VERSION};
 use crate::score::LateStep;
 
@@ -244,7 +244,10 @@ fn summary_sheet(
             row,
             weighted_col,
             &weighted,
-            unrounded(&result.weighted),
+            // The stored result is W rounded as the summary shows it, so a
+            // reader that doesn't calculate sees the JSON's number; a
+            // spreadsheet that does shows the same with 2 decimals.
+            to_f64(&round(&result.weighted, 2)),
             &format_fixed(&result.weighted, 2),
             &styles.decimal,
         )?;
