@@ -27,10 +27,11 @@ const FOOTER_DISTANCE: i32 = 1247;
 pub const TEXT_WIDTH: i32 = PAGE_WIDTH as i32 - MARGIN_LEFT - MARGIN_RIGHT;
 /// Fixed line pitch: 28.95 pt gives 22 lines a page.
 pub const LINE_PITCH: i32 = 579;
-/// Character pitch 15.75 pt (28 characters a line), as a docGrid charSpace:
-/// the difference from 16 pt in 1/4096 pt.
-const CHAR_SPACE: isize = -1024;
-/// One 3号 character on the grid, in twips.
+/// Character pitch 15.75 pt (28 characters a line): 3号 runs are condensed
+/// by 0.25 pt (in twentieths of a point). Done per run rather than with a
+/// character grid, which LibreOffice and WPS lay out differently from Word.
+const CONDENSED_3: i32 = -5;
+/// One 3号 character at that pitch, in twips.
 const CHAR: i32 = 315;
 /// One 4号 character, in twips (page numbers and the 版记 are indented by one).
 const CHAR_4: i32 = 280;
@@ -69,6 +70,7 @@ fn fonts(face: Face) -> RunFonts {
 
 fn run(text: &str, face: Face, bold: bool) -> Run {
     let run = Run::new().fonts(fonts(face)).size(face.half_points).add_text(text);
+    let run = if face.half_points == BODY.half_points { run.character_spacing(CONDENSED_3) } else { run };
     if bold { run.bold() } else { run }
 }
 
@@ -115,6 +117,8 @@ pub fn document(blocks: &[Block], created: &str) -> Docx {
     for (index, block) in blocks.iter().enumerate() {
         let previous_is_imprint = index > 0 && matches!(blocks[index - 1], Block::Imprint { .. });
         let next_is_imprint = matches!(blocks.get(index + 1), Some(Block::Imprint { .. }));
+        // The signature never stands alone on a page: the paragraph before it keeps with it.
+        let next_is_signature = matches!(blocks.get(index + 1), Some(Block::Signature(_)));
         let paragraphs = match block {
             Block::PageBreak => {
                 break_before = true;
@@ -136,9 +140,10 @@ pub fn document(blocks: &[Block], created: &str) -> Docx {
                 ]
             }
             Block::Heading { level, number, content } => vec![heading(*level, number, content)],
-            Block::Paragraph(content) => {
-                vec![runs(indented(grid_paragraph()).align(AlignmentType::Both), content, BODY)]
-            }
+            Block::Paragraph(content) => vec![
+                runs(indented(grid_paragraph()).align(AlignmentType::Both), content, BODY)
+                    .keep_next(next_is_signature),
+            ],
             Block::Marking(content) => vec![runs(grid_paragraph(), content, HEADING_1)],
             Block::Addressee(content) => vec![runs(grid_paragraph(), content, BODY)],
             Block::Annex(content) => {
@@ -179,12 +184,8 @@ fn page(docx: Docx) -> Docx {
         .default_size(BODY.half_points)
         .footer(Footer::new().add_paragraph(page_number(AlignmentType::Right)))
         .even_footer(Footer::new().add_paragraph(page_number(AlignmentType::Left)));
-    docx.document = docx.document.doc_grid(
-        DocGrid::new()
-            .grid_type(DocGridType::LinesAndChars)
-            .line_pitch(LINE_PITCH as usize)
-            .char_space(CHAR_SPACE),
-    );
+    docx.document =
+        docx.document.doc_grid(DocGrid::new().grid_type(DocGridType::Lines).line_pitch(LINE_PITCH as usize));
     docx
 }
 
@@ -231,7 +232,7 @@ fn red_head(content: &Inlines) -> Paragraph {
     let text: String = content.iter().map(|inline| inline.text.as_str()).collect();
     let width = width_in_chars(&text).max(1.0);
     let fitting = (f64::from(TEXT_WIDTH) / 10.0 / width).floor() as usize;
-    let half_points = fitting.min(RED_HEAD_MAX_HALF_POINTS).max(TITLE.half_points);
+    let half_points = fitting.clamp(TITLE.half_points, RED_HEAD_MAX_HALF_POINTS);
     let face = Face { font: TITLE.font, half_points };
     Paragraph::new()
         .align(AlignmentType::Center)
@@ -286,8 +287,8 @@ fn signature(lines: &[String]) -> Vec<Paragraph> {
 }
 
 /// One 版记 line in 4号 仿宋: left part one character in, right part one
-/// character from the right; thick rules above the first and below the last
-/// line, thin rules between.
+/// character from the right; thick rules above the first (a blank line
+/// below the text) and below the last line, thin rules between.
 fn imprint(left: &Inlines, right: &Inlines, first: bool, last: bool) -> Paragraph {
     let rule = |position, size| ParagraphBorder::new(position).val(BorderType::Single).size(size).space(1);
     let mut borders = docx_rs::ParagraphBorders::with_empty()
@@ -295,7 +296,9 @@ fn imprint(left: &Inlines, right: &Inlines, first: bool, last: bool) -> Paragrap
     if first {
         borders = borders.set(rule(ParagraphBorderPosition::Top, 8));
     }
+    let spacing = if first { exact_lines().before(LINE_PITCH as u32) } else { exact_lines() };
     let paragraph = grid_paragraph()
+        .line_spacing(spacing)
         .indent(Some(CHAR_4), None, Some(CHAR_4), None)
         .add_tab(Tab::new().val(TabValueType::Right).pos((TEXT_WIDTH - CHAR_4) as usize))
         .set_borders(borders);
@@ -306,13 +309,16 @@ fn imprint(left: &Inlines, right: &Inlines, first: bool, last: bool) -> Paragrap
     runs(paragraph.add_run(Run::new().fonts(fonts(SMALL)).size(SMALL.half_points).add_tab()), right, SMALL)
 }
 
-/// Column widths in twips proportional to each column's widest cell,
-/// clamped so short columns stay readable and long ones wrap.
+/// Column widths in twips: every column gets room for its widest cell
+/// (one 4号 character of padding) when that fits; otherwise short columns
+/// keep their room and the long ones share the rest in proportion, wrapping.
 fn column_widths(table: &super::markdown::Table) -> Vec<usize> {
+    const SHORT: f64 = 6.0;
     let columns = table.alignments.len().max(table.rows.iter().map(Vec::len).max().unwrap_or(0));
-    let weights: Vec<f64> = (0..columns)
+    let text_width = f64::from(TEXT_WIDTH);
+    let desired: Vec<f64> = (0..columns)
         .map(|column| {
-            table
+            let widest = table
                 .rows
                 .iter()
                 .filter_map(|row| match row.get(column) {
@@ -321,16 +327,25 @@ fn column_widths(table: &super::markdown::Table) -> Vec<usize> {
                     }
                     _ => None,
                 })
-                .fold(2.0, f64::max)
-                .min(16.0)
+                .fold(1.0, f64::max);
+            (widest.ceil() + 1.0) * f64::from(CHAR_4)
         })
         .collect();
-    let total: f64 = weights.iter().sum();
-    let mut widths: Vec<usize> =
-        weights.iter().map(|weight| (f64::from(TEXT_WIDTH) * weight / total).floor() as usize).collect();
+    let total: f64 = desired.iter().sum();
+    let widths: Vec<f64> = if total <= text_width {
+        desired.iter().map(|width| width * text_width / total).collect()
+    } else {
+        let floor = (SHORT + 1.0) * f64::from(CHAR_4);
+        let kept: Vec<f64> = desired.iter().map(|width| width.min(floor)).collect();
+        let excess: Vec<f64> = desired.iter().zip(&kept).map(|(width, kept)| width - kept).collect();
+        let room = (text_width - kept.iter().sum::<f64>()).max(0.0);
+        let excess_total: f64 = excess.iter().sum();
+        kept.iter().zip(&excess).map(|(kept, excess)| kept + room * excess / excess_total).collect()
+    };
+    let mut widths: Vec<usize> = widths.iter().map(|width| width.floor() as usize).collect();
     let used: usize = widths.iter().sum();
     if let Some(last) = widths.last_mut() {
-        *last += TEXT_WIDTH as usize - used;
+        *last += (TEXT_WIDTH as usize).saturating_sub(used);
     }
     widths
 }

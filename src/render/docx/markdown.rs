@@ -195,7 +195,7 @@ pub fn chinese_number(n: u32) -> String {
         _ => format!(
             "{}十{}",
             DIGITS[(n / 10 % 10) as usize],
-            if n % 10 == 0 { "" } else { DIGITS[(n % 10) as usize] }
+            if n.is_multiple_of(10) { "" } else { DIGITS[(n % 10) as usize] }
         ),
     }
 }

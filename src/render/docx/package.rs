@@ -365,6 +365,11 @@ const CHILD_ORDER: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Parents whose `pPr` is the base type (CT_PPrBase), which has no `rPr`,
+/// `sectPr` or `pPrChange`; docx-rs writes an `rPr` there anyway.
+const BASE_PARAGRAPH_PROPERTY_PARENTS: &[&str] = &["w:style", "w:lvl", "w:pPrDefault", "w:tblStylePr"];
+const NOT_IN_BASE_PARAGRAPH_PROPERTIES: &[&str] = &["w:rPr", "w:sectPr", "w:pPrChange"];
+
 /// Attributes an element may not carry (docx-rs writes them anyway).
 const DROPPED_ATTRIBUTES: &[(&str, &str)] = &[("w:gridCol", "w:type")];
 
@@ -429,6 +434,13 @@ pub fn canonicalize(root: &mut Element) {
         }
         if element.name == "w:tbl" {
             mark_table_rows(element);
+        }
+        if BASE_PARAGRAPH_PROPERTY_PARENTS.contains(&element.name.as_str())
+            && let Some(properties) = element.child_mut("w:pPr")
+        {
+            properties.children.retain(|node| {
+                !matches!(node, Node::Element(child) if NOT_IN_BASE_PARAGRAPH_PROPERTIES.contains(&child.name.as_str()))
+            });
         }
         order_children(element);
     });
