@@ -497,3 +497,41 @@ fn write_samples() {
         std::fs::write(out.join("bulletin.docx"), bulletin(scored, &templates).unwrap()).unwrap();
     });
 }
+
+/// Every context field is documented in `templates/README.md`: object
+/// fields by their full path (`unit.total`), list items' fields by name.
+#[test]
+fn the_readme_documents_every_variable() {
+    fn paths(value: &serde_json::Value, prefix: &str, in_list: bool, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, child) in map {
+                    let path =
+                        if in_list || prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                    out.push(path.clone());
+                    paths(child, &path, in_list, out);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                if let Some(first) = items.first() {
+                    paths(first, prefix, true, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let readme = include_str!("../../../templates/README.md");
+    let (feedback, bulletin) = with_scored(|scored| {
+        let doc = doc_info(scored);
+        let feedback = FeedbackContext::new(scored, &doc, &scored.report.units[2]);
+        (
+            serde_json::to_value(feedback).unwrap(),
+            serde_json::to_value(BulletinContext::from_scored(scored, doc)).unwrap(),
+        )
+    });
+    let mut found = Vec::new();
+    paths(&feedback, "", false, &mut found);
+    paths(&bulletin, "", false, &mut found);
+    let missing: Vec<&String> = found.iter().filter(|path| !readme.contains(&format!("`{path}`"))).collect();
+    assert!(missing.is_empty(), "undocumented: {missing:?}");
+}
