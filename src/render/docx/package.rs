@@ -444,7 +444,7 @@ pub fn canonicalize(root: &mut Element) {
         }
         order_children(element);
     });
-    number_paragraphs(root);
+    number_paragraphs(root, 1);
 }
 
 fn order_children(element: &mut Element) {
@@ -475,14 +475,15 @@ fn mark_table_rows(table: &mut Element) {
 }
 
 /// Replaces docx-rs's thread-local paragraph ids with ids in document order.
-pub fn number_paragraphs(root: &mut Element) {
-    let mut next = 1u32;
+/// `next` is the first id to give; returns the one after the last given.
+pub fn number_paragraphs(root: &mut Element, mut next: u32) -> u32 {
     root.walk_mut(&mut |element| {
         if let Some((_, value)) = element.attributes.iter_mut().find(|(key, _)| key == "w14:paraId") {
             *value = format!("{next:08X}");
             next += 1;
         }
     });
+    next
 }
 
 /// Adds the theme part, its relationship and its content type.

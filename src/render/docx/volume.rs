@@ -1,8 +1,9 @@
 //! The combined volume (`反馈汇编.docx`): every feedback letter in one
 //! package, built by splicing the letters' bodies into the first letter's
-//! package — plain zip and XML work, no second pass through docx-rs. Each
-//! letter becomes a section of its own, starting on a new page with its
-//! page numbers restarting at 1.
+//! package — plain zip and XML string work, no second pass through docx-rs.
+//! One letter is parsed at a time and written out as text at once, so
+//! memory stays near the size of the result. Each letter becomes a section
+//! of its own, starting on a new page with its page numbers restarting at 1.
 
 use super::package::{
     self, PackageError, number_paragraphs, package_time, parse_part, read_parts, write_parts,
@@ -13,19 +14,21 @@ const DOCUMENT: &str = "word/document.xml";
 
 /// Splices `letters` (packages made by [`super::feedback_letters`], in
 /// order) into one package. All letters share the first one's styles,
-/// footers and settings, as kaohe's letters do.
+/// footers and settings, as kaohe's letters do. An empty list is an error.
 pub fn volume(letters: &[Vec<u8>]) -> Result<Vec<u8>, PackageError> {
     let first = letters.first().ok_or_else(|| PackageError::Missing("letters".to_owned()))?;
     let mut parts = read_parts(first)?;
-    let mut document = parse_part(&parts, DOCUMENT)?;
-    let mut content: Vec<Node> = Vec::new();
-    let mut last_section = None;
+    let mut body = String::new();
+    let mut next_id = 1;
+    let mut last_section = Element::new("w:sectPr");
     for (index, letter) in letters.iter().enumerate() {
-        let letter_parts = if index == 0 { parts.clone() } else { read_parts(letter)? };
-        let letter_document = parse_part(&letter_parts, DOCUMENT)?;
-        let body =
-            letter_document.root.child("w:body").ok_or_else(|| PackageError::Missing("w:body".to_owned()))?;
-        let mut children: Vec<Node> = body.children.clone();
+        let mut document = if index == 0 {
+            parse_part(&parts, DOCUMENT)?
+        } else {
+            parse_part(&read_parts(letter)?, DOCUMENT)?
+        };
+        let letter_body = body_of(&mut document.root)?;
+        let mut children = std::mem::take(&mut letter_body.children);
         let section = match children.iter().rposition(|node| is_element(node, "w:sectPr")) {
             Some(at) => match children.remove(at) {
                 Node::Element(section) => section,
@@ -37,16 +40,28 @@ pub fn volume(letters: &[Vec<u8>]) -> Result<Vec<u8>, PackageError> {
         if index + 1 < letters.len() {
             end_section(&mut children, section);
         } else {
-            last_section = Some(section);
+            last_section = section;
         }
-        content.extend(children);
+        letter_body.children = children;
+        next_id = number_paragraphs(letter_body, next_id);
+        for child in &letter_body.children {
+            if let Node::Element(element) = child {
+                element.write(&mut body);
+            }
+        }
     }
-    let body = document.root.child_mut("w:body").ok_or_else(|| PackageError::Missing("w:body".to_owned()))?;
-    body.children = content;
-    body.children.extend(last_section.map(Node::Element));
-    number_paragraphs(&mut document.root);
-    parts.insert(DOCUMENT.to_owned(), document.to_xml().into_bytes());
+    last_section.write(&mut body);
+
+    let mut document = parse_part(&parts, DOCUMENT)?;
+    let placeholder = "\u{0}kaohe-body\u{0}";
+    body_of(&mut document.root)?.children = vec![Node::Text(placeholder.to_owned())];
+    let xml = document.to_xml().replacen(placeholder, &body, 1);
+    parts.insert(DOCUMENT.to_owned(), xml.into_bytes());
     write_parts(&parts, package_time(first)?)
+}
+
+fn body_of(root: &mut Element) -> Result<&mut Element, PackageError> {
+    root.child_mut("w:body").ok_or_else(|| PackageError::Missing("w:body".to_owned()))
 }
 
 fn is_element(node: &Node, name: &str) -> bool {
@@ -69,13 +84,10 @@ fn end_section(children: &mut Vec<Node>, section: Element) {
         children.push(Node::Element(Element::new("w:p")));
     }
     let Some(Node::Element(paragraph)) = children.last_mut() else { unreachable!("a paragraph was ensured") };
-    let properties = match paragraph.child_mut("w:pPr") {
-        Some(properties) => properties,
-        None => {
-            paragraph.children.insert(0, Node::Element(Element::new("w:pPr")));
-            paragraph.child_mut("w:pPr").expect("just inserted")
-        }
-    };
+    if paragraph.child("w:pPr").is_none() {
+        paragraph.children.insert(0, Node::Element(Element::new("w:pPr")));
+    }
+    let properties = paragraph.child_mut("w:pPr").expect("ensured above");
     properties.children.retain(|node| !is_element(node, "w:sectPr"));
     properties.children.push(Node::Element(section));
     package::canonicalize(properties);
