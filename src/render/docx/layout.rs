@@ -40,32 +40,33 @@ const CHAR_4: i32 = 280;
 pub const LATIN_FONT: &str = "Times New Roman";
 const RED: &str = "FF0000";
 
-/// An East-Asian font and a size in half-points.
+/// An East-Asian font, the font for Latin text and digits, and a size in half-points.
 #[derive(Clone, Copy, Debug)]
 pub struct Face {
     pub font: &'static str,
+    pub latin: &'static str,
     pub half_points: usize,
 }
 
 /// 2号 方正小标宋简体.
-pub const TITLE: Face = Face { font: "方正小标宋简体", half_points: 44 };
+pub const TITLE: Face = Face { font: "方正小标宋简体", latin: LATIN_FONT, half_points: 44 };
 /// 3号 仿宋_GB2312.
-pub const BODY: Face = Face { font: "仿宋_GB2312", half_points: 32 };
+pub const BODY: Face = Face { font: "仿宋_GB2312", latin: LATIN_FONT, half_points: 32 };
 /// 3号 黑体: `一、` headings, the 密级 and the 附件 label.
-pub const HEADING_1: Face = Face { font: "黑体", half_points: 32 };
+pub const HEADING_1: Face = Face { font: "黑体", latin: LATIN_FONT, half_points: 32 };
 /// 3号 楷体_GB2312: `（一）` headings and `*emphasis*`.
-pub const HEADING_2: Face = Face { font: "楷体_GB2312", half_points: 32 };
+pub const HEADING_2: Face = Face { font: "楷体_GB2312", latin: LATIN_FONT, half_points: 32 };
 /// 4号 仿宋_GB2312 for table cells and the 版记.
-const SMALL: Face = Face { font: "仿宋_GB2312", half_points: 28 };
+const SMALL: Face = Face { font: "仿宋_GB2312", latin: LATIN_FONT, half_points: 28 };
 /// 4号 黑体 for table headers.
-const SMALL_HEADING: Face = Face { font: "黑体", half_points: 28 };
-/// 4号 宋体 page numbers.
-pub const PAGE_NUMBER: Face = Face { font: "宋体", half_points: 28 };
+const SMALL_HEADING: Face = Face { font: "黑体", latin: LATIN_FONT, half_points: 28 };
+/// 4号 宋体 page numbers, digits included (半角宋体).
+pub const PAGE_NUMBER: Face = Face { font: "宋体", latin: "宋体", half_points: 28 };
 /// Largest size of the red issuing-body mark (小初); longer names shrink to fit one line.
 const RED_HEAD_MAX_HALF_POINTS: usize = 72;
 
 fn fonts(face: Face) -> RunFonts {
-    RunFonts::new().ascii(LATIN_FONT).hi_ansi(LATIN_FONT).cs(LATIN_FONT).east_asia(face.font)
+    RunFonts::new().ascii(face.latin).hi_ansi(face.latin).cs(face.latin).east_asia(face.font)
 }
 
 fn run(text: &str, face: Face, bold: bool) -> Run {
@@ -233,7 +234,7 @@ fn red_head(content: &Inlines) -> Paragraph {
     let width = width_in_chars(&text).max(1.0);
     let fitting = (f64::from(TEXT_WIDTH) / 10.0 / width).floor() as usize;
     let half_points = fitting.clamp(TITLE.half_points, RED_HEAD_MAX_HALF_POINTS);
-    let face = Face { font: TITLE.font, half_points };
+    let face = Face { half_points, ..TITLE };
     Paragraph::new()
         .align(AlignmentType::Center)
         .snap_to_grid(false)

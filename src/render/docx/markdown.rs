@@ -182,6 +182,10 @@ fn joined(runs: Inlines) -> Inlines {
         .collect()
 }
 
+fn plain_inline(text: &str) -> Inline {
+    Inline { text: text.to_owned(), bold: false, italic: false }
+}
+
 fn plain(runs: &Inlines) -> String {
     runs.iter().map(|run| run.text.as_str()).collect()
 }
@@ -235,19 +239,7 @@ impl Builder<'_> {
                 let start = if first_directive.is_some() { at + 2 } else { at + 1 };
                 let (collected, next) = inlines_until(events, start);
                 let right = collected.right.map(joined).unwrap_or_default();
-                let runs = joined(collected.runs);
-                let block = match first_directive {
-                    None => Block::Paragraph(runs),
-                    Some(Directive::Marking) => Block::Marking(runs),
-                    Some(Directive::Addressee) => Block::Addressee(runs),
-                    Some(Directive::Annex) => {
-                        self.numbers = [0; 3];
-                        Block::Annex(runs)
-                    }
-                    Some(Directive::RedHead) => Block::RedHead(runs),
-                    Some(Directive::DocNumber) => Block::DocNumber(runs),
-                    Some(Directive::Imprint) => Block::Imprint { left: runs, right },
-                };
+                let block = self.directive_block(first_directive, joined(collected.runs), right);
                 self.blocks.push(block);
                 next
             }
@@ -288,18 +280,40 @@ impl Builder<'_> {
                 }
                 index
             }
+            // A directive alone on its line is an HTML block to CommonMark.
             Event::Html(text) => {
                 let text = text.trim();
-                if !text.is_empty() {
-                    self.blocks.push(Block::Paragraph(vec![Inline {
-                        text: text.to_owned(),
-                        bold: false,
-                        italic: false,
-                    }]));
-                }
+                let block = match directive(text) {
+                    Some(directive) => self.directive_block(Some(directive), Vec::new(), Vec::new()),
+                    None => Block::Paragraph(joined(vec![plain_inline(text)])),
+                };
+                self.blocks.push(block);
                 at + 1
             }
+            // Text indented by four spaces stays text.
+            Event::Start(Tag::CodeBlock(_)) => {
+                let (collected, next) = inlines_until(events, at + 1);
+                let text = plain(&collected.runs);
+                let lines = text.lines().map(str::trim).filter(|line| !line.is_empty());
+                self.blocks.extend(lines.map(|line| Block::Paragraph(vec![plain_inline(line)])));
+                next
+            }
             _ => at + 1,
+        }
+    }
+
+    fn directive_block(&mut self, directive: Option<Directive>, runs: Inlines, right: Inlines) -> Block {
+        match directive {
+            None => Block::Paragraph(runs),
+            Some(Directive::Marking) => Block::Marking(runs),
+            Some(Directive::Addressee) => Block::Addressee(runs),
+            Some(Directive::Annex) => {
+                self.numbers = [0; 3];
+                Block::Annex(runs)
+            }
+            Some(Directive::RedHead) => Block::RedHead(runs),
+            Some(Directive::DocNumber) => Block::DocNumber(runs),
+            Some(Directive::Imprint) => Block::Imprint { left: runs, right },
         }
     }
 
@@ -426,6 +440,12 @@ mod tests {
         assert_eq!(table.rows[1], vec![Cell::Content(text("1. <marking/>第|一*支部_#^")), Cell::MergeUp]);
         assert_eq!(table.rows[2][0], Cell::Content(text("^")));
         assert_eq!(blocks[1], Block::Paragraph(text("1. <marking/>第|一*支部_#^")));
+    }
+
+    #[test]
+    fn a_lone_directive_and_indented_text_are_kept() {
+        let blocks = parse("<docno/>\n\n    缩进的文字\n");
+        assert_eq!(blocks, [Block::DocNumber(Vec::new()), Block::Paragraph(text("缩进的文字"))]);
     }
 
     #[test]
