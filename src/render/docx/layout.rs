@@ -127,8 +127,8 @@ pub fn document(blocks: &[Block], created: &str) -> Docx {
             }
             Block::Table(table) => {
                 if break_before {
-                    docx =
-                        docx.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)));
+                    let page_break = Run::new().fonts(fonts(BODY)).add_break(BreakType::Page);
+                    docx = docx.add_paragraph(Paragraph::new().add_run(page_break));
                     break_before = false;
                 }
                 docx = docx.add_table(self::table(table));

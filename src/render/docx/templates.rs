@@ -91,8 +91,15 @@ impl Templates {
     }
 
     /// The bundled defaults, each replaced by the file of the same name in
-    /// `dir` when there is one.
+    /// `dir` when there is one. A `dir` that is not a folder is an error.
     pub fn load(dir: Option<&Path>) -> Result<Self, TemplateError> {
+        if let Some(dir) = dir.filter(|dir| !dir.is_dir()) {
+            return Err(TemplateError {
+                file: dir.display().to_string(),
+                line: None,
+                message: text!("模板目录不存在", "the templates folder does not exist"),
+            });
+        }
         let mut environment = Environment::new();
         environment.set_undefined_behavior(UndefinedBehavior::Strict);
         environment.set_syntax(
@@ -218,6 +225,15 @@ mod tests {
         let templates = Templates::load(Some(dir.path())).unwrap();
         let out = templates.render(BULLETIN, &serde_json::json!({ "name": "1. a|b*c_d#" })).unwrap();
         assert_eq!(out, "| 1\\. a\\|b\\*c\\_d\\# |\n**safe**");
+    }
+
+    #[test]
+    fn a_missing_folder_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("模板");
+        let error = Templates::load(Some(&missing)).unwrap_err();
+        assert_eq!(error.file, missing.display().to_string());
+        assert_eq!(error.message.en, "the templates folder does not exist");
     }
 
     #[test]
