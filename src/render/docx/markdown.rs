@@ -302,18 +302,21 @@ impl Builder<'_> {
         }
     }
 
+    /// The block a paragraph starting with `directive` makes; `right` is
+    /// what followed `<right/>`, which only the 版记 sets apart.
     fn directive_block(&mut self, directive: Option<Directive>, runs: Inlines, right: Inlines) -> Block {
+        let all = || runs.iter().chain(&right).cloned().collect::<Inlines>();
         match directive {
-            None => Block::Paragraph(runs),
-            Some(Directive::Marking) => Block::Marking(runs),
-            Some(Directive::Addressee) => Block::Addressee(runs),
+            None => Block::Paragraph(all()),
+            Some(Directive::Marking) => Block::Marking(all()),
+            Some(Directive::Addressee) => Block::Addressee(all()),
             Some(Directive::Annex) => {
                 self.numbers = [0; 3];
-                Block::Annex(runs)
+                Block::Annex(all())
             }
-            Some(Directive::RedHead) => Block::RedHead(runs),
-            Some(Directive::DocNumber) => Block::DocNumber(runs),
-            Some(Directive::Imprint) => Block::Imprint { left: runs, right },
+            Some(Directive::RedHead) => Block::RedHead(all()),
+            Some(Directive::DocNumber) => Block::DocNumber(all()),
+            Some(Directive::Imprint) => Block::Imprint { left: runs.clone(), right: right.clone() },
         }
     }
 
@@ -452,6 +455,9 @@ mod tests {
     fn imprint_splits_at_right() {
         let blocks = parse("<imprint/>机关党委<right/>2026年1月15日印发\n");
         assert_eq!(blocks[0], Block::Imprint { left: text("机关党委"), right: text("2026年1月15日印发") });
+        let blocks = parse("左<right/>右\n");
+        let Block::Paragraph(runs) = &blocks[0] else { panic!("{blocks:?}") };
+        assert_eq!(plain(runs), "左右", "elsewhere <right/> only joins");
     }
 
     #[test]
