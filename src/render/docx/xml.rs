@@ -166,7 +166,7 @@ impl Parser<'_> {
     fn element(&mut self) -> Result<Element, String> {
         let text = self.text;
         let rest = &text[self.at..];
-        let close = rest.find('>').ok_or("unterminated tag")?;
+        let close = tag_end(rest).ok_or("unterminated tag")?;
         let tag = &rest[1..close];
         self.at += close + 1;
         let (tag, empty) = match tag.strip_suffix('/') {
@@ -200,6 +200,21 @@ impl Parser<'_> {
             self.at += end;
         }
     }
+}
+
+/// The index of the `>` closing the tag at the start of `text`, skipping
+/// quoted attribute values (they may hold a `>`).
+fn tag_end(text: &str) -> Option<usize> {
+    let mut quote = None;
+    for (index, c) in text.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(open), c) if c == open => quote = None,
+            (None, '>') => return Some(index),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn parse_tag(tag: &str) -> Result<Element, String> {
@@ -264,7 +279,7 @@ mod tests {
     #[test]
     fn round_trips_a_part() {
         let source = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:p a="1"><w:r><w:t xml:space="preserve">A &amp; B</w:t></w:r><w:br /></w:p>"#;
+<w:p a="1" b="x>y"><w:r><w:t xml:space="preserve">A &amp; B</w:t></w:r><w:br /></w:p>"#;
         let part = Part::parse(source).unwrap();
         assert_eq!(part.root.name, "w:p");
         assert_eq!(part.root.attribute("a"), Some("1"));
