@@ -284,10 +284,10 @@ mod tests {
         assert_eq!(part.root.name, "w:p");
         assert_eq!(part.root.attribute("a"), Some("1"));
         assert_eq!(part.root.text(), "A & B");
-        assert!(
-            part.to_xml()
-                .ends_with(r#"<w:p a="1"><w:r><w:t xml:space="preserve">A &amp; B</w:t></w:r><w:br/></w:p>"#)
-        );
+        assert_eq!(part.root.attribute("b"), Some("x>y"));
+        let expected =
+            r#"<w:p a="1" b="x>y"><w:r><w:t xml:space="preserve">A &amp; B</w:t></w:r><w:br/></w:p>"#;
+        assert!(part.to_xml().ends_with(expected));
     }
 
     #[test]
