@@ -401,7 +401,7 @@ fn the_bulletin_ranks_everyone_and_names_no_one() {
         .iter()
         .map(|row| all(row, "w:tc").iter().map(|cell| cell.text()).collect())
         .collect();
-    assert_eq!(rows[0], ["排名", "单位名称", "总分", "等次", "一票否决"]);
+    assert_eq!(rows[0], ["排名", "单位名称", "总分", "等次", "否决"]);
     assert_eq!(rows[2], ["2", TRICKY_NAME, "80.50", "合格", ""]);
     assert_eq!(rows[3], ["3", "第二党支部", "81.00", "不合格", "是"]);
 }
