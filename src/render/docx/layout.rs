@@ -33,6 +33,8 @@ pub const LINE_PITCH: i32 = 579;
 const CONDENSED_3: i32 = -5;
 /// One 3号 character at that pitch, in twips.
 const CHAR: i32 = 315;
+/// Two 3号 characters (2 × 16 pt) in twips.
+const FIRST_LINE_INDENT: i32 = 640;
 /// One 4号 character, in twips (page numbers and the 版记 are indented by one).
 const CHAR_4: i32 = 280;
 
@@ -96,9 +98,10 @@ fn grid_paragraph() -> Paragraph {
     Paragraph::new().line_spacing(exact_lines())
 }
 
-/// Two characters of first-line indent.
+/// Two characters of first-line indent. (docx-rs cannot write
+/// `firstLineChars`; without a character grid twips are exact anyway.)
 fn indented(paragraph: Paragraph) -> Paragraph {
-    paragraph.indent(None, Some(SpecialIndentType::FirstLine(2 * CHAR)), None, None).first_line_chars(200)
+    paragraph.indent(None, Some(SpecialIndentType::FirstLine(FIRST_LINE_INDENT)), None, None)
 }
 
 /// Display width in characters: CJK and full-width count 1, ASCII ½.

@@ -349,6 +349,13 @@ fn pages_follow_gbt_9704() {
     assert_eq!(title_fonts.attribute("w:eastAsia"), Some("方正小标宋简体"));
     assert_eq!(all(title, "w:sz")[0].attribute("w:val"), Some("44"));
     assert_eq!(all(title, "w:jc")[0].attribute("w:val"), Some("center"));
+    let body = all(&document, "w:p").into_iter().find(|p| p.text().starts_with("根据2025年度")).unwrap();
+    let indent = &all(body, "w:ind")[0];
+    assert_eq!(indent.attribute("w:firstLine"), Some("640"));
+    assert_eq!(all(body, "w:rFonts")[0].attribute("w:eastAsia"), Some("仿宋_GB2312"));
+    assert_eq!(all(body, "w:sz")[0].attribute("w:val"), Some("32"));
+    let spacing = &all(body, "w:spacing")[0];
+    assert_eq!((spacing.attribute("w:line"), spacing.attribute("w:lineRule")), (Some("579"), Some("exact")));
     let heading = all(&document, "w:p").into_iter().find(|p| p.text() == "一、考核结果").unwrap();
     assert_eq!(all(heading, "w:rFonts")[0].attribute("w:eastAsia"), Some("黑体"));
     let sub = all(&document, "w:p").into_iter().find(|p| p.text() == "（一）分类得分").unwrap();
