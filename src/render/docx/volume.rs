@@ -1,63 +1,72 @@
 //! The combined volume (`反馈汇编.docx`): every feedback letter in one
 //! package, built by splicing the letters' bodies into the first letter's
 //! package — plain zip and XML string work, no second pass through docx-rs.
-//! One letter is parsed at a time and written out as text at once, so
+//! Letters are parsed in parallel, each written out as text at once, so
 //! memory stays near the size of the result. Each letter becomes a section
 //! of its own, starting on a new page with its page numbers restarting at 1.
 
 use super::package::{
     self, PackageError, number_paragraphs, package_time, parse_part, read_parts, write_parts,
 };
+use rayon::prelude::*;
+
 use super::xml::{Element, Node};
 
 const DOCUMENT: &str = "word/document.xml";
+/// Paragraph ids reserved for each letter: letter i numbers its paragraphs
+/// from `i × IDS_PER_LETTER + 1`, so letters are spliced in parallel and
+/// ids stay unique and below 2³¹ (up to 65,536 letters).
+const IDS_PER_LETTER: u32 = 0x8000;
 
 /// Splices `letters` (packages made by [`super::feedback_letters`], in
 /// order) into one package. All letters share the first one's styles,
 /// footers and settings, as kaohe's letters do. An empty list is an error.
 pub fn volume(letters: &[Vec<u8>]) -> Result<Vec<u8>, PackageError> {
     let first = letters.first().ok_or_else(|| PackageError::Missing("letters".to_owned()))?;
-    let mut parts = read_parts(first)?;
-    let mut body = String::new();
-    let mut next_id = 1;
-    let mut last_section = Element::new("w:sectPr");
-    for (index, letter) in letters.iter().enumerate() {
-        let mut document = if index == 0 {
-            parse_part(&parts, DOCUMENT)?
-        } else {
-            parse_part(&read_parts(letter)?, DOCUMENT)?
-        };
-        let letter_body = body_of(&mut document.root)?;
-        let mut children = std::mem::take(&mut letter_body.children);
-        let section = match children.iter().rposition(|node| is_element(node, "w:sectPr")) {
-            Some(at) => match children.remove(at) {
-                Node::Element(section) => section,
-                Node::Text(_) => unreachable!("position found an element"),
-            },
-            None => Element::new("w:sectPr"),
-        };
-        let section = restarting(section);
-        if index + 1 < letters.len() {
-            end_section(&mut children, section);
-        } else {
-            last_section = section;
-        }
-        letter_body.children = children;
-        next_id = number_paragraphs(letter_body, next_id);
-        for child in &letter_body.children {
-            if let Node::Element(element) = child {
-                element.write(&mut body);
-            }
-        }
-    }
-    last_section.write(&mut body);
+    let bodies: Vec<String> = letters
+        .par_iter()
+        .enumerate()
+        .map(|(index, letter)| letter_body(letter, index, index + 1 == letters.len()))
+        .collect::<Result<_, _>>()?;
 
+    let mut parts = read_parts(first)?;
     let mut document = parse_part(&parts, DOCUMENT)?;
     let placeholder = "\u{0}kaohe-body\u{0}";
     body_of(&mut document.root)?.children = vec![Node::Text(placeholder.to_owned())];
-    let xml = document.to_xml().replacen(placeholder, &body, 1);
+    let xml = document.to_xml().replacen(placeholder, &bodies.concat(), 1);
     parts.insert(DOCUMENT.to_owned(), xml.into_bytes());
     write_parts(&parts, package_time(first)?)
+}
+
+/// Letter `index`'s body content as XML text: a section of its own, which
+/// the last letter leaves as the document's final `sectPr`.
+fn letter_body(letter: &[u8], index: usize, last: bool) -> Result<String, PackageError> {
+    let mut document = parse_part(&read_parts(letter)?, DOCUMENT)?;
+    let body = body_of(&mut document.root)?;
+    let mut children = std::mem::take(&mut body.children);
+    let section = match children.iter().rposition(|node| is_element(node, "w:sectPr")) {
+        Some(at) => match children.remove(at) {
+            Node::Element(section) => section,
+            Node::Text(_) => unreachable!("position found an element"),
+        },
+        None => Element::new("w:sectPr"),
+    };
+    let section = restarting(section);
+    if last {
+        children.push(Node::Element(section));
+    } else {
+        end_section(&mut children, section);
+    }
+    body.children = children;
+    let first_id = u32::try_from(index).ok().and_then(|index| index.checked_mul(IDS_PER_LETTER));
+    number_paragraphs(body, first_id.unwrap_or(0) + 1);
+    let mut xml = String::new();
+    for child in &body.children {
+        if let Node::Element(element) = child {
+            element.write(&mut xml);
+        }
+    }
+    Ok(xml)
 }
 
 fn body_of(root: &mut Element) -> Result<&mut Element, PackageError> {
