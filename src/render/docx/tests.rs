@@ -542,3 +542,14 @@ fn the_readme_documents_every_variable() {
     let missing: Vec<&String> = found.iter().filter(|path| !readme.contains(&format!("`{path}`"))).collect();
     assert!(missing.is_empty(), "undocumented: {missing:?}");
 }
+
+#[test]
+fn without_a_doc_date_the_creation_date_is_used() {
+    let (mut model, _) = fixture();
+    model.settings.doc_date = None;
+    model.settings.rectification_days = 45;
+    let doc = DocInfo::new(&model.settings, 3, created());
+    assert_eq!(doc.date, "2026年1月20日");
+    assert_eq!(doc.deadline, "2026年3月6日");
+    assert_eq!(context::chinese_date(NaiveDate::from_ymd_opt(2026, 10, 5).unwrap()), "2026年10月5日");
+}
