@@ -381,12 +381,16 @@ const THEME_RELATIONSHIP: &str = "http://schemas.openxmlformats.org/officeDocume
 /// The parts of a package, by name, in a fixed order.
 pub type Parts = BTreeMap<String, Vec<u8>>;
 
-/// Reads every entry of a zip package.
+/// Reads every part of a zip package (directory entries, which docx-rs
+/// writes and Word never does, are not parts and are left out).
 pub fn read_parts(bytes: &[u8]) -> Result<Parts, PackageError> {
     let mut archive = ZipArchive::new(Cursor::new(bytes))?;
     let mut parts = Parts::new();
     for index in 0..archive.len() {
         let mut entry = archive.by_index(index)?;
+        if entry.is_dir() {
+            continue;
+        }
         let mut content = Vec::new();
         entry.read_to_end(&mut content)?;
         parts.insert(entry.name()?.into_owned(), content);
