@@ -286,6 +286,7 @@ fn letters_show_each_unit_in_rank_order() {
     assert!(first.contains("每年至少专题研究2次，缺1次扣5分"), "{first}");
     assert!(first.contains("于2026年2月14日前将整改情况书面报送机关党委"), "{first}");
     assert!(first.ends_with("机关党委\n2026年1月15日"), "{first}");
+    assert!(first.contains("经验推广：经验被推广1次，加1分。"), "{first}");
 
     let tricky = document_text(&letters[1]);
     assert!(tricky.contains(&format!("{TRICKY_NAME}：")), "{tricky}");
