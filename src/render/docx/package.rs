@@ -379,11 +379,11 @@ const THEME_TYPE: &str = "application/vnd.openxmlformats-officedocument.theme+xm
 const THEME_RELATIONSHIP: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme";
 
 /// The parts of a package, by name, in a fixed order.
-pub type Parts = BTreeMap<String, Vec<u8>>;
+pub(crate) type Parts = BTreeMap<String, Vec<u8>>;
 
 /// Reads every part of a zip package (directory entries, which docx-rs
 /// writes and Word never does, are not parts and are left out).
-pub fn read_parts(bytes: &[u8]) -> Result<Parts, PackageError> {
+pub(crate) fn read_parts(bytes: &[u8]) -> Result<Parts, PackageError> {
     let mut archive = ZipArchive::new(Cursor::new(bytes))?;
     let mut parts = Parts::new();
     for index in 0..archive.len() {
@@ -398,14 +398,14 @@ pub fn read_parts(bytes: &[u8]) -> Result<Parts, PackageError> {
     Ok(parts)
 }
 
-pub fn parse_part(parts: &Parts, name: &str) -> Result<Part, PackageError> {
+pub(crate) fn parse_part(parts: &Parts, name: &str) -> Result<Part, PackageError> {
     let bytes = parts.get(name).ok_or_else(|| PackageError::Missing(name.to_owned()))?;
     let text = String::from_utf8_lossy(bytes);
     Part::parse(&text).map_err(|message| PackageError::Xml { part: name.to_owned(), message })
 }
 
 /// docx-rs's package → kaohe's canonical, deflated package.
-pub fn finish(docx: docx_rs::Docx, created: NaiveDateTime) -> Result<Vec<u8>, PackageError> {
+pub(crate) fn finish(docx: docx_rs::Docx, created: NaiveDateTime) -> Result<Vec<u8>, PackageError> {
     let mut raw = Cursor::new(Vec::new());
     docx.pack(&mut raw).map_err(|error| PackageError::Pack(error.to_string()))?;
     let mut parts = read_parts(raw.get_ref())?;
@@ -425,7 +425,7 @@ fn is_xml(name: &str) -> bool {
 
 /// Puts children in schema order, fixes on/off values and dropped
 /// attributes, marks table rows and numbers paragraph ids.
-pub fn canonicalize(root: &mut Element) {
+pub(crate) fn canonicalize(root: &mut Element) {
     root.walk_mut(&mut |element| {
         for (name, attribute) in DROPPED_ATTRIBUTES {
             if element.name == *name {
@@ -480,7 +480,7 @@ fn mark_table_rows(table: &mut Element) {
 
 /// Replaces docx-rs's thread-local paragraph ids with ids in document order.
 /// `next` is the first id to give; returns the one after the last given.
-pub fn number_paragraphs(root: &mut Element, mut next: u32) -> u32 {
+pub(crate) fn number_paragraphs(root: &mut Element, mut next: u32) -> u32 {
     root.walk_mut(&mut |element| {
         if let Some((_, value)) = element.attributes.iter_mut().find(|(key, _)| key == "w14:paraId") {
             *value = format!("{next:08X}");
@@ -519,7 +519,7 @@ fn add_theme(parts: &mut Parts) -> Result<(), PackageError> {
 }
 
 /// The zip entry time for documents created at `created` (zip times start in 1980).
-pub fn entry_time(created: NaiveDateTime) -> zip::DateTime {
+pub(crate) fn entry_time(created: NaiveDateTime) -> zip::DateTime {
     zip::DateTime::from_date_and_time(
         created.year().clamp(1980, 2107) as u16,
         created.month() as u8,
@@ -532,13 +532,13 @@ pub fn entry_time(created: NaiveDateTime) -> zip::DateTime {
 }
 
 /// The entry time of a package's first entry.
-pub fn package_time(bytes: &[u8]) -> Result<zip::DateTime, PackageError> {
+pub(crate) fn package_time(bytes: &[u8]) -> Result<zip::DateTime, PackageError> {
     let mut archive = ZipArchive::new(Cursor::new(bytes))?;
     Ok(archive.by_index(0)?.last_modified().unwrap_or_default())
 }
 
 /// Zips `parts` with deflate, `[Content_Types].xml` first, every entry dated `time`.
-pub fn write_parts(parts: &Parts, time: zip::DateTime) -> Result<Vec<u8>, PackageError> {
+pub(crate) fn write_parts(parts: &Parts, time: zip::DateTime) -> Result<Vec<u8>, PackageError> {
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         .last_modified_time(time)
