@@ -233,8 +233,8 @@ fn parse_tag(tag: &str) -> Result<Element, String> {
     Ok(element)
 }
 
-#[cfg(test)]
 /// Undoes the five predefined entities and numeric character references.
+#[cfg(test)]
 pub fn unescape(text: &str) -> String {
     if !text.contains('&') {
         return text.to_owned();
