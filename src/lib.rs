@@ -116,8 +116,7 @@ fn summary_line(model: &Model, diagnostics: &Diagnostics, lang: Lang) -> String 
 fn run_init(args: &cli::InitArgs) -> ExitCode {
     use chrono::Datelike;
     let year = chrono::Local::now().year();
-    // The bundled document templates are passed here once the renderer exposes them.
-    match init::init(&args.dir, year, &[]) {
+    match init::init(&args.dir, year, &render::docx::BUNDLED_TEMPLATES) {
         Ok(written) => {
             for path in written {
                 println!("{}", path.display());
@@ -154,7 +153,10 @@ fn run_score(args: &cli::ScoreArgs) -> ExitCode {
         warnings: &warnings,
         created: creation_time(&model),
     };
-    let files = match render::render_all(&scored, args.templates.as_deref()) {
+    let progress = progress_bar(lang);
+    let rendered = render::render_all(&scored, args.templates.as_deref(), &progress);
+    progress.finish_and_clear();
+    let files = match rendered {
         Ok(files) => files,
         Err(error) => {
             eprintln!("{}", error.render(lang));
@@ -221,6 +223,22 @@ fn run_merge(args: &cli::MergeArgs) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// A bar counting rendered letters, drawn only when stderr is a terminal.
+fn progress_bar(lang: Lang) -> indicatif::ProgressBar {
+    let label = match lang {
+        Lang::Zh => "生成反馈意见",
+        Lang::En => "rendering letters",
+    };
+    let style = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+        .expect("a valid template")
+        .progress_chars("=> ");
+    let bar = indicatif::ProgressBar::new(0).with_style(style).with_message(label);
+    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar
 }
 
 /// Stages every rendered file plus `summary.json` (which lists them) and

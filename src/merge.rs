@@ -539,10 +539,7 @@ mod tests {
             ["排名", "考核单位", "单位编号", "单位名称", "加权得分", "加分", "总分", "等次", "否决"]
         );
         assert_eq!(row(2), ["1", "乡镇党委", "U1", "甲村党支部", "84.5", "2", "86.5", "良好", ""]);
-        assert_eq!(
-            row(6),
-            ["5", "县局党委", "U2", "=SUM(A1)", "93.33333333333333", "0", "93.33", "不合格", "是"]
-        );
+        assert_eq!(row(6), ["5", "县局党委", "U2", "=SUM(A1)", "93.33", "0", "93.33", "不合格", "是"]);
         let about = book.worksheet_range("说明").unwrap();
         let last = about.end().unwrap().0;
         assert_eq!(cell_text(&about, last, 0), "b.xlsx");

@@ -20,12 +20,11 @@ use serde::Serialize;
 
 pub use context::{BulletinContext, CommonDeduction, DocInfo, FeedbackContext, RankingRow};
 pub use package::PackageError;
-pub use templates::{TemplateError, Templates};
+pub use templates::{BUNDLED as BUNDLED_TEMPLATES, TemplateError, Templates};
 pub use volume::volume;
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::render::Scored;
-use crate::text;
 
 /// A document could not be made: a template problem the user can fix, or
 /// a packaging failure (a bug).
@@ -54,8 +53,13 @@ pub fn doc_info(scored: &Scored) -> DocInfo {
     DocInfo::new(&scored.model.settings, scored.report.units.len(), scored.created)
 }
 
-/// One feedback letter per assessed unit, in rank order, rendered in parallel.
-pub fn feedback_letters(scored: &Scored, templates: &Templates) -> Result<Vec<Vec<u8>>, DocxError> {
+/// One feedback letter per assessed unit, in rank order, rendered in
+/// parallel; `done` is called after each letter (for a progress bar).
+pub fn feedback_letters(
+    scored: &Scored,
+    templates: &Templates,
+    done: &(dyn Fn() + Sync),
+) -> Result<Vec<Vec<u8>>, DocxError> {
     let doc = doc_info(scored);
     scored
         .report
@@ -63,7 +67,9 @@ pub fn feedback_letters(scored: &Scored, templates: &Templates) -> Result<Vec<Ve
         .par_iter()
         .map(|result| {
             let context = FeedbackContext::new(scored, &doc, result);
-            render(templates, templates::FEEDBACK, &context, scored.created)
+            let letter = render(templates, templates::FEEDBACK, &context, scored.created);
+            done();
+            letter
         })
         .collect()
 }

@@ -5,7 +5,7 @@
 //! value is escaped for the dialect so data can never change the layout.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::Serde;
@@ -14,7 +14,6 @@ use serde::Serialize;
 
 use super::markdown;
 use crate::diagnostic::{Diagnostic, Location, Text};
-use crate::text;
 
 /// The feedback letter template's file name.
 pub const FEEDBACK: &str = "feedback.md";
@@ -24,7 +23,7 @@ pub const BULLETIN: &str = "bulletin.md";
 pub const README: &str = "README.md";
 
 /// The bundled files, in the order `kaohe init` writes them.
-const BUNDLED: [(&str, &str); 3] = [
+pub const BUNDLED: [(&str, &str); 3] = [
     (FEEDBACK, include_str!("../../../templates/feedback.md")),
     (BULLETIN, include_str!("../../../templates/bulletin.md")),
     (README, include_str!("../../../templates/README.md")),
@@ -137,29 +136,6 @@ impl Templates {
         Ok(Templates { environment, files })
     }
 
-    /// Writes the bundled templates and their README into `dir` (created if
-    /// needed). Refuses, writing nothing, when any of them already exists.
-    pub fn write_defaults(dir: &Path) -> Result<Vec<PathBuf>, TemplateError> {
-        let paths: Vec<PathBuf> = BUNDLED.iter().map(|(name, _)| dir.join(name)).collect();
-        if let Some(existing) = paths.iter().find(|path| path.exists()) {
-            return Err(TemplateError {
-                file: existing.display().to_string(),
-                line: None,
-                message: text!("文件已存在，未覆盖", "the file already exists and was not overwritten"),
-            });
-        }
-        let io_error = |path: &Path, error: std::io::Error| TemplateError {
-            file: path.display().to_string(),
-            line: None,
-            message: text!("无法写入模板：{error}", "cannot write the template: {error}"),
-        };
-        fs::create_dir_all(dir).map_err(|error| io_error(dir, error))?;
-        for (path, (_, content)) in paths.iter().zip(BUNDLED) {
-            fs::write(path, content).map_err(|error| io_error(path, error))?;
-        }
-        Ok(paths)
-    }
-
     /// Renders template `name` (`FEEDBACK` or `BULLETIN`) with `context`.
     pub fn render(&self, name: &str, context: &impl Serialize) -> Result<String, TemplateError> {
         let file = self.file(name);
@@ -234,15 +210,5 @@ mod tests {
         let error = Templates::load(Some(&missing)).unwrap_err();
         assert_eq!(error.file, missing.display().to_string());
         assert_eq!(error.message.en, "the templates folder does not exist");
-    }
-
-    #[test]
-    fn write_defaults_refuses_to_overwrite() {
-        let dir = tempfile::tempdir().unwrap();
-        let written = Templates::write_defaults(dir.path()).unwrap();
-        assert_eq!(written.len(), 3);
-        assert!(dir.path().join(README).is_file());
-        let error = Templates::write_defaults(dir.path()).unwrap_err();
-        assert!(error.file.ends_with(FEEDBACK));
     }
 }
