@@ -200,6 +200,15 @@ fn run_merge(args: &cli::MergeArgs) -> ExitCode {
             return ExitCode::from(EXIT_INVALID_INPUT);
         }
     };
+    let assessor = args.assessor.clone().unwrap_or_else(|| "（汇总单位）".to_owned());
+    let bulletin = render::docx::merged_bulletin(&ranking, &assessor, &render::docx::Templates::bundled());
+    let bulletin = match bulletin {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            eprintln!("{}", diagnostic::Diagnostic::from(error).render(lang));
+            return ExitCode::from(EXIT_INVALID_INPUT);
+        }
+    };
     let written = render::xlsx::merged_workbook(&ranking)
         .map_err(|error| {
             output::OutputError(text!("无法生成得分表：{error}", "cannot render the workbook: {error}"))
@@ -207,6 +216,7 @@ fn run_merge(args: &cli::MergeArgs) -> ExitCode {
         .and_then(|bytes| {
             let mut staging = output::Staging::new(&args.output)?;
             staging.write(std::path::Path::new(render::xlsx::FILE_NAME), &bytes)?;
+            staging.write(std::path::Path::new(render::BULLETIN_FILE), &bulletin)?;
             staging.commit()
         });
     if let Err(error) = written {

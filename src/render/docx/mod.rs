@@ -79,6 +79,45 @@ pub fn bulletin(scored: &Scored, templates: &Templates) -> Result<Vec<u8>, DocxE
     bulletin_from(&BulletinContext::from_scored(scored, doc_info(scored)), templates, scored.created)
 }
 
+/// The bulletin of `kaohe merge`: the combined ranking, each row naming its
+/// submitting organisation, issued by `assessor`.
+pub fn merged_bulletin(
+    ranking: &crate::merge::MergedRanking,
+    assessor: &str,
+    templates: &Templates,
+) -> Result<Vec<u8>, DocxError> {
+    let settings = crate::model::Settings {
+        year: ranking.year,
+        assessor: assessor.to_owned(),
+        ideological_category: crate::model::validate::DEFAULT_IDEOLOGICAL_CATEGORY.to_owned(),
+        grades: ranking
+            .grades
+            .iter()
+            .map(|name| crate::model::GradeBand { name: name.clone(), threshold: crate::number::int(0) })
+            .collect(),
+        doc_number: None,
+        doc_date: None,
+        top_quota: None,
+        rectification_days: crate::model::validate::DEFAULT_RECTIFICATION_DAYS,
+        marking: crate::model::validate::DEFAULT_MARKING.to_owned(),
+    };
+    let rows = ranking
+        .units
+        .iter()
+        .map(|unit| RankingRow {
+            rank: unit.rank,
+            org: ranking.submissions[unit.submission].assessor.clone(),
+            id: unit.id.clone(),
+            name: unit.name.clone(),
+            total: unit.total.clone(),
+            grade: unit.grade.clone(),
+            veto: unit.veto,
+        })
+        .collect();
+    let doc = DocInfo::new(&settings, ranking.units.len(), ranking.created);
+    bulletin_from(&BulletinContext::new(doc, rows, Vec::new()), templates, ranking.created)
+}
+
 /// A bulletin from any ranking, e.g. the combined one of `kaohe merge`.
 pub fn bulletin_from(
     context: &BulletinContext,
