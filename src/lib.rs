@@ -26,6 +26,7 @@ pub mod number;
 pub mod output;
 pub mod render;
 pub mod score;
+pub mod timing;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -61,8 +62,11 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 /// Steps 1–2: reads and validates the inputs. Returns the model when there
 /// are no errors, and every diagnostic either way (`--strict` applied).
 pub fn load(args: &InputArgs) -> (Option<Model>, Diagnostics) {
+    timing::lap("start");
     let inputs = input::read_inputs(&args.inputs);
+    timing::lap("read");
     let (model, mut diagnostics) = model::validate::validate(inputs, args.year);
+    timing::lap("validate");
     if args.strict {
         diagnostics.make_warnings_errors();
     }
@@ -146,6 +150,7 @@ fn run_score(args: &cli::ScoreArgs) -> ExitCode {
         return ExitCode::from(EXIT_INVALID_INPUT);
     };
     let report = score::score(&model);
+    timing::lap("score");
     let warnings: Vec<String> = diagnostics.warnings().map(|d| d.headline(lang)).collect();
     let scored = render::Scored {
         model: &model,
@@ -267,6 +272,7 @@ fn write_outputs(
     let summary = render::json::summary(scored, &names);
     staging.write(std::path::Path::new(render::SUMMARY_FILE), summary.as_bytes())?;
     staging.commit()?;
+    timing::lap("write");
     Ok(summary)
 }
 
