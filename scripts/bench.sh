@@ -140,7 +140,7 @@ measure province "$((CITY_UNITS * CITIES))" "≤ 20 s, ≤ 1.5 GB"
 cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 mem=$(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)
 echo
-echo "Machine: $(nproc) CPUs ($cpu), $mem RAM; $KAOHE ($("$KAOHE" --version)), tree $(git describe --always --dirty 2>/dev/null || echo unknown); seed $SEED, $PER_UNIT ledger rows per unit, $RUNS runs."
+echo "Machine: $(nproc) CPUs ($cpu), $mem RAM; $KAOHE ($("$KAOHE" --version)), tree $(git describe --always --dirty 2>/dev/null || echo unknown); seed $SEED, $PER_UNIT ledger rows per unit, runs: $RUNS."
 echo
 echo "| workload | files | units | ledger rows | input MB | generate s | read floor s | deflate floor s | kaohe wall s (median) | hyperfine s (mean ± σ) | kaohe max RSS MB | target |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
