@@ -38,6 +38,9 @@ struct Args {
     /// The workbook to write (with `--cities`, the pattern of the city files).
     #[arg(short, long)]
     output: PathBuf,
+    /// Most ledger rows per sheet; more go on sheets 活动-2, 活动-3, …
+    #[arg(long, default_value_t = 1_000_000)]
+    ledger_sheet_rows: usize,
 }
 
 fn main() -> Result<(), XlsxError> {
@@ -46,7 +49,7 @@ fn main() -> Result<(), XlsxError> {
     match args.cities {
         None => {
             let city = City::generate(shape, args.seed, None);
-            city.workbook()?.save(&args.output)?;
+            city.workbook(args.ledger_sheet_rows)?.save(&args.output)?;
             eprintln!(
                 "{}: {} units, {} ledger rows",
                 args.output.display(),
@@ -58,7 +61,7 @@ fn main() -> Result<(), XlsxError> {
             for index in 1..=count {
                 let path = city_path(&args.output, index);
                 let city = City::generate(shape, args.seed, Some(index));
-                city.workbook()?.save(&path)?;
+                city.workbook(args.ledger_sheet_rows)?.save(&path)?;
                 eprintln!("{}: {} units, {} ledger rows", path.display(), city.units.len(), city.ledger_rows);
             }
         }
@@ -388,7 +391,9 @@ impl City {
         city
     }
 
-    fn workbook(&self) -> Result<Workbook, XlsxError> {
+    /// The city's workbook; the ledger is split into sheets `活动`, `活动-2`, …
+    /// of at most `ledger_sheet_rows` rows each (Excel holds 1,048,576 rows).
+    fn workbook(&self, ledger_sheet_rows: usize) -> Result<Workbook, XlsxError> {
         let mut workbook = Workbook::new();
         let created = ExcelDateTime::from_ymd(2026, 1, 5)?.and_hms(9, 0, 0)?;
         workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
@@ -396,16 +401,28 @@ impl City {
             date: Format::new().set_num_format("yyyy-mm-dd"),
             date_time: Format::new().set_num_format("yyyy-mm-dd hh:mm"),
         };
-        write_sheet(workbook.add_worksheet(), "设置", &settings_rows(), &formats)?;
-        write_sheet(workbook.add_worksheet(), "单位", &self.unit_rows(), &formats)?;
-        write_sheet(workbook.add_worksheet(), "指标", &criteria_rows(), &formats)?;
-        write_sheet(workbook.add_worksheet(), "权重", &self.weight_rows(), &formats)?;
-        let ledger = workbook.add_worksheet_with_constant_memory()?;
-        write_sheet(ledger, "活动", &self.activity_rows(), &formats)?;
-        write_sheet(workbook.add_worksheet(), "舆情", &self.incident_rows(), &formats)?;
+        write_sheet(workbook.add_worksheet(), "设置", settings_rows(), &formats)?;
+        write_sheet(workbook.add_worksheet(), "单位", self.unit_rows(), &formats)?;
+        write_sheet(workbook.add_worksheet(), "指标", criteria_rows(), &formats)?;
+        write_sheet(workbook.add_worksheet(), "权重", self.weight_rows(), &formats)?;
+        let mut activities = self.activity_rows().peekable();
+        for number in 1.. {
+            let name = if number == 1 { "活动".to_owned() } else { format!("活动-{number}") };
+            let sheet = workbook.add_worksheet_with_constant_memory()?;
+            let head = [
+                vec![Cell::text(&format!("{YEAR}年度意识形态工作台账"))],
+                header(&["单位编号", "日期", "类型", "标题", "材料", "上报", "形式"]),
+            ];
+            let rows = head.into_iter().chain(activities.by_ref().take(ledger_sheet_rows.max(1)));
+            write_sheet(sheet, &name, rows, &formats)?;
+            if activities.peek().is_none() {
+                break;
+            }
+        }
+        write_sheet(workbook.add_worksheet(), "舆情", self.incident_rows(), &formats)?;
         let scores = workbook.add_worksheet_with_constant_memory()?;
-        write_sheet(scores, "评分", &self.score_rows(), &formats)?;
-        write_sheet(workbook.add_worksheet(), "问责", &self.case_rows(), &formats)?;
+        write_sheet(scores, "评分", self.score_rows(), &formats)?;
+        write_sheet(workbook.add_worksheet(), "问责", self.case_rows(), &formats)?;
         Ok(workbook)
     }
 
@@ -444,38 +461,29 @@ impl City {
         rows
     }
 
-    fn activity_rows(&self) -> Vec<Vec<Cell>> {
-        let mut rows = vec![
-            vec![Cell::text(&format!("{YEAR}年度意识形态工作台账"))],
-            header(&["单位编号", "日期", "类型", "标题", "材料", "上报", "形式"]),
-        ];
+    /// The ledger's data rows, streamed (a province's ledgers are large).
+    fn activity_rows(&self) -> impl Iterator<Item = Vec<Cell>> + '_ {
         // Document numbers run per unit and year, in date order.
         let mut last_unit = usize::MAX;
         let mut numbers = [0u32; 2];
-        for activity in &self.activities {
+        self.activities.iter().map(move |activity| {
             if activity.unit != last_unit {
                 (last_unit, numbers) = (activity.unit, [0, 0]);
             }
-            let year = serial_to_date(activity.date).year();
-            let number = &mut numbers[usize::from(year == YEAR)];
+            let date = serial_to_date(activity.date);
+            let number = &mut numbers[usize::from(date.year() == YEAR)];
             *number += 1;
             let unit = &self.units[activity.unit];
-            rows.push(vec![
+            vec![
                 Cell::text(&unit.id),
                 Cell::Date(activity.date),
                 Cell::text(activity.kind),
-                Cell::text(&format!(
-                    "{}{}（{}月）",
-                    unit.name,
-                    activity.kind,
-                    serial_to_date(activity.date).month()
-                )),
-                Cell::text(&format!("{}〔{year}〕{number}号", unit.name)),
+                Cell::text(&format!("{}{}（{}月）", unit.name, activity.kind, date.month())),
+                Cell::text(&format!("{}〔{}〕{number}号", unit.name, date.year())),
                 Cell::text(activity.reported),
                 Cell::text(activity.form),
-            ]);
-        }
-        rows
+            ]
+        })
     }
 
     fn incident_rows(&self) -> Vec<Vec<Cell>> {
@@ -861,11 +869,11 @@ struct Formats {
 fn write_sheet(
     sheet: &mut Worksheet,
     name: &str,
-    rows: &[Vec<Cell>],
+    rows: impl IntoIterator<Item = Vec<Cell>>,
     formats: &Formats,
 ) -> Result<(), XlsxError> {
     sheet.set_name(name)?;
-    for (r, row) in rows.iter().enumerate() {
+    for (r, row) in rows.into_iter().enumerate() {
         let r = r as u32;
         for (c, cell) in row.iter().enumerate() {
             let c = c as u16;
@@ -940,9 +948,25 @@ mod tests {
     }
 
     #[test]
+    fn a_long_ledger_continues_on_numbered_sheets() {
+        use calamine::Reader;
+        let city = City::generate(Shape { units: 40, activities_per_unit: 5 }, 4, None);
+        let bytes = city.workbook(100).unwrap().save_to_buffer().unwrap();
+        let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let ledgers: Vec<String> =
+            workbook.sheet_names().into_iter().filter(|name| name.starts_with("活动")).collect();
+        assert_eq!(ledgers.len(), city.ledger_rows.div_ceil(100));
+        assert_eq!(&ledgers[..2], ["活动", "活动-2"]);
+        // Each sheet: the title row, the header, then its share of the rows.
+        let rows: usize =
+            ledgers.iter().map(|name| workbook.worksheet_range(name).unwrap().height() - 2).sum();
+        assert_eq!(rows, city.ledger_rows);
+    }
+
+    #[test]
     fn the_same_arguments_give_the_same_bytes() {
         let shape = Shape { units: 40, activities_per_unit: 5 };
-        let bytes = || City::generate(shape, 9, Some(2)).workbook().unwrap().save_to_buffer().unwrap();
+        let bytes = || City::generate(shape, 9, Some(2)).workbook(1000).unwrap().save_to_buffer().unwrap();
         assert_eq!(bytes(), bytes());
     }
 }
