@@ -1,10 +1,11 @@
-//! Property test through real files: the scores of a random ledger on the
-//! common definitions do not depend on how the rows are split across
-//! workbooks, the order of the files, nor whether branches return the
-//! definition sheets with their ledger (SPEC §2: sheets of one kind are
-//! concatenated, identical definition rows count once, exact duplicate
-//! activities and incidents count once wherever they are). 64 cases unless `PROPTEST_CASES` says
-//! otherwise.
+//! Property test through real files: the counted rows and the scores of a
+//! random ledger on the common definitions do not depend on how the rows
+//! are split across workbooks, the order of the files, whether branches
+//! return the definition sheets with their ledger, nor whether a ledger keeps
+//! one sheet per unit (SPEC §2: sheets of one kind are concatenated,
+//! identical definition rows count once, exact duplicate activities and
+//! incidents count once wherever they are). 64 cases unless
+//! `PROPTEST_CASES` says otherwise.
 
 mod common;
 
@@ -44,6 +45,8 @@ struct Case {
     ledger_files: usize,
     /// Ledger files carry the 设置 and 单位 sheets too (the returned template).
     with_template: bool,
+    /// Ledger files keep one 活动 sheet per unit.
+    per_unit: bool,
     file_order_seed: u64,
 }
 
@@ -119,7 +122,7 @@ fn case() -> impl Strategy<Value = Case> {
         scores(),
         prop::collection::vec(any::<usize>(), UNITS.len()),
         1..=3usize,
-        any::<bool>(),
+        (any::<bool>(), any::<bool>()),
         any::<u64>(),
         prop::collection::vec((any::<prop::sample::Index>(), any::<usize>()), 0..4),
     )
@@ -130,7 +133,7 @@ fn case() -> impl Strategy<Value = Case> {
                 scores,
                 score_files,
                 ledger_files,
-                with_template,
+                (with_template, per_unit),
                 file_order_seed,
                 repeats,
             )| {
@@ -149,7 +152,7 @@ fn case() -> impl Strategy<Value = Case> {
                     }
                 }
                 rows.extend(scores.into_iter().zip(score_files).map(|row| place("评分", row)));
-                Case { rows, ledger_files, with_template, file_order_seed }
+                Case { rows, ledger_files, with_template, per_unit, file_order_seed }
             },
         )
 }
@@ -163,35 +166,63 @@ fn header(sheet: &str) -> Vec<String> {
     names.iter().map(|name| name.to_string()).collect()
 }
 
-/// The ledger sheets holding `rows`, each with its header; empty sheets left out.
-fn ledger_sheets<'a>(
-    rows: impl Iterator<Item = &'a Placed> + Clone,
-) -> Vec<(&'static str, Vec<Vec<String>>)> {
-    ["活动", "舆情", "评分"]
+type Sheets = Vec<(String, Vec<Vec<String>>)>;
+
+/// The ledger sheets holding `rows`, each with its header; empty sheets left
+/// out. `per_unit`: activities go to one sheet per unit, named by its id,
+/// without a 单位编号 column (SPEC §2: branches keep one sheet per unit).
+fn ledger_sheets<'a>(rows: impl Iterator<Item = &'a Placed> + Clone, per_unit: bool) -> Sheets {
+    let body = |sheet: &str| -> Vec<Vec<String>> {
+        rows.clone().filter(|row| row.sheet == sheet).map(|row| row.cells.clone()).collect()
+    };
+    let with_header = |name: String, header: Vec<String>, body: Vec<Vec<String>>| {
+        (!body.is_empty()).then(|| (name, [vec![header], body].concat()))
+    };
+    let activities: Sheets = if per_unit {
+        let of_unit = |(id, name): (&str, &str)| {
+            let own = body("活动").into_iter().filter(|cells| cells[0] == id || cells[0] == name);
+            with_header(
+                id.to_owned(),
+                header("活动")[1..].to_vec(),
+                own.map(|cells| cells[1..].to_vec()).collect(),
+            )
+        };
+        UNITS.into_iter().filter_map(of_unit).collect()
+    } else {
+        with_header("活动".to_owned(), header("活动"), body("活动")).into_iter().collect()
+    };
+    let others = ["舆情", "评分"]
         .into_iter()
-        .filter_map(|sheet| {
-            let body: Vec<Vec<String>> =
-                rows.clone().filter(|row| row.sheet == sheet).map(|row| row.cells.clone()).collect();
-            (!body.is_empty()).then(|| (sheet, [vec![header(sheet)], body].concat()))
-        })
-        .collect()
+        .filter_map(|sheet| with_header(sheet.to_owned(), header(sheet), body(sheet)));
+    activities.into_iter().chain(others).collect()
 }
 
 fn write(
     dir: &Path,
     name: &str,
     definitions: &[(&str, SheetRows)],
-    ledger: &[(&'static str, Vec<Vec<String>>)],
+    ledger: &[(String, Vec<Vec<String>>)],
 ) -> PathBuf {
     let mut sheets: Vec<(&str, SheetRows)> = definitions.to_vec();
     for (sheet, rows) in ledger {
-        sheets.push((sheet, rows.iter().map(|row| row.iter().map(String::as_str).collect()).collect()));
+        sheets.push((
+            sheet.as_str(),
+            rows.iter().map(|row| row.iter().map(String::as_str).collect()).collect(),
+        ));
     }
     common::write_xlsx(dir, name, &sheets)
 }
 
-/// `(unit id, rank, total, grade)` in ranking order.
-fn standings(inputs: Vec<PathBuf>) -> Vec<(String, u32, String, String)> {
+/// What the inputs come to: the counted ledger rows (activities,
+/// incidents, both out of the year) and `(unit id, rank, total, grade)` in
+/// ranking order.
+#[derive(Debug, PartialEq)]
+struct Outcome {
+    rows: [usize; 4],
+    standings: Vec<(String, u32, String, String)>,
+}
+
+fn outcome(inputs: Vec<PathBuf>) -> Outcome {
     let args = InputArgs { inputs, year: None, strict: false, lang: LangArg::Zh };
     let (model, diagnostics) = kaohe::load(&args);
     let model = model.unwrap_or_else(|| {
@@ -199,14 +230,17 @@ fn standings(inputs: Vec<PathBuf>) -> Vec<(String, u32, String, String)> {
             diagnostics.errors().map(|d| d.headline(kaohe::diagnostic::Lang::Zh)).collect();
         panic!("invalid inputs: {errors:?}")
     });
-    kaohe::score::score(&model)
+    let standings = kaohe::score::score(&model)
         .units
         .iter()
         .map(|unit| {
             let id = model.units[unit.unit].id.clone();
             (id, unit.rank, kaohe::number::format_fixed(&unit.total, 2), unit.grade.clone())
         })
-        .collect()
+        .collect();
+    let out_of_year = model.out_of_year;
+    let rows = [model.activities.len(), model.incidents.len(), out_of_year.activities, out_of_year.incidents];
+    Outcome { rows, standings }
 }
 
 fn rotate(files: &mut [PathBuf], seed: u64) {
@@ -228,10 +262,10 @@ proptest! {
         let template: Vec<(&str, SheetRows)> =
             definitions.iter().filter(|(name, _)| ["设置", "单位"].contains(name)).cloned().collect();
 
-        let whole = write(dir.path(), "全部.xlsx", &definitions, &ledger_sheets(case.rows.iter()));
+        let whole = write(dir.path(), "全部.xlsx", &definitions, &ledger_sheets(case.rows.iter(), false));
         let mut split = vec![write(dir.path(), "定义.xlsx", &definitions, &[])];
         for file in 0..case.ledger_files {
-            let ledger = ledger_sheets(case.rows.iter().filter(|row| row.file == file));
+            let ledger = ledger_sheets(case.rows.iter().filter(|row| row.file == file), case.per_unit);
             let returned = if case.with_template { template.as_slice() } else { &[] };
             if !ledger.is_empty() || case.with_template {
                 split.push(write(dir.path(), &format!("台账{file}.xlsx"), returned, &ledger));
@@ -239,8 +273,8 @@ proptest! {
         }
         rotate(&mut split, case.file_order_seed);
 
-        let expected = standings(vec![whole]);
-        prop_assert_eq!(expected.len(), 3, "D1, U1 and U2 are assessed");
-        prop_assert_eq!(standings(split), expected);
+        let expected = outcome(vec![whole]);
+        prop_assert_eq!(expected.standings.len(), 3, "D1, U1 and U2 are assessed");
+        prop_assert_eq!(outcome(split), expected);
     }
 }

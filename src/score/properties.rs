@@ -12,7 +12,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use proptest::prelude::*;
 
 use super::testing::{IDEOLOGY, PARTY, model, system, unit};
-use super::{Report, UnitResult, filter, score};
+use super::{IndicatorResult, Report, UnitResult, filter, score};
 use crate::input::text::natural_cmp;
 use crate::model::{
     Activity, Attributes, Condition, Expected, Incident, Indicator, ManualScore, Model, Period, RuleKind,
@@ -424,8 +424,39 @@ fn check_bounds(model: &Model, unit: &UnitResult) -> Result<(), TestCaseError> {
     }
     for category in &unit.categories {
         prop_assert!(zero <= category.normalized && category.normalized <= hundred, "{:?}", category);
-        prop_assert!(category.points > zero);
+        // S_c and M_c are the sums over the category's scored indicators.
+        let scored = unit.indicators.iter().filter(|result| {
+            let definition = &model.criteria[result.indicator];
+            definition.rule.is_scored() && definition.category == category.category
+        });
+        let (score, points) = scored.fold((int(0), int(0)), |(s, m), r| (s + &r.score, m + &r.points));
+        prop_assert_eq!(&category.score, &score);
+        prop_assert_eq!(&category.points, &points);
+        prop_assert_eq!(&category.normalized, &(&hundred * score / points));
     }
+    let scored_categories: Vec<&str> = unit
+        .indicators
+        .iter()
+        .map(|result| &model.criteria[result.indicator])
+        .filter(|definition| definition.rule.is_scored())
+        .map(|definition| definition.category.as_str())
+        .collect();
+    for category in &scored_categories {
+        prop_assert!(unit.categories.iter().any(|c| c.category == *category), "{} left out", category);
+    }
+    // W rescales the weights of the categories scored for the unit, under
+    // the system of its nearest ancestor that has one.
+    prop_assert_eq!(Some(unit.system), model.system_of(unit.unit));
+    let weights = &model.systems[unit.system].weights;
+    for category in &unit.categories {
+        let weight = weights.iter().find(|(name, _)| *name == category.category).map(|(_, weight)| weight);
+        prop_assert_eq!(Some(&category.weight), weight);
+    }
+    let weight_sum: Exact = unit.categories.iter().map(|category| &category.weight).sum();
+    let weighted: Exact =
+        unit.categories.iter().map(|category| &category.weight * &category.normalized).sum();
+    prop_assert!(weight_sum > zero, "the ideological category always weighs");
+    prop_assert_eq!(&unit.weighted, &(weighted / weight_sum));
     prop_assert!(zero <= unit.weighted && unit.weighted <= hundred, "W = {}", unit.weighted);
     let bonus: Exact = unit
         .indicators
@@ -572,8 +603,12 @@ proptest! {
                 && definition.activity.as_deref() == Some(activity.kind.as_str())
                 && filter::matches(&definition.filter, &activity.attributes)
         };
-        let rules = [RuleKind::MinCount, RuleKind::Bonus, RuleKind::Deduct];
-        for (rule, direction) in rules.into_iter().zip([Ordering::Greater, Ordering::Greater, Ordering::Less]) {
+        let rules = [
+            (RuleKind::MinCount, Ordering::Greater),
+            (RuleKind::Bonus, Ordering::Greater),
+            (RuleKind::Deduct, Ordering::Less),
+        ];
+        for (rule, direction) in rules {
             let old = scores_of(&before, &model, rule);
             for ((unit, indicator), new) in scores_of(&after, &more, rule) {
                 let old = &old[&(unit, indicator)];
@@ -587,40 +622,49 @@ proptest! {
                 let definition = &model.criteria[indicator];
                 match rule {
                     RuleKind::Bonus => {
-                        prop_assert_eq!(&new, &(old + &definition.unit_points).min(definition.points.clone()));
+                        let expected = (old + &definition.unit_points).min(definition.points.clone());
+                        prop_assert_eq!(&new, &expected);
                     }
-                    RuleKind::Deduct => prop_assert_eq!(&new, &(old - &definition.unit_points).max(int(0))),
+                    RuleKind::Deduct => {
+                        prop_assert_eq!(&new, &(old - &definition.unit_points).max(int(0)));
+                    }
                     _ => {}
                 }
             }
         }
         for unit in &after.units {
-            let vetoed = before.units.iter().find(|old| old.unit == unit.unit).is_some_and(|old| old.veto)
-                || unit.indicators.iter().any(|result| {
-                    model.criteria[result.indicator].rule == RuleKind::Veto && counts(result.indicator, unit.unit)
-                });
+            let was_vetoed = before.units.iter().any(|old| old.unit == unit.unit && old.veto);
+            let fires = |result: &IndicatorResult| {
+                model.criteria[result.indicator].rule == RuleKind::Veto && counts(result.indicator, unit.unit)
+            };
+            let vetoed = was_vetoed || unit.indicators.iter().any(fires);
             prop_assert_eq!(unit.veto, vetoed);
         }
     }
 
     #[test]
-    fn another_incident_never_raises_a_timeliness_score(spec in spec(), extra in incident_spec()) {
+    fn another_incident_costs_unit_points_exactly_when_late(spec in spec(), extra in incident_spec()) {
         let model = build(&spec);
         let before = score(&model);
         let mut more = model.clone();
         let incident = build_incident(model.units.len(), &extra, 999);
-        let missing_step = incident.steps.iter().any(Option::is_none);
         more.incidents.push(incident.clone());
         let after = score(&more);
+        // Each spec step is the gap since the nearest present step before it.
+        let late =
+            |deadline: &Exact| extra.steps.iter().any(|step| step.is_none_or(|hours| int(hours) > *deadline));
         let old = scores_of(&before, &model, RuleKind::Timeliness);
         for ((unit, indicator), new) in scores_of(&after, &more, RuleKind::Timeliness) {
             let old = &old[&(unit, indicator)];
-            prop_assert!(new <= *old);
+            prop_assert!(new <= *old, "a timeliness score never rises");
             let definition = &model.criteria[indicator];
-            if missing_step && unit == incident.unit && filter::matches(&definition.filter, &incident.attributes) {
-                // A late incident costs its unit points, down to zero.
-                prop_assert_eq!(&new, &(old - &definition.unit_points).max(int(0)));
-            }
+            let counted = unit == incident.unit && filter::matches(&definition.filter, &incident.attributes);
+            let expected = if counted && late(definition.deadline_hours.as_ref().unwrap()) {
+                (old - &definition.unit_points).max(int(0))
+            } else {
+                old.clone()
+            };
+            prop_assert_eq!(new, expected);
         }
     }
 
