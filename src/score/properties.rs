@@ -1,6 +1,6 @@
 //! Property tests of the scoring invariants of SPEC §3 on random models:
 //! bounds of every figure, monotonicity in the ledger, independence of row
-//! order, and the ranking rules. Models come from [`testing`] builders and
+//! order, and the ranking rules. Models come from the `testing` builders and
 //! are valid as validation would leave them (in-year rows only, one weight
 //! system per level summing to 100, ideological weight non-decreasing
 //! downwards). 64 cases per property unless `PROPTEST_CASES` says otherwise.
@@ -11,11 +11,11 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use proptest::prelude::*;
 
-use super::testing::{IDEOLOGY, PARTY, model, system, unit};
+use super::testing::{IDEOLOGY, PARTY, condition, model, origin, system, unit};
 use super::{IndicatorResult, Report, UnitResult, filter, score};
 use crate::input::text::natural_cmp;
 use crate::model::{
-    Activity, Attributes, Condition, Expected, Incident, Indicator, ManualScore, Model, Period, RuleKind,
+    Activity, Attributes, Expected, Incident, Indicator, ManualScore, Model, Period, RuleKind,
 };
 use crate::number::{Exact, int, round};
 
@@ -80,10 +80,13 @@ struct IncidentSpec {
 #[derive(Clone, Debug)]
 struct Spec {
     root_assessed: bool,
-    /// Parent of each branch: the root (false) or the committee (true).
+    /// Per branch: under the committee (else under the root), assessed.
     branches: Vec<(bool, bool)>,
     criteria: Vec<IndicatorSpec>,
+    /// Top-level system: the ideological weight, shares of the other categories.
     top_weights: (u32, Vec<u32>),
+    /// The committee's system: percent of the room above the top-level
+    /// ideological weight that its own takes, shares of the others.
     sub_weights: (u32, Vec<u32>),
     activities: Vec<RowSpec>,
     incidents: Vec<IncidentSpec>,
@@ -231,12 +234,8 @@ fn build_indicator(index: usize, spec: &IndicatorSpec) -> Indicator {
         filter,
         applies_to,
         standard: String::new(),
-        origin: super::testing::origin("指标", index as u32 + 2),
+        origin: origin("指标", index as u32 + 2),
     }
-}
-
-fn condition(column: &str, expected: Expected) -> Condition {
-    Condition { column: column.to_owned(), expected }
 }
 
 /// Weights in percent for `categories` (ideological first) summing to 100:
@@ -284,7 +283,7 @@ fn build_activity(units: usize, row: &RowSpec, line: u32) -> Activity {
         title: String::new(),
         evidence: String::new(),
         attributes: attributes(row),
-        origin: super::testing::origin("活动", line),
+        origin: origin("活动", line),
     }
 }
 
@@ -304,7 +303,7 @@ fn build_incident(units: usize, spec: &IncidentSpec, line: u32) -> Incident {
         occurred,
         steps,
         attributes: attributes(&spec.row),
-        origin: super::testing::origin("舆情", line),
+        origin: origin("舆情", line),
     }
 }
 
@@ -363,7 +362,7 @@ fn build(spec: &Spec) -> Model {
                 indicator,
                 score,
                 note: String::new(),
-                origin: super::testing::origin("评分", unit as u32 + 2),
+                origin: origin("评分", unit as u32 + 2),
             })
         })
         .collect();
@@ -403,9 +402,15 @@ fn scores_of(report: &Report, model: &Model, rule: RuleKind) -> BTreeMap<(usize,
         .collect()
 }
 
-fn check_bounds(model: &Model, unit: &UnitResult) -> Result<(), TestCaseError> {
+/// One unit's figures: each within its bounds and adding up as SPEC §3 says.
+fn check_figures(model: &Model, unit: &UnitResult) -> Result<(), TestCaseError> {
     let zero = int(0);
     let hundred = int(100);
+    let applicable: Vec<usize> = (0..model.criteria.len())
+        .filter(|&indicator| model.criteria[indicator].applies_to(&model.units[unit.unit]))
+        .collect();
+    let listed: Vec<usize> = unit.indicators.iter().map(|result| result.indicator).collect();
+    prop_assert_eq!(listed, applicable, "every applicable indicator, in criteria order");
     for result in &unit.indicators {
         let definition = &model.criteria[result.indicator];
         match definition.rule {
@@ -572,11 +577,11 @@ proptest! {
     #![proptest_config(config())]
 
     #[test]
-    fn every_figure_stays_within_its_bounds(spec in spec()) {
+    fn every_figure_stays_within_its_bounds_and_adds_up(spec in spec()) {
         let model = build(&spec);
         let report = score(&model);
         for unit in &report.units {
-            check_bounds(&model, unit)?;
+            check_figures(&model, unit)?;
         }
     }
 
