@@ -498,6 +498,9 @@ fn check_ranking(model: &Model, report: &Report) -> Result<(), TestCaseError> {
     }
     let bands = &model.settings.grades;
     let last = bands.len() - 1;
+    // At most ⌊q × N / 100⌋ units keep the first band, in rank order, ties together.
+    let allowed =
+        model.settings.top_quota.as_ref().map(|quota| (quota * int(units.len() as i64) / int(100)).floor());
     for unit in units {
         let strictly_ahead = units.iter().filter(|other| ahead(other, unit)).count();
         prop_assert_eq!(unit.rank as usize, strictly_ahead + 1);
@@ -506,14 +509,15 @@ fn check_ranking(model: &Model, report: &Report) -> Result<(), TestCaseError> {
         } else {
             bands.iter().position(|band| band.threshold <= unit.total).unwrap_or(last)
         };
-        let grade = bands.iter().position(|b| b.name == unit.grade).expect("a known band");
-        // The quota may only move the first band down to the second.
-        prop_assert!(grade == band || (band == 0 && grade == 1 && model.settings.top_quota.is_some()));
+        let tied = units.iter().filter(|other| other.veto == unit.veto && other.total == unit.total).count();
+        let over_quota =
+            allowed.as_ref().is_some_and(|allowed| int((strictly_ahead + tied) as i64) > *allowed);
+        let expected = if band == 0 && over_quota { 1 } else { band };
+        prop_assert_eq!(&unit.grade, &bands[expected].name);
     }
-    if let Some(quota) = &model.settings.top_quota {
-        let allowed = (quota * int(units.len() as i64) / int(100)).floor();
+    if let Some(allowed) = &allowed {
         let first = units.iter().filter(|unit| unit.grade == bands[0].name).count();
-        prop_assert!(int(first as i64) <= allowed, "{} units keep the first band, quota {}", first, allowed);
+        prop_assert!(int(first as i64) <= *allowed, "{} units keep the first band, quota {}", first, allowed);
     }
     Ok(())
 }
