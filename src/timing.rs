@@ -1,6 +1,7 @@
 //! Stage timings for the benchmark (`scripts/bench.sh`): with the
 //! environment variable `KAOHE_TIMINGS` set, each pipeline stage prints its
-//! wall time to stderr as `timing: STAGE SECONDSs`. Silent otherwise.
+//! wall time and the process's resident memory so far to stderr as
+//! `timing: STAGE SECONDSs (peak RSS MB)`. Silent otherwise.
 
 use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
@@ -14,7 +15,17 @@ fn clock() -> Option<&'static Mutex<Instant>> {
 pub fn lap(stage: &str) {
     if let Some(clock) = clock() {
         let mut last = clock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        eprintln!("timing: {stage} {:.3}s", last.elapsed().as_secs_f64());
+        eprintln!("timing: {stage} {:.3}s (peak {})", last.elapsed().as_secs_f64(), peak_rss());
         *last = Instant::now();
     }
+}
+
+/// The peak resident set size so far (Linux `VmHWM`), or `?` elsewhere.
+fn peak_rss() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or_else(|| "?".to_owned(), |kb| format!("{} MB", kb / 1024))
 }

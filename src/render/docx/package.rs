@@ -412,11 +412,41 @@ pub(crate) fn finish(docx: docx_rs::Docx, created: NaiveDateTime) -> Result<Vec<
     add_theme(&mut parts)?;
     let names: Vec<String> = parts.keys().filter(|name| is_xml(name)).cloned().collect();
     for name in names {
-        let mut part = parse_part(&parts, &name)?;
-        canonicalize(&mut part.root);
-        parts.insert(name, part.to_xml().into_bytes());
+        let canonical = canonical_part(&parts, &name)?;
+        parts.insert(name, canonical);
     }
     write_parts(&parts, entry_time(created))
+}
+
+/// The canonical form of part `name`. Every letter shares its styles,
+/// settings, footers and relationships with the others, so parts other than
+/// the body are canonicalised once and remembered (by content), which
+/// saves most of the work at 2,000 letters. The result is the same either way.
+fn canonical_part(parts: &Parts, name: &str) -> Result<Vec<u8>, PackageError> {
+    const BODY: &str = "word/document.xml";
+    /// Distinct shared parts seen in one run are a handful; the bound only
+    /// keeps a long-lived process (tests) from growing without end.
+    const REMEMBERED: usize = 256;
+    static SHARED: std::sync::Mutex<BTreeMap<(String, Vec<u8>), Vec<u8>>> =
+        std::sync::Mutex::new(BTreeMap::new());
+    let raw = parts.get(name).ok_or_else(|| PackageError::Missing(name.to_owned()))?;
+    let key = (name.to_owned(), raw.clone());
+    if name != BODY
+        && let Some(canonical) = SHARED.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(&key)
+    {
+        return Ok(canonical.clone());
+    }
+    let mut part = parse_part(parts, name)?;
+    canonicalize(&mut part.root);
+    let canonical = part.to_xml().into_bytes();
+    if name != BODY {
+        let mut shared = SHARED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if shared.len() >= REMEMBERED {
+            shared.clear();
+        }
+        shared.insert(key, canonical.clone());
+    }
+    Ok(canonical)
 }
 
 fn is_xml(name: &str) -> bool {
@@ -537,23 +567,60 @@ pub(crate) fn package_time(bytes: &[u8]) -> Result<zip::DateTime, PackageError> 
     Ok(archive.by_index(0)?.last_modified().unwrap_or_default())
 }
 
+/// Deflate level: the fastest. At 2,000 letters the default level costs
+/// about twice the time for parts only a few percent smaller.
+const DEFLATE_LEVEL: i64 = 1;
+
 /// Zips `parts` with deflate, `[Content_Types].xml` first, every entry dated `time`.
 pub(crate) fn write_parts(parts: &Parts, time: zip::DateTime) -> Result<Vec<u8>, PackageError> {
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .last_modified_time(time)
-        .unix_permissions(0o644);
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    let content_types = "[Content_Types].xml";
-    let ordered = parts
-        .get_key_value(content_types)
-        .into_iter()
-        .chain(parts.iter().filter(|(name, _)| name.as_str() != content_types));
-    for (name, content) in ordered {
-        zip.start_file(name.as_str(), options)?;
-        zip.write_all(content)?;
+    let mut writer = PackageWriter::new(time);
+    writer.parts(parts)?;
+    writer.finish()
+}
+
+/// Writes a package entry by entry, so a large part (the combined volume's
+/// body) can be streamed in instead of assembled in memory first.
+pub(crate) struct PackageWriter {
+    zip: ZipWriter<Cursor<Vec<u8>>>,
+    options: SimpleFileOptions,
+}
+
+impl PackageWriter {
+    pub(crate) fn new(time: zip::DateTime) -> Self {
+        let options = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Deflated)
+            .compression_level(Some(DEFLATE_LEVEL))
+            .last_modified_time(time)
+            .unix_permissions(0o644);
+        PackageWriter { zip: ZipWriter::new(Cursor::new(Vec::new())), options }
     }
-    Ok(zip.finish()?.into_inner())
+
+    /// Adds whole parts, `[Content_Types].xml` first as Word expects.
+    pub(crate) fn parts(&mut self, parts: &Parts) -> Result<(), PackageError> {
+        let content_types = "[Content_Types].xml";
+        let ordered = parts
+            .get_key_value(content_types)
+            .into_iter()
+            .chain(parts.iter().filter(|(name, _)| name.as_str() != content_types));
+        for (name, content) in ordered {
+            self.start(name)?;
+            self.write(content)?;
+        }
+        Ok(())
+    }
+
+    /// Starts entry `name`; [`PackageWriter::write`] appends to it.
+    pub(crate) fn start(&mut self, name: &str) -> Result<(), PackageError> {
+        Ok(self.zip.start_file(name, self.options)?)
+    }
+
+    pub(crate) fn write(&mut self, bytes: &[u8]) -> Result<(), PackageError> {
+        Ok(self.zip.write_all(bytes)?)
+    }
+
+    pub(crate) fn finish(self) -> Result<Vec<u8>, PackageError> {
+        Ok(self.zip.finish()?.into_inner())
+    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! of its own, starting on a new page with its page numbers restarting at 1.
 
 use super::package::{
-    self, PackageError, number_paragraphs, package_time, parse_part, read_parts, write_parts,
+    self, PackageError, PackageWriter, number_paragraphs, package_time, parse_part, read_parts,
 };
 use rayon::prelude::*;
 
@@ -17,25 +17,43 @@ const DOCUMENT: &str = "word/document.xml";
 /// from `i × IDS_PER_LETTER + 1`, so letters are spliced in parallel and
 /// ids stay unique and below 2³¹ (up to 65,536 letters).
 const IDS_PER_LETTER: u32 = 0x8000;
+/// Letters turned into body XML at once.
+const BATCH: usize = 64;
 
 /// Splices `letters` (packages made by [`super::feedback_letters`], in
 /// order) into one package. All letters share the first one's styles,
 /// footers and settings, as kaohe's letters do. An empty list is an error.
 pub fn volume(letters: &[Vec<u8>]) -> Result<Vec<u8>, PackageError> {
     let first = letters.first().ok_or_else(|| PackageError::Missing("letters".to_owned()))?;
-    let bodies: Vec<String> = letters
-        .par_iter()
-        .enumerate()
-        .map(|(index, letter)| letter_body(letter, index, index + 1 == letters.len()))
-        .collect::<Result<_, _>>()?;
-
     let mut parts = read_parts(first)?;
     let mut document = parse_part(&parts, DOCUMENT)?;
     let placeholder = "\u{0}kaohe-body\u{0}";
     body_of(&mut document.root)?.children = vec![Node::Text(placeholder.to_owned())];
-    let xml = document.to_xml().replacen(placeholder, &bodies.concat(), 1);
-    parts.insert(DOCUMENT.to_owned(), xml.into_bytes());
-    write_parts(&parts, package_time(first)?)
+    let shell = document.to_xml();
+    let (head, tail) = shell.split_once(placeholder).expect("the placeholder was just written");
+    parts.remove(DOCUMENT);
+
+    let mut writer = PackageWriter::new(package_time(first)?);
+    writer.parts(&parts)?;
+    writer.start(DOCUMENT)?;
+    writer.write(head.as_bytes())?;
+    // Bodies are made in parallel a batch at a time and streamed into the
+    // entry, so memory holds one batch, not the whole volume.
+    for (batch, chunk) in letters.chunks(BATCH).enumerate() {
+        let bodies: Vec<String> = chunk
+            .par_iter()
+            .enumerate()
+            .map(|(offset, letter)| {
+                let index = batch * BATCH + offset;
+                letter_body(letter, index, index + 1 == letters.len())
+            })
+            .collect::<Result<_, _>>()?;
+        for body in bodies {
+            writer.write(body.as_bytes())?;
+        }
+    }
+    writer.write(tail.as_bytes())?;
+    writer.finish()
 }
 
 /// Letter `index`'s body content as XML text: a section of its own, which
