@@ -427,8 +427,9 @@ fn canonical_part(parts: &Parts, name: &str) -> Result<Vec<u8>, PackageError> {
     /// Distinct shared parts seen in one run are a handful; the bound only
     /// keeps a long-lived process (tests) from growing without end.
     const REMEMBERED: usize = 256;
-    static SHARED: std::sync::Mutex<BTreeMap<(String, Vec<u8>), Vec<u8>>> =
-        std::sync::Mutex::new(BTreeMap::new());
+    /// (part name, raw bytes) → canonical bytes.
+    type Remembered = BTreeMap<(String, Vec<u8>), Vec<u8>>;
+    static SHARED: std::sync::Mutex<Remembered> = std::sync::Mutex::new(BTreeMap::new());
     let raw = parts.get(name).ok_or_else(|| PackageError::Missing(name.to_owned()))?;
     let key = (name.to_owned(), raw.clone());
     if name != BODY
