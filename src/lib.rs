@@ -54,10 +54,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         CliCommand::Check(args) => check(&args.input),
         CliCommand::Score(args) => run_score(&args),
         CliCommand::Init(args) => run_init(&args),
-        CliCommand::Merge(_) => {
-            eprintln!("not yet implemented");
-            ExitCode::from(EXIT_USAGE)
-        }
+        CliCommand::Merge(args) => run_merge(&args),
     }
 }
 
@@ -175,6 +172,53 @@ fn run_score(args: &cli::ScoreArgs) -> ExitCode {
         println!("{summary}");
     } else {
         eprintln!("{}", score_summary(&scored, &args.output, lang));
+    }
+    ExitCode::SUCCESS
+}
+
+/// `kaohe merge`: reads, checks and ranks the submitted workbooks, then
+/// writes the combined workbook into the output folder.
+fn run_merge(args: &cli::MergeArgs) -> ExitCode {
+    let lang = Lang::from(args.lang);
+    if let Err(error) = output::check_target(&args.output, &args.workbooks, args.force) {
+        eprintln!("{}", error.0.get(lang));
+        return ExitCode::from(EXIT_INVALID_INPUT);
+    }
+    let floor = match args.ideological_weight.map(number::from_f64) {
+        Some(None) => {
+            eprintln!("--ideological-weight: {}", args.ideological_weight.unwrap_or_default());
+            return ExitCode::from(EXIT_USAGE);
+        }
+        floor => floor.flatten(),
+    };
+    let ranking = match merge::merge(&args.workbooks, floor) {
+        Ok(ranking) => ranking,
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics, lang);
+            return ExitCode::from(EXIT_INVALID_INPUT);
+        }
+    };
+    let written = render::xlsx::merged_workbook(&ranking)
+        .map_err(|error| {
+            output::OutputError(text!("无法生成得分表：{error}", "cannot render the workbook: {error}"))
+        })
+        .and_then(|bytes| {
+            let mut staging = output::Staging::new(&args.output)?;
+            staging.write(std::path::Path::new(render::xlsx::FILE_NAME), &bytes)?;
+            staging.commit()
+        });
+    if let Err(error) = written {
+        eprintln!("{}", error.0.get(lang));
+        return ExitCode::from(EXIT_INVALID_INPUT);
+    }
+    let (units, submissions) = (ranking.units.len(), ranking.submissions.len());
+    match lang {
+        Lang::Zh => {
+            eprintln!("已汇总{submissions}份得分表、{units}个单位，结果已写入 {}", args.output.display())
+        }
+        Lang::En => {
+            eprintln!("Merged {submissions} workbooks, {units} units; written to {}", args.output.display())
+        }
     }
     ExitCode::SUCCESS
 }

@@ -41,6 +41,12 @@ pub fn render_all(
     scored: &Scored,
     templates: Option<&std::path::Path>,
 ) -> Result<Vec<OutputFile>, Box<crate::diagnostic::Diagnostic>> {
-    let _ = (scored, templates);
-    Ok(Vec::new())
+    let _ = templates;
+    let workbook = xlsx::workbook(scored).map_err(|error| {
+        Box::new(crate::diagnostic::Diagnostic::error(
+            None,
+            text!("无法生成得分表：{error}", "cannot render the score workbook: {error}"),
+        ))
+    })?;
+    Ok(vec![OutputFile { path: xlsx::FILE_NAME.to_owned(), bytes: workbook }])
 }

@@ -1,0 +1,287 @@
+//! A small hand-built assessment for the workbook and merge tests: a
+//! committee (not assessed) with three units under two weight systems, a
+//! bonus-only category, a category left out for one unit, a vetoed unit
+//! whose name starts with `=`, an incident and an accountability case.
+
+use std::sync::Arc;
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::input::Source;
+use crate::model::{
+    AccountabilityRow, Decision, GradeBand, Incident, Indicator, Model, Origin, OutOfYear, Period, Role,
+    RuleKind, Settings, Stance, Unit, WeightSystem,
+};
+use crate::number::{Exact, int, parse_decimal, round};
+use crate::score::{
+    CategoryResult, Finding, IncidentResult, IndicatorResult, LateStep, Report, Responsibility, UnitResult,
+};
+
+pub const IDEOLOGICAL: &str = "意识形态工作";
+pub const PARTY: &str = "党建工作";
+pub const BONUS: &str = "加分项";
+
+pub fn d(text: &str) -> Exact {
+    parse_decimal(text).expect("decimal")
+}
+
+fn origin(sheet: &str, row: u32) -> Origin {
+    Origin { file: "台账.xlsx".into(), sheet: sheet.into(), row, col: 0 }
+}
+
+fn unit(id: &str, name: &str, parent: Option<usize>, kind: &str, assessed: bool) -> Unit {
+    Unit {
+        id: id.into(),
+        name: name.into(),
+        parent,
+        secretary: String::new(),
+        kind: kind.into(),
+        assessed,
+        origin: origin("单位", 2),
+    }
+}
+
+fn indicator(
+    code: &str,
+    category: &str,
+    name: &str,
+    points: &str,
+    rule: RuleKind,
+    applies_to: &[&str],
+) -> Indicator {
+    Indicator {
+        code: code.into(),
+        category: category.into(),
+        name: name.into(),
+        points: d(points),
+        rule,
+        activity: Some(name.into()),
+        required: 1,
+        period: Period::Year,
+        unit_points: int(1),
+        deadline_hours: (rule == RuleKind::Timeliness).then(|| int(24)),
+        filter: Vec::new(),
+        applies_to: applies_to.iter().map(|kind| kind.to_string()).collect(),
+        standard: format!("{name}的评分标准"),
+        origin: origin("指标", 2),
+    }
+}
+
+fn at(month: u32, day: u32, hour: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2025, month, day).and_then(|date| date.and_hms_opt(hour, 0, 0)).expect("date")
+}
+
+/// What differs between two submitting organisations.
+pub struct Variant<'a> {
+    pub year: i32,
+    pub assessor: &'a str,
+    /// The top-level system's ideological weight (the rest goes to 党建工作).
+    pub ideological: &'a str,
+    /// Names of U1, U2 and U10.
+    pub names: [&'a str; 3],
+}
+
+pub const COUNTY: Variant = Variant {
+    year: 2025,
+    assessor: "县局党委",
+    ideological: "40",
+    names: ["办公室党支部", "=SUM(A1)", "第三党支部"],
+};
+
+pub const TOWN: Variant = Variant {
+    year: 2025,
+    assessor: "乡镇党委",
+    ideological: "45",
+    names: ["甲村党支部", "乙村党支部", "丙村党支部"],
+};
+
+pub fn model(variant: &Variant) -> Model {
+    let [u1, u2, u10] = variant.names;
+    let top = vec![
+        (IDEOLOGICAL.to_owned(), d(variant.ideological)),
+        (PARTY.to_owned(), int(100) - d(variant.ideological)),
+        (BONUS.to_owned(), int(0)),
+    ];
+    let own = vec![(IDEOLOGICAL.to_owned(), d("50")), (PARTY.to_owned(), d("50"))];
+    Model {
+        settings: Settings {
+            year: variant.year,
+            assessor: variant.assessor.into(),
+            ideological_category: IDEOLOGICAL.into(),
+            grades: [("优秀", "90"), ("良好", "80"), ("合格", "60"), ("不合格", "0")]
+                .map(|(name, threshold)| GradeBand { name: name.into(), threshold: d(threshold) })
+                .into(),
+            doc_number: None,
+            doc_date: None,
+            top_quota: None,
+            rectification_days: 30,
+            marking: "内部资料".into(),
+        },
+        units: vec![
+            unit("ROOT", variant.assessor, None, "党委", false),
+            unit("U1", u1, Some(0), "党委", true),
+            unit("U2", u2, Some(0), "支部", true),
+            unit("U10", u10, Some(1), "党委", true),
+        ],
+        criteria: vec![
+            indicator("I1", IDEOLOGICAL, "专题研究", "20", RuleKind::MinCount, &[]),
+            indicator("I2", IDEOLOGICAL, "舆情处置", "10", RuleKind::Timeliness, &[]),
+            indicator("I3", PARTY, "述职", "10", RuleKind::Manual, &["党委"]),
+            indicator("I4", BONUS, "主题宣讲", "5", RuleKind::Bonus, &[]),
+            indicator("I5", IDEOLOGICAL, "严重错误倾向", "0", RuleKind::Veto, &[]),
+        ],
+        categories: vec![IDEOLOGICAL.into(), PARTY.into(), BONUS.into()],
+        systems: vec![
+            WeightSystem { owner: None, weights: top, origin: origin("权重", 2) },
+            WeightSystem { owner: Some(1), weights: own, origin: origin("权重", 5) },
+        ],
+        activities: Vec::new(),
+        incidents: vec![Incident {
+            unit: 1,
+            title: "网络谣言".into(),
+            level: "一般".into(),
+            occurred: at(3, 1, 8),
+            steps: [Some(at(3, 1, 10)), Some(at(3, 2, 17)), Some(at(3, 2, 18)), None],
+            attributes: Default::default(),
+            origin: origin("舆情", 2),
+        }],
+        manual_scores: Vec::new(),
+        accountability: vec![AccountabilityRow {
+            case: "A1".into(),
+            unit: 2,
+            matter: "错误言论".into(),
+            decision: Decision::Collective,
+            person: "张三".into(),
+            role: Role::Principal,
+            stance: Some(Stance::For),
+            origin: origin("问责", 2),
+        }],
+        out_of_year: OutOfYear::default(),
+        sources: vec![Source {
+            path: "台账.xlsx".into(),
+            name: Arc::from("台账.xlsx"),
+            sha256: "ab".repeat(32),
+        }],
+    }
+}
+
+fn result(indicator: usize, points: &str, score: &str, reason: &str, vetoed: bool) -> IndicatorResult {
+    let (points, score) = (d(points), d(score));
+    IndicatorResult {
+        indicator,
+        deduction: if points > score { &points - &score } else { int(0) },
+        points,
+        score,
+        reason: reason.into(),
+        evidence: vec![origin("活动", 3 + indicator as u32)],
+        vetoed,
+    }
+}
+
+/// One unit's result, its category and total arithmetic done exactly as SPEC §3 says.
+fn scored(model: &Model, unit: usize, system: usize, mut indicators: Vec<IndicatorResult>) -> UnitResult {
+    for result in &mut indicators {
+        if !model.criteria[result.indicator].rule.is_scored() {
+            result.deduction = int(0);
+        }
+    }
+    let weights = &model.systems[system].weights;
+    let mut categories = Vec::new();
+    for category in &model.categories {
+        let scored: Vec<&IndicatorResult> = indicators
+            .iter()
+            .filter(|r| {
+                model.criteria[r.indicator].category == *category
+                    && model.criteria[r.indicator].rule.is_scored()
+            })
+            .collect();
+        if scored.is_empty() {
+            continue;
+        }
+        let score: Exact = scored.iter().map(|r| r.score.clone()).sum();
+        let points: Exact = scored.iter().map(|r| r.points.clone()).sum();
+        let weight =
+            weights.iter().find(|(name, _)| name == category).map(|(_, w)| w.clone()).unwrap_or_default();
+        categories.push(CategoryResult {
+            category: category.clone(),
+            normalized: int(100) * &score / &points,
+            score,
+            points,
+            weight,
+        });
+    }
+    let weight_sum: Exact = categories.iter().map(|c| c.weight.clone()).sum();
+    let weighted = categories.iter().map(|c| &c.weight * &c.normalized).sum::<Exact>() / weight_sum;
+    let bonus: Exact = indicators
+        .iter()
+        .filter(|r| model.criteria[r.indicator].rule == RuleKind::Bonus)
+        .map(|r| r.score.clone())
+        .sum();
+    let veto = indicators.iter().any(|r| r.vetoed);
+    let total = round(&(&weighted + &bonus), 2);
+    let grade = if veto {
+        "不合格".to_owned()
+    } else {
+        let band = model.settings.grades.iter().find(|band| band.threshold <= total);
+        band.map_or("不合格".into(), |band| band.name.clone())
+    };
+    UnitResult { unit, system, rank: 0, categories, weighted, bonus, total, grade, veto, indicators }
+}
+
+pub fn report(model: &Model) -> Report {
+    let u1 = scored(
+        model,
+        1,
+        0,
+        vec![
+            result(0, "20", "19", "全年缺1次，扣1分", false),
+            result(1, "10", "8", "网络谣言：研判超时（31小时）", false),
+            result(2, "10", "8", "述职不全面", false),
+            result(3, "5", "2", "主题宣讲2次，加2分", false),
+            result(4, "0", "0", "", false),
+        ],
+    );
+    let u10 = scored(
+        model,
+        3,
+        1,
+        vec![
+            result(0, "20", "15", "全年缺5次，扣5分", false),
+            result(1, "10", "10", "", false),
+            result(2, "10", "7.5", "", false),
+            result(3, "5", "0", "", false),
+            result(4, "0", "0", "", false),
+        ],
+    );
+    let u2 = scored(
+        model,
+        2,
+        0,
+        vec![
+            result(0, "20", "18", "", false),
+            result(1, "10", "10", "", false),
+            result(3, "5", "0", "", false),
+            result(4, "0", "0", "严重错误倾向1次，一票否决", true),
+        ],
+    );
+    let mut units = vec![u1, u10, u2];
+    for (rank, unit) in (1..).zip(&mut units) {
+        unit.rank = rank;
+    }
+    Report {
+        units,
+        findings: vec![Finding { row: 0, responsibility: Responsibility::Main }],
+        incidents: vec![IncidentResult {
+            incident: 0,
+            unit: 1,
+            indicator: 1,
+            hours: [Some(int(2)), Some(int(31)), Some(int(1)), None],
+            late: Some(LateStep { step: 1, missing: false }),
+        }],
+    }
+}
+
+/// The fixture's creation time.
+pub fn created() -> NaiveDateTime {
+    at(12, 31, 0)
+}

@@ -1,0 +1,285 @@
+//! The building blocks every sheet shares: the cell styles, a [`Grid`] that
+//! writes cells as values (text stays text, even `=…`) while tracking each
+//! column's display width, and the A4 landscape print setup.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDateTime, Timelike};
+use rust_xlsxwriter::{
+    Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Worksheet, XlsxError,
+};
+
+/// Body font: a CJK font every Chinese Office installation has.
+const FONT: &str = "宋体";
+/// Fills for grade bands, best first; the last band always gets the last.
+const BAND_FILLS: [u32; 4] = [0xC6EFCE, 0xDDEBF7, 0xFFEB9C, 0xFFC7CE];
+/// The colour that marks a veto (font of a 否决 cell, bar of a vetoed unit).
+pub const VETO_RED: u32 = 0xC00000;
+/// Columns of wrapping text are capped at this width; longer text wraps.
+const MAX_WRAPPED_WIDTH: f64 = 48.0;
+/// Other columns (ids, hashes) grow up to this width.
+const MAX_WIDTH: f64 = 80.0;
+const MIN_WIDTH: f64 = 6.0;
+/// The height of one line of body text, in points.
+const LINE_HEIGHT: f64 = 15.0;
+
+/// The formats of the workbook, built once.
+pub struct Styles {
+    pub title: Format,
+    pub header: Format,
+    pub text: Format,
+    pub wrap: Format,
+    pub center: Format,
+    pub decimal: Format,
+    pub integer: Format,
+    pub datetime: Format,
+    pub plain: Format,
+    pub veto: Format,
+    /// One per grade band, in band order.
+    bands: Vec<Format>,
+}
+
+impl Styles {
+    /// Styles for a workbook whose grade bands are `band_count` long.
+    pub fn new(band_count: usize) -> Styles {
+        let cell = Format::new()
+            .set_font_name(FONT)
+            .set_font_size(11)
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::VerticalCenter);
+        let center = cell.clone().set_align(FormatAlign::Center);
+        let bands = (0..band_count)
+            .map(|band| {
+                let fill = if band + 1 == band_count {
+                    BAND_FILLS[BAND_FILLS.len() - 1]
+                } else {
+                    BAND_FILLS[band.min(BAND_FILLS.len() - 2)]
+                };
+                center.clone().set_background_color(Color::RGB(fill))
+            })
+            .collect();
+        Styles {
+            title: Format::new()
+                .set_font_name("黑体")
+                .set_font_size(18)
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            header: center.clone().set_bold().set_text_wrap().set_background_color(Color::RGB(0xD9E1F2)),
+            wrap: cell.clone().set_text_wrap(),
+            decimal: cell.clone().set_num_format("0.00"),
+            integer: center.clone().set_num_format("0"),
+            datetime: center.clone().set_num_format("yyyy-mm-dd hh:mm"),
+            plain: Format::new().set_font_name(FONT).set_font_size(12),
+            veto: center
+                .clone()
+                .set_bold()
+                .set_font_color(Color::RGB(VETO_RED))
+                .set_background_color(Color::RGB(0xFFC7CE)),
+            text: cell,
+            center,
+            bands,
+        }
+    }
+
+    /// The format of a grade cell: coloured by its band, plain if unknown.
+    pub fn band(&self, band: Option<usize>) -> &Format {
+        band.and_then(|band| self.bands.get(band)).unwrap_or(&self.center)
+    }
+}
+
+/// How wide `text` shows: CJK and other wide characters count 2.
+pub fn display_width(text: &str) -> usize {
+    text.lines().map(|line| line.chars().map(char_width).sum()).max().unwrap_or(0)
+}
+
+fn char_width(c: char) -> usize {
+    let wide = matches!(c,
+        '\u{1100}'..='\u{115F}'
+        | '\u{2014}'
+        | '\u{2E80}'..='\u{303E}'
+        | '\u{3041}'..='\u{33FF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{A000}'..='\u{A4CF}'
+        | '\u{AC00}'..='\u{D7A3}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FE30}'..='\u{FE4F}'
+        | '\u{FF00}'..='\u{FF60}'
+        | '\u{FFE0}'..='\u{FFE6}'
+        | '\u{20000}'..='\u{3FFFD}');
+    if wide { 2 } else { 1 }
+}
+
+/// A worksheet being filled: every write records the column's widest cell
+/// so [`Grid::fit_columns`] can size columns for Chinese text, and every
+/// wrapping cell its lines so the row can be made tall enough.
+pub struct Grid<'a> {
+    pub sheet: &'a mut Worksheet,
+    /// Per column: the widest plain cell and the widest wrapping cell.
+    widths: Vec<(usize, usize)>,
+    /// (row, column, display width of each line) of wrapping cells.
+    wrapped: Vec<(u32, u16, Vec<usize>)>,
+}
+
+impl<'a> Grid<'a> {
+    pub fn new(sheet: &'a mut Worksheet) -> Grid<'a> {
+        Grid { sheet, widths: Vec::new(), wrapped: Vec::new() }
+    }
+
+    fn column(&mut self, col: u16) -> &mut (usize, usize) {
+        let col = usize::from(col);
+        if self.widths.len() <= col {
+            self.widths.resize(col + 1, (0, 0));
+        }
+        &mut self.widths[col]
+    }
+
+    fn measure(&mut self, col: u16, width: usize) {
+        let plain = &mut self.column(col).0;
+        *plain = (*plain).max(width);
+    }
+
+    /// Writes `text` as a string cell whose `format` wraps: it widens its
+    /// column only up to a cap, and its row grows to show every line.
+    pub fn wrapped(&mut self, row: u32, col: u16, text: &str, format: &Format) -> Result<(), XlsxError> {
+        self.write_text(row, col, text, format)?;
+        let lines: Vec<usize> = text.lines().map(display_width).collect();
+        let wrapping = &mut self.column(col).1;
+        *wrapping = lines.iter().copied().fold(*wrapping, usize::max);
+        self.wrapped.push((row, col, lines));
+        Ok(())
+    }
+
+    /// Writes `text` as a string cell, never as a formula.
+    pub fn text(&mut self, row: u32, col: u16, text: &str, format: &Format) -> Result<(), XlsxError> {
+        self.measure(col, display_width(text));
+        self.write_text(row, col, text, format)
+    }
+
+    fn write_text(&mut self, row: u32, col: u16, text: &str, format: &Format) -> Result<(), XlsxError> {
+        if text.is_empty() {
+            self.sheet.write_blank(row, col, format)?;
+        } else {
+            self.sheet.write_string_with_format(row, col, text, format)?;
+        }
+        Ok(())
+    }
+
+    /// Writes a number; `shown` is how it displays, for the column width.
+    pub fn number(
+        &mut self,
+        row: u32,
+        col: u16,
+        value: f64,
+        shown: &str,
+        format: &Format,
+    ) -> Result<(), XlsxError> {
+        self.measure(col, display_width(shown));
+        self.sheet.write_number_with_format(row, col, value, format)?;
+        Ok(())
+    }
+
+    /// Writes a formula with its computed `result` stored, so readers that
+    /// don't calculate see the number; `shown` is its displayed text.
+    pub fn formula(
+        &mut self,
+        row: u32,
+        col: u16,
+        formula: &str,
+        result: f64,
+        shown: &str,
+        format: &Format,
+    ) -> Result<(), XlsxError> {
+        self.measure(col, display_width(shown));
+        self.sheet.write_formula_with_format(
+            row,
+            col,
+            Formula::new(formula).set_result(result.to_string()),
+            format,
+        )?;
+        Ok(())
+    }
+
+    /// Writes a date-time cell shown as `yyyy-mm-dd hh:mm`.
+    pub fn datetime(
+        &mut self,
+        row: u32,
+        col: u16,
+        value: NaiveDateTime,
+        format: &Format,
+    ) -> Result<(), XlsxError> {
+        self.measure(col, "yyyy-mm-dd hh:mm".len());
+        self.sheet.write_datetime_with_format(row, col, &excel_datetime(value)?, format)?;
+        Ok(())
+    }
+
+    /// A header row at `row`, one label per column from column 0.
+    pub fn header(&mut self, row: u32, labels: &[&str], format: &Format) -> Result<(), XlsxError> {
+        for (col, label) in (0u16..).zip(labels) {
+            self.text(row, col, label, format)?;
+        }
+        Ok(())
+    }
+
+    /// Sizes every column to its widest cell (CJK counting 2), within
+    /// bounds, and makes rows with wrapped text tall enough for its lines.
+    pub fn fit_columns(&mut self) -> Result<(), XlsxError> {
+        let width_of = |chars: usize, cap: f64| (chars as f64 * 1.1 + 2.0).clamp(MIN_WIDTH, cap);
+        let mut widths = Vec::with_capacity(self.widths.len());
+        for (col, &(plain, wrapping)) in (0u16..).zip(&self.widths) {
+            let width = width_of(plain, MAX_WIDTH).max(width_of(wrapping, MAX_WRAPPED_WIDTH));
+            self.sheet.set_column_width(col, width)?;
+            widths.push(width);
+        }
+        let mut lines: BTreeMap<u32, usize> = BTreeMap::new();
+        for (row, col, line_widths) in &self.wrapped {
+            let room = ((widths[usize::from(*col)] - 2.0) / 1.1).max(1.0);
+            let count = line_widths.iter().map(|&width| (width as f64 / room).ceil().max(1.0) as usize).sum();
+            let entry = lines.entry(*row).or_default();
+            *entry = (*entry).max(count);
+        }
+        for (row, count) in lines.into_iter().filter(|&(_, count)| count > 1) {
+            self.sheet.set_row_height(row, LINE_HEIGHT * count as f64)?;
+        }
+        Ok(())
+    }
+
+    /// The number of columns written so far.
+    pub fn columns(&self) -> u16 {
+        self.widths.len() as u16
+    }
+}
+
+/// The spreadsheet date-time of `value`.
+pub fn excel_datetime(value: NaiveDateTime) -> Result<ExcelDateTime, XlsxError> {
+    ExcelDateTime::from_ymd(value.year() as u16, value.month() as u8, value.day() as u8)?.and_hms(
+        value.hour() as u16,
+        value.minute() as u8,
+        value.second(),
+    )
+}
+
+/// A4 landscape, one page wide, the rows up to `header_row` repeated on
+/// every page and frozen on screen, page numbers in the footer.
+pub fn print_setup(sheet: &mut Worksheet, header_row: u32, frozen_cols: u16) -> Result<(), XlsxError> {
+    sheet.set_paper_size(9).set_landscape().set_print_fit_to_pages(1, 0).set_print_center_horizontally(true);
+    sheet.set_margins(0.5, 0.5, 0.75, 0.75, 0.3, 0.3);
+    sheet.set_footer("&C第 &P 页，共 &N 页");
+    sheet.set_repeat_rows(0, header_row)?;
+    sheet.set_freeze_panes(header_row + 1, frozen_cols)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cjk_counts_double() {
+        assert_eq!(display_width("abc"), 3);
+        assert_eq!(display_width("办公室党支部"), 12);
+        assert_eq!(display_width("（一）A"), 7);
+        assert_eq!(display_width("—"), 2);
+        assert_eq!(display_width("短\n较长的一行"), 10);
+    }
+}

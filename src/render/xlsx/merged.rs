@@ -1,0 +1,107 @@
+//! The combined workbook `kaohe merge` writes: 汇总 (all submitted units
+//! ranked together, with a 考核单位 column naming the submitting organisation) and 说明 (the
+//! submissions and their SHA-256). Values only: the submitted totals are
+//! not recomputed, so there is nothing for a formula to reference.
+
+use rust_xlsxwriter::{Worksheet, XlsxError};
+
+use super::grid::{Grid, Styles, print_setup};
+use super::{
+    COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_TOTAL, COL_VETO, COL_WEIGHTED, KEY_ASSESSOR,
+    LEFT_OUT, SHEET_ABOUT, SHEET_SUMMARY, VETO_MARK, about_head, band_of, new_workbook, sign_off,
+    summary_title, title_row, totals_chart, unrounded,
+};
+use crate::merge::MergedRanking;
+use crate::number::{Exact, format_fixed, format_trimmed};
+
+/// Renders the combined workbook of `ranking`.
+pub fn merged_workbook(ranking: &MergedRanking) -> Result<Vec<u8>, XlsxError> {
+    let styles = Styles::new(ranking.grades.len());
+    let title = summary_title(ranking.year);
+    let mut book = new_workbook(&title, ranking.created)?;
+    summary_sheet(book.add_worksheet(), ranking, &title, &styles)?;
+    about_sheet(book.add_worksheet(), ranking, &styles)?;
+    book.save_to_buffer()
+}
+
+fn optional_decimal(
+    grid: &mut Grid,
+    row: u32,
+    col: u16,
+    value: Option<&Exact>,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    match value {
+        Some(value) => grid.number(row, col, unrounded(value), &format_fixed(value, 2), &styles.decimal),
+        None => grid.text(row, col, LEFT_OUT, &styles.center),
+    }
+}
+
+fn summary_sheet(
+    sheet: &mut Worksheet,
+    ranking: &MergedRanking,
+    title: &str,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    sheet.set_name(SHEET_SUMMARY)?;
+    let labels =
+        [COL_RANK, KEY_ASSESSOR, COL_ID, COL_NAME, COL_WEIGHTED, COL_BONUS, COL_TOTAL, COL_GRADE, COL_VETO];
+    let header_row = 1;
+    let mut grid = Grid::new(sheet);
+    grid.header(header_row, &labels, &styles.header)?;
+    let first_row = header_row + 1;
+    for (row, unit) in (first_row..).zip(&ranking.units) {
+        let submitter = &ranking.submissions[unit.submission].assessor;
+        grid.number(row, 0, f64::from(unit.rank), &unit.rank.to_string(), &styles.integer)?;
+        grid.text(row, 1, submitter, &styles.text)?;
+        grid.text(row, 2, &unit.id, &styles.text)?;
+        grid.text(row, 3, &unit.name, &styles.text)?;
+        optional_decimal(&mut grid, row, 4, unit.weighted.as_ref(), styles)?;
+        optional_decimal(&mut grid, row, 5, unit.bonus.as_ref(), styles)?;
+        optional_decimal(&mut grid, row, 6, Some(&unit.total), styles)?;
+        grid.text(row, 7, &unit.grade, styles.band(band_of(&ranking.grades, &unit.grade)))?;
+        let veto = if unit.veto { (VETO_MARK, &styles.veto) } else { ("", &styles.center) };
+        grid.text(row, 8, veto.0, veto.1)?;
+    }
+    let columns = grid.columns();
+    grid.fit_columns()?;
+    title_row(sheet, title, columns, styles)?;
+    print_setup(sheet, header_row, 4)?;
+    let vetoed: Vec<bool> = ranking.units.iter().map(|unit| unit.veto).collect();
+    let after = sign_off(sheet, header_row + vetoed.len() as u32, "", styles)?;
+    totals_chart(sheet, SHEET_SUMMARY, (first_row, &vetoed), (3, 6), after)
+}
+
+fn about_sheet(sheet: &mut Worksheet, ranking: &MergedRanking, styles: &Styles) -> Result<(), XlsxError> {
+    sheet.set_name(SHEET_ABOUT)?;
+    let mut grid = Grid::new(sheet);
+    let mut row = about_head(&mut grid, ranking.year, "", styles)?;
+    let floor = ranking
+        .ideological_weight
+        .as_ref()
+        .map_or_else(|| "未指定".to_owned(), |p| format!("{}%", format_trimmed(p, 2)));
+    let rows = [
+        ("类型", "汇总（kaohe merge）".to_owned()),
+        ("本级意识形态工作权重", floor),
+        ("报送单位数", ranking.submissions.len().to_string()),
+        ("参评单位数", ranking.units.len().to_string()),
+        (
+            "排名方法",
+            "按报送的总分与否决排名，不重新计算；被否决的单位排在最后；等次为报送的等次。".to_owned(),
+        ),
+    ];
+    for (key, value) in &rows {
+        grid.text(row, 0, key, &styles.text)?;
+        grid.wrapped(row, 1, value, &styles.wrap)?;
+        row += 1;
+    }
+    row += 1;
+    grid.header(row, &["报送文件", KEY_ASSESSOR, "SHA-256"], &styles.header)?;
+    for (row, submission) in (row + 1..).zip(&ranking.submissions) {
+        grid.text(row, 0, &submission.file, &styles.text)?;
+        grid.text(row, 1, &submission.assessor, &styles.text)?;
+        grid.text(row, 2, &submission.sha256, &styles.text)?;
+    }
+    grid.fit_columns()?;
+    print_setup(sheet, 0, 0)
+}

@@ -1,0 +1,612 @@
+//! The score workbook 考核得分表.xlsx (SPEC §5): sheets 汇总, 明细, 舆情时效,
+//! 问责, 权重, 校验, 说明, in that order. 加权得分 and 总分 are live formulas
+//! over the category cells and the 权重 sheet, stored with their computed
+//! values; every other cell is a value (user text is never a formula). The
+//! sheet and label names below are also what `kaohe merge` reads back, so
+//! they live here once. Pure: returns bytes, writes no file.
+
+#[cfg(test)]
+pub(crate) mod fixture;
+mod grid;
+mod merged;
+#[cfg(test)]
+mod tests;
+
+pub use merged::merged_workbook;
+
+use chrono::NaiveDateTime;
+use rust_xlsxwriter::{
+    Chart, ChartDataLabel, ChartFormat, ChartPoint, ChartSolidFill, ChartType, DocProperties, Workbook,
+    Worksheet, XlsxError,
+};
+
+use crate::diagnostic::column_name;
+use crate::model::{Decision, INCIDENT_STEPS, Model, Role, RuleKind, Stance};
+use crate::number::{Exact, format_fixed, format_trimmed, round, to_f64};
+use crate::render::{Scored, VERSION};
+use crate::score::LateStep;
+
+use grid::{Grid, Styles, VETO_RED, excel_datetime, print_setup};
+
+/// The workbook's file name in the output folder.
+pub const FILE_NAME: &str = "考核得分表.xlsx";
+
+pub const SHEET_SUMMARY: &str = "汇总";
+pub const SHEET_DETAIL: &str = "明细";
+pub const SHEET_INCIDENTS: &str = "舆情时效";
+pub const SHEET_ACCOUNTABILITY: &str = "问责";
+pub const SHEET_WEIGHTS: &str = "权重";
+pub const SHEET_WARNINGS: &str = "校验";
+pub const SHEET_ABOUT: &str = "说明";
+
+/// 说明 keys (column A; the value is in column B).
+pub const KEY_TOOL: &str = "生成工具";
+pub const KEY_VERSION: &str = "版本";
+pub const KEY_YEAR: &str = "年度";
+pub const KEY_ASSESSOR: &str = "考核单位";
+pub const KEY_IDEOLOGICAL: &str = "意识形态类别";
+pub const KEY_GRADES: &str = "等次";
+pub const KEY_CREATED: &str = "生成时间";
+/// The 说明 value of [`KEY_TOOL`]: `kaohe 0.1.0`.
+pub const TOOL_PREFIX: &str = "kaohe ";
+
+/// 汇总 column labels.
+pub const COL_RANK: &str = "排名";
+pub const COL_ID: &str = "单位编号";
+pub const COL_NAME: &str = "单位名称";
+pub const COL_WEIGHTED: &str = "加权得分";
+pub const COL_BONUS: &str = "加分";
+pub const COL_TOTAL: &str = "总分";
+pub const COL_GRADE: &str = "等次";
+pub const COL_VETO: &str = "否决";
+/// 权重 column A: the system's name.
+pub const COL_SYSTEM: &str = "体系";
+/// 权重 column A of the top-level system.
+pub const TOP_SYSTEM: &str = "顶层体系";
+/// A 否决 cell of a vetoed unit.
+pub const VETO_MARK: &str = "是";
+/// A category left out for a unit.
+pub const LEFT_OUT: &str = "—";
+
+/// The totals chart's height limit in pixels: what an A4 landscape page
+/// holds below the repeated title and header rows.
+const MAX_CHART_HEIGHT: u32 = 560;
+/// What an A4 landscape page holds between its margins, in points.
+const PRINTABLE_HEIGHT: u32 = 480;
+/// 汇总: the title is row 0, the header row 1, units from row 2.
+const SUMMARY_HEADER_ROW: u32 = 1;
+/// 权重: the header is row 0, one system per row from row 1.
+const WEIGHTS_HEADER_ROW: u32 = 0;
+/// 权重: columns 体系, 单位编号, then one per category.
+const WEIGHTS_FIRST_CATEGORY_COL: u16 = 2;
+
+/// Renders the score workbook.
+pub fn workbook(scored: &Scored) -> Result<Vec<u8>, XlsxError> {
+    let model = scored.model;
+    let styles = Styles::new(model.settings.grades.len());
+    let categories = scored_categories(model);
+    let mut book = new_workbook(&summary_title(model.settings.year), scored.created)?;
+    summary_sheet(book.add_worksheet(), scored, &categories, &styles)?;
+    detail_sheet(book.add_worksheet(), scored, &styles)?;
+    incidents_sheet(book.add_worksheet(), scored, &styles)?;
+    accountability_sheet(book.add_worksheet(), scored, &styles)?;
+    weights_sheet(book.add_worksheet(), model, &categories, &styles)?;
+    warnings_sheet(book.add_worksheet(), scored.warnings, &styles)?;
+    about_sheet(book.add_worksheet(), scored, &styles)?;
+    book.save_to_buffer()
+}
+
+/// The 汇总 title, also the workbook's document title.
+fn summary_title(year: i32) -> String {
+    format!("{year}年度考核得分汇总表")
+}
+
+/// A workbook whose document properties are fixed by `created`, so the
+/// same inputs give the same bytes.
+fn new_workbook(title: &str, created: NaiveDateTime) -> Result<Workbook, XlsxError> {
+    let created = excel_datetime(created)?;
+    let mut book = Workbook::new();
+    book.set_properties(
+        &DocProperties::new().set_title(title).set_author("kaohe").set_creation_datetime(&created),
+    );
+    Ok(book)
+}
+
+/// Categories that have a scored indicator: the 汇总 and 权重 columns.
+/// Bonus- and veto-only categories carry no weight and get none.
+fn scored_categories(model: &Model) -> Vec<&str> {
+    model
+        .categories
+        .iter()
+        .filter(|category| model.criteria.iter().any(|i| &i.category == *category && i.rule.is_scored()))
+        .map(String::as_str)
+        .collect()
+}
+
+/// The position of `grade` among the bands, for its colour.
+fn band_of(grades: &[String], grade: &str) -> Option<usize> {
+    grades.iter().position(|band| band == grade)
+}
+
+/// `A1`-style reference, 0-based row and column.
+fn cell_ref(row: u32, col: u16) -> String {
+    format!("{}{}", column_name(u32::from(col)), row + 1)
+}
+
+fn absolute_ref(row: u32, col: u16) -> String {
+    format!("${}${}", column_name(u32::from(col)), row + 1)
+}
+
+/// The title row merged across `columns` columns.
+fn title_row(sheet: &mut Worksheet, title: &str, columns: u16, styles: &Styles) -> Result<(), XlsxError> {
+    sheet.merge_range(0, 0, 0, columns.saturating_sub(1).max(1), title, &styles.title)?;
+    sheet.set_row_height(0, 36)?;
+    Ok(())
+}
+
+/// 填表单位 / 填表人 / 审核人 / 日期 lines below a table ending at `last_row`;
+/// returns the row after them.
+fn sign_off(sheet: &mut Worksheet, last_row: u32, assessor: &str, styles: &Styles) -> Result<u32, XlsxError> {
+    let lines = [format!("填表单位：{assessor}"), "填表人：".into(), "审核人：".into(), "日期：".into()];
+    let first = last_row + 2;
+    for (row, line) in (first..).zip(&lines) {
+        sheet.write_string_with_format(row, 0, line, &styles.plain)?;
+    }
+    Ok(first + lines.len() as u32)
+}
+
+/// A bar chart of the totals in column `total_col`, labelled by
+/// `name_col`, for one row per unit from `first_row` (vetoed units' bars in
+/// red), placed below `at_row`.
+fn totals_chart(
+    sheet: &mut Worksheet,
+    sheet_name: &str,
+    (first_row, vetoed): (u32, &[bool]),
+    (name_col, total_col): (u16, u16),
+    at_row: u32,
+) -> Result<(), XlsxError> {
+    if vetoed.is_empty() {
+        return Ok(());
+    }
+    let count = vetoed.len() as u32;
+    let last_row = first_row + count - 1;
+    let veto_bar = || {
+        ChartPoint::new()
+            .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(VETO_RED)))
+    };
+    let points: Vec<ChartPoint> =
+        vetoed.iter().map(|&vetoed| if vetoed { veto_bar() } else { ChartPoint::new() }).collect();
+    let mut chart = Chart::new(ChartType::Bar);
+    chart
+        .add_series()
+        .set_name(COL_TOTAL)
+        .set_categories((sheet_name, first_row, name_col, last_row, name_col))
+        .set_values((sheet_name, first_row, total_col, last_row, total_col))
+        .set_points(&points)
+        .set_data_label(ChartDataLabel::new().show_value().set_num_format("0.00"));
+    chart.title().set_name("各单位总分");
+    chart.legend().set_hidden();
+    chart.y_axis().set_reverse();
+    chart.x_axis().set_min(0).set_num_format("0");
+    // Below the table, on a page of its own when both don't fit on one, and
+    // never taller than a page.
+    let height = (120 + 24 * count).min(MAX_CHART_HEIGHT);
+    chart.set_width(760).set_height(height);
+    let points_above = 36 + 15 * at_row;
+    if points_above + height * 3 / 4 > PRINTABLE_HEIGHT {
+        sheet.set_page_breaks(&[at_row])?;
+    }
+    sheet.insert_chart(at_row + 1, 0, &chart)?;
+    Ok(())
+}
+
+fn summary_sheet(
+    sheet: &mut Worksheet,
+    scored: &Scored,
+    categories: &[&str],
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let Scored { model, report, .. } = *scored;
+    sheet.set_name(SHEET_SUMMARY)?;
+    let first_category: u16 = 3;
+    let weighted_col = first_category + categories.len() as u16;
+    let (bonus_col, total_col, grade_col, veto_col) =
+        (weighted_col + 1, weighted_col + 2, weighted_col + 3, weighted_col + 4);
+    let mut labels = vec![COL_RANK, COL_ID, COL_NAME];
+    labels.extend_from_slice(categories);
+    labels.extend([COL_WEIGHTED, COL_BONUS, COL_TOTAL, COL_GRADE, COL_VETO]);
+
+    let mut grid = Grid::new(sheet);
+    grid.header(SUMMARY_HEADER_ROW, &labels, &styles.header)?;
+    let grades: Vec<String> = model.settings.grades.iter().map(|band| band.name.clone()).collect();
+    let first_row = SUMMARY_HEADER_ROW + 1;
+    for (row, result) in (first_row..).zip(&report.units) {
+        let unit = &model.units[result.unit];
+        grid.number(row, 0, f64::from(result.rank), &result.rank.to_string(), &styles.integer)?;
+        grid.text(row, 1, &unit.id, &styles.text)?;
+        grid.text(row, 2, &unit.name, &styles.text)?;
+        for (col, category) in (first_category..).zip(categories) {
+            match result.categories.iter().find(|c| c.category == *category) {
+                Some(c) => grid.number(
+                    row,
+                    col,
+                    unrounded(&c.normalized),
+                    &format_fixed(&c.normalized, 2),
+                    &styles.decimal,
+                )?,
+                None => grid.text(row, col, LEFT_OUT, &styles.center)?,
+            }
+        }
+        let scores = cell_ref(row, first_category) + ":" + &cell_ref(row, weighted_col - 1);
+        let weights = weights_range(result.system, categories.len());
+        let weighted = format!("SUMPRODUCT({scores},{weights})/SUMPRODUCT(ISNUMBER({scores})*{weights})");
+        grid.formula(
+            row,
+            weighted_col,
+            &weighted,
+            // The stored result is W rounded as the summary shows it, so a
+            // reader that doesn't calculate sees the JSON's number; a
+            // spreadsheet that does shows the same with 2 decimals.
+            to_f64(&round(&result.weighted, 2)),
+            &format_fixed(&result.weighted, 2),
+            &styles.decimal,
+        )?;
+        grid.number(row, bonus_col, to_f64(&result.bonus), &format_fixed(&result.bonus, 2), &styles.decimal)?;
+        let total = format!("ROUND({}+{},2)", cell_ref(row, weighted_col), cell_ref(row, bonus_col));
+        grid.formula(
+            row,
+            total_col,
+            &total,
+            to_f64(&result.total),
+            &format_fixed(&result.total, 2),
+            &styles.decimal,
+        )?;
+        grid.text(row, grade_col, &result.grade, styles.band(band_of(&grades, &result.grade)))?;
+        let veto = if result.veto { (VETO_MARK, &styles.veto) } else { ("", &styles.center) };
+        grid.text(row, veto_col, veto.0, veto.1)?;
+    }
+    let columns = grid.columns();
+    grid.fit_columns()?;
+    let vetoed: Vec<bool> = report.units.iter().map(|unit| unit.veto).collect();
+    title_row(sheet, &summary_title(model.settings.year), columns, styles)?;
+    print_setup(sheet, SUMMARY_HEADER_ROW, 3)?;
+    let after = sign_off(sheet, SUMMARY_HEADER_ROW + vetoed.len() as u32, &model.settings.assessor, styles)?;
+    totals_chart(sheet, SHEET_SUMMARY, (first_row, &vetoed), (2, total_col), after)
+}
+
+/// The absolute 权重 range holding `system`'s weights of the shown categories.
+fn weights_range(system: usize, categories: usize) -> String {
+    let row = WEIGHTS_HEADER_ROW + 1 + system as u32;
+    let last = WEIGHTS_FIRST_CATEGORY_COL + categories as u16 - 1;
+    format!("{SHEET_WEIGHTS}!{}:{}", absolute_ref(row, WEIGHTS_FIRST_CATEGORY_COL), absolute_ref(row, last))
+}
+
+fn rule_name(rule: RuleKind) -> &'static str {
+    match rule {
+        RuleKind::MinCount => "至少",
+        RuleKind::Deduct => "扣分",
+        RuleKind::Bonus => "加分",
+        RuleKind::Timeliness => "时效",
+        RuleKind::Veto => "否决",
+        RuleKind::Manual => "评分",
+    }
+}
+
+/// The nearest `f64` of a value the workbook keeps unrounded (N_c, W), so
+/// a recalculating spreadsheet starts from the same number.
+pub(super) fn unrounded(value: &Exact) -> f64 {
+    num_traits::ToPrimitive::to_f64(value).unwrap_or_else(|| to_f64(value))
+}
+
+/// Writes an exact value with 2 decimals.
+fn decimal(grid: &mut Grid, row: u32, col: u16, value: &Exact, styles: &Styles) -> Result<(), XlsxError> {
+    grid.number(row, col, to_f64(value), &format_fixed(value, 2), &styles.decimal)
+}
+
+fn detail_sheet(sheet: &mut Worksheet, scored: &Scored, styles: &Styles) -> Result<(), XlsxError> {
+    let Scored { model, report, .. } = *scored;
+    sheet.set_name(SHEET_DETAIL)?;
+    let labels = [
+        "单位编号",
+        "单位名称",
+        "指标编号",
+        "类别",
+        "指标名称",
+        "规则",
+        "分值",
+        "得分",
+        "扣分",
+        "原因",
+        "佐证",
+    ];
+    let mut grid = Grid::new(sheet);
+    grid.header(0, &labels, &styles.header)?;
+    let rows = report.units.iter().flat_map(|unit| unit.indicators.iter().map(move |result| (unit, result)));
+    for (row, (unit_result, result)) in (1..).zip(rows) {
+        let unit = &model.units[unit_result.unit];
+        let indicator = &model.criteria[result.indicator];
+        grid.text(row, 0, &unit.id, &styles.text)?;
+        grid.text(row, 1, &unit.name, &styles.text)?;
+        grid.text(row, 2, &indicator.code, &styles.text)?;
+        grid.text(row, 3, &indicator.category, &styles.text)?;
+        grid.text(row, 4, &indicator.name, &styles.text)?;
+        let rule_format = if result.vetoed { &styles.veto } else { &styles.center };
+        grid.text(row, 5, rule_name(indicator.rule), rule_format)?;
+        decimal(&mut grid, row, 6, &result.points, styles)?;
+        decimal(&mut grid, row, 7, &result.score, styles)?;
+        decimal(&mut grid, row, 8, &result.deduction, styles)?;
+        grid.wrapped(row, 9, &result.reason, &styles.wrap)?;
+        let evidence: Vec<String> = result.evidence.iter().map(ToString::to_string).collect();
+        grid.wrapped(row, 10, &evidence.join("\n"), &styles.wrap)?;
+    }
+    grid.fit_columns()?;
+    print_setup(sheet, 0, 2)
+}
+
+fn datetime(
+    grid: &mut Grid,
+    row: u32,
+    col: u16,
+    value: Option<NaiveDateTime>,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    match value {
+        Some(value) => grid.datetime(row, col, value, &styles.datetime),
+        None => grid.text(row, col, "", &styles.center),
+    }
+}
+
+/// One row per incident and timeliness indicator that checked it.
+fn incidents_sheet(sheet: &mut Worksheet, scored: &Scored, styles: &Styles) -> Result<(), XlsxError> {
+    let Scored { model, report, .. } = *scored;
+    sheet.set_name(SHEET_INCIDENTS)?;
+    let mut labels =
+        vec!["单位编号".to_owned(), "单位名称".into(), "事件".into(), "级别".into(), "发生时间".into()];
+    labels.extend(INCIDENT_STEPS.iter().map(|(step, _)| format!("{step}时间")));
+    labels.extend(INCIDENT_STEPS.iter().map(|(step, _)| format!("{step}用时（小时）")));
+    labels.extend(["指标".into(), "时限（小时）".into(), "超时或缺失环节".into()]);
+    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+    let mut grid = Grid::new(sheet);
+    grid.header(0, &labels, &styles.header)?;
+    for (row, result) in (1..).zip(&report.incidents) {
+        let incident = &model.incidents[result.incident];
+        let unit = &model.units[result.unit];
+        let indicator = &model.criteria[result.indicator];
+        grid.text(row, 0, &unit.id, &styles.text)?;
+        grid.text(row, 1, &unit.name, &styles.text)?;
+        grid.wrapped(row, 2, &incident.title, &styles.wrap)?;
+        grid.text(row, 3, &incident.level, &styles.center)?;
+        datetime(&mut grid, row, 4, Some(incident.occurred), styles)?;
+        for (col, step) in (5..).zip(incident.steps) {
+            datetime(&mut grid, row, col, step, styles)?;
+        }
+        for (col, hours) in (9..).zip(&result.hours) {
+            match hours {
+                Some(hours) => decimal(&mut grid, row, col, hours, styles)?,
+                None => grid.text(row, col, LEFT_OUT, &styles.center)?,
+            }
+        }
+        grid.text(row, 13, &format!("{} {}", indicator.code, indicator.name), &styles.text)?;
+        match &indicator.deadline_hours {
+            Some(deadline) => decimal(&mut grid, row, 14, deadline, styles)?,
+            None => grid.text(row, 14, LEFT_OUT, &styles.center)?,
+        }
+        let late = match result.late {
+            Some(LateStep { step, missing: true }) => {
+                (format!("{}缺失", INCIDENT_STEPS[step].0), &styles.veto)
+            }
+            Some(LateStep { step, missing: false }) => {
+                (format!("{}超时", INCIDENT_STEPS[step].0), &styles.veto)
+            }
+            None => ("按时".to_owned(), &styles.center),
+        };
+        grid.text(row, 15, &late.0, late.1)?;
+    }
+    grid.fit_columns()?;
+    print_setup(sheet, 0, 2)
+}
+
+fn accountability_sheet(sheet: &mut Worksheet, scored: &Scored, styles: &Styles) -> Result<(), XlsxError> {
+    let Scored { model, report, .. } = *scored;
+    sheet.set_name(SHEET_ACCOUNTABILITY)?;
+    let labels = ["案件", "单位编号", "单位名称", "事项", "决策方式", "姓名", "角色", "意见", "责任"];
+    let mut grid = Grid::new(sheet);
+    grid.header(0, &labels, &styles.header)?;
+    for (row, finding) in (1..).zip(&report.findings) {
+        let case = &model.accountability[finding.row];
+        let unit = &model.units[case.unit];
+        let decision = match case.decision {
+            Decision::Collective => "集体",
+            Decision::Individual => "个人",
+        };
+        let role = match case.role {
+            Role::Principal => "主要负责人",
+            Role::InCharge => "分管负责人",
+            Role::Member => "班子成员",
+            Role::Decider => "决定人",
+        };
+        let stance = match case.stance {
+            Some(Stance::For) => "赞成",
+            Some(Stance::Against) => "反对",
+            None => "",
+        };
+        let cells = [&case.case, &unit.id, &unit.name, &case.matter];
+        for (col, value) in (0..).zip(cells) {
+            grid.text(row, col, value, &styles.text)?;
+        }
+        grid.text(row, 4, decision, &styles.center)?;
+        grid.text(row, 5, &case.person, &styles.text)?;
+        grid.text(row, 6, role, &styles.center)?;
+        grid.text(row, 7, stance, &styles.center)?;
+        grid.text(row, 8, finding.responsibility.zh(), &styles.center)?;
+    }
+    grid.fit_columns()?;
+    print_setup(sheet, 0, 1)
+}
+
+/// A system's display name: its owner's name, or [`TOP_SYSTEM`].
+fn system_name(model: &Model, system: usize) -> String {
+    match model.systems[system].owner {
+        Some(owner) => model.units[owner].name.clone(),
+        None => TOP_SYSTEM.to_owned(),
+    }
+}
+
+/// The system `system` is checked against for the ideological weight rule:
+/// the one its owner is assessed under; none for the top-level system.
+fn enclosing_system(model: &Model, system: usize) -> Option<usize> {
+    let owner = model.systems[system].owner?;
+    model.system_of(owner).filter(|&enclosing| enclosing != system)
+}
+
+/// The weight `system` gives `category` (0 when it names none).
+fn weight_of(model: &Model, system: usize, category: &str) -> Exact {
+    model.systems[system]
+        .weights
+        .iter()
+        .find(|(name, _)| name == category)
+        .map_or_else(|| crate::number::int(0), |(_, weight)| weight.clone())
+}
+
+fn weights_sheet(
+    sheet: &mut Worksheet,
+    model: &Model,
+    categories: &[&str],
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    sheet.set_name(SHEET_WEIGHTS)?;
+    let ideological = &model.settings.ideological_category;
+    let sum_col = WEIGHTS_FIRST_CATEGORY_COL + categories.len() as u16;
+    let mut labels = vec![COL_SYSTEM, COL_ID];
+    labels.extend_from_slice(categories);
+    labels.extend(["合计", "上级体系", "上级意识形态权重", "意识形态权重检查"]);
+    let mut grid = Grid::new(sheet);
+    grid.header(WEIGHTS_HEADER_ROW, &labels, &styles.header)?;
+    for (system, row) in (0..model.systems.len()).zip(WEIGHTS_HEADER_ROW + 1..) {
+        let owner = model.systems[system].owner.map(|owner| model.units[owner].id.as_str());
+        grid.text(row, 0, &system_name(model, system), &styles.text)?;
+        grid.text(row, 1, owner.unwrap_or(""), &styles.text)?;
+        let mut sum = crate::number::int(0);
+        for (col, category) in (WEIGHTS_FIRST_CATEGORY_COL..).zip(categories) {
+            let weight = weight_of(model, system, category);
+            decimal(&mut grid, row, col, &weight, styles)?;
+            sum += weight;
+        }
+        let range = cell_ref(row, WEIGHTS_FIRST_CATEGORY_COL) + ":" + &cell_ref(row, sum_col - 1);
+        grid.formula(
+            row,
+            sum_col,
+            &format!("SUM({range})"),
+            to_f64(&sum),
+            &format_fixed(&sum, 2),
+            &styles.decimal,
+        )?;
+        match enclosing_system(model, system) {
+            Some(enclosing) => {
+                let own = weight_of(model, system, ideological);
+                let upper = weight_of(model, enclosing, ideological);
+                grid.text(row, sum_col + 1, &system_name(model, enclosing), &styles.text)?;
+                decimal(&mut grid, row, sum_col + 2, &upper, styles)?;
+                let check = if own >= upper {
+                    (
+                        format!("符合（{}% ≥ {}%）", format_trimmed(&own, 2), format_trimmed(&upper, 2)),
+                        &styles.center,
+                    )
+                } else {
+                    (
+                        format!("低于上级（{}% < {}%）", format_trimmed(&own, 2), format_trimmed(&upper, 2)),
+                        &styles.veto,
+                    )
+                };
+                grid.text(row, sum_col + 3, &check.0, check.1)?;
+            }
+            None => {
+                for col in sum_col + 1..=sum_col + 3 {
+                    grid.text(row, col, LEFT_OUT, &styles.center)?;
+                }
+            }
+        }
+    }
+    grid.fit_columns()?;
+    let notes = [
+        "注：权重单位为%。各单位按其最近的设有权重的上级单位的体系考核，否则按顶层体系。".to_owned(),
+        format!("下级体系的“{ideological}”权重不得低于上级；汇总表的加权得分公式引用本表权重。"),
+    ];
+    for (row, note) in (WEIGHTS_HEADER_ROW + model.systems.len() as u32 + 2..).zip(&notes) {
+        sheet.write_string_with_format(row, 0, note, &styles.plain)?;
+    }
+    print_setup(sheet, WEIGHTS_HEADER_ROW, 1)
+}
+
+fn warnings_sheet(sheet: &mut Worksheet, warnings: &[String], styles: &Styles) -> Result<(), XlsxError> {
+    sheet.set_name(SHEET_WARNINGS)?;
+    let mut grid = Grid::new(sheet);
+    grid.header(0, &["序号", "警告"], &styles.header)?;
+    for (row, warning) in (1u32..).zip(warnings) {
+        grid.number(row, 0, f64::from(row), &row.to_string(), &styles.integer)?;
+        grid.wrapped(row, 1, warning, &styles.wrap)?;
+    }
+    grid.fit_columns()?;
+    print_setup(sheet, 0, 0)
+}
+
+/// The 说明 rows shared by the score and the merged workbook: the marker
+/// that identifies a kaohe workbook, the year and the assessor.
+fn about_head(grid: &mut Grid, year: i32, assessor: &str, styles: &Styles) -> Result<u32, XlsxError> {
+    grid.header(0, &["项目", "内容"], &styles.header)?;
+    grid.text(1, 0, KEY_TOOL, &styles.text)?;
+    grid.text(1, 1, &format!("{TOOL_PREFIX}{VERSION}"), &styles.text)?;
+    grid.text(2, 0, KEY_VERSION, &styles.text)?;
+    grid.text(2, 1, VERSION, &styles.text)?;
+    grid.text(3, 0, KEY_YEAR, &styles.text)?;
+    grid.number(3, 1, f64::from(year), &year.to_string(), &styles.integer)?;
+    grid.text(4, 0, KEY_ASSESSOR, &styles.text)?;
+    grid.text(4, 1, assessor, &styles.text)?;
+    Ok(5)
+}
+
+fn about_sheet(sheet: &mut Worksheet, scored: &Scored, styles: &Styles) -> Result<(), XlsxError> {
+    let settings = &scored.model.settings;
+    sheet.set_name(SHEET_ABOUT)?;
+    let mut grid = Grid::new(sheet);
+    let row = about_head(&mut grid, settings.year, &settings.assessor, styles)?;
+    let grades: Vec<String> = settings
+        .grades
+        .iter()
+        .map(|band| format!("{}:{}", band.name, format_trimmed(&band.threshold, 2)))
+        .collect();
+    let rows = [
+        (KEY_IDEOLOGICAL, settings.ideological_category.clone()),
+        (KEY_GRADES, grades.join(";")),
+        ("参评单位数", scored.report.units.len().to_string()),
+        (KEY_CREATED, scored.created.format("%Y-%m-%d %H:%M:%S").to_string()),
+        (
+            "计算方法",
+            "类别得分 = 100 × 得分 ÷ 分值；加权得分 = Σ(类别得分 × 权重) ÷ Σ权重，只计该单位参评的类别，权重见“权重”表；总分 = ROUND(加权得分 + 加分, 2)；被否决的单位排在最后，等次为最低等次。".into(),
+        ),
+    ];
+    for (row, (key, value)) in (row..).zip(&rows) {
+        grid.text(row, 0, key, &styles.text)?;
+        grid.wrapped(row, 1, value, &styles.wrap)?;
+    }
+    let files = scored.model.sources.iter().map(|source| (source.name.to_string(), source.sha256.clone()));
+    sources_table(&mut grid, row + rows.len() as u32 + 1, "输入文件", files, styles)?;
+    grid.fit_columns()?;
+    print_setup(sheet, 0, 0)
+}
+
+/// A `label | SHA-256` table of files starting at `row`.
+fn sources_table(
+    grid: &mut Grid,
+    row: u32,
+    label: &str,
+    files: impl Iterator<Item = (String, String)>,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    grid.header(row, &[label, "SHA-256"], &styles.header)?;
+    for (row, (name, sha256)) in (row + 1..).zip(files) {
+        grid.text(row, 0, &name, &styles.text)?;
+        grid.text(row, 1, &sha256, &styles.text)?;
+    }
+    Ok(())
+}

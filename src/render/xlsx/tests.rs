@@ -1,0 +1,180 @@
+//! Reads the rendered workbook back with calamine and checks it against the report.
+
+use std::io::Cursor;
+
+use calamine::{Data, Range, Reader, Xlsx};
+
+use super::fixture::{self, COUNTY, IDEOLOGICAL, PARTY};
+use super::*;
+use crate::number::to_f64;
+
+fn render() -> Vec<u8> {
+    let model = fixture::model(&COUNTY);
+    let report = fixture::report(&model);
+    let warnings = vec!["台账.xlsx:活动!A9: 重复的台账行".to_owned()];
+    let scored = Scored { model: &model, report: &report, warnings: &warnings, created: fixture::created() };
+    workbook(&scored).expect("workbook renders")
+}
+
+fn open(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
+    Xlsx::new(Cursor::new(bytes)).expect("a readable xlsx")
+}
+
+fn cell(range: &Range<Data>, row: u32, col: u32) -> Data {
+    range.get_value((row, col)).cloned().unwrap_or(Data::Empty)
+}
+
+fn text(value: &str) -> Data {
+    Data::String(value.into())
+}
+
+#[test]
+fn sheets_come_in_spec_order() {
+    let book = open(render());
+    assert_eq!(book.sheet_names(), ["汇总", "明细", "舆情时效", "问责", "权重", "校验", "说明"]);
+}
+
+#[test]
+fn summary_holds_every_figure_of_the_report() {
+    let model = fixture::model(&COUNTY);
+    let report = fixture::report(&model);
+    let mut book = open(render());
+    let summary = book.worksheet_range(SHEET_SUMMARY).unwrap();
+    assert_eq!(cell(&summary, 0, 0), text("2025年度考核得分汇总表"));
+    let header: Vec<Data> = (0..10).map(|col| cell(&summary, 1, col)).collect();
+    let expected =
+        ["排名", "单位编号", "单位名称", IDEOLOGICAL, PARTY, "加权得分", "加分", "总分", "等次", "否决"];
+    assert_eq!(header, expected.map(text));
+    let rows = [
+        (1.0, "U1", "办公室党支部", Data::Float(90.0), Data::Float(80.0), 84.0, 2.0, 86.0, "良好", ""),
+        (
+            2.0,
+            "U10",
+            "第三党支部",
+            Data::Float(250.0 / 3.0),
+            Data::Float(75.0),
+            475.0 / 6.0,
+            0.0,
+            79.17,
+            "合格",
+            "",
+        ),
+        (3.0, "U2", "=SUM(A1)", Data::Float(280.0 / 3.0), text("—"), 280.0 / 3.0, 0.0, 93.33, "不合格", "是"),
+    ];
+    for ((row, expected), result) in (2..).zip(rows).zip(&report.units) {
+        let (rank, id, name, ideological, party, weighted, bonus, total, grade, veto) = expected;
+        assert_eq!(cell(&summary, row, 0), Data::Float(rank));
+        assert_eq!(cell(&summary, row, 1), text(id));
+        assert_eq!(cell(&summary, row, 2), text(name));
+        assert_eq!(cell(&summary, row, 3), ideological);
+        assert_eq!(cell(&summary, row, 4), party);
+        let Data::Float(stored) = cell(&summary, row, 5) else { panic!("weighted is a number") };
+        // W's stored result is rounded as the summary shows it.
+        assert!((stored - weighted).abs() <= 0.005 + 1e-9, "row {row}: {stored} ≠ {weighted}");
+        assert_eq!(stored, to_f64(&crate::number::round(&result.weighted, 2)));
+        assert_eq!(cell(&summary, row, 6), Data::Float(bonus));
+        assert_eq!(cell(&summary, row, 7), Data::Float(total));
+        assert_eq!(cell(&summary, row, 7), Data::Float(to_f64(&result.total)));
+        assert_eq!(cell(&summary, row, 8), text(grade));
+        match veto {
+            "" => assert_eq!(cell(&summary, row, 9), Data::Empty),
+            mark => assert_eq!(cell(&summary, row, 9), text(mark)),
+        }
+    }
+    let below: Vec<Data> = (6..10).map(|row| cell(&summary, row, 0)).collect();
+    assert_eq!(below, ["填表单位：县局党委", "填表人：", "审核人：", "日期："].map(text));
+}
+
+#[test]
+fn weighted_and_total_are_live_formulas_over_the_weights_sheet() {
+    let mut book = open(render());
+    let formulas = book.worksheet_formula(SHEET_SUMMARY).unwrap();
+    let formula = |row: u32, col: u32| formulas.get_value((row, col)).cloned().unwrap_or_default();
+    assert_eq!(formula(2, 5), "SUMPRODUCT(D3:E3,权重!$C$2:$D$2)/SUMPRODUCT(ISNUMBER(D3:E3)*权重!$C$2:$D$2)");
+    assert_eq!(formula(3, 5), "SUMPRODUCT(D4:E4,权重!$C$3:$D$3)/SUMPRODUCT(ISNUMBER(D4:E4)*权重!$C$3:$D$3)");
+    assert_eq!(formula(2, 7), "ROUND(F3+G3,2)");
+    assert_eq!(formula(4, 7), "ROUND(F5+G5,2)");
+    // User text is never a formula, even when it looks like one.
+    assert_eq!(formula(4, 2), "");
+
+    let weights = book.worksheet_range(SHEET_WEIGHTS).unwrap();
+    let header: Vec<Data> = (0..5).map(|col| cell(&weights, 0, col)).collect();
+    assert_eq!(header, ["体系", "单位编号", IDEOLOGICAL, PARTY, "合计"].map(text));
+    assert_eq!(cell(&weights, 1, 0), text("顶层体系"));
+    assert_eq!((cell(&weights, 1, 2), cell(&weights, 1, 3)), (Data::Float(40.0), Data::Float(60.0)));
+    assert_eq!(cell(&weights, 2, 0), text("办公室党支部"));
+    assert_eq!(cell(&weights, 2, 1), text("U1"));
+    assert_eq!((cell(&weights, 2, 2), cell(&weights, 2, 3)), (Data::Float(50.0), Data::Float(50.0)));
+    assert_eq!(cell(&weights, 2, 4), Data::Float(100.0));
+    assert_eq!(cell(&weights, 2, 5), text("顶层体系"));
+    assert_eq!(cell(&weights, 2, 6), Data::Float(40.0));
+    assert_eq!(cell(&weights, 2, 7), text("符合（50% ≥ 40%）"));
+}
+
+#[test]
+fn detail_incident_accountability_and_warning_sheets() {
+    let mut book = open(render());
+    let detail = book.worksheet_range(SHEET_DETAIL).unwrap();
+    let first: Vec<Data> = (0..11).map(|col| cell(&detail, 1, col)).collect();
+    assert_eq!(
+        first,
+        [
+            text("U1"),
+            text("办公室党支部"),
+            text("I1"),
+            text(IDEOLOGICAL),
+            text("专题研究"),
+            text("至少"),
+            Data::Float(20.0),
+            Data::Float(19.0),
+            Data::Float(1.0),
+            text("全年缺1次，扣1分"),
+            text("台账.xlsx:活动!A3"),
+        ]
+    );
+    // 5 + 5 + 4 indicator rows below the header; the veto row is the last.
+    assert_eq!(cell(&detail, 14, 2), text("I5"));
+    assert_eq!(cell(&detail, 14, 9), text("严重错误倾向1次，一票否决"));
+
+    let incidents = book.worksheet_range(SHEET_INCIDENTS).unwrap();
+    assert_eq!(cell(&incidents, 1, 2), text("网络谣言"));
+    assert!(matches!(cell(&incidents, 1, 4), Data::DateTime(_)));
+    assert_eq!(cell(&incidents, 1, 10), Data::Float(31.0));
+    assert_eq!(cell(&incidents, 1, 12), text("—"));
+    assert_eq!(cell(&incidents, 1, 13), text("I2 舆情处置"));
+    assert_eq!(cell(&incidents, 1, 14), Data::Float(24.0));
+    assert_eq!(cell(&incidents, 1, 15), text("研判超时"));
+
+    let accountability = book.worksheet_range(SHEET_ACCOUNTABILITY).unwrap();
+    let row: Vec<Data> = (0..9).map(|col| cell(&accountability, 1, col)).collect();
+    let expected = ["A1", "U2", "=SUM(A1)", "错误言论", "集体", "张三", "主要负责人", "赞成", "主要领导责任"];
+    assert_eq!(row, expected.map(text));
+
+    let warnings = book.worksheet_range(SHEET_WARNINGS).unwrap();
+    assert_eq!(cell(&warnings, 1, 1), text("台账.xlsx:活动!A9: 重复的台账行"));
+}
+
+#[test]
+fn about_sheet_identifies_the_workbook() {
+    let mut book = open(render());
+    let about = book.worksheet_range(SHEET_ABOUT).unwrap();
+    let pairs: Vec<(Data, Data)> = (1..8).map(|row| (cell(&about, row, 0), cell(&about, row, 1))).collect();
+    assert!(pairs.contains(&(text("生成工具"), text(&format!("kaohe {VERSION}")))));
+    assert!(pairs.contains(&(text("版本"), text(VERSION))));
+    assert!(pairs.contains(&(text("年度"), Data::Float(2025.0))));
+    assert!(pairs.contains(&(text("考核单位"), text("县局党委"))));
+    let last = about.end().unwrap().0;
+    assert_eq!((cell(&about, last, 0), cell(&about, last, 1)), (text("台账.xlsx"), text(&"ab".repeat(32))));
+}
+
+#[test]
+fn same_inputs_give_the_same_bytes() {
+    let bytes = render();
+    assert!(bytes == render(), "same inputs, same bytes");
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut core = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("docProps/core.xml").unwrap(), &mut core).unwrap();
+    assert!(
+        core.contains("<dcterms:created xsi:type=\"dcterms:W3CDTF\">2025-12-31T00:00:00Z</dcterms:created>")
+    );
+}

@@ -1,0 +1,74 @@
+//! The bundled demo sample end to end: it validates with exactly the
+//! warning it intends, and its full scored report is a reviewed snapshot.
+
+mod common;
+
+use std::path::PathBuf;
+
+use kaohe::cli::{InputArgs, LangArg};
+use kaohe::diagnostic::Lang;
+use kaohe::render::{Scored, json};
+
+const SAMPLE: &str = "samples/示例台账.xlsx";
+
+fn load(inputs: Vec<PathBuf>) -> (kaohe::model::Model, Vec<String>) {
+    let args = InputArgs { inputs, year: None, strict: false, lang: LangArg::Zh };
+    let (model, diagnostics) = kaohe::load(&args);
+    let warnings = diagnostics.iter().map(|d| d.headline(Lang::Zh)).collect();
+    (model.expect("the inputs are valid"), warnings)
+}
+
+fn summary(model: &kaohe::model::Model, warnings: &[String]) -> String {
+    let report = kaohe::score::score(model);
+    let scored = Scored { model, report: &report, warnings, created: chrono::NaiveDateTime::default() };
+    json::summary(&scored, &[])
+}
+
+#[test]
+fn the_sample_validates_with_its_one_intended_warning() {
+    let (model, warnings) = load(vec![PathBuf::from(SAMPLE)]);
+    assert_eq!(warnings, ["示例台账.xlsx:活动!A361: 与 示例台账.xlsx:活动!A342 完全重复，只计一次"]);
+    assert_eq!(model.units.iter().filter(|u| u.assessed).count(), 15);
+    assert_eq!(model.out_of_year.activities, 3);
+    assert_eq!(model.out_of_year.incidents, 1);
+}
+
+#[test]
+fn the_sample_scores_as_reviewed() {
+    let (model, warnings) = load(vec![PathBuf::from(SAMPLE)]);
+    insta::assert_snapshot!("sample_summary", summary(&model, &warnings));
+}
+
+#[test]
+fn scores_do_not_depend_on_thread_count() {
+    let (model, warnings) = load(vec![PathBuf::from(SAMPLE)]);
+    let with = |threads| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| summary(&model, &warnings))
+    };
+    assert_eq!(with(1), with(4));
+}
+
+#[test]
+fn scores_do_not_depend_on_file_order_or_split() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheets = common::base_sheets();
+    let (definitions, ledger): (Vec<_>, Vec<_>) =
+        sheets.into_iter().partition(|(name, _)| ["设置", "单位", "指标", "权重"].contains(name));
+    let first = common::write_xlsx(dir.path(), "定义.xlsx", &definitions);
+    let second = common::write_xlsx(dir.path(), "台账.xlsx", &ledger);
+    let whole = common::write_xlsx(dir.path(), "全部.xlsx", &common::base_sheets());
+    let (a, _) = load(vec![first.clone(), second.clone()]);
+    let (b, _) = load(vec![second, first]);
+    let (c, _) = load(vec![whole]);
+    let totals = |model: &kaohe::model::Model| {
+        kaohe::score::score(model)
+            .units
+            .iter()
+            .map(|u| (model.units[u.unit].id.clone(), u.rank, kaohe::number::format_fixed(&u.total, 2)))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(totals(&a), totals(&b));
+    assert_eq!(totals(&a), totals(&c));
+    assert_eq!(totals(&a)[0], ("D1".to_owned(), 1, "75.38".to_owned()));
+}
