@@ -237,11 +237,12 @@ fn read_file(path: &Path) -> FileRead {
 /// larger file or anything else (a device, a pipe, a folder), which is never
 /// read from.
 fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
-    let file = std::fs::File::open(path)?;
-    let metadata = file.metadata()?;
+    // Asked before opening: opening a pipe waits for a writer.
+    let metadata = std::fs::metadata(path)?;
     if !metadata.is_file() || metadata.len() > limit {
         return Ok(None);
     }
+    let file = std::fs::File::open(path)?;
     let mut bytes = Vec::with_capacity(metadata.len() as usize);
     file.take(limit + 1).read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= limit).then_some(bytes))
