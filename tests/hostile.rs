@@ -402,3 +402,59 @@ fn hostile_unit_names_stay_text_and_inside_the_output_folder() {
     let formulas = workbook.worksheet_formula("汇总").unwrap();
     assert!(formulas.cells().all(|(_, _, formula)| !formula.contains("1+1")), "and no formula");
 }
+
+#[test]
+fn an_interrupted_run_leaves_no_half_written_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets = base_sheets();
+    let ledger = &mut sheets.iter_mut().find(|(name, _)| *name == "活动").unwrap().1;
+    let dates: Vec<String> =
+        (0..20_000).map(|i| format!("2025-{:02}-{:02}", 1 + i % 12, 1 + i % 28)).collect();
+    for date in &dates {
+        ledger.push(vec!["U2", date, "专题研究", "学习", ""]);
+    }
+    let input = write_xlsx(dir.path(), "台账.xlsx", &sheets);
+    let before = sha256(&input);
+    let mut outcomes = Vec::new();
+    for (attempt, delay) in [50u64, 150, 300, 600, 1000, 2000].into_iter().enumerate() {
+        let out = dir.path().join(format!("结果{attempt}"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kaohe"))
+            .arg("score")
+            .arg(&input)
+            .arg("-o")
+            .arg(&out)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe { libc_kill(child.id() as i32, 2) };
+        let status = child.wait().unwrap();
+        outcomes.push(status.code());
+        match status.code() {
+            Some(0) => {
+                let files = files_under(&out);
+                assert!(
+                    files.contains(&PathBuf::from("summary.json")),
+                    "a finished run is complete: {files:?}"
+                );
+            }
+            // Interrupted (130), or killed before the handler was installed.
+            Some(130) | None => assert!(!out.exists(), "an interrupted run writes nothing"),
+            other => panic!("unexpected exit {other:?}"),
+        }
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains(".kaohe-"))
+        .collect();
+    assert!(left.is_empty(), "no staging folder is left: {left:?} ({outcomes:?})");
+    assert!(outcomes.iter().any(|code| *code != Some(0)), "at least one run was interrupted: {outcomes:?}");
+    assert_eq!(sha256(&input), before, "the input is never modified");
+}
+
+unsafe extern "C" {
+    #[link_name = "kill"]
+    fn libc_kill(pid: i32, signal: i32) -> i32;
+}
