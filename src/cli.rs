@@ -102,6 +102,9 @@ pub struct MergeArgs {
     /// 本级意识形态工作权重（%），下级不得低于此值
     #[arg(long, value_name = "P")]
     pub ideological_weight: Option<f64>,
+    /// 本级单位名称，用于汇总通报的发文机关和落款
+    #[arg(long, value_name = "NAME")]
+    pub assessor: Option<String>,
     #[arg(long)]
     pub force: bool,
     #[arg(long, value_enum, default_value_t)]

@@ -26,6 +26,7 @@ pub mod number;
 pub mod output;
 pub mod render;
 pub mod score;
+pub mod timing;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -67,8 +68,11 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 /// Steps 1–2: reads and validates the inputs. Returns the model when there
 /// are no errors, and every diagnostic either way (`--strict` applied).
 pub fn load(args: &InputArgs) -> (Option<Model>, Diagnostics) {
+    timing::lap("start");
     let inputs = input::read_inputs(&args.inputs);
+    timing::lap("read");
     let (model, mut diagnostics) = model::validate::validate(inputs, args.year);
+    timing::lap("validate");
     if args.strict {
         diagnostics.make_warnings_errors();
     }
@@ -122,8 +126,7 @@ fn summary_line(model: &Model, diagnostics: &Diagnostics, lang: Lang) -> String 
 fn run_init(args: &cli::InitArgs) -> ExitCode {
     use chrono::Datelike;
     let year = chrono::Local::now().year();
-    // The bundled document templates are passed here once the renderer exposes them.
-    match init::init(&args.dir, year, &[]) {
+    match init::init(&args.dir, year, &render::docx::BUNDLED_TEMPLATES) {
         Ok(written) => {
             for path in written {
                 println!("{}", path.display());
@@ -153,6 +156,7 @@ fn run_score(args: &cli::ScoreArgs) -> ExitCode {
         return ExitCode::from(EXIT_INVALID_INPUT);
     };
     let report = score::score(&model);
+    timing::lap("score");
     let warnings: Vec<String> = diagnostics.warnings().map(|d| d.headline(lang)).collect();
     let scored = render::Scored {
         model: &model,
@@ -160,7 +164,10 @@ fn run_score(args: &cli::ScoreArgs) -> ExitCode {
         warnings: &warnings,
         created: creation_time(&model),
     };
-    let files = match render::render_all(&scored, args.templates.as_deref()) {
+    let progress = progress_bar(lang);
+    let rendered = render::render_all(&scored, args.templates.as_deref(), &progress);
+    progress.finish_and_clear();
+    let files = match rendered {
         Ok(files) => files,
         Err(error) => {
             eprintln!("{}", error.render(lang));
@@ -204,6 +211,15 @@ fn run_merge(args: &cli::MergeArgs) -> ExitCode {
             return ExitCode::from(EXIT_INVALID_INPUT);
         }
     };
+    let assessor = args.assessor.clone().unwrap_or_else(|| "（汇总单位）".to_owned());
+    let bulletin = render::docx::merged_bulletin(&ranking, &assessor, &render::docx::Templates::bundled());
+    let bulletin = match bulletin {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            eprintln!("{}", diagnostic::Diagnostic::from(error).render(lang));
+            return ExitCode::from(EXIT_INVALID_INPUT);
+        }
+    };
     let written = render::xlsx::merged_workbook(&ranking)
         .map_err(|error| {
             output::OutputError(text!("无法生成得分表：{error}", "cannot render the workbook: {error}"))
@@ -211,6 +227,7 @@ fn run_merge(args: &cli::MergeArgs) -> ExitCode {
         .and_then(|bytes| {
             let mut staging = output::Staging::new(&args.output)?;
             staging.write(std::path::Path::new(render::xlsx::FILE_NAME), &bytes)?;
+            staging.write(std::path::Path::new(render::BULLETIN_FILE), &bulletin)?;
             staging.commit()
         });
     if let Err(error) = written {
@@ -229,6 +246,22 @@ fn run_merge(args: &cli::MergeArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// A bar counting rendered letters, drawn only when stderr is a terminal.
+fn progress_bar(lang: Lang) -> indicatif::ProgressBar {
+    let label = match lang {
+        Lang::Zh => "生成反馈意见",
+        Lang::En => "rendering letters",
+    };
+    let style = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+        .expect("a valid template")
+        .progress_chars("=> ");
+    let bar = indicatif::ProgressBar::new(0).with_style(style).with_message(label);
+    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar
+}
+
 /// Stages every rendered file plus `summary.json` (which lists them) and
 /// moves them into `dir`. Returns the JSON summary.
 fn write_outputs(
@@ -245,6 +278,7 @@ fn write_outputs(
     let summary = render::json::summary(scored, &names);
     staging.write(std::path::Path::new(render::SUMMARY_FILE), summary.as_bytes())?;
     staging.commit()?;
+    timing::lap("write");
     Ok(summary)
 }
 

@@ -253,8 +253,8 @@ fn header_row(range: &Range<Data>, label: &str) -> Option<(u32, Vec<(u32, String
 }
 
 fn read_submission(path: &Path, floor: Option<&Exact>, diagnostics: &mut Diagnostics) -> Option<Submitted> {
-    let file: Arc<str> =
-        path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into()).into();
+    // Every submission is called 考核得分表.xlsx: name it by its path as given.
+    let file: Arc<str> = path.display().to_string().into();
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -486,8 +486,11 @@ mod tests {
         path
     }
 
-    fn headlines(diagnostics: Diagnostics) -> Vec<String> {
-        diagnostics.iter().map(|diagnostic| diagnostic.headline(Lang::Zh)).collect()
+    /// Headlines with the submissions' folder left out (files are named by
+    /// their path as given).
+    fn headlines(dir: &Path, diagnostics: Diagnostics) -> Vec<String> {
+        let folder = format!("{}/", dir.display());
+        diagnostics.iter().map(|diagnostic| diagnostic.headline(Lang::Zh).replace(&folder, "")).collect()
     }
 
     #[test]
@@ -539,13 +542,10 @@ mod tests {
             ["排名", "考核单位", "单位编号", "单位名称", "加权得分", "加分", "总分", "等次", "否决"]
         );
         assert_eq!(row(2), ["1", "乡镇党委", "U1", "甲村党支部", "84.5", "2", "86.5", "良好", ""]);
-        assert_eq!(
-            row(6),
-            ["5", "县局党委", "U2", "=SUM(A1)", "93.33333333333333", "0", "93.33", "不合格", "是"]
-        );
+        assert_eq!(row(6), ["5", "县局党委", "U2", "=SUM(A1)", "93.33", "0", "93.33", "不合格", "是"]);
         let about = book.worksheet_range("说明").unwrap();
         let last = about.end().unwrap().0;
-        assert_eq!(cell_text(&about, last, 0), "b.xlsx");
+        assert_eq!(cell_text(&about, last, 0), dir.path().join("b.xlsx").display().to_string());
         assert_eq!(cell_text(&about, last - 1, 2), sha);
     }
 
@@ -554,7 +554,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let earlier = Variant { year: 2024, ..TOWN };
         let paths = [submit(dir.path(), "a.xlsx", &COUNTY), submit(dir.path(), "b.xlsx", &earlier)];
-        let errors = headlines(merge(&paths, None).unwrap_err());
+        let errors = headlines(dir.path(), merge(&paths, None).unwrap_err());
         assert_eq!(errors, ["b.xlsx:说明!B4: 年度 2024 与 a.xlsx 的年度 2025 不一致"]);
     }
 
@@ -562,7 +562,7 @@ mod tests {
     fn an_ideological_weight_below_this_level_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let paths = [submit(dir.path(), "a.xlsx", &COUNTY), submit(dir.path(), "b.xlsx", &TOWN)];
-        let errors = headlines(merge(&paths, Some(d("42"))).unwrap_err());
+        let errors = headlines(dir.path(), merge(&paths, Some(d("42"))).unwrap_err());
         assert_eq!(errors, ["a.xlsx:权重!C2: 县局党委的“顶层体系”中“意识形态工作”权重 40% 低于本级权重 42%"]);
     }
 
@@ -576,7 +576,7 @@ mod tests {
         let county = submit(dir.path(), "a.xlsx", &COUNTY);
         let copy = dir.path().join("a2.xlsx");
         std::fs::copy(&county, &copy).unwrap();
-        let errors = headlines(merge(&[foreign, county, copy], None).unwrap_err());
+        let errors = headlines(dir.path(), merge(&[foreign, county, copy], None).unwrap_err());
         assert_eq!(
             errors,
             [

@@ -7,6 +7,7 @@ pub mod xlsx;
 
 use chrono::NaiveDateTime;
 
+use crate::diagnostic::Diagnostic;
 use crate::model::Model;
 use crate::score::Report;
 
@@ -35,18 +36,59 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
+/// The bulletin's file name.
+pub const BULLETIN_FILE: &str = "考核结果通报.docx";
+/// The combined volume of every feedback letter.
+pub const VOLUME_FILE: &str = "反馈汇编.docx";
+/// The folder of the per-unit feedback letters.
+pub const LETTERS_DIR: &str = "反馈";
+
 /// Renders every output file of `kaohe score` except the summary (which
-/// lists them). `templates` is the `--templates` folder, if any.
+/// lists them): the workbook, the bulletin, the combined volume and one
+/// letter per unit. `templates` is the `--templates` folder, if any.
+/// `progress` counts letters (its length is set here).
 pub fn render_all(
     scored: &Scored,
     templates: Option<&std::path::Path>,
-) -> Result<Vec<OutputFile>, Box<crate::diagnostic::Diagnostic>> {
-    let _ = templates;
+    progress: &indicatif::ProgressBar,
+) -> Result<Vec<OutputFile>, Box<Diagnostic>> {
+    let templates = docx::Templates::load(templates).map_err(|error| Box::new(error.to_diagnostic()))?;
     let workbook = xlsx::workbook(scored).map_err(|error| {
-        Box::new(crate::diagnostic::Diagnostic::error(
+        Box::new(Diagnostic::error(
             None,
             text!("无法生成得分表：{error}", "cannot render the score workbook: {error}"),
         ))
     })?;
-    Ok(vec![OutputFile { path: xlsx::FILE_NAME.to_owned(), bytes: workbook }])
+    crate::timing::lap("xlsx");
+    let units = &scored.report.units;
+    progress.set_length(units.len() as u64);
+    let letters = docx::feedback_letters(scored, &templates, &|| progress.inc(1))?;
+    crate::timing::lap("letters");
+    let bulletin = docx::bulletin(scored, &templates)?;
+    crate::timing::lap("bulletin");
+    let mut files = vec![
+        OutputFile { path: xlsx::FILE_NAME.to_owned(), bytes: workbook },
+        OutputFile { path: BULLETIN_FILE.to_owned(), bytes: bulletin },
+    ];
+    if !letters.is_empty() {
+        let volume = docx::volume(&letters).map_err(|error| Box::new(docx::DocxError::from(error).into()))?;
+        files.push(OutputFile { path: VOLUME_FILE.to_owned(), bytes: volume });
+        crate::timing::lap("volume");
+    }
+    let names = crate::output::letter_file_names(
+        units.iter().map(|result| (result.rank, scored.model.units[result.unit].name.as_str())),
+    );
+    files.extend(
+        names
+            .into_iter()
+            .zip(letters)
+            .map(|(name, bytes)| OutputFile { path: format!("{LETTERS_DIR}/{name}"), bytes }),
+    );
+    Ok(files)
+}
+
+impl From<docx::DocxError> for Box<Diagnostic> {
+    fn from(error: docx::DocxError) -> Self {
+        Box::new(error.into())
+    }
 }

@@ -9,6 +9,8 @@ mod accountability;
 mod categories;
 mod filter;
 mod ledger;
+#[cfg(test)]
+mod properties;
 mod ranking;
 mod rules;
 #[cfg(test)]

@@ -16,7 +16,9 @@ mod weights;
 
 use std::collections::BTreeSet;
 
-pub use settings::{DEFAULT_GRADES, DEFAULT_IDEOLOGICAL_CATEGORY, parse_grades};
+pub use settings::{
+    DEFAULT_GRADES, DEFAULT_IDEOLOGICAL_CATEGORY, DEFAULT_MARKING, DEFAULT_RECTIFICATION_DAYS, parse_grades,
+};
 
 use crate::diagnostic::{Diagnostics, Location};
 use crate::input::schema::SheetKind;

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Benchmarks `kaohe score` end to end on seeded synthetic workloads and
+# prints a Markdown table for BENCHMARKS.md.
+#
+#   scripts/bench.sh                 # everything (a few minutes)
+#   RUNS=5 SIZES="500 2000" scripts/bench.sh
+#
+# Workloads (examples/gen.rs, deterministic for a seed): one city file per
+# size in SIZES (the 2,000-unit one is "the city set"), and the province set
+# of CITIES city files of 2,000 units each. Each is scored RUNS times under
+# /usr/bin/time -v (wall time: median; memory: the largest max RSS), and with
+# hyperfine too when it is installed. The "floor" (examples/floor.rs) is what
+# no implementation can beat: reading every input cell with calamine, and
+# deflating the output folder's bytes at the zip level kaohe writes with.
+#
+# Needs /usr/bin/time (and optionally hyperfine), no network at run time:
+#   apt-get install -y time hyperfine
+#
+# Environment: RUNS (3), SEED (1), PER_UNIT (60), SIZES ("500 2000 8000 20000"),
+# CITIES (10), BENCH_DIR (target/bench), KAOHE (the release build by default).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS=${RUNS:-3}
+SEED=${SEED:-1}
+PER_UNIT=${PER_UNIT:-60}
+SIZES=${SIZES:-"500 2000 8000 20000"}
+CITIES=${CITIES:-10}
+BENCH_DIR=${BENCH_DIR:-target/bench}
+CITY_UNITS=2000
+
+if [[ ! -x /usr/bin/time ]]; then
+    echo "bench.sh needs GNU time: apt-get install -y time hyperfine" >&2
+    exit 1
+fi
+HAVE_HYPERFINE=$(command -v hyperfine >/dev/null && echo 1 || echo 0)
+if [[ $HAVE_HYPERFINE == 0 ]]; then
+    echo "note: hyperfine not installed (apt-get install -y hyperfine); using /usr/bin/time only" >&2
+fi
+
+# The binary exactly as shipped first, then the examples (whose dev-only
+# rust_xlsxwriter feature must not leak into the measured binary).
+echo "building release…" >&2
+cargo build --release --quiet --bin kaohe
+cargo build --release --quiet --example gen --example floor
+KAOHE=${KAOHE:-target/release/kaohe}
+GEN=target/release/examples/gen
+FLOOR=target/release/examples/floor
+
+mkdir -p "$BENCH_DIR/logs"
+LOGS=$BENCH_DIR/logs
+
+# Seconds from /usr/bin/time -v's "Elapsed (wall clock) time …: h:mm:ss or m:ss".
+wall_seconds() {
+    awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$1"
+}
+rss_mb() {
+    awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$1"
+}
+median() {
+    sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# generate NAME ARGS…: writes the workload's files into $BENCH_DIR/NAME/;
+# sets GEN_SECONDS and LEDGER_ROWS.
+generate() {
+    local name=$1
+    shift
+    rm -rf "${BENCH_DIR:?}/$name"
+    mkdir -p "$BENCH_DIR/$name"
+    /usr/bin/time -f "%e" -o "$LOGS/$name.gen.time" \
+        "$GEN" --seed "$SEED" --activities-per-unit "$PER_UNIT" -o "$BENCH_DIR/$name/city.xlsx" "$@" \
+        2>"$LOGS/$name.gen.log"
+    GEN_SECONDS=$(cat "$LOGS/$name.gen.time")
+    LEDGER_ROWS=$(awk '{ n += $(NF - 2) } END { print n }' "$LOGS/$name.gen.log")
+}
+
+ROWS=()
+
+# measure NAME UNITS TARGET: scores $BENCH_DIR/NAME/*.xlsx RUNS times, runs
+# the floor, and appends a table row.
+measure() {
+    local name=$1 units=$2 target=$3
+    local inputs=("$BENCH_DIR/$name"/*.xlsx)
+    local out=$BENCH_DIR/out-$name
+    local walls=() rss=0 status=ok
+    for run in $(seq "$RUNS"); do
+        rm -rf "$out"
+        local log=$LOGS/$name.run$run.time
+        if ! /usr/bin/time -v -o "$log" "$KAOHE" score "${inputs[@]}" -o "$out" \
+            >"$LOGS/$name.run$run.out" 2>"$LOGS/$name.run$run.err"; then
+            status="failed (see $LOGS/$name.run$run.err)"
+            break
+        fi
+        walls+=("$(wall_seconds "$log")")
+        local mb
+        mb=$(rss_mb "$log")
+        if ((mb > rss)); then rss=$mb; fi
+    done
+    local wall="—" hyper="—"
+    if [[ $status == ok ]]; then
+        wall=$(printf '%s\n' "${walls[@]}" | median)
+        if [[ $HAVE_HYPERFINE == 1 ]]; then
+            hyperfine --style none --warmup 1 --runs "$RUNS" --prepare "rm -rf '$out'" \
+                --export-json "$LOGS/$name.hyperfine.json" \
+                "$KAOHE score ${inputs[*]} -o '$out'" >"$LOGS/$name.hyperfine.log" 2>&1
+            hyper=$(awk -F': ' '/"mean"/ { m = $2 } /"stddev"/ { s = $2 } END { gsub(",", "", m); gsub(",", "", s); printf "%.2f ± %.2f", m, s }' \
+                "$LOGS/$name.hyperfine.json")
+        fi
+    else
+        wall=$status
+        rss="—"
+    fi
+    local floor_args=("${inputs[@]}")
+    [[ -d $out ]] && floor_args+=(--output "$out")
+    "$FLOOR" "${floor_args[@]}" >"$LOGS/$name.floor.log"
+    local read_s deflate_s="—"
+    read_s=$(awk '/^read:/ { print $(NF - 1) }' "$LOGS/$name.floor.log")
+    if grep -q '^deflate:' "$LOGS/$name.floor.log"; then
+        deflate_s=$(awk '/^deflate:/ { print $(NF - 1) }' "$LOGS/$name.floor.log")
+    fi
+    local input_mb
+    input_mb=$(du -cb "${inputs[@]}" | awk 'END { printf "%.1f", $1 / 1048576 }')
+    ROWS+=("| $name | ${#inputs[@]} | $units | $LEDGER_ROWS | $input_mb | $GEN_SECONDS | $read_s | $deflate_s | $wall | $hyper | $rss | $target |")
+}
+
+for size in $SIZES; do
+    name=units-$size
+    [[ $size == "$CITY_UNITS" ]] && name=city
+    echo "workload $name…" >&2
+    generate "$name" --units "$size"
+    target="—"
+    [[ $size == "$CITY_UNITS" ]] && target="≤ 2 s, ≤ 300 MB"
+    measure "$name" "$size" "$target"
+done
+echo "workload province…" >&2
+generate province --units "$CITY_UNITS" --cities "$CITIES"
+measure province "$((CITY_UNITS * CITIES))" "≤ 20 s, ≤ 1.5 GB"
+
+cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
+mem=$(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)
+echo
+echo "Machine: $(nproc) CPUs ($cpu), $mem RAM; $KAOHE ($("$KAOHE" --version)), tree $(git describe --always --dirty 2>/dev/null || echo unknown); seed $SEED, $PER_UNIT ledger rows per unit, runs: $RUNS."
+echo
+echo "| workload | files | units | ledger rows | input MB | generate s | read floor s | deflate floor s | kaohe wall s (median) | hyperfine s (mean ± σ) | kaohe max RSS MB | target |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+printf '%s\n' "${ROWS[@]}"

@@ -1,1 +1,0 @@
-//! Word documents: feedback letters, the bulletin and the combined volume.

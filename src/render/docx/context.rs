@@ -1,0 +1,454 @@
+//! The template contexts: what `feedback.md` and `bulletin.md` can show,
+//! as plain serialisable values with numbers already formatted. Every field
+//! here is documented in `templates/README.md`; keep the two in step.
+//!
+//! The bulletin context is built from a list of [`RankingRow`]s, so that
+//! `kaohe merge` can fill it from a merged ranking as well as from a report.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
+use serde::{Serialize, Serializer};
+
+use crate::model::{Decision, Role, RuleKind, Settings};
+use crate::number::{self, Exact};
+use crate::render::Scored;
+use crate::score::UnitResult;
+
+/// `2026年1月15日`: Arabic digits without leading zeros (GB/T 9704).
+pub fn chinese_date(date: NaiveDate) -> String {
+    format!("{}年{}月{}日", date.year(), date.month(), date.day())
+}
+
+fn fixed<S: Serializer>(value: &Exact, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&number::format_fixed(value, 2))
+}
+
+fn trimmed(value: &Exact) -> String {
+    number::format_trimmed(value, 2)
+}
+
+/// `doc`: facts shared by every document.
+#[derive(Clone, Debug, Serialize)]
+pub struct DocInfo {
+    pub year: i32,
+    /// 考核单位: signs the letters, issues the bulletin.
+    pub assessor: String,
+    /// 密级 mark.
+    pub marking: String,
+    /// 发文字号, empty when not set.
+    pub doc_number: String,
+    /// 成文日期 as `2026年1月15日`.
+    pub date: String,
+    pub ideological_category: String,
+    pub rectification_days: u32,
+    /// 成文日期 + 整改期限, as `2026年2月14日`.
+    pub deadline: String,
+    /// Number of assessed units.
+    pub unit_count: usize,
+    /// Grade names, best first.
+    pub grades: Vec<String>,
+}
+
+impl DocInfo {
+    /// From the settings; the 成文日期 defaults to the date of `created`.
+    pub fn new(settings: &Settings, unit_count: usize, created: NaiveDateTime) -> Self {
+        let date = settings.doc_date.unwrap_or(created.date());
+        let deadline =
+            date.checked_add_days(Days::new(u64::from(settings.rectification_days))).unwrap_or(date);
+        DocInfo {
+            year: settings.year,
+            assessor: settings.assessor.clone(),
+            marking: settings.marking.clone(),
+            doc_number: settings.doc_number.clone().unwrap_or_default(),
+            date: chinese_date(date),
+            ideological_category: settings.ideological_category.clone(),
+            rectification_days: settings.rectification_days,
+            deadline: chinese_date(deadline),
+            unit_count,
+            grades: settings.grades.iter().map(|band| band.name.clone()).collect(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CategoryView {
+    pub name: String,
+    /// N_c, 2 decimals.
+    #[serde(serialize_with = "fixed")]
+    pub score: Exact,
+    /// Weight in percent, trailing zeros dropped.
+    pub weight: String,
+    /// S_c and M_c, trailing zeros dropped.
+    pub earned: String,
+    pub points: String,
+    pub ideological: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DeductionView {
+    pub category: String,
+    /// The first deduction of its category (the table merges the category cell below it).
+    pub first_in_category: bool,
+    pub code: String,
+    pub name: String,
+    pub points: String,
+    pub score: String,
+    pub deduction: String,
+    pub reason: String,
+    pub standard: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ItemView {
+    pub code: String,
+    pub name: String,
+    pub score: String,
+    pub reason: String,
+    pub standard: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FindingView {
+    pub case: String,
+    pub matter: String,
+    pub person: String,
+    /// 主要负责人, 分管负责人, 班子成员 or 决定人.
+    pub role: String,
+    /// 集体决策 or 个人决定.
+    pub decision: String,
+    /// 主要领导责任, 重要领导责任, 个人责任 or 不承担责任.
+    pub responsibility: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct UnitView {
+    pub id: String,
+    pub name: String,
+    pub secretary: String,
+    pub kind: String,
+    pub rank: u32,
+    #[serde(serialize_with = "fixed")]
+    pub total: Exact,
+    #[serde(serialize_with = "fixed")]
+    pub weighted: Exact,
+    pub bonus: String,
+    pub grade: String,
+    pub veto: bool,
+    /// `指标名称：原因` of each veto indicator that fired.
+    pub veto_reasons: Vec<String>,
+    /// The ideological category first, then criteria order.
+    pub categories: Vec<CategoryView>,
+    /// Scored indicators that lost points, grouped by category in the order of `categories`.
+    pub deductions: Vec<DeductionView>,
+    /// Bonus indicators that earned points.
+    pub bonuses: Vec<ItemView>,
+    /// Veto indicators that fired, then every deduction: what to rectify.
+    pub rectifications: Vec<ItemView>,
+    /// Accountability findings of the unit's own cases.
+    pub findings: Vec<FindingView>,
+}
+
+/// The context of one feedback letter: `doc` and `unit`.
+#[derive(Clone, Debug, Serialize)]
+pub struct FeedbackContext {
+    pub doc: DocInfo,
+    pub unit: UnitView,
+}
+
+fn role_zh(role: Role) -> &'static str {
+    match role {
+        Role::Principal => "主要负责人",
+        Role::InCharge => "分管负责人",
+        Role::Member => "班子成员",
+        Role::Decider => "决定人",
+    }
+}
+
+fn decision_zh(decision: Decision) -> &'static str {
+    match decision {
+        Decision::Collective => "集体决策",
+        Decision::Individual => "个人决定",
+    }
+}
+
+/// Category names with the ideological category first.
+fn category_order<'a>(categories: &'a [String], ideological: &str) -> Vec<&'a str> {
+    let mut order: Vec<&str> = categories.iter().map(String::as_str).collect();
+    order.sort_by_key(|category| *category != ideological);
+    order
+}
+
+impl FeedbackContext {
+    pub fn new(scored: &Scored, doc: &DocInfo, result: &UnitResult) -> Self {
+        let model = scored.model;
+        let unit = &model.units[result.unit];
+        let ideological = &model.settings.ideological_category;
+        let order = category_order(&model.categories, ideological);
+        let position =
+            |category: &str| order.iter().position(|known| *known == category).unwrap_or(order.len());
+
+        let mut categories: Vec<CategoryView> = result
+            .categories
+            .iter()
+            .map(|category| CategoryView {
+                name: category.category.clone(),
+                score: category.normalized.clone(),
+                weight: trimmed(&category.weight),
+                earned: trimmed(&category.score),
+                points: trimmed(&category.points),
+                ideological: category.category == *ideological,
+            })
+            .collect();
+        categories.sort_by_key(|category| position(&category.name));
+
+        let item = |indicator: &crate::score::IndicatorResult| {
+            let criterion = &model.criteria[indicator.indicator];
+            ItemView {
+                code: criterion.code.clone(),
+                name: criterion.name.clone(),
+                score: trimmed(&indicator.score),
+                reason: indicator.reason.clone(),
+                standard: criterion.standard.clone(),
+            }
+        };
+        let mut lost: Vec<_> = result
+            .indicators
+            .iter()
+            .filter(|indicator| {
+                model.criteria[indicator.indicator].rule.is_scored() && indicator.deduction > number::int(0)
+            })
+            .collect();
+        lost.sort_by_key(|indicator| position(&model.criteria[indicator.indicator].category));
+        let deductions: Vec<DeductionView> = lost
+            .iter()
+            .enumerate()
+            .map(|(index, indicator)| {
+                let criterion = &model.criteria[indicator.indicator];
+                let first_in_category =
+                    index == 0 || model.criteria[lost[index - 1].indicator].category != criterion.category;
+                DeductionView {
+                    category: criterion.category.clone(),
+                    first_in_category,
+                    code: criterion.code.clone(),
+                    name: criterion.name.clone(),
+                    points: trimmed(&indicator.points),
+                    score: trimmed(&indicator.score),
+                    deduction: trimmed(&indicator.deduction),
+                    reason: indicator.reason.clone(),
+                    standard: criterion.standard.clone(),
+                }
+            })
+            .collect();
+        let vetoes: Vec<ItemView> =
+            result.indicators.iter().filter(|indicator| indicator.vetoed).map(item).collect();
+        let bonuses = result
+            .indicators
+            .iter()
+            .filter(|indicator| {
+                model.criteria[indicator.indicator].rule == RuleKind::Bonus
+                    && indicator.score > number::int(0)
+            })
+            .map(item)
+            .collect();
+        let rectifications =
+            vetoes.iter().cloned().chain(lost.iter().map(|indicator| item(indicator))).collect();
+        let findings = scored
+            .report
+            .findings
+            .iter()
+            .filter_map(|finding| {
+                let row = &model.accountability[finding.row];
+                (row.unit == result.unit).then(|| FindingView {
+                    case: row.case.clone(),
+                    matter: row.matter.clone(),
+                    person: row.person.clone(),
+                    role: role_zh(row.role).to_owned(),
+                    decision: decision_zh(row.decision).to_owned(),
+                    responsibility: finding.responsibility.zh().to_owned(),
+                })
+            })
+            .collect();
+
+        FeedbackContext {
+            doc: doc.clone(),
+            unit: UnitView {
+                id: unit.id.clone(),
+                name: unit.name.clone(),
+                secretary: unit.secretary.clone(),
+                kind: unit.kind.clone(),
+                rank: result.rank,
+                total: result.total.clone(),
+                weighted: result.weighted.clone(),
+                bonus: trimmed(&result.bonus),
+                grade: result.grade.clone(),
+                veto: result.veto,
+                veto_reasons: vetoes
+                    .iter()
+                    .map(|veto| {
+                        if veto.reason.is_empty() {
+                            veto.name.clone()
+                        } else {
+                            format!("{}：{}", veto.name, veto.reason)
+                        }
+                    })
+                    .collect(),
+                categories,
+                deductions,
+                bonuses,
+                rectifications,
+                findings,
+            },
+        }
+    }
+}
+
+/// One line of the ranking (the bulletin's 附件).
+#[derive(Clone, Debug, Serialize)]
+pub struct RankingRow {
+    pub rank: u32,
+    /// The submitting organisation (`kaohe merge`); empty for one assessment.
+    pub org: String,
+    pub id: String,
+    pub name: String,
+    #[serde(serialize_with = "fixed")]
+    pub total: Exact,
+    pub grade: String,
+    pub veto: bool,
+}
+
+/// An indicator that cost points to several units.
+#[derive(Clone, Debug, Serialize)]
+pub struct CommonDeduction {
+    pub category: String,
+    pub code: String,
+    pub name: String,
+    /// Number of units that lost points on it.
+    pub units: usize,
+    /// Points lost over all units, trailing zeros dropped.
+    pub points: String,
+    pub standard: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Overview {
+    pub units: usize,
+    pub vetoed: usize,
+    #[serde(serialize_with = "fixed")]
+    pub average: Exact,
+    #[serde(serialize_with = "fixed")]
+    pub highest: Exact,
+    #[serde(serialize_with = "fixed")]
+    pub lowest: Exact,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct GradeCount {
+    pub name: String,
+    pub count: usize,
+    /// Share of all units in percent, e.g. `33.33`.
+    pub share: String,
+}
+
+/// The bulletin's context. No accountability names: it goes to every unit.
+#[derive(Clone, Debug, Serialize)]
+pub struct BulletinContext {
+    pub doc: DocInfo,
+    pub overview: Overview,
+    /// Every grade of `doc.grades` (then any other grade met), with its count.
+    pub grades: Vec<GradeCount>,
+    /// Most frequent first.
+    pub common_deductions: Vec<CommonDeduction>,
+    pub ranking: Vec<RankingRow>,
+    /// Whether any row names a submitting organisation.
+    pub has_org: bool,
+}
+
+impl BulletinContext {
+    /// From a ranking in rank order (a report's or a merged one).
+    pub fn new(doc: DocInfo, ranking: Vec<RankingRow>, common_deductions: Vec<CommonDeduction>) -> Self {
+        let totals: Vec<&Exact> = ranking.iter().map(|row| &row.total).collect();
+        let zero = number::int(0);
+        let sum: Exact = totals.iter().copied().sum();
+        let average = if totals.is_empty() { zero.clone() } else { sum / number::int(totals.len() as i64) };
+        let overview = Overview {
+            units: ranking.len(),
+            vetoed: ranking.iter().filter(|row| row.veto).count(),
+            average,
+            highest: totals.iter().copied().max().cloned().unwrap_or(zero.clone()),
+            lowest: totals.iter().copied().min().cloned().unwrap_or(zero),
+        };
+        let mut names = doc.grades.clone();
+        for row in &ranking {
+            if !names.contains(&row.grade) {
+                names.push(row.grade.clone());
+            }
+        }
+        let grades = names
+            .into_iter()
+            .map(|name| {
+                let count = ranking.iter().filter(|row| row.grade == name).count();
+                let share = if ranking.is_empty() {
+                    "0".to_owned()
+                } else {
+                    trimmed(&(number::int(100 * count as i64) / number::int(ranking.len() as i64)))
+                };
+                GradeCount { name, count, share }
+            })
+            .collect();
+        let has_org = ranking.iter().any(|row| !row.org.is_empty());
+        BulletinContext { doc, overview, grades, common_deductions, ranking, has_org }
+    }
+
+    pub fn from_scored(scored: &Scored, doc: DocInfo) -> Self {
+        let model = scored.model;
+        let ranking = scored
+            .report
+            .units
+            .iter()
+            .map(|result| RankingRow {
+                rank: result.rank,
+                org: String::new(),
+                id: model.units[result.unit].id.clone(),
+                name: model.units[result.unit].name.clone(),
+                total: result.total.clone(),
+                grade: result.grade.clone(),
+                veto: result.veto,
+            })
+            .collect();
+        BulletinContext::new(doc, ranking, common_deductions(scored))
+    }
+}
+
+/// Indicators that cost points, most units first, then most points, then criteria order.
+fn common_deductions(scored: &Scored) -> Vec<CommonDeduction> {
+    let model = scored.model;
+    let mut lost: BTreeMap<usize, (usize, Exact)> = BTreeMap::new();
+    for result in &scored.report.units {
+        for indicator in &result.indicators {
+            if model.criteria[indicator.indicator].rule.is_scored() && indicator.deduction > number::int(0) {
+                let entry = lost.entry(indicator.indicator).or_insert((0, number::int(0)));
+                entry.0 += 1;
+                entry.1 += &indicator.deduction;
+            }
+        }
+    }
+    let mut ordered: Vec<(usize, (usize, Exact))> = lost.into_iter().collect();
+    ordered.sort_by(|(a, (a_units, a_points)), (b, (b_units, b_points))| {
+        b_units.cmp(a_units).then(b_points.cmp(a_points)).then(a.cmp(b))
+    });
+    ordered
+        .into_iter()
+        .map(|(index, (units, points))| {
+            let criterion = &model.criteria[index];
+            CommonDeduction {
+                category: criterion.category.clone(),
+                code: criterion.code.clone(),
+                name: criterion.name.clone(),
+                units,
+                points: trimmed(&points),
+                standard: criterion.standard.clone(),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,143 @@
+//! Word documents: the feedback letters, the bulletin and the combined
+//! volume. Each document goes context ([`context`]) → template text
+//! ([`templates`], minijinja) → dialect blocks ([`markdown`]) → docx-rs
+//! document ([`layout`], GB/T 9704) → canonical deflated package
+//! ([`package`]). The volume splices finished letters ([`volume`]).
+//! Pure functions returning bytes; naming and writing files is
+//! [`crate::output`]'s job.
+
+pub mod context;
+pub mod layout;
+pub mod markdown;
+pub mod package;
+pub mod templates;
+pub mod volume;
+mod xml;
+
+use chrono::NaiveDateTime;
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub use context::{BulletinContext, CommonDeduction, DocInfo, FeedbackContext, RankingRow};
+pub use package::PackageError;
+pub use templates::{BUNDLED as BUNDLED_TEMPLATES, TemplateError, Templates};
+pub use volume::volume;
+
+use crate::diagnostic::{Diagnostic, Location};
+use crate::render::Scored;
+
+/// A document could not be made: a template problem the user can fix, or
+/// a packaging failure (a bug).
+#[derive(Debug, thiserror::Error)]
+pub enum DocxError {
+    #[error("{0}")]
+    Template(#[from] TemplateError),
+    #[error("{0}")]
+    Package(#[from] PackageError),
+}
+
+impl From<DocxError> for Diagnostic {
+    fn from(error: DocxError) -> Self {
+        match error {
+            DocxError::Template(error) => error.to_diagnostic(),
+            DocxError::Package(error) => Diagnostic::error(
+                Some(Location::file("docx".into())),
+                text!("生成 Word 文档失败：{error}", "could not build a Word document: {error}"),
+            ),
+        }
+    }
+}
+
+/// The facts every document of `scored` shares.
+pub fn doc_info(scored: &Scored) -> DocInfo {
+    DocInfo::new(&scored.model.settings, scored.report.units.len(), scored.created)
+}
+
+/// One feedback letter per assessed unit, in rank order, rendered in
+/// parallel; `done` is called after each letter (for a progress bar).
+pub fn feedback_letters(
+    scored: &Scored,
+    templates: &Templates,
+    done: &(dyn Fn() + Sync),
+) -> Result<Vec<Vec<u8>>, DocxError> {
+    let doc = doc_info(scored);
+    scored
+        .report
+        .units
+        .par_iter()
+        .map(|result| {
+            let context = FeedbackContext::new(scored, &doc, result);
+            let letter = render(templates, templates::FEEDBACK, &context, scored.created);
+            done();
+            letter
+        })
+        .collect()
+}
+
+/// The bulletin (考核结果通报) of `scored`.
+pub fn bulletin(scored: &Scored, templates: &Templates) -> Result<Vec<u8>, DocxError> {
+    bulletin_from(&BulletinContext::from_scored(scored, doc_info(scored)), templates, scored.created)
+}
+
+/// The bulletin of `kaohe merge`: the combined ranking, each row naming its
+/// submitting organisation, issued by `assessor`.
+pub fn merged_bulletin(
+    ranking: &crate::merge::MergedRanking,
+    assessor: &str,
+    templates: &Templates,
+) -> Result<Vec<u8>, DocxError> {
+    let settings = crate::model::Settings {
+        year: ranking.year,
+        assessor: assessor.to_owned(),
+        ideological_category: crate::model::validate::DEFAULT_IDEOLOGICAL_CATEGORY.to_owned(),
+        grades: ranking
+            .grades
+            .iter()
+            .map(|name| crate::model::GradeBand { name: name.clone(), threshold: crate::number::int(0) })
+            .collect(),
+        doc_number: None,
+        doc_date: None,
+        top_quota: None,
+        rectification_days: crate::model::validate::DEFAULT_RECTIFICATION_DAYS,
+        marking: crate::model::validate::DEFAULT_MARKING.to_owned(),
+    };
+    let rows = ranking
+        .units
+        .iter()
+        .map(|unit| RankingRow {
+            rank: unit.rank,
+            org: ranking.submissions[unit.submission].assessor.clone(),
+            id: unit.id.clone(),
+            name: unit.name.clone(),
+            total: unit.total.clone(),
+            grade: unit.grade.clone(),
+            veto: unit.veto,
+        })
+        .collect();
+    let doc = DocInfo::new(&settings, ranking.units.len(), ranking.created);
+    bulletin_from(&BulletinContext::new(doc, rows, Vec::new()), templates, ranking.created)
+}
+
+/// A bulletin from any ranking, e.g. the combined one of `kaohe merge`.
+pub fn bulletin_from(
+    context: &BulletinContext,
+    templates: &Templates,
+    created: NaiveDateTime,
+) -> Result<Vec<u8>, DocxError> {
+    render(templates, templates::BULLETIN, context, created)
+}
+
+fn render(
+    templates: &Templates,
+    name: &str,
+    context: &impl Serialize,
+    created: NaiveDateTime,
+) -> Result<Vec<u8>, DocxError> {
+    let text = templates.render(name, context)?;
+    let blocks = markdown::parse(&text);
+    let docx = layout::document(&blocks, &created.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+    Ok(package::finish(docx, created)?)
+}
+
+#[cfg(test)]
+mod tests;

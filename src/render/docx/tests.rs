@@ -1,0 +1,557 @@
+//! Renders a hand-built report (the engine is tested elsewhere) and reads
+//! the produced packages back with a zip + XML read.
+
+use std::sync::Arc;
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::xml::{Element, Part};
+use super::*;
+use crate::model::*;
+use crate::number::{Exact, int, parse_decimal};
+use crate::score::{CategoryResult, Finding, IndicatorResult, Report, Responsibility, UnitResult};
+
+fn d(text: &str) -> Exact {
+    parse_decimal(text).unwrap()
+}
+
+fn origin(row: u32) -> Origin {
+    Origin { file: Arc::from("台账.xlsx"), sheet: Arc::from("指标"), row, col: 0 }
+}
+
+fn unit(id: &str, name: &str) -> Unit {
+    Unit {
+        id: id.into(),
+        name: name.into(),
+        parent: Some(0),
+        secretary: "书记".into(),
+        kind: "党支部".into(),
+        assessed: true,
+        origin: origin(1),
+    }
+}
+
+fn indicator(
+    code: &str,
+    category: &str,
+    name: &str,
+    points: &str,
+    rule: RuleKind,
+    standard: &str,
+) -> Indicator {
+    Indicator {
+        code: code.into(),
+        category: category.into(),
+        name: name.into(),
+        points: d(points),
+        rule,
+        activity: None,
+        required: 1,
+        period: Period::Year,
+        unit_points: int(1),
+        deadline_hours: None,
+        filter: Vec::new(),
+        applies_to: Vec::new(),
+        standard: standard.into(),
+        origin: origin(2),
+    }
+}
+
+pub const TRICKY_NAME: &str = "第|三*支部_#1";
+
+/// Three units (the second vetoed, the third named with Markdown
+/// characters), two categories, deductions and one accountability case.
+pub fn fixture() -> (Model, Report) {
+    let settings = Settings {
+        year: 2025,
+        assessor: "机关党委".into(),
+        ideological_category: "意识形态工作".into(),
+        grades: vec![
+            GradeBand { name: "优秀".into(), threshold: int(90) },
+            GradeBand { name: "合格".into(), threshold: int(60) },
+            GradeBand { name: "不合格".into(), threshold: int(0) },
+        ],
+        doc_number: Some("机党发〔2026〕3号".into()),
+        doc_date: Some(NaiveDate::from_ymd_opt(2026, 1, 15).unwrap()),
+        top_quota: None,
+        rectification_days: 30,
+        marking: "内部资料".into(),
+    };
+    let units = vec![
+        Unit { parent: None, assessed: false, ..unit("U0", "机关党委") },
+        unit("U1", "第一党支部"),
+        unit("U2", "第二党支部"),
+        unit("U3", TRICKY_NAME),
+    ];
+    let criteria = vec![
+        indicator("A1", "党建工作", "三会一课", "20", RuleKind::MinCount, "每季度至少召开1次支委会"),
+        indicator(
+            "B1",
+            "意识形态工作",
+            "专题研究",
+            "30",
+            RuleKind::MinCount,
+            "每年至少专题研究2次，缺1次扣5分",
+        ),
+        indicator(
+            "B2",
+            "意识形态工作",
+            "舆情处置",
+            "20",
+            RuleKind::Timeliness,
+            "第一时间发现、研判、报送、处置",
+        ),
+        indicator("B3", "意识形态工作", "严重错误倾向", "0", RuleKind::Veto, "出现严重错误倾向的一票否决"),
+        indicator("C1", "加分项", "经验推广", "5", RuleKind::Bonus, "经验被上级推广的每次加1分"),
+    ];
+    let accountability = vec![AccountabilityRow {
+        case: "Q1".into(),
+        unit: 2,
+        matter: "舆情处置不力".into(),
+        decision: Decision::Collective,
+        person: "张三".into(),
+        role: Role::Principal,
+        stance: Some(Stance::For),
+        origin: origin(3),
+    }];
+    let model = Model {
+        settings,
+        units,
+        criteria,
+        categories: vec!["党建工作".into(), "意识形态工作".into(), "加分项".into()],
+        systems: vec![WeightSystem {
+            owner: None,
+            weights: vec![("党建工作".into(), int(40)), ("意识形态工作".into(), int(60))],
+            origin: origin(4),
+        }],
+        activities: Vec::new(),
+        incidents: Vec::new(),
+        manual_scores: Vec::new(),
+        accountability,
+        out_of_year: OutOfYear::default(),
+        sources: Vec::new(),
+    };
+
+    let result = |indicator: usize, points: &str, score: &str, reason: &str, vetoed: bool| IndicatorResult {
+        indicator,
+        score: d(score),
+        points: d(points),
+        deduction: if model.criteria[indicator].rule.is_scored() { d(points) - d(score) } else { int(0) },
+        reason: reason.into(),
+        evidence: Vec::new(),
+        vetoed,
+    };
+    let categories = |party: &str, ideology: &str| {
+        vec![
+            CategoryResult {
+                category: "党建工作".into(),
+                score: d(party),
+                points: int(20),
+                normalized: d(party) * int(5),
+                weight: int(40),
+            },
+            CategoryResult {
+                category: "意识形态工作".into(),
+                score: d(ideology),
+                points: int(50),
+                normalized: d(ideology) * int(2),
+                weight: int(60),
+            },
+        ]
+    };
+    let unit_result = |unit: usize, rank: u32, total: &str, grade: &str, veto: bool, indicators| UnitResult {
+        unit,
+        system: 0,
+        rank,
+        categories: categories("20", "45"),
+        weighted: d(total),
+        bonus: int(0),
+        total: d(total),
+        grade: grade.into(),
+        veto,
+        indicators,
+    };
+    let report = Report {
+        units: vec![
+            UnitResult {
+                bonus: int(1),
+                ..unit_result(
+                    1,
+                    1,
+                    "95",
+                    "优秀",
+                    false,
+                    vec![
+                        result(0, "20", "20", "", false),
+                        result(1, "30", "25", "全年缺1次，扣5分", false),
+                        result(2, "20", "20", "", false),
+                        result(3, "0", "0", "", false),
+                        result(4, "5", "1", "经验被推广1次，加1分", false),
+                    ],
+                )
+            },
+            unit_result(
+                3,
+                2,
+                "80.5",
+                "合格",
+                false,
+                vec![
+                    result(0, "20", "17.5", "第三季度缺1次，扣2.5分", false),
+                    result(1, "30", "25", "全年缺1次，扣5分", false),
+                    result(2, "20", "18", "网帖事件：研判超时（31小时），扣2分", false),
+                    result(3, "0", "0", "", false),
+                ],
+            ),
+            UnitResult {
+                categories: categories("15", "30"),
+                ..unit_result(
+                    2,
+                    3,
+                    "81.00",
+                    "不合格",
+                    true,
+                    vec![
+                        result(0, "20", "15", "上半年缺1次，扣5分", false),
+                        result(1, "30", "20", "全年缺2次，扣10分", false),
+                        result(2, "20", "10", "网帖事件：处置缺失，扣10分", false),
+                        result(3, "0", "0", "严重错误倾向1次", true),
+                    ],
+                )
+            },
+        ],
+        findings: vec![Finding { row: 0, responsibility: Responsibility::Main }],
+        incidents: Vec::new(),
+    };
+    (model, report)
+}
+
+fn created() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 1, 20).unwrap().and_hms_opt(8, 30, 0).unwrap()
+}
+
+fn with_scored<T>(run: impl FnOnce(&Scored) -> T) -> T {
+    let (model, report) = fixture();
+    let scored = Scored { model: &model, report: &report, warnings: &[], created: created() };
+    run(&scored)
+}
+
+/// The parts of a package, parsed.
+fn part(bytes: &[u8], name: &str) -> Element {
+    let parts = package::read_parts(bytes).unwrap();
+    let text = String::from_utf8(parts[name].clone()).unwrap();
+    Part::parse(&text).unwrap().root
+}
+
+fn document_text(bytes: &[u8]) -> String {
+    let body = part(bytes, "word/document.xml");
+    let mut lines = Vec::new();
+    collect_paragraphs(&body, &mut lines);
+    lines.join("\n")
+}
+
+fn collect_paragraphs(element: &Element, lines: &mut Vec<String>) {
+    if element.name == "w:p" {
+        lines.push(element.text());
+        return;
+    }
+    for child in element.elements() {
+        collect_paragraphs(child, lines);
+    }
+}
+
+fn find_all<'a>(element: &'a Element, name: &str, found: &mut Vec<&'a Element>) {
+    if element.name == name {
+        found.push(element);
+    }
+    for child in element.elements() {
+        find_all(child, name, found);
+    }
+}
+
+fn all<'a>(element: &'a Element, name: &str) -> Vec<&'a Element> {
+    let mut found = Vec::new();
+    find_all(element, name, &mut found);
+    found
+}
+
+#[test]
+fn letters_show_each_unit_in_rank_order() {
+    let letters = with_scored(|scored| feedback_letters(scored, &Templates::bundled(), &|| ()).unwrap());
+    assert_eq!(letters.len(), 3);
+    let first = document_text(&letters[0]);
+    assert!(first.starts_with("内部资料\n关于2025年度考核结果的反馈\n第一党支部："), "{first}");
+    assert!(first.contains("考核总分95.00分"), "{first}");
+    assert!(first.contains("排名第1位，考核等次为优秀。"), "{first}");
+    assert!(first.contains("全年缺1次，扣5分"), "{first}");
+    assert!(first.contains("每年至少专题研究2次，缺1次扣5分"), "{first}");
+    assert!(first.contains("于2026年2月14日前将整改情况书面报送机关党委"), "{first}");
+    assert!(first.ends_with("机关党委\n2026年1月15日"), "{first}");
+    assert!(first.contains("经验推广：经验被推广1次，加1分。"), "{first}");
+
+    let tricky = document_text(&letters[1]);
+    assert!(tricky.contains(&format!("{TRICKY_NAME}：")), "{tricky}");
+    assert!(tricky.contains("第三季度缺1次，扣2.5分"), "{tricky}");
+    assert!(tricky.contains("网帖事件：研判超时（31小时），扣2分"), "{tricky}");
+
+    let vetoed = document_text(&letters[2]);
+    assert!(vetoed.contains("考核等次为不合格"), "{vetoed}");
+    assert!(vetoed.contains("一票否决事项：严重错误倾向：严重错误倾向1次"), "{vetoed}");
+    assert!(vetoed.contains("张三"), "{vetoed}");
+    assert!(vetoed.contains("主要领导责任"), "{vetoed}");
+    assert!(!first.contains("张三"), "a finding only goes to its own unit");
+}
+
+#[test]
+fn the_ideological_category_comes_first_and_deductions_merge_their_category() {
+    let letters = with_scored(|scored| feedback_letters(scored, &Templates::bundled(), &|| ()).unwrap());
+    let document = part(&letters[1], "word/document.xml");
+    let tables = all(&document, "w:tbl");
+    let rows: Vec<Vec<String>> = all(tables[0], "w:tr")
+        .iter()
+        .map(|row| all(row, "w:tc").iter().map(|cell| cell.text()).collect())
+        .collect();
+    assert_eq!(rows[0], ["类别", "权重（%）", "得分"]);
+    assert_eq!(rows[1], ["意识形态工作", "60", "90.00"]);
+    assert_eq!(rows[2], ["党建工作", "40", "100.00"]);
+
+    let deductions = all(tables[1], "w:tr");
+    let categories: Vec<String> = deductions.iter().map(|row| all(row, "w:tc")[0].text()).collect();
+    assert_eq!(categories, ["类别", "意识形态工作", "", "党建工作"]);
+    let merge = |row: usize| {
+        all(deductions[row], "w:vMerge").first().map(|m| m.attribute("w:val").map(str::to_owned))
+    };
+    assert_eq!(merge(1), Some(Some("restart".into())));
+    assert_eq!(merge(2), Some(Some("continue".into())));
+    assert_eq!(merge(3), None);
+}
+
+#[test]
+fn pages_follow_gbt_9704() {
+    let letters = with_scored(|scored| feedback_letters(scored, &Templates::bundled(), &|| ()).unwrap());
+    let document = part(&letters[0], "word/document.xml");
+    let size = &all(&document, "w:pgSz")[0];
+    assert_eq!((size.attribute("w:w"), size.attribute("w:h")), (Some("11906"), Some("16838")));
+    let margin = &all(&document, "w:pgMar")[0];
+    let margins: Vec<Option<&str>> =
+        ["w:top", "w:bottom", "w:left", "w:right"].iter().map(|side| margin.attribute(side)).collect();
+    assert_eq!(margins, [Some("2098"), Some("1984"), Some("1587"), Some("1474")]);
+    let grid = &all(&document, "w:docGrid")[0];
+    assert_eq!(grid.attribute("w:linePitch"), Some("579"));
+
+    for run in all(&document, "w:r") {
+        let fonts = run.child("w:rPr").and_then(|properties| properties.child("w:rFonts"));
+        assert!(
+            fonts.and_then(|fonts| fonts.attribute("w:eastAsia")).is_some(),
+            "run without eastAsia: {run:?}"
+        );
+    }
+    let title = all(&document, "w:p").into_iter().find(|p| p.text().starts_with("关于")).unwrap();
+    let title_fonts = &all(title, "w:rFonts")[0];
+    assert_eq!(title_fonts.attribute("w:eastAsia"), Some("方正小标宋简体"));
+    assert_eq!(all(title, "w:sz")[0].attribute("w:val"), Some("44"));
+    assert_eq!(all(title, "w:jc")[0].attribute("w:val"), Some("center"));
+    let body = all(&document, "w:p").into_iter().find(|p| p.text().starts_with("根据2025年度")).unwrap();
+    let indent = &all(body, "w:ind")[0];
+    assert_eq!(indent.attribute("w:firstLine"), Some("640"));
+    assert_eq!(all(body, "w:rFonts")[0].attribute("w:eastAsia"), Some("仿宋_GB2312"));
+    assert_eq!(all(body, "w:sz")[0].attribute("w:val"), Some("32"));
+    let spacing = &all(body, "w:spacing")[0];
+    assert_eq!((spacing.attribute("w:line"), spacing.attribute("w:lineRule")), (Some("579"), Some("exact")));
+    let heading = all(&document, "w:p").into_iter().find(|p| p.text() == "一、考核结果").unwrap();
+    assert_eq!(all(heading, "w:rFonts")[0].attribute("w:eastAsia"), Some("黑体"));
+    let sub = all(&document, "w:p").into_iter().find(|p| p.text() == "（一）分类得分").unwrap();
+    assert_eq!(all(sub, "w:rFonts")[0].attribute("w:eastAsia"), Some("楷体_GB2312"));
+
+    let parts = package::read_parts(&letters[0]).unwrap();
+    let footers: Vec<&String> = parts.keys().filter(|name| name.starts_with("word/footer")).collect();
+    assert_eq!(footers.len(), 2, "odd and even footers");
+    let alignments: Vec<String> = footers
+        .iter()
+        .map(|name| {
+            let footer = part(&letters[0], name);
+            assert_eq!(all(&footer, "w:instrText")[0].text().trim(), "PAGE");
+            assert!(footer.text().starts_with("— ") && footer.text().ends_with(" —"));
+            all(&footer, "w:jc")[0].attribute("w:val").unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(alignments, ["right", "left"]);
+    let settings = part(&letters[0], "word/settings.xml");
+    assert_eq!(all(&settings, "w:evenAndOddHeaders").len(), 1);
+}
+
+#[test]
+fn tables_repeat_their_header_and_keep_rows_whole() {
+    let letters = with_scored(|scored| feedback_letters(scored, &Templates::bundled(), &|| ()).unwrap());
+    let document = part(&letters[2], "word/document.xml");
+    for table in all(&document, "w:tbl") {
+        let rows = all(table, "w:tr");
+        assert_eq!(all(rows[0], "w:tblHeader").len(), 1);
+        assert!(rows.iter().all(|row| all(row, "w:cantSplit").len() == 1));
+        assert!(all(table, "w:tblBorders").len() == 1);
+    }
+}
+
+#[test]
+fn the_bulletin_ranks_everyone_and_names_no_one() {
+    let bulletin = with_scored(|scored| bulletin(scored, &Templates::bundled()).unwrap());
+    let text = document_text(&bulletin);
+    assert!(text.starts_with("机关党委文件\n机党发〔2026〕3号\n关于2025年度考核结果的通报"), "{text}");
+    assert!(text.contains("本次考核共有3个单位参评，平均得分85.50分"), "{text}");
+    assert!(text.contains("专题研究"), "the most common deduction: {text}");
+    assert!(text.contains(TRICKY_NAME), "{text}");
+    assert!(text.contains("80.50"), "{text}");
+    assert!(!text.contains("张三"), "no accountability names in the bulletin");
+    assert!(!text.contains("Q1"), "no accountability cases in the bulletin");
+    assert!(text.ends_with("抄送：各参评单位。\n机关党委2026年1月15日印发"), "{text}");
+    let document = part(&bulletin, "word/document.xml");
+    let ranking = all(&document, "w:tbl").pop().unwrap();
+    let rows: Vec<Vec<String>> = all(ranking, "w:tr")
+        .iter()
+        .map(|row| all(row, "w:tc").iter().map(|cell| cell.text()).collect())
+        .collect();
+    assert_eq!(rows[0], ["排名", "单位名称", "总分", "等次", "否决"]);
+    assert_eq!(rows[2], ["2", TRICKY_NAME, "80.50", "合格", ""]);
+    assert_eq!(rows[3], ["3", "第二党支部", "81.00", "不合格", "是"]);
+}
+
+#[test]
+fn a_merged_ranking_fills_the_same_bulletin() {
+    let (model, _) = fixture();
+    let doc = DocInfo::new(&model.settings, 2, created());
+    let row = |rank, org: &str, name: &str, total: &str, veto| RankingRow {
+        rank,
+        org: org.into(),
+        id: format!("X{rank}"),
+        name: name.into(),
+        total: d(total),
+        grade: if veto { "不合格".into() } else { "优秀".into() },
+        veto,
+    };
+    let context = BulletinContext::new(
+        doc,
+        vec![row(1, "甲局", "一支部", "96", false), row(2, "乙局", "二支部", "70", true)],
+        Vec::new(),
+    );
+    let bytes = bulletin_from(&context, &Templates::bundled(), created()).unwrap();
+    let text = document_text(&bytes);
+    assert!(text.contains("报送单位") && text.contains("甲局") && text.contains("乙局"), "{text}");
+    assert!(text.contains("平均得分83.00分"), "{text}");
+    assert!(!text.contains("主要扣分事项"), "{text}");
+}
+
+#[test]
+fn the_volume_holds_every_letter_each_in_its_own_section() {
+    let letters = with_scored(|scored| feedback_letters(scored, &Templates::bundled(), &|| ()).unwrap());
+    let combined = volume(&letters).unwrap();
+    let document = part(&combined, "word/document.xml");
+    let sections = all(&document, "w:sectPr");
+    assert_eq!(sections.len(), letters.len());
+    assert!(sections.iter().all(|section| all(section, "w:pgNumType")[0].attribute("w:start") == Some("1")));
+    let text = document_text(&combined);
+    for name in ["第一党支部：", &format!("{TRICKY_NAME}："), "第二党支部："] {
+        assert_eq!(text.matches(name).count(), 1, "{name}");
+    }
+    let ids: Vec<&str> = all(&document, "w:p").iter().filter_map(|p| p.attribute("w14:paraId")).collect();
+    let unique: std::collections::BTreeSet<&&str> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "paragraph ids stay unique");
+}
+
+#[test]
+fn same_inputs_give_the_same_bytes_and_small_letters() {
+    let render = || {
+        with_scored(|scored| {
+            let templates = Templates::bundled();
+            let letters = feedback_letters(scored, &templates, &|| ()).unwrap();
+            let combined = volume(&letters).unwrap();
+            (letters, bulletin(scored, &templates).unwrap(), combined)
+        })
+    };
+    let first = render();
+    assert!(first == render());
+    for letter in &first.0 {
+        assert!(letter.len() < 30 * 1024, "a letter is {} bytes", letter.len());
+    }
+    let core = part(&first.0[0], "docProps/core.xml");
+    assert_eq!(all(&core, "dcterms:created")[0].text(), "2026-01-20T08:30:00Z");
+}
+
+#[test]
+fn a_template_typo_is_located() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(templates::FEEDBACK), "# 反馈\n\n<addressee/>{{ unit.nmae }}：\n")
+        .unwrap();
+    let templates = Templates::load(Some(dir.path())).unwrap();
+    let error = with_scored(|scored| feedback_letters(scored, &templates, &|| ()).unwrap_err());
+    let DocxError::Template(error) = error else { panic!("{error:?}") };
+    assert_eq!(error.line, Some(3));
+    assert!(error.file.ends_with("feedback.md"));
+    assert!(error.message.zh.contains("unit.nmae"));
+}
+
+/// Writes the fixture's documents to `$KAOHE_DOCX_OUT` for the validator
+/// and LibreOffice (not part of the normal run).
+#[test]
+#[ignore]
+fn write_samples() {
+    let out = std::path::PathBuf::from(std::env::var("KAOHE_DOCX_OUT").unwrap_or("/tmp/kaohe-docx".into()));
+    std::fs::create_dir_all(&out).unwrap();
+    with_scored(|scored| {
+        let templates = Templates::bundled();
+        let letters = feedback_letters(scored, &templates, &|| ()).unwrap();
+        for (index, letter) in letters.iter().enumerate() {
+            std::fs::write(out.join(format!("letter{}.docx", index + 1)), letter).unwrap();
+        }
+        std::fs::write(out.join("volume.docx"), volume(&letters).unwrap()).unwrap();
+        std::fs::write(out.join("bulletin.docx"), bulletin(scored, &templates).unwrap()).unwrap();
+    });
+}
+
+/// Every context field is documented in `templates/README.md`: object
+/// fields by their full path (`unit.total`), list items' fields by name.
+#[test]
+fn the_readme_documents_every_variable() {
+    fn paths(value: &serde_json::Value, prefix: &str, in_list: bool, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, child) in map {
+                    let path =
+                        if in_list || prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                    out.push(path.clone());
+                    paths(child, &path, in_list, out);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                if let Some(first) = items.first() {
+                    paths(first, prefix, true, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let readme = include_str!("../../../templates/README.md");
+    let (feedback, bulletin) = with_scored(|scored| {
+        let doc = doc_info(scored);
+        let feedback = FeedbackContext::new(scored, &doc, &scored.report.units[2]);
+        (
+            serde_json::to_value(feedback).unwrap(),
+            serde_json::to_value(BulletinContext::from_scored(scored, doc)).unwrap(),
+        )
+    });
+    let mut found = Vec::new();
+    paths(&feedback, "", false, &mut found);
+    paths(&bulletin, "", false, &mut found);
+    let missing: Vec<&String> = found.iter().filter(|path| !readme.contains(&format!("`{path}`"))).collect();
+    assert!(missing.is_empty(), "undocumented: {missing:?}");
+}
+
+#[test]
+fn without_a_doc_date_the_creation_date_is_used() {
+    let (mut model, _) = fixture();
+    model.settings.doc_date = None;
+    model.settings.rectification_days = 45;
+    let doc = DocInfo::new(&model.settings, 3, created());
+    assert_eq!(doc.date, "2026年1月20日");
+    assert_eq!(doc.deadline, "2026年3月6日");
+    assert_eq!(context::chinese_date(NaiveDate::from_ymd_opt(2026, 10, 5).unwrap()), "2026年10月5日");
+}

@@ -1,0 +1,72 @@
+//! `kaohe merge` end to end: two organisations' score workbooks ranked
+//! together into a workbook and a bulletin; a weight below this level's
+//! is refused with nothing written.
+
+mod common;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn kaohe() -> Command {
+    Command::cargo_bin("kaohe").unwrap()
+}
+
+/// Scores the demo sample and the small base fixture: two organisations.
+fn two_submissions(dir: &Path) -> (PathBuf, PathBuf) {
+    let base = common::write_xlsx(dir, "base.xlsx", &common::base_sheets());
+    for (input, out) in [(PathBuf::from("samples/示例台账.xlsx"), "bureau"), (base, "committee")] {
+        kaohe().arg("score").arg(input).arg("-o").arg(dir.join(out)).assert().code(0);
+    }
+    (dir.join("bureau/考核得分表.xlsx"), dir.join("committee/考核得分表.xlsx"))
+}
+
+fn document_text(path: &Path) -> String {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    archive.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
+    xml
+}
+
+#[test]
+fn merge_ranks_two_organisations_and_writes_a_bulletin() {
+    let dir = tempfile::tempdir().unwrap();
+    let (bureau, committee) = two_submissions(dir.path());
+    let out = dir.path().join("merged");
+    kaohe()
+        .args(["merge", "--ideological-weight", "30", "--assessor", "中共××县委"])
+        .arg(&bureau)
+        .arg(&committee)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(0);
+    let text = document_text(&out.join("考核结果通报.docx"));
+    assert!(text.contains("中共××县委"), "the issuing body");
+    assert!(text.contains("中共××县××局委员会") && text.contains("局党委"), "both submitting organisations");
+    assert!(text.contains("第一党总支") && text.contains("第一党支部"), "units of both");
+    assert!(out.join("考核得分表.xlsx").exists());
+}
+
+#[test]
+fn merge_refuses_a_lower_ideological_weight_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (bureau, committee) = two_submissions(dir.path());
+    let out = dir.path().join("merged");
+    let output = kaohe()
+        .args(["merge", "--ideological-weight", "35"])
+        .arg(&bureau)
+        .arg(&committee)
+        .arg("-o")
+        .arg(&out)
+        .output();
+    let output = output.unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("bureau/考核得分表.xlsx:权重!C2: 中共××县××局委员会的“顶层体系”中“意识形态工作”权重 30% 低于本级权重 35%"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
