@@ -328,6 +328,31 @@ mod tests {
         assert!(is_percent_format("[Red]0%"));
     }
 
+    fn text(value: &str) -> Value {
+        Value::Text(value.into())
+    }
+
+    #[test]
+    fn rows_come_from_sparse_cells_with_merges_clipped_to_the_used_area() {
+        let cells = vec![((4, 2), text("c")), ((0, 0), text("类别")), ((2, 1), text("b"))];
+        let merged =
+            [Dimensions { start: (0, 0), end: (1_048_575, 0) }, Dimensions { start: (3, 3), end: (5, 5) }];
+        let rows = sheet_rows("指标", cells, &merged).unwrap();
+        let numbers: Vec<u32> = rows.iter().map(|row| row.number).collect();
+        assert_eq!(numbers, [1, 2, 3, 4, 5], "the merge fills down to the last used row, no further");
+        assert_eq!(rows[1].cells, [text("类别")]);
+        assert_eq!(rows[2].cells, [text("类别"), text("b")]);
+        assert_eq!(rows[4].cells, [text("类别"), Value::Empty, text("c")]);
+    }
+
+    #[test]
+    fn a_sheet_spanning_too_many_cells_is_refused() {
+        let far = (guard::MAX_SHEET_CELLS / 16_384 + 1) as u32;
+        let cells = vec![((0, 0), text("a")), ((far, 16_383), text("z"))];
+        let merged = [Dimensions { start: (0, 0), end: (far, 16_383) }];
+        assert!(matches!(sheet_rows("活动", cells, &merged), Err(ReadError::Refused(_))));
+    }
+
     #[test]
     fn garbage_is_an_error_not_a_panic() {
         let file: Arc<str> = "x.xlsx".into();
