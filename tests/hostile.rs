@@ -371,6 +371,8 @@ fn hostile_unit_names_stay_text_and_inside_the_output_folder() {
     set_cell(&mut sheets, "单位", 4, 1, &long);
     set_cell(&mut sheets, "单位", 3, 3, "+SUM(A1:A9)");
     set_cell(&mut sheets, "单位", 4, 3, "@cmd|' /c calc'!A0");
+    set_cell(&mut sheets, "单位", 2, 3, "-2+3\u{1}\u{7}");
+    set_cell(&mut sheets, "指标", 1, 2, "<专题&研究\"'😀>");
     let path = write_xlsx(&inputs, "台账.xlsx", &sheets);
     let before = sha256(&path);
     let out = dir.path().join("结果");
@@ -401,6 +403,11 @@ fn hostile_unit_names_stay_text_and_inside_the_output_folder() {
     assert!(cells.contains(&&Data::String("=1+1".into())), "a name starting with = is a text cell");
     let formulas = workbook.worksheet_formula("汇总").unwrap();
     assert!(formulas.cells().all(|(_, _, formula)| !formula.contains("1+1")), "and no formula");
+    let detail = workbook.worksheet_range("明细").unwrap();
+    assert!(
+        detail.cells().any(|(_, _, cell)| cell == &Data::String("<专题&研究\"'😀>".into())),
+        "markup characters and emoji survive as text"
+    );
 }
 
 #[test]
