@@ -146,7 +146,7 @@ fn parse_content(content: &str) -> Result<HashMap<String, Layout>, ContentError>
                         let rows = number(&element, "table:number-rows-spanned");
                         let cols = number(&element, "table:number-columns-spanned");
                         if rows > 1 || cols > 1 {
-                            let end = (row + rows - 1, col + cols - 1);
+                            let end = (row.saturating_add(rows - 1), col.saturating_add(cols - 1));
                             layout.merged.push(Dimensions { start: (row, col), end });
                         }
                     }

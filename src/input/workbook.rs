@@ -208,6 +208,7 @@ fn sheet_rows(
         Ok(())
     };
     let mut rows: BTreeMap<u32, Vec<Value>> = BTreeMap::new();
+    let mut filled: u64 = 0;
     for ((row, col), value) in cells {
         let cells = rows.entry(row).or_default();
         widen(cells, col + 1)?;
@@ -221,6 +222,11 @@ fn sheet_rows(
         };
         let fill = fill.clone();
         let (bottom, right) = (region.end.0.min(last_row), region.end.1.min(last_col));
+        // Overlapping merges (Excel writes none) would fill the same cells again and again.
+        filled += u64::from(bottom.saturating_sub(top) + 1) * u64::from(right.saturating_sub(left) + 1);
+        if filled > guard::MAX_SHEET_CELLS {
+            return Err(guard::sheet_too_large(name, filled));
+        }
         for row in top..=bottom {
             let cells = rows.entry(row).or_default();
             widen(cells, right + 1)?;
@@ -351,6 +357,9 @@ mod tests {
         let cells = vec![((0, 0), text("a")), ((far, 16_383), text("z"))];
         let merged = [Dimensions { start: (0, 0), end: (far, 16_383) }];
         assert!(matches!(sheet_rows("活动", cells, &merged), Err(ReadError::Refused(_))));
+        let cells = vec![((0, 0), text("a")), ((999, 0), text("z"))];
+        let overlapping = vec![Dimensions { start: (0, 0), end: (999, 0) }; 10_000];
+        assert!(matches!(sheet_rows("活动", cells, &overlapping), Err(ReadError::Refused(_))));
     }
 
     #[test]
