@@ -164,6 +164,14 @@ fn zip_bombs_are_refused_within_the_memory_bound() {
             "错误: 空白炸弹.xlsx: 无法读取 空白炸弹.xlsx：部件 xl/worksheets/sheet1.xml 解压后超过 128 MB，{limit}"
         ),
     );
+    // kaohe merge reads submitted workbooks through the same guard.
+    let out = dir.path().join("汇总");
+    let merged = kaohe(&["merge".as_ref(), sheet.as_os_str(), "-o".as_ref(), out.as_os_str()]);
+    assert_eq!(merged.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&merged.stderr);
+    assert!(stderr.contains("部件 xl/worksheets/sheet1.xml 解压后超过 128 MB"), "{stderr}");
+    assert!(!out.exists());
+
     // The same, declaring 1 KB: the inflater stops at the declared size.
     lie_about_size(&sheet, "xl/worksheets/sheet1.xml", 1024);
     assert_refused(

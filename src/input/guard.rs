@@ -76,7 +76,7 @@ pub(super) fn sheet_too_large(name: &str, cells: u64) -> ReadError {
 /// Checks a workbook's bytes and says which format they really hold (an
 /// `.xls` saved under `.xlsx` is read as what it is). `claimed` is the format
 /// the extension names.
-pub(super) fn check_workbook(bytes: &[u8], claimed: Format) -> Result<Format, ReadError> {
+pub fn check_workbook(bytes: &[u8], claimed: Format) -> Result<Format, ReadError> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         let is_ods = check_zip(bytes)?;
         return Ok(if is_ods || (claimed == Format::Ods && !has_xlsx_workbook(bytes)) {

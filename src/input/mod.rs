@@ -126,6 +126,58 @@ pub enum ReadError {
     Refused(Text),
 }
 
+impl ReadError {
+    /// The message for the file `name`.
+    fn message(self, name: &str) -> Text {
+        match self {
+            ReadError::Damaged(reason) => text!(
+                "无法读取 {name}：文件已损坏或格式不符（{reason}），请在 WPS/Excel 中另存为 .xlsx",
+                "cannot read {name}: the file is damaged or not what its extension says ({reason}); save it as .xlsx in WPS/Excel"
+            ),
+            ReadError::Refused(Text { zh, en }) => text!("无法读取 {name}：{zh}", "cannot read {name}: {en}"),
+        }
+    }
+}
+
+fn unsupported(name: &str) -> Text {
+    text!(
+        "无法读取 {name}：不是 kaohe 支持的格式（.xlsx .xlsm .xls .ods .csv），请在 WPS/Excel 中另存为 .xlsx",
+        "cannot read {name}: not a format kaohe supports (.xlsx .xlsm .xls .ods .csv); save it as .xlsx in WPS/Excel"
+    )
+}
+
+/// The bytes of a workbook file, read within the [`guard`]'s limits and
+/// checked by it — for a reader other than [`read_inputs`] (`kaohe merge`)
+/// that hands the bytes to calamine itself. `Err` is the message for the file.
+pub fn read_checked_workbook(path: &Path) -> Result<Vec<u8>, Text> {
+    let name = path.file_name().unwrap_or(path.as_os_str()).to_string_lossy();
+    let Some(FileFormat::Workbook(format)) = FileFormat::of(path) else {
+        return Err(unsupported(&name));
+    };
+    let bytes = read_bytes(path, &name, guard::MAX_WORKBOOK_BYTES)?;
+    guard::check_workbook(&bytes, format).map_err(|error| error.message(&name))?;
+    Ok(bytes)
+}
+
+/// A file's bytes, or why they can't be read: missing, not a regular
+/// file, larger than `limit`.
+fn read_bytes(path: &Path, name: &str, limit: u64) -> Result<Vec<u8>, Text> {
+    match read_bounded(path, limit) {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => {
+            let mb = limit >> 20;
+            Err(text!(
+                "无法读取 {name}：不是普通文件或大于 {mb} MB，超出 kaohe 的安全上限",
+                "cannot read {name}: not a regular file, or larger than {mb} MB, beyond kaohe's safety limit"
+            ))
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            Err(text!("找不到文件 {name}", "file not found: {name}"))
+        }
+        Err(error) => Err(text!("无法读取 {name}：{error}", "cannot read {name}: {error}")),
+    }
+}
+
 /// Excel's limit on the characters in one cell: a longer cell can't come
 /// from Excel or WPS, and couldn't be written back to the score workbook.
 pub const MAX_CELL_CHARS: usize = 32_767;
@@ -167,6 +219,13 @@ enum FileFormat {
 }
 
 impl FileFormat {
+    fn size_limit(&self) -> u64 {
+        match self {
+            FileFormat::Workbook(_) => guard::MAX_WORKBOOK_BYTES,
+            FileFormat::Csv => guard::MAX_CSV_BYTES,
+        }
+    }
+
     fn of(path: &Path) -> Option<FileFormat> {
         let extension = path.extension()?.to_str()?.to_ascii_lowercase();
         Some(match extension.as_str() {
@@ -188,28 +247,11 @@ fn read_file(path: &Path) -> FileRead {
     };
     let content = (|| {
         let Some(format) = FileFormat::of(path) else {
-            return fail(text!(
-                "无法读取 {name}：不是 kaohe 支持的格式（.xlsx .xlsm .xls .ods .csv），请在 WPS/Excel 中另存为 .xlsx",
-                "cannot read {name}: not a format kaohe supports (.xlsx .xlsm .xls .ods .csv); save it as .xlsx in WPS/Excel"
-            ));
+            return fail(unsupported(&name));
         };
-        let limit = match format {
-            FileFormat::Workbook(_) => guard::MAX_WORKBOOK_BYTES,
-            FileFormat::Csv => guard::MAX_CSV_BYTES,
-        };
-        let bytes = match read_bounded(path, limit) {
-            Ok(Some(bytes)) => bytes,
-            Ok(None) => {
-                let mb = limit >> 20;
-                return fail(text!(
-                    "无法读取 {name}：不是普通文件或大于 {mb} MB，超出 kaohe 的安全上限",
-                    "cannot read {name}: not a regular file, or larger than {mb} MB, beyond kaohe's safety limit"
-                ));
-            }
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return fail(text!("找不到文件 {name}", "file not found: {name}"));
-            }
-            Err(error) => return fail(text!("无法读取 {name}：{error}", "cannot read {name}: {error}")),
+        let bytes = match read_bytes(path, &name, format.size_limit()) {
+            Ok(bytes) => bytes,
+            Err(message) => return fail(message),
         };
         let sheets = match format {
             FileFormat::Workbook(format) => workbook::read_workbook(&bytes, format, &name),
@@ -217,15 +259,7 @@ fn read_file(path: &Path) -> FileRead {
         };
         let sheets = match sheets {
             Ok(sheets) => sheets,
-            Err(ReadError::Damaged(reason)) => {
-                return fail(text!(
-                    "无法读取 {name}：文件已损坏或格式不符（{reason}），请在 WPS/Excel 中另存为 .xlsx",
-                    "cannot read {name}: the file is damaged or not what its extension says ({reason}); save it as .xlsx in WPS/Excel"
-                ));
-            }
-            Err(ReadError::Refused(Text { zh, en })) => {
-                return fail(text!("无法读取 {name}：{zh}", "cannot read {name}: {en}"));
-            }
+            Err(error) => return fail(error.message(&name)),
         };
         let sha256 = Sha256::digest(&bytes).iter().map(|byte| format!("{byte:02x}")).collect();
         Some((Source { path: path.to_owned(), name: name.clone(), sha256 }, sheets))
