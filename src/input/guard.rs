@@ -315,11 +315,14 @@ impl<'a> Compound<'a> {
         self.bytes.len() / self.sector
     }
 
+    /// A sector's bytes; the file's last sector may be cut short, as
+    /// calamine accepts.
     fn sector_bytes(&self, id: u32) -> Result<&'a [u8], ReadError> {
         let start = (id as usize + 1).saturating_mul(self.sector);
-        self.bytes
-            .get(start..start.saturating_add(self.sector))
-            .ok_or_else(|| damaged("OLE sector beyond the end of the file"))
+        if start >= self.bytes.len() {
+            return Err(damaged("OLE sector beyond the end of the file"));
+        }
+        Ok(&self.bytes[start..start.saturating_add(self.sector).min(self.bytes.len())])
     }
 
     /// The bytes of the chain from `start`, stopping at its end or at
