@@ -41,12 +41,17 @@ const RESERVED: [&str; 22] = [
 /// Longest unit name kept in a file name, in characters.
 const MAX_NAME_CHARS: usize = 60;
 
-/// A unit name made safe as a file name: unsafe characters and leading or
-/// trailing dots and spaces become `_`, cut to 60 characters, Windows
-/// device names get a `_` prefix.
+/// A unit name made safe as a file name: unsafe characters, a dot right
+/// after a dot (no `..` anywhere) and leading or trailing dots and spaces
+/// become `_`, cut to 60 characters, Windows device names get a `_` prefix.
 pub fn safe_file_name(name: &str) -> String {
     let mut chars: Vec<char> = name.chars().map(|c| if is_unsafe(c) { '_' } else { c }).collect();
     chars.truncate(MAX_NAME_CHARS);
+    for index in 1..chars.len() {
+        if chars[index] == '.' && chars[index - 1] == '.' {
+            chars[index] = '_';
+        }
+    }
     let is_edge = |c: &char| matches!(c, '.' | ' ');
     let leading = chars.iter().take_while(|c| is_edge(c)).count();
     let trailing = chars.iter().rev().take_while(|c| is_edge(c)).count();
@@ -230,7 +235,8 @@ mod tests {
     #[test]
     fn unsafe_names_become_safe() {
         assert_eq!(safe_file_name("办公室/党支部"), "办公室_党支部");
-        assert_eq!(safe_file_name("..\\..\\x"), "__\\..\\x".replace('\\', "_"));
+        assert_eq!(safe_file_name("..\\..\\x"), "___.__x");
+        assert_eq!(safe_file_name("a...b"), "a._.b");
         assert_eq!(safe_file_name("a:b*c?d\"e<f>g|h"), "a_b_c_d_e_f_g_h");
         assert_eq!(safe_file_name(" .名称. "), "__名称__");
         assert_eq!(safe_file_name("CON"), "_CON");

@@ -473,3 +473,33 @@ unsafe extern "C" {
     #[link_name = "kill"]
     fn libc_kill(pid: i32, signal: i32) -> i32;
 }
+
+#[test]
+fn hostile_unit_names_make_portable_letter_file_names() {
+    let long = "很长的名称".repeat(60);
+    let names = [
+        "办公室/党支部",
+        "..\\..\\evil",
+        "..",
+        "CON",
+        "nul.txt",
+        "com1",
+        "a\u{0}b\u{7}c\td",
+        "名称\u{202E}txt.exe",
+        "尾点. ",
+        long.as_str(),
+        "=1+1",
+        "<&>\"'😀",
+        "",
+    ];
+    let files =
+        kaohe::output::letter_file_names(names.iter().enumerate().map(|(i, name)| (i as u32 + 1, *name)));
+    for file in &files {
+        assert!(is_portable_name(file), "{file:?}");
+        assert!(!file.contains(".."), "{file:?}");
+        assert!(file.ends_with(".docx"), "{file:?}");
+    }
+    assert_eq!(files[0], "001-办公室_党支部.docx");
+    assert_eq!(files[3], "004-_CON.docx");
+    assert_eq!(files[9].chars().count(), "010-".len() + 60 + ".docx".len());
+}
