@@ -19,6 +19,7 @@ use std::io::{Cursor, Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use kaohe::input::workbook::{Format, read_workbook};
@@ -152,11 +153,20 @@ fn workbook_seeds() -> Vec<(Format, Vec<u8>)> {
 
 /// Runs `step(rng)` for `iterations` or until `budget` runs out, whichever
 /// comes first; fails on a panic outside calamine. Returns the iterations run.
-fn run(target: &str, seed: u64, iterations: u64, budget: Duration, mut step: impl FnMut(&mut Rng)) -> u64 {
+fn run(
+    target: &'static str,
+    seed: u64,
+    iterations: u64,
+    budget: Duration,
+    mut step: impl FnMut(&mut Rng),
+) -> u64 {
     record_panics();
     let started = Instant::now();
+    let progress = Arc::new(AtomicU64::new(0));
+    let watchdog = hang_watchdog(target, seed, progress.clone());
     let mut done = 0;
     while done < iterations && started.elapsed() < budget {
+        progress.store(done + 1, Ordering::Relaxed);
         let mut rng = Rng(seed ^ done.wrapping_mul(0x2545_F491_4F6C_DD1D));
         let outcome = catch_unwind(AssertUnwindSafe(|| step(&mut rng)));
         let foreign = FOREIGN_PANICS.with_borrow_mut(std::mem::take);
@@ -166,8 +176,35 @@ fn run(target: &str, seed: u64, iterations: u64, budget: Duration, mut step: imp
         );
         done += 1;
     }
+    progress.store(u64::MAX, Ordering::Relaxed);
+    let _ = watchdog.join();
     eprintln!("{target}: {done} iterations in {:.1?}", started.elapsed());
     done
+}
+
+/// Longest one iteration may take before it counts as a hang.
+const HANG: Duration = Duration::from_secs(60);
+
+/// Ends the process, naming the iteration, when `progress` (the iteration
+/// running, 1-based; `u64::MAX` when done) stands still for [`HANG`]: a hang
+/// can't be caught like a panic.
+fn hang_watchdog(target: &'static str, seed: u64, progress: Arc<AtomicU64>) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let (mut last, mut since) = (0, Instant::now());
+        loop {
+            std::thread::sleep(Duration::from_millis(200));
+            let now = progress.load(Ordering::Relaxed);
+            if now == u64::MAX {
+                return;
+            }
+            if now != last {
+                (last, since) = (now, Instant::now());
+            } else if since.elapsed() > HANG {
+                eprintln!("{target}: seed {seed:#x}, iteration {} hangs", now - 1);
+                std::process::exit(101);
+            }
+        }
+    })
 }
 
 fn fuzz_workbooks(seed: u64, iterations: u64, budget: Duration) -> u64 {

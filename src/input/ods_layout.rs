@@ -21,6 +21,9 @@ use super::workbook::Layout;
 /// (a repeated row is normally a run of empty rows).
 const MAX_REPEATED_PERCENT_ROWS: u32 = 1000;
 
+/// The most spaces one `text:s` may stand for: a cell's length in Excel.
+const MAX_SPACES: u64 = super::MAX_CELL_CHARS as u64;
+
 /// calamine's caps on an ODS sheet's rows and columns.
 const MAX_ROWS: u32 = 1_048_576;
 const MAX_COLUMNS: u32 = 16_384;
@@ -37,12 +40,16 @@ pub fn read_layouts(bytes: &[u8]) -> Result<HashMap<String, Layout>, ReadError> 
         .map_err(|e| damaged(&e))?;
     parse_content(&content).map_err(|error| match error {
         ContentError::Xml(error) => damaged(&error),
+        ContentError::Malformed(what) => damaged(&what),
         ContentError::TooLarge(sheet, cells) => guard::sheet_too_large(&sheet, cells),
     })
 }
 
 enum ContentError {
     Xml(quick_xml::Error),
+    /// Well-formed so far, but something calamine would loop on or blow up:
+    /// the file ending inside an element, a huge `text:s` space count.
+    Malformed(&'static str),
     /// A sheet calamine would expand to this many cells.
     TooLarge(String, u64),
 }
@@ -88,12 +95,23 @@ fn parse_content(content: &str) -> Result<HashMap<String, Layout>, ContentError>
     let mut layouts = HashMap::new();
     let mut sheet: Option<(String, Layout, Extent)> = None;
     let (mut row, mut col, mut row_repeat, mut row_end) = (0u32, 0u32, 1u32, 0u32);
+    // calamine loops forever on a content.xml that ends inside a table.
+    let mut depth = 0usize;
+    // Spaces the `text:s` elements of the current cell stand for.
+    let mut spaces = 0u64;
     loop {
         let (element, is_empty) = match reader.read_event()? {
+            Event::Eof if depth > 0 => {
+                return Err(ContentError::Malformed("the file ends inside an element"));
+            }
             Event::Eof => break,
-            Event::Start(element) => (element, false),
+            Event::Start(element) => {
+                depth += 1;
+                (element, false)
+            }
             Event::Empty(element) => (element, true),
             Event::End(element) => {
+                depth = depth.saturating_sub(1);
                 match element.name().as_ref() {
                     "table:table" => layouts.extend(sheet.take().map(|(name, layout, _)| (name, layout))),
                     "table:table-row" => {
@@ -112,6 +130,14 @@ fn parse_content(content: &str) -> Result<HashMap<String, Layout>, ContentError>
             _ => continue,
         };
         match element.name().as_ref() {
+            // calamine pushes this many spaces into the cell's text.
+            "text:s" => {
+                let count = attribute(&element, "text:c").and_then(|c| c.parse::<u64>().ok()).unwrap_or(1);
+                spaces = spaces.saturating_add(count);
+                if spaces > MAX_SPACES {
+                    return Err(ContentError::Malformed("text:s spaces beyond a cell's length"));
+                }
+            }
             "table:table" => {
                 let name = attribute(&element, "table:name").unwrap_or_default();
                 sheet = Some((name, Layout::default(), Extent::default()));
@@ -125,6 +151,7 @@ fn parse_content(content: &str) -> Result<HashMap<String, Layout>, ContentError>
                 }
             }
             name @ ("table:table-cell" | "table:covered-table-cell") => {
+                spaces = 0;
                 let repeat =
                     number(&element, "table:number-columns-repeated").min(MAX_COLUMNS - col.min(MAX_COLUMNS));
                 let has_value = !is_empty
@@ -202,5 +229,18 @@ mod tests {
         percent.sort();
         assert_eq!(percent, [(2, 2), (2, 3)]);
         assert!(layouts["空"].merged.is_empty());
+    }
+
+    #[test]
+    fn what_calamine_would_loop_or_blow_up_on_is_refused() {
+        let unclosed =
+            r#"<office:document-content><office:body><office:spreadsheet><table:table table:name="x">"#;
+        assert!(matches!(parse_content(unclosed), Err(ContentError::Malformed(_))));
+        let spaces = r#"<table:table><table:table-row><table:table-cell><text:p>a<text:s text:c="99999999999"/></text:p></table:table-cell></table:table-row></table:table>"#;
+        assert!(matches!(parse_content(spaces), Err(ContentError::Malformed(_))));
+        let few = spaces.replace("99999999999", "3");
+        assert!(parse_content(&few).is_ok());
+        let many = few.replace(r#"<text:s text:c="3"/>"#, &r#"<text:s text:c="30000"/>"#.repeat(2));
+        assert!(matches!(parse_content(&many), Err(ContentError::Malformed(_))));
     }
 }
