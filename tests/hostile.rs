@@ -198,6 +198,16 @@ fn a_dtd_is_refused() {
 
 /// A minimal OpenDocument spreadsheet whose `content.xml` holds `table`.
 fn write_ods(path: &Path, table: &str) {
+    write_ods_content(
+        path,
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>{table}</office:spreadsheet></office:body></office:document-content>"#
+        ),
+    );
+}
+
+/// A minimal OpenDocument spreadsheet with this `content.xml`.
+fn write_ods_content(path: &Path, content: &str) {
     let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
     let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     zip.start_file("mimetype", stored).unwrap();
@@ -205,11 +215,7 @@ fn write_ods(path: &Path, table: &str) {
     zip.start_file("META-INF/manifest.xml", stored).unwrap();
     zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
     zip.start_file("content.xml", stored).unwrap();
-    write!(
-        zip,
-        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>{table}</office:spreadsheet></office:body></office:document-content>"#
-    )
-    .unwrap();
+    zip.write_all(content.as_bytes()).unwrap();
     zip.finish().unwrap();
 }
 
@@ -240,6 +246,24 @@ fn repeated_rows_and_columns_in_ods_are_bounded() {
     let path = dir.path().join("铺满.ods");
     write_ods(&path, &format!(r#"<table:table table:name="单位">{header}{wide}</table:table>"#));
     assert_refused(&path, "无法读取 铺满.ods：工作表“单位”的已用区域超过 8000000 个单元格");
+}
+
+#[test]
+fn an_ods_cut_inside_a_table_is_damaged_not_a_hang() {
+    // calamine 0.38 loops forever on this one (found by tests/fuzz.rs).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("截断.ods");
+    let header = ods_row(&["编号", "名称"]);
+    write_ods_content(
+        &path,
+        &format!(
+            r#"<office:document-content><office:body><office:spreadsheet><table:table table:name="单位">{header}"#
+        ),
+    );
+    assert_refused(
+        &path,
+        "无法读取 截断.ods：文件已损坏或格式不符（content.xml: the file ends inside an element）",
+    );
 }
 
 #[test]
