@@ -5,7 +5,7 @@
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
-use num_traits::{Signed, ToPrimitive, Zero};
+use num_traits::{Signed, ToPrimitive};
 
 /// An exact rational number.
 pub type Exact = BigRational;
@@ -56,13 +56,28 @@ pub fn from_f64(value: f64) -> Option<Exact> {
     parse_decimal(&format!("{value}"))
 }
 
-/// Rounds half away from zero to `places` decimals.
-pub fn round(value: &Exact, places: u32) -> Exact {
-    let scale = Exact::from_integer(num_traits::pow(BigInt::from(10), places as usize));
-    let scaled = value * &scale;
+/// `value × 10^places` rounded half away from zero: the integer count of
+/// units of the last decimal place. Small values (all of a real
+/// assessment's) take an `i128` path; anything larger falls back to BigInt.
+fn rounded_units(value: &Exact, places: u32) -> BigInt {
+    let small = (value.numer().to_i128(), value.denom().to_i128(), 10i128.checked_pow(places));
+    if let (Some(numerator), Some(denominator), Some(scale)) = small
+        && let Some(scaled) = numerator.checked_mul(scale)
+        && denominator < i128::MAX / 2
+    {
+        let (quotient, remainder) = (scaled / denominator, scaled % denominator);
+        let away = 2 * remainder.abs() >= denominator;
+        return BigInt::from(if away { quotient + scaled.signum() } else { quotient });
+    }
+    let scaled = value * Exact::from_integer(num_traits::pow(BigInt::from(10), places as usize));
     let half = Exact::new(BigInt::from(1), BigInt::from(2));
     let rounded = if scaled.is_negative() { -((-scaled + half).floor()) } else { (scaled + half).floor() };
-    rounded / scale
+    rounded.to_integer()
+}
+
+/// Rounds half away from zero to `places` decimals.
+pub fn round(value: &Exact, places: u32) -> Exact {
+    Exact::new(rounded_units(value, places), num_traits::pow(BigInt::from(10), places as usize))
 }
 
 /// A value as a decimal string with up to `places` decimals, trailing zeros
@@ -74,10 +89,7 @@ pub fn format_trimmed(value: &Exact, places: u32) -> String {
 
 /// A value with exactly `places` decimals: `95.00`. Rounds half away from zero.
 pub fn format_fixed(value: &Exact, places: u32) -> String {
-    let rounded = round(value, places);
-    let scale = num_traits::pow(BigInt::from(10), places as usize);
-    let units = (rounded * Exact::from_integer(scale.clone())).to_integer();
-    let negative = units.is_negative();
+    let units = rounded_units(value, places);
     let digits = units.abs().to_string();
     let places = places as usize;
     let body = if places == 0 {
@@ -87,15 +99,18 @@ pub fn format_fixed(value: &Exact, places: u32) -> String {
         let (whole, fraction) = padded.split_at(padded.len() - places);
         format!("{whole}.{fraction}")
     };
-    if negative && !units.is_zero() { format!("-{body}") } else { body }
+    if units.is_negative() { format!("-{body}") } else { body }
 }
 
 /// The nearest `f64`, for renderers that store numbers in binary formats
-/// (xlsx cells, JSON). Only ever called on already rounded values or for
-/// cells that a spreadsheet formula reads.
+/// (xlsx cells, JSON). Numerator and denominator below 2^53 are exact in
+/// f64 and IEEE division rounds correctly, so `79.98` stays 79.98.
 pub fn to_f64(value: &Exact) -> f64 {
-    // Going through the decimal text keeps e.g. 79.98 exactly as typed.
-    format_trimmed(value, 12).parse().unwrap_or_else(|_| value.to_f64().unwrap_or(0.0))
+    const EXACT_IN_F64: i64 = 1 << 53;
+    match (value.numer().to_i64(), value.denom().to_i64()) {
+        (Some(n), Some(d)) if n.abs() < EXACT_IN_F64 && d < EXACT_IN_F64 => n as f64 / d as f64,
+        _ => format_trimmed(value, 12).parse().unwrap_or_else(|_| value.to_f64().unwrap_or(0.0)),
+    }
 }
 
 #[cfg(test)]
@@ -136,6 +151,16 @@ mod tests {
         assert_eq!(format_fixed(&d("95"), 2), "95.00");
         let third = Exact::new(200.into(), 3.into());
         assert_eq!(format_fixed(&third, 2), "66.67");
+    }
+
+    #[test]
+    fn large_values_round_like_small_ones() {
+        let huge = d("1e30") + d("0.005");
+        assert_eq!(format_fixed(&huge, 2), "1000000000000000000000000000000.01");
+        assert_eq!(format_fixed(&-huge, 2), "-1000000000000000000000000000000.01");
+        assert_eq!(format_fixed(&d("-0.005"), 2), "-0.01");
+        assert_eq!(round(&d("79.975"), 2), d("79.98"));
+        assert_eq!(to_f64(&Exact::new(280.into(), 3.into())), 280.0 / 3.0);
     }
 
     #[test]

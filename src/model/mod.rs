@@ -138,8 +138,7 @@ pub struct Activity {
     pub date: NaiveDateTime,
     /// Normalised activity type.
     pub kind: String,
-    pub title: String,
-    pub evidence: String,
+    /// Every other column (标题, 材料 and the extras), for filters.
     pub attributes: Attributes,
     pub origin: Origin,
 }

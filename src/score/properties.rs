@@ -280,8 +280,6 @@ fn build_activity(units: usize, row: &RowSpec, line: u32) -> Activity {
         unit: row.unit % units,
         date: start_of_year() + Duration::minutes(row.minute),
         kind: kind.to_owned(),
-        title: String::new(),
-        evidence: String::new(),
         attributes: attributes(row),
         origin: origin("活动", line),
     }

@@ -78,8 +78,6 @@ pub fn activity(unit: UnitIndex, date: &str, kind: &str, row: u32) -> Activity {
         unit,
         date: at(date),
         kind: kind.to_owned(),
-        title: String::new(),
-        evidence: String::new(),
         attributes: Attributes::new(),
         origin: origin("活动", row),
     }

@@ -3,7 +3,9 @@
 //! not kept; exact duplicates count once and are a warning naming the first
 //! place; attributes are kept for `条件` filters.
 
+use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 
 use chrono::{Datelike, NaiveDateTime};
 
@@ -37,33 +39,46 @@ fn attributes(cells: &Cells, schema_keys: &[&str]) -> Attributes {
     attributes
 }
 
-/// Finds exact repeats: the first place of each key, a warning for each repeat.
-struct Duplicates<K> {
-    first: HashMap<K, Origin>,
+/// Finds exact repeats among the rows kept so far by a hash of their
+/// identity, so no key is copied per row.
+#[derive(Default)]
+struct Repeats {
+    seen: HashMap<u64, Vec<usize>>,
 }
 
-impl<K: std::hash::Hash + Eq> Duplicates<K> {
-    fn new() -> Self {
-        Duplicates { first: HashMap::new() }
-    }
-
-    /// True when `key` was seen before (and the repeat has been reported).
-    fn is_repeat(&mut self, key: K, cells: &mut Cells) -> bool {
-        match self.first.get(&key) {
-            Some(first) => {
-                let location = cells.table.row_location(cells.row);
-                cells.diagnostics.warning(
-                    Some(location),
-                    text!("与 {first} 完全重复，只计一次", "exact duplicate of {first}; counted once"),
-                );
-                true
-            }
-            None => {
-                self.first.insert(key, cells.origin());
-                false
-            }
+impl Repeats {
+    /// The index in `kept` of an earlier row whose identity hashes to
+    /// `hash` and is `same`; else the next kept row is recorded under `hash`.
+    fn earlier<T>(&mut self, kept: &[T], identity: impl Hash, same: impl Fn(&T) -> bool) -> Option<usize> {
+        let mut hasher = DefaultHasher::new();
+        identity.hash(&mut hasher);
+        let slot = self.seen.entry(hasher.finish()).or_default();
+        if let Some(&index) = slot.iter().find(|&&index| same(&kept[index])) {
+            return Some(index);
         }
+        slot.push(kept.len());
+        None
     }
+}
+
+/// A row's identity for duplicate detection: every column, normalised,
+/// with the unit resolved and dates as date-times.
+fn activity_identity(activity: &Activity) -> (UnitIndex, NaiveDateTime, &str, &Attributes) {
+    (activity.unit, activity.date, &activity.kind, &activity.attributes)
+}
+
+fn incident_identity(
+    incident: &Incident,
+) -> (UnitIndex, NaiveDateTime, [Option<NaiveDateTime>; 4], &Attributes) {
+    (incident.unit, incident.occurred, incident.steps, &incident.attributes)
+}
+
+fn warn_repeat(cells: &mut Cells, first: &Origin) {
+    let location = cells.table.row_location(cells.row);
+    cells.diagnostics.warning(
+        Some(location),
+        text!("与 {first} 完全重复，只计一次", "exact duplicate of {first}; counted once"),
+    );
 }
 
 /// The unit a ledger row belongs to: its 单位编号 cell, or the unit the
@@ -122,8 +137,8 @@ pub fn read_ledger(
         activities_out_of_year: 0,
         incidents_out_of_year: 0,
     };
-    let mut activity_repeats = Duplicates::new();
-    let mut incident_repeats = Duplicates::new();
+    let mut activity_repeats = Repeats::default();
+    let mut incident_repeats = Repeats::default();
     let mut uncounted: BTreeSet<String> = BTreeSet::new();
     for &table in tables {
         let Ok(implied) = implied_unit(table, lookup, diagnostics) else { continue };
@@ -136,9 +151,10 @@ pub fn read_ledger(
                         ledger.activities_out_of_year += 1;
                         continue;
                     }
-                    let key =
-                        (activity.unit, activity.date, activity.kind.clone(), activity.attributes.clone());
-                    if activity_repeats.is_repeat(key, &mut cells) {
+                    let identity = activity_identity(&activity);
+                    let same = |kept: &Activity| activity_identity(kept) == identity;
+                    if let Some(first) = activity_repeats.earlier(&ledger.activities, identity, same) {
+                        warn_repeat(&mut cells, &ledger.activities[first].origin);
                         continue;
                     }
                     if !counted_types.contains(&activity.kind) && uncounted.insert(activity.kind.clone()) {
@@ -160,8 +176,10 @@ pub fn read_ledger(
                         ledger.incidents_out_of_year += 1;
                         continue;
                     }
-                    let key = (incident.unit, incident.occurred, incident.steps, incident.attributes.clone());
-                    if incident_repeats.is_repeat(key, &mut cells) {
+                    let identity = incident_identity(&incident);
+                    let same = |kept: &Incident| incident_identity(kept) == identity;
+                    if let Some(first) = incident_repeats.earlier(&ledger.incidents, identity, same) {
+                        warn_repeat(&mut cells, &ledger.incidents[first].origin);
                         continue;
                     }
                     ledger.incidents.push(incident);
@@ -183,8 +201,6 @@ fn read_activity(cells: &mut Cells, implied: Option<UnitIndex>, lookup: &UnitLoo
         unit,
         date,
         kind: activity_type(&kind),
-        title: cells.text("title"),
-        evidence: cells.text("evidence"),
         attributes: attributes(cells, ACTIVITY_ATTRIBUTES),
         origin: cells.origin(),
     })

@@ -14,7 +14,7 @@ mod settings;
 mod units;
 mod weights;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 pub use settings::{
     DEFAULT_GRADES, DEFAULT_IDEOLOGICAL_CATEGORY, DEFAULT_MARKING, DEFAULT_RECTIFICATION_DAYS, parse_grades,
@@ -158,12 +158,13 @@ fn remaining_weight(system: &WeightSystem, scored: &BTreeSet<&String>) -> crate:
 
 /// A manual indicator without a score for an assessed unit counts 0: a warning.
 fn warn_missing_scores(model: &Model, locations: &[Location], diagnostics: &mut Diagnostics) {
+    let given: HashSet<(usize, usize)> = model.manual_scores.iter().map(|s| (s.unit, s.indicator)).collect();
     for (index, unit) in model.units.iter().enumerate().filter(|(_, u)| u.assessed) {
         for (code_index, indicator) in model.criteria.iter().enumerate() {
             if indicator.rule != RuleKind::Manual || !indicator.applies_to(unit) {
                 continue;
             }
-            if model.manual_scores.iter().any(|s| s.unit == index && s.indicator == code_index) {
+            if given.contains(&(index, code_index)) {
                 continue;
             }
             let (name, code) = (&unit.name, &indicator.code);

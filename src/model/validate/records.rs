@@ -19,12 +19,14 @@ pub fn read_scores(
 ) -> Vec<ManualScore> {
     let mut scores = Vec::new();
     let mut given: HashMap<(usize, usize), Origin> = HashMap::new();
+    let codes: HashMap<String, usize> =
+        criteria.iter().enumerate().map(|(index, indicator)| (normalize(&indicator.code), index)).collect();
     for &table in tables {
         for row in &table.rows {
             let mut cells = Cells::new(table, row, diagnostics);
             let unit = lookup.resolve(&mut cells, "unit");
             let indicator = cells.required("code").and_then(|code| {
-                let found = criteria.iter().position(|i| normalize(&i.code) == normalize(&code));
+                let found = codes.get(&normalize(&code)).copied();
                 if found.is_none() {
                     let mut error = Diagnostic::error(
                         Some(cells.location("code")),
