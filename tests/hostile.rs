@@ -420,6 +420,32 @@ fn hostile_unit_names_stay_text_and_inside_the_output_folder() {
             assert!(is_portable_name(name), "{name:?}");
         }
     }
+    let documents: Vec<PathBuf> =
+        files_under(&out).into_iter().filter(|f| f.extension() == Some("docx".as_ref())).collect();
+    assert_eq!(documents.len(), 2 + 3, "bulletin, volume and three letters: {documents:?}");
+    let mut markup_seen = false;
+    for document in &documents {
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(out.join(document)).unwrap()).unwrap();
+        for index in 0..archive.len() {
+            let mut part = archive.by_index(index).unwrap();
+            let name = part.name().unwrap().into_owned();
+            if !(name.ends_with(".xml") || name.ends_with(".rels")) {
+                continue;
+            }
+            let mut xml = String::new();
+            std::io::Read::read_to_string(&mut part, &mut xml).unwrap();
+            markup_seen |= xml.contains("&lt;专题&amp;研究");
+            let mut reader = quick_xml::Reader::from_str(&xml);
+            loop {
+                match reader.read_event() {
+                    Ok(quick_xml::events::Event::Eof) => break,
+                    Ok(_) => {}
+                    Err(error) => panic!("{document:?} {name} is not well-formed: {error}"),
+                }
+            }
+        }
+    }
+    assert!(markup_seen, "the indicator name with markup characters is escaped text in a document");
     let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let names: Vec<&str> =
         summary["units"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
