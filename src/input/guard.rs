@@ -15,7 +15,7 @@
 //! | one zip part, inflated (declared and actual) | [`MAX_PART_BYTES`] (128 MB) |
 //! | all zip parts, inflated | [`MAX_TOTAL_BYTES`] (512 MB) |
 //! | compression ratio of a part over 1 MB | [`MAX_RATIO`] (200:1) |
-//! | XML text or tag between two `<` | [`MAX_XML_RUN`] (16 MB) |
+//! | XML text or tag between two `<` (pictures exempt) | [`MAX_XML_RUN`] (16 MB) |
 //! | `<!DOCTYPE` in a part | refused (OOXML and ODF have none) |
 //! | cells a sheet spans (used area, merges filled) | [`MAX_SHEET_CELLS`] (8 million) |
 //!
@@ -136,7 +136,11 @@ fn check_zip(bytes: &[u8]) -> Result<bool, ReadError> {
             if read == 0 {
                 break;
             }
-            scan.feed(&buffer[..read]).map_err(|what| too_large(in_part(&name, what)))?;
+            if is_binary(&name) {
+                scan.length += read as u64;
+            } else {
+                scan.feed(&buffer[..read]).map_err(|what| too_large(in_part(&name, what)))?;
+            }
             check_part_size(&name, scan.length, compressed)?;
         }
         total += scan.length;
@@ -150,6 +154,16 @@ fn check_zip(bytes: &[u8]) -> Result<bool, ReadError> {
         part.take(ODS_MIMETYPE.len() as u64).read_to_end(&mut mimetype).map_err(damaged)?;
     }
     Ok(mimetype == ODS_MIMETYPE)
+}
+
+/// Pictures and binary parts (a white bitmap may hold no `<` for
+/// megabytes): sizes checked, markup not.
+fn is_binary(name: &str) -> bool {
+    let extension = name.rsplit_once('.').map_or("", |(_, extension)| extension).to_ascii_lowercase();
+    matches!(
+        extension.as_str(),
+        "png" | "jpg" | "jpeg" | "gif" | "bmp" | "tif" | "tiff" | "emf" | "wmf" | "bin" | "wdp" | "jfif"
+    )
 }
 
 fn has_xlsx_workbook(bytes: &[u8]) -> bool {
