@@ -18,6 +18,7 @@
 //! | XML text or tag between two `<` (pictures exempt) | [`MAX_XML_RUN`] (16 MB) |
 //! | `<!DOCTYPE` in a part | refused (OOXML and ODF have none) |
 //! | cells a sheet spans (used area, merges filled) | [`MAX_SHEET_CELLS`] (8 million) |
+//! | cells of all sheets of a workbook | [`MAX_WORKBOOK_CELLS`] (16 million) |
 //!
 //! Declared sizes can lie, so every zip part is streamed once through the
 //! same inflater calamine uses, counting. An `.xls` (OLE compound file) has
@@ -52,6 +53,9 @@ pub const MAX_XML_RUN: u64 = 16 << 20;
 /// Most cells one sheet may span: the rows of its used area times their
 /// width, merged ranges filled (each held in memory as a cell value).
 pub const MAX_SHEET_CELLS: u64 = 8_000_000;
+
+/// Most cells all sheets of one workbook may hold together.
+pub const MAX_WORKBOOK_CELLS: u64 = 2 * MAX_SHEET_CELLS;
 
 const OLE_SIGNATURE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 const ODS_MIMETYPE: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";

@@ -108,7 +108,7 @@ fn read_xlsx(bytes: &[u8], file: &Arc<str>) -> Result<Vec<Sheet>, ReadError> {
             XlsxError::Password => guard::encrypted(),
             error => damaged(error),
         })?;
-    let mut sheets = Vec::new();
+    let (mut sheets, mut held) = (Vec::new(), 0);
     for name in worksheet_names(&workbook) {
         let read = |workbook: &mut Xlsx<_>| -> Result<Sheet, ReadError> {
             let merged = workbook.merge_cells_by_sheet_name(&name).map_err(damaged)?;
@@ -139,9 +139,24 @@ fn read_xlsx(bytes: &[u8], file: &Arc<str>) -> Result<Vec<Sheet>, ReadError> {
                 rows: sheet_rows(&name, cells, &merged)?,
             })
         };
-        sheets.push(read(&mut workbook).map_err(|error| in_sheet(&name, error))?);
+        push_sheet(&mut sheets, &mut held, read(&mut workbook).map_err(|error| in_sheet(&name, error))?)?;
     }
     Ok(sheets)
+}
+
+/// Adds a sheet to the workbook's, refused when all of them together hold
+/// more than [`guard::MAX_WORKBOOK_CELLS`] cells.
+fn push_sheet(sheets: &mut Vec<Sheet>, held: &mut u64, sheet: Sheet) -> Result<(), ReadError> {
+    *held += sheet.rows.iter().map(|row| row.cells.len() as u64).sum::<u64>();
+    sheets.push(sheet);
+    if *held > guard::MAX_WORKBOOK_CELLS {
+        let (cells, limit) = (*held, guard::MAX_WORKBOOK_CELLS);
+        return Err(guard::too_large(text!(
+            "各工作表共有 {cells} 个单元格（上限 {limit}）",
+            "its sheets hold {cells} cells together (limit {limit})"
+        )));
+    }
+    Ok(())
 }
 
 /// Reads every worksheet of an `.xls` or `.ods` through calamine's ranges
@@ -153,7 +168,7 @@ where
     R::Error: std::fmt::Display,
     L: FnMut(&mut R, &str) -> Result<Layout, ReadError>,
 {
-    let mut sheets = Vec::new();
+    let (mut sheets, mut held) = (Vec::new(), 0);
     for name in worksheet_names(workbook) {
         let mut read = || -> Result<Sheet, ReadError> {
             let range = workbook.worksheet_range(&name).map_err(damaged)?;
@@ -174,7 +189,7 @@ where
                 rows: sheet_rows(&name, cells, &layout.merged)?,
             })
         };
-        sheets.push(read().map_err(|error| in_sheet(&name, error))?);
+        push_sheet(&mut sheets, &mut held, read().map_err(|error| in_sheet(&name, error))?)?;
     }
     Ok(sheets)
 }
