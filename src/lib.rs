@@ -53,9 +53,15 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     match cli.command {
         CliCommand::Check(args) => check(&args.input),
-        CliCommand::Score(args) => run_score(&args),
+        CliCommand::Score(args) => {
+            output::remove_staging_on_interrupt();
+            run_score(&args)
+        }
         CliCommand::Init(args) => run_init(&args),
-        CliCommand::Merge(args) => run_merge(&args),
+        CliCommand::Merge(args) => {
+            output::remove_staging_on_interrupt();
+            run_merge(&args)
+        }
     }
 }
 

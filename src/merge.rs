@@ -255,13 +255,11 @@ fn header_row(range: &Range<Data>, label: &str) -> Option<(u32, Vec<(u32, String
 fn read_submission(path: &Path, floor: Option<&Exact>, diagnostics: &mut Diagnostics) -> Option<Submitted> {
     // Every submission is called 考核得分表.xlsx: name it by its path as given.
     let file: Arc<str> = path.display().to_string().into();
-    let bytes = match std::fs::read(path) {
+    // Bounded and checked before calamine sees the bytes (submissions are input too).
+    let bytes = match crate::input::read_checked_workbook(path) {
         Ok(bytes) => bytes,
-        Err(error) => {
-            diagnostics.error(
-                Some(Location::file(file)),
-                text!("无法读取文件：{error}", "cannot read the file: {error}"),
-            );
+        Err(message) => {
+            diagnostics.error(Some(Location::file(file)), message);
             return None;
         }
     };

@@ -3,11 +3,15 @@
 //! moved in only when every one is complete. An existing non-empty output
 //! folder is refused unless `--force`, and even then only the entries kaohe
 //! writes itself are replaced — nothing else in the folder is touched.
+//! Interrupted with Ctrl-C, kaohe lets the file write or the final moves in
+//! progress finish, removes the staging folder and exits with status 130, so
+//! the output folder never holds half a run.
 
 use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
 use crate::diagnostic::Text;
 
@@ -37,12 +41,17 @@ const RESERVED: [&str; 22] = [
 /// Longest unit name kept in a file name, in characters.
 const MAX_NAME_CHARS: usize = 60;
 
-/// A unit name made safe as a file name: unsafe characters and leading or
-/// trailing dots and spaces become `_`, cut to 60 characters, Windows
-/// device names get a `_` prefix.
+/// A unit name made safe as a file name: unsafe characters, a dot right
+/// after a dot (no `..` anywhere) and leading or trailing dots and spaces
+/// become `_`, cut to 60 characters, Windows device names get a `_` prefix.
 pub fn safe_file_name(name: &str) -> String {
     let mut chars: Vec<char> = name.chars().map(|c| if is_unsafe(c) { '_' } else { c }).collect();
     chars.truncate(MAX_NAME_CHARS);
+    for index in 1..chars.len() {
+        if chars[index] == '.' && chars[index - 1] == '.' {
+            chars[index] = '_';
+        }
+    }
     let is_edge = |c: &char| matches!(c, '.' | ' ');
     let leading = chars.iter().take_while(|c| is_edge(c)).count();
     let trailing = chars.iter().rev().take_while(|c| is_edge(c)).count();
@@ -80,6 +89,38 @@ pub fn letter_file_names<'a>(letters: impl IntoIterator<Item = (u32, &'a str)>) 
             format!("{candidate}.docx")
         })
         .collect()
+}
+
+/// The staging folder of the run in progress. Held locked while a file is
+/// written or the staged files are moved in, so an interrupt waits for that
+/// step to end.
+static IN_PROGRESS: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+fn in_progress() -> MutexGuard<'static, Option<PathBuf>> {
+    IN_PROGRESS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Exit status of a run interrupted with Ctrl-C (128 + SIGINT).
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+/// Installs the Ctrl-C handler: it removes the staging folder of the run in
+/// progress, if any, and exits with [`EXIT_INTERRUPTED`]. Installing it a
+/// second time does nothing.
+pub fn remove_staging_on_interrupt() {
+    let _ = ctrlc::set_handler(|| {
+        let _held = abandon_staging();
+        std::process::exit(EXIT_INTERRUPTED);
+    });
+}
+
+/// Waits for the step in progress, removes the staging folder and returns
+/// the lock, so that no other step starts before the process exits.
+fn abandon_staging() -> MutexGuard<'static, Option<PathBuf>> {
+    let mut staging = in_progress();
+    if let Some(path) = staging.take() {
+        let _ = fs::remove_dir_all(path);
+    }
+    staging
 }
 
 /// The files of one run, staged beside the output folder.
@@ -129,13 +170,16 @@ impl Staging {
         fs::create_dir_all(&parent).map_err(|e| OutputError::io(&parent, e))?;
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let staging = parent.join(format!(".{name}.kaohe-{}", std::process::id()));
+        let mut registered = in_progress();
         let _ = fs::remove_dir_all(&staging);
         fs::create_dir(&staging).map_err(|e| OutputError::io(&staging, e))?;
+        *registered = Some(staging.clone());
         Ok(Staging { target: target.to_path_buf(), staging, entries: Vec::new() })
     }
 
     /// Writes `bytes` at `relative` inside the staging folder.
     pub fn write(&mut self, relative: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+        let _step = in_progress();
         let path = self.staging.join(relative);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| OutputError::io(parent, e))?;
@@ -153,6 +197,8 @@ impl Staging {
     /// Moves every staged entry into the output folder, replacing only the
     /// entries of the same name.
     pub fn commit(mut self) -> Result<(), OutputError> {
+        let mut step = in_progress();
+        *step = None;
         if !self.target.exists() {
             fs::rename(&self.staging, &self.target).map_err(|e| OutputError::io(&self.target, e))?;
             self.entries.clear();
@@ -174,6 +220,10 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
+        let mut registered = in_progress();
+        if registered.as_ref() == Some(&self.staging) {
+            *registered = None;
+        }
         let _ = fs::remove_dir_all(&self.staging);
     }
 }
@@ -185,7 +235,8 @@ mod tests {
     #[test]
     fn unsafe_names_become_safe() {
         assert_eq!(safe_file_name("办公室/党支部"), "办公室_党支部");
-        assert_eq!(safe_file_name("..\\..\\x"), "__\\..\\x".replace('\\', "_"));
+        assert_eq!(safe_file_name("..\\..\\x"), "___.__x");
+        assert_eq!(safe_file_name("a...b"), "a._.b");
         assert_eq!(safe_file_name("a:b*c?d\"e<f>g|h"), "a_b_c_d_e_f_g_h");
         assert_eq!(safe_file_name(" .名称. "), "__名称__");
         assert_eq!(safe_file_name("CON"), "_CON");
@@ -222,6 +273,18 @@ mod tests {
         assert_eq!(fs::read(target.join("反馈/001-x.docx")).unwrap(), b"doc");
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "the staging folder is gone");
+    }
+
+    #[test]
+    fn an_interrupt_removes_the_staging_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        let mut staging = Staging::new(&target).unwrap();
+        staging.write(Path::new("summary.json"), b"half").unwrap();
+        drop(abandon_staging());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0, "nothing is left beside the target");
+        drop(staging);
+        assert!(!target.exists());
     }
 
     #[test]

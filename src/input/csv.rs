@@ -9,12 +9,13 @@ use std::sync::Arc;
 
 use encoding_rs::GB18030;
 
-use super::{Row, Sheet, Value};
+use super::guard::{self, MAX_SHEET_CELLS};
+use super::{ReadError, Row, Sheet, Value};
 
 /// Reads a CSV file held in `bytes` as the sheet `name`. The sheet's
-/// `source` is left 0 for the caller to set. `Err` carries the csv reader's
-/// reason.
-pub fn read_csv(bytes: &[u8], file: &Arc<str>, name: &str) -> Result<Sheet, String> {
+/// `source` is left 0 for the caller to set. Refused beyond
+/// [`MAX_SHEET_CELLS`] cells.
+pub fn read_csv(bytes: &[u8], file: &Arc<str>, name: &str) -> Result<Sheet, ReadError> {
     let text = decode(bytes);
     let mut reader =
         ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
@@ -24,10 +25,16 @@ pub fn read_csv(bytes: &[u8], file: &Arc<str>, name: &str) -> Result<Sheet, Stri
     // in one row: row = 1 + line breaks before the record − those inside
     // earlier records' fields.
     let (mut counted_to, mut breaks_before, mut breaks_inside) = (0, 0, 0);
+    let mut held = 0;
     for record in reader.records() {
-        let record = record.map_err(|error| error.to_string())?;
+        let record = record.map_err(|error| ReadError::Damaged(error.to_string()))?;
+        held += record.len() as u64;
+        if held > MAX_SHEET_CELLS {
+            return Err(guard::sheet_too_large(name, held));
+        }
         // The position is where the reader began, before the blank lines it skipped.
-        let mut start = record.position().map_or(counted_to, |position| position.byte() as usize);
+        let mut start =
+            record.position().map_or(counted_to, |position| position.byte() as usize).max(counted_to);
         while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
             start += 1;
         }

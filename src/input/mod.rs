@@ -5,6 +5,7 @@
 //! knows file formats and nothing of scoring; it never writes to an input.
 
 pub mod csv;
+pub mod guard;
 mod ods_layout;
 pub mod schema;
 pub mod table;
@@ -12,6 +13,7 @@ pub mod text;
 pub mod value;
 pub mod workbook;
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -87,6 +89,7 @@ pub fn read_inputs(paths: &[PathBuf]) -> Inputs {
         let (tables_before, diagnostics_before) = (inputs.tables.len(), inputs.diagnostics.len());
         for mut sheet in sheets {
             sheet.source = index;
+            check_cell_lengths(&sheet, &mut inputs.diagnostics);
             if let Some(table) = table::build_table(sheet, &stem, &mut inputs.diagnostics) {
                 inputs.tables.push(table);
             }
@@ -112,6 +115,96 @@ fn nothing_known(name: &str) -> Text {
     )
 }
 
+/// Why a file could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The reader failed: the file is damaged or not what its extension
+    /// says. Carries the reader's own words.
+    Damaged(String),
+    /// The file was refused with a reason of its own (encrypted, not a
+    /// spreadsheet, beyond a [`guard`] limit).
+    Refused(Text),
+}
+
+impl ReadError {
+    /// The message for the file `name`.
+    fn message(self, name: &str) -> Text {
+        match self {
+            ReadError::Damaged(reason) => text!(
+                "无法读取 {name}：文件已损坏或格式不符（{reason}），请在 WPS/Excel 中另存为 .xlsx",
+                "cannot read {name}: the file is damaged or not what its extension says ({reason}); save it as .xlsx in WPS/Excel"
+            ),
+            ReadError::Refused(Text { zh, en }) => text!("无法读取 {name}：{zh}", "cannot read {name}: {en}"),
+        }
+    }
+}
+
+fn unsupported(name: &str) -> Text {
+    text!(
+        "无法读取 {name}：不是 kaohe 支持的格式（.xlsx .xlsm .xls .ods .csv），请在 WPS/Excel 中另存为 .xlsx",
+        "cannot read {name}: not a format kaohe supports (.xlsx .xlsm .xls .ods .csv); save it as .xlsx in WPS/Excel"
+    )
+}
+
+/// The bytes of a workbook file, read within the [`guard`]'s limits and
+/// checked by it — for a reader other than [`read_inputs`] (`kaohe merge`)
+/// that hands the bytes to calamine itself. `Err` is the message for the file.
+pub fn read_checked_workbook(path: &Path) -> Result<Vec<u8>, Text> {
+    let name = path.file_name().unwrap_or(path.as_os_str()).to_string_lossy();
+    let Some(FileFormat::Workbook(format)) = FileFormat::of(path) else {
+        return Err(unsupported(&name));
+    };
+    let bytes = read_bytes(path, &name, guard::MAX_WORKBOOK_BYTES)?;
+    guard::check_workbook(&bytes, format).map_err(|error| error.message(&name))?;
+    Ok(bytes)
+}
+
+/// A file's bytes, or why they can't be read: missing, not a regular
+/// file, larger than `limit`.
+fn read_bytes(path: &Path, name: &str, limit: u64) -> Result<Vec<u8>, Text> {
+    match read_bounded(path, limit) {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => {
+            let mb = limit >> 20;
+            Err(text!(
+                "无法读取 {name}：不是普通文件或大于 {mb} MB，超出 kaohe 的安全上限",
+                "cannot read {name}: not a regular file, or larger than {mb} MB, beyond kaohe's safety limit"
+            ))
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            Err(text!("找不到文件 {name}", "file not found: {name}"))
+        }
+        Err(error) => Err(text!("无法读取 {name}：{error}", "cannot read {name}: {error}")),
+    }
+}
+
+/// Excel's limit on the characters in one cell: a longer cell can't come
+/// from Excel or WPS, and couldn't be written back to the score workbook.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// An error on every cell longer than [`MAX_CELL_CHARS`].
+fn check_cell_lengths(sheet: &Sheet, diagnostics: &mut Diagnostics) {
+    for row in &sheet.rows {
+        for (col, cell) in row.cells.iter().enumerate() {
+            let Value::Text(text) = cell else { continue };
+            if text.len() <= MAX_CELL_CHARS {
+                continue;
+            }
+            let chars = text.chars().count();
+            if chars > MAX_CELL_CHARS {
+                let location = Location::cell(sheet.file.clone(), sheet.name.clone(), row.number, col as u32);
+                diagnostics.error(
+                    Some(location),
+                    text!(
+                        "单元格有 {chars} 个字符，超过 Excel 单元格上限 {MAX_CELL_CHARS} 个字符",
+                        "the cell holds {chars} characters, more than Excel's limit of {MAX_CELL_CHARS} per cell"
+                    ),
+                );
+            }
+        }
+    }
+}
+
 /// What reading one file gave: its source and sheets, unless it could not
 /// be read, and the problems found.
 struct FileRead {
@@ -126,6 +219,13 @@ enum FileFormat {
 }
 
 impl FileFormat {
+    fn size_limit(&self) -> u64 {
+        match self {
+            FileFormat::Workbook(_) => guard::MAX_WORKBOOK_BYTES,
+            FileFormat::Csv => guard::MAX_CSV_BYTES,
+        }
+    }
+
     fn of(path: &Path) -> Option<FileFormat> {
         let extension = path.extension()?.to_str()?.to_ascii_lowercase();
         Some(match extension.as_str() {
@@ -146,18 +246,12 @@ fn read_file(path: &Path) -> FileRead {
         None
     };
     let content = (|| {
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return fail(text!("找不到文件 {name}", "file not found: {name}"));
-            }
-            Err(error) => return fail(text!("无法读取 {name}：{error}", "cannot read {name}: {error}")),
-        };
         let Some(format) = FileFormat::of(path) else {
-            return fail(text!(
-                "无法读取 {name}：不是 kaohe 支持的格式（.xlsx .xlsm .xls .ods .csv），请在 WPS/Excel 中另存为 .xlsx",
-                "cannot read {name}: not a format kaohe supports (.xlsx .xlsm .xls .ods .csv); save it as .xlsx in WPS/Excel"
-            ));
+            return fail(unsupported(&name));
+        };
+        let bytes = match read_bytes(path, &name, format.size_limit()) {
+            Ok(bytes) => bytes,
+            Err(message) => return fail(message),
         };
         let sheets = match format {
             FileFormat::Workbook(format) => workbook::read_workbook(&bytes, format, &name),
@@ -165,17 +259,27 @@ fn read_file(path: &Path) -> FileRead {
         };
         let sheets = match sheets {
             Ok(sheets) => sheets,
-            Err(reason) => {
-                return fail(text!(
-                    "无法读取 {name}：文件已损坏或格式不符（{reason}），请在 WPS/Excel 中另存为 .xlsx",
-                    "cannot read {name}: the file is damaged or not what its extension says ({reason}); save it as .xlsx in WPS/Excel"
-                ));
-            }
+            Err(error) => return fail(error.message(&name)),
         };
         let sha256 = Sha256::digest(&bytes).iter().map(|byte| format!("{byte:02x}")).collect();
         Some((Source { path: path.to_owned(), name: name.clone(), sha256 }, sheets))
     })();
     FileRead { content, diagnostics }
+}
+
+/// The bytes of a regular file of at most `limit` bytes; `None` for a
+/// larger file or anything else (a device, a pipe, a folder), which is never
+/// read from.
+fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    // Asked before opening: opening a pipe waits for a writer.
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_file() || metadata.len() > limit {
+        return Ok(None);
+    }
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
 
 /// The file name without its extension: a CSV's sheet name, a ledger's unit.

@@ -4,19 +4,21 @@
 //! ranges are filled with their top-left value. A number cell with a `%`
 //! number format (xlsx) or of percentage type (ods) becomes
 //! [`Value::Percent`]; calamine reads no number formats from xls, so there it
-//! stays a number. A panic inside calamine becomes an error, not a crash.
+//! stays a number. Every workbook passes the [`guard`] first; a panic
+//! inside calamine becomes an error, not a crash.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::io::{Cursor, Read, Seek};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-use calamine::{Data, Dimensions, Ods, Range, Reader, SheetType, Xls, Xlsx, open_workbook_from_rs};
+use calamine::{
+    Data, Dimensions, Ods, Reader, SheetType, Xls, XlsError, Xlsx, XlsxError, open_workbook_from_rs,
+};
 use chrono::SubsecRound;
 
-use super::ods_layout;
 use super::value::parse_date_time;
-use super::{Row, Sheet, Value};
+use super::{ReadError, Row, Sheet, Value, guard, ods_layout};
 
 /// The workbook formats kaohe reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,42 +39,32 @@ pub(super) struct Layout {
     pub percent: HashSet<(u32, u32)>,
 }
 
-/// Reads every worksheet of a workbook held in `bytes`. The sheets' `source`
-/// is left 0 for the caller to set. `Err` carries calamine's reason.
-pub fn read_workbook(bytes: &[u8], format: Format, file: &Arc<str>) -> Result<Vec<Sheet>, String> {
+/// Reads every worksheet of a workbook held in `bytes`, after
+/// [`guard`](super::guard) has checked them (the bytes decide the format
+/// when they disagree with the extension). The sheets' `source` is left 0
+/// for the caller to set.
+pub fn read_workbook(bytes: &[u8], format: Format, file: &Arc<str>) -> Result<Vec<Sheet>, ReadError> {
+    let format = guard::check_workbook(bytes, format)?;
     let read = || match format {
-        Format::Xlsx => {
-            let mut workbook =
-                open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)).map_err(|e| e.to_string())?;
-            read_sheets(&mut workbook, file, |workbook, name, range| {
-                let merged = workbook.merge_cells_by_sheet_name(name).map_err(|e| e.to_string())?;
-                let styles = workbook.worksheet_style(name).map_err(|e| e.to_string())?;
-                let (first_row, first_col) = range.start().unwrap_or_default();
-                let percent = range
-                    .used_cells()
-                    .filter(|(_, _, data)| matches!(data, Data::Float(_) | Data::Int(_)))
-                    .map(|(row, col, _)| (first_row + row as u32, first_col + col as u32))
-                    .filter(|&at| {
-                        let format = styles.get(at).and_then(|style| style.number_format.as_ref());
-                        format.is_some_and(|format| is_percent_format(&format.format_code))
-                    })
-                    .collect();
-                Ok(Layout { merged, percent })
-            })
-        }
+        Format::Xlsx => read_xlsx(bytes, file),
         Format::Xls => {
             let mut workbook =
-                open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes)).map_err(|e| e.to_string())?;
-            read_sheets(&mut workbook, file, |workbook, name, _| {
-                let merged = workbook.merge_cells_by_sheet_name(name).map_err(|e| e.to_string())?;
-                Ok(Layout { merged, percent: HashSet::new() })
+                open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes)).map_err(|error| match error {
+                    XlsError::Password => guard::encrypted(),
+                    error => damaged(error),
+                })?;
+            read_sheets(&mut workbook, file, |workbook, name| {
+                Ok(Layout {
+                    merged: workbook.merge_cells_by_sheet_name(name).map_err(damaged)?,
+                    ..Layout::default()
+                })
             })
         }
         Format::Ods => {
-            let mut workbook =
-                open_workbook_from_rs::<Ods<_>, _>(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+            // Before calamine, which expands repeated rows and columns.
             let mut layouts = ods_layout::read_layouts(bytes)?;
-            read_sheets(&mut workbook, file, |_, name, _| Ok(layouts.remove(name).unwrap_or_default()))
+            let mut workbook = open_workbook_from_rs::<Ods<_>, _>(Cursor::new(bytes)).map_err(damaged)?;
+            read_sheets(&mut workbook, file, |_, name| Ok(layouts.remove(name).unwrap_or_default()))
         }
     };
     catch_unwind(AssertUnwindSafe(read)).unwrap_or_else(|panic| {
@@ -81,85 +73,191 @@ pub fn read_workbook(bytes: &[u8], format: Format, file: &Arc<str>) -> Result<Ve
             .map(|s| s.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        Err(format!("calamine panicked: {reason}"))
+        Err(ReadError::Damaged(format!("calamine panicked: {reason}")))
     })
 }
 
-/// Reads every worksheet (chart and macro sheets are skipped), in workbook order.
-fn read_sheets<RS, R, L>(workbook: &mut R, file: &Arc<str>, mut layout: L) -> Result<Vec<Sheet>, String>
-where
-    RS: Read + Seek,
-    R: Reader<RS>,
-    R::Error: std::fmt::Display,
-    L: FnMut(&mut R, &str, &Range<Data>) -> Result<Layout, String>,
-{
-    let names: Vec<String> = workbook
+fn damaged(error: impl std::fmt::Display) -> ReadError {
+    ReadError::Damaged(error.to_string())
+}
+
+/// The names of a workbook's worksheets (chart and macro sheets skipped), in order.
+fn worksheet_names<RS: Read + Seek, R: Reader<RS>>(workbook: &R) -> Vec<String> {
+    workbook
         .sheets_metadata()
         .iter()
         .filter(|sheet| sheet.typ == SheetType::WorkSheet)
         .map(|sheet| sheet.name.clone())
-        .collect();
-    let mut sheets = Vec::with_capacity(names.len());
-    for name in names {
-        let in_sheet = |error: String| format!("工作表“{name}” | sheet “{name}”: {error}");
-        let range = workbook.worksheet_range(&name).map_err(|e| in_sheet(e.to_string()))?;
-        let layout = layout(workbook, &name, &range).map_err(in_sheet)?;
-        sheets.push(Sheet {
-            source: 0,
-            file: file.clone(),
-            name: name.as_str().into(),
-            rows: sheet_rows(&range, &layout),
-        });
+        .collect()
+}
+
+fn in_sheet(name: &str, error: ReadError) -> ReadError {
+    match error {
+        ReadError::Damaged(reason) => {
+            ReadError::Damaged(format!("工作表“{name}” | sheet “{name}”: {reason}"))
+        }
+        refused => refused,
+    }
+}
+
+/// Reads an `.xlsx` sheet by sheet, streaming its cells (calamine's own
+/// ranges would allocate the whole rectangle from A1 to the last cell).
+fn read_xlsx(bytes: &[u8], file: &Arc<str>) -> Result<Vec<Sheet>, ReadError> {
+    let mut workbook =
+        open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)).map_err(|error| match error {
+            XlsxError::Password => guard::encrypted(),
+            error => damaged(error),
+        })?;
+    let (mut sheets, mut held) = (Vec::new(), 0);
+    for name in worksheet_names(&workbook) {
+        let read = |workbook: &mut Xlsx<_>| -> Result<Sheet, ReadError> {
+            let merged = workbook.merge_cells_by_sheet_name(&name).map_err(damaged)?;
+            let mut reader = workbook.worksheet_cells_reader(&name).map_err(damaged)?;
+            let percent_styles: Vec<bool> = reader
+                .styles()
+                .iter()
+                .map(|style| style.number_format.as_ref().is_some_and(|f| is_percent_format(&f.format_code)))
+                .collect();
+            let mut cells = Vec::new();
+            while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(damaged)? {
+                let data = Data::from(cell.get_value().clone());
+                let percent = matches!(data, Data::Float(_) | Data::Int(_))
+                    && percent_styles.get(style).copied().unwrap_or(false);
+                let value = cell_value(&data, percent);
+                if !value.is_empty() {
+                    if cells.len() as u64 >= guard::MAX_SHEET_CELLS {
+                        return Err(guard::sheet_too_large(&name, cells.len() as u64 + 1));
+                    }
+                    let (row, col) = cell.get_position();
+                    cells.push(((row, col), value));
+                }
+            }
+            Ok(Sheet {
+                source: 0,
+                file: file.clone(),
+                name: name.as_str().into(),
+                rows: sheet_rows(&name, cells, &merged)?,
+            })
+        };
+        push_sheet(&mut sheets, &mut held, read(&mut workbook).map_err(|error| in_sheet(&name, error))?)?;
     }
     Ok(sheets)
 }
 
-/// The rows of a range at their real coordinates, merged ranges filled.
-/// Rows with no value are left out.
-fn sheet_rows(range: &Range<Data>, layout: &Layout) -> Vec<Row> {
-    let (Some((first_row, first_col)), Some((last_row, last_col))) = (range.start(), range.end()) else {
-        return Vec::new();
+/// Adds a sheet to the workbook's, refused when all of them together hold
+/// more than [`guard::MAX_WORKBOOK_CELLS`] cells.
+fn push_sheet(sheets: &mut Vec<Sheet>, held: &mut u64, sheet: Sheet) -> Result<(), ReadError> {
+    *held += sheet.rows.iter().map(|row| row.cells.len() as u64).sum::<u64>();
+    sheets.push(sheet);
+    if *held > guard::MAX_WORKBOOK_CELLS {
+        let (cells, limit) = (*held, guard::MAX_WORKBOOK_CELLS);
+        return Err(guard::too_large(text!(
+            "各工作表共有 {cells} 个单元格（上限 {limit}）",
+            "its sheets hold {cells} cells together (limit {limit})"
+        )));
+    }
+    Ok(())
+}
+
+/// Reads every worksheet of an `.xls` or `.ods` through calamine's ranges
+/// (their size already bounded by the guard), in workbook order.
+fn read_sheets<RS, R, L>(workbook: &mut R, file: &Arc<str>, mut layout: L) -> Result<Vec<Sheet>, ReadError>
+where
+    RS: Read + Seek,
+    R: Reader<RS>,
+    R::Error: std::fmt::Display,
+    L: FnMut(&mut R, &str) -> Result<Layout, ReadError>,
+{
+    let (mut sheets, mut held) = (Vec::new(), 0);
+    for name in worksheet_names(workbook) {
+        let mut read = || -> Result<Sheet, ReadError> {
+            let range = workbook.worksheet_range(&name).map_err(damaged)?;
+            let layout = layout(workbook, &name)?;
+            let (first_row, first_col) = range.start().unwrap_or_default();
+            let cells = range
+                .used_cells()
+                .map(|(row, col, data)| {
+                    let at = (first_row + row as u32, first_col + col as u32);
+                    (at, cell_value(data, layout.percent.contains(&at)))
+                })
+                .filter(|(_, value)| !value.is_empty())
+                .collect();
+            Ok(Sheet {
+                source: 0,
+                file: file.clone(),
+                name: name.as_str().into(),
+                rows: sheet_rows(&name, cells, &layout.merged)?,
+            })
+        };
+        push_sheet(&mut sheets, &mut held, read().map_err(|error| in_sheet(&name, error))?)?;
+    }
+    Ok(sheets)
+}
+
+/// The rows of a sheet from its non-empty cells at real 0-based
+/// coordinates, merged ranges filled with their top-left value (clipped to
+/// the used area). Rows with no value are left out. Refused when the rows,
+/// as wide as their last cell, would hold more than
+/// [`guard::MAX_SHEET_CELLS`] cells.
+fn sheet_rows(
+    name: &str,
+    mut cells: Vec<((u32, u32), Value)>,
+    merged: &[Dimensions],
+) -> Result<Vec<Row>, ReadError> {
+    if !cells.is_sorted_by_key(|(at, _)| *at) {
+        cells.sort_by_key(|(at, _)| *at);
+    }
+    let Some(last_row) = cells.last().map(|((row, _), _)| *row) else {
+        return Ok(Vec::new());
     };
-    let mut grid: Vec<Vec<Value>> = range
-        .rows()
-        .enumerate()
-        .map(|(offset, cells)| {
-            let row = first_row + offset as u32;
-            let mut values = vec![Value::Empty; first_col as usize];
-            values.extend(cells.iter().enumerate().map(|(col_offset, data)| {
-                let col = first_col + col_offset as u32;
-                cell_value(data, layout.percent.contains(&(row, col)))
-            }));
-            values
-        })
-        .collect();
-    for region in &layout.merged {
+    let last_col = cells.iter().map(|((_, col), _)| *col).max().unwrap_or(0);
+    let mut held: u64 = 0;
+    let mut widen = |cells: &mut Vec<Value>, width: u32| {
+        if (width as usize) > cells.len() {
+            held += u64::from(width) - cells.len() as u64;
+            if held > guard::MAX_SHEET_CELLS {
+                return Err(guard::sheet_too_large(name, held));
+            }
+            cells.resize(width as usize, Value::Empty);
+        }
+        Ok(())
+    };
+    let mut rows: BTreeMap<u32, Vec<Value>> = BTreeMap::new();
+    let mut filled: u64 = 0;
+    for ((row, col), value) in cells {
+        let cells = rows.entry(row).or_default();
+        widen(cells, col + 1)?;
+        cells[col as usize] = value;
+    }
+    for region in merged {
         let (top, left) = region.start;
-        let Some(fill) = top.checked_sub(first_row).and_then(|r| grid.get(r as usize)?.get(left as usize))
+        let Some(fill) = rows.get(&top).and_then(|cells| cells.get(left as usize)).filter(|v| !v.is_empty())
         else {
             continue;
         };
-        if fill.is_empty() {
-            continue;
-        }
         let fill = fill.clone();
-        for row in top..=region.end.0.min(last_row) {
-            let cells = &mut grid[(row - first_row) as usize];
-            for col in left..=region.end.1.min(last_col) {
-                cells[col as usize] = fill.clone();
-            }
+        let (bottom, right) = (region.end.0.min(last_row), region.end.1.min(last_col));
+        // Overlapping merges (Excel writes none) would fill the same cells again and again.
+        filled += u64::from(bottom.saturating_sub(top) + 1) * u64::from(right.saturating_sub(left) + 1);
+        if filled > guard::MAX_SHEET_CELLS {
+            return Err(guard::sheet_too_large(name, filled));
+        }
+        for row in top..=bottom {
+            let cells = rows.entry(row).or_default();
+            widen(cells, right + 1)?;
+            cells[left as usize..=right as usize].fill(fill.clone());
         }
     }
-    grid.into_iter()
-        .zip(first_row + 1..)
-        .filter(|(cells, _)| !cells.iter().all(Value::is_empty))
-        .map(|(mut cells, number)| {
+    Ok(rows
+        .into_iter()
+        .filter(|(_, cells)| !cells.iter().all(Value::is_empty))
+        .map(|(row, mut cells)| {
             while cells.last() == Some(&Value::Empty) {
                 cells.pop();
             }
-            Row { number, cells }
+            Row { number: row + 1, cells }
         })
-        .collect()
+        .collect())
 }
 
 /// A `%` outside quoted literals, escapes and `[…]` (colours, locales), in
@@ -249,6 +347,34 @@ mod tests {
         assert!(!is_percent_format("0;0%"));
         assert!(!is_percent_format("[$%-804]0"));
         assert!(is_percent_format("[Red]0%"));
+    }
+
+    fn text(value: &str) -> Value {
+        Value::Text(value.into())
+    }
+
+    #[test]
+    fn rows_come_from_sparse_cells_with_merges_clipped_to_the_used_area() {
+        let cells = vec![((4, 2), text("c")), ((0, 0), text("类别")), ((2, 1), text("b"))];
+        let merged =
+            [Dimensions { start: (0, 0), end: (1_048_575, 0) }, Dimensions { start: (3, 3), end: (5, 5) }];
+        let rows = sheet_rows("指标", cells, &merged).unwrap();
+        let numbers: Vec<u32> = rows.iter().map(|row| row.number).collect();
+        assert_eq!(numbers, [1, 2, 3, 4, 5], "the merge fills down to the last used row, no further");
+        assert_eq!(rows[1].cells, [text("类别")]);
+        assert_eq!(rows[2].cells, [text("类别"), text("b")]);
+        assert_eq!(rows[4].cells, [text("类别"), Value::Empty, text("c")]);
+    }
+
+    #[test]
+    fn a_sheet_spanning_too_many_cells_is_refused() {
+        let far = (guard::MAX_SHEET_CELLS / 16_384 + 1) as u32;
+        let cells = vec![((0, 0), text("a")), ((far, 16_383), text("z"))];
+        let merged = [Dimensions { start: (0, 0), end: (far, 16_383) }];
+        assert!(matches!(sheet_rows("活动", cells, &merged), Err(ReadError::Refused(_))));
+        let cells = vec![((0, 0), text("a")), ((999, 0), text("z"))];
+        let overlapping = vec![Dimensions { start: (0, 0), end: (999, 0) }; 10_000];
+        assert!(matches!(sheet_rows("活动", cells, &overlapping), Err(ReadError::Refused(_))));
     }
 
     #[test]
