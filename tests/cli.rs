@@ -78,3 +78,27 @@ fn score_with_errors_writes_nothing() {
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(leftovers.len(), 1, "nothing but the input in the folder");
 }
+
+#[test]
+fn a_template_typo_is_located_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let setup = dir.path().join("setup");
+    kaohe().arg("init").arg(&setup).assert().code(0);
+    let template = setup.join("模板/feedback.md");
+    let text = std::fs::read_to_string(&template).unwrap();
+    let line = text.lines().position(|l| l.contains("{{ unit.name }}")).unwrap() + 1;
+    std::fs::write(&template, text.replacen("{{ unit.name }}", "{{ unit.nmae }}", 1)).unwrap();
+    let out = dir.path().join("out");
+    let output = kaohe()
+        .args(["score", "samples/示例台账.xlsx", "--templates"])
+        .arg(setup.join("模板"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let expected = format!("{}:{line}: 未定义的变量 unit.nmae", template.display());
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert!(!out.exists());
+}

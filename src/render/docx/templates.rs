@@ -130,7 +130,7 @@ impl Templates {
                 }
                 None => (format!("templates/{name}"), bundled.to_owned()),
             };
-            environment.add_template_owned(name, source).map_err(|error| located(&error, &file))?;
+            environment.add_template_owned(name, source).map_err(|error| located(&error, &file, None))?;
             files.push((name, file));
         }
         Ok(Templates { environment, files })
@@ -139,8 +139,8 @@ impl Templates {
     /// Renders template `name` (`FEEDBACK` or `BULLETIN`) with `context`.
     pub fn render(&self, name: &str, context: &impl Serialize) -> Result<String, TemplateError> {
         let file = self.file(name);
-        let template = self.environment.get_template(name).map_err(|error| located(&error, &file))?;
-        template.render(Serde(context)).map_err(|error| located(&error, &file))
+        let template = self.environment.get_template(name).map_err(|error| located(&error, &file, None))?;
+        template.render(Serde(context)).map_err(|error| located(&error, &file, Some(template.source())))
     }
 
     fn file(&self, name: &str) -> String {
@@ -153,10 +153,12 @@ impl Templates {
 }
 
 /// A minijinja error as a [`TemplateError`]: an undefined variable is named
-/// by the expression at the error's span.
-fn located(error: &minijinja::Error, file: &str) -> TemplateError {
+/// by the expression at the error's span in the template's `source` (which
+/// minijinja doesn't attach to every error).
+fn located(error: &minijinja::Error, file: &str, source: Option<&str>) -> TemplateError {
     let expression = error
         .template_source()
+        .or(source)
         .zip(error.range())
         .and_then(|(source, range)| source.get(range))
         .map(str::trim)
