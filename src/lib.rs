@@ -275,10 +275,12 @@ fn write_outputs(
     for file in &files {
         staging.write(std::path::Path::new(&file.path), &file.bytes)?;
     }
+    timing::lap("write files");
     let summary = render::json::summary(scored, &names);
+    timing::lap("summary.json");
     staging.write(std::path::Path::new(render::SUMMARY_FILE), summary.as_bytes())?;
     staging.commit()?;
-    timing::lap("write");
+    timing::lap("move into place");
     Ok(summary)
 }
 
