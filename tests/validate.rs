@@ -373,3 +373,136 @@ fn warnings_name_their_places() {
     }
     assert_eq!(checked.warnings.len(), expected.len(), "{:#?}", checked.warnings);
 }
+
+#[test]
+fn an_all_english_workbook_is_read_like_the_chinese_one() {
+    let sheets: Vec<(&str, common::SheetRows)> = vec![
+        (
+            "Settings",
+            vec![vec!["Key", "Value"], vec!["year", "2025年度"], vec!["grades", "A:90;B:80;C:60;D:0"]],
+        ),
+        (
+            "UNITS",
+            vec![
+                vec!["ID", "Name", "Parent", "Secretary", "Kind", "Assessed"],
+                vec!["D0", "Bureau", "", "", "committee", "no"],
+                vec!["U1", "Branch One", "D0", "", "branch", "YES"],
+                vec!["U2", "Branch Two", "Bureau", "", "branch", "√"],
+            ],
+        ),
+        (
+            "Criteria",
+            vec![
+                vec![
+                    "Code",
+                    "Category",
+                    "Name",
+                    "Points (pts)",
+                    "Rule",
+                    "Activity",
+                    "Required",
+                    "Period",
+                    "Unit_Points",
+                    "Deadline_Hours",
+                    "Filter",
+                    "Applies_To",
+                    "Standard",
+                ],
+                vec![
+                    "I1",
+                    "意识形态工作",
+                    "Study",
+                    "10",
+                    "MIN_COUNT",
+                    "study",
+                    "1",
+                    "Quarter",
+                    "2",
+                    "",
+                    "reported=Y",
+                ],
+                vec!["I2", "意识形态工作", "Incidents", "10", "timeliness", "", "", "", "5", "24"],
+                vec!["I3", "意识形态工作", "Tendency", "", "Veto", "tendency"],
+                vec!["P1", "Party", "Meetings", "10", "manual"],
+                vec!["B1", "Bonus", "Awards", "3", "bonus", "award", "", "", "1"],
+                vec![
+                    "X1",
+                    "Party",
+                    "Violations",
+                    "10",
+                    "deduct",
+                    "violation",
+                    "",
+                    "",
+                    "5",
+                    "",
+                    "",
+                    "branch/committee",
+                ],
+            ],
+        ),
+        (
+            "Weights",
+            vec![
+                vec!["Unit", "Category", "Weight(%)"],
+                vec!["", "意识形态工作", "0.3"],
+                vec!["", "Party", "0.7"],
+            ],
+        ),
+        (
+            "Activities",
+            vec![
+                vec!["Unit", "Date", "Type", "Title", "Evidence", "Reported"],
+                vec!["U1", "2025-03-15 09:30", "study", "", "", "yes"],
+                vec!["Branch Two", "20250620", "study", "", "", "1"],
+                vec!["U1", "2025.7.1", "award", "", "", ""],
+            ],
+        ),
+        (
+            "Incidents",
+            vec![
+                vec!["Unit", "Title", "Level", "Occurred", "Discovered", "Assessed", "Reported", "Handled"],
+                vec![
+                    "U1",
+                    "Post",
+                    "low",
+                    "2025-04-01 08:00",
+                    "2025-04-01 09:00",
+                    "2025-04-01 10:00",
+                    "2025-04-01 11:00",
+                    "2025-04-01 12:00",
+                ],
+            ],
+        ),
+        (
+            "Scores",
+            vec![vec!["Unit", "Code", "Score", "Note"], vec!["U1", "P1", "8", ""], vec!["U2", "P1", "9", ""]],
+        ),
+        (
+            "Accountability",
+            vec![
+                vec!["Case", "Unit", "Matter", "Decision", "Person", "Role", "Stance"],
+                vec!["C1", "U1", "", "individual", "Li", "decider", "against"],
+                vec!["C1", "U1", "", "Individual", "Wang", "member", ""],
+            ],
+        ),
+    ];
+    let checked = check_sheets(&sheets);
+    assert!(checked.ok, "{:#?}", checked.errors);
+    assert!(checked.warnings.is_empty(), "{:#?}", checked.warnings);
+    let model = checked.model.unwrap();
+    assert_eq!(model.settings.year, 2025);
+    assert_eq!(model.units[2].parent, Some(0), "a parent given by name");
+    assert_eq!(model.activities.len(), 3);
+    assert_eq!(model.systems[0].weights[0].1, kaohe::number::int(30), "fractions read as percents");
+    let report = kaohe::score::score(&model);
+    let totals: Vec<(String, String)> = report
+        .units
+        .iter()
+        .map(|u| (model.units[u.unit].id.clone(), kaohe::number::format_fixed(&u.total, 2)))
+        .collect();
+    // U1: study in 1 of 4 quarters, 3 short × 2 → 4/10; incidents 10/10 → ideological 70;
+    // party (8 + 10) / 20 = 90; W = 0.3 × 70 + 0.7 × 90 = 84; bonus 1 → 85.
+    // U2: study in Q2 only → 4/10; no incident → 10/10 → 70; party (9 + 10) / 20 = 95; W = 87.5.
+    assert_eq!(totals, [("U2".to_owned(), "87.50".to_owned()), ("U1".to_owned(), "85.00".to_owned())]);
+}
