@@ -26,7 +26,7 @@ pub fn at(text: &str) -> NaiveDateTime {
 }
 
 pub fn origin(sheet: &str, row: u32) -> Origin {
-    Origin { file: Arc::from("test.xlsx"), sheet: Arc::from(sheet), row, col: 0 }
+    Origin { file: Arc::from("台账.xlsx"), sheet: Arc::from(sheet), row, col: 0 }
 }
 
 pub fn unit(id: &str, kind: &str, parent: Option<UnitIndex>) -> Unit {

@@ -1,22 +1,18 @@
 //! Renders a hand-built report (the engine is tested elsewhere) and reads
 //! the produced packages back with a zip + XML read.
 
-use std::sync::Arc;
-
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::xml::{Element, Part};
 use super::*;
 use crate::model::*;
-use crate::number::{Exact, int, parse_decimal};
+use crate::number::int;
 use crate::score::{CategoryResult, Finding, IndicatorResult, Report, Responsibility, UnitResult};
 
-fn d(text: &str) -> Exact {
-    parse_decimal(text).unwrap()
-}
+use crate::score::testing::d;
 
 fn origin(row: u32) -> Origin {
-    Origin { file: Arc::from("台账.xlsx"), sheet: Arc::from("指标"), row, col: 0 }
+    crate::score::testing::origin("指标", row)
 }
 
 fn unit(id: &str, name: &str) -> Unit {
@@ -40,20 +36,9 @@ fn indicator(
     standard: &str,
 ) -> Indicator {
     Indicator {
-        code: code.into(),
-        category: category.into(),
         name: name.into(),
-        points: d(points),
-        rule,
-        activity: None,
-        required: 1,
-        period: Period::Year,
-        unit_points: int(1),
-        deadline_hours: None,
-        filter: Vec::new(),
-        applies_to: Vec::new(),
         standard: standard.into(),
-        origin: origin(2),
+        ..crate::score::testing::indicator(code, category, rule, points, "")
     }
 }
 

@@ -9,10 +9,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::input::Source;
 use crate::model::{
-    AccountabilityRow, Decision, GradeBand, Incident, Indicator, Model, Origin, OutOfYear, Period, Role,
-    RuleKind, Settings, Stance, Unit, WeightSystem,
+    AccountabilityRow, Decision, GradeBand, Incident, Indicator, Model, OutOfYear, Role, RuleKind, Settings,
+    Stance, Unit, WeightSystem,
 };
-use crate::number::{Exact, int, parse_decimal, round};
+use crate::number::{Exact, int, round};
 use crate::score::{
     CategoryResult, Finding, IncidentResult, IndicatorResult, LateStep, Report, Responsibility, UnitResult,
 };
@@ -21,13 +21,7 @@ pub const IDEOLOGICAL: &str = "意识形态工作";
 pub const PARTY: &str = "党建工作";
 pub const BONUS: &str = "加分项";
 
-pub fn d(text: &str) -> Exact {
-    parse_decimal(text).expect("decimal")
-}
-
-fn origin(sheet: &str, row: u32) -> Origin {
-    Origin { file: "台账.xlsx".into(), sheet: sheet.into(), row, col: 0 }
-}
+pub use crate::score::testing::{d, origin};
 
 fn unit(id: &str, name: &str, parent: Option<usize>, kind: &str, assessed: bool) -> Unit {
     Unit {
@@ -50,20 +44,11 @@ fn indicator(
     applies_to: &[&str],
 ) -> Indicator {
     Indicator {
-        code: code.into(),
-        category: category.into(),
         name: name.into(),
-        points: d(points),
-        rule,
-        activity: Some(name.into()),
-        required: 1,
-        period: Period::Year,
-        unit_points: int(1),
         deadline_hours: (rule == RuleKind::Timeliness).then(|| int(24)),
-        filter: Vec::new(),
         applies_to: applies_to.iter().map(|kind| kind.to_string()).collect(),
         standard: format!("{name}的评分标准"),
-        origin: origin("指标", 2),
+        ..crate::score::testing::indicator(code, category, rule, points, name)
     }
 }
 
