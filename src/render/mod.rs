@@ -62,18 +62,16 @@ pub fn render_all(
     crate::timing::lap("xlsx");
     let units = &scored.report.units;
     progress.set_length(units.len() as u64);
-    let letters = docx::feedback_letters(scored, &templates, &|| progress.inc(1))?;
-    crate::timing::lap("letters");
+    let docx::Letters { letters, volume } = docx::feedback_letters(scored, &templates, &|| progress.inc(1))?;
+    crate::timing::lap("letters and volume");
     let bulletin = docx::bulletin(scored, &templates)?;
     crate::timing::lap("bulletin");
     let mut files = vec![
         OutputFile { path: xlsx::FILE_NAME.to_owned(), bytes: workbook },
         OutputFile { path: BULLETIN_FILE.to_owned(), bytes: bulletin },
     ];
-    if !letters.is_empty() {
-        let volume = docx::volume(&letters).map_err(|error| Box::new(docx::DocxError::from(error).into()))?;
+    if let Some(volume) = volume {
         files.push(OutputFile { path: VOLUME_FILE.to_owned(), bytes: volume });
-        crate::timing::lap("volume");
     }
     let names = crate::output::letter_file_names(
         units.iter().map(|result| (result.rank, scored.model.units[result.unit].name.as_str())),

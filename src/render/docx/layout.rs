@@ -1,15 +1,17 @@
 //! GB/T 9704-2012 layout: the page, the fonts of each element and the
-//! paragraph and table formatting that turn dialect [`Block`]s into a
-//! docx-rs document. Every number of the standard lives here, once.
+//! paragraph and table formatting that turn dialect [`Block`]s into the
+//! WordprocessingML of a document body, its footers and its section.
+//! Every number of the standard lives here, once; [`ooxml`] writes the
+//! markup. Formatting is direct (on every paragraph and run), so any
+//! reader shows it without resolving styles.
 
-use docx_rs::{
-    AlignmentType, BorderType, BreakType, DocGrid, DocGridType, Docx, FieldCharType, Footer, InstrPAGE,
-    InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph, ParagraphBorder, ParagraphBorderPosition,
-    Run, RunFonts, SpecialIndentType, Tab, TabValueType, Table, TableBorder, TableBorderPosition,
-    TableBorders, TableCell, TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
+use std::fmt::Write;
+
+use super::markdown::{Align, Block, Cell, Inline, Inlines, Table};
+use super::ooxml::{
+    self, Border, Justify, Line, ParagraphProperties, RunProperties, VerticalMerge, page_break, start_cell,
+    start_row, start_table,
 };
-
-use super::markdown::{Align, Block, Cell, Inline, Inlines};
 
 /// A4 in twips.
 pub const PAGE_WIDTH: u32 = 11906;
@@ -67,41 +69,57 @@ pub const PAGE_NUMBER: Face = Face { font: "宋体", latin: "宋体", half_point
 /// Largest size of the red issuing-body mark (小初); longer names shrink to fit one line.
 const RED_HEAD_MAX_HALF_POINTS: usize = 72;
 
-fn fonts(face: Face) -> RunFonts {
-    RunFonts::new().ascii(face.latin).hi_ansi(face.latin).cs(face.latin).east_asia(face.font)
+impl Face {
+    /// Run properties setting this face: fonts, size, and the 3号 condensing.
+    fn run(self, bold: bool) -> RunProperties {
+        RunProperties {
+            fonts: Some((self.latin, self.font)),
+            bold,
+            color: None,
+            spacing: (self.half_points == BODY.half_points).then_some(CONDENSED_3),
+            half_points: Some(self.half_points),
+        }
+    }
 }
 
-fn run(text: &str, face: Face, bold: bool) -> Run {
-    let run = Run::new().fonts(fonts(face)).size(face.half_points).add_text(text);
-    let run = if face.half_points == BODY.half_points { run.character_spacing(CONDENSED_3) } else { run };
-    if bold { run.bold() } else { run }
+/// A document body: its content as WordprocessingML, without the final
+/// section properties, so letters can be spliced into one volume.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Body {
+    pub xml: String,
+    /// Where section properties can go when the body ends a section: the
+    /// end of the last paragraph's `w:pPr`, if the body ends with a paragraph.
+    pub section_at: Option<usize>,
+}
+
+impl Body {
+    /// Writes a top-level paragraph and remembers where its properties end.
+    fn paragraph(&mut self, properties: &ParagraphProperties, content: impl FnOnce(&mut String)) {
+        self.xml.push_str("<w:p><w:pPr>");
+        properties.write_children(&mut self.xml);
+        self.section_at = Some(self.xml.len());
+        self.xml.push_str("</w:pPr>");
+        content(&mut self.xml);
+        self.xml.push_str("</w:p>");
+    }
 }
 
 /// Runs of `inlines` in `face`; `*emphasis*` switches to 楷体 at the same size.
-fn runs(paragraph: Paragraph, inlines: &Inlines, face: Face) -> Paragraph {
-    inlines.iter().fold(paragraph, |paragraph, Inline { text, bold, italic }| {
-        let face = if *italic { Face { font: HEADING_2.font, ..face } } else { face };
-        paragraph.add_run(run(text, face, *bold))
-    })
-}
-
-fn exact_lines() -> LineSpacing {
-    LineSpacing::new().line_rule(LineSpacingType::Exact).line(LINE_PITCH)
-}
-
-fn single_lines() -> LineSpacing {
-    LineSpacing::new().line_rule(LineSpacingType::Auto).line(240)
+fn runs(out: &mut String, inlines: &[Inline], face: Face, bold: bool) {
+    for inline in inlines {
+        let face = if inline.italic { Face { font: HEADING_2.font, ..face } } else { face };
+        ooxml::run(out, &face.run(bold || inline.bold), &inline.text);
+    }
 }
 
 /// A body-grid paragraph: fixed 28.95 pt pitch.
-fn grid_paragraph() -> Paragraph {
-    Paragraph::new().line_spacing(exact_lines())
+fn grid() -> ParagraphProperties {
+    ParagraphProperties { line: Some(Line::Exact(LINE_PITCH)), ..ParagraphProperties::default() }
 }
 
-/// Two characters of first-line indent. (docx-rs cannot write
-/// `firstLineChars`; without a character grid twips are exact anyway.)
-fn indented(paragraph: Paragraph) -> Paragraph {
-    paragraph.indent(None, Some(SpecialIndentType::FirstLine(FIRST_LINE_INDENT)), None, None)
+/// A grid paragraph indented two characters on its first line.
+fn indented() -> ParagraphProperties {
+    ParagraphProperties { first_line: Some(FIRST_LINE_INDENT), ..grid() }
 }
 
 /// Display width in characters: CJK and full-width count 1, ASCII ½.
@@ -113,157 +131,109 @@ fn twips(chars: f64) -> i32 {
     (chars * f64::from(CHAR)).round() as i32
 }
 
-/// The document for `blocks`: GB/T 9704 page, footers with page numbers,
-/// metadata dated `created` (ISO 8601, `Z`).
-pub fn document(blocks: &[Block], created: &str) -> Docx {
-    let mut docx = page(Docx::new()).created_at(created).updated_at(created);
+/// The body for `blocks`.
+pub fn body(blocks: &[Block]) -> Body {
+    let mut body = Body::default();
     let mut break_before = false;
     for (index, block) in blocks.iter().enumerate() {
         let previous_is_imprint = index > 0 && matches!(blocks[index - 1], Block::Imprint { .. });
         let next_is_imprint = matches!(blocks.get(index + 1), Some(Block::Imprint { .. }));
         // The signature never stands alone on a page: the paragraph before it keeps with it.
         let next_is_signature = matches!(blocks.get(index + 1), Some(Block::Signature(_)));
-        let paragraphs = match block {
-            Block::PageBreak => {
-                break_before = true;
-                continue;
-            }
-            Block::Table(table) => {
-                if break_before {
-                    let page_break = Run::new().fonts(fonts(BODY)).add_break(BreakType::Page);
-                    docx = docx.add_paragraph(Paragraph::new().add_run(page_break));
-                    break_before = false;
+        let page_break_before = std::mem::take(&mut break_before);
+        let plain = |properties: ParagraphProperties| ParagraphProperties { page_break_before, ..properties };
+        match block {
+            Block::PageBreak => break_before = true,
+            Block::Table(content) => {
+                if page_break_before {
+                    page_break(&mut body.xml);
                 }
-                docx = docx.add_table(self::table(table));
-                continue;
+                table(&mut body.xml, content);
+                body.section_at = None;
             }
-            Block::Title(content) => {
-                vec![
-                    runs(grid_paragraph().align(AlignmentType::Center), content, TITLE)
-                        .line_spacing(exact_lines().after(LINE_PITCH as u32)),
-                ]
+            Block::Title(content) => body.paragraph(
+                &plain(ParagraphProperties {
+                    after: Some(LINE_PITCH),
+                    justify: Some(Justify::Center),
+                    ..grid()
+                }),
+                |out| runs(out, content, TITLE, false),
+            ),
+            Block::Heading { level, number, content } => {
+                let (face, bold) = match level {
+                    1 => (HEADING_1, false),
+                    2 => (HEADING_2, false),
+                    _ => (BODY, true),
+                };
+                let properties =
+                    ParagraphProperties { keep_next: true, outline_level: Some(*level - 1), ..indented() };
+                body.paragraph(&plain(properties), |out| {
+                    ooxml::run(out, &face.run(bold), number);
+                    runs(out, content, face, bold);
+                });
             }
-            Block::Heading { level, number, content } => vec![heading(*level, number, content)],
-            Block::Paragraph(content) => vec![
-                runs(indented(grid_paragraph()).align(AlignmentType::Both), content, BODY)
-                    .keep_next(next_is_signature),
-            ],
-            Block::Marking(content) => vec![runs(grid_paragraph(), content, HEADING_1)],
-            Block::Addressee(content) => vec![runs(grid_paragraph(), content, BODY)],
-            Block::Annex(content) => {
-                break_before = true;
-                vec![runs(grid_paragraph(), content, HEADING_1)]
+            Block::Paragraph(content) => body.paragraph(
+                &plain(ParagraphProperties {
+                    keep_next: next_is_signature,
+                    justify: Some(Justify::Both),
+                    ..indented()
+                }),
+                |out| runs(out, content, BODY, false),
+            ),
+            Block::Marking(content) => {
+                body.paragraph(&plain(grid()), |out| runs(out, content, HEADING_1, false))
             }
-            Block::RedHead(content) => vec![red_head(content)],
-            Block::DocNumber(content) => vec![doc_number(content)],
-            Block::Signature(lines) => signature(lines),
+            Block::Addressee(content) => {
+                body.paragraph(&plain(grid()), |out| runs(out, content, BODY, false))
+            }
+            Block::Annex(content) => body
+                .paragraph(&ParagraphProperties { page_break_before: true, ..grid() }, |out| {
+                    runs(out, content, HEADING_1, false)
+                }),
+            Block::RedHead(content) => red_head(&mut body, content, page_break_before),
+            Block::DocNumber(content) => body.paragraph(
+                &plain(ParagraphProperties {
+                    border_bottom: Some(Border { size: 18, space: 11, color: RED }),
+                    after: Some(2 * LINE_PITCH),
+                    justify: Some(Justify::Center),
+                    ..grid()
+                }),
+                |out| runs(out, content, BODY, false),
+            ),
+            Block::Signature(lines) => signature(&mut body, lines, page_break_before),
             Block::Imprint { left, right } => {
-                vec![imprint(left, right, !previous_is_imprint, !next_is_imprint)]
+                imprint(&mut body, left, right, !previous_is_imprint, !next_is_imprint, page_break_before)
             }
-        };
-        for paragraph in paragraphs {
-            let paragraph = if break_before { paragraph.page_break_before(true) } else { paragraph };
-            break_before = false;
-            docx = docx.add_paragraph(paragraph);
         }
     }
-    docx
-}
-
-/// A4, the GB/T margins, the line grid and the page-number footers.
-fn page(docx: Docx) -> Docx {
-    let margin = PageMargin {
-        top: MARGIN_TOP,
-        left: MARGIN_LEFT,
-        bottom: MARGIN_BOTTOM,
-        right: MARGIN_RIGHT,
-        header: HEADER_DISTANCE,
-        footer: FOOTER_DISTANCE,
-        gutter: 0,
-    };
-    let mut docx = docx
-        .page_size(PAGE_WIDTH, PAGE_HEIGHT)
-        .page_margin(margin)
-        .default_fonts(fonts(BODY))
-        .default_size(BODY.half_points)
-        .footer(Footer::new().add_paragraph(page_number(AlignmentType::Right)))
-        .even_footer(Footer::new().add_paragraph(page_number(AlignmentType::Left)));
-    docx.document =
-        docx.document.doc_grid(DocGrid::new().grid_type(DocGridType::Lines).line_pitch(LINE_PITCH as usize));
-    docx
-}
-
-/// `— 1 —` with a PAGE field, one character in from the outer edge.
-fn page_number(align: AlignmentType) -> Paragraph {
-    let inset = Some(CHAR_4);
-    let paragraph = match align {
-        AlignmentType::Left => Paragraph::new().indent(inset, None, None, None),
-        _ => Paragraph::new().indent(None, None, inset, None),
-    };
-    let field = Run::new()
-        .fonts(fonts(PAGE_NUMBER))
-        .size(PAGE_NUMBER.half_points)
-        .add_field_char(FieldCharType::Begin, false)
-        .add_instr_text(InstrText::PAGE(InstrPAGE {}))
-        .add_field_char(FieldCharType::Separate, false)
-        .add_text("1")
-        .add_field_char(FieldCharType::End, false);
-    paragraph
-        .align(align)
-        .line_spacing(single_lines())
-        .add_run(run("— ", PAGE_NUMBER, false))
-        .add_run(field)
-        .add_run(run(" —", PAGE_NUMBER, false))
-}
-
-fn heading(level: u8, number: &str, content: &Inlines) -> Paragraph {
-    let (face, bold) = match level {
-        1 => (HEADING_1, false),
-        2 => (HEADING_2, false),
-        _ => (BODY, true),
-    };
-    let paragraph = indented(grid_paragraph()).keep_next(true).outline_lvl(usize::from(level - 1));
-    let numbered = paragraph.add_run(run(number, face, bold));
-    runs(
-        numbered,
-        &content.iter().map(|inline| Inline { bold: bold || inline.bold, ..inline.clone() }).collect(),
-        face,
-    )
+    body
 }
 
 /// The red issuing-body mark: centred 小标宋, as large as fits on one line.
-fn red_head(content: &Inlines) -> Paragraph {
+fn red_head(body: &mut Body, content: &Inlines, page_break_before: bool) {
     let text: String = content.iter().map(|inline| inline.text.as_str()).collect();
     let width = width_in_chars(&text).max(1.0);
     let fitting = (f64::from(TEXT_WIDTH) / 10.0 / width).floor() as usize;
     let half_points = fitting.clamp(TITLE.half_points, RED_HEAD_MAX_HALF_POINTS);
-    let face = Face { half_points, ..TITLE };
-    Paragraph::new()
-        .align(AlignmentType::Center)
-        .snap_to_grid(false)
-        .line_spacing(single_lines().after(2 * LINE_PITCH as u32))
-        .add_run(run(&text, face, false).color(RED))
-}
-
-/// The 发文字号 with the red rule 4 mm below it.
-fn doc_number(content: &Inlines) -> Paragraph {
-    let rule = ParagraphBorder::new(ParagraphBorderPosition::Bottom)
-        .val(BorderType::Single)
-        .size(18)
-        .space(11)
-        .color(RED);
-    runs(grid_paragraph().align(AlignmentType::Center), content, BODY)
-        .set_borders(docx_rs::ParagraphBorders::with_empty().set(rule))
-        .line_spacing(exact_lines().after(2 * LINE_PITCH as u32))
+    let properties = ParagraphProperties {
+        page_break_before,
+        snap_to_grid: Some(false),
+        after: Some(2 * LINE_PITCH),
+        line: Some(Line::Auto(240)),
+        justify: Some(Justify::Center),
+        ..ParagraphProperties::default()
+    };
+    let run = RunProperties { color: Some(RED), ..Face { half_points, ..TITLE }.run(false) };
+    body.paragraph(&properties, |out| ooxml::run(out, &run, &text));
 }
 
 /// Signature lines then the date (GB/T 9704 §7.3.5.2, unsealed): the
 /// signature two characters in from the right, the date below it starting
 /// two characters further right; a date longer than that moves the
 /// signature instead, so the date keeps two characters from the right.
-fn signature(lines: &[String]) -> Vec<Paragraph> {
+fn signature(body: &mut Body, lines: &[String], page_break_before: bool) {
     let (signatures, date) = match lines {
-        [] => return Vec::new(),
+        [] => return,
         [only] => (std::slice::from_ref(only), None),
         [signatures @ .., date] => (signatures, Some(date)),
     };
@@ -271,52 +241,60 @@ fn signature(lines: &[String]) -> Vec<Paragraph> {
     let date_width = date.map(|date| width_in_chars(date)).unwrap_or(0.0);
     let signature_gap = if date.is_some() { (4.0 + date_width - widest).max(2.0) } else { 2.0 };
     let date_gap = (widest - date_width).max(2.0);
-    let line = |text: &str, gap: f64, before: u32| {
-        grid_paragraph()
-            .align(AlignmentType::Right)
-            .indent(None, None, Some(twips(gap)), None)
-            .line_spacing(exact_lines().before(before))
-            .keep_next(true)
-            .add_run(run(text, BODY, false))
+    let mut line = |text: &str, gap: f64, before: bool, keep_next: bool, page_break_before: bool| {
+        let properties = ParagraphProperties {
+            keep_next,
+            page_break_before,
+            before: before.then_some(LINE_PITCH),
+            indent_right: Some(twips(gap)),
+            justify: Some(Justify::Right),
+            ..grid()
+        };
+        body.paragraph(&properties, |out| ooxml::run(out, &BODY.run(false), text));
     };
-    let mut paragraphs: Vec<Paragraph> = signatures
-        .iter()
-        .enumerate()
-        .map(|(index, text)| line(text, signature_gap, if index == 0 { LINE_PITCH as u32 } else { 0 }))
-        .collect();
-    if let Some(date) = date {
-        paragraphs.push(line(date, date_gap, 0).keep_next(false));
+    for (index, text) in signatures.iter().enumerate() {
+        line(text, signature_gap, index == 0, true, page_break_before && index == 0);
     }
-    paragraphs
+    if let Some(date) = date {
+        line(date, date_gap, false, false, false);
+    }
 }
 
 /// One 版记 line in 4号 仿宋: left part one character in, right part one
 /// character from the right; thick rules above the first (a blank line
 /// below the text) and below the last line, thin rules between.
-fn imprint(left: &Inlines, right: &Inlines, first: bool, last: bool) -> Paragraph {
-    let rule = |position, size| ParagraphBorder::new(position).val(BorderType::Single).size(size).space(1);
-    let mut borders = docx_rs::ParagraphBorders::with_empty()
-        .set(rule(ParagraphBorderPosition::Bottom, if last { 8 } else { 4 }));
-    if first {
-        borders = borders.set(rule(ParagraphBorderPosition::Top, 8));
-    }
-    let spacing = if first { exact_lines().before(LINE_PITCH as u32) } else { exact_lines() };
-    let paragraph = grid_paragraph()
-        .line_spacing(spacing)
-        .indent(Some(CHAR_4), None, Some(CHAR_4), None)
-        .add_tab(Tab::new().val(TabValueType::Right).pos((TEXT_WIDTH - CHAR_4) as usize))
-        .set_borders(borders);
-    let paragraph = runs(paragraph, left, SMALL);
-    if right.is_empty() {
-        return paragraph;
-    }
-    runs(paragraph.add_run(Run::new().fonts(fonts(SMALL)).size(SMALL.half_points).add_tab()), right, SMALL)
+fn imprint(
+    body: &mut Body,
+    left: &Inlines,
+    right: &Inlines,
+    first: bool,
+    last: bool,
+    page_break_before: bool,
+) {
+    let rule = |size| Border { size, space: 1, color: "auto" };
+    let properties = ParagraphProperties {
+        page_break_before,
+        border_top: first.then(|| rule(8)),
+        border_bottom: Some(rule(if last { 8 } else { 4 })),
+        right_tab: Some(TEXT_WIDTH - CHAR_4),
+        before: first.then_some(LINE_PITCH),
+        indent_left: Some(CHAR_4),
+        indent_right: Some(CHAR_4),
+        ..grid()
+    };
+    body.paragraph(&properties, |out| {
+        runs(out, left, SMALL, false);
+        if !right.is_empty() {
+            ooxml::tab_run(out, &SMALL.run(false));
+            runs(out, right, SMALL, false);
+        }
+    });
 }
 
 /// Column widths in twips: every column gets room for its widest cell
 /// (one 4号 character of padding) when that fits; otherwise short columns
 /// keep their room and the long ones share the rest in proportion, wrapping.
-fn column_widths(table: &super::markdown::Table) -> Vec<usize> {
+fn column_widths(table: &Table) -> Vec<i32> {
     const SHORT: f64 = 6.0;
     let columns = table.alignments.len().max(table.rows.iter().map(Vec::len).max().unwrap_or(0));
     let text_width = f64::from(TEXT_WIDTH);
@@ -346,80 +324,162 @@ fn column_widths(table: &super::markdown::Table) -> Vec<usize> {
         let excess_total: f64 = excess.iter().sum();
         kept.iter().zip(&excess).map(|(kept, excess)| kept + room * excess / excess_total).collect()
     };
-    let mut widths: Vec<usize> = widths.iter().map(|width| width.floor() as usize).collect();
-    let used: usize = widths.iter().sum();
+    let mut widths: Vec<i32> = widths.iter().map(|width| width.floor() as i32).collect();
+    let used: i32 = widths.iter().sum();
     if let Some(last) = widths.last_mut() {
-        *last += (TEXT_WIDTH as usize).saturating_sub(used);
+        *last += (TEXT_WIDTH - used).max(0);
     }
     widths
 }
 
-/// A bordered table in 4号: header row in 黑体 (repeated on every page by
-/// the package pass), rows never split, `^` cells merged vertically.
-fn table(table: &super::markdown::Table) -> Table {
+/// A bordered table in 4号: header row in 黑体 repeated on every page,
+/// rows never split, `^` cells merged vertically.
+fn table(out: &mut String, table: &Table) {
     let widths = column_widths(table);
-    let border =
-        |position| TableBorder::new(position).border_type(BorderType::Single).size(4).color("000000");
-    let borders = [
-        TableBorderPosition::Top,
-        TableBorderPosition::Left,
-        TableBorderPosition::Bottom,
-        TableBorderPosition::Right,
-        TableBorderPosition::InsideH,
-        TableBorderPosition::InsideV,
-    ]
-    .into_iter()
-    .fold(TableBorders::with_empty(), |borders, position| borders.set(border(position)));
-    let rows = table
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(row_index, row)| {
-            let header = row_index == 0;
-            let cells = widths
-                .iter()
-                .enumerate()
-                .map(|(column, width)| {
-                    let align = if header {
-                        AlignmentType::Center
-                    } else {
-                        match table.alignments.get(column) {
-                            Some(Align::Center) => AlignmentType::Center,
-                            Some(Align::Right) => AlignmentType::Right,
-                            _ => AlignmentType::Left,
-                        }
-                    };
-                    let paragraph =
-                        Paragraph::new().align(align).snap_to_grid(false).line_spacing(single_lines());
-                    let cell =
-                        TableCell::new().width(*width, WidthType::Dxa).vertical_align(VAlignType::Center);
-                    let merges_below = matches!(
-                        table.rows.get(row_index + 1).and_then(|below| below.get(column)),
-                        Some(Cell::MergeUp)
-                    );
-                    match row.get(column) {
-                        Some(Cell::MergeUp) => {
-                            cell.vertical_merge(VMergeType::Continue).add_paragraph(paragraph)
-                        }
-                        content => {
-                            let inlines = match content {
-                                Some(Cell::Content(inlines)) => inlines.clone(),
-                                _ => Vec::new(),
-                            };
-                            let face = if header { SMALL_HEADING } else { SMALL };
-                            let cell =
-                                if merges_below { cell.vertical_merge(VMergeType::Restart) } else { cell };
-                            cell.add_paragraph(runs(paragraph, &inlines, face))
-                        }
-                    }
-                })
-                .collect();
-            TableRow::new(cells).cant_split()
-        })
-        .collect();
-    Table::new(rows)
-        .set_grid(widths)
-        .width(TEXT_WIDTH as usize, WidthType::Dxa)
-        .layout(TableLayoutType::Fixed)
-        .set_borders(borders)
+    start_table(out, TEXT_WIDTH, &widths);
+    for (row_index, row) in table.rows.iter().enumerate() {
+        let header = row_index == 0;
+        start_row(out, header);
+        for (column, width) in widths.iter().enumerate() {
+            let justify = match table.alignments.get(column) {
+                _ if header => Justify::Center,
+                Some(Align::Center) => Justify::Center,
+                Some(Align::Right) => Justify::Right,
+                _ => Justify::Left,
+            };
+            let merges_below = matches!(
+                table.rows.get(row_index + 1).and_then(|below| below.get(column)),
+                Some(Cell::MergeUp)
+            );
+            let (merge, content) = match row.get(column) {
+                Some(Cell::MergeUp) => (VerticalMerge::Continue, None),
+                Some(Cell::Content(inlines)) if merges_below => (VerticalMerge::Restart, Some(inlines)),
+                Some(Cell::Content(inlines)) => (VerticalMerge::None, Some(inlines)),
+                None if merges_below => (VerticalMerge::Restart, None),
+                None => (VerticalMerge::None, None),
+            };
+            start_cell(out, *width, merge);
+            out.push_str("<w:p>");
+            ParagraphProperties {
+                snap_to_grid: Some(false),
+                line: Some(Line::Auto(240)),
+                justify: Some(justify),
+                ..ParagraphProperties::default()
+            }
+            .write(out);
+            if let Some(inlines) = content {
+                runs(out, inlines, if header { SMALL_HEADING } else { SMALL }, false);
+            }
+            out.push_str("</w:p></w:tc>");
+        }
+        out.push_str("</w:tr>");
+    }
+    out.push_str("</w:tbl>");
+}
+
+/// Relationship ids of the odd-page (default) and even-page footers.
+pub const FOOTER_ODD: &str = "rIdFooterOdd";
+pub const FOOTER_EVEN: &str = "rIdFooterEven";
+
+/// The page footer `— 1 —` with a PAGE field, one character in from the
+/// outer edge: right-aligned on odd pages, left-aligned on even ones.
+pub fn footer(odd: bool) -> String {
+    let mut out = String::from(ooxml::DECLARATION);
+    let _ = write!(out, "<w:ftr xmlns:w=\"{}\" xmlns:r=\"{}\">", ooxml::W_NAMESPACE, ooxml::R_NAMESPACE);
+    let properties = ParagraphProperties {
+        line: Some(Line::Auto(240)),
+        indent_left: (!odd).then_some(CHAR_4),
+        indent_right: odd.then_some(CHAR_4),
+        justify: Some(if odd { Justify::Right } else { Justify::Left }),
+        ..ParagraphProperties::default()
+    };
+    let face = PAGE_NUMBER.run(false);
+    out.push_str("<w:p>");
+    properties.write(&mut out);
+    ooxml::run(&mut out, &face, "— ");
+    ooxml::page_field(&mut out, &face);
+    ooxml::run(&mut out, &face, " —");
+    out.push_str("</w:p></w:ftr>");
+    out
+}
+
+/// Section properties: A4, the GB/T margins, the line grid and both
+/// footers; `restart` starts the section on a new page numbered 1 (each
+/// letter of the combined volume).
+pub fn section(restart: bool) -> String {
+    let mut out = format!(
+        "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"{FOOTER_ODD}\"/><w:footerReference w:type=\"even\" r:id=\"{FOOTER_EVEN}\"/>"
+    );
+    if restart {
+        out.push_str("<w:type w:val=\"nextPage\"/>");
+    }
+    let _ = write!(
+        out,
+        "<w:pgSz w:w=\"{PAGE_WIDTH}\" w:h=\"{PAGE_HEIGHT}\"/><w:pgMar w:top=\"{MARGIN_TOP}\" w:right=\"{MARGIN_RIGHT}\" w:bottom=\"{MARGIN_BOTTOM}\" w:left=\"{MARGIN_LEFT}\" w:header=\"{HEADER_DISTANCE}\" w:footer=\"{FOOTER_DISTANCE}\" w:gutter=\"0\"/>"
+    );
+    if restart {
+        out.push_str("<w:pgNumType w:start=\"1\"/>");
+    }
+    let _ = write!(
+        out,
+        "<w:cols w:space=\"425\"/><w:docGrid w:type=\"lines\" w:linePitch=\"{LINE_PITCH}\"/></w:sectPr>"
+    );
+    out
+}
+
+/// The document part's text before the body's content.
+pub fn document_start() -> String {
+    format!(
+        "{}<w:document xmlns:w=\"{}\" xmlns:r=\"{}\"><w:body>",
+        ooxml::DECLARATION,
+        ooxml::W_NAMESPACE,
+        ooxml::R_NAMESPACE
+    )
+}
+
+/// The document part's text after the body's content and final section.
+pub const DOCUMENT_END: &str = "</w:body></w:document>";
+
+/// The styles part: document defaults of 3号 仿宋_GB2312 with Times New
+/// Roman for Latin text, Chinese as the East-Asian language.
+pub fn styles() -> String {
+    format!(
+        concat!(
+            "{declaration}<w:styles xmlns:w=\"{w}\"><w:docDefaults><w:rPrDefault><w:rPr>",
+            "<w:rFonts w:ascii=\"{latin}\" w:hAnsi=\"{latin}\" w:eastAsia=\"{font}\" w:cs=\"{latin}\"/>",
+            "<w:sz w:val=\"{size}\"/><w:szCs w:val=\"{size}\"/><w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/>",
+            "</w:rPr></w:rPrDefault></w:docDefaults>",
+            "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/></w:style>",
+            "</w:styles>"
+        ),
+        declaration = ooxml::DECLARATION,
+        w = ooxml::W_NAMESPACE,
+        latin = BODY.latin,
+        font = BODY.font,
+        size = BODY.half_points,
+    )
+}
+
+/// The font table: every font the layout names, with the charset and a
+/// common substitute, so a machine without 仿宋_GB2312 or 楷体_GB2312 (or
+/// the 方正 title font) falls back to a similar face, not to 宋体.
+pub fn font_table() -> String {
+    const FONTS: &[(&str, Option<&str>, &str, &str)] = &[
+        (LATIN_FONT, None, "00", "roman"),
+        ("仿宋_GB2312", Some("仿宋"), "86", "modern"),
+        ("楷体_GB2312", Some("楷体"), "86", "modern"),
+        ("黑体", Some("SimHei"), "86", "modern"),
+        ("宋体", Some("SimSun"), "86", "auto"),
+        ("方正小标宋简体", Some("宋体"), "86", "auto"),
+    ];
+    let mut out = format!("{}<w:fonts xmlns:w=\"{}\">", ooxml::DECLARATION, ooxml::W_NAMESPACE);
+    for (name, alternative, charset, family) in FONTS {
+        let _ = write!(out, "<w:font w:name=\"{name}\">");
+        if let Some(alternative) = alternative {
+            let _ = write!(out, "<w:altName w:val=\"{alternative}\"/>");
+        }
+        let _ = write!(out, "<w:charset w:val=\"{charset}\"/><w:family w:val=\"{family}\"/></w:font>");
+    }
+    out.push_str("</w:fonts>");
+    out
 }

@@ -1,17 +1,19 @@
 //! Word documents: the feedback letters, the bulletin and the combined
 //! volume. Each document goes context ([`context`]) → template text
-//! ([`templates`], minijinja) → dialect blocks ([`markdown`]) → docx-rs
-//! document ([`layout`], GB/T 9704) → canonical deflated package
-//! ([`package`]). The volume splices finished letters ([`volume`]).
-//! Pure functions returning bytes; naming and writing files is
-//! [`crate::output`]'s job.
+//! ([`templates`], minijinja) → dialect blocks ([`markdown`]) → body
+//! WordprocessingML ([`layout`], GB/T 9704, written by [`ooxml`]) →
+//! deflated package ([`package`]). The volume appends the letters' bodies
+//! as they are made ([`volume`]). Pure functions returning bytes; naming
+//! and writing files is [`crate::output`]'s job.
 
 pub mod context;
 pub mod layout;
 pub mod markdown;
+mod ooxml;
 pub mod package;
 pub mod templates;
 pub mod volume;
+#[cfg(test)]
 mod xml;
 
 use chrono::NaiveDateTime;
@@ -21,7 +23,10 @@ use serde::Serialize;
 pub use context::{BulletinContext, CommonDeduction, DocInfo, FeedbackContext, RankingRow};
 pub use package::PackageError;
 pub use templates::{BUNDLED as BUNDLED_TEMPLATES, TemplateError, Templates};
-pub use volume::volume;
+
+use layout::Body;
+use package::Shell;
+use volume::Volume;
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::render::Scored;
@@ -53,25 +58,51 @@ pub fn doc_info(scored: &Scored) -> DocInfo {
     DocInfo::new(&scored.model.settings, scored.report.units.len(), scored.created)
 }
 
-/// One feedback letter per assessed unit, in rank order, rendered in
-/// parallel; `done` is called after each letter (for a progress bar).
+/// The feedback letters of a run and the volume that combines them.
+#[derive(Debug)]
+pub struct Letters {
+    /// One package per assessed unit, in rank order.
+    pub letters: Vec<Vec<u8>>,
+    /// Every letter in one package; none when no unit was assessed.
+    pub volume: Option<Vec<u8>>,
+}
+
+/// Letters rendered in parallel at once; their bodies then go into the
+/// volume in order and are dropped, so memory holds one batch of bodies.
+const BATCH: usize = 256;
+
+/// One feedback letter per assessed unit, in rank order, and the combined
+/// volume; `done` is called after each letter (for a progress bar).
 pub fn feedback_letters(
     scored: &Scored,
     templates: &Templates,
     done: &(dyn Fn() + Sync),
-) -> Result<Vec<Vec<u8>>, DocxError> {
+) -> Result<Letters, DocxError> {
     let doc = doc_info(scored);
-    scored
-        .report
-        .units
-        .par_iter()
-        .map(|result| {
-            let context = FeedbackContext::new(scored, &doc, result);
-            let letter = render(templates, templates::FEEDBACK, &context, scored.created);
-            done();
-            letter
-        })
-        .collect()
+    let shell = Shell::new(scored.created)?;
+    let units = &scored.report.units;
+    let mut letters = Vec::with_capacity(units.len());
+    let mut volume = Volume::new(&shell)?;
+    let mut last = None;
+    for batch in units.chunks(BATCH) {
+        let rendered: Vec<(Vec<u8>, Body)> = batch
+            .par_iter()
+            .map(|result| {
+                let body = body(templates, templates::FEEDBACK, &FeedbackContext::new(scored, &doc, result))?;
+                let letter = shell.document(&body)?;
+                done();
+                Ok((letter, body))
+            })
+            .collect::<Result<_, DocxError>>()?;
+        for (letter, body) in rendered {
+            if let Some(previous) = last.replace(body) {
+                volume.add(&previous)?;
+            }
+            letters.push(letter);
+        }
+    }
+    let volume = last.map(|last| volume.finish(&last)).transpose()?;
+    Ok(Letters { letters, volume })
 }
 
 /// The bulletin (考核结果通报) of `scored`.
@@ -124,19 +155,14 @@ pub fn bulletin_from(
     templates: &Templates,
     created: NaiveDateTime,
 ) -> Result<Vec<u8>, DocxError> {
-    render(templates, templates::BULLETIN, context, created)
+    let body = body(templates, templates::BULLETIN, context)?;
+    Ok(Shell::new(created)?.document(&body)?)
 }
 
-fn render(
-    templates: &Templates,
-    name: &str,
-    context: &impl Serialize,
-    created: NaiveDateTime,
-) -> Result<Vec<u8>, DocxError> {
+/// The body of template `name` filled with `context`.
+fn body(templates: &Templates, name: &str, context: &impl Serialize) -> Result<Body, DocxError> {
     let text = templates.render(name, context)?;
-    let blocks = markdown::parse(&text);
-    let docx = layout::document(&blocks, &created.format("%Y-%m-%dT%H:%M:%SZ").to_string());
-    Ok(package::finish(docx, created)?)
+    Ok(layout::body(&markdown::parse(&text)))
 }
 
 #[cfg(test)]

@@ -1,556 +1,182 @@
-//! Packaging: docx-rs's output made right. A canonicalising pass over every
-//! XML part puts property children in ECMA-376 schema order (the small
-//! order tables below), writes on/off properties in their bare form, drops
-//! the non-schema `type` of `gridCol`, marks table header rows
-//! (`tblHeader`) and unsplittable rows (`cantSplit`), numbers paragraph ids
-//! in document order and adds the theme part docx-rs leaves out. The result
-//! is repacked with deflate and fixed entry times, so the same inputs give
+//! Packaging: the parts every kaohe document shares (styles, settings,
+//! fonts, theme, footers, metadata) are zipped once per run into a
+//! [`Shell`]; each document copies them over as they are (no second
+//! deflate) and adds its own `word/document.xml`, streamed in through a
+//! [`DocumentWriter`] so the combined volume never sits in memory whole.
+//! Entries are dated with the run's creation time, so the same inputs give
 //! the same bytes.
 
-use std::collections::BTreeMap;
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Write};
 
 use chrono::{Datelike, NaiveDateTime, Timelike};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
-use super::xml::{Element, Node, Part};
+use super::layout::{self, Body, FOOTER_EVEN, FOOTER_ODD};
+use super::ooxml::DECLARATION;
 
-/// A package could not be read or written. Only reachable through a bug in
-/// kaohe or docx-rs: the parts are generated, never user input.
+/// A package could not be written. Only reachable through a bug in kaohe
+/// or the zip crate: writing goes to memory.
 #[derive(Debug, thiserror::Error)]
 pub enum PackageError {
     #[error("zip: {0}")]
     Zip(#[from] zip::result::ZipError),
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
-    #[error("{part}: {message}")]
-    Xml { part: String, message: String },
-    #[error("docx-rs: {0}")]
-    Pack(String),
-    #[error("missing part {0}")]
-    Missing(String),
 }
 
-/// Schema order (ECMA-376 Part 1, transitional) of the children of each
-/// element whose order docx-rs gets wrong or kaohe edits; local names
-/// without the `w:` prefix.
-const CHILD_ORDER: &[(&str, &[&str])] = &[
-    (
-        "rPr",
-        &[
-            "ins",
-            "del",
-            "moveFrom",
-            "moveTo",
-            "rStyle",
-            "rFonts",
-            "b",
-            "bCs",
-            "i",
-            "iCs",
-            "caps",
-            "smallCaps",
-            "strike",
-            "dstrike",
-            "outline",
-            "shadow",
-            "emboss",
-            "imprint",
-            "noProof",
-            "snapToGrid",
-            "vanish",
-            "webHidden",
-            "color",
-            "spacing",
-            "w",
-            "kern",
-            "position",
-            "sz",
-            "szCs",
-            "highlight",
-            "u",
-            "effect",
-            "bdr",
-            "shd",
-            "fitText",
-            "vertAlign",
-            "rtl",
-            "cs",
-            "em",
-            "lang",
-            "eastAsianLayout",
-            "specVanish",
-            "oMath",
-            "rPrChange",
-        ],
-    ),
-    (
-        "pPr",
-        &[
-            "pStyle",
-            "keepNext",
-            "keepLines",
-            "pageBreakBefore",
-            "framePr",
-            "widowControl",
-            "numPr",
-            "suppressLineNumbers",
-            "pBdr",
-            "shd",
-            "tabs",
-            "suppressAutoHyphens",
-            "kinsoku",
-            "wordWrap",
-            "overflowPunct",
-            "topLinePunct",
-            "autoSpaceDE",
-            "autoSpaceDN",
-            "bidi",
-            "adjustRightInd",
-            "snapToGrid",
-            "spacing",
-            "ind",
-            "contextualSpacing",
-            "mirrorIndents",
-            "suppressOverlap",
-            "jc",
-            "textDirection",
-            "textAlignment",
-            "textboxTightWrap",
-            "outlineLvl",
-            "divId",
-            "cnfStyle",
-            "rPr",
-            "sectPr",
-            "pPrChange",
-        ],
-    ),
-    (
-        "sectPr",
-        &[
-            "headerReference",
-            "footerReference",
-            "footnotePr",
-            "endnotePr",
-            "type",
-            "pgSz",
-            "pgMar",
-            "paperSrc",
-            "pgBorders",
-            "lnNumType",
-            "pgNumType",
-            "cols",
-            "formProt",
-            "vAlign",
-            "noEndnote",
-            "titlePg",
-            "textDirection",
-            "bidi",
-            "rtlGutter",
-            "docGrid",
-            "printerSettings",
-            "sectPrChange",
-        ],
-    ),
-    (
-        "tblPr",
-        &[
-            "tblStyle",
-            "tblpPr",
-            "tblOverlap",
-            "bidiVisual",
-            "tblStyleRowBandSize",
-            "tblStyleColBandSize",
-            "tblW",
-            "jc",
-            "tblCellSpacing",
-            "tblInd",
-            "tblBorders",
-            "shd",
-            "tblLayout",
-            "tblCellMar",
-            "tblLook",
-            "tblCaption",
-            "tblDescription",
-            "tblPrChange",
-        ],
-    ),
-    (
-        "trPr",
-        &[
-            "cnfStyle",
-            "divId",
-            "gridBefore",
-            "gridAfter",
-            "wBefore",
-            "wAfter",
-            "cantSplit",
-            "trHeight",
-            "tblHeader",
-            "tblCellSpacing",
-            "jc",
-            "hidden",
-            "ins",
-            "del",
-            "trPrChange",
-        ],
-    ),
-    (
-        "tcPr",
-        &[
-            "cnfStyle",
-            "tcW",
-            "gridSpan",
-            "hMerge",
-            "vMerge",
-            "tcBorders",
-            "shd",
-            "noWrap",
-            "tcMar",
-            "textDirection",
-            "tcFitText",
-            "vAlign",
-            "hideMark",
-            "headers",
-            "cellIns",
-            "cellDel",
-            "cellMerge",
-            "tcPrChange",
-        ],
-    ),
-    ("tr", &["tblPrEx", "trPr"]),
-    ("tc", &["tcPr"]),
-    ("tbl", &["tblPr", "tblGrid"]),
-    ("p", &["pPr"]),
-    ("r", &["rPr"]),
-    ("tblBorders", &["top", "start", "left", "bottom", "end", "right", "insideH", "insideV"]),
-    (
-        "tcBorders",
-        &["top", "start", "left", "bottom", "end", "right", "insideH", "insideV", "tl2br", "tr2bl"],
-    ),
-    ("pBdr", &["top", "left", "bottom", "right", "between", "bar"]),
-    ("tblCellMar", &["top", "start", "left", "bottom", "end", "right"]),
-    ("tcMar", &["top", "start", "left", "bottom", "end", "right"]),
-    ("docDefaults", &["rPrDefault", "pPrDefault"]),
-    (
-        "style",
-        &[
-            "name",
-            "aliases",
-            "basedOn",
-            "next",
-            "link",
-            "autoRedefine",
-            "hidden",
-            "uiPriority",
-            "semiHidden",
-            "unhideWhenUsed",
-            "qFormat",
-            "locked",
-            "personal",
-            "personalCompose",
-            "personalReply",
-            "rsid",
-            "pPr",
-            "rPr",
-            "tblPr",
-            "trPr",
-            "tcPr",
-            "tblStylePr",
-        ],
-    ),
-    (
-        "settings",
-        &[
-            "writeProtection",
-            "view",
-            "zoom",
-            "removePersonalInformation",
-            "removeDateAndTime",
-            "doNotDisplayPageBoundaries",
-            "displayBackgroundShape",
-            "printPostScriptOverText",
-            "printFractionalCharacterWidth",
-            "printFormsData",
-            "embedTrueTypeFonts",
-            "embedSystemFonts",
-            "saveSubsetFonts",
-            "saveFormsData",
-            "mirrorMargins",
-            "alignBordersAndEdges",
-            "bordersDoNotSurroundHeader",
-            "bordersDoNotSurroundFooter",
-            "gutterAtTop",
-            "hideSpellingErrors",
-            "hideGrammaticalErrors",
-            "activeWritingStyle",
-            "proofState",
-            "formsDesign",
-            "attachedTemplate",
-            "linkStyles",
-            "stylePaneFormatFilter",
-            "stylePaneSortMethod",
-            "documentType",
-            "mailMerge",
-            "revisionView",
-            "trackRevisions",
-            "doNotTrackMoves",
-            "doNotTrackFormatting",
-            "documentProtection",
-            "autoFormatOverride",
-            "styleLockTheme",
-            "styleLockQFSet",
-            "defaultTabStop",
-            "autoHyphenation",
-            "consecutiveHyphenLimit",
-            "hyphenationZone",
-            "doNotHyphenateCaps",
-            "showEnvelope",
-            "summaryLength",
-            "clickAndTypeStyle",
-            "defaultTableStyle",
-            "evenAndOddHeaders",
-            "bookFoldRevPrinting",
-            "bookFoldPrinting",
-            "bookFoldPrintingSheets",
-            "drawingGridHorizontalSpacing",
-            "drawingGridVerticalSpacing",
-            "displayHorizontalDrawingGridEvery",
-            "displayVerticalDrawingGridEvery",
-            "doNotUseMarginsForDrawingGridOrigin",
-            "drawingGridHorizontalOrigin",
-            "drawingGridVerticalOrigin",
-            "doNotShadeFormData",
-            "noPunctuationKerning",
-            "characterSpacingControl",
-            "printTwoOnOne",
-            "strictFirstAndLastChars",
-            "noLineBreaksAfter",
-            "noLineBreaksBefore",
-            "savePreviewPicture",
-            "doNotValidateAgainstSchema",
-            "saveInvalidXml",
-            "ignoreMixedContent",
-            "alwaysShowPlaceholderText",
-            "doNotDemarcateInvalidXml",
-            "saveXmlDataOnly",
-            "useXSLTWhenSaving",
-            "saveThroughXslt",
-            "showXMLTags",
-            "alwaysMergeEmptyNamespace",
-            "updateFields",
-            "hdrShapeDefaults",
-            "footnotePr",
-            "endnotePr",
-            "compat",
-            "docVars",
-            "rsids",
-            "mathPr",
-            "attachedSchema",
-            "themeFontLang",
-            "clrSchemeMapping",
-            "doNotIncludeSubdocsInStats",
-            "doNotAutoCompressPictures",
-            "forceUpgrade",
-            "captions",
-            "readModeInkLockDown",
-            "smartTagType",
-            "schemaLibrary",
-            "shapeDefaults",
-            "doNotEmbedSmartTags",
-            "decimalSymbol",
-            "listSeparator",
-        ],
-    ),
-];
-
-/// Parents whose `pPr` is the base type (CT_PPrBase), which has no `rPr`,
-/// `sectPr` or `pPrChange`; docx-rs writes an `rPr` there anyway.
-const BASE_PARAGRAPH_PROPERTY_PARENTS: &[&str] = &["w:style", "w:lvl", "w:pPrDefault", "w:tblStylePr"];
-const NOT_IN_BASE_PARAGRAPH_PROPERTIES: &[&str] = &["w:rPr", "w:sectPr", "w:pPrChange"];
-
-/// Attributes an element may not carry (docx-rs writes them anyway).
-const DROPPED_ATTRIBUTES: &[(&str, &str)] = &[("w:gridCol", "w:type")];
-
-const THEME_PART: &str = "word/theme/theme1.xml";
+const DOCUMENT: &str = "word/document.xml";
 const THEME_XML: &str = include_str!("theme1.xml");
-const THEME_TYPE: &str = "application/vnd.openxmlformats-officedocument.theme+xml";
-const THEME_RELATIONSHIP: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme";
 
-/// The parts of a package, by name, in a fixed order.
-pub(crate) type Parts = BTreeMap<String, Vec<u8>>;
+const CONTENT_TYPES: &str = concat!(
+    "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">",
+    "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>",
+    "<Default Extension=\"xml\" ContentType=\"application/xml\"/>",
+    "<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>",
+    "<Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>",
+    "<Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>",
+    "<Override PartName=\"/word/fontTable.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml\"/>",
+    "<Override PartName=\"/word/footer1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>",
+    "<Override PartName=\"/word/footer2.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>",
+    "<Override PartName=\"/word/theme/theme1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.theme+xml\"/>",
+    "<Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>",
+    "<Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>",
+    "</Types>"
+);
 
-/// Reads every part of a zip package (directory entries, which docx-rs
-/// writes and Word never does, are not parts and are left out).
-pub(crate) fn read_parts(bytes: &[u8]) -> Result<Parts, PackageError> {
-    let mut archive = ZipArchive::new(Cursor::new(bytes))?;
-    let mut parts = Parts::new();
-    for index in 0..archive.len() {
-        let mut entry = archive.by_index(index)?;
-        if entry.is_dir() {
-            continue;
+const PACKAGE_RELATIONSHIPS: &str = concat!(
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">",
+    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/>",
+    "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/>",
+    "<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties\" Target=\"docProps/app.xml\"/>",
+    "</Relationships>"
+);
+
+const APP: &str = concat!(
+    "<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\">",
+    "<Application>kaohe</Application></Properties>"
+);
+
+/// Zoom, tab stops, odd and even footers, East-Asian punctuation
+/// compression, and Word 2013+ layout.
+const SETTINGS: &str = concat!(
+    "<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">",
+    "<w:zoom w:percent=\"100\"/><w:defaultTabStop w:val=\"420\"/><w:evenAndOddHeaders/>",
+    "<w:characterSpacingControl w:val=\"compressPunctuation\"/>",
+    "<w:compat><w:spaceForUL/><w:balanceSingleByteDoubleByteWidth/><w:doNotLeaveBackslashAlone/>",
+    "<w:ulTrailSpace/><w:doNotExpandShiftReturn/><w:useFELayout/>",
+    "<w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/>",
+    "</w:compat></w:settings>"
+);
+
+/// The part names and texts every document shares, `[Content_Types].xml`
+/// first as Word expects; only `docProps/core.xml` depends on the run.
+fn shared_parts(created: NaiveDateTime) -> Vec<(&'static str, String)> {
+    let stamp = created.format("%Y-%m-%dT%H:%M:%SZ");
+    let core = format!(
+        concat!(
+            "<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" ",
+            "xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">",
+            "<dcterms:created xsi:type=\"dcterms:W3CDTF\">{stamp}</dcterms:created>",
+            "<dcterms:modified xsi:type=\"dcterms:W3CDTF\">{stamp}</dcterms:modified>",
+            "</cp:coreProperties>"
+        ),
+        stamp = stamp
+    );
+    let document_relationships = format!(
+        concat!(
+            "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">",
+            "<Relationship Id=\"rIdStyles\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>",
+            "<Relationship Id=\"rIdSettings\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings\" Target=\"settings.xml\"/>",
+            "<Relationship Id=\"rIdFonts\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable\" Target=\"fontTable.xml\"/>",
+            "<Relationship Id=\"rIdTheme\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme\" Target=\"theme/theme1.xml\"/>",
+            "<Relationship Id=\"{odd}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer1.xml\"/>",
+            "<Relationship Id=\"{even}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer2.xml\"/>",
+            "</Relationships>"
+        ),
+        odd = FOOTER_ODD,
+        even = FOOTER_EVEN
+    );
+    let declared = |text: &str| format!("{DECLARATION}{text}");
+    vec![
+        ("[Content_Types].xml", declared(CONTENT_TYPES)),
+        ("_rels/.rels", declared(PACKAGE_RELATIONSHIPS)),
+        ("docProps/core.xml", declared(&core)),
+        ("docProps/app.xml", declared(APP)),
+        ("word/_rels/document.xml.rels", declared(&document_relationships)),
+        ("word/styles.xml", layout::styles()),
+        ("word/settings.xml", declared(SETTINGS)),
+        ("word/fontTable.xml", layout::font_table()),
+        ("word/theme/theme1.xml", THEME_XML.to_owned()),
+        ("word/footer1.xml", layout::footer(true)),
+        ("word/footer2.xml", layout::footer(false)),
+    ]
+}
+
+/// Deflate level: the fastest. At 2,000 letters the default level costs
+/// about twice the time for parts only a few percent smaller.
+const DEFLATE_LEVEL: i64 = 1;
+
+/// The shared parts of one run's documents, zipped once.
+pub struct Shell {
+    zip: Vec<u8>,
+    options: SimpleFileOptions,
+}
+
+impl Shell {
+    pub fn new(created: NaiveDateTime) -> Result<Shell, PackageError> {
+        let options = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Deflated)
+            .compression_level(Some(DEFLATE_LEVEL))
+            .last_modified_time(entry_time(created))
+            .unix_permissions(0o644);
+        let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, text) in shared_parts(created) {
+            zip.start_file(name, options)?;
+            zip.write_all(text.as_bytes())?;
         }
-        let mut content = Vec::new();
-        entry.read_to_end(&mut content)?;
-        parts.insert(entry.name()?.into_owned(), content);
+        Ok(Shell { zip: zip.finish()?.into_inner(), options })
     }
-    Ok(parts)
-}
 
-pub(crate) fn parse_part(parts: &Parts, name: &str) -> Result<Part, PackageError> {
-    let bytes = parts.get(name).ok_or_else(|| PackageError::Missing(name.to_owned()))?;
-    let text = String::from_utf8_lossy(bytes);
-    Part::parse(&text).map_err(|message| PackageError::Xml { part: name.to_owned(), message })
-}
-
-/// docx-rs's package → kaohe's canonical, deflated package.
-pub(crate) fn finish(docx: docx_rs::Docx, created: NaiveDateTime) -> Result<Vec<u8>, PackageError> {
-    let mut raw = Cursor::new(Vec::new());
-    docx.pack(&mut raw).map_err(|error| PackageError::Pack(error.to_string()))?;
-    let mut parts = read_parts(raw.get_ref())?;
-    add_theme(&mut parts)?;
-    let names: Vec<String> = parts.keys().filter(|name| is_xml(name)).cloned().collect();
-    for name in names {
-        let canonical = canonical_part(&parts, &name)?;
-        parts.insert(name, canonical);
+    /// A whole document whose body is `body`.
+    pub fn document(&self, body: &Body) -> Result<Vec<u8>, PackageError> {
+        let mut writer = self.start()?;
+        writer.write(&body.xml)?;
+        writer.finish(false)
     }
-    write_parts(&parts, entry_time(created))
-}
 
-/// The canonical form of part `name`. Every letter shares its styles,
-/// settings, footers and relationships with the others, so parts other than
-/// the body are canonicalised once and remembered (by content), which
-/// saves most of the work at 2,000 letters. The result is the same either way.
-fn canonical_part(parts: &Parts, name: &str) -> Result<Vec<u8>, PackageError> {
-    const BODY: &str = "word/document.xml";
-    /// Distinct shared parts seen in one run are a handful; the bound only
-    /// keeps a long-lived process (tests) from growing without end.
-    const REMEMBERED: usize = 256;
-    /// (part name, raw bytes) → canonical bytes.
-    type Remembered = BTreeMap<(String, Vec<u8>), Vec<u8>>;
-    static SHARED: std::sync::Mutex<Remembered> = std::sync::Mutex::new(BTreeMap::new());
-    let raw = parts.get(name).ok_or_else(|| PackageError::Missing(name.to_owned()))?;
-    let key = (name.to_owned(), raw.clone());
-    if name != BODY
-        && let Some(canonical) = SHARED.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(&key)
-    {
-        return Ok(canonical.clone());
-    }
-    let mut part = parse_part(parts, name)?;
-    canonicalize(&mut part.root);
-    let canonical = part.to_xml().into_bytes();
-    if name != BODY {
-        let mut shared = SHARED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if shared.len() >= REMEMBERED {
-            shared.clear();
-        }
-        shared.insert(key, canonical.clone());
-    }
-    Ok(canonical)
-}
-
-fn is_xml(name: &str) -> bool {
-    name.ends_with(".xml") || name.ends_with(".rels")
-}
-
-/// Puts children in schema order, fixes on/off values and dropped
-/// attributes, marks table rows and numbers paragraph ids.
-pub(crate) fn canonicalize(root: &mut Element) {
-    root.walk_mut(&mut |element| {
-        for (name, attribute) in DROPPED_ATTRIBUTES {
-            if element.name == *name {
-                element.attributes.retain(|(key, _)| key != attribute);
-            }
-        }
-        let on_off = element.attributes.len() == 1 && element.name != "w:compatSetting";
-        if on_off && element.attribute("w:val") == Some("true") {
-            element.attributes.retain(|(key, _)| key != "w:val");
-        }
-        if element.name == "w:tbl" {
-            mark_table_rows(element);
-        }
-        if BASE_PARAGRAPH_PROPERTY_PARENTS.contains(&element.name.as_str())
-            && let Some(properties) = element.child_mut("w:pPr")
-        {
-            properties.children.retain(|node| {
-                !matches!(node, Node::Element(child) if NOT_IN_BASE_PARAGRAPH_PROPERTIES.contains(&child.name.as_str()))
-            });
-        }
-        order_children(element);
-    });
-    number_paragraphs(root, 1);
-}
-
-fn order_children(element: &mut Element) {
-    let Some(local) = element.name.strip_prefix("w:") else { return };
-    let Some((_, order)) = CHILD_ORDER.iter().find(|(name, _)| *name == local) else { return };
-    let rank = |node: &Node| match node {
-        Node::Element(child) => child
-            .name
-            .strip_prefix("w:")
-            .and_then(|name| order.iter().position(|known| *known == name))
-            .unwrap_or(order.len()),
-        Node::Text(_) => order.len(),
-    };
-    element.children.sort_by_key(rank);
-}
-
-/// Every row `cantSplit`; the first row a repeated header (`tblHeader`).
-fn mark_table_rows(table: &mut Element) {
-    for (index, row) in table.elements_mut().filter(|child| child.name == "w:tr").enumerate() {
-        let properties = row.ensure_child("w:trPr");
-        if properties.child("w:cantSplit").is_none() {
-            properties.children.push(Node::Element(Element::new("w:cantSplit")));
-        }
-        if index == 0 && properties.child("w:tblHeader").is_none() {
-            properties.children.push(Node::Element(Element::new("w:tblHeader")));
-        }
+    /// A document whose body is written piece by piece.
+    pub fn start(&self) -> Result<DocumentWriter, PackageError> {
+        let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+        zip.merge_archive(ZipArchive::new(Cursor::new(self.zip.as_slice()))?)?;
+        zip.start_file(DOCUMENT, self.options)?;
+        zip.write_all(layout::document_start().as_bytes())?;
+        Ok(DocumentWriter { zip })
     }
 }
 
-/// Replaces docx-rs's thread-local paragraph ids with ids in document order.
-/// `next` is the first id to give; returns the one after the last given.
-pub(crate) fn number_paragraphs(root: &mut Element, mut next: u32) -> u32 {
-    root.walk_mut(&mut |element| {
-        if let Some((_, value)) = element.attributes.iter_mut().find(|(key, _)| key == "w14:paraId") {
-            *value = format!("{next:08X}");
-            next += 1;
-        }
-    });
-    next
+/// A package being written: the shared parts are in, the body is streaming.
+pub struct DocumentWriter {
+    zip: ZipWriter<Cursor<Vec<u8>>>,
 }
 
-/// Adds the theme part, its relationship and its content type.
-fn add_theme(parts: &mut Parts) -> Result<(), PackageError> {
-    if parts.contains_key(THEME_PART) {
-        return Ok(());
+impl DocumentWriter {
+    /// Appends body content (WordprocessingML).
+    pub fn write(&mut self, xml: &str) -> Result<(), PackageError> {
+        Ok(self.zip.write_all(xml.as_bytes())?)
     }
-    parts.insert(THEME_PART.to_owned(), THEME_XML.as_bytes().to_vec());
 
-    let rels_name = "word/_rels/document.xml.rels";
-    let mut rels = parse_part(parts, rels_name)?;
-    rels.root.children.push(Node::Element(
-        Element::new("Relationship")
-            .with_attribute("Id", "rIdKaoheTheme1")
-            .with_attribute("Type", THEME_RELATIONSHIP)
-            .with_attribute("Target", "theme/theme1.xml"),
-    ));
-    parts.insert(rels_name.to_owned(), rels.to_xml().into_bytes());
-
-    let types_name = "[Content_Types].xml";
-    let mut types = parse_part(parts, types_name)?;
-    types.root.children.push(Node::Element(
-        Element::new("Override")
-            .with_attribute("PartName", &format!("/{THEME_PART}"))
-            .with_attribute("ContentType", THEME_TYPE),
-    ));
-    parts.insert(types_name.to_owned(), types.to_xml().into_bytes());
-    Ok(())
+    /// Ends the body with its final section properties (`restart`: a new
+    /// page numbered from 1) and returns the package's bytes.
+    pub fn finish(mut self, restart: bool) -> Result<Vec<u8>, PackageError> {
+        self.write(&layout::section(restart))?;
+        self.write(layout::DOCUMENT_END)?;
+        Ok(self.zip.finish()?.into_inner())
+    }
 }
 
 /// The zip entry time for documents created at `created` (zip times start in 1980).
-pub(crate) fn entry_time(created: NaiveDateTime) -> zip::DateTime {
+fn entry_time(created: NaiveDateTime) -> zip::DateTime {
     zip::DateTime::from_date_and_time(
         created.year().clamp(1980, 2107) as u16,
         created.month() as u8,
@@ -562,99 +188,17 @@ pub(crate) fn entry_time(created: NaiveDateTime) -> zip::DateTime {
     .unwrap_or_default()
 }
 
-/// The entry time of a package's first entry.
-pub(crate) fn package_time(bytes: &[u8]) -> Result<zip::DateTime, PackageError> {
-    let mut archive = ZipArchive::new(Cursor::new(bytes))?;
-    Ok(archive.by_index(0)?.last_modified().unwrap_or_default())
-}
-
-/// Deflate level: the fastest. At 2,000 letters the default level costs
-/// about twice the time for parts only a few percent smaller.
-const DEFLATE_LEVEL: i64 = 1;
-
-/// Zips `parts` with deflate, `[Content_Types].xml` first, every entry dated `time`.
-pub(crate) fn write_parts(parts: &Parts, time: zip::DateTime) -> Result<Vec<u8>, PackageError> {
-    let mut writer = PackageWriter::new(time);
-    writer.parts(parts)?;
-    writer.finish()
-}
-
-/// Writes a package entry by entry, so a large part (the combined volume's
-/// body) can be streamed in instead of assembled in memory first.
-pub(crate) struct PackageWriter {
-    zip: ZipWriter<Cursor<Vec<u8>>>,
-    options: SimpleFileOptions,
-}
-
-impl PackageWriter {
-    pub(crate) fn new(time: zip::DateTime) -> Self {
-        let options = SimpleFileOptions::default()
-            .compression_method(CompressionMethod::Deflated)
-            .compression_level(Some(DEFLATE_LEVEL))
-            .last_modified_time(time)
-            .unix_permissions(0o644);
-        PackageWriter { zip: ZipWriter::new(Cursor::new(Vec::new())), options }
-    }
-
-    /// Adds whole parts, `[Content_Types].xml` first as Word expects.
-    pub(crate) fn parts(&mut self, parts: &Parts) -> Result<(), PackageError> {
-        let content_types = "[Content_Types].xml";
-        let ordered = parts
-            .get_key_value(content_types)
-            .into_iter()
-            .chain(parts.iter().filter(|(name, _)| name.as_str() != content_types));
-        for (name, content) in ordered {
-            self.start(name)?;
-            self.write(content)?;
-        }
-        Ok(())
-    }
-
-    /// Starts entry `name`; [`PackageWriter::write`] appends to it.
-    pub(crate) fn start(&mut self, name: &str) -> Result<(), PackageError> {
-        Ok(self.zip.start_file(name, self.options)?)
-    }
-
-    pub(crate) fn write(&mut self, bytes: &[u8]) -> Result<(), PackageError> {
-        Ok(self.zip.write_all(bytes)?)
-    }
-
-    pub(crate) fn finish(self) -> Result<Vec<u8>, PackageError> {
-        Ok(self.zip.finish()?.into_inner())
-    }
-}
-
+/// Reads every part of a package (for tests).
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn orders_run_properties_and_writes_bare_on_off() {
-        let mut part = Part::parse(
-            r#"<w:r><w:rPr><w:sz w:val="32"/><w:b w:val="true"/><w:rFonts w:eastAsia="黑体"/></w:rPr><w:t>x</w:t></w:r>"#,
-        )
-        .unwrap();
-        canonicalize(&mut part.root);
-        let mut out = String::new();
-        part.root.write(&mut out);
-        assert_eq!(
-            out,
-            r#"<w:r><w:rPr><w:rFonts w:eastAsia="黑体"/><w:b/><w:sz w:val="32"/></w:rPr><w:t>x</w:t></w:r>"#
-        );
-    }
-
-    #[test]
-    fn marks_header_and_unsplittable_rows() {
-        let mut part = Part::parse(
-            r#"<w:tbl><w:tblGrid><w:gridCol w:w="10" w:type="dxa"/></w:tblGrid><w:tblPr/><w:tr><w:tc/></w:tr><w:tr><w:trPr/><w:tc/></w:tr></w:tbl>"#,
-        )
-        .unwrap();
-        canonicalize(&mut part.root);
-        let mut out = String::new();
-        part.root.write(&mut out);
-        assert_eq!(
-            out,
-            r#"<w:tbl><w:tblPr/><w:tblGrid><w:gridCol w:w="10"/></w:tblGrid><w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr><w:tc/></w:tr><w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc/></w:tr></w:tbl>"#
-        );
-    }
+pub(crate) fn read_parts(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
+    use std::io::Read;
+    let mut archive = ZipArchive::new(Cursor::new(bytes)).unwrap();
+    (0..archive.len())
+        .map(|index| {
+            let mut entry = archive.by_index(index).unwrap();
+            let mut content = Vec::new();
+            entry.read_to_end(&mut content).unwrap();
+            (entry.name().unwrap().into_owned(), content)
+        })
+        .collect()
 }

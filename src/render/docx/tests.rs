@@ -223,7 +223,7 @@ fn with_scored<T>(run: impl FnOnce(&Scored) -> T) -> T {
 
 /// The parts of a package, parsed.
 fn part(bytes: &[u8], name: &str) -> Element {
-    let parts = package::read_parts(bytes).unwrap();
+    let parts = package::read_parts(bytes);
     let text = String::from_utf8(parts[name].clone()).unwrap();
     Part::parse(&text).unwrap().root
 }
@@ -262,7 +262,8 @@ fn all<'a>(element: &'a Element, name: &str) -> Vec<&'a Element> {
 
 #[test]
 fn letters_show_each_unit_in_rank_order() {
-    let letters = with_scored(|scored| feedback_letters(scored, &Templates::bundled(), &|| ()).unwrap());
+    let letters =
+        with_scored(|scored| feedback_letters(scored, &Templates::bundled(), &|| ()).unwrap()).letters;
     assert_eq!(letters.len(), 3);
     let first = document_text(&letters[0]);
     assert!(first.starts_with("内部资料\n关于2025年度考核结果的反馈\n第一党支部："), "{first}");
@@ -289,7 +290,8 @@ fn letters_show_each_unit_in_rank_order() {
 
 #[test]
 fn the_ideological_category_comes_first_and_deductions_merge_their_category() {
-    let letters = with_scored(|scored| feedback_letters(scored, &Templates::bundled(), &|| ()).unwrap());
+    let letters =
+        with_scored(|scored| feedback_letters(scored, &Templates::bundled(), &|| ()).unwrap()).letters;
     let document = part(&letters[1], "word/document.xml");
     let tables = all(&document, "w:tbl");
     let rows: Vec<Vec<String>> = all(tables[0], "w:tr")
@@ -313,7 +315,8 @@ fn the_ideological_category_comes_first_and_deductions_merge_their_category() {
 
 #[test]
 fn pages_follow_gbt_9704() {
-    let letters = with_scored(|scored| feedback_letters(scored, &Templates::bundled(), &|| ()).unwrap());
+    let letters =
+        with_scored(|scored| feedback_letters(scored, &Templates::bundled(), &|| ()).unwrap()).letters;
     let document = part(&letters[0], "word/document.xml");
     let size = &all(&document, "w:pgSz")[0];
     assert_eq!((size.attribute("w:w"), size.attribute("w:h")), (Some("11906"), Some("16838")));
@@ -348,7 +351,7 @@ fn pages_follow_gbt_9704() {
     let sub = all(&document, "w:p").into_iter().find(|p| p.text() == "（一）分类得分").unwrap();
     assert_eq!(all(sub, "w:rFonts")[0].attribute("w:eastAsia"), Some("楷体_GB2312"));
 
-    let parts = package::read_parts(&letters[0]).unwrap();
+    let parts = package::read_parts(&letters[0]);
     let footers: Vec<&String> = parts.keys().filter(|name| name.starts_with("word/footer")).collect();
     assert_eq!(footers.len(), 2, "odd and even footers");
     let alignments: Vec<String> = footers
@@ -367,7 +370,8 @@ fn pages_follow_gbt_9704() {
 
 #[test]
 fn tables_repeat_their_header_and_keep_rows_whole() {
-    let letters = with_scored(|scored| feedback_letters(scored, &Templates::bundled(), &|| ()).unwrap());
+    let letters =
+        with_scored(|scored| feedback_letters(scored, &Templates::bundled(), &|| ()).unwrap()).letters;
     let document = part(&letters[2], "word/document.xml");
     for table in all(&document, "w:tbl") {
         let rows = all(table, "w:tr");
@@ -427,19 +431,24 @@ fn a_merged_ranking_fills_the_same_bulletin() {
 
 #[test]
 fn the_volume_holds_every_letter_each_in_its_own_section() {
-    let letters = with_scored(|scored| feedback_letters(scored, &Templates::bundled(), &|| ()).unwrap());
-    let combined = volume(&letters).unwrap();
+    let Letters { letters, volume } =
+        with_scored(|scored| feedback_letters(scored, &Templates::bundled(), &|| ()).unwrap());
+    let combined = volume.unwrap();
     let document = part(&combined, "word/document.xml");
     let sections = all(&document, "w:sectPr");
     assert_eq!(sections.len(), letters.len());
     assert!(sections.iter().all(|section| all(section, "w:pgNumType")[0].attribute("w:start") == Some("1")));
+    // Each letter but the last ends its section in its own last paragraph.
+    let body = document.child("w:body").unwrap();
+    let section_holders: Vec<String> =
+        body.elements().filter(|child| !all(child, "w:sectPr").is_empty()).map(Element::text).collect();
+    assert_eq!(section_holders.len(), letters.len());
     let text = document_text(&combined);
     for name in ["第一党支部：", &format!("{TRICKY_NAME}："), "第二党支部："] {
         assert_eq!(text.matches(name).count(), 1, "{name}");
     }
-    let ids: Vec<&str> = all(&document, "w:p").iter().filter_map(|p| p.attribute("w14:paraId")).collect();
-    let unique: std::collections::BTreeSet<&&str> = ids.iter().collect();
-    assert_eq!(unique.len(), ids.len(), "paragraph ids stay unique");
+    let letter_texts: Vec<String> = letters.iter().map(|letter| document_text(letter)).collect();
+    assert_eq!(text, letter_texts.join("\n"), "the volume is the letters, in order, nothing else");
 }
 
 #[test]
@@ -447,9 +456,8 @@ fn same_inputs_give_the_same_bytes_and_small_letters() {
     let render = || {
         with_scored(|scored| {
             let templates = Templates::bundled();
-            let letters = feedback_letters(scored, &templates, &|| ()).unwrap();
-            let combined = volume(&letters).unwrap();
-            (letters, bulletin(scored, &templates).unwrap(), combined)
+            let Letters { letters, volume } = feedback_letters(scored, &templates, &|| ()).unwrap();
+            (letters, bulletin(scored, &templates).unwrap(), volume)
         })
     };
     let first = render();
@@ -483,11 +491,11 @@ fn write_samples() {
     std::fs::create_dir_all(&out).unwrap();
     with_scored(|scored| {
         let templates = Templates::bundled();
-        let letters = feedback_letters(scored, &templates, &|| ()).unwrap();
+        let Letters { letters, volume } = feedback_letters(scored, &templates, &|| ()).unwrap();
         for (index, letter) in letters.iter().enumerate() {
             std::fs::write(out.join(format!("letter{}.docx", index + 1)), letter).unwrap();
         }
-        std::fs::write(out.join("volume.docx"), volume(&letters).unwrap()).unwrap();
+        std::fs::write(out.join("volume.docx"), volume.unwrap()).unwrap();
         std::fs::write(out.join("bulletin.docx"), bulletin(scored, &templates).unwrap()).unwrap();
     });
 }

@@ -1,0 +1,337 @@
+//! Writing WordprocessingML text directly: paragraphs, runs, tables and
+//! their properties, each property in ECMA-376 schema order (Part 1,
+//! transitional), values escaped. It knows the markup, not the layout:
+//! which numbers go where is [`super::layout`]'s job.
+
+use std::fmt::Write;
+
+/// The `w:` namespace.
+pub const W_NAMESPACE: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+/// The `r:` namespace of relationship ids.
+pub const R_NAMESPACE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+/// The declaration every part starts with.
+pub const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
+
+/// Appends `text` with `&`, `<`, `>` and `"` escaped (safe in text and in
+/// attribute values).
+pub fn escape(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"']) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            _ => "&quot;",
+        });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+}
+
+/// Paragraph or table alignment (`w:jc`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Justify {
+    Left,
+    Center,
+    Right,
+    Both,
+}
+
+impl Justify {
+    fn value(self) -> &'static str {
+        match self {
+            Justify::Left => "left",
+            Justify::Center => "center",
+            Justify::Right => "right",
+            Justify::Both => "both",
+        }
+    }
+}
+
+/// A line rule for `w:spacing`: exact twips, or 240ths of single spacing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Line {
+    Exact(i32),
+    Auto(i32),
+}
+
+/// One paragraph border (`w:top`, `w:bottom` of `w:pBdr`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Border {
+    /// Eighths of a point.
+    pub size: u32,
+    /// Points between the border and the text.
+    pub space: u32,
+    pub color: &'static str,
+}
+
+/// Paragraph properties kaohe uses; [`ParagraphProperties::write`] puts
+/// them in schema order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParagraphProperties {
+    pub keep_next: bool,
+    pub page_break_before: bool,
+    pub border_top: Option<Border>,
+    pub border_bottom: Option<Border>,
+    /// A right-aligned tab stop at this position (twips).
+    pub right_tab: Option<i32>,
+    /// `Some(false)` turns off snapping to the document grid.
+    pub snap_to_grid: Option<bool>,
+    pub before: Option<i32>,
+    pub after: Option<i32>,
+    pub line: Option<Line>,
+    pub indent_left: Option<i32>,
+    pub indent_right: Option<i32>,
+    pub first_line: Option<i32>,
+    pub justify: Option<Justify>,
+    pub outline_level: Option<u8>,
+}
+
+impl ParagraphProperties {
+    /// `<w:pPr>…</w:pPr>`, or nothing when no property is set.
+    pub fn write(&self, out: &mut String) {
+        if *self != ParagraphProperties::default() {
+            out.push_str("<w:pPr>");
+            self.write_children(out);
+            out.push_str("</w:pPr>");
+        }
+    }
+
+    /// The children alone, for a `w:pPr` that also holds a `w:sectPr`.
+    pub fn write_children(&self, out: &mut String) {
+        if self.keep_next {
+            out.push_str("<w:keepNext/>");
+        }
+        if self.page_break_before {
+            out.push_str("<w:pageBreakBefore/>");
+        }
+        if self.border_top.is_some() || self.border_bottom.is_some() {
+            out.push_str("<w:pBdr>");
+            for (side, border) in [("top", self.border_top), ("bottom", self.border_bottom)] {
+                if let Some(Border { size, space, color }) = border {
+                    let _ = write!(
+                        out,
+                        "<w:{side} w:val=\"single\" w:sz=\"{size}\" w:space=\"{space}\" w:color=\"{color}\"/>"
+                    );
+                }
+            }
+            out.push_str("</w:pBdr>");
+        }
+        if let Some(position) = self.right_tab {
+            let _ = write!(out, "<w:tabs><w:tab w:val=\"right\" w:pos=\"{position}\"/></w:tabs>");
+        }
+        if let Some(snap) = self.snap_to_grid {
+            out.push_str(if snap { "<w:snapToGrid/>" } else { "<w:snapToGrid w:val=\"0\"/>" });
+        }
+        if self.before.is_some() || self.after.is_some() || self.line.is_some() {
+            out.push_str("<w:spacing");
+            if let Some(before) = self.before {
+                let _ = write!(out, " w:before=\"{before}\"");
+            }
+            if let Some(after) = self.after {
+                let _ = write!(out, " w:after=\"{after}\"");
+            }
+            match self.line {
+                Some(Line::Exact(twips)) => {
+                    let _ = write!(out, " w:line=\"{twips}\" w:lineRule=\"exact\"");
+                }
+                Some(Line::Auto(amount)) => {
+                    let _ = write!(out, " w:line=\"{amount}\" w:lineRule=\"auto\"");
+                }
+                None => {}
+            }
+            out.push_str("/>");
+        }
+        if self.indent_left.is_some() || self.indent_right.is_some() || self.first_line.is_some() {
+            out.push_str("<w:ind");
+            for (name, value) in
+                [("left", self.indent_left), ("right", self.indent_right), ("firstLine", self.first_line)]
+            {
+                if let Some(value) = value {
+                    let _ = write!(out, " w:{name}=\"{value}\"");
+                }
+            }
+            out.push_str("/>");
+        }
+        if let Some(justify) = self.justify {
+            let _ = write!(out, "<w:jc w:val=\"{}\"/>", justify.value());
+        }
+        if let Some(level) = self.outline_level {
+            let _ = write!(out, "<w:outlineLvl w:val=\"{level}\"/>");
+        }
+    }
+}
+
+/// Run properties kaohe uses, written in schema order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunProperties {
+    /// (Latin font, East-Asian font); the Latin one also serves complex scripts.
+    pub fonts: Option<(&'static str, &'static str)>,
+    pub bold: bool,
+    pub color: Option<&'static str>,
+    /// Character spacing in twentieths of a point (negative condenses).
+    pub spacing: Option<i32>,
+    pub half_points: Option<usize>,
+}
+
+impl RunProperties {
+    /// `<w:rPr>…</w:rPr>`, or nothing when no property is set.
+    pub fn write(&self, out: &mut String) {
+        if *self == RunProperties::default() {
+            return;
+        }
+        out.push_str("<w:rPr>");
+        if let Some((latin, east_asian)) = self.fonts {
+            let _ = write!(
+                out,
+                "<w:rFonts w:ascii=\"{latin}\" w:hAnsi=\"{latin}\" w:eastAsia=\"{east_asian}\" w:cs=\"{latin}\"/>"
+            );
+        }
+        if self.bold {
+            out.push_str("<w:b/><w:bCs/>");
+        }
+        if let Some(color) = self.color {
+            let _ = write!(out, "<w:color w:val=\"{color}\"/>");
+        }
+        if let Some(spacing) = self.spacing {
+            let _ = write!(out, "<w:spacing w:val=\"{spacing}\"/>");
+        }
+        if let Some(size) = self.half_points {
+            let _ = write!(out, "<w:sz w:val=\"{size}\"/><w:szCs w:val=\"{size}\"/>");
+        }
+        out.push_str("</w:rPr>");
+    }
+}
+
+/// A run of `text` (kept as is, spaces included).
+pub fn run(out: &mut String, properties: &RunProperties, text: &str) {
+    out.push_str("<w:r>");
+    properties.write(out);
+    out.push_str("<w:t xml:space=\"preserve\">");
+    escape(out, text);
+    out.push_str("</w:t></w:r>");
+}
+
+/// A run holding only a tab character.
+pub fn tab_run(out: &mut String, properties: &RunProperties) {
+    out.push_str("<w:r>");
+    properties.write(out);
+    out.push_str("<w:tab/></w:r>");
+}
+
+/// A paragraph holding only a page break.
+pub fn page_break(out: &mut String) {
+    out.push_str("<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>");
+}
+
+/// A `PAGE` field showing `1` until the reader updates it, every run in `properties`.
+pub fn page_field(out: &mut String, properties: &RunProperties) {
+    for content in [
+        "<w:fldChar w:fldCharType=\"begin\"/>",
+        "<w:instrText xml:space=\"preserve\"> PAGE </w:instrText>",
+        "<w:fldChar w:fldCharType=\"separate\"/>",
+        "<w:t>1</w:t>",
+        "<w:fldChar w:fldCharType=\"end\"/>",
+    ] {
+        out.push_str("<w:r>");
+        properties.write(out);
+        out.push_str(content);
+        out.push_str("</w:r>");
+    }
+}
+
+/// How a table cell takes part in a vertical merge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VerticalMerge {
+    None,
+    Restart,
+    Continue,
+}
+
+/// `<w:tc>` opening with its width, merge and centred vertical alignment.
+pub fn start_cell(out: &mut String, width: i32, merge: VerticalMerge) {
+    let _ = write!(out, "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>");
+    match merge {
+        VerticalMerge::None => {}
+        VerticalMerge::Restart => out.push_str("<w:vMerge w:val=\"restart\"/>"),
+        VerticalMerge::Continue => out.push_str("<w:vMerge w:val=\"continue\"/>"),
+    }
+    out.push_str("<w:vAlign w:val=\"center\"/></w:tcPr>");
+}
+
+/// `<w:tbl>` opening: fixed layout at `width`, single black borders all
+/// round and inside, and the column grid.
+pub fn start_table(out: &mut String, width: i32, columns: &[i32]) {
+    let _ = write!(out, "<w:tbl><w:tblPr><w:tblW w:w=\"{width}\" w:type=\"dxa\"/><w:tblBorders>");
+    for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
+        let _ = write!(out, "<w:{side} w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>");
+    }
+    out.push_str("</w:tblBorders><w:tblLayout w:type=\"fixed\"/></w:tblPr><w:tblGrid>");
+    for column in columns {
+        let _ = write!(out, "<w:gridCol w:w=\"{column}\"/>");
+    }
+    out.push_str("</w:tblGrid>");
+}
+
+/// `<w:tr>` opening: never split across pages; a header row repeats on each page.
+pub fn start_row(out: &mut String, header: bool) {
+    out.push_str(if header {
+        "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
+    } else {
+        "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_characters_only() {
+        let mut out = String::new();
+        escape(&mut out, "A&B <党支部> \"一\" '二'");
+        assert_eq!(out, "A&amp;B &lt;党支部&gt; &quot;一&quot; '二'");
+    }
+
+    #[test]
+    fn paragraph_properties_come_in_schema_order() {
+        let properties = ParagraphProperties {
+            keep_next: true,
+            border_bottom: Some(Border { size: 8, space: 1, color: "auto" }),
+            right_tab: Some(8565),
+            snap_to_grid: Some(false),
+            before: Some(579),
+            line: Some(Line::Exact(579)),
+            indent_right: Some(630),
+            justify: Some(Justify::Right),
+            ..ParagraphProperties::default()
+        };
+        let mut out = String::new();
+        properties.write(&mut out);
+        assert_eq!(
+            out,
+            concat!(
+                "<w:pPr><w:keepNext/>",
+                "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"8\" w:space=\"1\" w:color=\"auto\"/></w:pBdr>",
+                "<w:tabs><w:tab w:val=\"right\" w:pos=\"8565\"/></w:tabs><w:snapToGrid w:val=\"0\"/>",
+                "<w:spacing w:before=\"579\" w:line=\"579\" w:lineRule=\"exact\"/>",
+                "<w:ind w:right=\"630\"/><w:jc w:val=\"right\"/></w:pPr>"
+            )
+        );
+        let mut empty = String::new();
+        ParagraphProperties::default().write(&mut empty);
+        assert_eq!(empty, "");
+    }
+
+    #[test]
+    fn runs_keep_spaces_and_escape_text() {
+        let mut out = String::new();
+        let properties = RunProperties { bold: true, half_points: Some(28), ..RunProperties::default() };
+        run(&mut out, &properties, " a<b ");
+        assert_eq!(
+            out,
+            "<w:r><w:rPr><w:b/><w:bCs/><w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/></w:rPr><w:t xml:space=\"preserve\"> a&lt;b </w:t></w:r>"
+        );
+    }
+}
