@@ -20,6 +20,18 @@ pub fn lap(stage: &str) {
     }
 }
 
+/// Runs `work`, printing how long it took by itself: for a stage that runs
+/// beside another, where laps would mix the two.
+pub fn measure<T>(stage: &str, work: impl FnOnce() -> T) -> T {
+    if clock().is_none() {
+        return work();
+    }
+    let start = Instant::now();
+    let result = work();
+    eprintln!("timing:   {stage} {:.3}s (in parallel)", start.elapsed().as_secs_f64());
+    result
+}
+
 /// The peak resident set size so far (Linux `VmHWM`), or `?` elsewhere.
 fn peak_rss() -> String {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

@@ -53,19 +53,26 @@ pub fn render_all(
     progress: &indicatif::ProgressBar,
 ) -> Result<Vec<OutputFile>, Box<Diagnostic>> {
     let templates = docx::Templates::load(templates).map_err(|error| Box::new(error.to_diagnostic()))?;
-    let workbook = xlsx::workbook(scored).map_err(|error| {
+    progress.set_length(scored.report.units.len() as u64);
+    // The workbook is written on one thread; the documents take the other
+    // and every thread left when the workbook is done.
+    let (workbook, documents) = rayon::join(
+        || crate::timing::measure("xlsx", || xlsx::workbook(scored)),
+        || {
+            crate::timing::measure("letters, volume and bulletin", || {
+                let letters = docx::feedback_letters(scored, &templates, &|| progress.inc(1))?;
+                Ok::<_, docx::DocxError>((letters, docx::bulletin(scored, &templates)?))
+            })
+        },
+    );
+    let workbook = workbook.map_err(|error| {
         Box::new(Diagnostic::error(
             None,
             text!("无法生成得分表：{error}", "cannot render the score workbook: {error}"),
         ))
     })?;
-    crate::timing::lap("xlsx");
-    let units = &scored.report.units;
-    progress.set_length(units.len() as u64);
-    let docx::Letters { letters, volume } = docx::feedback_letters(scored, &templates, &|| progress.inc(1))?;
-    crate::timing::lap("letters and volume");
-    let bulletin = docx::bulletin(scored, &templates)?;
-    crate::timing::lap("bulletin");
+    let (docx::Letters { letters, volume }, bulletin) = documents?;
+    crate::timing::lap("render");
     let mut files = vec![
         OutputFile { path: xlsx::FILE_NAME.to_owned(), bytes: workbook },
         OutputFile { path: BULLETIN_FILE.to_owned(), bytes: bulletin },
@@ -74,7 +81,7 @@ pub fn render_all(
         files.push(OutputFile { path: VOLUME_FILE.to_owned(), bytes: volume });
     }
     let names = crate::output::letter_file_names(
-        units.iter().map(|result| (result.rank, scored.model.units[result.unit].name.as_str())),
+        scored.report.units.iter().map(|result| (result.rank, scored.model.units[result.unit].name.as_str())),
     );
     files.extend(
         names
