@@ -16,8 +16,14 @@
 # Needs /usr/bin/time (and optionally hyperfine), no network at run time:
 #   apt-get install -y time hyperfine
 #
+# One more run per workload with KAOHE_TIMINGS=1 gives the time and peak
+# memory of each stage (read, validate, score, the workbook and the
+# documents rendered side by side, writing), printed after the table.
+#
 # Environment: RUNS (3), SEED (1), PER_UNIT (60), SIZES ("500 2000 8000 20000"),
-# CITIES (10), BENCH_DIR (target/bench), KAOHE (the release build by default).
+# CITIES (10), BENCH_DIR (target/bench), OUT_DIR (where kaohe writes; default
+# BENCH_DIR — put it on tmpfs, e.g. /dev/shm/kaohe-bench, to leave the disk
+# out), KAOHE (the release build by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +33,7 @@ PER_UNIT=${PER_UNIT:-60}
 SIZES=${SIZES:-"500 2000 8000 20000"}
 CITIES=${CITIES:-10}
 BENCH_DIR=${BENCH_DIR:-target/bench}
+OUT_DIR=${OUT_DIR:-$BENCH_DIR}
 CITY_UNITS=2000
 
 if [[ ! -x /usr/bin/time ]]; then
@@ -76,13 +83,14 @@ generate() {
 }
 
 ROWS=()
+STAGES=()
 
 # measure NAME UNITS TARGET: scores $BENCH_DIR/NAME/*.xlsx RUNS times, runs
 # the floor, and appends a table row.
 measure() {
     local name=$1 units=$2 target=$3
     local inputs=("$BENCH_DIR/$name"/*.xlsx)
-    local out=$BENCH_DIR/out-$name
+    local out=$OUT_DIR/out-$name
     local walls=() rss=0 status=ok
     for run in $(seq "$RUNS"); do
         rm -rf "$out"
@@ -119,6 +127,11 @@ measure() {
     if grep -q '^deflate:' "$LOGS/$name.floor.log"; then
         deflate_s=$(awk '/^deflate:/ { print $(NF - 1) }' "$LOGS/$name.floor.log")
     fi
+    rm -rf "$out"
+    KAOHE_TIMINGS=1 "$KAOHE" score "${inputs[@]}" -o "$out" 2>&1 >/dev/null |
+        sed -n 's/^timing: *//p' >"$LOGS/$name.stages" || true
+    STAGES+=("$name: $(paste -sd ';' "$LOGS/$name.stages" | sed 's/;/; /g')")
+    rm -rf "$out"
     local input_mb
     input_mb=$(du -cb "${inputs[@]}" | awk 'END { printf "%.1f", $1 / 1048576 }')
     ROWS+=("| $name | ${#inputs[@]} | $units | $LEDGER_ROWS | $input_mb | $GEN_SECONDS | $read_s | $deflate_s | $wall | $hyper | $rss | $target |")
@@ -145,3 +158,7 @@ echo
 echo "| workload | files | units | ledger rows | input MB | generate s | read floor s | deflate floor s | kaohe wall s (median) | hyperfine s (mean ± σ) | kaohe max RSS MB | target |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 printf '%s\n' "${ROWS[@]}"
+echo
+echo "Stages (one run with KAOHE_TIMINGS=1: seconds, peak RSS so far; the two \"in parallel\" lines overlap inside \"render\"):"
+echo
+printf -- '- %s\n' "${STAGES[@]}"
