@@ -34,7 +34,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use cli::{Cli, CliCommand, InputArgs};
-use diagnostic::{Diagnostics, Lang};
+use diagnostic::{Diagnostic, Diagnostics, Lang};
 use model::Model;
 
 /// Exit status for invalid input (SPEC §6).
@@ -164,17 +164,28 @@ fn run_score(args: &cli::ScoreArgs) -> ExitCode {
         warnings: &warnings,
         created: creation_time(&model),
     };
+    let mut staging = match output::Staging::new(&args.output) {
+        Ok(staging) => staging,
+        Err(error) => {
+            eprintln!("{}", error.0.get(lang));
+            return ExitCode::from(EXIT_INVALID_INPUT);
+        }
+    };
     let progress = progress_bar(lang);
-    let rendered = render::render_all(&scored, args.templates.as_deref(), &progress);
+    let rendered = render::render_all(&scored, args.templates.as_deref(), &progress, &mut |file| {
+        staging
+            .write(std::path::Path::new(&file.path), &file.bytes)
+            .map_err(|error| Box::new(Diagnostic::error(None, error.0)))
+    });
     progress.finish_and_clear();
-    let files = match rendered {
-        Ok(files) => files,
+    let paths = match rendered {
+        Ok(paths) => paths,
         Err(error) => {
             eprintln!("{}", error.render(lang));
             return ExitCode::from(EXIT_INVALID_INPUT);
         }
     };
-    let summary = match write_outputs(&args.output, &scored, files) {
+    let summary = match finish_outputs(staging, &scored, paths) {
         Ok(summary) => summary,
         Err(error) => {
             eprintln!("{}", error.0.get(lang));
@@ -262,21 +273,15 @@ fn progress_bar(lang: Lang) -> indicatif::ProgressBar {
     bar
 }
 
-/// Stages every rendered file plus `summary.json` (which lists them) and
-/// moves them into `dir`. Returns the JSON summary.
-fn write_outputs(
-    dir: &std::path::Path,
+/// Adds `summary.json` (which lists the staged `paths` and itself) and
+/// moves everything staged into the output folder. Returns the summary.
+fn finish_outputs(
+    mut staging: output::Staging,
     scored: &render::Scored,
-    files: Vec<render::OutputFile>,
+    mut paths: Vec<String>,
 ) -> Result<String, output::OutputError> {
-    let mut staging = output::Staging::new(dir)?;
-    let mut names: Vec<String> = files.iter().map(|file| file.path.clone()).collect();
-    names.push(render::SUMMARY_FILE.to_owned());
-    for file in &files {
-        staging.write(std::path::Path::new(&file.path), &file.bytes)?;
-    }
-    timing::lap("write files");
-    let summary = render::json::summary(scored, &names);
+    paths.push(render::SUMMARY_FILE.to_owned());
+    let summary = render::json::summary(scored, &paths);
     timing::lap("summary.json");
     staging.write(std::path::Path::new(render::SUMMARY_FILE), summary.as_bytes())?;
     staging.commit()?;

@@ -44,24 +44,38 @@ pub const VOLUME_FILE: &str = "反馈汇编.docx";
 pub const LETTERS_DIR: &str = "反馈";
 
 /// Renders every output file of `kaohe score` except the summary (which
-/// lists them): the workbook, the bulletin, the combined volume and one
-/// letter per unit. `templates` is the `--templates` folder, if any.
-/// `progress` counts letters (its length is set here).
+/// lists them) — the workbook, the bulletin, the combined volume and one
+/// letter per unit — and hands each to `sink` as soon as it is ready, so
+/// letters are written while the workbook is still being made and never
+/// pile up in memory. Returns the paths handed on, letters last.
+/// `templates` is the `--templates` folder, if any; `progress` counts
+/// letters (its length is set here).
 pub fn render_all(
     scored: &Scored,
     templates: Option<&std::path::Path>,
     progress: &indicatif::ProgressBar,
-) -> Result<Vec<OutputFile>, Box<Diagnostic>> {
+    sink: &mut (dyn FnMut(OutputFile) -> Result<(), Box<Diagnostic>> + Send),
+) -> Result<Vec<String>, Box<Diagnostic>> {
     let templates = docx::Templates::load(templates).map_err(|error| Box::new(error.to_diagnostic()))?;
-    progress.set_length(scored.report.units.len() as u64);
+    let units = &scored.report.units;
+    progress.set_length(units.len() as u64);
+    let names = crate::output::letter_file_names(
+        units.iter().map(|result| (result.rank, scored.model.units[result.unit].name.as_str())),
+    );
+    let mut letter_paths = Vec::with_capacity(names.len());
     // The workbook is written on one thread; the documents take the other
     // and every thread left when the workbook is done.
     let (workbook, documents) = rayon::join(
         || crate::timing::measure("xlsx", || xlsx::workbook(scored)),
         || {
             crate::timing::measure("letters, volume and bulletin", || {
-                let letters = docx::feedback_letters(scored, &templates, &|| progress.inc(1))?;
-                Ok::<_, docx::DocxError>((letters, docx::bulletin(scored, &templates)?))
+                let mut names = names.into_iter();
+                let volume = docx::feedback_letters(scored, &templates, &|| progress.inc(1), |bytes| {
+                    let path = format!("{LETTERS_DIR}/{}", names.next().expect("a name for every letter"));
+                    letter_paths.push(path.clone());
+                    sink(OutputFile { path, bytes })
+                })?;
+                Ok::<_, Box<Diagnostic>>((volume, docx::bulletin(scored, &templates)?))
             })
         },
     );
@@ -71,7 +85,7 @@ pub fn render_all(
             text!("无法生成得分表：{error}", "cannot render the score workbook: {error}"),
         ))
     })?;
-    let (docx::Letters { letters, volume }, bulletin) = documents?;
+    let (volume, bulletin) = documents?;
     crate::timing::lap("render");
     let mut files = vec![
         OutputFile { path: xlsx::FILE_NAME.to_owned(), bytes: workbook },
@@ -80,16 +94,13 @@ pub fn render_all(
     if let Some(volume) = volume {
         files.push(OutputFile { path: VOLUME_FILE.to_owned(), bytes: volume });
     }
-    let names = crate::output::letter_file_names(
-        scored.report.units.iter().map(|result| (result.rank, scored.model.units[result.unit].name.as_str())),
-    );
-    files.extend(
-        names
-            .into_iter()
-            .zip(letters)
-            .map(|(name, bytes)| OutputFile { path: format!("{LETTERS_DIR}/{name}"), bytes }),
-    );
-    Ok(files)
+    let mut paths: Vec<String> = files.iter().map(|file| file.path.clone()).collect();
+    for file in files {
+        sink(file)?;
+    }
+    crate::timing::lap("write workbook, bulletin, volume");
+    paths.extend(letter_paths);
+    Ok(paths)
 }
 
 impl From<docx::DocxError> for Box<Diagnostic> {

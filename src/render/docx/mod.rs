@@ -58,33 +58,24 @@ pub fn doc_info(scored: &Scored) -> DocInfo {
     DocInfo::new(&scored.model.settings, scored.report.units.len(), scored.created)
 }
 
-/// The feedback letters of a run and the volume that combines them.
-#[derive(Debug)]
-pub struct Letters {
-    /// One package per assessed unit, in rank order.
-    pub letters: Vec<Vec<u8>>,
-    /// Every letter in one package; none when no unit was assessed.
-    pub volume: Option<Vec<u8>>,
-}
-
-/// Letters rendered in parallel at once; their bodies then go into the
-/// volume in order and are dropped, so memory holds one batch of bodies.
+/// Letters rendered in parallel at once; then, in rank order, each is
+/// handed on and its body goes into the volume, so memory holds one batch.
 const BATCH: usize = 256;
 
-/// One feedback letter per assessed unit, in rank order, and the combined
-/// volume; `done` is called after each letter (for a progress bar).
-pub fn feedback_letters(
+/// One feedback letter per assessed unit, handed to `emit` in rank order as
+/// soon as it is made, and the combined volume (none when no unit was
+/// assessed); `done` is called after each letter (for a progress bar).
+pub fn feedback_letters<E: From<DocxError>>(
     scored: &Scored,
     templates: &Templates,
     done: &(dyn Fn() + Sync),
-) -> Result<Letters, DocxError> {
+    mut emit: impl FnMut(Vec<u8>) -> Result<(), E>,
+) -> Result<Option<Vec<u8>>, E> {
     let doc = doc_info(scored);
-    let shell = Shell::new(scored.created)?;
-    let units = &scored.report.units;
-    let mut letters = Vec::with_capacity(units.len());
-    let mut volume = Volume::new(&shell)?;
+    let shell = Shell::new(scored.created).map_err(DocxError::from)?;
+    let mut volume = Volume::new(&shell).map_err(DocxError::from)?;
     let mut last = None;
-    for batch in units.chunks(BATCH) {
+    for batch in scored.report.units.chunks(BATCH) {
         let rendered: Vec<(Vec<u8>, Body)> = batch
             .par_iter()
             .map(|result| {
@@ -96,13 +87,12 @@ pub fn feedback_letters(
             .collect::<Result<_, DocxError>>()?;
         for (letter, body) in rendered {
             if let Some(previous) = last.replace(body) {
-                volume.add(&previous)?;
+                volume.add(&previous).map_err(DocxError::from)?;
             }
-            letters.push(letter);
+            emit(letter)?;
         }
     }
-    let volume = last.map(|last| volume.finish(&last)).transpose()?;
-    Ok(Letters { letters, volume })
+    Ok(last.map(|last| volume.finish(&last)).transpose().map_err(DocxError::from)?)
 }
 
 /// The bulletin (考核结果通报) of `scored`.

@@ -221,6 +221,19 @@ fn with_scored<T>(run: impl FnOnce(&Scored) -> T) -> T {
     run(&scored)
 }
 
+/// Every letter, collected, and the volume.
+fn letters_and_volume(
+    scored: &Scored,
+    templates: &Templates,
+) -> Result<(Vec<Vec<u8>>, Option<Vec<u8>>), DocxError> {
+    let mut letters = Vec::new();
+    let volume = feedback_letters(scored, templates, &|| (), |letter| {
+        letters.push(letter);
+        Ok::<_, DocxError>(())
+    })?;
+    Ok((letters, volume))
+}
+
 /// The parts of a package, parsed.
 fn part(bytes: &[u8], name: &str) -> Element {
     let parts = package::read_parts(bytes);
@@ -262,8 +275,7 @@ fn all<'a>(element: &'a Element, name: &str) -> Vec<&'a Element> {
 
 #[test]
 fn letters_show_each_unit_in_rank_order() {
-    let letters =
-        with_scored(|scored| feedback_letters(scored, &Templates::bundled(), &|| ()).unwrap()).letters;
+    let (letters, _) = with_scored(|scored| letters_and_volume(scored, &Templates::bundled()).unwrap());
     assert_eq!(letters.len(), 3);
     let first = document_text(&letters[0]);
     assert!(first.starts_with("内部资料\n关于2025年度考核结果的反馈\n第一党支部："), "{first}");
@@ -290,8 +302,7 @@ fn letters_show_each_unit_in_rank_order() {
 
 #[test]
 fn the_ideological_category_comes_first_and_deductions_merge_their_category() {
-    let letters =
-        with_scored(|scored| feedback_letters(scored, &Templates::bundled(), &|| ()).unwrap()).letters;
+    let (letters, _) = with_scored(|scored| letters_and_volume(scored, &Templates::bundled()).unwrap());
     let document = part(&letters[1], "word/document.xml");
     let tables = all(&document, "w:tbl");
     let rows: Vec<Vec<String>> = all(tables[0], "w:tr")
@@ -315,8 +326,7 @@ fn the_ideological_category_comes_first_and_deductions_merge_their_category() {
 
 #[test]
 fn pages_follow_gbt_9704() {
-    let letters =
-        with_scored(|scored| feedback_letters(scored, &Templates::bundled(), &|| ()).unwrap()).letters;
+    let (letters, _) = with_scored(|scored| letters_and_volume(scored, &Templates::bundled()).unwrap());
     let document = part(&letters[0], "word/document.xml");
     let size = &all(&document, "w:pgSz")[0];
     assert_eq!((size.attribute("w:w"), size.attribute("w:h")), (Some("11906"), Some("16838")));
@@ -370,8 +380,7 @@ fn pages_follow_gbt_9704() {
 
 #[test]
 fn tables_repeat_their_header_and_keep_rows_whole() {
-    let letters =
-        with_scored(|scored| feedback_letters(scored, &Templates::bundled(), &|| ()).unwrap()).letters;
+    let (letters, _) = with_scored(|scored| letters_and_volume(scored, &Templates::bundled()).unwrap());
     let document = part(&letters[2], "word/document.xml");
     for table in all(&document, "w:tbl") {
         let rows = all(table, "w:tr");
@@ -431,8 +440,7 @@ fn a_merged_ranking_fills_the_same_bulletin() {
 
 #[test]
 fn the_volume_holds_every_letter_each_in_its_own_section() {
-    let Letters { letters, volume } =
-        with_scored(|scored| feedback_letters(scored, &Templates::bundled(), &|| ()).unwrap());
+    let (letters, volume) = with_scored(|scored| letters_and_volume(scored, &Templates::bundled()).unwrap());
     let combined = volume.unwrap();
     let document = part(&combined, "word/document.xml");
     let sections = all(&document, "w:sectPr");
@@ -456,7 +464,7 @@ fn same_inputs_give_the_same_bytes_and_small_letters() {
     let render = || {
         with_scored(|scored| {
             let templates = Templates::bundled();
-            let Letters { letters, volume } = feedback_letters(scored, &templates, &|| ()).unwrap();
+            let (letters, volume) = letters_and_volume(scored, &templates).unwrap();
             (letters, bulletin(scored, &templates).unwrap(), volume)
         })
     };
@@ -475,7 +483,7 @@ fn a_template_typo_is_located() {
     std::fs::write(dir.path().join(templates::FEEDBACK), "# 反馈\n\n<addressee/>{{ unit.nmae }}：\n")
         .unwrap();
     let templates = Templates::load(Some(dir.path())).unwrap();
-    let error = with_scored(|scored| feedback_letters(scored, &templates, &|| ()).unwrap_err());
+    let error = with_scored(|scored| letters_and_volume(scored, &templates).unwrap_err());
     let DocxError::Template(error) = error else { panic!("{error:?}") };
     assert_eq!(error.line, Some(3));
     assert!(error.file.ends_with("feedback.md"));
@@ -491,7 +499,7 @@ fn write_samples() {
     std::fs::create_dir_all(&out).unwrap();
     with_scored(|scored| {
         let templates = Templates::bundled();
-        let Letters { letters, volume } = feedback_letters(scored, &templates, &|| ()).unwrap();
+        let (letters, volume) = letters_and_volume(scored, &templates).unwrap();
         for (index, letter) in letters.iter().enumerate() {
             std::fs::write(out.join(format!("letter{}.docx", index + 1)), letter).unwrap();
         }
