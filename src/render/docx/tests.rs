@@ -221,11 +221,14 @@ fn with_scored<T>(run: impl FnOnce(&Scored) -> T) -> T {
     run(&scored)
 }
 
+/// A .docx file's bytes.
+type Package = Vec<u8>;
+
 /// Every letter, collected, and the volume.
 fn letters_and_volume(
     scored: &Scored,
     templates: &Templates,
-) -> Result<(Vec<Vec<u8>>, Option<Vec<u8>>), DocxError> {
+) -> Result<(Vec<Package>, Option<Package>), DocxError> {
     let mut letters = Vec::new();
     let volume = feedback_letters(scored, templates, &|| (), |letter| {
         letters.push(letter);
