@@ -164,7 +164,7 @@ fn run_score(args: &cli::ScoreArgs) -> ExitCode {
         warnings: &warnings,
         created: creation_time(&model),
     };
-    let mut staging = match output::Staging::new(&args.output) {
+    let staging = match output::Staging::new(&args.output) {
         Ok(staging) => staging,
         Err(error) => {
             eprintln!("{}", error.0.get(lang));
@@ -172,7 +172,7 @@ fn run_score(args: &cli::ScoreArgs) -> ExitCode {
         }
     };
     let progress = progress_bar(lang);
-    let rendered = render::render_all(&scored, args.templates.as_deref(), &progress, &mut |file| {
+    let rendered = render::render_all(&scored, args.templates.as_deref(), &progress, &|file| {
         staging
             .write(std::path::Path::new(&file.path), &file.bytes)
             .map_err(|error| Box::new(Diagnostic::error(None, error.0)))
@@ -236,7 +236,7 @@ fn run_merge(args: &cli::MergeArgs) -> ExitCode {
             output::OutputError(text!("无法生成得分表：{error}", "cannot render the workbook: {error}"))
         })
         .and_then(|bytes| {
-            let mut staging = output::Staging::new(&args.output)?;
+            let staging = output::Staging::new(&args.output)?;
             staging.write(std::path::Path::new(render::xlsx::FILE_NAME), &bytes)?;
             staging.write(std::path::Path::new(render::BULLETIN_FILE), &bulletin)?;
             staging.commit()
@@ -276,7 +276,7 @@ fn progress_bar(lang: Lang) -> indicatif::ProgressBar {
 /// Adds `summary.json` (which lists the staged `paths` and itself) and
 /// moves everything staged into the output folder. Returns the summary.
 fn finish_outputs(
-    mut staging: output::Staging,
+    staging: output::Staging,
     scored: &render::Scored,
     mut paths: Vec<String>,
 ) -> Result<String, output::OutputError> {

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::diagnostic::Text;
 
@@ -91,13 +91,20 @@ pub fn letter_file_names<'a>(letters: impl IntoIterator<Item = (u32, &'a str)>) 
         .collect()
 }
 
-/// The staging folder of the run in progress. Held locked while a file is
-/// written or the staged files are moved in, so an interrupt waits for that
-/// step to end.
-static IN_PROGRESS: Mutex<Option<PathBuf>> = Mutex::new(None);
+/// The staging folder of the run in progress. Held while a file is written
+/// (shared: several files are written at once) or while the folder is set
+/// up, moved in or removed (exclusive), so an interrupt waits for the step
+/// in progress to end.
+static IN_PROGRESS: RwLock<Option<PathBuf>> = RwLock::new(None);
 
-fn in_progress() -> MutexGuard<'static, Option<PathBuf>> {
-    IN_PROGRESS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+/// The lock for writing one file.
+fn writing() -> RwLockReadGuard<'static, Option<PathBuf>> {
+    IN_PROGRESS.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The lock for setting up, moving in or removing the staging folder.
+fn in_progress() -> RwLockWriteGuard<'static, Option<PathBuf>> {
+    IN_PROGRESS.write().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Exit status of a run interrupted with Ctrl-C (128 + SIGINT).
@@ -115,7 +122,7 @@ pub fn remove_staging_on_interrupt() {
 
 /// Waits for the step in progress, removes the staging folder and returns
 /// the lock, so that no other step starts before the process exits.
-fn abandon_staging() -> MutexGuard<'static, Option<PathBuf>> {
+fn abandon_staging() -> RwLockWriteGuard<'static, Option<PathBuf>> {
     let mut staging = in_progress();
     if let Some(path) = staging.take() {
         let _ = fs::remove_dir_all(path);
@@ -127,7 +134,8 @@ fn abandon_staging() -> MutexGuard<'static, Option<PathBuf>> {
 pub struct Staging {
     target: PathBuf,
     staging: PathBuf,
-    entries: Vec<PathBuf>,
+    /// The top-level entries written so far (files and folders).
+    entries: Mutex<Vec<PathBuf>>,
 }
 
 /// Checks that `dir` may receive output: not a file, not an input, and
@@ -174,12 +182,13 @@ impl Staging {
         let _ = fs::remove_dir_all(&staging);
         fs::create_dir(&staging).map_err(|e| OutputError::io(&staging, e))?;
         *registered = Some(staging.clone());
-        Ok(Staging { target: target.to_path_buf(), staging, entries: Vec::new() })
+        Ok(Staging { target: target.to_path_buf(), staging, entries: Mutex::new(Vec::new()) })
     }
 
-    /// Writes `bytes` at `relative` inside the staging folder.
-    pub fn write(&mut self, relative: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-        let _step = in_progress();
+    /// Writes `bytes` at `relative` inside the staging folder. Several
+    /// threads may write at once.
+    pub fn write(&self, relative: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+        let _step = writing();
         let path = self.staging.join(relative);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| OutputError::io(parent, e))?;
@@ -187,8 +196,9 @@ impl Staging {
         fs::write(&path, bytes).map_err(|e| OutputError::io(&path, e))?;
         if let Some(top) = relative.components().next() {
             let top = PathBuf::from(top.as_os_str());
-            if !self.entries.contains(&top) {
-                self.entries.push(top);
+            let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if !entries.contains(&top) {
+                entries.push(top);
             }
         }
         Ok(())
@@ -201,10 +211,11 @@ impl Staging {
         *step = None;
         if !self.target.exists() {
             fs::rename(&self.staging, &self.target).map_err(|e| OutputError::io(&self.target, e))?;
-            self.entries.clear();
+            self.entries.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
             return Ok(());
         }
-        for entry in std::mem::take(&mut self.entries) {
+        let entries = std::mem::take(self.entries.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        for entry in entries {
             let destination = self.target.join(&entry);
             if destination.is_dir() {
                 fs::remove_dir_all(&destination).map_err(|e| OutputError::io(&destination, e))?;
@@ -264,7 +275,7 @@ mod tests {
         fs::write(target.join("summary.json"), "old").unwrap();
         assert!(check_target(&target, &[], false).is_err());
         check_target(&target, &[], true).unwrap();
-        let mut staging = Staging::new(&target).unwrap();
+        let staging = Staging::new(&target).unwrap();
         staging.write(Path::new("summary.json"), b"new").unwrap();
         staging.write(Path::new("反馈/001-x.docx"), b"doc").unwrap();
         staging.commit().unwrap();
@@ -279,7 +290,7 @@ mod tests {
     fn an_interrupt_removes_the_staging_folder() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("out");
-        let mut staging = Staging::new(&target).unwrap();
+        let staging = Staging::new(&target).unwrap();
         staging.write(Path::new("summary.json"), b"half").unwrap();
         drop(abandon_staging());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0, "nothing is left beside the target");

@@ -54,27 +54,28 @@ pub fn render_all(
     scored: &Scored,
     templates: Option<&std::path::Path>,
     progress: &indicatif::ProgressBar,
-    sink: &mut (dyn FnMut(OutputFile) -> Result<(), Box<Diagnostic>> + Send),
+    sink: &(dyn Fn(OutputFile) -> Result<(), Box<Diagnostic>> + Sync),
 ) -> Result<Vec<String>, Box<Diagnostic>> {
     let templates = docx::Templates::load(templates).map_err(|error| Box::new(error.to_diagnostic()))?;
     let units = &scored.report.units;
     progress.set_length(units.len() as u64);
-    let names = crate::output::letter_file_names(
+    let letter_paths: Vec<String> = crate::output::letter_file_names(
         units.iter().map(|result| (result.rank, scored.model.units[result.unit].name.as_str())),
-    );
-    let mut letter_paths = Vec::with_capacity(names.len());
+    )
+    .into_iter()
+    .map(|name| format!("{LETTERS_DIR}/{name}"))
+    .collect();
+    let emit_letter = |index: usize, bytes| {
+        progress.inc(1);
+        sink(OutputFile { path: letter_paths[index].clone(), bytes })
+    };
     // The workbook is written on one thread; the documents take the other
     // and every thread left when the workbook is done.
     let (workbook, documents) = rayon::join(
         || crate::timing::measure("xlsx", || xlsx::workbook(scored)),
         || {
             crate::timing::measure("letters, volume and bulletin", || {
-                let mut names = names.into_iter();
-                let volume = docx::feedback_letters(scored, &templates, &|| progress.inc(1), |bytes| {
-                    let path = format!("{LETTERS_DIR}/{}", names.next().expect("a name for every letter"));
-                    letter_paths.push(path.clone());
-                    sink(OutputFile { path, bytes })
-                })?;
+                let volume = docx::feedback_letters(scored, &templates, &emit_letter)?;
                 Ok::<_, Box<Diagnostic>>((volume, docx::bulletin(scored, &templates)?))
             })
         },

@@ -58,38 +58,36 @@ pub fn doc_info(scored: &Scored) -> DocInfo {
     DocInfo::new(&scored.model.settings, scored.report.units.len(), scored.created)
 }
 
-/// Letters rendered in parallel at once; then, in rank order, each is
-/// handed on and its body goes into the volume, so memory holds one batch.
+/// Letters rendered in parallel at once; their bodies then go into the
+/// volume in rank order and are dropped, so memory holds one batch.
 const BATCH: usize = 256;
 
-/// One feedback letter per assessed unit, handed to `emit` in rank order as
-/// soon as it is made, and the combined volume (none when no unit was
-/// assessed); `done` is called after each letter (for a progress bar).
-pub fn feedback_letters<E: From<DocxError>>(
+/// One feedback letter per assessed unit, handed to `emit` with its index
+/// in rank order as soon as it is made (from several threads at once), and
+/// the combined volume (none when no unit was assessed).
+pub fn feedback_letters<E: From<DocxError> + Send>(
     scored: &Scored,
     templates: &Templates,
-    done: &(dyn Fn() + Sync),
-    mut emit: impl FnMut(Vec<u8>) -> Result<(), E>,
+    emit: &(dyn Fn(usize, Vec<u8>) -> Result<(), E> + Sync),
 ) -> Result<Option<Vec<u8>>, E> {
     let doc = doc_info(scored);
     let shell = Shell::new(scored.created).map_err(DocxError::from)?;
     let mut volume = Volume::new(&shell).map_err(DocxError::from)?;
     let mut last = None;
-    for batch in scored.report.units.chunks(BATCH) {
-        let rendered: Vec<(Vec<u8>, Body)> = batch
+    for (batch, results) in scored.report.units.chunks(BATCH).enumerate() {
+        let bodies: Vec<Body> = results
             .par_iter()
-            .map(|result| {
+            .enumerate()
+            .map(|(offset, result)| {
                 let body = body(templates, templates::FEEDBACK, &FeedbackContext::new(scored, &doc, result))?;
-                let letter = shell.document(&body)?;
-                done();
-                Ok((letter, body))
+                emit(batch * BATCH + offset, shell.document(&body).map_err(DocxError::from)?)?;
+                Ok(body)
             })
-            .collect::<Result<_, DocxError>>()?;
-        for (letter, body) in rendered {
+            .collect::<Result<_, E>>()?;
+        for body in bodies {
             if let Some(previous) = last.replace(body) {
                 volume.add(&previous).map_err(DocxError::from)?;
             }
-            emit(letter)?;
         }
     }
     Ok(last.map(|last| volume.finish(&last)).transpose().map_err(DocxError::from)?)

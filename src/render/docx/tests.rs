@@ -224,17 +224,17 @@ fn with_scored<T>(run: impl FnOnce(&Scored) -> T) -> T {
 /// A .docx file's bytes.
 type Package = Vec<u8>;
 
-/// Every letter, collected, and the volume.
+/// Every letter, collected in rank order, and the volume.
 fn letters_and_volume(
     scored: &Scored,
     templates: &Templates,
 ) -> Result<(Vec<Package>, Option<Package>), DocxError> {
-    let mut letters = Vec::new();
-    let volume = feedback_letters(scored, templates, &|| (), |letter| {
-        letters.push(letter);
+    let letters = std::sync::Mutex::new(std::collections::BTreeMap::new());
+    let volume = feedback_letters(scored, templates, &|index, letter| {
+        letters.lock().unwrap().insert(index, letter);
         Ok::<_, DocxError>(())
     })?;
-    Ok((letters, volume))
+    Ok((letters.into_inner().unwrap().into_values().collect(), volume))
 }
 
 /// The parts of a package, parsed.
