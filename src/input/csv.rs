@@ -44,7 +44,7 @@ pub fn read_csv(bytes: &[u8], file: &Arc<str>, name: &str) -> Result<Sheet, Read
         breaks_inside += record.iter().map(|field| line_breaks(field.as_bytes())).sum::<usize>();
         let cells: Vec<Value> = record
             .iter()
-            .map(|field| if field.is_empty() { Value::Empty } else { Value::Text(field.to_owned()) })
+            .map(|field| if field.is_empty() { Value::Empty } else { Value::Text(field.into()) })
             .collect();
         rows.push(Row { number, cells });
     }

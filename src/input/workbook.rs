@@ -13,7 +13,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use calamine::{
-    Data, Dimensions, Ods, Reader, SheetType, Xls, XlsError, Xlsx, XlsxError, open_workbook_from_rs,
+    Data, DataRef, Dimensions, Ods, Reader, SheetType, Xls, XlsError, Xlsx, XlsxError, open_workbook_from_rs,
 };
 use chrono::SubsecRound;
 
@@ -44,9 +44,9 @@ pub(super) struct Layout {
 /// when they disagree with the extension). The sheets' `source` is left 0
 /// for the caller to set.
 pub fn read_workbook(bytes: &[u8], format: Format, file: &Arc<str>) -> Result<Vec<Sheet>, ReadError> {
-    let format = guard::check_workbook(bytes, format)?;
-    let read = || match format {
-        Format::Xlsx => read_xlsx(bytes, file),
+    let checked = guard::inspect_workbook(bytes, format)?;
+    let read = || match checked.format {
+        Format::Xlsx => read_xlsx(bytes, file, checked.may_have_merges),
         Format::Xls => {
             let mut workbook =
                 open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes)).map_err(|error| match error {
@@ -102,16 +102,22 @@ fn in_sheet(name: &str, error: ReadError) -> ReadError {
 
 /// Reads an `.xlsx` sheet by sheet, streaming its cells (calamine's own
 /// ranges would allocate the whole rectangle from A1 to the last cell).
-fn read_xlsx(bytes: &[u8], file: &Arc<str>) -> Result<Vec<Sheet>, ReadError> {
+/// Merged ranges take calamine a second pass over a sheet's XML: it is
+/// skipped unless the guard saw `mergeCell` in the package.
+fn read_xlsx(bytes: &[u8], file: &Arc<str>, may_have_merges: bool) -> Result<Vec<Sheet>, ReadError> {
     let mut workbook =
         open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)).map_err(|error| match error {
             XlsxError::Password => guard::encrypted(),
             error => damaged(error),
         })?;
-    let (mut sheets, mut held) = (Vec::new(), 0);
+    let (mut sheets, mut held, mut texts) = (Vec::new(), 0, TextPool::default());
     for name in worksheet_names(&workbook) {
-        let read = |workbook: &mut Xlsx<_>| -> Result<Sheet, ReadError> {
-            let merged = workbook.merge_cells_by_sheet_name(&name).map_err(damaged)?;
+        let mut read = |workbook: &mut Xlsx<_>| -> Result<Sheet, ReadError> {
+            let merged = if may_have_merges {
+                workbook.merge_cells_by_sheet_name(&name).map_err(damaged)?
+            } else {
+                Vec::new()
+            };
             let mut reader = workbook.worksheet_cells_reader(&name).map_err(damaged)?;
             let percent_styles: Vec<bool> = reader
                 .styles()
@@ -120,10 +126,15 @@ fn read_xlsx(bytes: &[u8], file: &Arc<str>) -> Result<Vec<Sheet>, ReadError> {
                 .collect();
             let mut cells = Vec::new();
             while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(damaged)? {
-                let data = Data::from(cell.get_value().clone());
-                let percent = matches!(data, Data::Float(_) | Data::Int(_))
-                    && percent_styles.get(style).copied().unwrap_or(false);
-                let value = cell_value(&data, percent);
+                let value = match cell.get_value() {
+                    DataRef::SharedString(text) => texts.text(text),
+                    DataRef::String(text) => texts.text(text),
+                    data => {
+                        let percent = matches!(data, DataRef::Float(_) | DataRef::Int(_))
+                            && percent_styles.get(style).copied().unwrap_or(false);
+                        cell_value(&Data::from(data.clone()), percent, &mut texts)
+                    }
+                };
                 if !value.is_empty() {
                     if cells.len() as u64 >= guard::MAX_SHEET_CELLS {
                         return Err(guard::sheet_too_large(&name, cells.len() as u64 + 1));
@@ -168,7 +179,7 @@ where
     R::Error: std::fmt::Display,
     L: FnMut(&mut R, &str) -> Result<Layout, ReadError>,
 {
-    let (mut sheets, mut held) = (Vec::new(), 0);
+    let (mut sheets, mut held, mut texts) = (Vec::new(), 0, TextPool::default());
     for name in worksheet_names(workbook) {
         let mut read = || -> Result<Sheet, ReadError> {
             let range = workbook.worksheet_range(&name).map_err(damaged)?;
@@ -178,7 +189,7 @@ where
                 .used_cells()
                 .map(|(row, col, data)| {
                     let at = (first_row + row as u32, first_col + col as u32);
-                    (at, cell_value(data, layout.percent.contains(&at)))
+                    (at, cell_value(data, layout.percent.contains(&at), &mut texts))
                 })
                 .filter(|(_, value)| !value.is_empty())
                 .collect();
@@ -279,14 +290,33 @@ fn is_percent_format(code: &str) -> bool {
     false
 }
 
+/// The texts of one workbook's cells, each distinct text held once: a
+/// ledger repeats its unit ids, types and 是/否 values on every row.
+#[derive(Default)]
+struct TextPool(HashSet<Arc<str>>);
+
+impl TextPool {
+    /// `text` as a cell value: empty text is an empty cell.
+    fn text(&mut self, text: &str) -> Value {
+        if text.is_empty() {
+            return Value::Empty;
+        }
+        if let Some(held) = self.0.get(text) {
+            return Value::Text(held.clone());
+        }
+        let held: Arc<str> = text.into();
+        self.0.insert(held.clone());
+        Value::Text(held)
+    }
+}
+
 /// A calamine cell as a [`Value`]. Dates are rounded to the second (Excel
 /// stores them as binary fractions of a day); durations stay numbers.
-fn cell_value(data: &Data, percent: bool) -> Value {
+fn cell_value(data: &Data, percent: bool, texts: &mut TextPool) -> Value {
     let number = |number: f64| if percent { Value::Percent(number) } else { Value::Number(number) };
     match data {
         Data::Empty => Value::Empty,
-        Data::String(text) if text.is_empty() => Value::Empty,
-        Data::String(text) | Data::DurationIso(text) => Value::Text(text.clone()),
+        Data::String(text) | Data::DurationIso(text) => texts.text(text),
         Data::Int(integer) => number(*integer as f64),
         Data::Float(float) => number(*float),
         Data::Bool(flag) => Value::Bool(*flag),
@@ -295,8 +325,10 @@ fn cell_value(data: &Data, percent: bool) -> Value {
             None => Value::Number(excel.as_f64()),
         },
         Data::DateTime(excel) => Value::Number(excel.as_f64()),
-        Data::DateTimeIso(iso) => parse_date_time(&Value::Text(iso.clone()))
-            .map_or_else(|| Value::Text(iso.clone()), Value::DateTime),
+        Data::DateTimeIso(iso) => {
+            let text = texts.text(iso);
+            parse_date_time(&text).map_or(text, Value::DateTime)
+        }
         Data::Error(error) => Value::Error(error.to_string()),
     }
 }
@@ -307,6 +339,10 @@ mod tests {
     use calamine::{ExcelDateTime, ExcelDateTimeType};
     use chrono::{NaiveDate, NaiveDateTime};
 
+    fn read(data: &Data, percent: bool) -> Value {
+        cell_value(data, percent, &mut TextPool::default())
+    }
+
     fn at(y: i32, m: u32, d: u32, hh: u32, mm: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(hh, mm, 0).unwrap()
     }
@@ -314,26 +350,23 @@ mod tests {
     #[test]
     fn date_cells_in_both_epochs() {
         let in_1900 = ExcelDateTime::new(45731.395833333336, ExcelDateTimeType::DateTime, false);
-        assert_eq!(cell_value(&Data::DateTime(in_1900), false), Value::DateTime(at(2025, 3, 15, 9, 30)));
+        assert_eq!(read(&Data::DateTime(in_1900), false), Value::DateTime(at(2025, 3, 15, 9, 30)));
         let in_1904 = ExcelDateTime::new(45731.0 - 1462.0, ExcelDateTimeType::DateTime, true);
-        assert_eq!(cell_value(&Data::DateTime(in_1904), false), Value::DateTime(at(2025, 3, 15, 0, 0)));
+        assert_eq!(read(&Data::DateTime(in_1904), false), Value::DateTime(at(2025, 3, 15, 0, 0)));
         let duration = ExcelDateTime::new(1.5, ExcelDateTimeType::TimeDelta, false);
-        assert_eq!(cell_value(&Data::DateTime(duration), false), Value::Number(1.5));
+        assert_eq!(read(&Data::DateTime(duration), false), Value::Number(1.5));
     }
 
     #[test]
     fn ods_iso_dates_and_other_cells() {
         let iso = Data::DateTimeIso("2025-03-15T09:30:00".into());
-        assert_eq!(cell_value(&iso, false), Value::DateTime(at(2025, 3, 15, 9, 30)));
+        assert_eq!(read(&iso, false), Value::DateTime(at(2025, 3, 15, 9, 30)));
         let day = Data::DateTimeIso("2025-03-15".into());
-        assert_eq!(cell_value(&day, false), Value::DateTime(at(2025, 3, 15, 0, 0)));
-        assert_eq!(cell_value(&Data::Int(3), false), Value::Number(3.0));
-        assert_eq!(cell_value(&Data::Float(0.4), true), Value::Percent(0.4));
-        assert_eq!(cell_value(&Data::String(String::new()), false), Value::Empty);
-        assert_eq!(
-            cell_value(&Data::Error(calamine::CellErrorType::Div0), false),
-            Value::Error("#DIV/0!".into())
-        );
+        assert_eq!(read(&day, false), Value::DateTime(at(2025, 3, 15, 0, 0)));
+        assert_eq!(read(&Data::Int(3), false), Value::Number(3.0));
+        assert_eq!(read(&Data::Float(0.4), true), Value::Percent(0.4));
+        assert_eq!(read(&Data::String(String::new()), false), Value::Empty);
+        assert_eq!(read(&Data::Error(calamine::CellErrorType::Div0), false), Value::Error("#DIV/0!".into()));
     }
 
     #[test]
