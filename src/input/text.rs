@@ -4,7 +4,10 @@
 //! lower-cased. Normalised text is for matching only; outputs show what the
 //! user typed.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::collections::HashSet;
+use std::sync::Arc;
 
 /// Normalised form of `text` for case-sensitive matching (ids, names).
 pub fn normalize(text: &str) -> String {
@@ -24,6 +27,33 @@ pub fn normalize(text: &str) -> String {
         previous = Some(c);
     }
     out
+}
+
+/// [`normalize`], borrowing `text` when it is normal already: it holds no
+/// white space and nothing to fold, as most cells do.
+pub fn normalize_cow(text: &str) -> Cow<'_, str> {
+    if text.chars().all(|c| !c.is_whitespace() && fold_width(c) == c) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(normalize(text))
+    }
+}
+
+/// Texts held once however often they recur (a ledger's unit ids, types,
+/// 是/否 values and column keys): each distinct text is one `Arc<str>`.
+#[derive(Debug, Default)]
+pub struct SharedTexts(HashSet<Arc<str>>);
+
+impl SharedTexts {
+    /// The held copy of `text`, made on first use.
+    pub fn share(&mut self, text: &str) -> Arc<str> {
+        if let Some(held) = self.0.get(text) {
+            return held.clone();
+        }
+        let held: Arc<str> = text.into();
+        self.0.insert(held.clone());
+        held
+    }
 }
 
 /// Normalised, lower-cased form for case-insensitive keywords (rules,
@@ -124,6 +154,26 @@ mod tests {
         assert_eq!(normalize("Party  Group\tA"), "Party Group A");
         assert_eq!(normalize("第一 Branch"), "第一 Branch");
         assert_eq!(normalize_keyword("Min_Count"), "min_count");
+    }
+
+    #[test]
+    fn normal_text_is_borrowed_and_the_rest_normalised() {
+        for text in ["专题研究", "C03-B00017", "南湖市第17党支部〔2025〕3号", "是"] {
+            assert!(matches!(normalize_cow(text), Cow::Borrowed(t) if t == text), "{text}");
+        }
+        for text in
+            ["  专题 研究 ", "分值（分）", "２０２５", "a\u{3000}b", "Party  Group\tA", "第一 Branch", " x"]
+        {
+            assert_eq!(normalize_cow(text), normalize(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn shared_texts_are_held_once() {
+        let mut texts = SharedTexts::default();
+        let first = texts.share("专题研究");
+        assert!(Arc::ptr_eq(&first, &texts.share("专题研究")));
+        assert!(!Arc::ptr_eq(&first, &texts.share("述职")));
     }
 
     #[test]

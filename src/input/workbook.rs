@@ -17,6 +17,7 @@ use calamine::{
 };
 use chrono::SubsecRound;
 
+use super::text::SharedTexts;
 use super::value::parse_date_time;
 use super::{ReadError, Row, Sheet, Value, guard, ods_layout};
 
@@ -110,7 +111,7 @@ fn read_xlsx(bytes: &[u8], file: &Arc<str>, may_have_merges: bool) -> Result<Vec
             XlsxError::Password => guard::encrypted(),
             error => damaged(error),
         })?;
-    let (mut sheets, mut held, mut texts) = (Vec::new(), 0, TextPool::default());
+    let (mut sheets, mut held, mut texts) = (Vec::new(), 0, SharedTexts::default());
     for name in worksheet_names(&workbook) {
         let mut read = |workbook: &mut Xlsx<_>| -> Result<Sheet, ReadError> {
             let merged = if may_have_merges {
@@ -127,8 +128,8 @@ fn read_xlsx(bytes: &[u8], file: &Arc<str>, may_have_merges: bool) -> Result<Vec
             let mut cells = Vec::new();
             while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(damaged)? {
                 let value = match cell.get_value() {
-                    DataRef::SharedString(text) => texts.text(text),
-                    DataRef::String(text) => texts.text(text),
+                    DataRef::SharedString(text) => text_value(text, &mut texts),
+                    DataRef::String(text) => text_value(text, &mut texts),
                     data => {
                         let percent = matches!(data, DataRef::Float(_) | DataRef::Int(_))
                             && percent_styles.get(style).copied().unwrap_or(false);
@@ -179,7 +180,7 @@ where
     R::Error: std::fmt::Display,
     L: FnMut(&mut R, &str) -> Result<Layout, ReadError>,
 {
-    let (mut sheets, mut held, mut texts) = (Vec::new(), 0, TextPool::default());
+    let (mut sheets, mut held, mut texts) = (Vec::new(), 0, SharedTexts::default());
     for name in worksheet_names(workbook) {
         let mut read = || -> Result<Sheet, ReadError> {
             let range = workbook.worksheet_range(&name).map_err(damaged)?;
@@ -290,33 +291,18 @@ fn is_percent_format(code: &str) -> bool {
     false
 }
 
-/// The texts of one workbook's cells, each distinct text held once: a
-/// ledger repeats its unit ids, types and 是/否 values on every row.
-#[derive(Default)]
-struct TextPool(HashSet<Arc<str>>);
-
-impl TextPool {
-    /// `text` as a cell value: empty text is an empty cell.
-    fn text(&mut self, text: &str) -> Value {
-        if text.is_empty() {
-            return Value::Empty;
-        }
-        if let Some(held) = self.0.get(text) {
-            return Value::Text(held.clone());
-        }
-        let held: Arc<str> = text.into();
-        self.0.insert(held.clone());
-        Value::Text(held)
-    }
+/// `text` as a cell value, held once per workbook; empty text is an empty cell.
+fn text_value(text: &str, texts: &mut SharedTexts) -> Value {
+    if text.is_empty() { Value::Empty } else { Value::Text(texts.share(text)) }
 }
 
 /// A calamine cell as a [`Value`]. Dates are rounded to the second (Excel
 /// stores them as binary fractions of a day); durations stay numbers.
-fn cell_value(data: &Data, percent: bool, texts: &mut TextPool) -> Value {
+fn cell_value(data: &Data, percent: bool, texts: &mut SharedTexts) -> Value {
     let number = |number: f64| if percent { Value::Percent(number) } else { Value::Number(number) };
     match data {
         Data::Empty => Value::Empty,
-        Data::String(text) | Data::DurationIso(text) => texts.text(text),
+        Data::String(text) | Data::DurationIso(text) => text_value(text, texts),
         Data::Int(integer) => number(*integer as f64),
         Data::Float(float) => number(*float),
         Data::Bool(flag) => Value::Bool(*flag),
@@ -326,7 +312,7 @@ fn cell_value(data: &Data, percent: bool, texts: &mut TextPool) -> Value {
         },
         Data::DateTime(excel) => Value::Number(excel.as_f64()),
         Data::DateTimeIso(iso) => {
-            let text = texts.text(iso);
+            let text = text_value(iso, texts);
             parse_date_time(&text).map_or(text, Value::DateTime)
         }
         Data::Error(error) => Value::Error(error.to_string()),
@@ -340,7 +326,7 @@ mod tests {
     use chrono::{NaiveDate, NaiveDateTime};
 
     fn read(data: &Data, percent: bool) -> Value {
-        cell_value(data, percent, &mut TextPool::default())
+        cell_value(data, percent, &mut SharedTexts::default())
     }
 
     fn at(y: i32, m: u32, d: u32, hh: u32, mm: u32) -> NaiveDateTime {

@@ -6,7 +6,6 @@
 
 pub mod validate;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -94,7 +93,58 @@ pub struct Condition {
 
 /// Extra (and optional schema) columns of a ledger row, keyed as
 /// [`Condition::column`], values normalised. An absent key is an empty cell.
-pub type Attributes = BTreeMap<String, String>;
+/// Kept compact, as there is one per ledger row: pairs sorted by key, keys
+/// and repeated values shared between rows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Attributes(Box<[(Arc<str>, Arc<str>)]>);
+
+impl Attributes {
+    pub fn new() -> Self {
+        Attributes::default()
+    }
+
+    /// The value of the column `key`, if the row has one.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        let found = self.0.binary_search_by(|(held, _)| (**held).cmp(key)).ok()?;
+        Some(&self.0[found].1)
+    }
+
+    /// Sets the value of the column `key`, replacing any earlier one.
+    pub fn insert(&mut self, key: &str, value: &str) {
+        *self = self.iter().chain([(key, value)]).collect();
+    }
+
+    /// The (key, value) pairs, by key.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(key, value)| (&**key, &**value))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Collects (key, value) pairs; of pairs with the same key the last wins.
+impl<K: Into<Arc<str>>, V: Into<Arc<str>>> FromIterator<(K, V)> for Attributes {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(pairs: I) -> Self {
+        let mut pairs: Vec<(Arc<str>, Arc<str>)> =
+            pairs.into_iter().map(|(key, value)| (key.into(), value.into())).collect();
+        pairs.sort_by(|(a, _), (b, _)| a.cmp(b));
+        // `later` follows the kept `earlier` of the same key: its value wins.
+        pairs.dedup_by(|later, earlier| {
+            let same = later.0 == earlier.0;
+            if same {
+                std::mem::swap(&mut later.1, &mut earlier.1);
+            }
+            same
+        });
+        Attributes(pairs.into_boxed_slice())
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct Indicator {
@@ -136,8 +186,8 @@ pub struct WeightSystem {
 pub struct Activity {
     pub unit: UnitIndex,
     pub date: NaiveDateTime,
-    /// Normalised activity type.
-    pub kind: String,
+    /// Normalised activity type, shared by every row of the type.
+    pub kind: Arc<str>,
     /// Every other column (标题, 材料 and the extras), for filters.
     pub attributes: Attributes,
     pub origin: Origin,
@@ -280,5 +330,30 @@ impl Model {
     /// ancestor that has one, else the top-level system.
     pub fn system_of(&self, unit: UnitIndex) -> Option<usize> {
         assessing_system(&self.units, &self.systems, unit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributes_are_found_by_key_and_the_last_value_wins() {
+        let attributes: Attributes =
+            [("形式", "书面"), ("上报", "否"), ("title", "学习"), ("上报", "是")].into_iter().collect();
+        assert_eq!(
+            attributes.iter().collect::<Vec<_>>(),
+            [("title", "学习"), ("上报", "是"), ("形式", "书面")]
+        );
+        assert_eq!(attributes.get("上报"), Some("是"));
+        assert_eq!(attributes.get("级别"), None);
+        let mut changed = attributes.clone();
+        changed.insert("形式", "当面");
+        changed.insert("级别", "重大");
+        assert_eq!(changed.get("形式"), Some("当面"));
+        assert_eq!(changed.get("级别"), Some("重大"));
+        assert_eq!(changed.len(), 4);
+        assert_ne!(changed, attributes);
+        assert!(Attributes::new().is_empty());
     }
 }

@@ -4,8 +4,9 @@
 //! place; attributes are kept for `条件` filters.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDateTime};
 
@@ -13,37 +14,50 @@ use super::cells::Cells;
 use super::criteria::{activity_type, attribute_key};
 use super::units::UnitLookup;
 use crate::diagnostic::Diagnostics;
-use crate::input::Table;
 use crate::input::schema::SheetKind;
-use crate::input::text::normalize;
+use crate::input::text::{SharedTexts, normalize, normalize_cow};
+use crate::input::{Row, Table, Value};
 use crate::model::{Activity, Attributes, INCIDENT_STEPS, Incident, Origin, UnitIndex};
 
 /// The optional schema columns kept as attributes, besides the extras.
 const ACTIVITY_ATTRIBUTES: &[&str] = &["title", "evidence"];
 const INCIDENT_ATTRIBUTES: &[&str] = &["title", "level"];
 
-fn attributes(cells: &Cells, schema_keys: &[&str]) -> Attributes {
-    let mut attributes = Attributes::new();
-    for key in schema_keys {
-        let value = cells.normalized(key);
-        if !value.is_empty() {
-            attributes.insert((*key).to_owned(), value);
-        }
+/// The columns of one ledger table kept as attributes: (key, column), the
+/// schema columns first, keys shared by all tables.
+fn attribute_columns(table: &Table, schema_keys: &[&str], keys: &mut SharedTexts) -> Vec<(Arc<str>, u32)> {
+    let mut columns: Vec<(Arc<str>, u32)> =
+        schema_keys.iter().filter_map(|key| Some((keys.share(key), table.col(key)?))).collect();
+    for extra in &table.extras {
+        columns.push((keys.share(&attribute_key(table.kind, &extra.header)), extra.col));
     }
-    for extra in &cells.table.extras {
-        let value = normalize(&cells.row.cell(extra.col).display());
-        if !value.is_empty() {
-            attributes.insert(attribute_key(cells.table.kind, &extra.header), value);
+    columns
+}
+
+/// A cell's normalised text, sharing the cell's own text when it is
+/// normal already; `None` when empty.
+fn normalized_value(value: &Value) -> Option<Arc<str>> {
+    let normalized = match value {
+        Value::Empty => return None,
+        Value::Text(text) if matches!(normalize_cow(text), std::borrow::Cow::Borrowed(_)) => {
+            return (!text.is_empty()).then(|| text.clone());
         }
-    }
-    attributes
+        value => normalize(&value.display()),
+    };
+    (!normalized.is_empty()).then(|| normalized.into())
+}
+
+fn attributes(row: &Row, columns: &[(Arc<str>, u32)]) -> Attributes {
+    columns.iter().filter_map(|(key, col)| Some((key.clone(), normalized_value(row.cell(*col))?))).collect()
 }
 
 /// Finds exact repeats among the rows kept so far by a hash of their
-/// identity, so no key is copied per row.
+/// identity, so no key is copied per row. Rows whose identities hash alike
+/// but differ (all but impossible) are kept apart in `more`.
 #[derive(Default)]
 struct Repeats {
-    seen: HashMap<u64, Vec<usize>>,
+    first: HashMap<u64, usize>,
+    more: HashMap<u64, Vec<usize>>,
 }
 
 impl Repeats {
@@ -52,11 +66,19 @@ impl Repeats {
     fn earlier<T>(&mut self, kept: &[T], identity: impl Hash, same: impl Fn(&T) -> bool) -> Option<usize> {
         let mut hasher = DefaultHasher::new();
         identity.hash(&mut hasher);
-        let slot = self.seen.entry(hasher.finish()).or_default();
-        if let Some(&index) = slot.iter().find(|&&index| same(&kept[index])) {
+        let hash = hasher.finish();
+        let Some(&first) = self.first.get(&hash) else {
+            self.first.insert(hash, kept.len());
+            return None;
+        };
+        if same(&kept[first]) {
+            return Some(first);
+        }
+        let more = self.more.entry(hash).or_default();
+        if let Some(&index) = more.iter().find(|&&index| same(&kept[index])) {
             return Some(index);
         }
-        slot.push(kept.len());
+        more.push(kept.len());
         None
     }
 }
@@ -64,7 +86,7 @@ impl Repeats {
 /// A row's identity for duplicate detection: every column, normalised,
 /// with the unit resolved and dates as date-times.
 fn activity_identity(activity: &Activity) -> (UnitIndex, NaiveDateTime, &str, &Attributes) {
-    (activity.unit, activity.date, &activity.kind, &activity.attributes)
+    (activity.unit, activity.date, &*activity.kind, &activity.attributes)
 }
 
 fn incident_identity(
@@ -124,8 +146,10 @@ pub struct Ledger {
     pub incidents_out_of_year: usize,
 }
 
+/// Reads the ledger tables in order, each dropped once read so that raw
+/// cells and model rows are not all held at once.
 pub fn read_ledger(
-    tables: &[&Table],
+    tables: Vec<Table>,
     lookup: &UnitLookup,
     year: Option<i32>,
     counted_types: &BTreeSet<String>,
@@ -139,14 +163,24 @@ pub fn read_ledger(
     };
     let mut activity_repeats = Repeats::default();
     let mut incident_repeats = Repeats::default();
-    let mut uncounted: BTreeSet<String> = BTreeSet::new();
-    for &table in tables {
-        let Ok(implied) = implied_unit(table, lookup, diagnostics) else { continue };
+    let mut uncounted: HashSet<Arc<str>> = HashSet::new();
+    // Activity types and attribute keys, each held once.
+    let mut shared = SharedTexts::default();
+    for table in tables {
+        let Ok(implied) = implied_unit(&table, lookup, diagnostics) else { continue };
+        let schema_keys = match table.kind {
+            SheetKind::Activities => ACTIVITY_ATTRIBUTES,
+            _ => INCIDENT_ATTRIBUTES,
+        };
+        let columns = attribute_columns(&table, schema_keys, &mut shared);
         for row in &table.rows {
-            let mut cells = Cells::new(table, row, diagnostics);
+            let mut cells = Cells::new(&table, row, diagnostics);
             match table.kind {
                 SheetKind::Activities => {
-                    let Some(activity) = read_activity(&mut cells, implied, lookup) else { continue };
+                    let Some(activity) = read_activity(&mut cells, implied, lookup, &columns, &mut shared)
+                    else {
+                        continue;
+                    };
                     if year.is_some_and(|y| activity.date.year() != y) {
                         ledger.activities_out_of_year += 1;
                         continue;
@@ -157,7 +191,7 @@ pub fn read_ledger(
                         warn_repeat(&mut cells, &ledger.activities[first].origin);
                         continue;
                     }
-                    if !counted_types.contains(&activity.kind) && uncounted.insert(activity.kind.clone()) {
+                    if !counted_types.contains(&*activity.kind) && uncounted.insert(activity.kind.clone()) {
                         let shown = cells.text("type");
                         let location = cells.location("type");
                         cells.diagnostics.warning(
@@ -171,7 +205,7 @@ pub fn read_ledger(
                     ledger.activities.push(activity);
                 }
                 SheetKind::Incidents => {
-                    let Some(incident) = read_incident(&mut cells, lookup) else { continue };
+                    let Some(incident) = read_incident(&mut cells, lookup, &columns) else { continue };
                     if year.is_some_and(|y| incident.occurred.year() != y) {
                         ledger.incidents_out_of_year += 1;
                         continue;
@@ -191,22 +225,36 @@ pub fn read_ledger(
     ledger
 }
 
-fn read_activity(cells: &mut Cells, implied: Option<UnitIndex>, lookup: &UnitLookup) -> Option<Activity> {
+fn read_activity(
+    cells: &mut Cells,
+    implied: Option<UnitIndex>,
+    lookup: &UnitLookup,
+    columns: &[(Arc<str>, u32)],
+    kinds: &mut SharedTexts,
+) -> Option<Activity> {
     let unit = row_unit(cells, implied, lookup);
     let date = cells.date_time("date");
     let date = cells.present("date", date);
-    let kind = cells.required("type");
+    let kind = activity_kind(cells, kinds);
     let (unit, date, kind) = (unit?, date?, kind?);
-    Some(Activity {
-        unit,
-        date,
-        kind: activity_type(&kind),
-        attributes: attributes(cells, ACTIVITY_ATTRIBUTES),
-        origin: cells.origin(),
-    })
+    Some(Activity { unit, date, kind, attributes: attributes(cells.row, columns), origin: cells.origin() })
 }
 
-fn read_incident(cells: &mut Cells, lookup: &UnitLookup) -> Option<Incident> {
+/// The row's normalised activity type, held once per type; an empty cell
+/// is reported.
+fn activity_kind(cells: &mut Cells, kinds: &mut SharedTexts) -> Option<Arc<str>> {
+    let kind = match cells.value("type") {
+        Value::Text(text) => activity_type(text),
+        value => activity_type(&value.display()).into_owned().into(),
+    };
+    if kind.is_empty() {
+        cells.required("type");
+        return None;
+    }
+    Some(kinds.share(&kind))
+}
+
+fn read_incident(cells: &mut Cells, lookup: &UnitLookup, columns: &[(Arc<str>, u32)]) -> Option<Incident> {
     let unit = lookup.resolve(cells, "unit");
     let occurred = cells.date_time("occurred");
     let occurred = cells.present("occurred", occurred);
@@ -229,7 +277,7 @@ fn read_incident(cells: &mut Cells, lookup: &UnitLookup) -> Option<Incident> {
         level: cells.text("level"),
         occurred,
         steps,
-        attributes: attributes(cells, INCIDENT_ATTRIBUTES),
+        attributes: attributes(cells.row, columns),
         origin: cells.origin(),
     })
 }
