@@ -3,19 +3,21 @@
 //! not kept; exact duplicates count once and are a warning naming the first
 //! place; attributes are kept for `条件` filters.
 
+use std::borrow::Cow;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDateTime};
+use rayon::prelude::*;
 
 use super::cells::Cells;
 use super::criteria::{activity_type, attribute_key};
 use super::units::UnitLookup;
 use crate::diagnostic::Diagnostics;
 use crate::input::schema::SheetKind;
-use crate::input::text::{SharedTexts, normalize, normalize_cow};
+use crate::input::text::{SharedTexts, normalize_cow};
 use crate::input::{Row, Table, Value};
 use crate::model::{Activity, Attributes, INCIDENT_STEPS, Incident, Origin, UnitIndex};
 
@@ -34,21 +36,25 @@ fn attribute_columns(table: &Table, schema_keys: &[&str], keys: &mut SharedTexts
     columns
 }
 
-/// A cell's normalised text, sharing the cell's own text when it is
-/// normal already; `None` when empty.
-fn normalized_value(value: &Value) -> Option<Arc<str>> {
-    let normalized = match value {
+/// A cell's text normalised by `normalize`, sharing the cell's own text
+/// when that is normal already; `None` when empty.
+fn normalized_cell(value: &Value, normalize: fn(&str) -> Cow<'_, str>) -> Option<Arc<str>> {
+    let normalized: Arc<str> = match value {
         Value::Empty => return None,
-        Value::Text(text) if matches!(normalize_cow(text), std::borrow::Cow::Borrowed(_)) => {
-            return (!text.is_empty()).then(|| text.clone());
-        }
-        value => normalize(&value.display()),
+        Value::Text(text) => match normalize(text) {
+            Cow::Borrowed(_) => text.clone(),
+            Cow::Owned(normalized) => normalized.into(),
+        },
+        value => normalize(&value.display()).into(),
     };
-    (!normalized.is_empty()).then(|| normalized.into())
+    (!normalized.is_empty()).then_some(normalized)
 }
 
 fn attributes(row: &Row, columns: &[(Arc<str>, u32)]) -> Attributes {
-    columns.iter().filter_map(|(key, col)| Some((key.clone(), normalized_value(row.cell(*col))?))).collect()
+    columns
+        .iter()
+        .filter_map(|(key, col)| Some((key.clone(), normalized_cell(row.cell(*col), normalize_cow)?)))
+        .collect()
 }
 
 /// Finds exact repeats among the rows kept so far by a hash of their
@@ -147,7 +153,8 @@ pub struct Ledger {
 }
 
 /// Reads the ledger tables in order, each dropped once read so that raw
-/// cells and model rows are not all held at once.
+/// cells and model rows are not all held at once. A table's rows are read
+/// in parallel; repeats and counts are then settled in row order.
 pub fn read_ledger(
     tables: Vec<Table>,
     lookup: &UnitLookup,
@@ -164,27 +171,21 @@ pub fn read_ledger(
     let mut activity_repeats = Repeats::default();
     let mut incident_repeats = Repeats::default();
     let mut uncounted: HashSet<Arc<str>> = HashSet::new();
-    // Activity types and attribute keys, each held once.
-    let mut shared = SharedTexts::default();
+    let mut keys = SharedTexts::default();
     for table in tables {
         let Ok(implied) = implied_unit(&table, lookup, diagnostics) else { continue };
-        let schema_keys = match table.kind {
-            SheetKind::Activities => ACTIVITY_ATTRIBUTES,
-            _ => INCIDENT_ATTRIBUTES,
-        };
-        let columns = attribute_columns(&table, schema_keys, &mut shared);
-        for row in &table.rows {
-            let mut cells = Cells::new(&table, row, diagnostics);
-            match table.kind {
-                SheetKind::Activities => {
-                    let Some(activity) = read_activity(&mut cells, implied, lookup, &columns, &mut shared)
-                    else {
-                        continue;
-                    };
+        match table.kind {
+            SheetKind::Activities => {
+                let columns = attribute_columns(&table, ACTIVITY_ATTRIBUTES, &mut keys);
+                let read = read_rows(&table, |cells| read_activity(cells, implied, lookup, &columns));
+                for (row, (activity, found)) in table.rows.iter().zip(read) {
+                    diagnostics.extend(found);
+                    let Some(activity) = activity else { continue };
                     if year.is_some_and(|y| activity.date.year() != y) {
                         ledger.activities_out_of_year += 1;
                         continue;
                     }
+                    let mut cells = Cells::new(&table, row, diagnostics);
                     let identity = activity_identity(&activity);
                     let same = |kept: &Activity| activity_identity(kept) == identity;
                     if let Some(first) = activity_repeats.earlier(&ledger.activities, identity, same) {
@@ -204,8 +205,13 @@ pub fn read_ledger(
                     }
                     ledger.activities.push(activity);
                 }
-                SheetKind::Incidents => {
-                    let Some(incident) = read_incident(&mut cells, lookup, &columns) else { continue };
+            }
+            SheetKind::Incidents => {
+                let columns = attribute_columns(&table, INCIDENT_ATTRIBUTES, &mut keys);
+                let read = read_rows(&table, |cells| read_incident(cells, lookup, &columns));
+                for (row, (incident, found)) in table.rows.iter().zip(read) {
+                    diagnostics.extend(found);
+                    let Some(incident) = incident else { continue };
                     if year.is_some_and(|y| incident.occurred.year() != y) {
                         ledger.incidents_out_of_year += 1;
                         continue;
@@ -213,16 +219,37 @@ pub fn read_ledger(
                     let identity = incident_identity(&incident);
                     let same = |kept: &Incident| incident_identity(kept) == identity;
                     if let Some(first) = incident_repeats.earlier(&ledger.incidents, identity, same) {
-                        warn_repeat(&mut cells, &ledger.incidents[first].origin);
+                        warn_repeat(
+                            &mut Cells::new(&table, row, diagnostics),
+                            &ledger.incidents[first].origin,
+                        );
                         continue;
                     }
                     ledger.incidents.push(incident);
                 }
-                _ => unreachable!("only ledger tables are passed"),
             }
+            _ => unreachable!("only ledger tables are passed"),
         }
     }
     ledger
+}
+
+/// Reads every row of `table` with `read`, in parallel and in row order:
+/// each row's model value, if valid, and the problems found in it.
+fn read_rows<T: Send>(
+    table: &Table,
+    read: impl Fn(&mut Cells) -> Option<T> + Sync,
+) -> Vec<(Option<T>, Diagnostics)> {
+    table
+        .rows
+        .par_iter()
+        .with_min_len(1024)
+        .map(|row| {
+            let mut diagnostics = Diagnostics::default();
+            let value = read(&mut Cells::new(table, row, &mut diagnostics));
+            (value, diagnostics)
+        })
+        .collect()
 }
 
 fn read_activity(
@@ -230,28 +257,16 @@ fn read_activity(
     implied: Option<UnitIndex>,
     lookup: &UnitLookup,
     columns: &[(Arc<str>, u32)],
-    kinds: &mut SharedTexts,
 ) -> Option<Activity> {
     let unit = row_unit(cells, implied, lookup);
     let date = cells.date_time("date");
     let date = cells.present("date", date);
-    let kind = activity_kind(cells, kinds);
+    let kind = normalized_cell(cells.value("type"), activity_type);
+    if kind.is_none() {
+        cells.required("type");
+    }
     let (unit, date, kind) = (unit?, date?, kind?);
     Some(Activity { unit, date, kind, attributes: attributes(cells.row, columns), origin: cells.origin() })
-}
-
-/// The row's normalised activity type, held once per type; an empty cell
-/// is reported.
-fn activity_kind(cells: &mut Cells, kinds: &mut SharedTexts) -> Option<Arc<str>> {
-    let kind = match cells.value("type") {
-        Value::Text(text) => activity_type(text),
-        value => activity_type(&value.display()).into_owned().into(),
-    };
-    if kind.is_empty() {
-        cells.required("type");
-        return None;
-    }
-    Some(kinds.share(&kind))
 }
 
 fn read_incident(cells: &mut Cells, lookup: &UnitLookup, columns: &[(Arc<str>, u32)]) -> Option<Incident> {
