@@ -267,6 +267,8 @@ fn sheet_rows(
             while cells.last() == Some(&Value::Empty) {
                 cells.pop();
             }
+            // Widening grew the row by doubling; it is held until validation.
+            cells.shrink_to_fit();
             Row { number: row + 1, cells }
         })
         .collect())
