@@ -93,20 +93,31 @@ pub struct Condition {
 
 /// Extra (and optional schema) columns of a ledger row, keyed as
 /// [`Condition::column`], values normalised. An absent key is an empty cell.
-/// Kept compact, as there is one per ledger row: pairs sorted by key, keys
-/// and repeated values shared between rows.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Attributes(Box<[(Arc<str>, Arc<str>)]>);
+/// Kept compact, as there is one per ledger row: the sorted keys are shared
+/// by all rows of a table, each row holds its values, and a row's repeated
+/// values share one text. Rows are equal when their non-empty pairs are.
+#[derive(Clone, Debug, Default)]
+pub struct Attributes {
+    keys: Arc<[Arc<str>]>,
+    /// The value of each key; `None` for an empty cell.
+    values: Box<[Option<Arc<str>>]>,
+}
 
 impl Attributes {
     pub fn new() -> Self {
         Attributes::default()
     }
 
+    /// A row's values under `keys`, which must be sorted and distinct.
+    pub fn with_keys(keys: Arc<[Arc<str>]>, values: Box<[Option<Arc<str>>]>) -> Self {
+        debug_assert!(keys.is_sorted_by(|a, b| a < b) && keys.len() == values.len());
+        Attributes { keys, values }
+    }
+
     /// The value of the column `key`, if the row has one.
     pub fn get(&self, key: &str) -> Option<&str> {
-        let found = self.0.binary_search_by(|(held, _)| (**held).cmp(key)).ok()?;
-        Some(&self.0[found].1)
+        let found = self.keys.binary_search_by(|held| (**held).cmp(key)).ok()?;
+        self.values[found].as_deref()
     }
 
     /// Sets the value of the column `key`, replacing any earlier one.
@@ -114,17 +125,36 @@ impl Attributes {
         *self = self.iter().chain([(key, value)]).collect();
     }
 
-    /// The (key, value) pairs, by key.
+    /// The (key, value) pairs with a value, by key.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(key, value)| (&**key, &**value))
+        self.keys.iter().zip(&self.values).filter_map(|(key, value)| Some((&**key, value.as_deref()?)))
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.iter().count()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.iter().next().is_none()
+    }
+}
+
+impl PartialEq for Attributes {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Attributes {}
+
+impl std::hash::Hash for Attributes {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let mut count = 0;
+        for pair in self.iter() {
+            pair.hash(state);
+            count += 1;
+        }
+        state.write_usize(count);
     }
 }
 
@@ -142,7 +172,9 @@ impl<K: Into<Arc<str>>, V: Into<Arc<str>>> FromIterator<(K, V)> for Attributes {
             }
             same
         });
-        Attributes(pairs.into_boxed_slice())
+        let (keys, values): (Vec<Arc<str>>, Vec<Option<Arc<str>>>) =
+            pairs.into_iter().map(|(key, value)| (key, Some(value))).unzip();
+        Attributes { keys: keys.into(), values: values.into() }
     }
 }
 
@@ -355,5 +387,20 @@ mod tests {
         assert_eq!(changed.len(), 4);
         assert_ne!(changed, attributes);
         assert!(Attributes::new().is_empty());
+    }
+
+    #[test]
+    fn rows_with_the_same_values_are_equal_whatever_their_columns() {
+        use std::hash::{BuildHasher, RandomState};
+        let keys: Arc<[Arc<str>]> = ["title".into(), "上报".into(), "备注".into()].into();
+        let values: Box<[Option<Arc<str>>]> = [Some("学习".into()), Some("是".into()), None].into();
+        let row = Attributes::with_keys(keys, values);
+        let same: Attributes = [("上报", "是"), ("title", "学习")].into_iter().collect();
+        assert_eq!(row, same);
+        let hasher = RandomState::new();
+        assert_eq!(hasher.hash_one(&row), hasher.hash_one(&same));
+        assert_eq!(row.len(), 2);
+        assert_eq!(row.get("备注"), None);
+        assert_ne!(row, [("上报", "否"), ("title", "学习")].into_iter().collect());
     }
 }

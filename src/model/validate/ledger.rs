@@ -25,15 +25,35 @@ use crate::model::{Activity, Attributes, INCIDENT_STEPS, Incident, Origin, UnitI
 const ACTIVITY_ATTRIBUTES: &[&str] = &["title", "evidence"];
 const INCIDENT_ATTRIBUTES: &[&str] = &["title", "level"];
 
-/// The columns of one ledger table kept as attributes: (key, column), the
-/// schema columns first, keys shared by all tables.
-fn attribute_columns(table: &Table, schema_keys: &[&str], keys: &mut SharedTexts) -> Vec<(Arc<str>, u32)> {
-    let mut columns: Vec<(Arc<str>, u32)> =
+/// The columns of one ledger table kept as attributes: their keys, sorted
+/// and shared by every row, and the columns each key is read from (two
+/// extra columns may name the same key: the last non-empty one counts).
+struct AttributeColumns {
+    keys: Arc<[Arc<str>]>,
+    columns: Vec<Vec<u32>>,
+}
+
+/// The schema columns `schema_keys` and the extras of `table`, keys held
+/// once for all tables.
+fn attribute_columns(table: &Table, schema_keys: &[&str], keys: &mut SharedTexts) -> AttributeColumns {
+    let mut found: Vec<(Arc<str>, u32)> =
         schema_keys.iter().filter_map(|key| Some((keys.share(key), table.col(key)?))).collect();
     for extra in &table.extras {
-        columns.push((keys.share(&attribute_key(table.kind, &extra.header)), extra.col));
+        found.push((keys.share(&attribute_key(table.kind, &extra.header)), extra.col));
     }
-    columns
+    // Stable: the columns of one key stay in column order.
+    found.sort_by(|(a, _), (b, _)| a.cmp(b));
+    let (mut sorted, mut columns): (Vec<Arc<str>>, Vec<Vec<u32>>) = (Vec::new(), Vec::new());
+    for (key, col) in found {
+        match columns.last_mut() {
+            Some(cols) if sorted.last() == Some(&key) => cols.push(col),
+            _ => {
+                sorted.push(key);
+                columns.push(vec![col]);
+            }
+        }
+    }
+    AttributeColumns { keys: sorted.into(), columns }
 }
 
 /// A cell's text normalised by `normalize`, sharing the cell's own text
@@ -50,11 +70,13 @@ fn normalized_cell(value: &Value, normalize: fn(&str) -> Cow<'_, str>) -> Option
     (!normalized.is_empty()).then_some(normalized)
 }
 
-fn attributes(row: &Row, columns: &[(Arc<str>, u32)]) -> Attributes {
-    columns
+fn attributes(row: &Row, columns: &AttributeColumns) -> Attributes {
+    let values = columns
+        .columns
         .iter()
-        .filter_map(|(key, col)| Some((key.clone(), normalized_cell(row.cell(*col), normalize_cow)?)))
-        .collect()
+        .map(|cols| cols.iter().rev().find_map(|col| normalized_cell(row.cell(*col), normalize_cow)))
+        .collect();
+    Attributes::with_keys(columns.keys.clone(), values)
 }
 
 /// Finds exact repeats among the rows kept so far by a hash of their
@@ -256,7 +278,7 @@ fn read_activity(
     cells: &mut Cells,
     implied: Option<UnitIndex>,
     lookup: &UnitLookup,
-    columns: &[(Arc<str>, u32)],
+    columns: &AttributeColumns,
 ) -> Option<Activity> {
     let unit = row_unit(cells, implied, lookup);
     let date = cells.date_time("date");
@@ -269,7 +291,7 @@ fn read_activity(
     Some(Activity { unit, date, kind, attributes: attributes(cells.row, columns), origin: cells.origin() })
 }
 
-fn read_incident(cells: &mut Cells, lookup: &UnitLookup, columns: &[(Arc<str>, u32)]) -> Option<Incident> {
+fn read_incident(cells: &mut Cells, lookup: &UnitLookup, columns: &AttributeColumns) -> Option<Incident> {
     let unit = lookup.resolve(cells, "unit");
     let occurred = cells.date_time("occurred");
     let occurred = cells.present("occurred", occurred);
