@@ -56,6 +56,49 @@ impl SharedTexts {
     }
 }
 
+/// Texts recently read, so that one repeated down a column (unit ids,
+/// types, 是/否) is held once: a direct-mapped cache indexed by a fast hash
+/// of the text. Two texts of one slot evict each other, so no input can make
+/// a lookup cost more than one hash and one comparison; at worst a text is
+/// held more than once.
+pub struct TextCache(Vec<Option<Arc<str>>>);
+
+/// The cache holds 2^14 texts (256 KB of slots).
+const CACHE_BITS: u32 = 14;
+
+impl Default for TextCache {
+    fn default() -> Self {
+        TextCache(vec![None; 1 << CACHE_BITS])
+    }
+}
+
+impl TextCache {
+    /// `text` as an `Arc<str>`, the one held for it if it is in the cache.
+    pub fn share(&mut self, text: &str) -> Arc<str> {
+        let slot = &mut self.0[cache_slot(text)];
+        match slot {
+            Some(held) if **held == *text => held.clone(),
+            _ => slot.insert(text.into()).clone(),
+        }
+    }
+}
+
+/// The slot of `text`: the top bits of a multiplicative hash of its bytes,
+/// eight at a time.
+fn cache_slot(text: &str) -> usize {
+    const MULTIPLIER: u64 = 0x517c_c1b7_2722_0a95;
+    let mix = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(MULTIPLIER);
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    let mut hash = text.len() as u64;
+    for chunk in &mut chunks {
+        hash = mix(hash, u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+    }
+    let mut tail = [0; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    hash = mix(hash, u64::from_le_bytes(tail));
+    (hash >> (64 - CACHE_BITS)) as usize
+}
+
 /// Normalised, lower-cased form for case-insensitive keywords (rules,
 /// periods, roles, booleans, sheet and column names).
 pub fn normalize_keyword(text: &str) -> String {
@@ -166,6 +209,21 @@ mod tests {
         {
             assert_eq!(normalize_cow(text), normalize(text), "{text}");
         }
+    }
+
+    #[test]
+    fn cached_texts_are_held_once_and_a_collision_only_evicts() {
+        let mut cache = TextCache::default();
+        let first = cache.share("C03-B00017");
+        assert!(Arc::ptr_eq(&first, &cache.share("C03-B00017")));
+        let other = cache.share("述职");
+        assert_eq!(&*other, "述职");
+        // Fill every slot with other texts: the first is then read afresh.
+        for n in 0..(4 << CACHE_BITS) {
+            cache.share(&format!("标题{n}"));
+        }
+        let again = cache.share("C03-B00017");
+        assert_eq!(again, first);
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! stays a number. Every workbook passes the [`guard`] first; a panic
 //! inside calamine becomes an error, not a crash.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{Cursor, Read, Seek};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -17,7 +18,7 @@ use calamine::{
 };
 use chrono::SubsecRound;
 
-use super::text::SharedTexts;
+use super::text::TextCache;
 use super::value::parse_date_time;
 use super::{ReadError, Row, Sheet, Value, guard, ods_layout};
 
@@ -111,7 +112,8 @@ fn read_xlsx(bytes: &[u8], file: &Arc<str>, may_have_merges: bool) -> Result<Vec
             XlsxError::Password => guard::encrypted(),
             error => damaged(error),
         })?;
-    let (mut sheets, mut held, mut texts) = (Vec::new(), 0, SharedTexts::default());
+    let (mut sheets, mut held, mut texts) = (Vec::new(), 0, TextCache::default());
+    let mut shared_strings = SharedStrings::default();
     for name in worksheet_names(&workbook) {
         let mut read = |workbook: &mut Xlsx<_>| -> Result<Sheet, ReadError> {
             let merged = if may_have_merges {
@@ -128,7 +130,7 @@ fn read_xlsx(bytes: &[u8], file: &Arc<str>, may_have_merges: bool) -> Result<Vec
             let mut cells = Vec::new();
             while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(damaged)? {
                 let value = match cell.get_value() {
-                    DataRef::SharedString(text) => text_value(text, &mut texts),
+                    DataRef::SharedString(text) => shared_strings.value(text),
                     DataRef::String(text) => text_value(text, &mut texts),
                     data => {
                         let percent = matches!(data, DataRef::Float(_) | DataRef::Int(_))
@@ -180,7 +182,7 @@ where
     R::Error: std::fmt::Display,
     L: FnMut(&mut R, &str) -> Result<Layout, ReadError>,
 {
-    let (mut sheets, mut held, mut texts) = (Vec::new(), 0, SharedTexts::default());
+    let (mut sheets, mut held, mut texts) = (Vec::new(), 0, TextCache::default());
     for name in worksheet_names(workbook) {
         let mut read = || -> Result<Sheet, ReadError> {
             let range = workbook.worksheet_range(&name).map_err(damaged)?;
@@ -293,14 +295,52 @@ fn is_percent_format(code: &str) -> bool {
     false
 }
 
-/// `text` as a cell value, held once per workbook; empty text is an empty cell.
-fn text_value(text: &str, texts: &mut SharedTexts) -> Value {
+/// The entries of an `.xlsx` shared-string table as cell values, each made
+/// an `Arc<str>` once however many cells show it. An entry is known by its
+/// address in calamine's table, which stays put while the workbook is open:
+/// hashing an address is far cheaper than hashing the text.
+#[derive(Default)]
+struct SharedStrings(HashMap<usize, Arc<str>, BuildHasherDefault<AddressHasher>>);
+
+impl SharedStrings {
+    fn value(&mut self, entry: &str) -> Value {
+        if entry.is_empty() {
+            return Value::Empty;
+        }
+        let text = self.0.entry(entry.as_ptr() as usize).or_insert_with(|| entry.into());
+        Value::Text(text.clone())
+    }
+}
+
+/// Hashes an address by one wide multiplication, folding its high half
+/// into the low one so that alignment's zero bits don't crowd the buckets.
+/// (Addresses are the allocator's, not the input's: nothing to attack.)
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("only addresses are hashed")
+    }
+
+    fn write_usize(&mut self, address: usize) {
+        let product = u128::from(address as u64) * 0x9E37_79B9_7F4A_7C15;
+        self.0 = (product as u64) ^ ((product >> 64) as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// `text` as a cell value, repeated texts held once; empty text is an empty cell.
+fn text_value(text: &str, texts: &mut TextCache) -> Value {
     if text.is_empty() { Value::Empty } else { Value::Text(texts.share(text)) }
 }
 
 /// A calamine cell as a [`Value`]. Dates are rounded to the second (Excel
 /// stores them as binary fractions of a day); durations stay numbers.
-fn cell_value(data: &Data, percent: bool, texts: &mut SharedTexts) -> Value {
+fn cell_value(data: &Data, percent: bool, texts: &mut TextCache) -> Value {
     let number = |number: f64| if percent { Value::Percent(number) } else { Value::Number(number) };
     match data {
         Data::Empty => Value::Empty,
@@ -328,7 +368,7 @@ mod tests {
     use chrono::{NaiveDate, NaiveDateTime};
 
     fn read(data: &Data, percent: bool) -> Value {
-        cell_value(data, percent, &mut SharedTexts::default())
+        cell_value(data, percent, &mut TextCache::default())
     }
 
     fn at(y: i32, m: u32, d: u32, hh: u32, mm: u32) -> NaiveDateTime {
