@@ -61,9 +61,11 @@ impl SharedTexts {
 /// of the text. Two texts of one slot evict each other, so no input can make
 /// a lookup cost more than one hash and one comparison; at worst a text is
 /// held more than once.
-pub struct TextCache(Vec<Option<Arc<str>>>);
+/// A slot keeps the text's hash, so that another text there is passed over
+/// without reading it.
+pub struct TextCache(Vec<Option<(u64, Arc<str>)>>);
 
-/// The cache holds 2^14 texts (256 KB of slots).
+/// The cache holds 2^14 texts (384 KB of slots).
 const CACHE_BITS: u32 = 14;
 
 impl Default for TextCache {
@@ -75,17 +77,17 @@ impl Default for TextCache {
 impl TextCache {
     /// `text` as an `Arc<str>`, the one held for it if it is in the cache.
     pub fn share(&mut self, text: &str) -> Arc<str> {
-        let slot = &mut self.0[cache_slot(text)];
+        let hash = text_hash(text);
+        let slot = &mut self.0[(hash >> (64 - CACHE_BITS)) as usize];
         match slot {
-            Some(held) if **held == *text => held.clone(),
-            _ => slot.insert(text.into()).clone(),
+            Some((held_hash, held)) if *held_hash == hash && **held == *text => held.clone(),
+            _ => slot.insert((hash, text.into())).1.clone(),
         }
     }
 }
 
-/// The slot of `text`: the top bits of a multiplicative hash of its bytes,
-/// eight at a time.
-fn cache_slot(text: &str) -> usize {
+/// A multiplicative hash of the bytes of `text`, eight at a time.
+fn text_hash(text: &str) -> u64 {
     const MULTIPLIER: u64 = 0x517c_c1b7_2722_0a95;
     let mix = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(MULTIPLIER);
     let mut chunks = text.as_bytes().chunks_exact(8);
@@ -95,8 +97,7 @@ fn cache_slot(text: &str) -> usize {
     }
     let mut tail = [0; 8];
     tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    hash = mix(hash, u64::from_le_bytes(tail));
-    (hash >> (64 - CACHE_BITS)) as usize
+    mix(hash, u64::from_le_bytes(tail))
 }
 
 /// Normalised, lower-cased form for case-insensitive keywords (rules,

@@ -91,10 +91,7 @@ struct Repeats {
 impl Repeats {
     /// The index in `kept` of an earlier row whose identity hashes to
     /// `hash` and is `same`; else the next kept row is recorded under `hash`.
-    fn earlier<T>(&mut self, kept: &[T], identity: impl Hash, same: impl Fn(&T) -> bool) -> Option<usize> {
-        let mut hasher = DefaultHasher::new();
-        identity.hash(&mut hasher);
-        let hash = hasher.finish();
+    fn earlier<T>(&mut self, kept: &[T], hash: u64, same: impl Fn(&T) -> bool) -> Option<usize> {
         let Some(&first) = self.first.get(&hash) else {
             self.first.insert(hash, kept.len());
             return None;
@@ -109,6 +106,13 @@ impl Repeats {
         more.push(kept.len());
         None
     }
+}
+
+/// The hash of a row's identity, by which [`Repeats`] finds repeats.
+fn identity_hash(identity: impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    identity.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// A row's identity for duplicate detection: every column, normalised,
@@ -199,10 +203,14 @@ pub fn read_ledger(
         match table.kind {
             SheetKind::Activities => {
                 let columns = attribute_columns(&table, ACTIVITY_ATTRIBUTES, &mut keys);
-                let read = read_rows(&table, |cells| read_activity(cells, implied, lookup, &columns));
+                let read = read_rows(
+                    &table,
+                    |cells| read_activity(cells, implied, lookup, &columns),
+                    |activity| identity_hash(activity_identity(activity)),
+                );
                 for (row, (activity, found)) in table.rows.iter().zip(read) {
                     diagnostics.extend(found);
-                    let Some(activity) = activity else { continue };
+                    let Some((activity, hash)) = activity else { continue };
                     if year.is_some_and(|y| activity.date.year() != y) {
                         ledger.activities_out_of_year += 1;
                         continue;
@@ -210,7 +218,7 @@ pub fn read_ledger(
                     let mut cells = Cells::new(&table, row, diagnostics);
                     let identity = activity_identity(&activity);
                     let same = |kept: &Activity| activity_identity(kept) == identity;
-                    if let Some(first) = activity_repeats.earlier(&ledger.activities, identity, same) {
+                    if let Some(first) = activity_repeats.earlier(&ledger.activities, hash, same) {
                         warn_repeat(&mut cells, &ledger.activities[first].origin);
                         continue;
                     }
@@ -230,17 +238,21 @@ pub fn read_ledger(
             }
             SheetKind::Incidents => {
                 let columns = attribute_columns(&table, INCIDENT_ATTRIBUTES, &mut keys);
-                let read = read_rows(&table, |cells| read_incident(cells, lookup, &columns));
+                let read = read_rows(
+                    &table,
+                    |cells| read_incident(cells, lookup, &columns),
+                    |incident| identity_hash(incident_identity(incident)),
+                );
                 for (row, (incident, found)) in table.rows.iter().zip(read) {
                     diagnostics.extend(found);
-                    let Some(incident) = incident else { continue };
+                    let Some((incident, hash)) = incident else { continue };
                     if year.is_some_and(|y| incident.occurred.year() != y) {
                         ledger.incidents_out_of_year += 1;
                         continue;
                     }
                     let identity = incident_identity(&incident);
                     let same = |kept: &Incident| incident_identity(kept) == identity;
-                    if let Some(first) = incident_repeats.earlier(&ledger.incidents, identity, same) {
+                    if let Some(first) = incident_repeats.earlier(&ledger.incidents, hash, same) {
                         warn_repeat(
                             &mut Cells::new(&table, row, diagnostics),
                             &ledger.incidents[first].origin,
@@ -257,18 +269,23 @@ pub fn read_ledger(
 }
 
 /// Reads every row of `table` with `read`, in parallel and in row order:
-/// each row's model value, if valid, and the problems found in it.
+/// each row's model value, if valid, with its identity `hash`, and the
+/// problems found in it.
 fn read_rows<T: Send>(
     table: &Table,
     read: impl Fn(&mut Cells) -> Option<T> + Sync,
-) -> Vec<(Option<T>, Diagnostics)> {
+    hash: impl Fn(&T) -> u64 + Sync,
+) -> Vec<(Option<(T, u64)>, Diagnostics)> {
     table
         .rows
         .par_iter()
         .with_min_len(1024)
         .map(|row| {
             let mut diagnostics = Diagnostics::default();
-            let value = read(&mut Cells::new(table, row, &mut diagnostics));
+            let value = read(&mut Cells::new(table, row, &mut diagnostics)).map(|value| {
+                let hash = hash(&value);
+                (value, hash)
+            });
             (value, diagnostics)
         })
         .collect()
