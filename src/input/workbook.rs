@@ -221,10 +221,6 @@ fn sheet_rows(
     if !cells.is_sorted_by_key(|(at, _)| *at) {
         cells.sort_by_key(|(at, _)| *at);
     }
-    let Some(last_row) = cells.last().map(|((row, _), _)| *row) else {
-        return Ok(Vec::new());
-    };
-    let last_col = cells.iter().map(|((_, col), _)| *col).max().unwrap_or(0);
     let mut held: u64 = 0;
     let mut widen = |cells: &mut Vec<Value>, width: u32| {
         if (width as usize) > cells.len() {
@@ -236,13 +232,52 @@ fn sheet_rows(
         }
         Ok(())
     };
-    let mut rows: BTreeMap<u32, Vec<Value>> = BTreeMap::new();
-    let mut filled: u64 = 0;
-    for ((row, col), value) in cells {
-        let cells = rows.entry(row).or_default();
-        widen(cells, col + 1)?;
-        cells[col as usize] = value;
+    // Each row as wide as its last cell (cells are sorted), then filled.
+    let mut rows: Vec<(u32, Vec<Value>)> = Vec::new();
+    for (index, ((row, col), _)) in cells.iter().enumerate() {
+        if cells.get(index + 1).is_none_or(|((next, _), _)| next != row) {
+            let mut row_cells = Vec::new();
+            widen(&mut row_cells, col + 1)?;
+            rows.push((*row, row_cells));
+        }
     }
+    let mut at = 0;
+    for ((row, col), value) in cells {
+        while rows[at].0 != row {
+            at += 1;
+        }
+        rows[at].1[col as usize] = value;
+    }
+    if !merged.is_empty() {
+        rows = fill_merges(name, rows, merged, &mut widen)?;
+    }
+    Ok(rows
+        .into_iter()
+        .filter(|(_, cells)| !cells.iter().all(Value::is_empty))
+        .map(|(row, mut cells)| {
+            while cells.last() == Some(&Value::Empty) {
+                cells.pop();
+            }
+            Row { number: row + 1, cells }
+        })
+        .collect())
+}
+
+/// Fills merged ranges with their top-left value, clipped to the used area
+/// of `rows` (0-based row numbers, in order); rows a range covers that have
+/// no cell are added.
+fn fill_merges(
+    name: &str,
+    rows: Vec<(u32, Vec<Value>)>,
+    merged: &[Dimensions],
+    widen: &mut impl FnMut(&mut Vec<Value>, u32) -> Result<(), ReadError>,
+) -> Result<Vec<(u32, Vec<Value>)>, ReadError> {
+    let Some(last_row) = rows.last().map(|(row, _)| *row) else {
+        return Ok(rows);
+    };
+    let last_col = rows.iter().map(|(_, cells)| cells.len() as u32).max().unwrap_or(1) - 1;
+    let mut rows: BTreeMap<u32, Vec<Value>> = rows.into_iter().collect();
+    let mut filled: u64 = 0;
     for region in merged {
         let (top, left) = region.start;
         let Some(fill) = rows.get(&top).and_then(|cells| cells.get(left as usize)).filter(|v| !v.is_empty())
@@ -262,18 +297,7 @@ fn sheet_rows(
             cells[left as usize..=right as usize].fill(fill.clone());
         }
     }
-    Ok(rows
-        .into_iter()
-        .filter(|(_, cells)| !cells.iter().all(Value::is_empty))
-        .map(|(row, mut cells)| {
-            while cells.last() == Some(&Value::Empty) {
-                cells.pop();
-            }
-            // Widening grew the row by doubling; it is held until validation.
-            cells.shrink_to_fit();
-            Row { number: row + 1, cells }
-        })
-        .collect())
+    Ok(rows.into_iter().collect())
 }
 
 /// A `%` outside quoted literals, escapes and `[…]` (colours, locales), in
