@@ -127,10 +127,10 @@ fn incident_identity(
     (incident.unit, incident.occurred, incident.steps, &incident.attributes)
 }
 
-fn warn_repeat(cells: &mut Cells, first: &Origin) {
-    let location = cells.table.row_location(cells.row);
-    cells.diagnostics.warning(
-        Some(location),
+/// A repeat of the row at `first`, warned at the row `row` of `table`.
+fn warn_repeat(table: &Table, row: u32, first: &Origin, diagnostics: &mut Diagnostics) {
+    diagnostics.warning(
+        Some(table.cell_location(row, table.first_col)),
         text!("与 {first} 完全重复，只计一次", "exact duplicate of {first}; counted once"),
     );
 }
@@ -178,9 +178,10 @@ pub struct Ledger {
     pub incidents_out_of_year: usize,
 }
 
-/// Reads the ledger tables in order, each dropped once read so that raw
-/// cells and model rows are not all held at once. A table's rows are read
-/// in parallel; repeats and counts are then settled in row order.
+/// Reads the ledger tables in order, each row dropped as soon as it is
+/// read so that raw cells and model rows are not all held at once. A
+/// table's rows are read in parallel; repeats and counts are then settled
+/// in row order.
 pub fn read_ledger(
     tables: Vec<Table>,
     lookup: &UnitLookup,
@@ -198,35 +199,42 @@ pub fn read_ledger(
     let mut incident_repeats = Repeats::default();
     let mut uncounted: HashSet<Arc<str>> = HashSet::new();
     let mut keys = SharedTexts::default();
-    for table in tables {
+    for mut table in tables {
         let Ok(implied) = implied_unit(&table, lookup, diagnostics) else { continue };
+        let rows = std::mem::take(&mut table.rows);
         match table.kind {
             SheetKind::Activities => {
                 let columns = attribute_columns(&table, ACTIVITY_ATTRIBUTES, &mut keys);
+                // With the type as shown when no indicator counts it, for the warning.
                 let read = read_rows(
                     &table,
-                    |cells| read_activity(cells, implied, lookup, &columns),
-                    |activity| identity_hash(activity_identity(activity)),
+                    rows,
+                    |cells| {
+                        let activity = read_activity(cells, implied, lookup, &columns)?;
+                        let uncounted = !counted_types.contains(&*activity.kind);
+                        Some((activity, uncounted.then(|| cells.text("type"))))
+                    },
+                    |(activity, _)| identity_hash(activity_identity(activity)),
                 );
-                for (row, (activity, found)) in table.rows.iter().zip(read) {
+                for (activity, found) in read {
                     diagnostics.extend(found);
-                    let Some((activity, hash)) = activity else { continue };
+                    let Some(((activity, uncounted_type), hash)) = activity else { continue };
                     if year.is_some_and(|y| activity.date.year() != y) {
                         ledger.activities_out_of_year += 1;
                         continue;
                     }
-                    let mut cells = Cells::new(&table, row, diagnostics);
-                    let identity = activity_identity(&activity);
-                    let same = |kept: &Activity| activity_identity(kept) == identity;
+                    let row = activity.origin.row;
+                    let same = |kept: &Activity| activity_identity(kept) == activity_identity(&activity);
                     if let Some(first) = activity_repeats.earlier(&ledger.activities, hash, same) {
-                        warn_repeat(&mut cells, &ledger.activities[first].origin);
+                        warn_repeat(&table, row, &ledger.activities[first].origin, diagnostics);
                         continue;
                     }
-                    if !counted_types.contains(&*activity.kind) && uncounted.insert(activity.kind.clone()) {
-                        let shown = cells.text("type");
-                        let location = cells.location("type");
-                        cells.diagnostics.warning(
-                            Some(location),
+                    if let Some(shown) = uncounted_type
+                        && uncounted.insert(activity.kind.clone())
+                    {
+                        let col = table.col("type").unwrap_or(table.first_col);
+                        diagnostics.warning(
+                            Some(table.cell_location(row, col)),
                             text!(
                                 "活动类型“{shown}”没有任何指标统计",
                                 "activity type \"{shown}\" is counted by no indicator"
@@ -240,22 +248,24 @@ pub fn read_ledger(
                 let columns = attribute_columns(&table, INCIDENT_ATTRIBUTES, &mut keys);
                 let read = read_rows(
                     &table,
+                    rows,
                     |cells| read_incident(cells, lookup, &columns),
                     |incident| identity_hash(incident_identity(incident)),
                 );
-                for (row, (incident, found)) in table.rows.iter().zip(read) {
+                for (incident, found) in read {
                     diagnostics.extend(found);
                     let Some((incident, hash)) = incident else { continue };
                     if year.is_some_and(|y| incident.occurred.year() != y) {
                         ledger.incidents_out_of_year += 1;
                         continue;
                     }
-                    let identity = incident_identity(&incident);
-                    let same = |kept: &Incident| incident_identity(kept) == identity;
+                    let same = |kept: &Incident| incident_identity(kept) == incident_identity(&incident);
                     if let Some(first) = incident_repeats.earlier(&ledger.incidents, hash, same) {
                         warn_repeat(
-                            &mut Cells::new(&table, row, diagnostics),
+                            &table,
+                            incident.origin.row,
                             &ledger.incidents[first].origin,
+                            diagnostics,
                         );
                         continue;
                     }
@@ -268,21 +278,20 @@ pub fn read_ledger(
     ledger
 }
 
-/// Reads every row of `table` with `read`, in parallel and in row order:
-/// each row's model value, if valid, with its identity `hash`, and the
-/// problems found in it.
+/// Reads `rows` of `table` with `read`, in parallel and in row order, each
+/// row dropped once read: each row's model value, if valid, with its
+/// identity `hash`, and the problems found in it.
 fn read_rows<T: Send>(
     table: &Table,
+    rows: Vec<Row>,
     read: impl Fn(&mut Cells) -> Option<T> + Sync,
     hash: impl Fn(&T) -> u64 + Sync,
 ) -> Vec<(Option<(T, u64)>, Diagnostics)> {
-    table
-        .rows
-        .par_iter()
+    rows.into_par_iter()
         .with_min_len(1024)
         .map(|row| {
             let mut diagnostics = Diagnostics::default();
-            let value = read(&mut Cells::new(table, row, &mut diagnostics)).map(|value| {
+            let value = read(&mut Cells::new(table, &row, &mut diagnostics)).map(|value| {
                 let hash = hash(&value);
                 (value, hash)
             });
