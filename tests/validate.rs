@@ -77,7 +77,7 @@ fn the_base_fixture_is_valid_without_warnings() {
     assert_eq!(model.activities[0].date.to_string(), "2025-03-15 00:00:00");
     assert_eq!(model.activities[1].date.to_string(), "2025-09-01 00:00:00");
     assert_eq!(model.activities[2].date.to_string(), "2025-03-20 00:00:00");
-    assert_eq!(model.activities[3].attributes.get("上报").map(String::as_str), Some("是"));
+    assert_eq!(model.activities[3].attributes.get("上报"), Some("是"));
     assert_eq!(model.settings.grades.len(), 4);
     assert_eq!(model.settings.assessor, "局党委");
 }

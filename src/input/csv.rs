@@ -10,6 +10,7 @@ use std::sync::Arc;
 use encoding_rs::GB18030;
 
 use super::guard::{self, MAX_SHEET_CELLS};
+use super::text::TextCache;
 use super::{ReadError, Row, Sheet, Value};
 
 /// Reads a CSV file held in `bytes` as the sheet `name`. The sheet's
@@ -19,7 +20,7 @@ pub fn read_csv(bytes: &[u8], file: &Arc<str>, name: &str) -> Result<Sheet, Read
     let text = decode(bytes);
     let mut reader =
         ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut rows = Vec::new();
+    let (mut rows, mut texts) = (Vec::new(), TextCache::default());
     // A spreadsheet shows one row per line, blank lines included (the csv
     // reader skips those), except that a quoted field spanning lines stays
     // in one row: row = 1 + line breaks before the record − those inside
@@ -44,7 +45,7 @@ pub fn read_csv(bytes: &[u8], file: &Arc<str>, name: &str) -> Result<Sheet, Read
         breaks_inside += record.iter().map(|field| line_breaks(field.as_bytes())).sum::<usize>();
         let cells: Vec<Value> = record
             .iter()
-            .map(|field| if field.is_empty() { Value::Empty } else { Value::Text(field.to_owned()) })
+            .map(|field| if field.is_empty() { Value::Empty } else { Value::Text(texts.share(field)) })
             .collect();
         rows.push(Row { number, cells });
     }

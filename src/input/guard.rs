@@ -81,13 +81,28 @@ pub(super) fn sheet_too_large(name: &str, cells: u64) -> ReadError {
 /// `.xls` saved under `.xlsx` is read as what it is). `claimed` is the format
 /// the extension names.
 pub fn check_workbook(bytes: &[u8], claimed: Format) -> Result<Format, ReadError> {
+    inspect_workbook(bytes, claimed).map(|checked| checked.format)
+}
+
+/// What [`inspect_workbook`] learnt of a workbook while checking it.
+pub(super) struct Checked {
+    pub format: Format,
+    /// Whether any zip part mentions `mergeCell`: when none does, no sheet
+    /// has merged ranges and the reader need not parse the sheets again to
+    /// find them. (`false` for an `.xls`, which has no zip parts.)
+    pub may_have_merges: bool,
+}
+
+/// [`check_workbook`], also saying whether the package may hold merged ranges.
+pub(super) fn inspect_workbook(bytes: &[u8], claimed: Format) -> Result<Checked, ReadError> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        let is_ods = check_zip(bytes)?;
-        return Ok(if is_ods || (claimed == Format::Ods && !has_xlsx_workbook(bytes)) {
+        let (is_ods, may_have_merges) = check_zip(bytes)?;
+        let format = if is_ods || (claimed == Format::Ods && !has_xlsx_workbook(bytes)) {
             Format::Ods
         } else {
             Format::Xlsx
-        });
+        };
+        return Ok(Checked { format, may_have_merges });
     }
     if bytes.starts_with(OLE_SIGNATURE) {
         let compound = Compound::parse(bytes)?;
@@ -95,7 +110,7 @@ pub fn check_workbook(bytes: &[u8], claimed: Format) -> Result<Format, ReadError
             return Err(encrypted());
         }
         check_xls(&compound)?;
-        return Ok(Format::Xls);
+        return Ok(Checked { format: Format::Xls, may_have_merges: false });
     }
     Err(ReadError::Refused(text!(
         "不是电子表格文件（内容既不是 .xlsx/.ods 也不是 .xls；网页或文本另存的“表格”也不行），请在 WPS/Excel 中另存为 .xlsx",
@@ -117,8 +132,9 @@ fn damaged(error: impl std::fmt::Display) -> ReadError {
 }
 
 /// Walks the zip directory and inflates every part once, counting, against
-/// the limits. Returns whether the package is an OpenDocument spreadsheet.
-fn check_zip(bytes: &[u8]) -> Result<bool, ReadError> {
+/// the limits. Returns whether the package is an OpenDocument spreadsheet,
+/// and whether any part mentions `mergeCell`.
+fn check_zip(bytes: &[u8]) -> Result<(bool, bool), ReadError> {
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
     if archive.len() > MAX_ZIP_ENTRIES {
         let entries = archive.len();
@@ -128,7 +144,7 @@ fn check_zip(bytes: &[u8]) -> Result<bool, ReadError> {
         )));
     }
     let mut buffer = vec![0; 64 << 10];
-    let mut total = 0;
+    let (mut total, mut merges) = (0, false);
     for index in 0..archive.len() {
         let mut part = archive.by_index(index).map_err(damaged)?;
         let name = part.name().map_or_else(|_| format!("#{index}"), |name| name.into_owned());
@@ -148,6 +164,7 @@ fn check_zip(bytes: &[u8]) -> Result<bool, ReadError> {
             check_part_size(&name, scan.length, compressed)?;
         }
         total += scan.length;
+        merges |= scan.merges;
         if total > MAX_TOTAL_BYTES {
             let mb = MAX_TOTAL_BYTES >> 20;
             return Err(too_large(text!("解压后总大小超过 {mb} MB", "it inflates to more than {mb} MB")));
@@ -157,7 +174,7 @@ fn check_zip(bytes: &[u8]) -> Result<bool, ReadError> {
     if let Ok(part) = archive.by_name("mimetype") {
         part.take(ODS_MIMETYPE.len() as u64).read_to_end(&mut mimetype).map_err(damaged)?;
     }
-    Ok(mimetype == ODS_MIMETYPE)
+    Ok((mimetype == ODS_MIMETYPE, merges))
 }
 
 /// Pictures and binary parts (a white bitmap may hold no `<` for
@@ -200,17 +217,22 @@ fn check_part_size(name: &str, size: u64, compressed: u64) -> Result<(), ReadErr
 
 /// Counts a part's bytes as they stream by and watches for what XML in a
 /// workbook never holds: a DTD, or a run longer than [`MAX_XML_RUN`]
-/// without a `<` (one text or tag that a parser would buffer whole).
+/// without a `<` (one text or tag that a parser would buffer whole). Also
+/// notes whether the part mentions `mergeCell` (the element of a merged
+/// range, with or without a namespace prefix).
 #[derive(Default)]
 struct XmlScan {
     length: u64,
     since_open: u64,
-    /// The last bytes of the previous chunk, to find `<!DOCTYPE` across chunks.
+    /// The last bytes of the previous chunk, to find `<!DOCTYPE` and
+    /// `mergeCell` across chunks (both are 9 bytes long).
     tail: Vec<u8>,
+    merges: bool,
 }
 
 impl XmlScan {
     const DOCTYPE: &'static [u8] = b"<!DOCTYPE";
+    const MERGE_CELL: &'static [u8] = b"mergeCell";
 
     fn feed(&mut self, chunk: &[u8]) -> Result<(), Text> {
         self.length += chunk.len() as u64;
@@ -238,6 +260,8 @@ impl XmlScan {
                 "holds a DTD (<!DOCTYPE), which no workbook has"
             ));
         }
+        let mentions_merges = |bytes: &[u8]| memchr::memmem::find(bytes, Self::MERGE_CELL).is_some();
+        self.merges = self.merges || mentions_merges(&seam) || mentions_merges(chunk);
         let keep = chunk.len().min(Self::DOCTYPE.len() - 1);
         self.tail = chunk[chunk.len() - keep..].to_vec();
         Ok(())
@@ -505,6 +529,18 @@ mod tests {
         assert!(scan.feed(b"TYPE x [<!ENTITY a \"b\">]><x/>").is_err());
         let mut scan = XmlScan::default();
         assert!(scan.feed(b"<x><!-- a comment --><![CDATA[<y>]]></x>").is_ok());
+    }
+
+    #[test]
+    fn merged_ranges_are_noticed_across_chunks() {
+        let mut scan = XmlScan::default();
+        scan.feed(b"<sheetData><row r=\"1\"/></sheetData><mergeCe").unwrap();
+        assert!(!scan.merges);
+        scan.feed(b"lls count=\"1\"><x:mergeCe").unwrap();
+        assert!(scan.merges);
+        let mut scan = XmlScan::default();
+        scan.feed(b"<sheetData><row r=\"1\"/></sheetData>").unwrap();
+        assert!(!scan.merges);
     }
 
     #[test]

@@ -269,7 +269,7 @@ mod tests {
                 number: *number,
                 cells: cells
                     .iter()
-                    .map(|cell| if cell.is_empty() { Value::Empty } else { Value::Text(cell.to_string()) })
+                    .map(|cell| if cell.is_empty() { Value::Empty } else { Value::Text((*cell).into()) })
                     .collect(),
             })
             .collect();

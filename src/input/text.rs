@@ -4,7 +4,10 @@
 //! lower-cased. Normalised text is for matching only; outputs show what the
 //! user typed.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::collections::HashSet;
+use std::sync::Arc;
 
 /// Normalised form of `text` for case-sensitive matching (ids, names).
 pub fn normalize(text: &str) -> String {
@@ -24,6 +27,92 @@ pub fn normalize(text: &str) -> String {
         previous = Some(c);
     }
     out
+}
+
+/// [`normalize`], borrowing `text` when it is normal already: it holds no
+/// white space and nothing to fold, as most cells do.
+pub fn normalize_cow(text: &str) -> Cow<'_, str> {
+    if text.chars().all(|c| !c.is_whitespace() && fold_width(c) == c) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(normalize(text))
+    }
+}
+
+/// Texts held once however often they recur (a ledger's unit ids, types,
+/// 是/否 values and column keys): each distinct text is one `Arc<str>`.
+#[derive(Debug, Default)]
+pub struct SharedTexts(HashSet<Arc<str>>);
+
+impl SharedTexts {
+    /// The held copy of `text`, made on first use.
+    pub fn share(&mut self, text: &str) -> Arc<str> {
+        if let Some(held) = self.0.get(text) {
+            return held.clone();
+        }
+        let held: Arc<str> = text.into();
+        self.0.insert(held.clone());
+        held
+    }
+}
+
+/// Texts recently read, so that one repeated down a column (unit ids,
+/// types, 是/否) is held once: a direct-mapped cache indexed by a fast hash
+/// of the text. A text is held from its second sighting in a row at its
+/// slot, so the unique texts between (titles) neither evict it nor cost
+/// more than a hash; no input can make a lookup cost more than one hash
+/// and one comparison. At worst a text is held more than once.
+pub struct TextCache(Vec<CacheSlot>);
+
+#[derive(Clone, Default)]
+struct CacheSlot {
+    held: Option<(u64, Arc<str>)>,
+    /// The hash of the last text seen here that is not held.
+    candidate: u64,
+}
+
+/// The cache has 2^12 slots (128 KB).
+const CACHE_BITS: u32 = 12;
+
+impl Default for TextCache {
+    fn default() -> Self {
+        TextCache(vec![CacheSlot::default(); 1 << CACHE_BITS])
+    }
+}
+
+impl TextCache {
+    /// `text` as an `Arc<str>`, the one held for it if it is in the cache.
+    pub fn share(&mut self, text: &str) -> Arc<str> {
+        let hash = text_hash(text);
+        let slot = &mut self.0[(hash >> (64 - CACHE_BITS)) as usize];
+        if let Some((held_hash, held)) = &slot.held
+            && *held_hash == hash
+            && **held == *text
+        {
+            return held.clone();
+        }
+        let fresh: Arc<str> = text.into();
+        if slot.candidate == hash {
+            slot.held = Some((hash, fresh.clone()));
+        } else {
+            slot.candidate = hash;
+        }
+        fresh
+    }
+}
+
+/// A multiplicative hash of the bytes of `text`, eight at a time.
+fn text_hash(text: &str) -> u64 {
+    const MULTIPLIER: u64 = 0x517c_c1b7_2722_0a95;
+    let mix = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(MULTIPLIER);
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    let mut hash = text.len() as u64;
+    for chunk in &mut chunks {
+        hash = mix(hash, u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+    }
+    let mut tail = [0; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    mix(hash, u64::from_le_bytes(tail))
 }
 
 /// Normalised, lower-cased form for case-insensitive keywords (rules,
@@ -124,6 +213,39 @@ mod tests {
         assert_eq!(normalize("Party  Group\tA"), "Party Group A");
         assert_eq!(normalize("第一 Branch"), "第一 Branch");
         assert_eq!(normalize_keyword("Min_Count"), "min_count");
+    }
+
+    #[test]
+    fn normal_text_is_borrowed_and_the_rest_normalised() {
+        for text in ["专题研究", "C03-B00017", "南湖市第17党支部〔2025〕3号", "是"] {
+            assert!(matches!(normalize_cow(text), Cow::Borrowed(t) if t == text), "{text}");
+        }
+        for text in
+            ["  专题 研究 ", "分值（分）", "２０２５", "a\u{3000}b", "Party  Group\tA", "第一 Branch", " x"]
+        {
+            assert_eq!(normalize_cow(text), normalize(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_text_seen_twice_is_held_and_unique_texts_do_not_evict_it() {
+        let mut cache = TextCache::default();
+        let first = cache.share("C03-B00017");
+        let second = cache.share("C03-B00017");
+        assert_eq!(first, second);
+        assert!(Arc::ptr_eq(&second, &cache.share("C03-B00017")));
+        for n in 0..(4 << CACHE_BITS) {
+            assert_eq!(&*cache.share(&format!("标题{n}")), format!("标题{n}"));
+        }
+        assert!(Arc::ptr_eq(&second, &cache.share("C03-B00017")));
+    }
+
+    #[test]
+    fn shared_texts_are_held_once() {
+        let mut texts = SharedTexts::default();
+        let first = texts.share("专题研究");
+        assert!(Arc::ptr_eq(&first, &texts.share("专题研究")));
+        assert!(!Arc::ptr_eq(&first, &texts.share("述职")));
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! reports the error at the cell. Text is normalised (full-width digits and
 //! punctuation folded) before it is parsed.
 
+use std::sync::Arc;
+
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike};
 
 use super::text::{normalize, normalize_keyword};
@@ -13,8 +15,9 @@ use crate::number::{self, Exact};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Empty,
-    /// Text as typed (not yet trimmed).
-    Text(String),
+    /// Text as typed (not yet trimmed). Shared: a workbook's repeated
+    /// strings (unit ids, types, 是/否) are held once.
+    Text(Arc<str>),
     Number(f64),
     /// A number cell with a `%` number format: 0.4 shown as 40%.
     Percent(f64),
@@ -317,7 +320,7 @@ mod tests {
     use super::*;
 
     fn text(text: &str) -> Value {
-        Value::Text(text.to_owned())
+        Value::Text(text.into())
     }
 
     fn at(y: i32, m: u32, d: u32, hh: u32, mm: u32, ss: u32) -> Option<NaiveDateTime> {

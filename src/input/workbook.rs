@@ -7,16 +7,18 @@
 //! stays a number. Every workbook passes the [`guard`] first; a panic
 //! inside calamine becomes an error, not a crash.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{Cursor, Read, Seek};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use calamine::{
-    Data, Dimensions, Ods, Reader, SheetType, Xls, XlsError, Xlsx, XlsxError, open_workbook_from_rs,
+    Data, DataRef, Dimensions, Ods, Reader, SheetType, Xls, XlsError, Xlsx, XlsxError, open_workbook_from_rs,
 };
 use chrono::SubsecRound;
 
+use super::text::TextCache;
 use super::value::parse_date_time;
 use super::{ReadError, Row, Sheet, Value, guard, ods_layout};
 
@@ -44,9 +46,9 @@ pub(super) struct Layout {
 /// when they disagree with the extension). The sheets' `source` is left 0
 /// for the caller to set.
 pub fn read_workbook(bytes: &[u8], format: Format, file: &Arc<str>) -> Result<Vec<Sheet>, ReadError> {
-    let format = guard::check_workbook(bytes, format)?;
-    let read = || match format {
-        Format::Xlsx => read_xlsx(bytes, file),
+    let checked = guard::inspect_workbook(bytes, format)?;
+    let read = || match checked.format {
+        Format::Xlsx => read_xlsx(bytes, file, checked.may_have_merges),
         Format::Xls => {
             let mut workbook =
                 open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes)).map_err(|error| match error {
@@ -102,16 +104,23 @@ fn in_sheet(name: &str, error: ReadError) -> ReadError {
 
 /// Reads an `.xlsx` sheet by sheet, streaming its cells (calamine's own
 /// ranges would allocate the whole rectangle from A1 to the last cell).
-fn read_xlsx(bytes: &[u8], file: &Arc<str>) -> Result<Vec<Sheet>, ReadError> {
+/// Merged ranges take calamine a second pass over a sheet's XML: it is
+/// skipped unless the guard saw `mergeCell` in the package.
+fn read_xlsx(bytes: &[u8], file: &Arc<str>, may_have_merges: bool) -> Result<Vec<Sheet>, ReadError> {
     let mut workbook =
         open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)).map_err(|error| match error {
             XlsxError::Password => guard::encrypted(),
             error => damaged(error),
         })?;
-    let (mut sheets, mut held) = (Vec::new(), 0);
+    let (mut sheets, mut held, mut texts) = (Vec::new(), 0, TextCache::default());
+    let mut shared_strings = SharedStrings::default();
     for name in worksheet_names(&workbook) {
-        let read = |workbook: &mut Xlsx<_>| -> Result<Sheet, ReadError> {
-            let merged = workbook.merge_cells_by_sheet_name(&name).map_err(damaged)?;
+        let mut read = |workbook: &mut Xlsx<_>| -> Result<Sheet, ReadError> {
+            let merged = if may_have_merges {
+                workbook.merge_cells_by_sheet_name(&name).map_err(damaged)?
+            } else {
+                Vec::new()
+            };
             let mut reader = workbook.worksheet_cells_reader(&name).map_err(damaged)?;
             let percent_styles: Vec<bool> = reader
                 .styles()
@@ -120,10 +129,15 @@ fn read_xlsx(bytes: &[u8], file: &Arc<str>) -> Result<Vec<Sheet>, ReadError> {
                 .collect();
             let mut cells = Vec::new();
             while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(damaged)? {
-                let data = Data::from(cell.get_value().clone());
-                let percent = matches!(data, Data::Float(_) | Data::Int(_))
-                    && percent_styles.get(style).copied().unwrap_or(false);
-                let value = cell_value(&data, percent);
+                let value = match cell.get_value() {
+                    DataRef::SharedString(text) => shared_strings.value(text),
+                    DataRef::String(text) => text_value(text, &mut texts),
+                    data => {
+                        let percent = matches!(data, DataRef::Float(_) | DataRef::Int(_))
+                            && percent_styles.get(style).copied().unwrap_or(false);
+                        cell_value(&Data::from(data.clone()), percent, &mut texts)
+                    }
+                };
                 if !value.is_empty() {
                     if cells.len() as u64 >= guard::MAX_SHEET_CELLS {
                         return Err(guard::sheet_too_large(&name, cells.len() as u64 + 1));
@@ -168,7 +182,7 @@ where
     R::Error: std::fmt::Display,
     L: FnMut(&mut R, &str) -> Result<Layout, ReadError>,
 {
-    let (mut sheets, mut held) = (Vec::new(), 0);
+    let (mut sheets, mut held, mut texts) = (Vec::new(), 0, TextCache::default());
     for name in worksheet_names(workbook) {
         let mut read = || -> Result<Sheet, ReadError> {
             let range = workbook.worksheet_range(&name).map_err(damaged)?;
@@ -178,7 +192,7 @@ where
                 .used_cells()
                 .map(|(row, col, data)| {
                     let at = (first_row + row as u32, first_col + col as u32);
-                    (at, cell_value(data, layout.percent.contains(&at)))
+                    (at, cell_value(data, layout.percent.contains(&at), &mut texts))
                 })
                 .filter(|(_, value)| !value.is_empty())
                 .collect();
@@ -207,10 +221,6 @@ fn sheet_rows(
     if !cells.is_sorted_by_key(|(at, _)| *at) {
         cells.sort_by_key(|(at, _)| *at);
     }
-    let Some(last_row) = cells.last().map(|((row, _), _)| *row) else {
-        return Ok(Vec::new());
-    };
-    let last_col = cells.iter().map(|((_, col), _)| *col).max().unwrap_or(0);
     let mut held: u64 = 0;
     let mut widen = |cells: &mut Vec<Value>, width: u32| {
         if (width as usize) > cells.len() {
@@ -222,13 +232,52 @@ fn sheet_rows(
         }
         Ok(())
     };
-    let mut rows: BTreeMap<u32, Vec<Value>> = BTreeMap::new();
-    let mut filled: u64 = 0;
-    for ((row, col), value) in cells {
-        let cells = rows.entry(row).or_default();
-        widen(cells, col + 1)?;
-        cells[col as usize] = value;
+    // Each row as wide as its last cell (cells are sorted), then filled.
+    let mut rows: Vec<(u32, Vec<Value>)> = Vec::new();
+    for (index, ((row, col), _)) in cells.iter().enumerate() {
+        if cells.get(index + 1).is_none_or(|((next, _), _)| next != row) {
+            let mut row_cells = Vec::new();
+            widen(&mut row_cells, col + 1)?;
+            rows.push((*row, row_cells));
+        }
     }
+    let mut at = 0;
+    for ((row, col), value) in cells {
+        while rows[at].0 != row {
+            at += 1;
+        }
+        rows[at].1[col as usize] = value;
+    }
+    if !merged.is_empty() {
+        rows = fill_merges(name, rows, merged, &mut widen)?;
+    }
+    Ok(rows
+        .into_iter()
+        .filter(|(_, cells)| !cells.iter().all(Value::is_empty))
+        .map(|(row, mut cells)| {
+            while cells.last() == Some(&Value::Empty) {
+                cells.pop();
+            }
+            Row { number: row + 1, cells }
+        })
+        .collect())
+}
+
+/// Fills merged ranges with their top-left value, clipped to the used area
+/// of `rows` (0-based row numbers, in order); rows a range covers that have
+/// no cell are added.
+fn fill_merges(
+    name: &str,
+    rows: Vec<(u32, Vec<Value>)>,
+    merged: &[Dimensions],
+    widen: &mut impl FnMut(&mut Vec<Value>, u32) -> Result<(), ReadError>,
+) -> Result<Vec<(u32, Vec<Value>)>, ReadError> {
+    let Some(last_row) = rows.last().map(|(row, _)| *row) else {
+        return Ok(rows);
+    };
+    let last_col = rows.iter().map(|(_, cells)| cells.len() as u32).max().unwrap_or(1) - 1;
+    let mut rows: BTreeMap<u32, Vec<Value>> = rows.into_iter().collect();
+    let mut filled: u64 = 0;
     for region in merged {
         let (top, left) = region.start;
         let Some(fill) = rows.get(&top).and_then(|cells| cells.get(left as usize)).filter(|v| !v.is_empty())
@@ -248,16 +297,7 @@ fn sheet_rows(
             cells[left as usize..=right as usize].fill(fill.clone());
         }
     }
-    Ok(rows
-        .into_iter()
-        .filter(|(_, cells)| !cells.iter().all(Value::is_empty))
-        .map(|(row, mut cells)| {
-            while cells.last() == Some(&Value::Empty) {
-                cells.pop();
-            }
-            Row { number: row + 1, cells }
-        })
-        .collect())
+    Ok(rows.into_iter().collect())
 }
 
 /// A `%` outside quoted literals, escapes and `[…]` (colours, locales), in
@@ -279,14 +319,56 @@ fn is_percent_format(code: &str) -> bool {
     false
 }
 
+/// The entries of an `.xlsx` shared-string table as cell values, each made
+/// an `Arc<str>` once however many cells show it. An entry is known by its
+/// address in calamine's table, which stays put while the workbook is open:
+/// hashing an address is far cheaper than hashing the text.
+#[derive(Default)]
+struct SharedStrings(HashMap<usize, Arc<str>, BuildHasherDefault<AddressHasher>>);
+
+impl SharedStrings {
+    fn value(&mut self, entry: &str) -> Value {
+        if entry.is_empty() {
+            return Value::Empty;
+        }
+        let text = self.0.entry(entry.as_ptr() as usize).or_insert_with(|| entry.into());
+        Value::Text(text.clone())
+    }
+}
+
+/// Hashes an address by one wide multiplication, folding its high half
+/// into the low one so that alignment's zero bits don't crowd the buckets.
+/// (Addresses are the allocator's, not the input's: nothing to attack.)
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("only addresses are hashed")
+    }
+
+    fn write_usize(&mut self, address: usize) {
+        let product = u128::from(address as u64) * 0x9E37_79B9_7F4A_7C15;
+        self.0 = (product as u64) ^ ((product >> 64) as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// `text` as a cell value, repeated texts held once; empty text is an empty cell.
+fn text_value(text: &str, texts: &mut TextCache) -> Value {
+    if text.is_empty() { Value::Empty } else { Value::Text(texts.share(text)) }
+}
+
 /// A calamine cell as a [`Value`]. Dates are rounded to the second (Excel
 /// stores them as binary fractions of a day); durations stay numbers.
-fn cell_value(data: &Data, percent: bool) -> Value {
+fn cell_value(data: &Data, percent: bool, texts: &mut TextCache) -> Value {
     let number = |number: f64| if percent { Value::Percent(number) } else { Value::Number(number) };
     match data {
         Data::Empty => Value::Empty,
-        Data::String(text) if text.is_empty() => Value::Empty,
-        Data::String(text) | Data::DurationIso(text) => Value::Text(text.clone()),
+        Data::String(text) | Data::DurationIso(text) => text_value(text, texts),
         Data::Int(integer) => number(*integer as f64),
         Data::Float(float) => number(*float),
         Data::Bool(flag) => Value::Bool(*flag),
@@ -295,8 +377,10 @@ fn cell_value(data: &Data, percent: bool) -> Value {
             None => Value::Number(excel.as_f64()),
         },
         Data::DateTime(excel) => Value::Number(excel.as_f64()),
-        Data::DateTimeIso(iso) => parse_date_time(&Value::Text(iso.clone()))
-            .map_or_else(|| Value::Text(iso.clone()), Value::DateTime),
+        Data::DateTimeIso(iso) => {
+            let text = text_value(iso, texts);
+            parse_date_time(&text).map_or(text, Value::DateTime)
+        }
         Data::Error(error) => Value::Error(error.to_string()),
     }
 }
@@ -307,6 +391,10 @@ mod tests {
     use calamine::{ExcelDateTime, ExcelDateTimeType};
     use chrono::{NaiveDate, NaiveDateTime};
 
+    fn read(data: &Data, percent: bool) -> Value {
+        cell_value(data, percent, &mut TextCache::default())
+    }
+
     fn at(y: i32, m: u32, d: u32, hh: u32, mm: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(hh, mm, 0).unwrap()
     }
@@ -314,26 +402,23 @@ mod tests {
     #[test]
     fn date_cells_in_both_epochs() {
         let in_1900 = ExcelDateTime::new(45731.395833333336, ExcelDateTimeType::DateTime, false);
-        assert_eq!(cell_value(&Data::DateTime(in_1900), false), Value::DateTime(at(2025, 3, 15, 9, 30)));
+        assert_eq!(read(&Data::DateTime(in_1900), false), Value::DateTime(at(2025, 3, 15, 9, 30)));
         let in_1904 = ExcelDateTime::new(45731.0 - 1462.0, ExcelDateTimeType::DateTime, true);
-        assert_eq!(cell_value(&Data::DateTime(in_1904), false), Value::DateTime(at(2025, 3, 15, 0, 0)));
+        assert_eq!(read(&Data::DateTime(in_1904), false), Value::DateTime(at(2025, 3, 15, 0, 0)));
         let duration = ExcelDateTime::new(1.5, ExcelDateTimeType::TimeDelta, false);
-        assert_eq!(cell_value(&Data::DateTime(duration), false), Value::Number(1.5));
+        assert_eq!(read(&Data::DateTime(duration), false), Value::Number(1.5));
     }
 
     #[test]
     fn ods_iso_dates_and_other_cells() {
         let iso = Data::DateTimeIso("2025-03-15T09:30:00".into());
-        assert_eq!(cell_value(&iso, false), Value::DateTime(at(2025, 3, 15, 9, 30)));
+        assert_eq!(read(&iso, false), Value::DateTime(at(2025, 3, 15, 9, 30)));
         let day = Data::DateTimeIso("2025-03-15".into());
-        assert_eq!(cell_value(&day, false), Value::DateTime(at(2025, 3, 15, 0, 0)));
-        assert_eq!(cell_value(&Data::Int(3), false), Value::Number(3.0));
-        assert_eq!(cell_value(&Data::Float(0.4), true), Value::Percent(0.4));
-        assert_eq!(cell_value(&Data::String(String::new()), false), Value::Empty);
-        assert_eq!(
-            cell_value(&Data::Error(calamine::CellErrorType::Div0), false),
-            Value::Error("#DIV/0!".into())
-        );
+        assert_eq!(read(&day, false), Value::DateTime(at(2025, 3, 15, 0, 0)));
+        assert_eq!(read(&Data::Int(3), false), Value::Number(3.0));
+        assert_eq!(read(&Data::Float(0.4), true), Value::Percent(0.4));
+        assert_eq!(read(&Data::String(String::new()), false), Value::Empty);
+        assert_eq!(read(&Data::Error(calamine::CellErrorType::Div0), false), Value::Error("#DIV/0!".into()));
     }
 
     #[test]

@@ -6,7 +6,6 @@
 
 pub mod validate;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -94,7 +93,90 @@ pub struct Condition {
 
 /// Extra (and optional schema) columns of a ledger row, keyed as
 /// [`Condition::column`], values normalised. An absent key is an empty cell.
-pub type Attributes = BTreeMap<String, String>;
+/// Kept compact, as there is one per ledger row: the sorted keys are shared
+/// by all rows of a table, each row holds its values, and a row's repeated
+/// values share one text. Rows are equal when their non-empty pairs are.
+#[derive(Clone, Debug, Default)]
+pub struct Attributes {
+    keys: Arc<[Arc<str>]>,
+    /// The value of each key; `None` for an empty cell.
+    values: Box<[Option<Arc<str>>]>,
+}
+
+impl Attributes {
+    pub fn new() -> Self {
+        Attributes::default()
+    }
+
+    /// A row's values under `keys`, which must be sorted and distinct.
+    pub fn with_keys(keys: Arc<[Arc<str>]>, values: Box<[Option<Arc<str>>]>) -> Self {
+        debug_assert!(keys.is_sorted_by(|a, b| a < b) && keys.len() == values.len());
+        Attributes { keys, values }
+    }
+
+    /// The value of the column `key`, if the row has one.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        let found = self.keys.binary_search_by(|held| (**held).cmp(key)).ok()?;
+        self.values[found].as_deref()
+    }
+
+    /// Sets the value of the column `key`, replacing any earlier one.
+    pub fn insert(&mut self, key: &str, value: &str) {
+        *self = self.iter().chain([(key, value)]).collect();
+    }
+
+    /// The (key, value) pairs with a value, by key.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.keys.iter().zip(&self.values).filter_map(|(key, value)| Some((&**key, value.as_deref()?)))
+    }
+
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+}
+
+impl PartialEq for Attributes {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Attributes {}
+
+impl std::hash::Hash for Attributes {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let mut count = 0;
+        for pair in self.iter() {
+            pair.hash(state);
+            count += 1;
+        }
+        state.write_usize(count);
+    }
+}
+
+/// Collects (key, value) pairs; of pairs with the same key the last wins.
+impl<K: Into<Arc<str>>, V: Into<Arc<str>>> FromIterator<(K, V)> for Attributes {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(pairs: I) -> Self {
+        let mut pairs: Vec<(Arc<str>, Arc<str>)> =
+            pairs.into_iter().map(|(key, value)| (key.into(), value.into())).collect();
+        pairs.sort_by(|(a, _), (b, _)| a.cmp(b));
+        // `later` follows the kept `earlier` of the same key: its value wins.
+        pairs.dedup_by(|later, earlier| {
+            let same = later.0 == earlier.0;
+            if same {
+                std::mem::swap(&mut later.1, &mut earlier.1);
+            }
+            same
+        });
+        let (keys, values): (Vec<Arc<str>>, Vec<Option<Arc<str>>>) =
+            pairs.into_iter().map(|(key, value)| (key, Some(value))).unzip();
+        Attributes { keys: keys.into(), values: values.into() }
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct Indicator {
@@ -136,8 +218,8 @@ pub struct WeightSystem {
 pub struct Activity {
     pub unit: UnitIndex,
     pub date: NaiveDateTime,
-    /// Normalised activity type.
-    pub kind: String,
+    /// Normalised activity type, shared by every row of the type.
+    pub kind: Arc<str>,
     /// Every other column (标题, 材料 and the extras), for filters.
     pub attributes: Attributes,
     pub origin: Origin,
@@ -280,5 +362,45 @@ impl Model {
     /// ancestor that has one, else the top-level system.
     pub fn system_of(&self, unit: UnitIndex) -> Option<usize> {
         assessing_system(&self.units, &self.systems, unit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributes_are_found_by_key_and_the_last_value_wins() {
+        let attributes: Attributes =
+            [("形式", "书面"), ("上报", "否"), ("title", "学习"), ("上报", "是")].into_iter().collect();
+        assert_eq!(
+            attributes.iter().collect::<Vec<_>>(),
+            [("title", "学习"), ("上报", "是"), ("形式", "书面")]
+        );
+        assert_eq!(attributes.get("上报"), Some("是"));
+        assert_eq!(attributes.get("级别"), None);
+        let mut changed = attributes.clone();
+        changed.insert("形式", "当面");
+        changed.insert("级别", "重大");
+        assert_eq!(changed.get("形式"), Some("当面"));
+        assert_eq!(changed.get("级别"), Some("重大"));
+        assert_eq!(changed.len(), 4);
+        assert_ne!(changed, attributes);
+        assert!(Attributes::new().is_empty());
+    }
+
+    #[test]
+    fn rows_with_the_same_values_are_equal_whatever_their_columns() {
+        use std::hash::{BuildHasher, RandomState};
+        let keys: Arc<[Arc<str>]> = ["title".into(), "上报".into(), "备注".into()].into();
+        let values: Box<[Option<Arc<str>>]> = [Some("学习".into()), Some("是".into()), None].into();
+        let row = Attributes::with_keys(keys, values);
+        let same: Attributes = [("上报", "是"), ("title", "学习")].into_iter().collect();
+        assert_eq!(row, same);
+        let hasher = RandomState::new();
+        assert_eq!(hasher.hash_one(&row), hasher.hash_one(&same));
+        assert_eq!(row.len(), 2);
+        assert_eq!(row.get("备注"), None);
+        assert_ne!(row, [("上报", "否"), ("title", "学习")].into_iter().collect());
     }
 }

@@ -10,7 +10,7 @@ pub fn matches(filter: &[Condition], attributes: &Attributes) -> bool {
 }
 
 fn holds(condition: &Condition, attributes: &Attributes) -> bool {
-    let value = attributes.get(&condition.column).map_or("", String::as_str);
+    let value = attributes.get(&condition.column).unwrap_or("");
     match &condition.expected {
         Expected::Bool(expected) => parse_bool_text(value) == Some(*expected),
         Expected::Text(expected) => value == expected,

@@ -17,7 +17,7 @@ impl<'a> Ledger<'a> {
     pub fn new(model: &'a Model) -> Self {
         let mut activities: HashMap<(UnitIndex, &str), Vec<&Activity>> = HashMap::new();
         for activity in &model.activities {
-            activities.entry((activity.unit, activity.kind.as_str())).or_default().push(activity);
+            activities.entry((activity.unit, &*activity.kind)).or_default().push(activity);
         }
         let mut incidents = vec![Vec::new(); model.units.len()];
         for (index, incident) in model.incidents.iter().enumerate() {

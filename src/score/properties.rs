@@ -266,10 +266,10 @@ fn start_of_year() -> NaiveDateTime {
 fn attributes(row: &RowSpec) -> Attributes {
     let mut attributes = Attributes::new();
     if let Some(value) = [None, Some("是"), Some("否")][row.reported] {
-        attributes.insert("上报".to_owned(), value.to_owned());
+        attributes.insert("上报", value);
     }
     if let Some(value) = [None, Some("书面"), Some("当面")][row.form] {
-        attributes.insert("形式".to_owned(), value.to_owned());
+        attributes.insert("形式", value);
     }
     attributes
 }
@@ -279,7 +279,7 @@ fn build_activity(units: usize, row: &RowSpec, line: u32) -> Activity {
     Activity {
         unit: row.unit % units,
         date: start_of_year() + Duration::minutes(row.minute),
-        kind: kind.to_owned(),
+        kind: kind.into(),
         attributes: attributes(row),
         origin: origin("活动", line),
     }
@@ -607,7 +607,7 @@ proptest! {
         let counts = |indicator: usize, unit: usize| {
             let definition = &model.criteria[indicator];
             unit == activity.unit
-                && definition.activity.as_deref() == Some(activity.kind.as_str())
+                && definition.activity.as_deref() == Some(&*activity.kind)
                 && filter::matches(&definition.filter, &activity.attributes)
         };
         let rules = [

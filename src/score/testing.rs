@@ -77,14 +77,14 @@ pub fn activity(unit: UnitIndex, date: &str, kind: &str, row: u32) -> Activity {
     Activity {
         unit,
         date: at(date),
-        kind: kind.to_owned(),
+        kind: kind.into(),
         attributes: Attributes::new(),
         origin: origin("活动", row),
     }
 }
 
 pub fn with_attribute(mut activity: Activity, key: &str, value: &str) -> Activity {
-    activity.attributes.insert(key.to_owned(), value.to_owned());
+    activity.attributes.insert(key, value);
     activity
 }
 

@@ -7,7 +7,6 @@ use chrono::NaiveDateTime;
 use super::keywords::{Vocabulary, choices, lookup};
 use crate::diagnostic::{Diagnostics, Location, Text};
 use crate::input::schema::Column;
-use crate::input::text;
 use crate::input::value::{self, Value};
 use crate::input::{Row, Table};
 use crate::model::Origin;
@@ -143,10 +142,5 @@ impl<'a> Cells<'a> {
             }
             Err(()) => None,
         }
-    }
-
-    /// Normalised text of a cell, for matching.
-    pub fn normalized(&self, key: &str) -> String {
-        text::normalize(&self.text(key))
     }
 }

@@ -2,6 +2,7 @@
 //! (SPEC §2 table), its `条件` filter parsed against the columns the ledger
 //! sheets really have, and its `适用` list split.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use super::cells::Cells;
@@ -9,7 +10,7 @@ use super::definitions::distinct_rows;
 use super::keywords::{PERIODS, RULES};
 use crate::diagnostic::Diagnostics;
 use crate::input::schema::{SheetKind, strip_bracketed_unit};
-use crate::input::text::{normalize, normalize_keyword};
+use crate::input::text::{normalize, normalize_cow, normalize_keyword};
 use crate::input::value::parse_bool_text;
 use crate::input::{Row, Table};
 use crate::model::{Condition, Expected, Indicator, Period, RuleKind};
@@ -29,8 +30,8 @@ pub fn attribute_key(kind: SheetKind, header: &str) -> String {
 
 /// Normalised activity type, as activities and indicators are matched
 /// (case-sensitive: types are names, not keywords, and reasons quote them).
-pub fn activity_type(text: &str) -> String {
-    normalize(text)
+pub fn activity_type(text: &str) -> Cow<'_, str> {
+    normalize_cow(text)
 }
 
 /// The attribute keys the sheets of `kind` offer to filters.
@@ -172,7 +173,7 @@ fn read_indicator<'c>(
         name,
         points,
         rule,
-        activity: (!activity.is_empty()).then(|| activity_type(&activity)),
+        activity: (!activity.is_empty()).then(|| activity_type(&activity).into_owned()),
         required,
         period: period.unwrap_or(Period::Year),
         unit_points: unit_points.unwrap_or_else(|| int(0)),

@@ -3,68 +3,122 @@
 //! not kept; exact duplicates count once and are a warning naming the first
 //! place; attributes are kept for `条件` filters.
 
+use std::borrow::Cow;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDateTime};
+use rayon::prelude::*;
 
 use super::cells::Cells;
 use super::criteria::{activity_type, attribute_key};
 use super::units::UnitLookup;
 use crate::diagnostic::Diagnostics;
-use crate::input::Table;
 use crate::input::schema::SheetKind;
-use crate::input::text::normalize;
+use crate::input::text::{SharedTexts, normalize_cow};
+use crate::input::{Row, Table, Value};
 use crate::model::{Activity, Attributes, INCIDENT_STEPS, Incident, Origin, UnitIndex};
 
 /// The optional schema columns kept as attributes, besides the extras.
 const ACTIVITY_ATTRIBUTES: &[&str] = &["title", "evidence"];
 const INCIDENT_ATTRIBUTES: &[&str] = &["title", "level"];
 
-fn attributes(cells: &Cells, schema_keys: &[&str]) -> Attributes {
-    let mut attributes = Attributes::new();
-    for key in schema_keys {
-        let value = cells.normalized(key);
-        if !value.is_empty() {
-            attributes.insert((*key).to_owned(), value);
+/// The columns of one ledger table kept as attributes: their keys, sorted
+/// and shared by every row, and the columns each key is read from (two
+/// extra columns may name the same key: the last non-empty one counts).
+struct AttributeColumns {
+    keys: Arc<[Arc<str>]>,
+    columns: Vec<Vec<u32>>,
+}
+
+/// The schema columns `schema_keys` and the extras of `table`, keys held
+/// once for all tables.
+fn attribute_columns(table: &Table, schema_keys: &[&str], keys: &mut SharedTexts) -> AttributeColumns {
+    let mut found: Vec<(Arc<str>, u32)> =
+        schema_keys.iter().filter_map(|key| Some((keys.share(key), table.col(key)?))).collect();
+    for extra in &table.extras {
+        found.push((keys.share(&attribute_key(table.kind, &extra.header)), extra.col));
+    }
+    // Stable: the columns of one key stay in column order.
+    found.sort_by(|(a, _), (b, _)| a.cmp(b));
+    let (mut sorted, mut columns): (Vec<Arc<str>>, Vec<Vec<u32>>) = (Vec::new(), Vec::new());
+    for (key, col) in found {
+        match columns.last_mut() {
+            Some(cols) if sorted.last() == Some(&key) => cols.push(col),
+            _ => {
+                sorted.push(key);
+                columns.push(vec![col]);
+            }
         }
     }
-    for extra in &cells.table.extras {
-        let value = normalize(&cells.row.cell(extra.col).display());
-        if !value.is_empty() {
-            attributes.insert(attribute_key(cells.table.kind, &extra.header), value);
-        }
-    }
-    attributes
+    AttributeColumns { keys: sorted.into(), columns }
+}
+
+/// A cell's text normalised by `normalize`, sharing the cell's own text
+/// when that is normal already; `None` when empty.
+fn normalized_cell(value: &Value, normalize: fn(&str) -> Cow<'_, str>) -> Option<Arc<str>> {
+    let normalized: Arc<str> = match value {
+        Value::Empty => return None,
+        Value::Text(text) => match normalize(text) {
+            Cow::Borrowed(_) => text.clone(),
+            Cow::Owned(normalized) => normalized.into(),
+        },
+        value => normalize(&value.display()).into(),
+    };
+    (!normalized.is_empty()).then_some(normalized)
+}
+
+fn attributes(row: &Row, columns: &AttributeColumns) -> Attributes {
+    let values = columns
+        .columns
+        .iter()
+        .map(|cols| cols.iter().rev().find_map(|col| normalized_cell(row.cell(*col), normalize_cow)))
+        .collect();
+    Attributes::with_keys(columns.keys.clone(), values)
 }
 
 /// Finds exact repeats among the rows kept so far by a hash of their
-/// identity, so no key is copied per row.
+/// identity, so no key is copied per row. Rows whose identities hash alike
+/// but differ (all but impossible) are kept apart in `more`.
 #[derive(Default)]
 struct Repeats {
-    seen: HashMap<u64, Vec<usize>>,
+    first: HashMap<u64, usize>,
+    more: HashMap<u64, Vec<usize>>,
 }
 
 impl Repeats {
     /// The index in `kept` of an earlier row whose identity hashes to
     /// `hash` and is `same`; else the next kept row is recorded under `hash`.
-    fn earlier<T>(&mut self, kept: &[T], identity: impl Hash, same: impl Fn(&T) -> bool) -> Option<usize> {
-        let mut hasher = DefaultHasher::new();
-        identity.hash(&mut hasher);
-        let slot = self.seen.entry(hasher.finish()).or_default();
-        if let Some(&index) = slot.iter().find(|&&index| same(&kept[index])) {
+    fn earlier<T>(&mut self, kept: &[T], hash: u64, same: impl Fn(&T) -> bool) -> Option<usize> {
+        let Some(&first) = self.first.get(&hash) else {
+            self.first.insert(hash, kept.len());
+            return None;
+        };
+        if same(&kept[first]) {
+            return Some(first);
+        }
+        let more = self.more.entry(hash).or_default();
+        if let Some(&index) = more.iter().find(|&&index| same(&kept[index])) {
             return Some(index);
         }
-        slot.push(kept.len());
+        more.push(kept.len());
         None
     }
+}
+
+/// The hash of a row's identity, by which [`Repeats`] finds repeats.
+fn identity_hash(identity: impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    identity.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// A row's identity for duplicate detection: every column, normalised,
 /// with the unit resolved and dates as date-times.
 fn activity_identity(activity: &Activity) -> (UnitIndex, NaiveDateTime, &str, &Attributes) {
-    (activity.unit, activity.date, &activity.kind, &activity.attributes)
+    (activity.unit, activity.date, &*activity.kind, &activity.attributes)
 }
 
 fn incident_identity(
@@ -73,10 +127,10 @@ fn incident_identity(
     (incident.unit, incident.occurred, incident.steps, &incident.attributes)
 }
 
-fn warn_repeat(cells: &mut Cells, first: &Origin) {
-    let location = cells.table.row_location(cells.row);
-    cells.diagnostics.warning(
-        Some(location),
+/// A repeat of the row at `first`, warned at the row `row` of `table`.
+fn warn_repeat(table: &Table, row: u32, first: &Origin, diagnostics: &mut Diagnostics) {
+    diagnostics.warning(
+        Some(table.cell_location(row, table.first_col)),
         text!("与 {first} 完全重复，只计一次", "exact duplicate of {first}; counted once"),
     );
 }
@@ -124,8 +178,12 @@ pub struct Ledger {
     pub incidents_out_of_year: usize,
 }
 
+/// Reads the ledger tables in order, each row dropped as soon as it is
+/// read so that raw cells and model rows are not all held at once. A
+/// table's rows are read in parallel; repeats and counts are then settled
+/// in row order.
 pub fn read_ledger(
-    tables: &[&Table],
+    tables: Vec<Table>,
     lookup: &UnitLookup,
     year: Option<i32>,
     counted_types: &BTreeSet<String>,
@@ -139,29 +197,44 @@ pub fn read_ledger(
     };
     let mut activity_repeats = Repeats::default();
     let mut incident_repeats = Repeats::default();
-    let mut uncounted: BTreeSet<String> = BTreeSet::new();
-    for &table in tables {
-        let Ok(implied) = implied_unit(table, lookup, diagnostics) else { continue };
-        for row in &table.rows {
-            let mut cells = Cells::new(table, row, diagnostics);
-            match table.kind {
-                SheetKind::Activities => {
-                    let Some(activity) = read_activity(&mut cells, implied, lookup) else { continue };
+    let mut uncounted: HashSet<Arc<str>> = HashSet::new();
+    let mut keys = SharedTexts::default();
+    for mut table in tables {
+        let Ok(implied) = implied_unit(&table, lookup, diagnostics) else { continue };
+        let rows = std::mem::take(&mut table.rows);
+        match table.kind {
+            SheetKind::Activities => {
+                let columns = attribute_columns(&table, ACTIVITY_ATTRIBUTES, &mut keys);
+                // With the type as shown when no indicator counts it, for the warning.
+                let read = read_rows(
+                    &table,
+                    rows,
+                    |cells| {
+                        let activity = read_activity(cells, implied, lookup, &columns)?;
+                        let uncounted = !counted_types.contains(&*activity.kind);
+                        Some((activity, uncounted.then(|| cells.text("type"))))
+                    },
+                    |(activity, _)| identity_hash(activity_identity(activity)),
+                );
+                for (activity, found) in read {
+                    diagnostics.extend(found);
+                    let Some(((activity, uncounted_type), hash)) = activity else { continue };
                     if year.is_some_and(|y| activity.date.year() != y) {
                         ledger.activities_out_of_year += 1;
                         continue;
                     }
-                    let identity = activity_identity(&activity);
-                    let same = |kept: &Activity| activity_identity(kept) == identity;
-                    if let Some(first) = activity_repeats.earlier(&ledger.activities, identity, same) {
-                        warn_repeat(&mut cells, &ledger.activities[first].origin);
+                    let row = activity.origin.row;
+                    let same = |kept: &Activity| activity_identity(kept) == activity_identity(&activity);
+                    if let Some(first) = activity_repeats.earlier(&ledger.activities, hash, same) {
+                        warn_repeat(&table, row, &ledger.activities[first].origin, diagnostics);
                         continue;
                     }
-                    if !counted_types.contains(&activity.kind) && uncounted.insert(activity.kind.clone()) {
-                        let shown = cells.text("type");
-                        let location = cells.location("type");
-                        cells.diagnostics.warning(
-                            Some(location),
+                    if let Some(shown) = uncounted_type
+                        && uncounted.insert(activity.kind.clone())
+                    {
+                        let col = table.col("type").unwrap_or(table.first_col);
+                        diagnostics.warning(
+                            Some(table.cell_location(row, col)),
                             text!(
                                 "活动类型“{shown}”没有任何指标统计",
                                 "activity type \"{shown}\" is counted by no indicator"
@@ -170,43 +243,81 @@ pub fn read_ledger(
                     }
                     ledger.activities.push(activity);
                 }
-                SheetKind::Incidents => {
-                    let Some(incident) = read_incident(&mut cells, lookup) else { continue };
+            }
+            SheetKind::Incidents => {
+                let columns = attribute_columns(&table, INCIDENT_ATTRIBUTES, &mut keys);
+                let read = read_rows(
+                    &table,
+                    rows,
+                    |cells| read_incident(cells, lookup, &columns),
+                    |incident| identity_hash(incident_identity(incident)),
+                );
+                for (incident, found) in read {
+                    diagnostics.extend(found);
+                    let Some((incident, hash)) = incident else { continue };
                     if year.is_some_and(|y| incident.occurred.year() != y) {
                         ledger.incidents_out_of_year += 1;
                         continue;
                     }
-                    let identity = incident_identity(&incident);
-                    let same = |kept: &Incident| incident_identity(kept) == identity;
-                    if let Some(first) = incident_repeats.earlier(&ledger.incidents, identity, same) {
-                        warn_repeat(&mut cells, &ledger.incidents[first].origin);
+                    let same = |kept: &Incident| incident_identity(kept) == incident_identity(&incident);
+                    if let Some(first) = incident_repeats.earlier(&ledger.incidents, hash, same) {
+                        warn_repeat(
+                            &table,
+                            incident.origin.row,
+                            &ledger.incidents[first].origin,
+                            diagnostics,
+                        );
                         continue;
                     }
                     ledger.incidents.push(incident);
                 }
-                _ => unreachable!("only ledger tables are passed"),
             }
+            _ => unreachable!("only ledger tables are passed"),
         }
     }
     ledger
 }
 
-fn read_activity(cells: &mut Cells, implied: Option<UnitIndex>, lookup: &UnitLookup) -> Option<Activity> {
+/// Reads `rows` of `table` with `read`, in parallel and in row order, each
+/// row dropped once read: each row's model value, if valid, with its
+/// identity `hash`, and the problems found in it.
+fn read_rows<T: Send>(
+    table: &Table,
+    rows: Vec<Row>,
+    read: impl Fn(&mut Cells) -> Option<T> + Sync,
+    hash: impl Fn(&T) -> u64 + Sync,
+) -> Vec<(Option<(T, u64)>, Diagnostics)> {
+    rows.into_par_iter()
+        .with_min_len(1024)
+        .map(|row| {
+            let mut diagnostics = Diagnostics::default();
+            let value = read(&mut Cells::new(table, &row, &mut diagnostics)).map(|value| {
+                let hash = hash(&value);
+                (value, hash)
+            });
+            (value, diagnostics)
+        })
+        .collect()
+}
+
+fn read_activity(
+    cells: &mut Cells,
+    implied: Option<UnitIndex>,
+    lookup: &UnitLookup,
+    columns: &AttributeColumns,
+) -> Option<Activity> {
     let unit = row_unit(cells, implied, lookup);
     let date = cells.date_time("date");
     let date = cells.present("date", date);
-    let kind = cells.required("type");
+    let kind = normalized_cell(cells.value("type"), activity_type);
+    if kind.is_none() {
+        cells.required("type");
+    }
     let (unit, date, kind) = (unit?, date?, kind?);
-    Some(Activity {
-        unit,
-        date,
-        kind: activity_type(&kind),
-        attributes: attributes(cells, ACTIVITY_ATTRIBUTES),
-        origin: cells.origin(),
-    })
+    Some(Activity { unit, date, kind, attributes: attributes(cells.row, columns), origin: cells.origin() })
 }
 
-fn read_incident(cells: &mut Cells, lookup: &UnitLookup) -> Option<Incident> {
+fn read_incident(cells: &mut Cells, lookup: &UnitLookup, columns: &AttributeColumns) -> Option<Incident> {
     let unit = lookup.resolve(cells, "unit");
     let occurred = cells.date_time("occurred");
     let occurred = cells.present("occurred", occurred);
@@ -229,7 +340,7 @@ fn read_incident(cells: &mut Cells, lookup: &UnitLookup) -> Option<Incident> {
         level: cells.text("level"),
         occurred,
         steps,
-        attributes: attributes(cells, INCIDENT_ATTRIBUTES),
+        attributes: attributes(cells.row, columns),
         origin: cells.origin(),
     })
 }

@@ -34,6 +34,8 @@ const REQUIRED_SHEETS: [SheetKind; 3] = [SheetKind::Units, SheetKind::Criteria, 
 /// Returns the model only when there are no errors.
 pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostics) {
     let Inputs { sources, tables, mut diagnostics } = inputs;
+    let is_ledger = |table: &Table| matches!(table.kind, SheetKind::Activities | SheetKind::Incidents);
+    let (ledger_tables, tables): (Vec<Table>, Vec<Table>) = tables.into_iter().partition(is_ledger);
     let of_kind =
         |kinds: &[SheetKind]| -> Vec<&Table> { tables.iter().filter(|t| kinds.contains(&t.kind)).collect() };
     for kind in REQUIRED_SHEETS {
@@ -45,11 +47,10 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
     let raw_settings = settings::read_settings(&of_kind(&[SheetKind::Settings]), &mut diagnostics);
     let (units, unit_locations) = units::read_units(&of_kind(&[SheetKind::Units]), &mut diagnostics);
     let lookup = units::UnitLookup::new(&units);
-    let ledger_tables = of_kind(&[SheetKind::Activities, SheetKind::Incidents]);
     let unit_kinds: BTreeSet<String> = units.iter().map(|u| normalize_keyword(&u.kind)).collect();
     let criteria = criteria::read_criteria(
         &of_kind(&[SheetKind::Criteria]),
-        &ledger_tables,
+        &ledger_tables.iter().collect::<Vec<_>>(),
         &unit_kinds,
         &mut diagnostics,
     );
@@ -74,7 +75,7 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
     );
     let counted_types: BTreeSet<String> = criteria.iter().filter_map(|i| i.activity.clone()).collect();
     let ledger = ledger::read_ledger(
-        &ledger_tables,
+        ledger_tables,
         &lookup,
         settings.as_ref().map(|s| s.year),
         &counted_types,

@@ -8,7 +8,8 @@ use super::cells::Cells;
 use super::definitions::distinct_rows;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::input::Table;
-use crate::input::text::{nearest, normalize};
+use crate::input::Value;
+use crate::input::text::{nearest, normalize, normalize_cow};
 use crate::model::{Unit, UnitIndex};
 
 /// Resolves unit references by id, else by exact name (both normalised).
@@ -30,8 +31,8 @@ impl UnitLookup {
     }
 
     pub fn find(&self, reference: &str) -> Option<UnitIndex> {
-        let reference = normalize(reference);
-        self.by_id.get(&reference).or_else(|| self.by_name.get(&reference)).copied()
+        let reference = normalize_cow(reference);
+        self.by_id.get(&*reference).or_else(|| self.by_name.get(&*reference)).copied()
     }
 
     /// The unknown-unit error for `reference` at `location`, with a hint.
@@ -46,6 +47,12 @@ impl UnitLookup {
 
     /// Resolves the `key` column of a row, reporting an unknown reference.
     pub fn resolve(&self, cells: &mut Cells, key: &str) -> Option<UnitIndex> {
+        // The common case, a known reference typed as text, copies nothing.
+        if let Value::Text(text) = cells.value(key)
+            && let Some(found) = self.find(text)
+        {
+            return Some(found);
+        }
         let reference = cells.required(key)?;
         let found = self.find(&reference);
         if found.is_none() {

@@ -187,7 +187,7 @@ mod tests {
         model.criteria[0].filter = vec![condition("级别", Expected::Text("重大".into()))];
         model.criteria[0].unit_points = d("20");
         let mut major = incident(0, "重大事件", "2025-07-01 00:00", ["", "", "", ""], 2);
-        major.attributes.insert("级别".into(), "重大".into());
+        major.attributes.insert("级别", "重大");
         let minor = incident(0, "一般事件", "2025-07-02 00:00", ["", "", "", ""], 3);
         model.incidents = vec![major, minor];
         let report = score(&model);
