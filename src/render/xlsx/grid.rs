@@ -2,6 +2,8 @@
 //! writes cells as values (text stays text, even `=…`) into columns sized
 //! by a measuring pass, and the A4 landscape print setup.
 
+use std::fmt::Display;
+
 use chrono::{Datelike, NaiveDateTime, Timelike};
 use rust_xlsxwriter::{
     Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Worksheet, XlsxError,
@@ -199,14 +201,14 @@ impl Grid<'_> {
         row: u32,
         col: u16,
         value: f64,
-        shown: &str,
+        shown: impl Display,
         format: &Format,
     ) -> Result<(), XlsxError> {
         match self.sheet.as_deref_mut() {
             Some(sheet) => {
                 sheet.write_number_with_format(row, col, value, format)?;
             }
-            None => self.measure(col, display_width(shown)),
+            None => self.measure(col, display_width(&shown.to_string())),
         }
         Ok(())
     }
@@ -219,7 +221,7 @@ impl Grid<'_> {
         col: u16,
         formula: &str,
         result: f64,
-        shown: &str,
+        shown: impl Display,
         format: &Format,
     ) -> Result<(), XlsxError> {
         match self.sheet.as_deref_mut() {
@@ -227,7 +229,7 @@ impl Grid<'_> {
                 let formula = Formula::new(formula).set_result(result.to_string());
                 sheet.write_formula_with_format(row, col, formula, format)?;
             }
-            None => self.measure(col, display_width(shown)),
+            None => self.measure(col, display_width(&shown.to_string())),
         }
         Ok(())
     }

@@ -9,10 +9,10 @@ use super::grid::{Grid, Styles, print_setup, table};
 use super::{
     COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_TOTAL, COL_VETO, COL_WEIGHTED, KEY_ASSESSOR,
     LEFT_OUT, SHEET_ABOUT, SHEET_SUMMARY, VETO_MARK, about_head, band_of, new_workbook, sign_off,
-    summary_title, title_row, totals_chart, unrounded,
+    summary_title, title_row, totals_chart, two_decimals, unrounded,
 };
 use crate::merge::MergedRanking;
-use crate::number::{Exact, format_fixed, format_trimmed};
+use crate::number::{Exact, format_trimmed};
 
 /// Renders the combined workbook of `ranking`.
 pub fn merged_workbook(ranking: &MergedRanking) -> Result<Vec<u8>, XlsxError> {
@@ -32,7 +32,7 @@ fn optional_decimal(
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     match value {
-        Some(value) => grid.number(row, col, unrounded(value), &format_fixed(value, 2), &styles.decimal),
+        Some(value) => grid.number(row, col, unrounded(value), two_decimals(value), &styles.decimal),
         None => grid.text(row, col, LEFT_OUT, &styles.center),
     }
 }
@@ -53,7 +53,7 @@ fn summary_sheet(
         grid.header(header_row, &labels, &styles.header)?;
         for (row, unit) in (first_row..).zip(&ranking.units) {
             let submitter = &ranking.submissions[unit.submission].assessor;
-            grid.number(row, 0, f64::from(unit.rank), &unit.rank.to_string(), &styles.integer)?;
+            grid.number(row, 0, f64::from(unit.rank), unit.rank, &styles.integer)?;
             grid.text(row, 1, submitter, &styles.text)?;
             grid.text(row, 2, &unit.id, &styles.text)?;
             grid.text(row, 3, &unit.name, &styles.text)?;

@@ -15,6 +15,8 @@ mod tests;
 
 pub use merged::merged_workbook;
 
+use std::fmt;
+
 use chrono::NaiveDateTime;
 use rust_xlsxwriter::{
     Chart, ChartDataLabel, ChartFormat, ChartPoint, ChartSolidFill, ChartType, DocProperties, Workbook,
@@ -231,7 +233,7 @@ fn summary_sheet(
         grid.header(SUMMARY_HEADER_ROW, &labels, &styles.header)?;
         for (row, result) in (first_row..).zip(&report.units) {
             let unit = &model.units[result.unit];
-            grid.number(row, 0, f64::from(result.rank), &result.rank.to_string(), &styles.integer)?;
+            grid.number(row, 0, f64::from(result.rank), result.rank, &styles.integer)?;
             grid.text(row, 1, &unit.id, &styles.text)?;
             grid.text(row, 2, &unit.name, &styles.text)?;
             for (col, category) in (first_category..).zip(categories) {
@@ -240,7 +242,7 @@ fn summary_sheet(
                         row,
                         col,
                         unrounded(&c.normalized),
-                        &format_fixed(&c.normalized, 2),
+                        two_decimals(&c.normalized),
                         &styles.decimal,
                     )?,
                     None => grid.text(row, col, LEFT_OUT, &styles.center)?,
@@ -257,23 +259,17 @@ fn summary_sheet(
                 // reader that doesn't calculate sees the JSON's number; a
                 // spreadsheet that does shows the same with 2 decimals.
                 to_f64(&round(&result.weighted, 2)),
-                &format_fixed(&result.weighted, 2),
+                two_decimals(&result.weighted),
                 &styles.decimal,
             )?;
-            grid.number(
-                row,
-                bonus_col,
-                to_f64(&result.bonus),
-                &format_fixed(&result.bonus, 2),
-                &styles.decimal,
-            )?;
+            grid.number(row, bonus_col, to_f64(&result.bonus), two_decimals(&result.bonus), &styles.decimal)?;
             let total = format!("ROUND({}+{},2)", cell_ref(row, weighted_col), cell_ref(row, bonus_col));
             grid.formula(
                 row,
                 total_col,
                 &total,
                 to_f64(&result.total),
-                &format_fixed(&result.total, 2),
+                two_decimals(&result.total),
                 &styles.decimal,
             )?;
             grid.text(row, grade_col, &result.grade, styles.band(band_of(&grades, &result.grade)))?;
@@ -312,9 +308,15 @@ pub(super) fn unrounded(value: &Exact) -> f64 {
     num_traits::ToPrimitive::to_f64(value).unwrap_or_else(|| to_f64(value))
 }
 
+/// How a value shows with 2 decimals, formatted only when displayed: the
+/// column widths need it, the cells don't.
+fn two_decimals(value: &Exact) -> impl fmt::Display + '_ {
+    fmt::from_fn(move |f| f.write_str(&format_fixed(value, 2)))
+}
+
 /// Writes an exact value with 2 decimals.
 fn decimal(grid: &mut Grid, row: u32, col: u16, value: &Exact, styles: &Styles) -> Result<(), XlsxError> {
-    grid.number(row, col, to_f64(value), &format_fixed(value, 2), &styles.decimal)
+    grid.number(row, col, to_f64(value), two_decimals(value), &styles.decimal)
 }
 
 fn detail_sheet(sheet: &mut Worksheet, scored: &Scored, styles: &Styles) -> Result<(), XlsxError> {
@@ -516,7 +518,7 @@ fn weights_sheet(
                 sum_col,
                 &format!("SUM({range})"),
                 to_f64(&sum),
-                &format_fixed(&sum, 2),
+                two_decimals(&sum),
                 &styles.decimal,
             )?;
             match enclosing_system(model, system) {
@@ -566,7 +568,7 @@ fn warnings_sheet(sheet: &mut Worksheet, warnings: &[String], styles: &Styles) -
     table(sheet, |grid| {
         grid.header(0, &["序号", "警告"], &styles.header)?;
         for (row, warning) in (1u32..).zip(warnings) {
-            grid.number(row, 0, f64::from(row), &row.to_string(), &styles.integer)?;
+            grid.number(row, 0, f64::from(row), row, &styles.integer)?;
             grid.wrapped(row, 1, warning, &styles.wrap)?;
         }
         Ok(())
@@ -583,7 +585,7 @@ fn about_head(grid: &mut Grid, year: i32, assessor: &str, styles: &Styles) -> Re
     grid.text(2, 0, KEY_VERSION, &styles.text)?;
     grid.text(2, 1, VERSION, &styles.text)?;
     grid.text(3, 0, KEY_YEAR, &styles.text)?;
-    grid.number(3, 1, f64::from(year), &year.to_string(), &styles.integer)?;
+    grid.number(3, 1, f64::from(year), year, &styles.integer)?;
     grid.text(4, 0, KEY_ASSESSOR, &styles.text)?;
     grid.text(4, 1, assessor, &styles.text)?;
     Ok(5)
