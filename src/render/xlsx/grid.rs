@@ -113,7 +113,7 @@ fn char_width(c: char) -> usize {
 /// Draws a table onto `sheet` in two passes of `cells`: the first only
 /// measures every column (CJK counting double), then the columns are sized
 /// and the second writes the cells row by row, making rows with wrapped
-/// text tall enough as it goes. So a streamed (low-memory) sheet, whose
+/// text tall enough as it goes. So a streamed sheet, whose
 /// rows can't be revisited, gets the same widths and heights as one held
 /// in memory. `cells` must draw the same cells both times.
 pub fn table<F>(sheet: &mut Worksheet, cells: F) -> Result<(), XlsxError>
