@@ -1,8 +1,8 @@
-//! The building blocks every sheet shares: the cell styles, a [`Grid`] that
-//! writes cells as values (text stays text, even `=…`) while tracking each
-//! column's display width, and the A4 landscape print setup.
+//! The building blocks every sheet shares: the cell styles, [`table`] that
+//! writes cells as values (text stays text, even `=…`) into columns sized
+//! by a measuring pass, and the A4 landscape print setup.
 
-use std::collections::BTreeMap;
+use std::fmt::Display;
 
 use chrono::{Datelike, NaiveDateTime, Timelike};
 use rust_xlsxwriter::{
@@ -110,28 +110,44 @@ fn char_width(c: char) -> usize {
     if wide { 2 } else { 1 }
 }
 
-/// A worksheet being filled: every write records the column's widest cell
-/// so [`Grid::fit_columns`] can size columns for Chinese text, and every
-/// wrapping cell its lines so the row can be made tall enough.
-pub struct Grid<'a> {
-    pub sheet: &'a mut Worksheet,
-    /// Per column: the widest plain cell and the widest wrapping cell.
-    widths: Vec<(usize, usize)>,
-    /// (row, column, display width of each line) of wrapping cells.
-    wrapped: Vec<(u32, u16, Vec<usize>)>,
+/// Draws a table onto `sheet` in two passes of `cells`: the first only
+/// measures every column (CJK counting double), then the columns are sized
+/// and the second writes the cells row by row, making rows with wrapped
+/// text tall enough as it goes. So a streamed sheet, whose
+/// rows can't be revisited, gets the same widths and heights as one held
+/// in memory. `cells` must draw the same cells both times.
+pub fn table<F>(sheet: &mut Worksheet, cells: F) -> Result<(), XlsxError>
+where
+    F: Fn(&mut Grid) -> Result<(), XlsxError>,
+{
+    let mut measuring = Grid { sheet: None, measured: Vec::new(), widths: Vec::new(), tallest: (0, 0) };
+    cells(&mut measuring)?;
+    let widths = measuring.fitted_widths();
+    for (col, &width) in (0u16..).zip(&widths) {
+        sheet.set_column_width(col, width)?;
+    }
+    cells(&mut Grid { sheet: Some(sheet), measured: Vec::new(), widths, tallest: (0, 0) })
 }
 
-impl<'a> Grid<'a> {
-    pub fn new(sheet: &'a mut Worksheet) -> Grid<'a> {
-        Grid { sheet, widths: Vec::new(), wrapped: Vec::new() }
-    }
+/// One pass of [`table`] over a worksheet: measuring or writing.
+pub struct Grid<'a> {
+    /// Where cells go; `None` while measuring.
+    sheet: Option<&'a mut Worksheet>,
+    /// Measuring: per column, the widest plain cell and the widest wrapping cell.
+    measured: Vec<(usize, usize)>,
+    /// Writing: each column's width.
+    widths: Vec<f64>,
+    /// Writing: the last row made taller and its number of lines.
+    tallest: (u32, usize),
+}
 
+impl Grid<'_> {
     fn column(&mut self, col: u16) -> &mut (usize, usize) {
         let col = usize::from(col);
-        if self.widths.len() <= col {
-            self.widths.resize(col + 1, (0, 0));
+        if self.measured.len() <= col {
+            self.measured.resize(col + 1, (0, 0));
         }
-        &mut self.widths[col]
+        &mut self.measured[col]
     }
 
     fn measure(&mut self, col: u16, width: usize) {
@@ -139,30 +155,44 @@ impl<'a> Grid<'a> {
         *plain = (*plain).max(width);
     }
 
+    /// Each column sized to its widest cell, within bounds.
+    fn fitted_widths(&self) -> Vec<f64> {
+        let width_of = |chars: usize, cap: f64| (chars as f64 * 1.1 + 2.0).clamp(MIN_WIDTH, cap);
+        self.measured
+            .iter()
+            .map(|&(plain, wrapping)| width_of(plain, MAX_WIDTH).max(width_of(wrapping, MAX_WRAPPED_WIDTH)))
+            .collect()
+    }
+
     /// Writes `text` as a string cell whose `format` wraps: it widens its
     /// column only up to a cap, and its row grows to show every line.
     pub fn wrapped(&mut self, row: u32, col: u16, text: &str, format: &Format) -> Result<(), XlsxError> {
-        self.write_text(row, col, text, format)?;
-        let lines: Vec<usize> = text.lines().map(display_width).collect();
-        let wrapping = &mut self.column(col).1;
-        *wrapping = lines.iter().copied().fold(*wrapping, usize::max);
-        self.wrapped.push((row, col, lines));
-        Ok(())
+        let Some(sheet) = self.sheet.as_deref_mut() else {
+            let widest = text.lines().map(display_width).max().unwrap_or(0);
+            let wrapping = &mut self.column(col).1;
+            *wrapping = (*wrapping).max(widest);
+            return Ok(());
+        };
+        let room = ((self.widths[usize::from(col)] - 2.0) / 1.1).max(1.0);
+        let lines: usize =
+            text.lines().map(|line| (display_width(line) as f64 / room).ceil().max(1.0) as usize).sum();
+        // The row's first taller cell, or a cell taller than the last one.
+        if lines > 1 && (self.tallest.0 != row || lines > self.tallest.1) {
+            sheet.set_row_height(row, LINE_HEIGHT * lines as f64)?;
+            self.tallest = (row, lines);
+        }
+        write_text(sheet, row, col, text, format)
     }
 
     /// Writes `text` as a string cell, never as a formula.
     pub fn text(&mut self, row: u32, col: u16, text: &str, format: &Format) -> Result<(), XlsxError> {
-        self.measure(col, display_width(text));
-        self.write_text(row, col, text, format)
-    }
-
-    fn write_text(&mut self, row: u32, col: u16, text: &str, format: &Format) -> Result<(), XlsxError> {
-        if text.is_empty() {
-            self.sheet.write_blank(row, col, format)?;
-        } else {
-            self.sheet.write_string_with_format(row, col, text, format)?;
+        match self.sheet.as_deref_mut() {
+            Some(sheet) => write_text(sheet, row, col, text, format),
+            None => {
+                self.measure(col, display_width(text));
+                Ok(())
+            }
         }
-        Ok(())
     }
 
     /// Writes a number; `shown` is how it displays, for the column width.
@@ -171,11 +201,15 @@ impl<'a> Grid<'a> {
         row: u32,
         col: u16,
         value: f64,
-        shown: &str,
+        shown: impl Display,
         format: &Format,
     ) -> Result<(), XlsxError> {
-        self.measure(col, display_width(shown));
-        self.sheet.write_number_with_format(row, col, value, format)?;
+        match self.sheet.as_deref_mut() {
+            Some(sheet) => {
+                sheet.write_number_with_format(row, col, value, format)?;
+            }
+            None => self.measure(col, display_width(&shown.to_string())),
+        }
         Ok(())
     }
 
@@ -187,16 +221,16 @@ impl<'a> Grid<'a> {
         col: u16,
         formula: &str,
         result: f64,
-        shown: &str,
+        shown: impl Display,
         format: &Format,
     ) -> Result<(), XlsxError> {
-        self.measure(col, display_width(shown));
-        self.sheet.write_formula_with_format(
-            row,
-            col,
-            Formula::new(formula).set_result(result.to_string()),
-            format,
-        )?;
+        match self.sheet.as_deref_mut() {
+            Some(sheet) => {
+                let formula = Formula::new(formula).set_result(result.to_string());
+                sheet.write_formula_with_format(row, col, formula, format)?;
+            }
+            None => self.measure(col, display_width(&shown.to_string())),
+        }
         Ok(())
     }
 
@@ -208,8 +242,12 @@ impl<'a> Grid<'a> {
         value: NaiveDateTime,
         format: &Format,
     ) -> Result<(), XlsxError> {
-        self.measure(col, "yyyy-mm-dd hh:mm".len());
-        self.sheet.write_datetime_with_format(row, col, &excel_datetime(value)?, format)?;
+        match self.sheet.as_deref_mut() {
+            Some(sheet) => {
+                sheet.write_datetime_with_format(row, col, &excel_datetime(value)?, format)?;
+            }
+            None => self.measure(col, "yyyy-mm-dd hh:mm".len()),
+        }
         Ok(())
     }
 
@@ -220,34 +258,22 @@ impl<'a> Grid<'a> {
         }
         Ok(())
     }
+}
 
-    /// Sizes every column to its widest cell (CJK counting 2), within
-    /// bounds, and makes rows with wrapped text tall enough for its lines.
-    pub fn fit_columns(&mut self) -> Result<(), XlsxError> {
-        let width_of = |chars: usize, cap: f64| (chars as f64 * 1.1 + 2.0).clamp(MIN_WIDTH, cap);
-        let mut widths = Vec::with_capacity(self.widths.len());
-        for (col, &(plain, wrapping)) in (0u16..).zip(&self.widths) {
-            let width = width_of(plain, MAX_WIDTH).max(width_of(wrapping, MAX_WRAPPED_WIDTH));
-            self.sheet.set_column_width(col, width)?;
-            widths.push(width);
-        }
-        let mut lines: BTreeMap<u32, usize> = BTreeMap::new();
-        for (row, col, line_widths) in &self.wrapped {
-            let room = ((widths[usize::from(*col)] - 2.0) / 1.1).max(1.0);
-            let count = line_widths.iter().map(|&width| (width as f64 / room).ceil().max(1.0) as usize).sum();
-            let entry = lines.entry(*row).or_default();
-            *entry = (*entry).max(count);
-        }
-        for (row, count) in lines.into_iter().filter(|&(_, count)| count > 1) {
-            self.sheet.set_row_height(row, LINE_HEIGHT * count as f64)?;
-        }
-        Ok(())
+/// A string cell, blank when `text` is empty.
+fn write_text(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    if text.is_empty() {
+        sheet.write_blank(row, col, format)?;
+    } else {
+        sheet.write_string_with_format(row, col, text, format)?;
     }
-
-    /// The number of columns written so far.
-    pub fn columns(&self) -> u16 {
-        self.widths.len() as u16
-    }
+    Ok(())
 }
 
 /// The spreadsheet date-time of `value`.

@@ -5,14 +5,14 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::grid::{Grid, Styles, print_setup};
+use super::grid::{Grid, Styles, print_setup, table};
 use super::{
     COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_TOTAL, COL_VETO, COL_WEIGHTED, KEY_ASSESSOR,
     LEFT_OUT, SHEET_ABOUT, SHEET_SUMMARY, VETO_MARK, about_head, band_of, new_workbook, sign_off,
-    summary_title, title_row, totals_chart, unrounded,
+    summary_title, title_row, totals_chart, two_decimals, unrounded,
 };
 use crate::merge::MergedRanking;
-use crate::number::{Exact, format_fixed, format_trimmed};
+use crate::number::{Exact, format_trimmed};
 
 /// Renders the combined workbook of `ranking`.
 pub fn merged_workbook(ranking: &MergedRanking) -> Result<Vec<u8>, XlsxError> {
@@ -32,7 +32,7 @@ fn optional_decimal(
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     match value {
-        Some(value) => grid.number(row, col, unrounded(value), &format_fixed(value, 2), &styles.decimal),
+        Some(value) => grid.number(row, col, unrounded(value), two_decimals(value), &styles.decimal),
         None => grid.text(row, col, LEFT_OUT, &styles.center),
     }
 }
@@ -47,25 +47,25 @@ fn summary_sheet(
     let labels =
         [COL_RANK, KEY_ASSESSOR, COL_ID, COL_NAME, COL_WEIGHTED, COL_BONUS, COL_TOTAL, COL_GRADE, COL_VETO];
     let header_row = 1;
-    let mut grid = Grid::new(sheet);
-    grid.header(header_row, &labels, &styles.header)?;
+    title_row(sheet, title, labels.len() as u16, styles)?;
     let first_row = header_row + 1;
-    for (row, unit) in (first_row..).zip(&ranking.units) {
-        let submitter = &ranking.submissions[unit.submission].assessor;
-        grid.number(row, 0, f64::from(unit.rank), &unit.rank.to_string(), &styles.integer)?;
-        grid.text(row, 1, submitter, &styles.text)?;
-        grid.text(row, 2, &unit.id, &styles.text)?;
-        grid.text(row, 3, &unit.name, &styles.text)?;
-        optional_decimal(&mut grid, row, 4, unit.weighted.as_ref(), styles)?;
-        optional_decimal(&mut grid, row, 5, unit.bonus.as_ref(), styles)?;
-        optional_decimal(&mut grid, row, 6, Some(&unit.total), styles)?;
-        grid.text(row, 7, &unit.grade, styles.band(band_of(&ranking.grades, &unit.grade)))?;
-        let veto = if unit.veto { (VETO_MARK, &styles.veto) } else { ("", &styles.center) };
-        grid.text(row, 8, veto.0, veto.1)?;
-    }
-    let columns = grid.columns();
-    grid.fit_columns()?;
-    title_row(sheet, title, columns, styles)?;
+    table(sheet, |grid| {
+        grid.header(header_row, &labels, &styles.header)?;
+        for (row, unit) in (first_row..).zip(&ranking.units) {
+            let submitter = &ranking.submissions[unit.submission].assessor;
+            grid.number(row, 0, f64::from(unit.rank), unit.rank, &styles.integer)?;
+            grid.text(row, 1, submitter, &styles.text)?;
+            grid.text(row, 2, &unit.id, &styles.text)?;
+            grid.text(row, 3, &unit.name, &styles.text)?;
+            optional_decimal(grid, row, 4, unit.weighted.as_ref(), styles)?;
+            optional_decimal(grid, row, 5, unit.bonus.as_ref(), styles)?;
+            optional_decimal(grid, row, 6, Some(&unit.total), styles)?;
+            grid.text(row, 7, &unit.grade, styles.band(band_of(&ranking.grades, &unit.grade)))?;
+            let veto = if unit.veto { (VETO_MARK, &styles.veto) } else { ("", &styles.center) };
+            grid.text(row, 8, veto.0, veto.1)?;
+        }
+        Ok(())
+    })?;
     print_setup(sheet, header_row, 4)?;
     let vetoed: Vec<bool> = ranking.units.iter().map(|unit| unit.veto).collect();
     let after = sign_off(sheet, header_row + vetoed.len() as u32, "", styles)?;
@@ -74,8 +74,6 @@ fn summary_sheet(
 
 fn about_sheet(sheet: &mut Worksheet, ranking: &MergedRanking, styles: &Styles) -> Result<(), XlsxError> {
     sheet.set_name(SHEET_ABOUT)?;
-    let mut grid = Grid::new(sheet);
-    let mut row = about_head(&mut grid, ranking.year, "", styles)?;
     let floor = ranking
         .ideological_weight
         .as_ref()
@@ -90,18 +88,21 @@ fn about_sheet(sheet: &mut Worksheet, ranking: &MergedRanking, styles: &Styles) 
             "按报送的总分与否决排名，不重新计算；被否决的单位排在最后；等次为报送的等次。".to_owned(),
         ),
     ];
-    for (key, value) in &rows {
-        grid.text(row, 0, key, &styles.text)?;
-        grid.wrapped(row, 1, value, &styles.wrap)?;
+    table(sheet, |grid| {
+        let mut row = about_head(grid, ranking.year, "", styles)?;
+        for (key, value) in &rows {
+            grid.text(row, 0, key, &styles.text)?;
+            grid.wrapped(row, 1, value, &styles.wrap)?;
+            row += 1;
+        }
         row += 1;
-    }
-    row += 1;
-    grid.header(row, &["报送文件", KEY_ASSESSOR, "SHA-256"], &styles.header)?;
-    for (row, submission) in (row + 1..).zip(&ranking.submissions) {
-        grid.text(row, 0, &submission.file, &styles.text)?;
-        grid.text(row, 1, &submission.assessor, &styles.text)?;
-        grid.text(row, 2, &submission.sha256, &styles.text)?;
-    }
-    grid.fit_columns()?;
+        grid.header(row, &["报送文件", KEY_ASSESSOR, "SHA-256"], &styles.header)?;
+        for (row, submission) in (row + 1..).zip(&ranking.submissions) {
+            grid.text(row, 0, &submission.file, &styles.text)?;
+            grid.text(row, 1, &submission.assessor, &styles.text)?;
+            grid.text(row, 2, &submission.sha256, &styles.text)?;
+        }
+        Ok(())
+    })?;
     print_setup(sheet, 0, 0)
 }

@@ -10,9 +10,12 @@ use crate::number::to_f64;
 
 fn render() -> Vec<u8> {
     let model = fixture::model(&COUNTY);
-    let report = fixture::report(&model);
+    render_report(&model, &fixture::report(&model))
+}
+
+fn render_report(model: &Model, report: &crate::score::Report) -> Vec<u8> {
     let warnings = vec!["台账.xlsx:活动!A9: 重复的台账行".to_owned()];
-    let scored = Scored { model: &model, report: &report, warnings: &warnings, created: fixture::created() };
+    let scored = Scored { model, report, warnings: &warnings, created: fixture::created() };
     workbook(&scored).expect("workbook renders")
 }
 
@@ -177,4 +180,31 @@ fn same_inputs_give_the_same_bytes() {
     assert!(
         core.contains("<dcterms:created xsi:type=\"dcterms:W3CDTF\">2025-12-31T00:00:00Z</dcterms:created>")
     );
+}
+
+/// The XML of one part of the package, for what calamine doesn't read
+/// (column widths, row heights).
+fn part(bytes: &[u8], name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut xml).unwrap();
+    xml
+}
+
+#[test]
+fn streamed_rows_are_as_tall_as_their_wrapped_lines() {
+    let model = fixture::model(&COUNTY);
+    let mut report = fixture::report(&model);
+    let evidence = &mut report.units[0].indicators[0].evidence;
+    evidence.push(evidence[0].clone());
+    let bytes = render_report(&model, &report);
+    // 明细 row 2 lists two pieces of evidence, one per line; row 3 one.
+    let detail = part(&bytes, "xl/worksheets/sheet2.xml");
+    assert!(detail.contains(r#"<row r="2" ht="30" customHeight="1">"#), "{detail}");
+    assert!(detail.contains(r#"<row r="3">"#));
+    // 说明: the 计算方法 text wraps to 3 lines of the capped column B…
+    let about = part(&bytes, "xl/worksheets/sheet7.xml");
+    assert!(about.contains(r#"<row r="10" ht="45" customHeight="1">"#), "{about}");
+    // …which still widens, unwrapped, to the 64-character SHA-256 below it.
+    assert!(about.contains(r#"<col min="2" max="2" width="73.140625" customWidth="1"/>"#));
 }
