@@ -161,7 +161,7 @@ fn zip_bombs_are_refused_within_the_memory_bound() {
     assert_refused(
         &sheet,
         &format!(
-            "错误: 空白炸弹.xlsx: 无法读取 空白炸弹.xlsx：部件 xl/worksheets/sheet1.xml 解压后超过 128 MB，{limit}"
+            "错误: 空白炸弹.xlsx: 无法读取 空白炸弹.xlsx：部件 xl/worksheets/sheet1.xml 解压后超过 1024 MB，{limit}"
         ),
     );
     // kaohe merge reads submitted workbooks through the same guard.
@@ -169,7 +169,7 @@ fn zip_bombs_are_refused_within_the_memory_bound() {
     let merged = kaohe(&["merge".as_ref(), sheet.as_os_str(), "-o".as_ref(), out.as_os_str()]);
     assert_eq!(merged.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&merged.stderr);
-    assert!(stderr.contains("部件 xl/worksheets/sheet1.xml 解压后超过 128 MB"), "{stderr}");
+    assert!(stderr.contains("部件 xl/worksheets/sheet1.xml 解压后超过 1024 MB"), "{stderr}");
     assert!(!out.exists());
 
     // The same, declaring 1 KB: the inflater stops at the declared size.
@@ -245,7 +245,7 @@ fn repeated_rows_and_columns_in_ods_are_bounded() {
     let wide = r#"<table:table-row table:number-rows-repeated="1048000"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"/></table:table-row>"#;
     let path = dir.path().join("铺满.ods");
     write_ods(&path, &format!(r#"<table:table table:name="单位">{header}{wide}</table:table>"#));
-    assert_refused(&path, "无法读取 铺满.ods：工作表“单位”的已用区域超过 8000000 个单元格");
+    assert_refused(&path, "无法读取 铺满.ods：工作表“单位”的已用区域超过 24000000 个单元格");
 }
 
 #[test]

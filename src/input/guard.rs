@@ -4,21 +4,23 @@
 //! thousand columns make it allocate until the process is killed or aborts
 //! (an abort can't be caught). So every workbook passes here first and is
 //! refused with a clear reason when it is not what its bytes must be for a
-//! spreadsheet, or exceeds a limit. The limits are far above any real ledger
-//! (a city ledger of 120,000 rows is a 5 MB `.xlsx` whose sheet XML is tens of
+//! spreadsheet, or exceeds a limit. The limits let through the largest
+//! ledger Excel can hold — every one of a sheet's 1,048,576 rows, about 20
+//! columns wide, is roughly half a GB of sheet XML and 21 million cells (a
+//! city ledger of 120,000 rows is a 5 MB `.xlsx` whose sheet XML is about 60
 //! MB and whose used area is about 1.5 million cells):
 //!
 //! | what | limit |
 //! |---|---|
 //! | workbook file | [`MAX_WORKBOOK_BYTES`] (256 MB), CSV file [`MAX_CSV_BYTES`] (128 MB) |
 //! | zip entries | [`MAX_ZIP_ENTRIES`] (10,000) |
-//! | one zip part, inflated (declared and actual) | [`MAX_PART_BYTES`] (128 MB) |
-//! | all zip parts, inflated | [`MAX_TOTAL_BYTES`] (512 MB) |
+//! | one zip part, inflated (declared and actual) | [`MAX_PART_BYTES`] (1,024 MB) |
+//! | all zip parts, inflated | [`MAX_TOTAL_BYTES`] (2,048 MB) |
 //! | compression ratio of a part over 1 MB | [`MAX_RATIO`] (200:1) |
 //! | XML text or tag between two `<` (pictures exempt) | [`MAX_XML_RUN`] (16 MB) |
 //! | `<!DOCTYPE` in a part | refused (OOXML and ODF have none) |
-//! | cells a sheet spans (used area, merges filled) | [`MAX_SHEET_CELLS`] (8 million) |
-//! | cells of all sheets of a workbook | [`MAX_WORKBOOK_CELLS`] (16 million) |
+//! | cells a sheet spans (used area, merges filled) | [`MAX_SHEET_CELLS`] (24 million) |
+//! | cells of all sheets of a workbook | [`MAX_WORKBOOK_CELLS`] (48 million) |
 //!
 //! Declared sizes can lie, so every zip part is streamed once through the
 //! same inflater calamine uses, counting. An `.xls` (OLE compound file) has
@@ -40,9 +42,9 @@ pub const MAX_CSV_BYTES: u64 = 128 << 20;
 /// Most entries a zip-based workbook may hold.
 pub const MAX_ZIP_ENTRIES: usize = 10_000;
 /// Largest inflated size of one zip part.
-pub const MAX_PART_BYTES: u64 = 128 << 20;
+pub const MAX_PART_BYTES: u64 = 1 << 30;
 /// Largest inflated size of all zip parts together.
-pub const MAX_TOTAL_BYTES: u64 = 512 << 20;
+pub const MAX_TOTAL_BYTES: u64 = 2 << 30;
 /// Highest inflated-to-compressed ratio of a part larger than [`RATIO_FLOOR`].
 pub const MAX_RATIO: u64 = 200;
 /// Parts up to this inflated size are exempt from [`MAX_RATIO`].
@@ -52,7 +54,7 @@ pub const RATIO_FLOOR: u64 = 1 << 20;
 pub const MAX_XML_RUN: u64 = 16 << 20;
 /// Most cells one sheet may span: the rows of its used area times their
 /// width, merged ranges filled (each held in memory as a cell value).
-pub const MAX_SHEET_CELLS: u64 = 8_000_000;
+pub const MAX_SHEET_CELLS: u64 = 24_000_000;
 
 /// Most cells all sheets of one workbook may hold together.
 pub const MAX_WORKBOOK_CELLS: u64 = 2 * MAX_SHEET_CELLS;

@@ -458,7 +458,8 @@ mod tests {
         let merged = [Dimensions { start: (0, 0), end: (far, 16_383) }];
         assert!(matches!(sheet_rows("活动", cells, &merged), Err(ReadError::Refused(_))));
         let cells = vec![((0, 0), text("a")), ((999, 0), text("z"))];
-        let overlapping = vec![Dimensions { start: (0, 0), end: (999, 0) }; 10_000];
+        let overlapping =
+            vec![Dimensions { start: (0, 0), end: (999, 0) }; (guard::MAX_SHEET_CELLS / 1_000 + 1) as usize];
         assert!(matches!(sheet_rows("活动", cells, &overlapping), Err(ReadError::Refused(_))));
     }
 
