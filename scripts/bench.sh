@@ -11,7 +11,7 @@
 # /usr/bin/time -v (wall time: median; memory: the largest max RSS), and with
 # hyperfine too when it is installed. The "floor" (examples/floor.rs) is what
 # no implementation can beat: reading every input cell with calamine, and
-# deflating the output folder's bytes at the zip level kaohe writes with.
+# deflating the output folder's bytes at the fastest zip level.
 #
 # Needs /usr/bin/time (and optionally hyperfine), no network at run time:
 #   apt-get install -y time hyperfine
