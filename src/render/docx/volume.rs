@@ -8,27 +8,30 @@ use super::package::{DocumentWriter, PackageError, Shell};
 
 pub struct Volume {
     writer: DocumentWriter,
+    /// The section properties ending every letter but the last (all alike).
+    section: String,
 }
 
 impl Volume {
     pub fn new(shell: &Shell) -> Result<Volume, PackageError> {
-        Ok(Volume { writer: shell.start()? })
+        Ok(Volume { writer: shell.start()?, section: layout::section(true) })
     }
 
     /// Appends a letter's body, ending its section: its last paragraph
     /// carries the section properties (a table at the end gets an empty
     /// paragraph after it for them).
     pub fn add(&mut self, body: &Body) -> Result<(), PackageError> {
-        let section = layout::section(true);
         match body.section_at {
             Some(at) => {
                 self.writer.write(&body.xml[..at])?;
-                self.writer.write(&section)?;
+                self.writer.write(&self.section)?;
                 self.writer.write(&body.xml[at..])
             }
             None => {
                 self.writer.write(&body.xml)?;
-                self.writer.write(&format!("<w:p><w:pPr>{section}</w:pPr></w:p>"))
+                self.writer.write("<w:p><w:pPr>")?;
+                self.writer.write(&self.section)?;
+                self.writer.write("</w:pPr></w:p>")
             }
         }
     }
