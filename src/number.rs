@@ -5,7 +5,7 @@
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
-use num_traits::{Signed, ToPrimitive};
+use num_traits::{One, Signed, ToPrimitive, Zero};
 
 /// An exact rational number.
 pub type Exact = BigRational;
@@ -87,6 +87,25 @@ pub fn format_trimmed(value: &Exact, places: u32) -> String {
     if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text }
 }
 
+/// A value with every decimal it has, trailing zeros dropped (`2`, `2.5`,
+/// `1.002`): the exact figure of a terminating decimal, which every point
+/// value and deduction is. A value that does not terminate (`1/3`, hours
+/// counted in minutes) is rounded to `places` decimals.
+pub fn format_exact(value: &Exact, places: u32) -> String {
+    // 10^k / d is whole exactly when d = 2^a × 5^b, for k = max(a, b).
+    let strip = |mut n: BigInt, prime: u32| {
+        let mut count = 0;
+        while (&n % prime).is_zero() {
+            n /= prime;
+            count += 1;
+        }
+        (n, count)
+    };
+    let (rest, twos) = strip(value.denom().clone(), 2);
+    let (rest, fives) = strip(rest, 5);
+    format_trimmed(value, if rest.is_one() { twos.max(fives) } else { places })
+}
+
 /// A value with exactly `places` decimals: `95.00`. Rounds half away from zero.
 pub fn format_fixed(value: &Exact, places: u32) -> String {
     let units = rounded_units(value, places);
@@ -161,6 +180,16 @@ mod tests {
         assert_eq!(format_fixed(&d("-0.005"), 2), "-0.01");
         assert_eq!(round(&d("79.975"), 2), d("79.98"));
         assert_eq!(to_f64(&Exact::new(280.into(), 3.into())), 280.0 / 3.0);
+    }
+
+    #[test]
+    fn exact_format_keeps_every_decimal_of_a_terminating_value() {
+        assert_eq!(format_exact(&d("1.002"), 2), "1.002");
+        assert_eq!(format_exact(&d("2.50"), 2), "2.5");
+        assert_eq!(format_exact(&d("3"), 2), "3");
+        assert_eq!(format_exact(&d("0.0625"), 2), "0.0625");
+        assert_eq!(format_exact(&d("-1.25"), 2), "-1.25");
+        assert_eq!(format_exact(&Exact::new(79.into(), 3.into()), 2), "26.33");
     }
 
     #[test]

@@ -79,6 +79,8 @@ struct IndicatorSummary<'a> {
     code: &'a str,
     score: f64,
     points: f64,
+    /// `points − score`; 0 for bonus and veto indicators.
+    deduction: f64,
     reason: &'a str,
 }
 
@@ -116,6 +118,7 @@ fn unit_summary<'a>(scored: &Scored<'a>, result: &'a UnitResult) -> UnitSummary<
                 code: &model.criteria[indicator.indicator].code,
                 score: rounded(&indicator.score),
                 points: rounded(&indicator.points),
+                deduction: rounded(&indicator.deduction),
                 reason: &indicator.reason,
             })
             .collect(),
@@ -195,10 +198,10 @@ mod tests {
                 "bonus": 0.5, "grade": "良好", "veto": false,
                 "categories": {"意识形态工作": 94.0, "党建工作": 77.5},
                 "indicators": [
-                    {"code": "A1", "score": 94.0, "points": 100.0, "reason": "扣6分"},
-                    {"code": "B1", "score": 77.5, "points": 100.0, "reason": "会议记录不全，扣22.5分"},
-                    {"code": "X1", "score": 0.5, "points": 2.0, "reason": "表彰1次，加0.5分"},
-                    {"code": "V1", "score": 0.0, "points": 0.0, "reason": ""},
+                    {"code": "A1", "score": 94.0, "points": 100.0, "deduction": 6.0, "reason": "扣6分"},
+                    {"code": "B1", "score": 77.5, "points": 100.0, "deduction": 22.5, "reason": "会议记录不全"},
+                    {"code": "X1", "score": 0.5, "points": 2.0, "deduction": 0.0, "reason": "表彰1次，加0.5分"},
+                    {"code": "V1", "score": 0.0, "points": 0.0, "deduction": 0.0, "reason": ""},
                 ],
             })
         );
@@ -235,6 +238,8 @@ mod tests {
             "\"veto\"",
         ];
         assert!(unit_keys.windows(2).all(|pair| position(pair[0]) < position(pair[1])));
+        let indicator_keys = ["\"code\"", "\"score\"", "\"points\"", "\"deduction\"", "\"reason\""];
+        assert!(indicator_keys.windows(2).all(|pair| position(pair[0]) < position(pair[1])));
         assert!(position("\"意识形态工作\": 94.0") < position("\"党建工作\": 77.5"));
         assert!(text.starts_with("{\n  \"year\": 2025,"));
         assert_eq!(text, render(&model, &score(&model)));

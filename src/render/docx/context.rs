@@ -28,6 +28,18 @@ fn trimmed(value: &Exact) -> String {
     number::format_trimmed(value, 2)
 }
 
+/// An indicator's points, score or deduction as typed or computed: every
+/// decimal, so a deduction of 1.002 is not shown as 1.
+fn exact(value: &Exact) -> String {
+    number::format_exact(value, 2)
+}
+
+/// A reason as the end of a letter's sentence, which brings its own full
+/// stop: `材料不全。` → `材料不全`.
+fn clause(reason: &str) -> String {
+    reason.trim_end_matches(['。', '；', '，', '.', ';', ',']).to_owned()
+}
+
 /// `doc`: facts shared by every document.
 #[derive(Clone, Debug, Serialize)]
 pub struct DocInfo {
@@ -207,8 +219,8 @@ impl FeedbackContext {
             ItemView {
                 code: criterion.code.clone(),
                 name: criterion.name.clone(),
-                score: trimmed(&indicator.score),
-                reason: indicator.reason.clone(),
+                score: exact(&indicator.score),
+                reason: clause(&indicator.reason),
                 standard: criterion.standard.clone(),
             }
         };
@@ -232,9 +244,9 @@ impl FeedbackContext {
                     first_in_category,
                     code: criterion.code.clone(),
                     name: criterion.name.clone(),
-                    points: trimmed(&indicator.points),
-                    score: trimmed(&indicator.score),
-                    deduction: trimmed(&indicator.deduction),
+                    points: exact(&indicator.points),
+                    score: exact(&indicator.score),
+                    deduction: exact(&indicator.deduction),
                     reason: indicator.reason.clone(),
                     standard: criterion.standard.clone(),
                 }
@@ -325,7 +337,7 @@ pub struct CommonDeduction {
     pub name: String,
     /// Number of units that lost points on it.
     pub units: usize,
-    /// Points lost over all units, trailing zeros dropped.
+    /// Points lost over all units, every decimal.
     pub points: String,
     pub standard: String,
 }
@@ -446,7 +458,7 @@ fn common_deductions(scored: &Scored) -> Vec<CommonDeduction> {
                 code: criterion.code.clone(),
                 name: criterion.name.clone(),
                 units,
-                points: trimmed(&points),
+                points: exact(&points),
                 standard: criterion.standard.clone(),
             }
         })

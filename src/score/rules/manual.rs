@@ -1,5 +1,7 @@
 //! 评分 manual: the evaluator's score from the 评分 sheet; a missing score
-//! counts 0 (validation warns).
+//! counts 0 (validation warns). The reason is the evaluator's note as
+//! written; only without a note does it say what was lost (`扣X分`). The
+//! deduction itself has its own column and field in every output.
 
 use super::{Outcome, RuleInput, number_text};
 use crate::number::int;
@@ -7,15 +9,16 @@ use crate::number::int;
 pub fn evaluate(input: &RuleInput) -> Outcome {
     let definition = input.definition();
     let Some(entry) = input.ledger.manual_score(input.unit, input.indicator) else {
-        return Outcome::new(int(0), "未评分".to_owned(), Vec::new());
+        return Outcome::new(int(0), "未评分，按0分计".to_owned(), Vec::new());
     };
     let lost = &definition.points - &entry.score;
-    let reason = if lost <= int(0) {
-        String::new()
-    } else if entry.note.trim().is_empty() {
+    let note = entry.note.trim();
+    let reason = if !note.is_empty() {
+        note.to_owned()
+    } else if lost > int(0) {
         format!("扣{}分", number_text(&lost))
     } else {
-        format!("{}，扣{}分", entry.note.trim().trim_end_matches(['。', '；', '，']), number_text(&lost))
+        String::new()
     };
     Outcome::new(entry.score.clone(), reason, vec![entry.origin.clone()])
 }
@@ -35,16 +38,31 @@ mod tests {
     #[test]
     fn missing_score_counts_zero() {
         let result = scored(None);
-        assert_eq!((result.score, result.deduction, result.reason.as_str()), (d("0"), d("10"), "未评分"));
+        assert_eq!(
+            (result.score, result.deduction, result.reason.as_str()),
+            (d("0"), d("10"), "未评分，按0分计")
+        );
         assert!(result.evidence.is_empty());
     }
 
     #[test]
-    fn reason_is_the_note_and_the_deduction_when_points_were_lost() {
+    fn reason_is_the_note_as_written() {
         let result = scored(Some(("8.5", "材料不全。")));
-        assert_eq!((result.score, result.reason.as_str()), (d("8.5"), "材料不全，扣1.5分"));
+        assert_eq!(
+            (result.score, result.deduction, result.reason.as_str()),
+            (d("8.5"), d("1.5"), "材料不全。")
+        );
         assert_eq!(result.evidence, vec![origin("评分", 2)]);
+        let praise = scored(Some(("7", "全面完成年度业务目标")));
+        assert_eq!((praise.deduction, praise.reason.as_str()), (d("3"), "全面完成年度业务目标"));
+        assert_eq!(scored(Some(("9", "会议记录缺页，扣1分"))).reason, "会议记录缺页，扣1分");
+        assert_eq!(scored(Some(("10", "很好"))).reason, "很好");
+    }
+
+    #[test]
+    fn without_a_note_the_reason_is_the_exact_deduction() {
         assert_eq!(scored(Some(("8.5", ""))).reason, "扣1.5分");
-        assert_eq!(scored(Some(("10", "很好"))).reason, "");
+        assert_eq!(scored(Some(("8.998", "  "))).reason, "扣1.002分");
+        assert_eq!(scored(Some(("10", ""))).reason, "");
     }
 }

@@ -95,9 +95,10 @@ fn capped(count: usize, unit_points: &Exact, points: &Exact) -> Exact {
     (number::int(count as i64) * unit_points).min(points.clone())
 }
 
-/// A number as reasons print it: `2`, `2.5`, `31.25`.
+/// A number as reasons print it, exactly: `2`, `2.5`, `1.002` (hours that
+/// don't terminate in decimal, `26.33`, with 2 decimals).
 fn number_text(points: &Exact) -> String {
-    number::format_trimmed(points, 2)
+    number::format_exact(points, 2)
 }
 
 fn origins(activities: &[&Activity]) -> Vec<Origin> {
