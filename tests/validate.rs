@@ -5,7 +5,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{SheetRows, base_sheets, set_cell, write_xlsx};
+use common::{SheetRows, base_sheets, rows, set_cell, write_xlsx};
 use kaohe::cli::{InputArgs, LangArg};
 use kaohe::diagnostic::Lang;
 
@@ -46,10 +46,6 @@ fn expect_error(edit: impl FnOnce(&mut Vec<(&'static str, SheetRows<'static>)>),
         checked.errors
     );
     assert_eq!(checked.errors.len(), 1, "exactly one error expected, got {:#?}", checked.errors);
-}
-
-fn rows<'a>(sheets: &'a mut [(&'static str, SheetRows<'static>)], name: &str) -> &'a mut SheetRows<'static> {
-    &mut sheets.iter_mut().find(|(n, _)| *n == name).unwrap().1
 }
 
 #[test]
@@ -362,7 +358,7 @@ fn warnings_name_their_places() {
         "base.xlsx:活动!C11: 活动类型“读书会”没有任何指标统计",
         "base.xlsx:舆情!F2: 研判时间早于发现时间",
         "base.xlsx:评分!B5: 指标“YS01”不是评分类指标，此得分不计入",
-        "base.xlsx:单位!A3: 单位“机关党委”缺少指标“DJ01”的评分，按0分计",
+        "base.xlsx:单位!A3: 单位D1“机关党委”缺少指标“DJ01”的评分，按0分计",
     ];
     for warning in expected {
         assert!(

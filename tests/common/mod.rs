@@ -166,6 +166,11 @@ pub fn base_sheets() -> Vec<(&'static str, SheetRows<'static>)> {
     ]
 }
 
+/// The rows of `sheet` in `sheets`, to push more onto.
+pub fn rows<'s, 'a>(sheets: &'s mut [(&'a str, SheetRows<'a>)], sheet: &str) -> &'s mut SheetRows<'a> {
+    &mut sheets.iter_mut().find(|(name, _)| *name == sheet).expect("sheet").1
+}
+
 /// Replaces the cell at `(row, col)` (0-based) of `sheet` in `sheets`,
 /// growing the row if needed.
 pub fn set_cell<'a>(
@@ -175,7 +180,7 @@ pub fn set_cell<'a>(
     col: usize,
     value: &'a str,
 ) {
-    let rows = &mut sheets.iter_mut().find(|(name, _)| *name == sheet).expect("sheet").1;
+    let rows = rows(sheets, sheet);
     while rows.len() <= row {
         rows.push(Vec::new());
     }

@@ -68,6 +68,13 @@ impl<'a> Cells<'a> {
         }
     }
 
+    /// An id (unit id, indicator code, case id), required: a key, kept in
+    /// the normalised form references match and every output shows
+    /// (`Ｕ０１` → `U01`).
+    pub fn id(&mut self, key: &str) -> Option<String> {
+        self.required(key).map(|id| crate::input::text::normalize(&id))
+    }
+
     /// Parses a cell with `parse`: `Ok(None)` when empty, `Err(())` after
     /// reporting `“v” 不是有效{what}` when the value is invalid.
     fn parse<T>(

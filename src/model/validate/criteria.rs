@@ -111,7 +111,7 @@ fn read_indicator<'c>(
     cells: &mut Cells,
     columns: impl Fn(RuleKind) -> (&'c BTreeSet<String>, SheetKind),
 ) -> Option<Indicator> {
-    let code = cells.required("code");
+    let code = cells.id("code");
     let category = cells.required("category");
     let name = cells.required("name");
     let rule = cells.keyword("rule", RULES);

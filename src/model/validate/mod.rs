@@ -168,12 +168,12 @@ fn warn_missing_scores(model: &Model, locations: &[Location], diagnostics: &mut 
             if given.contains(&(index, code_index)) {
                 continue;
             }
-            let (name, code) = (&unit.name, &indicator.code);
+            let (id, name, code) = (&unit.id, &unit.name, &indicator.code);
             diagnostics.warning(
                 Some(locations[index].clone()),
                 text!(
-                    "单位“{name}”缺少指标“{code}”的评分，按0分计",
-                    "unit \"{name}\" has no score for indicator \"{code}\"; counted as 0"
+                    "单位{id}“{name}”缺少指标“{code}”的评分，按0分计",
+                    "unit {id} \"{name}\" has no score for indicator \"{code}\"; counted as 0"
                 ),
             );
         }

@@ -100,7 +100,7 @@ pub fn read_accountability(
     for &table in tables {
         for row in &table.rows {
             let mut cells = Cells::new(table, row, diagnostics);
-            let case = cells.required("case");
+            let case = cells.id("case");
             let unit = lookup.resolve(&mut cells, "unit");
             let decision = cells.keyword("decision", DECISIONS);
             let decision = cells.present("decision", decision);

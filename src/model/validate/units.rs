@@ -73,7 +73,7 @@ pub fn read_units(tables: &[&Table], diagnostics: &mut Diagnostics) -> (Vec<Unit
     let mut names: HashMap<String, Location> = HashMap::new();
     for (table, row) in rows {
         let mut cells = Cells::new(table, row, diagnostics);
-        let id = cells.required("id");
+        let id = cells.id("id");
         let name = cells.required("name");
         // An invalid 参评 is reported; the unit stays, so references to it
         // don't cascade into errors of their own.
