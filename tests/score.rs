@@ -1,11 +1,16 @@
 //! `kaohe score` on the demo sample end to end: the workbook read back
 //! without recalculation agrees with the JSON summary, its totals are
 //! formulas, reruns give identical bytes, and existing folders are safe.
+//! On small workbooks: ids come out normalised, and a unit with more
+//! evidence than an Excel cell holds still scores.
+
+mod common;
 
 use std::path::Path;
 
 use assert_cmd::Command;
 use calamine::{Data, Reader, Xlsx, open_workbook};
+use common::{SheetRows, base_sheets, rows, set_cell, write_xlsx};
 
 const SAMPLE: &str = "samples/示例台账.xlsx";
 
@@ -120,4 +125,81 @@ fn an_existing_folder_is_left_alone_without_force_and_kept_with_it() {
     score(&out, &["--force"]);
     assert_eq!(std::fs::read_to_string(out.join("我的笔记.txt")).unwrap(), "keep");
     assert!(out.join("考核得分表.xlsx").exists());
+}
+
+/// Scores `sheets` written as the workbook `file` into `dir/out`; returns
+/// the JSON summary.
+fn score_sheets(dir: &Path, file: &str, sheets: &[(&str, SheetRows)]) -> serde_json::Value {
+    let path = write_xlsx(dir, file, sheets);
+    let output = Command::cargo_bin("kaohe")
+        .unwrap()
+        .arg("score")
+        .arg(&path)
+        .arg("-o")
+        .arg(dir.join("out"))
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn ids_typed_in_full_width_come_out_as_references_match_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets = base_sheets();
+    set_cell(&mut sheets, "单位", 3, 0, "Ｕ１");
+    set_cell(&mut sheets, "指标", 1, 0, "ＹＳ０１");
+    set_cell(&mut sheets, "问责", 1, 0, "Ａ１");
+    let summary = score_sheets(dir.path(), "base.xlsx", &sheets);
+    let ids: Vec<&str> =
+        summary["units"].as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"U1") && !ids.contains(&"Ｕ１"), "{ids:?}");
+    let first = summary["units"].as_array().unwrap().iter().find(|u| u["id"] == "U1").unwrap();
+    assert_eq!(first["indicators"][0]["code"], "YS01");
+    let cases: Vec<&str> =
+        summary["accountability"].as_array().unwrap().iter().map(|f| f["case"].as_str().unwrap()).collect();
+    assert_eq!(cases, ["A1", "A1"]);
+    let mut workbook: Xlsx<_> = open_workbook(dir.path().join("out/考核得分表.xlsx")).unwrap();
+    let sheet = workbook.worksheet_range("汇总").unwrap();
+    let shown: Vec<String> = sheet.rows().skip(2).take(ids.len()).map(|row| text(&row[1])).collect();
+    assert_eq!(shown, ids);
+    assert!(shown.iter().any(|id| id == "U1"));
+}
+
+#[test]
+fn a_unit_with_more_evidence_than_a_cell_holds_scores_and_its_rows_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let titles: Vec<String> = (1..=1500).map(|n| format!("第{n}次专题研究")).collect();
+    let mut sheets: Vec<(&str, SheetRows)> = base_sheets();
+    for title in &titles {
+        rows(&mut sheets, "活动").push(vec!["U1", "2025-03-15", "专题研究", title, ""]);
+    }
+    let file = "2025年度意识形态工作责任制落实情况活动台账.xlsx";
+    score_sheets(dir.path(), file, &sheets);
+    // U1's 专题研究 rows: A3 and A4 of the base, then the 1,500 added from row 10.
+    let counted: Vec<String> =
+        [3, 4].into_iter().chain(10..1510).map(|row| format!("{file}:活动!A{row}")).collect();
+
+    let mut workbook: Xlsx<_> = open_workbook(dir.path().join("out/考核得分表.xlsx")).unwrap();
+    assert_eq!(workbook.sheet_names(), ["汇总", "明细", "佐证", "舆情时效", "问责", "权重", "校验", "说明"]);
+    let detail = workbook.worksheet_range("明细").unwrap();
+    let row = detail.rows().find(|row| text(&row[0]) == "U1" && text(&row[2]) == "YS01").unwrap();
+    let cell = text(&row[10]);
+    assert!(cell.encode_utf16().count() <= 32_767, "{}", cell.len());
+    let (kept, note) = cell.rsplit_once('\n').unwrap();
+    let kept: Vec<&str> = kept.lines().collect();
+    assert_eq!(kept, counted[..kept.len()]);
+    assert_eq!(note, format!("……另有{}条，见“佐证”表", counted.len() - kept.len()));
+
+    let evidence = workbook.worksheet_range("佐证").unwrap();
+    let listed: Vec<Vec<String>> = evidence.rows().map(|row| row.iter().map(text).collect()).collect();
+    assert_eq!(listed[0], ["单位编号", "单位名称", "指标编号", "指标名称", "佐证"]);
+    let of_u1: Vec<&str> = listed
+        .iter()
+        .filter(|row| row[0] == "U1" && row[2] == "YS01")
+        .inspect(|row| assert_eq!(row[1..4], ["第一党支部", "YS01", "专题研究"]))
+        .map(|row| row[4].as_str())
+        .collect();
+    assert_eq!(of_u1, counted);
 }

@@ -1,7 +1,10 @@
 //! The building blocks every sheet shares: the cell styles, [`table`] that
 //! writes cells as values (text stays text, even `=…`) into columns sized
-//! by a measuring pass, and the A4 landscape print setup.
+//! by a measuring pass, [`pages`] that splits a long table over sheets, the
+//! A4 landscape print setup, and Excel's limits: no cell passes
+//! [`MAX_CELL_CHARS`], no sheet [`MAX_SHEET_ROWS`].
 
+use std::borrow::Cow;
 use std::fmt::Display;
 
 use chrono::{Datelike, NaiveDateTime, Timelike};
@@ -22,6 +25,12 @@ const MAX_WIDTH: f64 = 80.0;
 const MIN_WIDTH: f64 = 6.0;
 /// The height of one line of body text, in points.
 const LINE_HEIGHT: f64 = 15.0;
+/// Excel's tallest row, in points; a cell with more lines scrolls.
+const MAX_ROW_HEIGHT: f64 = 409.0;
+/// Excel's longest cell text, in UTF-16 code units (what Excel counts).
+pub const MAX_CELL_CHARS: usize = 32_767;
+/// Excel's rows per sheet.
+pub const MAX_SHEET_ROWS: u32 = 1_048_576;
 
 /// The formats of the workbook, built once.
 pub struct Styles {
@@ -178,7 +187,7 @@ impl Grid<'_> {
             text.lines().map(|line| (display_width(line) as f64 / room).ceil().max(1.0) as usize).sum();
         // The row's first taller cell, or a cell taller than the last one.
         if lines > 1 && (self.tallest.0 != row || lines > self.tallest.1) {
-            sheet.set_row_height(row, LINE_HEIGHT * lines as f64)?;
+            sheet.set_row_height(row, (LINE_HEIGHT * lines as f64).min(MAX_ROW_HEIGHT))?;
             self.tallest = (row, lines);
         }
         write_text(sheet, row, col, text, format)
@@ -260,7 +269,7 @@ impl Grid<'_> {
     }
 }
 
-/// A string cell, blank when `text` is empty.
+/// A string cell, blank when `text` is empty, cut to fit by [`fit_cell`].
 fn write_text(
     sheet: &mut Worksheet,
     row: u32,
@@ -271,9 +280,63 @@ fn write_text(
     if text.is_empty() {
         sheet.write_blank(row, col, format)?;
     } else {
-        sheet.write_string_with_format(row, col, text, format)?;
+        sheet.write_string_with_format(row, col, fit_cell(text, MAX_CELL_CHARS).as_ref(), format)?;
     }
     Ok(())
+}
+
+/// The length of `text` as Excel counts it.
+pub fn excel_len(text: &str) -> usize {
+    text.encode_utf16().count()
+}
+
+/// `text`, or when it is longer than `max_chars`, its beginning and
+/// `……另有N字未显示` within `max_chars`. Inputs hold no longer cell, but a
+/// message quoting one does.
+fn fit_cell(text: &str, max_chars: usize) -> Cow<'_, str> {
+    if excel_len(text) <= max_chars {
+        return Cow::Borrowed(text);
+    }
+    let total = text.chars().count();
+    let room = max_chars.saturating_sub(excel_len(&left_out_chars(total)));
+    let mut used = 0;
+    let kept = text.chars().take_while(|c| {
+        used += c.len_utf16();
+        used <= room
+    });
+    let kept: String = kept.collect();
+    let note = left_out_chars(total - kept.chars().count());
+    Cow::Owned(kept + &note)
+}
+
+fn left_out_chars(count: usize) -> String {
+    format!("……另有{count}字未显示")
+}
+
+/// One sheet of a table split by [`pages`].
+pub struct Page<'r, T> {
+    /// The table's name on its first sheet, then `NAME-2`, `NAME-3` …
+    pub name: String,
+    /// The index in the whole table of this sheet's first row.
+    pub first: usize,
+    pub rows: &'r [T],
+}
+
+/// Splits the rows of a table named `name` with one header row over sheets
+/// of at most `sheet_rows` rows each, the header repeated on each: Excel's
+/// [`MAX_SHEET_ROWS`], or fewer in tests. An empty table is one sheet.
+pub fn pages<'r, T>(name: &str, rows: &'r [T], sheet_rows: u32) -> Vec<Page<'r, T>> {
+    let per_sheet = (sheet_rows as usize).saturating_sub(1).max(1);
+    let chunks: Vec<&[T]> = if rows.is_empty() { vec![rows] } else { rows.chunks(per_sheet).collect() };
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(index, rows)| Page {
+            name: if index == 0 { name.to_owned() } else { format!("{name}-{}", index + 1) },
+            first: index * per_sheet,
+            rows,
+        })
+        .collect()
 }
 
 /// The spreadsheet date-time of `value`.
@@ -307,5 +370,31 @@ mod tests {
         assert_eq!(display_width("（一）A"), 7);
         assert_eq!(display_width("—"), 2);
         assert_eq!(display_width("短\n较长的一行"), 10);
+    }
+
+    #[test]
+    fn a_long_cell_is_cut_with_the_count_left_out() {
+        assert_eq!(fit_cell("短文本", 20), "短文本");
+        let long = "一二三四五六七八九十".repeat(3);
+        let cut = fit_cell(&long, 20);
+        assert_eq!(cut, "一二三四五六七八九十……另有20字未显示");
+        assert_eq!(excel_len(&cut), 20);
+        // A character outside the BMP counts 2 and is never split.
+        let wide = "𠀀".repeat(20);
+        assert_eq!(fit_cell(&wide, 16), "𠀀𠀀𠀀……另有17字未显示");
+    }
+
+    #[test]
+    fn a_long_table_continues_on_numbered_sheets_each_with_its_header() {
+        let rows: Vec<u32> = (0..5).collect();
+        let split: Vec<(String, usize, &[u32])> =
+            pages("明细", &rows, 3).into_iter().map(|page| (page.name, page.first, page.rows)).collect();
+        let expected: [(&str, usize, &[u32]); 3] =
+            [("明细", 0, &[0, 1]), ("明细-2", 2, &[2, 3]), ("明细-3", 4, &[4])];
+        assert_eq!(split, expected.map(|(name, first, rows)| (name.to_owned(), first, rows)));
+        assert_eq!(pages("校验", &rows, MAX_SHEET_ROWS).len(), 1);
+        let empty: [u32; 0] = [];
+        let only = pages("校验", &empty, 3);
+        assert_eq!((only.len(), only[0].name.as_str(), only[0].rows.len()), (1, "校验", 0));
     }
 }

@@ -1,5 +1,7 @@
 //! The score workbook 考核得分表.xlsx (SPEC §5): sheets 汇总, 明细, 舆情时效,
-//! 问责, 权重, 校验, 说明, in that order. 加权得分 and 总分 are live formulas
+//! 问责, 权重, 校验, 说明, in that order; 明细 and 校验 continue on 明细-2,
+//! 校验-2 … past Excel's rows, and a 佐证 sheet follows 明细 when one of its
+//! evidence cells had to be cut. 加权得分 and 总分 are live formulas
 //! over the category cells and the 权重 sheet, stored with their computed
 //! values; every other cell is a value (user text is never a formula). The
 //! sheet and label names below are also what `kaohe merge` reads back, so
@@ -15,6 +17,7 @@ mod tests;
 
 pub use merged::merged_workbook;
 
+use std::cell::Cell;
 use std::fmt;
 
 use chrono::NaiveDateTime;
@@ -24,12 +27,17 @@ use rust_xlsxwriter::{
 };
 
 use crate::diagnostic::column_name;
-use crate::model::{Decision, INCIDENT_STEPS, Model, Role, RuleKind, Stance};
+use crate::model::{
+    Decision, INCIDENT_STEPS, IndicatorIndex, Model, Origin, Role, RuleKind, Stance, UnitIndex,
+};
 use crate::number::{Exact, format_fixed, format_trimmed, round, to_f64};
 use crate::render::{Scored, VERSION};
-use crate::score::LateStep;
+use crate::score::{IndicatorResult, LateStep, UnitResult};
 
-use grid::{Grid, Styles, VETO_RED, excel_datetime, print_setup, table};
+use grid::{
+    Grid, MAX_CELL_CHARS, MAX_SHEET_ROWS, Styles, VETO_RED, excel_datetime, excel_len, pages, print_setup,
+    table,
+};
 
 /// The workbook's file name in the output folder.
 pub const FILE_NAME: &str = "考核得分表.xlsx";
@@ -85,6 +93,12 @@ const WEIGHTS_FIRST_CATEGORY_COL: u16 = 2;
 
 /// Renders the score workbook.
 pub fn workbook(scored: &Scored) -> Result<Vec<u8>, XlsxError> {
+    workbook_with_sheet_rows(scored, MAX_SHEET_ROWS)
+}
+
+/// [`workbook`] with at most `sheet_rows` rows a sheet: Excel's, or fewer
+/// in tests.
+fn workbook_with_sheet_rows(scored: &Scored, sheet_rows: u32) -> Result<Vec<u8>, XlsxError> {
     let model = scored.model;
     let styles = Styles::new(model.settings.grades.len());
     let categories = scored_categories(model);
@@ -94,11 +108,13 @@ pub fn workbook(scored: &Scored) -> Result<Vec<u8>, XlsxError> {
     // inline rather than in the shared table, so the 600,000 明细 rows of a
     // province (mostly distinct reasons and evidence) never sit in memory.
     summary_sheet(book.add_worksheet(), scored, &categories, &styles)?;
-    detail_sheet(book.add_worksheet_with_constant_memory()?, scored, &styles)?;
+    if detail_sheets(&mut book, scored, sheet_rows, &styles)? {
+        evidence_sheets(&mut book, scored, sheet_rows, &styles)?;
+    }
     incidents_sheet(book.add_worksheet_with_constant_memory()?, scored, &styles)?;
     accountability_sheet(book.add_worksheet_with_constant_memory()?, scored, &styles)?;
     weights_sheet(book.add_worksheet_with_constant_memory()?, model, &categories, &styles)?;
-    warnings_sheet(book.add_worksheet_with_constant_memory()?, scored.warnings, &styles)?;
+    warnings_sheets(&mut book, scored.warnings, sheet_rows, &styles)?;
     about_sheet(book.add_worksheet_with_constant_memory()?, scored, &styles)?;
     book.save_to_buffer()
 }
@@ -319,9 +335,53 @@ fn decimal(grid: &mut Grid, row: u32, col: u16, value: &Exact, styles: &Styles) 
     grid.number(row, col, to_f64(value), two_decimals(value), &styles.decimal)
 }
 
-fn detail_sheet(sheet: &mut Worksheet, scored: &Scored, styles: &Styles) -> Result<(), XlsxError> {
-    let Scored { model, report, .. } = *scored;
-    sheet.set_name(SHEET_DETAIL)?;
+/// A table's fixed parts: its sheet name, header and frozen columns.
+struct TableHead<'a> {
+    name: &'a str,
+    labels: &'a [&'a str],
+    frozen_cols: u16,
+}
+
+/// Draws a table on as many sheets as its `rows` need ([`pages`]), each
+/// with the header row; `draw` writes a row given its index in `rows`.
+fn paged_table<T>(
+    book: &mut Workbook,
+    head: &TableHead,
+    rows: &[T],
+    sheet_rows: u32,
+    styles: &Styles,
+    draw: impl Fn(&mut Grid, u32, usize, &T) -> Result<(), XlsxError>,
+) -> Result<(), XlsxError> {
+    for page in pages(head.name, rows, sheet_rows) {
+        let sheet = book.add_worksheet_with_constant_memory()?;
+        sheet.set_name(&page.name)?;
+        table(sheet, |grid| {
+            grid.header(0, head.labels, &styles.header)?;
+            for ((row, index), item) in (1..).zip(page.first..).zip(page.rows) {
+                draw(grid, row, index, item)?;
+            }
+            Ok(())
+        })?;
+        print_setup(sheet, 0, head.frozen_cols)?;
+    }
+    Ok(())
+}
+
+/// Every unit × indicator row of 明细, in ranking then criteria order.
+fn detail_rows<'r>(scored: &Scored<'r>) -> Vec<(&'r UnitResult, &'r IndicatorResult)> {
+    let units = &scored.report.units;
+    units.iter().flat_map(|unit| unit.indicators.iter().map(move |result| (unit, result))).collect()
+}
+
+/// 明细, one row per unit × indicator. Returns whether an evidence cell was
+/// cut (then the 佐证 sheet lists every row).
+fn detail_sheets(
+    book: &mut Workbook,
+    scored: &Scored,
+    sheet_rows: u32,
+    styles: &Styles,
+) -> Result<bool, XlsxError> {
+    let model = scored.model;
     let labels = [
         "单位编号",
         "单位名称",
@@ -335,11 +395,15 @@ fn detail_sheet(sheet: &mut Worksheet, scored: &Scored, styles: &Styles) -> Resu
         "原因",
         "佐证",
     ];
-    table(sheet, |grid| {
-        grid.header(0, &labels, &styles.header)?;
-        let rows =
-            report.units.iter().flat_map(|unit| unit.indicators.iter().map(move |result| (unit, result)));
-        for (row, (unit_result, result)) in (1..).zip(rows) {
+    let head = TableHead { name: SHEET_DETAIL, labels: &labels, frozen_cols: 2 };
+    let cut = Cell::new(false);
+    paged_table(
+        book,
+        &head,
+        &detail_rows(scored),
+        sheet_rows,
+        styles,
+        |grid, row, _, (unit_result, result)| {
             let unit = &model.units[unit_result.unit];
             let indicator = &model.criteria[result.indicator];
             grid.text(row, 0, &unit.id, &styles.text)?;
@@ -353,12 +417,67 @@ fn detail_sheet(sheet: &mut Worksheet, scored: &Scored, styles: &Styles) -> Resu
             decimal(grid, row, 7, &result.score, styles)?;
             decimal(grid, row, 8, &result.deduction, styles)?;
             grid.wrapped(row, 9, &result.reason, &styles.wrap)?;
-            let evidence: Vec<String> = result.evidence.iter().map(ToString::to_string).collect();
-            grid.wrapped(row, 10, &evidence.join("\n"), &styles.wrap)?;
+            let (evidence, was_cut) = evidence_cell(&result.evidence, MAX_CELL_CHARS);
+            cut.set(cut.get() || was_cut);
+            grid.wrapped(row, 10, &evidence, &styles.wrap)
+        },
+    )?;
+    Ok(cut.get())
+}
+
+/// The sheet that lists every counted row when a 明细 evidence cell was cut.
+pub const SHEET_EVIDENCE: &str = "佐证";
+
+/// A 明细 佐证 cell: the rows that counted, one `FILE:SHEET!A17` a line.
+/// When they would pass `max_chars`, as many as fit and
+/// `……另有N条，见“佐证”表`; the flag says it was cut.
+fn evidence_cell(evidence: &[Origin], max_chars: usize) -> (String, bool) {
+    let lines: Vec<String> = evidence.iter().map(ToString::to_string).collect();
+    let full = lines.iter().map(|line| excel_len(line) + 1).sum::<usize>().saturating_sub(1);
+    if full <= max_chars {
+        return (lines.join("\n"), false);
+    }
+    let left_out = |count: usize| format!("……另有{count}条，见“{SHEET_EVIDENCE}”表");
+    let room = max_chars.saturating_sub(excel_len(&left_out(lines.len())));
+    let (mut text, mut used, mut kept) = (String::new(), 0, 0);
+    for line in &lines {
+        used += excel_len(line) + 1;
+        if used > room {
+            break;
         }
-        Ok(())
-    })?;
-    print_setup(sheet, 0, 2)
+        text.push_str(line);
+        text.push('\n');
+        kept += 1;
+    }
+    text.push_str(&left_out(lines.len() - kept));
+    (text, true)
+}
+
+/// 佐证: every row that counted for an indicator (activity, incident or
+/// score row), one a row, in 明细 order.
+fn evidence_sheets(
+    book: &mut Workbook,
+    scored: &Scored,
+    sheet_rows: u32,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let model = scored.model;
+    let rows: Vec<(UnitIndex, IndicatorIndex, &Origin)> = detail_rows(scored)
+        .into_iter()
+        .flat_map(|(unit, result)| {
+            result.evidence.iter().map(move |origin| (unit.unit, result.indicator, origin))
+        })
+        .collect();
+    let labels = ["单位编号", "单位名称", "指标编号", "指标名称", "佐证"];
+    let head = TableHead { name: SHEET_EVIDENCE, labels: &labels, frozen_cols: 2 };
+    paged_table(book, &head, &rows, sheet_rows, styles, |grid, row, _, &(unit, indicator, origin)| {
+        let (unit, indicator) = (&model.units[unit], &model.criteria[indicator]);
+        grid.text(row, 0, &unit.id, &styles.text)?;
+        grid.text(row, 1, &unit.name, &styles.text)?;
+        grid.text(row, 2, &indicator.code, &styles.text)?;
+        grid.text(row, 3, &indicator.name, &styles.text)?;
+        grid.text(row, 4, &origin.to_string(), &styles.text)
+    })
 }
 
 fn datetime(
@@ -563,17 +682,18 @@ fn weights_sheet(
     print_setup(sheet, WEIGHTS_HEADER_ROW, 1)
 }
 
-fn warnings_sheet(sheet: &mut Worksheet, warnings: &[String], styles: &Styles) -> Result<(), XlsxError> {
-    sheet.set_name(SHEET_WARNINGS)?;
-    table(sheet, |grid| {
-        grid.header(0, &["序号", "警告"], &styles.header)?;
-        for (row, warning) in (1u32..).zip(warnings) {
-            grid.number(row, 0, f64::from(row), row, &styles.integer)?;
-            grid.wrapped(row, 1, warning, &styles.wrap)?;
-        }
-        Ok(())
-    })?;
-    print_setup(sheet, 0, 0)
+fn warnings_sheets(
+    book: &mut Workbook,
+    warnings: &[String],
+    sheet_rows: u32,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let head = TableHead { name: SHEET_WARNINGS, labels: &["序号", "警告"], frozen_cols: 0 };
+    paged_table(book, &head, warnings, sheet_rows, styles, |grid, row, index, warning| {
+        let number = index + 1;
+        grid.number(row, 0, number as f64, number, &styles.integer)?;
+        grid.wrapped(row, 1, warning, &styles.wrap)
+    })
 }
 
 /// The 说明 rows shared by the score and the merged workbook: the marker

@@ -208,3 +208,44 @@ fn streamed_rows_are_as_tall_as_their_wrapped_lines() {
     // …which still widens, unwrapped, to the 64-character SHA-256 below it.
     assert!(about.contains(r#"<col min="2" max="2" width="73.140625" customWidth="1"/>"#));
 }
+
+#[test]
+fn long_sheets_continue_on_numbered_sheets_each_with_its_header() {
+    let model = fixture::model(&COUNTY);
+    let report = fixture::report(&model);
+    let warnings: Vec<String> = (1..=7).map(|n| format!("台账.xlsx:活动!A{n}: 重复的台账行")).collect();
+    let scored = Scored { model: &model, report: &report, warnings: &warnings, created: fixture::created() };
+    let mut book = open(workbook_with_sheet_rows(&scored, 6).expect("workbook renders"));
+    assert_eq!(
+        book.sheet_names(),
+        ["汇总", "明细", "明细-2", "明细-3", "舆情时效", "问责", "权重", "校验", "校验-2", "说明"]
+    );
+    // 14 明细 rows, 5 a sheet below the header.
+    let whole = open(render()).worksheet_range(SHEET_DETAIL).unwrap();
+    for (sheet, first, count) in [("明细", 1, 5), ("明细-2", 6, 5), ("明细-3", 11, 4)] {
+        let part = book.worksheet_range(sheet).unwrap();
+        assert_eq!(part.height(), 1 + count, "{sheet}");
+        let header: Vec<Data> = (0..11).map(|col| cell(&part, 0, col)).collect();
+        assert_eq!(header[..3], ["单位编号", "单位名称", "指标编号"].map(text), "{sheet}");
+        for row in 1..=count as u32 {
+            let cells =
+                |range: &Range<Data>, at: u32| (0..11).map(|col| cell(range, at, col)).collect::<Vec<_>>();
+            assert_eq!(cells(&part, row), cells(&whole, first + row - 1), "{sheet} row {row}");
+        }
+    }
+    let second = book.worksheet_range("校验-2").unwrap();
+    assert_eq!((cell(&second, 0, 0), cell(&second, 0, 1)), (text("序号"), text("警告")));
+    assert_eq!((cell(&second, 1, 0), cell(&second, 1, 1)), (Data::Float(6.0), text(&warnings[5])));
+    assert_eq!((cell(&second, 2, 0), cell(&second, 2, 1)), (Data::Float(7.0), text(&warnings[6])));
+}
+
+#[test]
+fn an_evidence_cell_keeps_the_rows_that_fit_and_counts_the_rest() {
+    let origins: Vec<Origin> =
+        (3..8).map(|row| Origin { file: "台账.xlsx".into(), sheet: "活动".into(), row, col: 0 }).collect();
+    let all = "台账.xlsx:活动!A3\n台账.xlsx:活动!A4\n台账.xlsx:活动!A5\n台账.xlsx:活动!A6\n台账.xlsx:活动!A7";
+    assert_eq!(evidence_cell(&origins, 69), (all.to_owned(), false));
+    let (kept, cut) = evidence_cell(&origins, 50);
+    assert_eq!(kept, "台账.xlsx:活动!A3\n台账.xlsx:活动!A4\n……另有3条，见“佐证”表");
+    assert!(cut && excel_len(&kept) <= 50);
+}
