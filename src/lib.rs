@@ -79,9 +79,29 @@ pub fn load(args: &InputArgs) -> (Option<Model>, Diagnostics) {
     if diagnostics.has_errors() { (None, diagnostics) } else { (model, diagnostics) }
 }
 
+/// Warnings printed on the terminal; the rest are counted there, and the
+/// workbook's 校验 sheet and the JSON summary keep them all.
+const PRINTED_WARNINGS: usize = 200;
+
+/// Prints every error and the first [`PRINTED_WARNINGS`] warnings.
 fn print_diagnostics(diagnostics: &Diagnostics, lang: Lang) {
+    let mut warnings = 0;
     for diagnostic in diagnostics.iter() {
+        if diagnostic.severity == diagnostic::Severity::Warning {
+            warnings += 1;
+            if warnings > PRINTED_WARNINGS {
+                continue;
+            }
+        }
         eprintln!("{}", diagnostic.render(lang));
+    }
+    let more = warnings.saturating_sub(PRINTED_WARNINGS);
+    if more > 0 {
+        let line = text!(
+            "……另有{more}条警告未显示，得分表的“校验”表和 summary.json 列出全部警告",
+            "… {more} more warnings not shown; the workbook's 校验 sheet and summary.json list them all"
+        );
+        eprintln!("{}", line.get(lang));
     }
 }
 

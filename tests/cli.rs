@@ -4,7 +4,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{base_sheets, set_cell, write_xlsx};
+use common::{base_sheets, rows, set_cell, write_xlsx};
 
 fn kaohe() -> Command {
     Command::cargo_bin("kaohe").unwrap()
@@ -54,6 +54,28 @@ fn strict_makes_warnings_errors() {
     let path = write_xlsx(dir.path(), "base.xlsx", &sheets);
     kaohe().arg("check").arg(&path).assert().code(0);
     kaohe().arg("check").arg(&path).arg("--strict").assert().code(1);
+}
+
+#[test]
+fn the_terminal_shows_the_first_200_warnings_and_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets = base_sheets();
+    let repeated = rows(&mut sheets, "活动")[2].clone();
+    rows(&mut sheets, "活动").extend(std::iter::repeat_n(repeated, 201));
+    let path = write_xlsx(dir.path(), "base.xlsx", &sheets);
+    let output = kaohe().arg("check").arg(&path).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let printed: Vec<&str> = stderr.lines().filter(|line| line.contains("完全重复，只计一次")).collect();
+    assert_eq!(printed.len(), 200, "{stderr}");
+    assert!(printed[199].contains("base.xlsx:活动!A209: 与 base.xlsx:活动!A3 完全重复"), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines[lines.len() - 2],
+        "……另有1条警告未显示，得分表的“校验”表和 summary.json 列出全部警告",
+        "{stderr}"
+    );
+    assert!(lines[lines.len() - 1].contains("201条警告"), "{stderr}");
 }
 
 #[test]
