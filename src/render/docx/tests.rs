@@ -328,6 +328,32 @@ fn the_ideological_category_comes_first_and_deductions_merge_their_category() {
 }
 
 #[test]
+fn a_manual_deduction_shows_exactly_beside_the_note_as_written() {
+    let (mut model, mut report) = fixture();
+    model.criteria.push(indicator("D1", "党建工作", "业务工作", "10", RuleKind::Manual, "按年度目标评分"));
+    report.units[0].indicators.push(IndicatorResult {
+        indicator: model.criteria.len() - 1,
+        score: d("8.998"),
+        points: d("10"),
+        deduction: d("1.002"),
+        reason: "全面完成年度业务目标。".into(),
+        evidence: Vec::new(),
+        vetoed: false,
+    });
+    let scored = Scored { model: &model, report: &report, warnings: &[], created: created() };
+    let (letters, _) = letters_and_volume(&scored, &Templates::bundled()).unwrap();
+    let document = part(&letters[0], "word/document.xml");
+    let rows: Vec<Vec<String>> = all(all(&document, "w:tbl")[1], "w:tr")
+        .iter()
+        .map(|row| all(row, "w:tc").iter().map(|cell| cell.text()).collect())
+        .collect();
+    assert_eq!(rows[0][1..4], ["指标", "扣分", "扣分原因"]);
+    assert_eq!(rows[2][1..], ["业务工作", "1.002", "全面完成年度业务目标。", "按年度目标评分"]);
+    let text = document_text(&letters[0]);
+    assert!(text.contains("存在问题：全面完成年度业务目标。整改要求"), "{text}");
+}
+
+#[test]
 fn pages_follow_gbt_9704() {
     let (letters, _) = with_scored(|scored| letters_and_volume(scored, &Templates::bundled()).unwrap());
     let document = part(&letters[0], "word/document.xml");
