@@ -294,7 +294,9 @@ pub fn excel_len(text: &str) -> usize {
 /// `……另有N字未显示` within `max_chars`. Inputs hold no longer cell, but a
 /// message quoting one does.
 fn fit_cell(text: &str, max_chars: usize) -> Cow<'_, str> {
-    if excel_len(text) <= max_chars {
+    // UTF-8 takes at least as many bytes as UTF-16 takes units: most
+    // cells need no count.
+    if text.len() <= max_chars || excel_len(text) <= max_chars {
         return Cow::Borrowed(text);
     }
     let total = text.chars().count();
