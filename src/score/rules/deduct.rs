@@ -46,4 +46,12 @@ mod tests {
         free.criteria[0].unit_points = d("0");
         assert_eq!((first_result(&free).score, first_result(&free).reason), (d("10"), String::new()));
     }
+
+    #[test]
+    fn the_reason_gives_the_deduction_exactly() {
+        let mut model = violations(1);
+        model.criteria[0].unit_points = d("1.002");
+        let result = first_result(&model);
+        assert_eq!((result.deduction, result.reason.as_str()), (d("1.002"), "违规1次，扣1.002分"));
+    }
 }
