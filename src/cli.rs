@@ -1,5 +1,5 @@
 //! Command-line arguments in two layers: [`Cli`] holds the raw values clap
-//! parsed; [`Command`] is what [`crate::run`] executes.
+//! parsed; the command functions in `lib.rs` carry them out.
 
 use std::path::PathBuf;
 

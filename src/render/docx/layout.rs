@@ -1,7 +1,7 @@
 //! GB/T 9704-2012 layout: the page, the fonts of each element and the
 //! paragraph and table formatting that turn dialect [`Block`]s into the
 //! WordprocessingML of a document body, its footers and its section.
-//! Every number of the standard lives here, once; [`ooxml`] writes the
+//! Every number of the standard lives here, once; `ooxml` writes the
 //! markup. Formatting is direct (on every paragraph and run), so any
 //! reader shows it without resolving styles.
 

@@ -1,7 +1,7 @@
 //! Word documents: the feedback letters, the bulletin and the combined
 //! volume. Each document goes context ([`context`]) → template text
 //! ([`templates`], minijinja) → dialect blocks ([`markdown`]) → body
-//! WordprocessingML ([`layout`], GB/T 9704, written by [`ooxml`]) →
+//! WordprocessingML ([`layout`], GB/T 9704, written by `ooxml`) →
 //! deflated package ([`package`]). The volume appends the letters' bodies
 //! as they are made ([`volume`]). Pure functions returning bytes; naming
 //! and writing files is [`crate::output`]'s job.
