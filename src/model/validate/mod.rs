@@ -5,6 +5,7 @@
 //! ideological indicator, a non-zero weight left, and its manual scores.
 
 mod cells;
+mod coverage;
 mod criteria;
 mod definitions;
 pub mod keywords;
@@ -20,12 +21,13 @@ pub use settings::{
     DEFAULT_GRADES, DEFAULT_IDEOLOGICAL_CATEGORY, DEFAULT_MARKING, DEFAULT_RECTIFICATION_DAYS, parse_grades,
 };
 
-use crate::diagnostic::{Diagnostics, Location};
+use crate::diagnostic::{Diagnostics, Location, count_en};
 use crate::input::schema::SheetKind;
 use crate::input::text::normalize_keyword;
 use crate::input::{Inputs, Table};
 use crate::model::{Model, OutOfYear, RuleKind, Unit, WeightSystem, assessing_system};
 use crate::number::int;
+use coverage::Coverage;
 
 /// Sheets every assessment needs.
 const REQUIRED_SHEETS: [SheetKind; 3] = [SheetKind::Units, SheetKind::Criteria, SheetKind::Weights];
@@ -33,13 +35,17 @@ const REQUIRED_SHEETS: [SheetKind; 3] = [SheetKind::Units, SheetKind::Criteria, 
 /// Validates `inputs` into a model; `year` overrides the settings year.
 /// Returns the model only when there are no errors.
 pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostics) {
-    let Inputs { sources, tables, mut diagnostics } = inputs;
+    let Inputs { sources, tables, mut diagnostics, unreadable } = inputs;
+    let mut coverage = Coverage::new(&unreadable, &tables);
     let is_ledger = |table: &Table| matches!(table.kind, SheetKind::Activities | SheetKind::Incidents);
     let (ledger_tables, tables): (Vec<Table>, Vec<Table>) = tables.into_iter().partition(is_ledger);
     let of_kind =
         |kinds: &[SheetKind]| -> Vec<&Table> { tables.iter().filter(|t| kinds.contains(&t.kind)).collect() };
     for kind in REQUIRED_SHEETS {
-        if of_kind(&[kind]).is_empty() && !sources.is_empty() {
+        if of_kind(&[kind]).is_empty()
+            && !sources.is_empty()
+            && coverage.allows(text!("必需的表", "the required sheets"), &[kind])
+        {
             let (zh, en) = (kind.zh(), kind.en());
             diagnostics.error(None, text!("输入中没有“{zh}”表", "no {en} ({zh}) sheet in the inputs"));
         }
@@ -60,7 +66,7 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
             categories.push(indicator.category.clone());
         }
     }
-    let settings = raw_settings.resolve(year, &units, &categories, &mut diagnostics);
+    let settings = raw_settings.resolve(year, &units, &categories, &mut coverage, &mut diagnostics);
     let ideological = settings
         .as_ref()
         .map_or_else(|| DEFAULT_IDEOLOGICAL_CATEGORY.to_owned(), |s| s.ideological_category.clone());
@@ -102,10 +108,46 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
         sources,
     });
     if let Some(model) = &model {
-        check_assessed_units(model, &unit_locations, &mut diagnostics);
-        warn_missing_scores(model, &unit_locations, &mut diagnostics);
+        let assessed_checks = text!(
+            "参评单位的考核体系与意识形态指标",
+            "each assessed unit's weight system and ideological indicator"
+        );
+        if coverage.allows(assessed_checks, &[SheetKind::Units, SheetKind::Criteria, SheetKind::Weights]) {
+            check_assessed_units(model, &unit_locations, &mut diagnostics);
+        }
+        if coverage.allows(text!("缺少的评分", "missing manual scores"), &[SheetKind::Scores]) {
+            warn_missing_scores(model, &unit_locations, &mut diagnostics);
+        }
+        note_out_of_year(model, &mut diagnostics);
     }
+    coverage.note_skipped(&mut diagnostics);
     if diagnostics.has_errors() { (None, diagnostics) } else { (model, diagnostics) }
+}
+
+/// Rows that count for no period of the year (SPEC §3): a note with their
+/// number, which says that almost nothing counts when they are more than
+/// half of all rows.
+fn note_out_of_year(model: &Model, diagnostics: &mut Diagnostics) {
+    let OutOfYear { activities, incidents } = model.out_of_year;
+    let outside = activities + incidents;
+    if outside == 0 {
+        return;
+    }
+    let year = model.settings.year;
+    let (rows_en, incidents_en) =
+        (count_en(activities, "ledger row", "ledger rows"), count_en(incidents, "incident", "incidents"));
+    let message = if outside > model.activities.len() + model.incidents.len() {
+        text!(
+            "{activities}条台账、{incidents}起舆情不在{year}年度任何考核期间内，未计入——超过全部台账的一半，几乎没有台账计入考核；请检查“年度”设置或 --year",
+            "{rows_en} and {incidents_en} fall in no period of {year} and are not counted — more than half of all rows, so almost nothing counts; check the 年度 (year) setting or --year"
+        )
+    } else {
+        text!(
+            "{activities}条台账、{incidents}起舆情不在{year}年度任何考核期间内，未计入",
+            "{rows_en} and {incidents_en} fall in no period of {year} and are not counted"
+        )
+    };
+    diagnostics.note(None, message);
 }
 
 /// Every assessed unit is under a weight system, has an applicable scored
