@@ -352,9 +352,9 @@ fn read_file(path: &Path, name: &Arc<str>) -> FileRead {
             ));
         }
         let Some(format) = FileFormat::of(path) else {
-            return fail(unsupported(&name));
+            return fail(unsupported(name));
         };
-        let bytes = match read_bytes(path, &name, format.size_limit()) {
+        let bytes = match read_bytes(path, name, format.size_limit()) {
             Ok(bytes) => bytes,
             Err(message) => return fail(message),
         };
@@ -364,7 +364,7 @@ fn read_file(path: &Path, name: &Arc<str>) -> FileRead {
         };
         let sheets = match sheets {
             Ok(sheets) => sheets,
-            Err(error) => return fail(error.message(&name)),
+            Err(error) => return fail(error.message(name)),
         };
         let sha256 = Sha256::digest(&bytes).iter().map(|byte| format!("{byte:02x}")).collect();
         Some((Source { path: path.to_owned(), name: name.clone(), sha256 }, sheets))
