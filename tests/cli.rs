@@ -146,6 +146,43 @@ fn an_unreadable_file_skips_the_checks_that_need_it() {
 }
 
 #[test]
+fn an_unreadable_criteria_file_leaves_nothing_checked_against_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets = base_sheets();
+    sheets.retain(|(name, _)| *name != "指标");
+    let rest = write_xlsx(dir.path(), "base.xlsx", &sheets);
+    let (criteria, error) = damaged_file(dir.path(), "指标.xlsx");
+    let (code, lines) = run([OsStr::new("check"), rest.as_os_str(), criteria.as_os_str()]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        lines,
+        [
+            error.as_str(),
+            BASE_OUT_OF_YEAR,
+            "提示: 因 指标.xlsx 未能读取，跳过了依赖其内容的检查：必需的表、意识形态类别、权重表、活动类型有无指标统计、评分表、参评单位的考核体系与意识形态指标",
+        ]
+    );
+}
+
+#[test]
+fn an_unreadable_units_file_leaves_unit_references_unchecked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets = base_sheets();
+    sheets.retain(|(name, _)| *name != "单位");
+    let rest = write_xlsx(dir.path(), "base.xlsx", &sheets);
+    let (units, error) = damaged_file(dir.path(), "单位.xlsx");
+    let (code, lines) = run([OsStr::new("check"), units.as_os_str(), rest.as_os_str()]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        lines,
+        [
+            error.as_str(),
+            "提示: 因 单位.xlsx 未能读取，跳过了依赖其内容的检查：必需的表、单位引用、参评单位的考核体系与意识形态指标",
+        ]
+    );
+}
+
+#[test]
 fn the_same_file_given_twice_is_read_once() {
     let dir = tempfile::tempdir().unwrap();
     let path = base_workbook(dir.path());

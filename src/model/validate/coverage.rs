@@ -33,6 +33,12 @@ impl<'a> Coverage<'a> {
         !unknowable
     }
 
+    /// [`allows`](Self::allows) for the check `what` of `tables`: when there
+    /// are none, there is nothing to skip.
+    pub fn allows_checking(&mut self, tables: &[&Table], what: Text, needs: &[SheetKind]) -> bool {
+        tables.is_empty() || self.allows(what, needs)
+    }
+
     /// The note naming the unread inputs and the checks skipped, if any were.
     pub fn note_skipped(self, diagnostics: &mut Diagnostics) {
         if self.skipped.is_empty() {

@@ -2,7 +2,9 @@
 //! located diagnostic, all collected in one pass (SPEC §2–§4). Each sheet
 //! kind has its own file; this one orders them and checks what spans
 //! sheets: every assessed unit has a weight system, an applicable
-//! ideological indicator, a non-zero weight left, and its manual scores.
+//! ideological indicator, a non-zero weight left, and its manual scores;
+//! rows outside the year are a note. After an input could not be read,
+//! `coverage.rs` skips the checks that would only report its absence.
 
 mod cells;
 mod coverage;
@@ -52,12 +54,14 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
     }
     let raw_settings = settings::read_settings(&of_kind(&[SheetKind::Settings]), &mut diagnostics);
     let (units, unit_locations) = units::read_units(&of_kind(&[SheetKind::Units]), &mut diagnostics);
-    let lookup = units::UnitLookup::new(&units);
-    let unit_kinds: BTreeSet<String> = units.iter().map(|u| normalize_keyword(&u.kind)).collect();
+    let units_known = coverage.allows(text!("单位引用", "unit references"), &[SheetKind::Units]);
+    let lookup = units::UnitLookup::new(&units, units_known);
+    let unit_kinds: Option<BTreeSet<String>> =
+        units_known.then(|| units.iter().map(|u| normalize_keyword(&u.kind)).collect());
     let criteria = criteria::read_criteria(
         &of_kind(&[SheetKind::Criteria]),
         &ledger_tables.iter().collect::<Vec<_>>(),
-        &unit_kinds,
+        unit_kinds.as_ref(),
         &mut diagnostics,
     );
     let mut categories: Vec<String> = Vec::new();
@@ -70,25 +74,51 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
     let ideological = settings
         .as_ref()
         .map_or_else(|| DEFAULT_IDEOLOGICAL_CATEGORY.to_owned(), |s| s.ideological_category.clone());
-    let systems = weights::read_weights(
-        &of_kind(&[SheetKind::Weights]),
-        &units,
-        &lookup,
-        &criteria,
-        &categories,
-        &ideological,
-        &mut diagnostics,
+    // The weights and scores sheets are checked against the criteria.
+    let weight_tables = of_kind(&[SheetKind::Weights]);
+    let systems = if coverage.allows_checking(
+        &weight_tables,
+        text!("权重表", "the weights sheet"),
+        &[SheetKind::Criteria],
+    ) {
+        weights::read_weights(
+            &weight_tables,
+            &units,
+            &lookup,
+            &criteria,
+            &categories,
+            &ideological,
+            &mut diagnostics,
+        )
+    } else {
+        Vec::new()
+    };
+    let activity_tables: Vec<&Table> =
+        ledger_tables.iter().filter(|t| t.kind == SheetKind::Activities).collect();
+    let types_checked = coverage.allows_checking(
+        &activity_tables,
+        text!("活动类型有无指标统计", "whether each activity type is counted"),
+        &[SheetKind::Criteria],
     );
-    let counted_types: BTreeSet<String> = criteria.iter().filter_map(|i| i.activity.clone()).collect();
+    let counted_types: Option<BTreeSet<String>> =
+        types_checked.then(|| criteria.iter().filter_map(|i| i.activity.clone()).collect());
     let ledger = ledger::read_ledger(
         ledger_tables,
         &lookup,
         settings.as_ref().map(|s| s.year),
-        &counted_types,
+        counted_types.as_ref(),
         &mut diagnostics,
     );
-    let manual_scores =
-        records::read_scores(&of_kind(&[SheetKind::Scores]), &lookup, &criteria, &mut diagnostics);
+    let score_tables = of_kind(&[SheetKind::Scores]);
+    let manual_scores = if coverage.allows_checking(
+        &score_tables,
+        text!("评分表", "the scores sheet"),
+        &[SheetKind::Criteria],
+    ) {
+        records::read_scores(&score_tables, &lookup, &criteria, &mut diagnostics)
+    } else {
+        Vec::new()
+    };
     let accountability =
         records::read_accountability(&of_kind(&[SheetKind::Accountability]), &lookup, &mut diagnostics);
     let model = settings.map(|settings| Model {
