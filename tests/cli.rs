@@ -283,3 +283,32 @@ fn english_counts_agree_in_number() {
         ]
     );
 }
+
+#[test]
+fn score_counts_one_unit_in_the_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets = base_sheets();
+    set_cell(&mut sheets, "单位", 3, 5, "否");
+    set_cell(&mut sheets, "单位", 4, 5, "否");
+    let path = write_xlsx(dir.path(), "base.xlsx", &sheets);
+    let out = dir.path().join("out");
+    let (code, lines) = run([
+        OsStr::new("score"),
+        path.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+        "--lang".as_ref(),
+        "en".as_ref(),
+    ]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        lines,
+        [
+            "note: 1 ledger row and 0 incidents fall in no period of 2025 and are not counted".to_owned(),
+            format!(
+                "Scored 1 unit for 2025 (优秀 0, 良好 0, 合格 1, 不合格 0; 0 vetoed); results written to {}",
+                out.display()
+            ),
+        ]
+    );
+}
