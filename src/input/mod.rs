@@ -391,3 +391,30 @@ fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
 fn file_stem(path: &Path) -> String {
     path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::MAIN_SEPARATOR;
+
+    use super::*;
+
+    #[test]
+    fn inputs_sharing_a_name_show_as_many_folders_as_tell_them_apart() {
+        let paths = [
+            "/考核/甲/一支部/台账.xlsx",
+            "/考核/乙/一支部/台账.xlsx",
+            "/考核/丙/台账.xlsx",
+            "/考核/单位.xlsx",
+        ];
+        let paths: Vec<&Path> = paths.iter().map(Path::new).collect();
+        let names: Vec<String> =
+            shown_names(&paths).iter().map(|name| name.replace(MAIN_SEPARATOR, "/")).collect();
+        assert_eq!(names, ["甲/一支部/台账.xlsx", "乙/一支部/台账.xlsx", "丙/台账.xlsx", "单位.xlsx"]);
+    }
+
+    #[test]
+    fn a_name_cannot_make_a_line_of_its_own() {
+        let names = shown_names(&[Path::new("/tmp/x\n错误: \u{1b}[2Jx.xlsx")]);
+        assert_eq!(&*names[0], "x\\n错误: \\u{1b}[2Jx.xlsx");
+    }
+}
