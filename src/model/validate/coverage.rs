@@ -48,11 +48,12 @@ impl<'a> Coverage<'a> {
         let en_files = self.unreadable.iter().map(|name| &**name).collect::<Vec<_>>().join(", ");
         let zh_checks = self.skipped.iter().map(|check| check.zh.as_str()).collect::<Vec<_>>().join("、");
         let en_checks = self.skipped.iter().map(|check| check.en.as_str()).collect::<Vec<_>>().join(", ");
+        let its = if self.unreadable.len() == 1 { "its" } else { "their" };
         diagnostics.note(
             None,
             text!(
                 "因 {zh_files} 未能读取，跳过了依赖其内容的检查：{zh_checks}",
-                "{en_files} could not be read, so the checks that need its contents were skipped: {en_checks}"
+                "{en_files} could not be read, so the checks that need {its} contents were skipped: {en_checks}"
             ),
         );
     }
