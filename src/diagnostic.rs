@@ -3,6 +3,7 @@
 //! an optional hint. Validation collects them all instead of stopping at the
 //! first; this module only knows how to hold and print them.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -42,10 +43,43 @@ macro_rules! text {
     };
 }
 
+/// How much a diagnostic matters (SPEC §4): an error stops the run, a
+/// warning is listed (and is an error under `--strict`), a note only informs
+/// — never an error, not counted or listed among the warnings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Error,
     Warning,
+    Note,
+}
+
+/// `1 warning`, `2 warnings`: an English count with its noun.
+pub fn count_en(count: usize, singular: &str, plural: &str) -> String {
+    format!("{count} {}", if count == 1 { singular } else { plural })
+}
+
+/// `text` with every character that could break or disguise a printed line
+/// escaped (`\n`, `\u{1b}`): control characters, line separators and
+/// bidirectional overrides. Anything else is kept as it is.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if unsafe_char(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// The part of a sheet a diagnostic points at. Rows and columns are as Excel
@@ -132,6 +166,10 @@ impl Diagnostic {
         Diagnostic { severity: Severity::Warning, location, message, hint: None }
     }
 
+    pub fn note(location: Option<Location>, message: Text) -> Self {
+        Diagnostic { severity: Severity::Note, location, message, hint: None }
+    }
+
     pub fn with_hint(mut self, hint: Text) -> Self {
         self.hint = Some(hint);
         self
@@ -146,21 +184,25 @@ impl Diagnostic {
         }
     }
 
-    /// The headline plus its hint on a second line, as printed on stderr.
+    /// The headline plus its hint on a second line, as printed on stderr;
+    /// a newline or control character from the input is shown escaped, so
+    /// the input can't make a line of its own.
     pub fn render(&self, lang: Lang) -> String {
         let label = match (self.severity, lang) {
             (Severity::Error, Lang::Zh) => "错误",
             (Severity::Error, Lang::En) => "error",
             (Severity::Warning, Lang::Zh) => "警告",
             (Severity::Warning, Lang::En) => "warning",
+            (Severity::Note, Lang::Zh) => "提示",
+            (Severity::Note, Lang::En) => "note",
         };
-        let mut out = format!("{label}: {}", self.headline(lang));
+        let mut out = format!("{label}: {}", printable(&self.headline(lang)));
         if let Some(hint) = &self.hint {
             let prefix = match lang {
                 Lang::Zh => "提示",
                 Lang::En => "hint",
             };
-            out.push_str(&format!("\n  {prefix}: {}", hint.get(lang)));
+            out.push_str(&format!("\n  {prefix}: {}", printable(hint.get(lang))));
         }
         out
     }
@@ -183,6 +225,10 @@ impl Diagnostics {
 
     pub fn warning(&mut self, location: Option<Location>, message: Text) {
         self.push(Diagnostic::warning(location, message));
+    }
+
+    pub fn note(&mut self, location: Option<Location>, message: Text) {
+        self.push(Diagnostic::note(location, message));
     }
 
     pub fn extend(&mut self, other: Diagnostics) {
@@ -213,9 +259,9 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
-    /// `--strict`: every warning becomes an error.
+    /// `--strict`: every warning becomes an error; notes stay notes.
     pub fn make_warnings_errors(&mut self) {
-        for item in &mut self.items {
+        for item in self.items.iter_mut().filter(|d| d.severity == Severity::Warning) {
             item.severity = Severity::Error;
         }
     }
@@ -243,5 +289,33 @@ mod tests {
         assert_eq!(Location::row(file.clone(), sheet.clone(), 1).to_string(), "台账.xlsx:活动!1:1");
         assert_eq!(Location::sheet(file.clone(), sheet).to_string(), "台账.xlsx:活动");
         assert_eq!(Location::file(file).to_string(), "台账.xlsx");
+    }
+
+    #[test]
+    fn printed_lines_cannot_be_split_or_disguised() {
+        assert_eq!(printable("x\n错误: y\u{1b}[31m\u{202e}"), "x\\n错误: y\\u{1b}[31m\\u{202e}");
+        assert!(matches!(printable("第一党支部\\台账.xlsx"), Cow::Borrowed(_)));
+        let value = "1\n错误: x";
+        let diagnostic =
+            Diagnostic::error(None, text!("“{value}” 不是有效日期", "\"{value}\" is not a valid date"));
+        assert_eq!(diagnostic.render(Lang::Zh), "错误: “1\\n错误: x” 不是有效日期");
+    }
+
+    #[test]
+    fn strict_leaves_notes_alone() {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.warning(None, text!("警告", "warning"));
+        diagnostics.note(None, text!("提示", "note"));
+        diagnostics.make_warnings_errors();
+        let severities: Vec<Severity> = diagnostics.iter().map(|d| d.severity).collect();
+        assert_eq!(severities, [Severity::Error, Severity::Note]);
+        assert_eq!(diagnostics.iter().nth(1).unwrap().render(Lang::En), "note: note");
+    }
+
+    #[test]
+    fn english_counts_agree_in_number() {
+        assert_eq!(count_en(0, "warning", "warnings"), "0 warnings");
+        assert_eq!(count_en(1, "warning", "warnings"), "1 warning");
+        assert_eq!(count_en(2, "warning", "warnings"), "2 warnings");
     }
 }

@@ -34,7 +34,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use cli::{Cli, CliCommand, InputArgs};
-use diagnostic::{Diagnostic, Diagnostics, Lang};
+use diagnostic::{Diagnostic, Diagnostics, Lang, count_en};
 use model::Model;
 
 /// Exit status for invalid input (SPEC §6).
@@ -118,26 +118,22 @@ fn check(args: &InputArgs) -> ExitCode {
     }
 }
 
+/// The line `check` ends with. Rows outside the year are told by their own
+/// note; notes are not counted as warnings.
 fn summary_line(model: &Model, diagnostics: &Diagnostics, lang: Lang) -> String {
     let assessed = model.units.iter().filter(|u| u.assessed).count();
     let warnings = diagnostics.warnings().count();
-    let out = model.out_of_year;
+    let (year, activities, incidents) = (model.settings.year, model.activities.len(), model.incidents.len());
     match lang {
         Lang::Zh => format!(
-            "校验通过：{}年度，{assessed}个参评单位，{}条台账，{}起舆情，{warnings}条警告；年度外台账{}条、舆情{}起未计入。",
-            model.settings.year,
-            model.activities.len(),
-            model.incidents.len(),
-            out.activities,
-            out.incidents
+            "校验通过：{year}年度，{assessed}个参评单位，{activities}条台账，{incidents}起舆情，{warnings}条警告。"
         ),
         Lang::En => format!(
-            "OK: year {}, {assessed} assessed units, {} ledger rows, {} incidents, {warnings} warnings; {} ledger rows and {} incidents outside the year not counted.",
-            model.settings.year,
-            model.activities.len(),
-            model.incidents.len(),
-            out.activities,
-            out.incidents
+            "OK: year {year}, {}, {}, {}, {}.",
+            count_en(assessed, "assessed unit", "assessed units"),
+            count_en(activities, "ledger row", "ledger rows"),
+            count_en(incidents, "incident", "incidents"),
+            count_en(warnings, "warning", "warnings"),
         ),
     }
 }
@@ -356,8 +352,8 @@ fn score_summary(scored: &render::Scored, dir: &std::path::Path, lang: Lang) -> 
             grades.join("、")
         ),
         Lang::En => format!(
-            "Scored {} units for {} ({}; {vetoed} vetoed); results written to {shown}",
-            units.len(),
+            "Scored {} for {} ({}; {vetoed} vetoed); results written to {shown}",
+            count_en(units.len(), "unit", "units"),
             scored.model.settings.year,
             grades.join(", ")
         ),

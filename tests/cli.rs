@@ -3,8 +3,12 @@
 
 mod common;
 
+use std::ffi::OsStr;
+use std::path::{MAIN_SEPARATOR, Path, PathBuf};
+
 use assert_cmd::Command;
 use common::{base_sheets, rows, set_cell, write_xlsx};
+use kaohe::cli::{InputArgs, LangArg};
 
 fn kaohe() -> Command {
     Command::cargo_bin("kaohe").unwrap()
@@ -123,4 +127,210 @@ fn a_template_typo_is_located_and_nothing_is_written() {
     let expected = format!("{}:{line}: 未定义的变量 unit.nmae", template.display());
     assert!(stderr.contains(&expected), "{stderr}");
     assert!(!out.exists());
+}
+
+/// The exit status of `kaohe ARGS…` and what it printed on stderr, line by line.
+fn run<A: AsRef<std::ffi::OsStr>>(args: impl IntoIterator<Item = A>) -> (Option<i32>, Vec<String>) {
+    let output = kaohe().args(args).output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    (output.status.code(), stderr.lines().map(str::to_owned).collect())
+}
+
+/// The base fixture in `dir/base.xlsx`.
+fn base_workbook(dir: &Path) -> PathBuf {
+    write_xlsx(dir, "base.xlsx", &base_sheets())
+}
+
+/// A file at `dir/name` that no spreadsheet reader accepts, and the error it gets.
+fn damaged_file(dir: &Path, name: &str) -> (PathBuf, String) {
+    let path = dir.join(name);
+    std::fs::write(&path, "not a spreadsheet").unwrap();
+    let shown = name.replace('\n', "\\n");
+    let error = format!(
+        "错误: {shown}: 无法读取 {shown}：不是电子表格文件（内容既不是 .xlsx/.ods 也不是 .xls；网页或文本另存的“表格”也不行），请在 WPS/Excel 中另存为 .xlsx"
+    );
+    (path, error)
+}
+
+/// The note the base fixture's one row dated 2024 gets.
+const BASE_OUT_OF_YEAR: &str = "提示: 1条台账、0起舆情不在2025年度任何考核期间内，未计入";
+
+#[test]
+fn an_unreadable_file_skips_the_checks_that_need_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets = base_sheets();
+    sheets.retain(|(name, _)| *name != "设置");
+    let rest = write_xlsx(dir.path(), "base.xlsx", &sheets);
+    let (settings, error) = damaged_file(dir.path(), "设置.xlsx");
+    let (code, lines) = run([OsStr::new("check"), settings.as_os_str(), rest.as_os_str()]);
+    assert_eq!(code, Some(1));
+    assert_eq!(lines, [error.as_str(), "提示: 因 设置.xlsx 未能读取，跳过了依赖其内容的检查：考核年度"]);
+}
+
+#[test]
+fn an_unreadable_criteria_file_leaves_nothing_checked_against_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets = base_sheets();
+    sheets.retain(|(name, _)| *name != "指标");
+    let rest = write_xlsx(dir.path(), "base.xlsx", &sheets);
+    let (criteria, error) = damaged_file(dir.path(), "指标.xlsx");
+    let (code, lines) = run([OsStr::new("check"), rest.as_os_str(), criteria.as_os_str()]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        lines,
+        [
+            error.as_str(),
+            BASE_OUT_OF_YEAR,
+            "提示: 因 指标.xlsx 未能读取，跳过了依赖其内容的检查：必需的表、意识形态类别、权重表、活动类型有无指标统计、评分表、参评单位的考核体系与意识形态指标",
+        ]
+    );
+}
+
+#[test]
+fn an_unreadable_units_file_leaves_unit_references_unchecked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets = base_sheets();
+    sheets.retain(|(name, _)| *name != "单位");
+    let rest = write_xlsx(dir.path(), "base.xlsx", &sheets);
+    let (units, error) = damaged_file(dir.path(), "单位.xlsx");
+    let (code, lines) = run([OsStr::new("check"), units.as_os_str(), rest.as_os_str()]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        lines,
+        [
+            error.as_str(),
+            "提示: 因 单位.xlsx 未能读取，跳过了依赖其内容的检查：必需的表、单位引用、参评单位的考核体系与意识形态指标",
+        ]
+    );
+}
+
+#[test]
+fn the_same_file_given_twice_is_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = base_workbook(dir.path());
+    let (code, lines) = run([OsStr::new("check"), path.as_os_str(), path.as_os_str()]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        lines,
+        [
+            "警告: base.xlsx: 第2个输入与第1个输入是同一个文件，只读取一次",
+            BASE_OUT_OF_YEAR,
+            "校验通过：2025年度，3个参评单位，6条台账，1起舆情，1条警告。",
+        ]
+    );
+}
+
+#[test]
+fn inputs_sharing_a_name_are_told_apart_by_their_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, second) = (dir.path().join("甲"), dir.path().join("乙"));
+    std::fs::create_dir(&first).unwrap();
+    std::fs::create_dir(&second).unwrap();
+    let first = write_xlsx(&first, "台账.xlsx", &base_sheets());
+    let repeated = vec![vec!["单位编号", "日期", "类型"], vec!["U2", "2025-02-01", "专题研究"]];
+    let second = write_xlsx(&second, "台账.xlsx", &[("活动", repeated)]);
+    let (code, lines) = run([OsStr::new("check"), first.as_os_str(), second.as_os_str()]);
+    assert_eq!(code, Some(0));
+    let (first_name, second_name) =
+        (format!("甲{MAIN_SEPARATOR}台账.xlsx"), format!("乙{MAIN_SEPARATOR}台账.xlsx"));
+    assert_eq!(
+        lines,
+        [
+            format!("警告: {second_name}:活动!A2: 与 {first_name}:活动!A7 完全重复，只计一次"),
+            BASE_OUT_OF_YEAR.to_owned(),
+            "校验通过：2025年度，3个参评单位，6条台账，1起舆情，1条警告。".to_owned(),
+        ]
+    );
+    let args = InputArgs { inputs: vec![first, second], year: None, strict: false, lang: LangArg::Zh };
+    let sources = kaohe::load(&args).0.unwrap().sources;
+    let names: Vec<&str> = sources.iter().map(|source| &*source.name).collect();
+    assert_eq!(names, [first_name, second_name], "the names the 说明 sheet lists");
+}
+
+#[test]
+fn a_folder_given_as_an_input_is_named_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = base_workbook(dir.path());
+    let folder = dir.path().join("各支部");
+    std::fs::create_dir(&folder).unwrap();
+    let (code, lines) = run([OsStr::new("check"), path.as_os_str(), folder.as_os_str()]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        lines,
+        ["错误: 各支部: 各支部 是文件夹，不是文件：请给出其中的各个输入文件", BASE_OUT_OF_YEAR]
+    );
+}
+
+#[test]
+fn a_newline_in_a_file_name_is_printed_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = base_workbook(dir.path());
+    let (damaged, error) = damaged_file(dir.path(), "x\n错误: x.xlsx");
+    let (code, lines) = run([OsStr::new("check"), path.as_os_str(), damaged.as_os_str()]);
+    assert_eq!(code, Some(1));
+    assert!(error.starts_with("错误: x\\n错误: x.xlsx: 无法读取 x\\n错误: x.xlsx："), "{error}");
+    assert_eq!(lines, [error.as_str(), BASE_OUT_OF_YEAR]);
+}
+
+#[test]
+fn a_year_far_from_the_ledger_is_a_note_even_when_strict() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = base_workbook(dir.path());
+    let (code, lines) =
+        run([OsStr::new("check"), path.as_os_str(), "--year".as_ref(), "2030".as_ref(), "--strict".as_ref()]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        lines,
+        [
+            "提示: 7条台账、1起舆情不在2030年度任何考核期间内，未计入——超过全部台账的一半，几乎没有台账计入考核；请检查“年度”设置或 --year",
+            "校验通过：2030年度，3个参评单位，0条台账，0起舆情，0条警告。",
+        ]
+    );
+}
+
+#[test]
+fn english_counts_agree_in_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets = base_sheets();
+    set_cell(&mut sheets, "指标", 5, 11, "党委；机关");
+    let path = write_xlsx(dir.path(), "base.xlsx", &sheets);
+    let (code, lines) = run([OsStr::new("check"), path.as_os_str(), "--lang".as_ref(), "en".as_ref()]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        lines,
+        [
+            "warning: base.xlsx:指标!L6: applies-to value \"机关\" is no unit's type",
+            "note: 1 ledger row and 0 incidents fall in no period of 2025 and are not counted",
+            "OK: year 2025, 3 assessed units, 6 ledger rows, 1 incident, 1 warning.",
+        ]
+    );
+}
+
+#[test]
+fn score_counts_one_unit_in_the_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets = base_sheets();
+    set_cell(&mut sheets, "单位", 3, 5, "否");
+    set_cell(&mut sheets, "单位", 4, 5, "否");
+    let path = write_xlsx(dir.path(), "base.xlsx", &sheets);
+    let out = dir.path().join("out");
+    let (code, lines) = run([
+        OsStr::new("score"),
+        path.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+        "--lang".as_ref(),
+        "en".as_ref(),
+    ]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        lines,
+        [
+            "note: 1 ledger row and 0 incidents fall in no period of 2025 and are not counted".to_owned(),
+            format!(
+                "Scored 1 unit for 2025 (优秀 0, 良好 0, 合格 1, 不合格 0; 0 vetoed); results written to {}",
+                out.display()
+            ),
+        ]
+    );
 }

@@ -337,7 +337,7 @@ fn not_a_regular_file_is_never_read() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("文件夹.xlsx");
     std::fs::create_dir(&folder).unwrap();
-    assert_refused(&folder, "无法读取 文件夹.xlsx：不是普通文件或大于 256 MB，超出 kaohe 的安全上限");
+    assert_refused(&folder, "错误: 文件夹.xlsx: 文件夹.xlsx 是文件夹，不是文件：请给出其中的各个输入文件");
     let fifo = dir.path().join("管道.csv");
     assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
     assert_refused(&fifo, "无法读取 管道.csv：不是普通文件或大于 128 MB，超出 kaohe 的安全上限");

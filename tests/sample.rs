@@ -14,7 +14,7 @@ const SAMPLE: &str = "samples/示例台账.xlsx";
 fn load(inputs: Vec<PathBuf>) -> (kaohe::model::Model, Vec<String>) {
     let args = InputArgs { inputs, year: None, strict: false, lang: LangArg::Zh };
     let (model, diagnostics) = kaohe::load(&args);
-    let warnings = diagnostics.iter().map(|d| d.headline(Lang::Zh)).collect();
+    let warnings = diagnostics.warnings().map(|d| d.headline(Lang::Zh)).collect();
     (model.expect("the inputs are valid"), warnings)
 }
 

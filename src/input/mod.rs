@@ -13,14 +13,17 @@ pub mod text;
 pub mod value;
 pub mod workbook;
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::ffi::OsString;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::diagnostic::{Diagnostics, Location, Text};
+use crate::diagnostic::{Diagnostics, Location, Text, printable};
 
 pub use table::Table;
 pub use value::Value;
@@ -29,7 +32,9 @@ pub use value::Value;
 #[derive(Clone, Debug)]
 pub struct Source {
     pub path: PathBuf,
-    /// The file name shown in diagnostics (`台账.xlsx`).
+    /// The name shown in diagnostics and the 说明 list: the file name
+    /// (`台账.xlsx`), with enough of its folders to tell it from another
+    /// input of that name (`第一党支部/台账.xlsx`), control characters escaped.
     pub name: Arc<str>,
     /// Hex SHA-256 of the file's bytes, listed in the workbook's 说明 sheet.
     pub sha256: String,
@@ -70,18 +75,23 @@ pub struct Inputs {
     /// Every recognised sheet with its header mapped, in file then sheet order.
     pub tables: Vec<Table>,
     pub diagnostics: Diagnostics,
+    /// The names of the inputs that could not be read at all.
+    pub unreadable: Vec<Arc<str>>,
 }
 
 /// Reads every input file, in parallel, keeping the command line's order in
-/// the result. A missing or unreadable file is one error on the file; sheets
-/// with a missing required column are reported and left out; the rest is
-/// read. Inputs are only ever opened for reading.
+/// the result. A file given twice is read once, with a warning; a missing or
+/// unreadable file is one error on the file; sheets with a missing required
+/// column are reported and left out; the rest is read. Inputs are only ever
+/// opened for reading.
 pub fn read_inputs(paths: &[PathBuf]) -> Inputs {
-    let files: Vec<FileRead> = paths.par_iter().map(|path| read_file(path)).collect();
     let mut inputs = Inputs::default();
-    for file in files {
+    let given = distinct_inputs(paths, &mut inputs.diagnostics);
+    let files: Vec<FileRead> = given.par_iter().map(|input| read_file(&input.path, &input.name)).collect();
+    for (input, file) in given.into_iter().zip(files) {
         inputs.diagnostics.extend(file.diagnostics);
         let Some((source, sheets)) = file.content else {
+            inputs.unreadable.push(input.name);
             continue;
         };
         let index = inputs.sources.len();
@@ -102,6 +112,95 @@ pub fn read_inputs(paths: &[PathBuf]) -> Inputs {
         inputs.sources.push(source);
     }
     inputs
+}
+
+/// One input to read: its path as given and the name it is shown by.
+struct Given {
+    path: PathBuf,
+    name: Arc<str>,
+}
+
+/// The inputs in command-line order, each file once: a file given again, by
+/// the same path or another, is a warning naming both positions.
+fn distinct_inputs(paths: &[PathBuf], diagnostics: &mut Diagnostics) -> Vec<Given> {
+    let mut first_position: HashMap<PathBuf, usize> = HashMap::new();
+    let mut kept: Vec<(usize, &Path)> = Vec::new();
+    let mut repeats: Vec<(usize, usize)> = Vec::new();
+    for (position, path) in paths.iter().enumerate() {
+        let identity = std::fs::canonicalize(path).unwrap_or_else(|_| absolute_path(path));
+        match first_position.entry(identity) {
+            Entry::Occupied(first) => repeats.push((*first.get(), position)),
+            Entry::Vacant(entry) => {
+                entry.insert(kept.len());
+                kept.push((position, path));
+            }
+        }
+    }
+    let names = shown_names(&kept.iter().map(|(_, path)| *path).collect::<Vec<_>>());
+    for (first, position) in repeats {
+        let (first_number, number) = (kept[first].0 + 1, position + 1);
+        diagnostics.warning(
+            Some(Location::file(names[first].clone())),
+            text!(
+                "第{number}个输入与第{first_number}个输入是同一个文件，只读取一次",
+                "input {number} is the same file as input {first_number}; it is read once"
+            ),
+        );
+    }
+    kept.into_iter().zip(names).map(|((_, path), name)| Given { path: path.to_owned(), name }).collect()
+}
+
+/// Each path's name for messages: its file name, or, where several paths
+/// end alike, as many of its last components as tell it from the others
+/// (`甲/台账.xlsx`, `乙/台账.xlsx`); control characters escaped.
+fn shown_names(paths: &[&Path]) -> Vec<Arc<str>> {
+    let components: Vec<Vec<OsString>> = paths
+        .iter()
+        .map(|path| absolute_path(path).components().map(|c| c.as_os_str().to_owned()).collect())
+        .collect();
+    let tail = |index: usize, take: usize| {
+        let all = &components[index];
+        &all[all.len().saturating_sub(take)..]
+    };
+    // Paths that end alike all take one more component, until each differs.
+    let mut takes = vec![1; paths.len()];
+    loop {
+        let mut counts: HashMap<&[OsString], usize> = HashMap::new();
+        for (index, &take) in takes.iter().enumerate() {
+            *counts.entry(tail(index, take)).or_default() += 1;
+        }
+        let shared: Vec<usize> = (0..paths.len())
+            .filter(|&index| counts[tail(index, takes[index])] > 1 && takes[index] < components[index].len())
+            .collect();
+        if shared.is_empty() {
+            break;
+        }
+        for index in shared {
+            takes[index] += 1;
+        }
+    }
+    (0..paths.len())
+        .map(|index| {
+            printable(&tail(index, takes[index]).iter().collect::<PathBuf>().to_string_lossy()).into()
+        })
+        .collect()
+}
+
+/// `path` made absolute with `.` and `..` resolved by name (links are not
+/// followed, so a link keeps its own name).
+fn absolute_path(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut clean = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                clean.pop();
+            }
+            component => clean.push(component),
+        }
+    }
+    clean
 }
 
 /// A file none of whose sheets kaohe knows: probably a misnamed sheet or CSV.
@@ -238,28 +337,34 @@ impl FileFormat {
     }
 }
 
-fn read_file(path: &Path) -> FileRead {
-    let name: Arc<str> = path.file_name().unwrap_or(path.as_os_str()).to_string_lossy().into();
+/// Reads the file at `path`, shown as `name`.
+fn read_file(path: &Path, name: &Arc<str>) -> FileRead {
     let mut diagnostics = Diagnostics::default();
     let mut fail = |message: Text| {
         diagnostics.error(Some(Location::file(name.clone())), message);
         None
     };
     let content = (|| {
+        if std::fs::metadata(path).is_ok_and(|metadata| metadata.is_dir()) {
+            return fail(text!(
+                "{name} 是文件夹，不是文件：请给出其中的各个输入文件",
+                "{name} is a folder, not a file: give the input files in it"
+            ));
+        }
         let Some(format) = FileFormat::of(path) else {
-            return fail(unsupported(&name));
+            return fail(unsupported(name));
         };
-        let bytes = match read_bytes(path, &name, format.size_limit()) {
+        let bytes = match read_bytes(path, name, format.size_limit()) {
             Ok(bytes) => bytes,
             Err(message) => return fail(message),
         };
         let sheets = match format {
-            FileFormat::Workbook(format) => workbook::read_workbook(&bytes, format, &name),
-            FileFormat::Csv => csv::read_csv(&bytes, &name, &file_stem(path)).map(|sheet| vec![sheet]),
+            FileFormat::Workbook(format) => workbook::read_workbook(&bytes, format, name),
+            FileFormat::Csv => csv::read_csv(&bytes, name, &file_stem(path)).map(|sheet| vec![sheet]),
         };
         let sheets = match sheets {
             Ok(sheets) => sheets,
-            Err(error) => return fail(error.message(&name)),
+            Err(error) => return fail(error.message(name)),
         };
         let sha256 = Sha256::digest(&bytes).iter().map(|byte| format!("{byte:02x}")).collect();
         Some((Source { path: path.to_owned(), name: name.clone(), sha256 }, sheets))
@@ -285,4 +390,31 @@ fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
 /// The file name without its extension: a CSV's sheet name, a ledger's unit.
 fn file_stem(path: &Path) -> String {
     path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::MAIN_SEPARATOR;
+
+    use super::*;
+
+    #[test]
+    fn inputs_sharing_a_name_show_as_many_folders_as_tell_them_apart() {
+        let paths = [
+            "/考核/甲/一支部/台账.xlsx",
+            "/考核/乙/一支部/台账.xlsx",
+            "/考核/丙/台账.xlsx",
+            "/考核/单位.xlsx",
+        ];
+        let paths: Vec<&Path> = paths.iter().map(Path::new).collect();
+        let names: Vec<String> =
+            shown_names(&paths).iter().map(|name| name.replace(MAIN_SEPARATOR, "/")).collect();
+        assert_eq!(names, ["甲/一支部/台账.xlsx", "乙/一支部/台账.xlsx", "丙/台账.xlsx", "单位.xlsx"]);
+    }
+
+    #[test]
+    fn a_name_cannot_make_a_line_of_its_own() {
+        let names = shown_names(&[Path::new("/tmp/x\n错误: \u{1b}[2Jx.xlsx")]);
+        assert_eq!(&*names[0], "x\\n错误: \\u{1b}[2Jx.xlsx");
+    }
 }

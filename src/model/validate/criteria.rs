@@ -58,12 +58,12 @@ pub fn split_list(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Reads the indicators. `unit_kinds` are the normalised 类型 of every unit:
-/// a `适用` value none of them has is a warning.
+/// Reads the indicators. `unit_kinds` are the normalised 类型 of every unit,
+/// when they can be known: a `适用` value none of them has is a warning.
 pub fn read_criteria(
     tables: &[&Table],
     ledger_tables: &[&Table],
-    unit_kinds: &BTreeSet<String>,
+    unit_kinds: Option<&BTreeSet<String>>,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Indicator> {
     let activity_columns = filter_columns(ledger_tables, SheetKind::Activities);
@@ -77,7 +77,8 @@ pub fn read_criteria(
             _ => (&activity_columns, SheetKind::Activities),
         };
         let Some(indicator) = read_indicator(&mut cells, columns) else { continue };
-        for kind in indicator.applies_to.iter().filter(|kind| !unit_kinds.contains(*kind)) {
+        let unknown_kind = |kind: &&String| unit_kinds.is_some_and(|known| !known.contains(*kind));
+        for kind in indicator.applies_to.iter().filter(unknown_kind) {
             let location = cells.location("applies_to");
             cells.diagnostics.warning(
                 Some(location),

@@ -157,6 +157,7 @@ fn implied_unit(
     }
     match lookup.find(&implied.sheet_name).or_else(|| lookup.find(&implied.file_stem)) {
         Some(unit) => Ok(Some(unit)),
+        None if !lookup.reports_unknown() => Err(()),
         None => {
             let (sheet, stem) = (&implied.sheet_name, &implied.file_stem);
             diagnostics.error(
@@ -186,7 +187,7 @@ pub fn read_ledger(
     tables: Vec<Table>,
     lookup: &UnitLookup,
     year: Option<i32>,
-    counted_types: &BTreeSet<String>,
+    counted_types: Option<&BTreeSet<String>>,
     diagnostics: &mut Diagnostics,
 ) -> Ledger {
     let mut ledger = Ledger {
@@ -211,7 +212,7 @@ pub fn read_ledger(
                     rows,
                     |cells| {
                         let activity = read_activity(cells, implied, lookup, &columns)?;
-                        let uncounted = !counted_types.contains(&*activity.kind);
+                        let uncounted = counted_types.is_some_and(|types| !types.contains(&*activity.kind));
                         Some((activity, uncounted.then(|| cells.text("type"))))
                     },
                     |(activity, _)| identity_hash(activity_identity(activity)),

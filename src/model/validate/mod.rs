@@ -2,9 +2,12 @@
 //! located diagnostic, all collected in one pass (SPEC §2–§4). Each sheet
 //! kind has its own file; this one orders them and checks what spans
 //! sheets: every assessed unit has a weight system, an applicable
-//! ideological indicator, a non-zero weight left, and its manual scores.
+//! ideological indicator, a non-zero weight left, and its manual scores;
+//! rows outside the year are a note. After an input could not be read,
+//! `coverage.rs` skips the checks that would only report its absence.
 
 mod cells;
+mod coverage;
 mod criteria;
 mod definitions;
 pub mod keywords;
@@ -20,12 +23,13 @@ pub use settings::{
     DEFAULT_GRADES, DEFAULT_IDEOLOGICAL_CATEGORY, DEFAULT_MARKING, DEFAULT_RECTIFICATION_DAYS, parse_grades,
 };
 
-use crate::diagnostic::{Diagnostics, Location};
+use crate::diagnostic::{Diagnostics, Location, count_en};
 use crate::input::schema::SheetKind;
 use crate::input::text::normalize_keyword;
 use crate::input::{Inputs, Table};
 use crate::model::{Model, OutOfYear, RuleKind, Unit, WeightSystem, assessing_system};
 use crate::number::int;
+use coverage::Coverage;
 
 /// Sheets every assessment needs.
 const REQUIRED_SHEETS: [SheetKind; 3] = [SheetKind::Units, SheetKind::Criteria, SheetKind::Weights];
@@ -33,25 +37,31 @@ const REQUIRED_SHEETS: [SheetKind; 3] = [SheetKind::Units, SheetKind::Criteria, 
 /// Validates `inputs` into a model; `year` overrides the settings year.
 /// Returns the model only when there are no errors.
 pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostics) {
-    let Inputs { sources, tables, mut diagnostics } = inputs;
+    let Inputs { sources, tables, mut diagnostics, unreadable } = inputs;
+    let mut coverage = Coverage::new(&unreadable, &tables);
     let is_ledger = |table: &Table| matches!(table.kind, SheetKind::Activities | SheetKind::Incidents);
     let (ledger_tables, tables): (Vec<Table>, Vec<Table>) = tables.into_iter().partition(is_ledger);
     let of_kind =
         |kinds: &[SheetKind]| -> Vec<&Table> { tables.iter().filter(|t| kinds.contains(&t.kind)).collect() };
     for kind in REQUIRED_SHEETS {
-        if of_kind(&[kind]).is_empty() && !sources.is_empty() {
+        if of_kind(&[kind]).is_empty()
+            && !sources.is_empty()
+            && coverage.allows(text!("必需的表", "the required sheets"), &[kind])
+        {
             let (zh, en) = (kind.zh(), kind.en());
             diagnostics.error(None, text!("输入中没有“{zh}”表", "no {en} ({zh}) sheet in the inputs"));
         }
     }
     let raw_settings = settings::read_settings(&of_kind(&[SheetKind::Settings]), &mut diagnostics);
     let (units, unit_locations) = units::read_units(&of_kind(&[SheetKind::Units]), &mut diagnostics);
-    let lookup = units::UnitLookup::new(&units);
-    let unit_kinds: BTreeSet<String> = units.iter().map(|u| normalize_keyword(&u.kind)).collect();
+    let units_known = coverage.allows(text!("单位引用", "unit references"), &[SheetKind::Units]);
+    let lookup = units::UnitLookup::new(&units, units_known);
+    let unit_kinds: Option<BTreeSet<String>> =
+        units_known.then(|| units.iter().map(|u| normalize_keyword(&u.kind)).collect());
     let criteria = criteria::read_criteria(
         &of_kind(&[SheetKind::Criteria]),
         &ledger_tables.iter().collect::<Vec<_>>(),
-        &unit_kinds,
+        unit_kinds.as_ref(),
         &mut diagnostics,
     );
     let mut categories: Vec<String> = Vec::new();
@@ -60,29 +70,55 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
             categories.push(indicator.category.clone());
         }
     }
-    let settings = raw_settings.resolve(year, &units, &categories, &mut diagnostics);
+    let settings = raw_settings.resolve(year, &units, &categories, &mut coverage, &mut diagnostics);
     let ideological = settings
         .as_ref()
         .map_or_else(|| DEFAULT_IDEOLOGICAL_CATEGORY.to_owned(), |s| s.ideological_category.clone());
-    let systems = weights::read_weights(
-        &of_kind(&[SheetKind::Weights]),
-        &units,
-        &lookup,
-        &criteria,
-        &categories,
-        &ideological,
-        &mut diagnostics,
+    // The weights and scores sheets are checked against the criteria.
+    let weight_tables = of_kind(&[SheetKind::Weights]);
+    let systems = if coverage.allows_checking(
+        &weight_tables,
+        text!("权重表", "the weights sheet"),
+        &[SheetKind::Criteria],
+    ) {
+        weights::read_weights(
+            &weight_tables,
+            &units,
+            &lookup,
+            &criteria,
+            &categories,
+            &ideological,
+            &mut diagnostics,
+        )
+    } else {
+        Vec::new()
+    };
+    let activity_tables: Vec<&Table> =
+        ledger_tables.iter().filter(|t| t.kind == SheetKind::Activities).collect();
+    let types_checked = coverage.allows_checking(
+        &activity_tables,
+        text!("活动类型有无指标统计", "whether each activity type is counted"),
+        &[SheetKind::Criteria],
     );
-    let counted_types: BTreeSet<String> = criteria.iter().filter_map(|i| i.activity.clone()).collect();
+    let counted_types: Option<BTreeSet<String>> =
+        types_checked.then(|| criteria.iter().filter_map(|i| i.activity.clone()).collect());
     let ledger = ledger::read_ledger(
         ledger_tables,
         &lookup,
         settings.as_ref().map(|s| s.year),
-        &counted_types,
+        counted_types.as_ref(),
         &mut diagnostics,
     );
-    let manual_scores =
-        records::read_scores(&of_kind(&[SheetKind::Scores]), &lookup, &criteria, &mut diagnostics);
+    let score_tables = of_kind(&[SheetKind::Scores]);
+    let manual_scores = if coverage.allows_checking(
+        &score_tables,
+        text!("评分表", "the scores sheet"),
+        &[SheetKind::Criteria],
+    ) {
+        records::read_scores(&score_tables, &lookup, &criteria, &mut diagnostics)
+    } else {
+        Vec::new()
+    };
     let accountability =
         records::read_accountability(&of_kind(&[SheetKind::Accountability]), &lookup, &mut diagnostics);
     let model = settings.map(|settings| Model {
@@ -102,10 +138,46 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
         sources,
     });
     if let Some(model) = &model {
-        check_assessed_units(model, &unit_locations, &mut diagnostics);
-        warn_missing_scores(model, &unit_locations, &mut diagnostics);
+        let assessed_checks = text!(
+            "参评单位的考核体系与意识形态指标",
+            "each assessed unit's weight system and ideological indicator"
+        );
+        if coverage.allows(assessed_checks, &[SheetKind::Units, SheetKind::Criteria, SheetKind::Weights]) {
+            check_assessed_units(model, &unit_locations, &mut diagnostics);
+        }
+        if coverage.allows(text!("缺少的评分", "missing manual scores"), &[SheetKind::Scores]) {
+            warn_missing_scores(model, &unit_locations, &mut diagnostics);
+        }
+        note_out_of_year(model, &mut diagnostics);
     }
+    coverage.note_skipped(&mut diagnostics);
     if diagnostics.has_errors() { (None, diagnostics) } else { (model, diagnostics) }
+}
+
+/// Rows that count for no period of the year (SPEC §3): a note with their
+/// number, which says that almost nothing counts when they are more than
+/// half of all rows.
+fn note_out_of_year(model: &Model, diagnostics: &mut Diagnostics) {
+    let OutOfYear { activities, incidents } = model.out_of_year;
+    let outside = activities + incidents;
+    if outside == 0 {
+        return;
+    }
+    let year = model.settings.year;
+    let (rows_en, incidents_en) =
+        (count_en(activities, "ledger row", "ledger rows"), count_en(incidents, "incident", "incidents"));
+    let message = if outside > model.activities.len() + model.incidents.len() {
+        text!(
+            "{activities}条台账、{incidents}起舆情不在{year}年度任何考核期间内，未计入——超过全部台账的一半，几乎没有台账计入考核；请检查“年度”设置或 --year",
+            "{rows_en} and {incidents_en} fall in no period of {year} and are not counted — more than half of all rows, so almost nothing counts; check the 年度 (year) setting or --year"
+        )
+    } else {
+        text!(
+            "{activities}条台账、{incidents}起舆情不在{year}年度任何考核期间内，未计入",
+            "{rows_en} and {incidents_en} fall in no period of {year} and are not counted"
+        )
+    };
+    diagnostics.note(None, message);
 }
 
 /// Every assessed unit is under a weight system, has an applicable scored

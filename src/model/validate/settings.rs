@@ -4,10 +4,11 @@
 use std::collections::HashMap;
 
 use super::cells::Cells;
+use super::coverage::Coverage;
 use super::definitions::distinct_rows;
 use crate::diagnostic::{Diagnostics, Location};
 use crate::input::Table;
-use crate::input::schema::SettingKey;
+use crate::input::schema::{SettingKey, SheetKind};
 use crate::input::text::normalize;
 use crate::input::value::{self, Value};
 use crate::model::{GradeBand, Settings, Unit};
@@ -57,12 +58,14 @@ impl RawSettings {
     }
 
     /// Parses every setting. `categories` are the criteria's categories, which
-    /// the ideological category must be one of.
+    /// the ideological category must be one of (unless `coverage` can't
+    /// tell, nor whether the year is missing).
     pub fn resolve(
         &self,
         year_override: Option<i32>,
         units: &[Unit],
         categories: &[String],
+        coverage: &mut Coverage,
         diagnostics: &mut Diagnostics,
     ) -> Option<Settings> {
         let errors_before = diagnostics.errors().count();
@@ -82,13 +85,15 @@ impl RawSettings {
                 year
             }
             (None, None) => {
-                diagnostics.error(
-                    None,
-                    text!(
-                        "缺少考核年度：请在“设置”表填写“年度”，或使用 --year",
-                        "no assessment year: give 年度 (year) in the settings sheet, or --year"
-                    ),
-                );
+                if coverage.allows(text!("考核年度", "the assessment year"), &[SheetKind::Settings]) {
+                    diagnostics.error(
+                        None,
+                        text!(
+                            "缺少考核年度：请在“设置”表填写“年度”，或使用 --year",
+                            "no assessment year: give 年度 (year) in the settings sheet, or --year"
+                        ),
+                    );
+                }
                 None
             }
         };
@@ -99,14 +104,17 @@ impl RawSettings {
         let ideological_category = match known {
             Some(category) => category,
             None => {
-                let location = self.get(SettingKey::IdeologicalCategory).map(|(_, l)| l.clone());
-                diagnostics.error(
-                    location,
-                    text!(
-                        "意识形态类别“{ideological_category}”在指标表中没有任何指标",
-                        "the ideological category \"{ideological_category}\" has no indicator in the criteria"
-                    ),
-                );
+                if coverage.allows(text!("意识形态类别", "the ideological category"), &[SheetKind::Criteria])
+                {
+                    let location = self.get(SettingKey::IdeologicalCategory).map(|(_, l)| l.clone());
+                    diagnostics.error(
+                        location,
+                        text!(
+                            "意识形态类别“{ideological_category}”在指标表中没有任何指标",
+                            "the ideological category \"{ideological_category}\" has no indicator in the criteria"
+                        ),
+                    );
+                }
                 ideological_category
             }
         };

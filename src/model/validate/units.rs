@@ -17,17 +17,20 @@ pub struct UnitLookup {
     by_id: HashMap<String, UnitIndex>,
     by_name: HashMap<String, UnitIndex>,
     names: Vec<String>,
+    /// Whether an unknown reference is an error: not when the units can't
+    /// be known (they may be in an input that could not be read).
+    reports_unknown: bool,
 }
 
 impl UnitLookup {
-    pub fn new(units: &[Unit]) -> Self {
+    pub fn new(units: &[Unit], reports_unknown: bool) -> Self {
         let mut by_id = HashMap::new();
         let mut by_name = HashMap::new();
         for (index, unit) in units.iter().enumerate() {
             by_id.entry(normalize(&unit.id)).or_insert(index);
             by_name.entry(normalize(&unit.name)).or_insert(index);
         }
-        UnitLookup { by_id, by_name, names: units.iter().map(|u| u.name.clone()).collect() }
+        UnitLookup { by_id, by_name, names: units.iter().map(|u| u.name.clone()).collect(), reports_unknown }
     }
 
     pub fn find(&self, reference: &str) -> Option<UnitIndex> {
@@ -35,14 +38,22 @@ impl UnitLookup {
         self.by_id.get(&*reference).or_else(|| self.by_name.get(&*reference)).copied()
     }
 
-    /// The unknown-unit error for `reference` at `location`, with a hint.
-    pub fn unknown(&self, reference: &str, location: Location) -> Diagnostic {
+    pub fn reports_unknown(&self) -> bool {
+        self.reports_unknown
+    }
+
+    /// The unknown-unit error for `reference` at `location`, with a hint,
+    /// unless unknown references aren't reported.
+    pub fn report_unknown(&self, reference: &str, location: Location, diagnostics: &mut Diagnostics) {
+        if !self.reports_unknown {
+            return;
+        }
         let error =
             Diagnostic::error(Some(location), text!("未知单位“{reference}”", "unknown unit \"{reference}\""));
-        match nearest(reference, self.names.iter().map(String::as_str)) {
+        diagnostics.push(match nearest(reference, self.names.iter().map(String::as_str)) {
             Some(name) => error.with_hint(text!("是否应为“{name}”？", "did you mean \"{name}\"?")),
             None => error,
-        }
+        });
     }
 
     /// Resolves the `key` column of a row, reporting an unknown reference.
@@ -56,7 +67,7 @@ impl UnitLookup {
         let reference = cells.required(key)?;
         let found = self.find(&reference);
         if found.is_none() {
-            cells.diagnostics.push(self.unknown(&reference, cells.location(key)));
+            self.report_unknown(&reference, cells.location(key), cells.diagnostics);
         }
         found
     }
@@ -104,7 +115,7 @@ pub fn read_units(tables: &[&Table], diagnostics: &mut Diagnostics) -> (Vec<Unit
             origin: cells.origin(),
         });
     }
-    let lookup = UnitLookup::new(&units);
+    let lookup = UnitLookup::new(&units, true);
     for (index, (parent, location)) in parents.into_iter().enumerate() {
         if parent.is_empty() {
             continue;
@@ -113,7 +124,7 @@ pub fn read_units(tables: &[&Table], diagnostics: &mut Diagnostics) -> (Vec<Unit
             Some(found) if found == index => diagnostics
                 .error(Some(location), text!("单位不能是自己的上级", "a unit cannot be its own parent")),
             Some(found) => units[index].parent = Some(found),
-            None => diagnostics.push(lookup.unknown(&parent, location)),
+            None => lookup.report_unknown(&parent, location, diagnostics),
         }
     }
     break_cycles(&mut units, tables, diagnostics);

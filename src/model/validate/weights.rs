@@ -69,7 +69,7 @@ pub fn read_weights(
                 Some(index) => Some(index),
                 None => {
                     let location = cells.location("unit");
-                    cells.diagnostics.push(lookup.unknown(&reference, location));
+                    lookup.report_unknown(&reference, location, cells.diagnostics);
                     continue;
                 }
             }
