@@ -4,6 +4,7 @@
 //! sheet's header row and maps its columns to the [`schema`]. This layer
 //! knows file formats and nothing of scoring; it never writes to an input.
 
+pub mod control;
 pub mod csv;
 pub mod guard;
 mod ods_layout;
@@ -45,6 +46,9 @@ pub struct Sheet {
     pub file: Arc<str>,
     pub name: Arc<str>,
     pub rows: Vec<Row>,
+    /// The cells that held characters XML forbids, cleaned as they were
+    /// read ([`control`]): (row number as Excel shows it, column).
+    pub cleaned: Vec<(u32, u32)>,
 }
 
 #[derive(Clone, Debug)]
@@ -90,7 +94,10 @@ pub fn read_inputs(paths: &[PathBuf]) -> Inputs {
         for mut sheet in sheets {
             sheet.source = index;
             check_cell_lengths(&sheet, &mut inputs.diagnostics);
+            let (file, name, cleaned) =
+                (sheet.file.clone(), sheet.name.clone(), std::mem::take(&mut sheet.cleaned));
             if let Some(table) = table::build_table(sheet, &stem, &mut inputs.diagnostics) {
+                report_cleaned(&file, &name, &cleaned, &mut inputs.diagnostics);
                 inputs.tables.push(table);
             }
         }
@@ -202,6 +209,20 @@ fn check_cell_lengths(sheet: &Sheet, diagnostics: &mut Diagnostics) {
                 );
             }
         }
+    }
+}
+
+/// A warning at each cell of a recognised sheet that lost control
+/// characters as it was read (those of an ignored sheet reach no output).
+fn report_cleaned(file: &Arc<str>, sheet: &Arc<str>, cleaned: &[(u32, u32)], diagnostics: &mut Diagnostics) {
+    for &(row, col) in cleaned {
+        diagnostics.warning(
+            Some(Location::cell(file.clone(), sheet.clone(), row, col)),
+            text!(
+                "单元格含不可见的控制字符，已改为换行或去除",
+                "the cell held invisible control characters; they were made line breaks or removed"
+            ),
+        );
     }
 }
 
