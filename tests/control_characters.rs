@@ -12,16 +12,17 @@ use assert_cmd::Command;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use common::{base_sheets, set_cell, write_xlsx};
 
-/// The base fixture with a vertical tab in a unit name (单位!B4), a form
-/// feed and U+0001 in a manual score's 说明 (评分!D2), a vertical tab in a
-/// 评分标准 (指标!M2) and U+0001 in the 考核单位 (设置!B3).
+/// The base fixture, in a file whose name holds a vertical tab, with a
+/// vertical tab in a unit name (单位!B4), a form feed and U+0001 in a manual
+/// score's 说明 (评分!D2), a vertical tab in a 评分标准 (指标!M2) and U+0001
+/// in the 考核单位 (设置!B3).
 fn input(dir: &Path) -> PathBuf {
     let mut sheets = base_sheets();
     set_cell(&mut sheets, "单位", 3, 1, "第一\u{B}党支部");
     set_cell(&mut sheets, "评分", 1, 3, "组织生活\u{C}记录不全\u{1}");
     set_cell(&mut sheets, "指标", 1, 12, "每年至少\u{B}2次");
     set_cell(&mut sheets, "设置", 2, 1, "局\u{1}党委");
-    write_xlsx(dir, "base.xlsx", &sheets)
+    write_xlsx(dir, "台\u{B}账.xlsx", &sheets)
 }
 
 fn kaohe(args: &[&str], input: &Path) -> std::process::Output {
@@ -39,7 +40,8 @@ fn check_warns_once_at_each_cell_that_held_control_characters() {
     let message = "单元格含不可见的控制字符，已改为换行或去除";
     assert_eq!(
         warnings,
-        ["设置!B3", "单位!B4", "指标!M2", "评分!D2"].map(|cell| format!("警告: base.xlsx:{cell}: {message}")),
+        ["设置!B3", "单位!B4", "指标!M2", "评分!D2"]
+            .map(|cell| format!("警告: 台_账.xlsx:{cell}: {message}")),
         "{stderr}"
     );
 
@@ -47,7 +49,7 @@ fn check_warns_once_at_each_cell_that_held_control_characters() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
         stderr.contains(
-            "warning: base.xlsx:单位!B4: the cell held invisible control characters; they were made line breaks or removed"
+            "warning: 台_账.xlsx:单位!B4: the cell held invisible control characters; they were made line breaks or removed"
         ),
         "{stderr}"
     );
@@ -148,4 +150,6 @@ fn every_output_is_legal_xml_and_a_vertical_tab_is_a_line_break() {
     let mut workbook: Xlsx<_> = open_workbook(out.join("考核得分表.xlsx")).unwrap();
     let summary = workbook.worksheet_range("汇总").unwrap();
     assert!(summary.used_cells().any(|(_, _, cell)| *cell == Data::String("第一\n党支部".into())));
+    let about = workbook.worksheet_range("说明").unwrap();
+    assert!(about.used_cells().any(|(_, _, cell)| *cell == Data::String("台_账.xlsx".into())));
 }

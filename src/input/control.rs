@@ -3,7 +3,9 @@
 //! unreadable. A cell's text loses them as it is read (SPEC §4): a vertical
 //! tab or form feed — what a Word line break (Shift+Enter) becomes when
 //! pasted into Excel — becomes a line break, the others are dropped, and the
-//! cell is reported. The document writer drops any still handed to it.
+//! cell is reported. File and sheet names, shown in the workbook's 说明
+//! and 校验 sheets, get `_` for them. The document writer drops any still
+//! handed to it.
 
 use std::borrow::Cow;
 
@@ -45,6 +47,14 @@ pub fn without_forbidden(text: &str) -> Cow<'_, str> {
     )
 }
 
+/// A file or sheet name with `_` for each character XML forbids.
+pub fn name_without_forbidden(name: &str) -> Cow<'_, str> {
+    if !holds_forbidden(name) {
+        return Cow::Borrowed(name);
+    }
+    Cow::Owned(name.chars().map(|c| if is_forbidden_in_xml(c) { '_' } else { c }).collect())
+}
+
 /// Cleans a text cell in place with [`without_forbidden`] (a cell left
 /// with nothing becomes empty); true when it held a forbidden character.
 pub(super) fn clean_cell(value: &mut Value) -> bool {
@@ -71,6 +81,12 @@ mod tests {
         assert_eq!(without_forbidden("第一\u{B}党支部\u{C}"), "第一\n党支部\n");
         assert_eq!(without_forbidden("a\u{0}b\u{1}c\u{1F}d\u{FFFE}e\u{FFFF}"), "abcde");
         assert!(matches!(without_forbidden("换行\n回车\r\t制表（全角）"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn names_get_an_underscore_for_each() {
+        assert_eq!(name_without_forbidden("台\u{B}账\u{FFFF}.xlsx"), "台_账_.xlsx");
+        assert!(matches!(name_without_forbidden("台账.xlsx"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -260,7 +260,8 @@ impl FileFormat {
 }
 
 fn read_file(path: &Path) -> FileRead {
-    let name: Arc<str> = path.file_name().unwrap_or(path.as_os_str()).to_string_lossy().into();
+    let name = path.file_name().unwrap_or(path.as_os_str()).to_string_lossy();
+    let name: Arc<str> = control::name_without_forbidden(&name).into();
     let mut diagnostics = Diagnostics::default();
     let mut fail = |message: Text| {
         diagnostics.error(Some(Location::file(name.clone())), message);
@@ -303,7 +304,9 @@ fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
     Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
 
-/// The file name without its extension: a CSV's sheet name, a ledger's unit.
+/// The file name without its extension (`_` for characters XML forbids):
+/// a CSV's sheet name, a ledger's unit.
 fn file_stem(path: &Path) -> String {
-    path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default()
+    let stem = path.file_stem().map(|stem| stem.to_string_lossy()).unwrap_or_default();
+    control::name_without_forbidden(&stem).into_owned()
 }

@@ -151,7 +151,7 @@ fn read_xlsx(bytes: &[u8], file: &Arc<str>, may_have_merges: bool) -> Result<Vec
             Ok(Sheet {
                 source: 0,
                 file: file.clone(),
-                name: name.as_str().into(),
+                name: control::name_without_forbidden(&name).into(),
                 rows: sheet_rows(&name, cells, &merged)?,
                 cleaned,
             })
@@ -203,7 +203,7 @@ where
             Ok(Sheet {
                 source: 0,
                 file: file.clone(),
-                name: name.as_str().into(),
+                name: control::name_without_forbidden(&name).into(),
                 rows: sheet_rows(&name, cells, &layout.merged)?,
                 cleaned,
             })
@@ -476,6 +476,17 @@ mod tests {
         let rows = sheet_rows("指标", cells, &merged).unwrap();
         assert_eq!(rows[0].cells, [text("类别\n一")]);
         assert_eq!(rows[1].cells, [text("类别\n一"), text("b")]);
+    }
+
+    #[test]
+    fn a_sheet_name_gets_an_underscore_for_a_control_character() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        book.add_worksheet().set_name("活动\u{B}一").unwrap().write_string(0, 0, "日期\u{1}").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let sheets = read_workbook(&bytes, Format::Xlsx, &"台账.xlsx".into()).unwrap();
+        assert_eq!(&*sheets[0].name, "活动_一");
+        assert_eq!(sheets[0].rows[0].cells, [text("日期")]);
+        assert_eq!(sheets[0].cleaned, [(1, 0)]);
     }
 
     #[test]
