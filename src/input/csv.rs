@@ -4,7 +4,7 @@
 //! write on Chinese Windows). Every cell is text; rows are numbered as a
 //! spreadsheet opening the file shows them (blank lines count, a quoted
 //! field spanning lines stays in one row). Fields lose the characters XML
-//! forbids ([`control`](super::control)).
+//! forbids ([`control`]).
 
 use std::sync::Arc;
 

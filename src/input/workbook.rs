@@ -43,7 +43,7 @@ pub(super) struct Layout {
 }
 
 /// Reads every worksheet of a workbook held in `bytes`, after
-/// [`guard`](super::guard) has checked them (the bytes decide the format
+/// [`guard`] has checked them (the bytes decide the format
 /// when they disagree with the extension). The sheets' `source` is left 0
 /// for the caller to set.
 pub fn read_workbook(bytes: &[u8], format: Format, file: &Arc<str>) -> Result<Vec<Sheet>, ReadError> {

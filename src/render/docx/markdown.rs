@@ -13,7 +13,7 @@ use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEn
 
 use super::ooxml::LINE_BREAK;
 
-/// A run of text with its emphasis; [`LINE_BREAK`] in it is a line break.
+/// A run of text with its emphasis; a U+2028 in it is a line break.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Inline {
     pub text: String,
