@@ -13,6 +13,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use unicode_normalization::UnicodeNormalization;
+
 use crate::diagnostic::Text;
 
 /// Why the output folder can't be used, or writing failed.
@@ -71,10 +73,13 @@ pub fn safe_file_name(name: &str) -> String {
 
 /// File names of the feedback letters: `NNN-单位名称.docx`, NNN the rank
 /// zero-padded to the digits of the number of letters (at least 3); a name
-/// already taken (compared case-insensitively) gets `-2`, `-3`.
+/// already taken gets `-2`, `-3`. Names are compared as macOS and Windows
+/// do: after Unicode normalisation (NFC) and case folding, so `Café`
+/// typed composed or decomposed, or as `CAFÉ`, names three files.
 pub fn letter_file_names<'a>(letters: impl IntoIterator<Item = (u32, &'a str)>) -> Vec<String> {
     let letters: Vec<(u32, &str)> = letters.into_iter().collect();
     let width = letters.len().to_string().len().max(3);
+    let same_file = |name: &str| name.nfc().collect::<String>().to_lowercase();
     let mut taken = HashSet::new();
     letters
         .iter()
@@ -82,7 +87,7 @@ pub fn letter_file_names<'a>(letters: impl IntoIterator<Item = (u32, &'a str)>) 
             let base = format!("{rank:0width$}-{}", safe_file_name(name));
             let mut candidate = base.clone();
             let mut counter = 1;
-            while !taken.insert(candidate.to_lowercase()) {
+            while !taken.insert(same_file(&candidate)) {
                 counter += 1;
                 candidate = format!("{base}-{counter}");
             }
@@ -264,6 +269,15 @@ mod tests {
         assert_eq!(names, ["001-第一党支部.docx", "002-A_B.docx", "002-A_B-2.docx", "004-a_b.docx"]);
         let many: Vec<(u32, &str)> = (1..=1200).map(|rank| (rank, "x")).collect();
         assert_eq!(letter_file_names(many)[0], "0001-x.docx");
+    }
+
+    #[test]
+    fn letter_names_differing_only_in_normal_form_or_case_get_suffixes() {
+        let names = letter_file_names([(1, "Café"), (1, "Cafe\u{301}"), (1, "CAFÉ"), (1, "CAFE\u{301}")]);
+        assert_eq!(
+            names,
+            ["001-Café.docx", "001-Cafe\u{301}-2.docx", "001-CAFÉ-3.docx", "001-CAFE\u{301}-4.docx"]
+        );
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! UTF-8, anything else is GB18030 (a superset of GBK, which Excel and WPS
 //! write on Chinese Windows). Every cell is text; rows are numbered as a
 //! spreadsheet opening the file shows them (blank lines count, a quoted
-//! field spanning lines stays in one row).
+//! field spanning lines stays in one row). Fields lose the characters XML
+//! forbids ([`control`]).
 
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use encoding_rs::GB18030;
 
 use super::guard::{self, MAX_SHEET_CELLS};
 use super::text::TextCache;
-use super::{ReadError, Row, Sheet, Value};
+use super::{ReadError, Row, Sheet, Value, control};
 
 /// Reads a CSV file held in `bytes` as the sheet `name`. The sheet's
 /// `source` is left 0 for the caller to set. Refused beyond
@@ -20,7 +21,7 @@ pub fn read_csv(bytes: &[u8], file: &Arc<str>, name: &str) -> Result<Sheet, Read
     let text = decode(bytes);
     let mut reader =
         ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let (mut rows, mut texts) = (Vec::new(), TextCache::default());
+    let (mut rows, mut texts, mut cleaned) = (Vec::new(), TextCache::default(), Vec::new());
     // A spreadsheet shows one row per line, blank lines included (the csv
     // reader skips those), except that a quoted field spanning lines stays
     // in one row: row = 1 + line breaks before the record − those inside
@@ -43,13 +44,18 @@ pub fn read_csv(bytes: &[u8], file: &Arc<str>, name: &str) -> Result<Sheet, Read
         counted_to = start;
         let number = (1 + breaks_before - breaks_inside) as u32;
         breaks_inside += record.iter().map(|field| line_breaks(field.as_bytes())).sum::<usize>();
-        let cells: Vec<Value> = record
+        let mut cells: Vec<Value> = record
             .iter()
             .map(|field| if field.is_empty() { Value::Empty } else { Value::Text(texts.share(field)) })
             .collect();
+        for (col, cell) in cells.iter_mut().enumerate() {
+            if control::clean_cell(cell) {
+                cleaned.push((number, col as u32));
+            }
+        }
         rows.push(Row { number, cells });
     }
-    Ok(Sheet { source: 0, file: file.clone(), name: name.into(), rows })
+    Ok(Sheet { source: 0, file: file.clone(), name: name.into(), rows, cleaned })
 }
 
 fn line_breaks(bytes: &[u8]) -> usize {
@@ -105,5 +111,13 @@ mod tests {
         assert_eq!(sheet.rows[2].cells[2], Value::Text("两行\n备注".into()));
         assert_eq!(sheet.rows[3].cells[2], Value::Empty);
         assert_eq!(sheet.rows[3].cells.len(), 4);
+    }
+
+    #[test]
+    fn control_characters_are_cleaned_and_their_cells_listed() {
+        let sheet = read("单位编号,说明\nU1,\"组织生活\u{B}记录\n不全\u{1}\"\n\nU2,\u{C}\n".as_bytes());
+        assert_eq!(sheet.rows[1].cells[1], Value::Text("组织生活\n记录\n不全".into()));
+        assert_eq!(sheet.rows[2].cells[1], Value::Text("\n".into()));
+        assert_eq!(sheet.cleaned, [(2, 1), (4, 1)]);
     }
 }

@@ -4,6 +4,7 @@
 //! sheet's header row and maps its columns to the [`schema`]. This layer
 //! knows file formats and nothing of scoring; it never writes to an input.
 
+pub mod control;
 pub mod csv;
 pub mod guard;
 mod ods_layout;
@@ -50,6 +51,9 @@ pub struct Sheet {
     pub file: Arc<str>,
     pub name: Arc<str>,
     pub rows: Vec<Row>,
+    /// The cells that held characters XML forbids, cleaned as they were
+    /// read ([`control`]): (row number as Excel shows it, column).
+    pub cleaned: Vec<(u32, u32)>,
 }
 
 #[derive(Clone, Debug)]
@@ -100,7 +104,10 @@ pub fn read_inputs(paths: &[PathBuf]) -> Inputs {
         for mut sheet in sheets {
             sheet.source = index;
             check_cell_lengths(&sheet, &mut inputs.diagnostics);
+            let (file, name, cleaned) =
+                (sheet.file.clone(), sheet.name.clone(), std::mem::take(&mut sheet.cleaned));
             if let Some(table) = table::build_table(sheet, &stem, &mut inputs.diagnostics) {
+                report_cleaned(&file, &name, &cleaned, &mut inputs.diagnostics);
                 inputs.tables.push(table);
             }
         }
@@ -152,7 +159,8 @@ fn distinct_inputs(paths: &[PathBuf], diagnostics: &mut Diagnostics) -> Vec<Give
 
 /// Each path's name for messages: its file name, or, where several paths
 /// end alike, as many of its last components as tell it from the others
-/// (`甲/台账.xlsx`, `乙/台账.xlsx`); control characters escaped.
+/// (`甲/台账.xlsx`, `乙/台账.xlsx`); `_` for each character XML forbids, other
+/// control characters escaped.
 fn shown_names(paths: &[&Path]) -> Vec<Arc<str>> {
     let components: Vec<Vec<OsString>> = paths
         .iter()
@@ -181,7 +189,8 @@ fn shown_names(paths: &[&Path]) -> Vec<Arc<str>> {
     }
     (0..paths.len())
         .map(|index| {
-            printable(&tail(index, takes[index]).iter().collect::<PathBuf>().to_string_lossy()).into()
+            let name = tail(index, takes[index]).iter().collect::<PathBuf>();
+            printable(&control::name_without_forbidden(&name.to_string_lossy())).into()
         })
         .collect()
 }
@@ -304,6 +313,20 @@ fn check_cell_lengths(sheet: &Sheet, diagnostics: &mut Diagnostics) {
     }
 }
 
+/// A warning at each cell of a recognised sheet that lost control
+/// characters as it was read (those of an ignored sheet reach no output).
+fn report_cleaned(file: &Arc<str>, sheet: &Arc<str>, cleaned: &[(u32, u32)], diagnostics: &mut Diagnostics) {
+    for &(row, col) in cleaned {
+        diagnostics.warning(
+            Some(Location::cell(file.clone(), sheet.clone(), row, col)),
+            text!(
+                "单元格含不可见的控制字符，已改为换行或去除",
+                "the cell held invisible control characters; they were made line breaks or removed"
+            ),
+        );
+    }
+}
+
 /// What reading one file gave: its source and sheets, unless it could not
 /// be read, and the problems found.
 struct FileRead {
@@ -387,9 +410,11 @@ fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
     Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
 
-/// The file name without its extension: a CSV's sheet name, a ledger's unit.
+/// The file name without its extension (`_` for characters XML forbids):
+/// a CSV's sheet name, a ledger's unit.
 fn file_stem(path: &Path) -> String {
-    path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default()
+    let stem = path.file_stem().map(|stem| stem.to_string_lossy()).unwrap_or_default();
+    control::name_without_forbidden(&stem).into_owned()
 }
 
 #[cfg(test)]

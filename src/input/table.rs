@@ -273,7 +273,7 @@ mod tests {
                     .collect(),
             })
             .collect();
-        Sheet { source: 0, file: "台账.xlsx".into(), name: name.into(), rows }
+        Sheet { source: 0, file: "台账.xlsx".into(), name: name.into(), rows, cleaned: Vec::new() }
     }
 
     fn build(sheet: Sheet, stem: &str) -> (Option<Table>, Vec<String>) {

@@ -4,8 +4,9 @@
 //! ranges are filled with their top-left value. A number cell with a `%`
 //! number format (xlsx) or of percentage type (ods) becomes
 //! [`Value::Percent`]; calamine reads no number formats from xls, so there it
-//! stays a number. Every workbook passes the [`guard`] first; a panic
-//! inside calamine becomes an error, not a crash.
+//! stays a number. Text cells lose the characters XML forbids
+//! ([`control`]) before merged ranges copy them. Every workbook passes the
+//! [`guard`] first; a panic inside calamine becomes an error, not a crash.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -20,7 +21,7 @@ use chrono::SubsecRound;
 
 use super::text::TextCache;
 use super::value::parse_date_time;
-use super::{ReadError, Row, Sheet, Value, guard, ods_layout};
+use super::{ReadError, Row, Sheet, Value, control, guard, ods_layout};
 
 /// The workbook formats kaohe reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -146,11 +147,13 @@ fn read_xlsx(bytes: &[u8], file: &Arc<str>, may_have_merges: bool) -> Result<Vec
                     cells.push(((row, col), value));
                 }
             }
+            let cleaned = clean_cells(&mut cells);
             Ok(Sheet {
                 source: 0,
                 file: file.clone(),
-                name: name.as_str().into(),
+                name: control::name_without_forbidden(&name).into(),
                 rows: sheet_rows(&name, cells, &merged)?,
+                cleaned,
             })
         };
         push_sheet(&mut sheets, &mut held, read(&mut workbook).map_err(|error| in_sheet(&name, error))?)?;
@@ -188,7 +191,7 @@ where
             let range = workbook.worksheet_range(&name).map_err(damaged)?;
             let layout = layout(workbook, &name)?;
             let (first_row, first_col) = range.start().unwrap_or_default();
-            let cells = range
+            let mut cells: Vec<_> = range
                 .used_cells()
                 .map(|(row, col, data)| {
                     let at = (first_row + row as u32, first_col + col as u32);
@@ -196,16 +199,30 @@ where
                 })
                 .filter(|(_, value)| !value.is_empty())
                 .collect();
+            let cleaned = clean_cells(&mut cells);
             Ok(Sheet {
                 source: 0,
                 file: file.clone(),
-                name: name.as_str().into(),
+                name: control::name_without_forbidden(&name).into(),
                 rows: sheet_rows(&name, cells, &layout.merged)?,
+                cleaned,
             })
         };
         push_sheet(&mut sheets, &mut held, read().map_err(|error| in_sheet(&name, error))?)?;
     }
     Ok(sheets)
+}
+
+/// Cleans the text cells (at real 0-based coordinates) of characters XML
+/// forbids, before merged ranges copy them; returns the cleaned cells as
+/// (row number, column), in order.
+fn clean_cells(cells: &mut [((u32, u32), Value)]) -> Vec<(u32, u32)> {
+    let mut cleaned: Vec<(u32, u32)> = cells
+        .iter_mut()
+        .filter_map(|((row, col), value)| control::clean_cell(value).then_some((*row + 1, *col)))
+        .collect();
+    cleaned.sort_unstable();
+    cleaned
 }
 
 /// The rows of a sheet from its non-empty cells at real 0-based
@@ -449,6 +466,27 @@ mod tests {
         assert_eq!(rows[1].cells, [text("类别")]);
         assert_eq!(rows[2].cells, [text("类别"), text("b")]);
         assert_eq!(rows[4].cells, [text("类别"), Value::Empty, text("c")]);
+    }
+
+    #[test]
+    fn control_characters_are_cleaned_once_before_merges_copy_them() {
+        let mut cells = vec![((0, 0), text("类别\u{B}一")), ((1, 1), text("b\u{1}"))];
+        assert_eq!(clean_cells(&mut cells), [(1, 0), (2, 1)]);
+        let merged = [Dimensions { start: (0, 0), end: (1, 0) }];
+        let rows = sheet_rows("指标", cells, &merged).unwrap();
+        assert_eq!(rows[0].cells, [text("类别\n一")]);
+        assert_eq!(rows[1].cells, [text("类别\n一"), text("b")]);
+    }
+
+    #[test]
+    fn a_sheet_name_gets_an_underscore_for_a_control_character() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        book.add_worksheet().set_name("活动\u{B}一").unwrap().write_string(0, 0, "日期\u{1}").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let sheets = read_workbook(&bytes, Format::Xlsx, &"台账.xlsx".into()).unwrap();
+        assert_eq!(&*sheets[0].name, "活动_一");
+        assert_eq!(sheets[0].rows[0].cells, [text("日期")]);
+        assert_eq!(sheets[0].cleaned, [(1, 0)]);
     }
 
     #[test]

@@ -4,13 +4,16 @@
 //! dialect, not Word.
 //!
 //! Directives are written as empty HTML-style tags (`<marking/>`) at the start
-//! of a paragraph. Values put into a template are backslash-escaped by
+//! of a paragraph; `<br/>` anywhere is a line break inside the paragraph or
+//! table cell. Values put into a template are backslash-escaped by
 //! [`escape`], so a unit name can never open a directive, a table cell or a
-//! heading.
+//! heading; a line break in a value becomes `<br/>`.
 
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-/// A run of text with its emphasis.
+use super::ooxml::LINE_BREAK;
+
+/// A run of text with its emphasis; a U+2028 in it is a line break.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Inline {
     pub text: String,
@@ -105,12 +108,16 @@ fn tag_name(tag: &str) -> Option<&str> {
 }
 
 /// Escapes a value for the dialect: every ASCII punctuation character gets a
-/// backslash (CommonMark allows that for each), line breaks become spaces.
+/// backslash (CommonMark allows that for each), a line break (`\n`, `\r\n`
+/// or `\r`) becomes `<br/>`, a tab a space.
 pub fn escape(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 8);
-    for c in value.chars() {
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
-            '\n' | '\r' | '\t' => out.push(' '),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => out.push_str("<br/>"),
+            '\t' => out.push(' '),
             c if c.is_ascii_punctuation() => {
                 out.push('\\');
                 out.push(c);
@@ -167,6 +174,9 @@ impl InlineCollector {
             Event::Start(Tag::Emphasis) => self.italic += 1,
             Event::End(TagEnd::Emphasis) => self.italic -= 1,
             Event::InlineHtml(tag) if tag_name(tag) == Some("right") => self.right = Some(Vec::new()),
+            Event::InlineHtml(tag) if tag_name(tag) == Some("br") => {
+                self.push(LINE_BREAK.encode_utf8(&mut [0; 4]))
+            }
             Event::InlineHtml(tag) => self.push(tag),
             _ => return false,
         }
@@ -443,6 +453,19 @@ mod tests {
         assert_eq!(table.rows[1], vec![Cell::Content(text("1. <marking/>第|一*支部_#^")), Cell::MergeUp]);
         assert_eq!(table.rows[2][0], Cell::Content(text("^")));
         assert_eq!(blocks[1], Block::Paragraph(text("1. <marking/>第|一*支部_#^")));
+    }
+
+    #[test]
+    fn line_breaks_in_values_stay_line_breaks() {
+        let value = escape("组织生活\n记录\r\n不全\r完");
+        assert_eq!(value, "组织生活<br/>记录<br/>不全<br/>完");
+        let source = format!("| 原因 |\n|---|\n| {value} |\n\n{value}\n\n> {value}\n> 2026年1月15日\n");
+        let broken = ["组织生活", "记录", "不全", "完"].join(&LINE_BREAK.to_string());
+        let blocks = parse(&source);
+        let Block::Table(table) = &blocks[0] else { panic!("{blocks:?}") };
+        assert_eq!(table.rows[1], vec![Cell::Content(text(&broken))]);
+        assert_eq!(blocks[1], Block::Paragraph(text(&broken)));
+        assert_eq!(blocks[2], Block::Signature(vec![broken.clone(), "2026年1月15日".into()]));
     }
 
     #[test]

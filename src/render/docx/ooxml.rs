@@ -1,9 +1,12 @@
 //! Writing WordprocessingML text directly: paragraphs, runs, tables and
 //! their properties, each property in ECMA-376 schema order (Part 1,
 //! transitional), values escaped. It knows the markup, not the layout:
-//! which numbers go where is [`super::layout`]'s job.
+//! which numbers go where is [`super::layout`]'s job. No character XML
+//! forbids is ever written, whatever text it is handed.
 
 use std::fmt::Write;
+
+use crate::input::control::is_forbidden_in_xml;
 
 /// The `w:` namespace.
 pub const W_NAMESPACE: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -12,19 +15,27 @@ pub const R_NAMESPACE: &str = "http://schemas.openxmlformats.org/officeDocument/
 /// The declaration every part starts with.
 pub const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 
+/// In a run's text, a line break inside the paragraph (`<w:br/>`): U+2028
+/// LINE SEPARATOR.
+pub const LINE_BREAK: char = '\u{2028}';
+
 /// Appends `text` with `&`, `<`, `>` and `"` escaped (safe in text and in
-/// attribute values).
+/// attribute values) and any character XML forbids dropped: cells are
+/// cleaned as they are read, but a template edited by a user may still
+/// hold one.
 pub fn escape(out: &mut String, text: &str) {
     let mut rest = text;
-    while let Some(at) = rest.find(['&', '<', '>', '"']) {
+    while let Some(at) = rest.find(|c| matches!(c, '&' | '<' | '>' | '"') || is_forbidden_in_xml(c)) {
         out.push_str(&rest[..at]);
-        out.push_str(match rest.as_bytes()[at] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            _ => "&quot;",
+        let c = rest[at..].chars().next().expect("a character at a match");
+        out.push_str(match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            _ => "",
         });
-        rest = &rest[at + 1..];
+        rest = &rest[at + c.len_utf8()..];
     }
     out.push_str(rest);
 }
@@ -204,13 +215,20 @@ impl RunProperties {
     }
 }
 
-/// A run of `text` (kept as is, spaces included).
+/// A run of `text` (kept as is, spaces included), each [`LINE_BREAK`] a
+/// `<w:br/>` between its lines.
 pub fn run(out: &mut String, properties: &RunProperties, text: &str) {
     out.push_str("<w:r>");
     properties.write(out);
-    out.push_str("<w:t xml:space=\"preserve\">");
-    escape(out, text);
-    out.push_str("</w:t></w:r>");
+    for (index, line) in text.split(LINE_BREAK).enumerate() {
+        if index > 0 {
+            out.push_str("<w:br/>");
+        }
+        out.push_str("<w:t xml:space=\"preserve\">");
+        escape(out, line);
+        out.push_str("</w:t>");
+    }
+    out.push_str("</w:r>");
 }
 
 /// A run holding only a tab character.
@@ -292,6 +310,26 @@ mod tests {
         let mut out = String::new();
         escape(&mut out, "A&B <党支部> \"一\" '二'");
         assert_eq!(out, "A&amp;B &lt;党支部&gt; &quot;一&quot; '二'");
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_dropped() {
+        let mut out = String::new();
+        escape(&mut out, "第一\u{B}党\u{0}支部\u{C}<\u{1F}\u{FFFE}\u{FFFF}\t\n");
+        assert_eq!(out, "第一党支部&lt;\t\n");
+    }
+
+    #[test]
+    fn a_line_break_in_a_run_is_a_w_br() {
+        let mut out = String::new();
+        run(&mut out, &RunProperties::default(), "组织生活\u{2028}记录不全\u{2028}");
+        assert_eq!(
+            out,
+            concat!(
+                "<w:r><w:t xml:space=\"preserve\">组织生活</w:t><w:br/>",
+                "<w:t xml:space=\"preserve\">记录不全</w:t><w:br/><w:t xml:space=\"preserve\"></w:t></w:r>"
+            )
+        );
     }
 
     #[test]

@@ -244,6 +244,25 @@ fn part(bytes: &[u8], name: &str) -> Element {
     Part::parse(&text).unwrap().root
 }
 
+/// Parses every part of a package with the strict reader.
+fn assert_every_part_parses(bytes: &[u8]) {
+    for (name, content) in package::read_parts(bytes) {
+        let text = String::from_utf8(content).unwrap();
+        if let Err(error) = Part::parse(&text) {
+            panic!("{name}: {error}");
+        }
+    }
+}
+
+/// The names of the children of each run of `paragraph`, in order.
+fn run_children(paragraph: &Element) -> Vec<&str> {
+    all(paragraph, "w:r")
+        .into_iter()
+        .flat_map(|run| run.elements().map(|child| child.name.as_str()))
+        .filter(|name| *name != "w:rPr")
+        .collect()
+}
+
 fn document_text(bytes: &[u8]) -> String {
     let body = part(bytes, "word/document.xml");
     let mut lines = Vec::new();
@@ -504,6 +523,46 @@ fn same_inputs_give_the_same_bytes_and_small_letters() {
     }
     let core = part(&first.0[0], "docProps/core.xml");
     assert_eq!(all(&core, "dcterms:created")[0].text(), "2026-01-20T08:30:00Z");
+}
+
+#[test]
+fn line_breaks_in_values_are_w_br_in_every_document() {
+    let (mut model, mut report) = fixture();
+    model.units[1].name = "第一\n党支部".into();
+    model.settings.assessor = "机关\n党委".into();
+    model.criteria[1].standard = "每年至少专题研究2次，\n缺1次扣5分".into();
+    report.units[0].indicators[1].reason = "全年缺1次，\r\n扣5分".into();
+    let scored = Scored { model: &model, report: &report, warnings: &[], created: created() };
+    let templates = Templates::bundled();
+    let (letters, volume) = letters_and_volume(&scored, &templates).unwrap();
+    let bulletin = bulletin(&scored, &templates).unwrap();
+    for package in letters.iter().chain([volume.as_ref().unwrap(), &bulletin]) {
+        assert_every_part_parses(package);
+    }
+
+    let document = part(&letters[0], "word/document.xml");
+    let paragraph = |text: &str| all(&document, "w:p").into_iter().find(|p| p.text() == text).unwrap();
+    assert_eq!(run_children(paragraph("第一党支部：")), ["w:t", "w:br", "w:t"]);
+    assert_eq!(run_children(paragraph("机关党委")), ["w:t", "w:br", "w:t"], "the signature");
+    let deductions = all(&document, "w:tbl")[1];
+    let cells: Vec<&Element> = all(deductions, "w:tc");
+    let reason = cells.iter().find(|cell| cell.text() == "全年缺1次，扣5分").unwrap();
+    let standard = cells.iter().find(|cell| cell.text() == "每年至少专题研究2次，缺1次扣5分").unwrap();
+    assert_eq!(all(reason, "w:br").len(), 1);
+    assert_eq!(all(standard, "w:br").len(), 1);
+    let ranking = document_text(&bulletin);
+    assert!(ranking.contains("第一党支部"), "{ranking}");
+}
+
+#[test]
+fn a_template_character_xml_forbids_is_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = "# 关于\u{B}反馈\u{1}\n\n<addressee/>{{ unit.name }}\u{C}：\n";
+    std::fs::write(dir.path().join(templates::FEEDBACK), template).unwrap();
+    let templates = Templates::load(Some(dir.path())).unwrap();
+    let (letters, _) = with_scored(|scored| letters_and_volume(scored, &templates).unwrap());
+    assert_every_part_parses(&letters[0]);
+    assert_eq!(document_text(&letters[0]), "关于反馈\n第一党支部：");
 }
 
 #[test]

@@ -1,13 +1,13 @@
-//! A minimal XML reader for tests: the package parts kaohe writes, read
-//! back into a tree so tests can look at paragraphs, runs and properties.
-//! Attribute values are kept escaped as read. Not a general XML parser: no
-//! DTDs, no CDATA, no comments beyond skipping them.
+//! Reading package parts back for tests: each part is parsed by roxmltree,
+//! a strict XML parser (it refuses any character XML forbids, even as a
+//! reference), and copied into an owned tree with qualified names (`w:rPr`)
+//! so tests can look at paragraphs, runs and properties.
 
 /// One node of a part.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Node {
     Element(Element),
-    /// Character data, still escaped.
+    /// Character data, unescaped.
     Text(String),
 }
 
@@ -15,16 +15,12 @@ pub enum Node {
 pub struct Element {
     /// Qualified name, e.g. `w:rPr`.
     pub name: String,
-    /// (qualified name, escaped value) in document order.
+    /// (qualified name, unescaped value) in document order.
     pub attributes: Vec<(String, String)>,
     pub children: Vec<Node>,
 }
 
 impl Element {
-    pub fn new(name: &str) -> Self {
-        Element { name: name.to_owned(), attributes: Vec::new(), children: Vec::new() }
-    }
-
     pub fn attribute(&self, name: &str) -> Option<&str> {
         self.attributes.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
     }
@@ -40,8 +36,8 @@ impl Element {
         self.elements().find(|element| element.name == name)
     }
 
-    /// Unescaped character data of this element and its descendants (tests
-    /// read documents back with it).
+    /// Character data of this element and its descendants (tests read
+    /// documents back with it).
     pub fn text(&self) -> String {
         let mut out = String::new();
         self.collect_text(&mut out);
@@ -51,159 +47,54 @@ impl Element {
     fn collect_text(&self, out: &mut String) {
         for child in &self.children {
             match child {
-                Node::Text(text) => out.push_str(&unescape(text)),
+                Node::Text(text) => out.push_str(text),
                 Node::Element(element) => element.collect_text(out),
             }
         }
     }
 }
 
-/// A parsed part: its root element (the XML declaration is implied).
+/// A parsed part: its root element.
 #[derive(Clone, Debug)]
 pub struct Part {
     pub root: Element,
 }
 
 impl Part {
+    /// The part in `text`, or roxmltree's reason it is not well-formed XML.
     pub fn parse(text: &str) -> Result<Part, String> {
-        let mut parser = Parser { text, at: 0 };
-        parser.skip_prolog();
-        let root = parser.element()?;
-        Ok(Part { root })
+        let document = roxmltree::Document::parse(text).map_err(|error| error.to_string())?;
+        Ok(Part { root: element(document.root_element()) })
     }
 }
 
-struct Parser<'a> {
-    text: &'a str,
-    at: usize,
-}
-
-impl Parser<'_> {
-    fn skip_prolog(&mut self) {
-        loop {
-            let rest = self.text[self.at..].trim_start();
-            self.at = self.text.len() - rest.len();
-            let skip_to = if rest.starts_with("<?") {
-                "?>"
-            } else if rest.starts_with("<!--") {
-                "-->"
+fn element(node: roxmltree::Node) -> Element {
+    let attributes = node
+        .attributes()
+        .map(|attribute| {
+            (qualified(node, attribute.namespace(), attribute.name()), attribute.value().to_owned())
+        })
+        .collect();
+    let children = node
+        .children()
+        .filter_map(|child| {
+            if child.is_element() {
+                Some(Node::Element(element(child)))
             } else {
-                return;
-            };
-            match rest.find(skip_to) {
-                Some(end) => self.at += end + skip_to.len(),
-                None => return,
+                child.is_text().then(|| Node::Text(child.text().unwrap_or_default().to_owned()))
             }
-        }
-    }
-
-    fn element(&mut self) -> Result<Element, String> {
-        let text = self.text;
-        let rest = &text[self.at..];
-        let close = tag_end(rest).ok_or("unterminated tag")?;
-        let tag = &rest[1..close];
-        self.at += close + 1;
-        let (tag, empty) = match tag.strip_suffix('/') {
-            Some(tag) => (tag, true),
-            None => (tag, false),
-        };
-        let mut element = parse_tag(tag)?;
-        if empty {
-            return Ok(element);
-        }
-        loop {
-            let rest = &text[self.at..];
-            if rest.is_empty() {
-                return Err(format!("unclosed <{}>", element.name));
-            }
-            if let Some(after) = rest.strip_prefix("</") {
-                let end = after.find('>').ok_or("unterminated end tag")?;
-                self.at += 2 + end + 1;
-                return Ok(element);
-            }
-            if rest.starts_with("<!--") || rest.starts_with("<?") {
-                self.skip_prolog();
-                continue;
-            }
-            if rest.starts_with('<') {
-                element.children.push(Node::Element(self.element()?));
-                continue;
-            }
-            let end = rest.find('<').unwrap_or(rest.len());
-            element.children.push(Node::Text(rest[..end].to_owned()));
-            self.at += end;
-        }
-    }
+        })
+        .collect();
+    let name = qualified(node, node.tag_name().namespace(), node.tag_name().name());
+    Element { name, attributes, children }
 }
 
-/// The index of the `>` closing the tag at the start of `text`, skipping
-/// quoted attribute values (they may hold a `>`).
-fn tag_end(text: &str) -> Option<usize> {
-    let mut quote = None;
-    for (index, c) in text.char_indices() {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(open), c) if c == open => quote = None,
-            (None, '>') => return Some(index),
-            _ => {}
-        }
+/// `prefix:local` as the part spells it, or `local` without a namespace.
+fn qualified(node: roxmltree::Node, namespace: Option<&str>, local: &str) -> String {
+    match namespace.and_then(|namespace| node.lookup_prefix(namespace)) {
+        Some(prefix) => format!("{prefix}:{local}"),
+        None => local.to_owned(),
     }
-    None
-}
-
-fn parse_tag(tag: &str) -> Result<Element, String> {
-    let tag = tag.trim();
-    let name_end = tag.find(char::is_whitespace).unwrap_or(tag.len());
-    let mut element = Element::new(&tag[..name_end]);
-    let mut rest = tag[name_end..].trim_start();
-    while !rest.is_empty() {
-        let equals = rest.find('=').ok_or_else(|| format!("attribute without value in <{tag}>"))?;
-        let name = rest[..equals].trim();
-        let after = rest[equals + 1..].trim_start();
-        let quote = after.chars().next().ok_or("missing attribute value")?;
-        let body = &after[1..];
-        let end = body.find(quote).ok_or("unterminated attribute value")?;
-        element.attributes.push((name.to_owned(), body[..end].to_owned()));
-        rest = body[end + 1..].trim_start();
-    }
-    Ok(element)
-}
-
-/// Undoes the five predefined entities and numeric character references.
-pub fn unescape(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        let Some(end) = after.find(';') else {
-            out.push_str(&rest[at..]);
-            return out;
-        };
-        let entity = &after[..end];
-        let decoded = match entity {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ => entity
-                .strip_prefix("#x")
-                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                .or_else(|| entity.strip_prefix('#').and_then(|dec| dec.parse().ok()))
-                .and_then(char::from_u32),
-        };
-        match decoded {
-            Some(c) => out.push(c),
-            None => out.push_str(&rest[at..at + end + 2]),
-        }
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
@@ -213,18 +104,23 @@ mod tests {
     #[test]
     fn reads_a_part() {
         let source = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:p a="1" b="x>y"><w:r><w:t xml:space="preserve">A &amp; B</w:t></w:r><w:br /></w:p>"#;
+<w:p xmlns:w="urn:w" a="1" w:b="x&gt;y"><w:r><w:t xml:space="preserve">A &amp; B &#x4E00;</w:t></w:r><w:br /></w:p>"#;
         let part = Part::parse(source).unwrap();
         assert_eq!(part.root.name, "w:p");
         assert_eq!(part.root.attribute("a"), Some("1"));
-        assert_eq!(part.root.text(), "A & B");
-        assert_eq!(part.root.attribute("b"), Some("x>y"));
+        assert_eq!(part.root.attribute("w:b"), Some("x>y"));
+        assert_eq!(part.root.text(), "A & B 一");
         let children: Vec<&str> = part.root.elements().map(|child| child.name.as_str()).collect();
         assert_eq!(children, ["w:r", "w:br"]);
+        let text = &part.root.elements().next().unwrap().children[0];
+        let Node::Element(text) = text else { panic!("{text:?}") };
+        assert_eq!(text.attribute("xml:space"), Some("preserve"));
     }
 
     #[test]
-    fn unescapes_references() {
-        assert_eq!(unescape("&lt;&#x4E00;&#20108;&amp;x"), "<一二&x");
+    fn refuses_characters_xml_forbids() {
+        for source in ["<a>\u{B}</a>", "<a>&#11;</a>", "<a b=\"\u{1}\"/>", "<a>\u{FFFE}</a>"] {
+            assert!(Part::parse(source).is_err(), "{source:?}");
+        }
     }
 }
