@@ -60,7 +60,19 @@ fn summary_holds_every_figure_of_the_report() {
     ];
     assert_eq!(header, expected.map(text));
     let rows = [
-        (1.0, "U1", "办公室党支部", Data::Float(90.0), Data::Float(80.0), 84.0, 2.0, 86.0, "良好", "", "顶层体系"),
+        (
+            1.0,
+            "U1",
+            "办公室党支部",
+            Data::Float(90.0),
+            Data::Float(80.0),
+            84.0,
+            2.0,
+            86.0,
+            "良好",
+            "",
+            "顶层体系",
+        ),
         (
             2.0,
             "U10",
@@ -191,7 +203,8 @@ fn about_sheet_identifies_the_workbook() {
     assert!(pairs.contains(&(text("年度"), Data::Float(2025.0))));
     assert!(pairs.contains(&(text("考核单位"), text("县局党委"))));
     // What an upper level needs to verify the workbook.
-    let verification: Vec<(Data, Data)> = (5..10).map(|row| (cell(&about, row, 0), cell(&about, row, 1))).collect();
+    let verification: Vec<(Data, Data)> =
+        (5..10).map(|row| (cell(&about, row, 0), cell(&about, row, 1))).collect();
     let expected = [
         ("意识形态类别", IDEOLOGICAL),
         ("等次", "优秀:90;良好:80;合格:60;不合格:0"),
