@@ -2,11 +2,15 @@
 //! organisations (SPEC §6). Each workbook must be one `kaohe score` wrote
 //! (its 说明 sheet says so) for the same year, and every system in its 权重
 //! sheet must give the ideological category at least the merging
-//! organisation's weight P. Units are ranked together by their submitted
-//! totals and veto flags, which are not recomputed; grades stay as
-//! submitted. Reading only: [`crate::render::xlsx::merged_workbook`]
-//! renders the result.
+//! organisation's weight P. Every submitted unit is verified against its
+//! own workbook before it is used: T = ROUND(W + bonus, 2), W from its
+//! category scores and the weights of the system it names, its grade from
+//! T, the bands and 优秀比例 in 说明, no repeated id, as many unit rows as
+//! 说明 counts. Cells are read as Excel reads them (15 significant digits).
+//! Units are then ranked together by their submitted totals and veto flags.
+//! Reading only: [`crate::render::xlsx::merged_workbook`] renders the result.
 
+use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,12 +21,15 @@ use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, Text};
 use crate::input::text::natural_cmp;
-use crate::number::{Exact, format_trimmed, from_f64, int, parse_decimal};
+use crate::model::GradeBand;
+use crate::number::{Exact, format_trimmed, from_spreadsheet, int, parse_decimal, round};
 use crate::render::xlsx::{
-    COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_SYSTEM, COL_TOTAL, COL_VETO, COL_WEIGHTED,
-    KEY_ASSESSOR, KEY_CREATED, KEY_GRADES, KEY_IDEOLOGICAL, KEY_TOOL, KEY_YEAR, SHEET_ABOUT, SHEET_SUMMARY,
-    SHEET_WEIGHTS, TOOL_PREFIX, VETO_MARK,
+    COL_ASSESSED_UNDER, COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_SYSTEM, COL_TOTAL, COL_VETO,
+    COL_WEIGHT_SUM, COL_WEIGHTED, KEY_ASSESSED, KEY_ASSESSOR, KEY_BONUS_CAP, KEY_CREATED, KEY_GRADES,
+    KEY_IDEOLOGICAL, KEY_TOOL, KEY_TOP_QUOTA, KEY_YEAR, NOT_SET, SHEET_ABOUT, SHEET_SUMMARY, SHEET_WEIGHTS,
+    TOOL_PREFIX, VETO_MARK,
 };
+use crate::score::{Standing, rank_and_grade};
 
 /// The ideological category when a workbook's 说明 doesn't name it.
 const DEFAULT_IDEOLOGICAL: &str = "意识形态工作";
@@ -48,8 +55,8 @@ pub struct MergedUnit {
     pub submission: usize,
     pub id: String,
     pub name: String,
-    pub weighted: Option<Exact>,
-    pub bonus: Option<Exact>,
+    pub weighted: Exact,
+    pub bonus: Exact,
     pub total: Exact,
     pub grade: String,
     pub veto: bool,
@@ -72,9 +79,10 @@ pub struct MergedRanking {
     pub created: NaiveDateTime,
 }
 
-/// Reads, checks and ranks the submitted workbooks. Every problem of every
-/// workbook is reported; any error means no ranking.
-pub fn merge(paths: &[PathBuf], ideological_weight: Option<Exact>) -> Result<MergedRanking, Diagnostics> {
+/// Reads, verifies and ranks the submitted workbooks. Every problem of
+/// every workbook is reported; any error means no ranking. Warnings (a
+/// workbook that could only be verified in part) come either way.
+pub fn merge(paths: &[PathBuf], ideological_weight: Option<Exact>) -> (Option<MergedRanking>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut read = Vec::new();
     for path in paths {
@@ -85,7 +93,7 @@ pub fn merge(paths: &[PathBuf], ideological_weight: Option<Exact>) -> Result<Mer
     check_same_year(&read, &mut diagnostics);
     check_distinct(&read, &mut diagnostics);
     if diagnostics.has_errors() || read.is_empty() {
-        return Err(diagnostics);
+        return (None, diagnostics);
     }
     let year = read[0].year.0;
     let mut grades: Vec<String> = Vec::new();
@@ -102,7 +110,7 @@ pub fn merge(paths: &[PathBuf], ideological_weight: Option<Exact>) -> Result<Mer
     }
     rank(&mut units);
     let created = creation_time(&submissions, year);
-    Ok(MergedRanking { year, ideological_weight, submissions, units, grades, created })
+    (Some(MergedRanking { year, ideological_weight, submissions, units, grades, created }), diagnostics)
 }
 
 /// Vetoed units after the rest; highest total first; ties share a rank and
@@ -166,15 +174,43 @@ fn check_same_year(read: &[Submitted], diagnostics: &mut Diagnostics) {
     }
 }
 
+/// A file submitted twice, and an organisation that submitted two
+/// workbooks (an original and a corrected copy: the same 考核单位 with
+/// unit ids in common).
 fn check_distinct(read: &[Submitted], diagnostics: &mut Diagnostics) {
     for (index, submitted) in read.iter().enumerate() {
-        let earlier =
-            read[..index].iter().find(|other| other.submission.sha256 == submitted.submission.sha256);
-        if let Some(earlier) = earlier {
+        let this = &submitted.submission;
+        let location = || Some(Location::file(this.file.clone()));
+        if let Some(earlier) = read[..index].iter().find(|other| other.submission.sha256 == this.sha256) {
             let other = &earlier.submission.file;
             diagnostics.error(
-                Some(Location::file(submitted.submission.file.clone())),
+                location(),
                 text!("与 {other} 内容相同，重复报送", "same content as {other}: submitted twice"),
+            );
+            continue;
+        }
+        for earlier in read[..index].iter().filter(|other| other.submission.assessor == this.assessor) {
+            let shared: Vec<&str> = submitted
+                .units
+                .iter()
+                .map(|unit| unit.id.as_str())
+                .filter(|id| earlier.units.iter().any(|unit| unit.id == *id))
+                .collect();
+            if shared.is_empty() {
+                continue;
+            }
+            let (other, assessor) = (&earlier.submission.file, &this.assessor);
+            let ids = shared[..shared.len().min(3)].join("、");
+            let (more_zh, more_en) = match shared.len() {
+                ..=3 => (String::new(), String::new()),
+                n => (format!("等{n}个"), format!(" and {} more", n - 3)),
+            };
+            diagnostics.error(
+                location(),
+                text!(
+                    "与 {other} 同为“{assessor}”的得分表，且都有单位 {ids}{more_zh}：同一组织只能报送一份，请只保留其中一份（如原件或更正件）",
+                    "{other} is also “{assessor}”'s workbook, with units {ids}{more_en} in both: an organisation submits one workbook; keep only one of them (the original or the corrected copy)"
+                ),
             );
         }
     }
@@ -215,6 +251,26 @@ fn not_kaohe(location: Location, why: Text) -> Box<Diagnostic> {
     ))
 }
 
+/// Why `path` can't be a score workbook, seen before reading it: a folder,
+/// a CSV file (a ledger, not a score workbook) or not a workbook at all.
+fn not_a_workbook_file(path: &Path) -> Option<Text> {
+    let extension = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let what = if path.is_dir() {
+        text!("是文件夹", "is a folder")
+    } else {
+        match extension.as_deref() {
+            Some("xlsx" | "xlsm" | "xls" | "ods") => return None,
+            Some("csv") => text!("是 CSV 文件", "is a CSV file"),
+            _ => text!("不是工作簿", "is not a workbook"),
+        }
+    };
+    let (zh, en) = (what.zh, what.en);
+    Some(text!(
+        "{zh}；kaohe merge 只读取 kaohe score 生成的考核得分表（.xlsx）",
+        "{en}; kaohe merge reads only the score workbooks (.xlsx) that kaohe score writes"
+    ))
+}
+
 /// The cell's text as a reader sees it: text trimmed, numbers in short form.
 fn cell_text(range: &Range<Data>, row: u32, col: u32) -> String {
     match range.get_value((row, col)) {
@@ -226,9 +282,10 @@ fn cell_text(range: &Range<Data>, row: u32, col: u32) -> String {
     }
 }
 
+/// The cell's number as Excel reads it (15 significant digits).
 fn cell_number(range: &Range<Data>, row: u32, col: u32) -> Option<Exact> {
     match range.get_value((row, col))? {
-        Data::Float(number) => from_f64(*number),
+        Data::Float(number) => from_spreadsheet(*number),
         Data::Int(number) => Some(int(*number)),
         Data::String(text) => parse_decimal(text),
         _ => None,
@@ -255,6 +312,10 @@ fn header_row(range: &Range<Data>, label: &str) -> Option<(u32, Vec<(u32, String
 fn read_submission(path: &Path, floor: Option<&Exact>, diagnostics: &mut Diagnostics) -> Option<Submitted> {
     // Every submission is called 考核得分表.xlsx: name it by its path as given.
     let file: Arc<str> = path.display().to_string().into();
+    if let Some(why) = not_a_workbook_file(path) {
+        diagnostics.error(Some(Location::file(file)), why);
+        return None;
+    }
     // Bounded and checked before calamine sees the bytes (submissions are input too).
     let bytes = match crate::input::read_checked_workbook(path) {
         Ok(bytes) => bytes,
@@ -273,15 +334,15 @@ fn read_submission(path: &Path, floor: Option<&Exact>, diagnostics: &mut Diagnos
         }
     };
     let mut book = Book { file, sheets };
-    let about = match read_about(&mut book, sha256) {
+    let about = match read_about(&mut book, sha256, diagnostics) {
         Ok(about) => about,
         Err(diagnostic) => {
             diagnostics.push(*diagnostic);
             return None;
         }
     };
-    let units = read_summary(&mut book, diagnostics);
-    read_weights(&mut book, &about, floor, diagnostics);
+    let weights = read_weights(&mut book, &about, floor, diagnostics);
+    let units = read_summary(&mut book, &about, weights.as_deref(), diagnostics);
     // Kept even when 汇总 failed, so the year is still compared.
     Some(Submitted { units: units.unwrap_or_default(), year: about.year, submission: about.submission })
 }
@@ -291,9 +352,24 @@ struct About {
     submission: Submission,
     year: (i32, Location),
     ideological: String,
+    /// 参评单位数 and where it was read.
+    assessed: Option<(usize, Location)>,
+    /// `None` for a workbook from before 说明 recorded them.
+    recorded: Option<Recorded>,
 }
 
-fn read_about(book: &mut Book, sha256: String) -> Result<About, Box<Diagnostic>> {
+/// What 说明 records for verifying the grades and the bonus.
+struct Recorded {
+    bands: Vec<GradeBand>,
+    top_quota: Option<Exact>,
+    bonus_cap: Option<Exact>,
+}
+
+fn read_about(
+    book: &mut Book,
+    sha256: String,
+    diagnostics: &mut Diagnostics,
+) -> Result<About, Box<Diagnostic>> {
     let range = book.sheet(SHEET_ABOUT)?;
     let find = |key: &str| {
         rows_from(&range, 0)
@@ -323,12 +399,61 @@ fn read_about(book: &mut Book, sha256: String) -> Result<About, Box<Diagnostic>>
     };
     let year_location = book.location(SHEET_ABOUT, year_row.map_or(0, |(row, _)| row), 1);
     let value = |key| find(key).map(|(_, value)| value).unwrap_or_default();
-    let grades = value(KEY_GRADES)
-        .split([';', '；'])
-        .filter_map(|band| band.split([':', '：']).next())
-        .map(|name| name.trim().to_owned())
-        .filter(|name| !name.is_empty())
-        .collect();
+    // A value of `key` that must parse, or an error at its cell.
+    let mut parsed = |key: &str, parse: &dyn Fn(&str) -> Option<Option<Exact>>| {
+        let (row, text) = find(key)?;
+        let value = parse(&text);
+        if value.is_none() {
+            diagnostics.error(
+                Some(book.location(SHEET_ABOUT, row, 1)),
+                text!("“{key}”的值“{text}”不是数字", "the value “{text}” of “{key}” is not a number"),
+            );
+        }
+        Some((value.flatten(), row))
+    };
+    let setting = |text: &str| if text == NOT_SET { Some(None) } else { parse_decimal(text).map(Some) };
+    let count = parsed(KEY_ASSESSED, &|text| text.parse::<usize>().ok().map(|n| Some(int(n as i64))));
+    let quota = parsed(KEY_TOP_QUOTA, &setting);
+    let bonus_cap = parsed(KEY_BONUS_CAP, &setting).and_then(|(cap, _)| cap);
+    let assessed = count.and_then(|(count, row)| {
+        let count = num_traits::ToPrimitive::to_usize(&count?.to_integer())?;
+        Some((count, book.location(SHEET_ABOUT, row, 1)))
+    });
+    let bands = grade_bands(&value(KEY_GRADES));
+    let recorded = quota.map(|(top_quota, _)| Recorded {
+        bands: bands
+            .iter()
+            .filter_map(|(name, threshold)| {
+                Some(GradeBand { name: name.clone(), threshold: threshold.clone()? })
+            })
+            .collect(),
+        top_quota,
+        bonus_cap,
+    });
+    if let Some(recorded) = &recorded
+        && (recorded.bands.is_empty() || recorded.bands.len() != bands.len())
+    {
+        let location = match find(KEY_GRADES) {
+            Some((row, _)) => book.location(SHEET_ABOUT, row, 1),
+            None => Location::sheet(book.file.clone(), SHEET_ABOUT.into()),
+        };
+        diagnostics.error(
+            Some(location),
+            text!(
+                "“{KEY_GRADES}”应为“名称:分数;…”，如“优秀:90;良好:80;合格:60;不合格:0”",
+                "“{KEY_GRADES}” must read “name:threshold;…”, e.g. “优秀:90;良好:80;合格:60;不合格:0”"
+            ),
+        );
+    }
+    if recorded.is_none() {
+        diagnostics.warning(
+            Some(Location::sheet(book.file.clone(), SHEET_ABOUT.into())),
+            text!(
+                "该得分表由较早版本的 kaohe 生成，未记录“{KEY_TOP_QUOTA}”等核验项目：只核验了总分，未核验加权得分和等次",
+                "this workbook was written by an earlier kaohe and does not record “{KEY_TOP_QUOTA}” and the other keys needed to verify it: only its totals were verified, not the weighted scores or grades"
+            ),
+        );
+    }
     let created = NaiveDateTime::parse_from_str(&value(KEY_CREATED), "%Y-%m-%d %H:%M:%S").ok();
     let ideological =
         Some(value(KEY_IDEOLOGICAL)).filter(|v| !v.is_empty()).unwrap_or(DEFAULT_IDEOLOGICAL.into());
@@ -337,16 +462,170 @@ fn read_about(book: &mut Book, sha256: String) -> Result<About, Box<Diagnostic>>
             file: book.file.clone(),
             sha256,
             assessor: value(KEY_ASSESSOR),
-            grades,
+            grades: bands.into_iter().map(|(name, _)| name).collect(),
             created,
         },
         year: (year, year_location),
         ideological,
+        assessed,
+        recorded,
     })
 }
 
-/// The units of 汇总: every row below the header until the first with no rank.
-fn read_summary(book: &mut Book, diagnostics: &mut Diagnostics) -> Option<Vec<MergedUnit>> {
+/// The bands of a 说明 等次 value, `优秀:90;良好:80;…`, best first; a
+/// threshold that isn't a number is `None`.
+fn grade_bands(text: &str) -> Vec<(String, Option<Exact>)> {
+    text.split([';', '；'])
+        .filter_map(|band| {
+            let (name, threshold) = band.split_once([':', '：']).unwrap_or((band, ""));
+            let name = name.trim();
+            (!name.is_empty()).then(|| (name.to_owned(), parse_decimal(threshold)))
+        })
+        .collect()
+}
+
+/// One system of a workbook's 权重 sheet: its name (column A) and its
+/// weight of each category.
+struct SystemWeights {
+    name: String,
+    weights: Vec<(String, Exact)>,
+}
+
+/// Reads every system's weights from 权重 and checks its ideological weight
+/// against `floor` (P). `None` when the sheet can't be used.
+fn read_weights(
+    book: &mut Book,
+    about: &About,
+    floor: Option<&Exact>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Vec<SystemWeights>> {
+    let range = book.sheet(SHEET_WEIGHTS).map_err(|d| diagnostics.push(*d)).ok()?;
+    let category = &about.ideological;
+    let header = header_row(&range, COL_SYSTEM)
+        .filter(|(_, labels)| labels.iter().any(|(_, label)| label == category));
+    let Some((header, labels)) = header else {
+        diagnostics.error(
+            Some(Location::sheet(book.file.clone(), SHEET_WEIGHTS.into())),
+            text!(
+                "“{SHEET_WEIGHTS}”中没有“{category}”权重列",
+                "the “{SHEET_WEIGHTS}” sheet has no “{category}” weight column"
+            ),
+        );
+        return None;
+    };
+    // The category columns: after 体系 and 单位编号, before 合计.
+    let categories: Vec<&(u32, String)> =
+        labels.iter().skip(2).take_while(|(_, label)| label != COL_WEIGHT_SUM).collect();
+    let assessor = &about.submission.assessor;
+    let mut systems = Vec::new();
+    for row in rows_from(&range, header + 1) {
+        let system = cell_text(&range, row, 0);
+        if system.is_empty() {
+            break;
+        }
+        let mut weights = Vec::new();
+        for (col, name) in &categories {
+            let location = book.location(SHEET_WEIGHTS, row, *col);
+            let Some(weight) = cell_number(&range, row, *col) else {
+                diagnostics.error(
+                    Some(location),
+                    text!("“{name}”权重不是数字", "the “{name}” weight is not a number"),
+                );
+                continue;
+            };
+            if name == category
+                && let Some(floor) = floor.filter(|floor| weight < **floor)
+            {
+                let (weight, floor) = (format_trimmed(&weight, 2), format_trimmed(floor, 2));
+                diagnostics.error(
+                    Some(location),
+                    text!(
+                        "{assessor}的“{system}”中“{category}”权重 {weight}% 低于本级权重 {floor}%",
+                        "{assessor}'s system “{system}” gives “{category}” {weight}%, below this level's {floor}%"
+                    ),
+                );
+            }
+            weights.push((name.clone(), weight));
+        }
+        systems.push(SystemWeights { name: system, weights });
+    }
+    Some(systems)
+}
+
+/// Where 汇总's columns are.
+struct SummaryColumns {
+    rank: u32,
+    id: u32,
+    name: u32,
+    weighted: u32,
+    bonus: u32,
+    total: u32,
+    grade: u32,
+    veto: u32,
+    /// 考核体系, in a workbook that records it.
+    system: Option<u32>,
+    /// The category columns between 单位名称 and 加权得分.
+    categories: Vec<(u32, String)>,
+    /// Every labelled column.
+    all: Vec<u32>,
+}
+
+impl SummaryColumns {
+    /// The columns of the header row `header`, or an error naming the missing ones.
+    fn find(
+        book: &Book,
+        header: u32,
+        labels: &[(u32, String)],
+        recorded: bool,
+    ) -> Result<Self, Box<Diagnostic>> {
+        let column = |label: &str| labels.iter().find(|(_, text)| text == label).map(|(col, _)| *col);
+        let mut required =
+            vec![COL_RANK, COL_ID, COL_NAME, COL_WEIGHTED, COL_BONUS, COL_TOTAL, COL_GRADE, COL_VETO];
+        if recorded {
+            required.push(COL_ASSESSED_UNDER);
+        }
+        let missing: Vec<&str> = required.iter().copied().filter(|label| column(label).is_none()).collect();
+        if !missing.is_empty() {
+            let missing = missing.join("、");
+            return Err(Box::new(Diagnostic::error(
+                Some(Location::row(book.file.clone(), SHEET_SUMMARY.into(), header + 1)),
+                text!(
+                    "“{SHEET_SUMMARY}”缺少列：{missing}",
+                    "the “{SHEET_SUMMARY}” sheet lacks columns: {missing}"
+                ),
+            )));
+        }
+        let at = |label: &str| column(label).unwrap_or_default();
+        let (name, weighted) = (at(COL_NAME), at(COL_WEIGHTED));
+        Ok(SummaryColumns {
+            rank: at(COL_RANK),
+            id: at(COL_ID),
+            name,
+            weighted,
+            bonus: at(COL_BONUS),
+            total: at(COL_TOTAL),
+            grade: at(COL_GRADE),
+            veto: at(COL_VETO),
+            system: column(COL_ASSESSED_UNDER),
+            categories: labels
+                .iter()
+                .filter(|(col, _)| (name + 1..weighted).contains(col))
+                .cloned()
+                .collect(),
+            all: labels.iter().map(|(col, _)| *col).collect(),
+        })
+    }
+}
+
+/// The units of 汇总, each verified against its workbook: every row below
+/// the header with a cell besides 排名 (empty rows are skipped; the
+/// sign-off lines below the table only fill the 排名 column).
+fn read_summary(
+    book: &mut Book,
+    about: &About,
+    weights: Option<&[SystemWeights]>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Vec<MergedUnit>> {
     let range = book.sheet(SHEET_SUMMARY).map_err(|d| diagnostics.push(*d)).ok()?;
     let Some((header, labels)) = header_row(&range, COL_RANK) else {
         let why = text!(
@@ -356,112 +635,250 @@ fn read_summary(book: &mut Book, diagnostics: &mut Diagnostics) -> Option<Vec<Me
         diagnostics.push(*not_kaohe(Location::sheet(book.file.clone(), SHEET_SUMMARY.into()), why));
         return None;
     };
-    let column = |label: &str| labels.iter().find(|(_, text)| text == label).map(|(col, _)| *col);
-    let required = [COL_ID, COL_NAME, COL_TOTAL, COL_GRADE, COL_VETO];
-    let missing: Vec<&str> = required.into_iter().filter(|label| column(label).is_none()).collect();
-    if !missing.is_empty() {
-        let missing = missing.join("、");
+    let columns = SummaryColumns::find(book, header, &labels, about.recorded.is_some())
+        .map_err(|d| diagnostics.push(*d))
+        .ok()?;
+    let rows: Vec<u32> = rows_from(&range, header + 1)
+        .filter(|&row| {
+            columns.all.iter().any(|&col| col != columns.rank && !cell_text(&range, row, col).is_empty())
+        })
+        .collect();
+    if formulas_lost_their_values(book, &range, &rows, &columns) {
         diagnostics.error(
-            Some(Location::row(book.file.clone(), SHEET_SUMMARY.into(), header + 1)),
+            Some(Location::sheet(book.file.clone(), SHEET_SUMMARY.into())),
             text!(
-                "“{SHEET_SUMMARY}”缺少列：{missing}",
-                "the “{SHEET_SUMMARY}” sheet lacks columns: {missing}"
+                "公式没有保存计算结果（该文件被不保存计算结果的软件另存过），无法核验：请用 Excel 或 WPS 打开并保存后重新报送，或重新运行 kaohe score",
+                "its formulas have no saved results (the file was re-saved by a program that drops them), so it can't be verified: open and save it in Excel or WPS and submit it again, or re-run kaohe score"
             ),
         );
         return None;
     }
-    let [id, name, total, grade, veto] = required.map(|label| column(label).unwrap_or_default());
-    let rank = column(COL_RANK).unwrap_or_default();
+    if let Some((count, location)) = &about.assessed
+        && *count != rows.len()
+    {
+        let found = rows.len();
+        diagnostics.error(
+            Some(location.clone()),
+            text!(
+                "“{KEY_ASSESSED}”为 {count}，但“{SHEET_SUMMARY}”有 {found} 个单位行",
+                "“{KEY_ASSESSED}” is {count}, but “{SHEET_SUMMARY}” has {found} unit rows"
+            ),
+        );
+    }
+    let reader = RowReader { book, range: &range, columns: &columns, about, weights };
     let mut units = Vec::new();
-    for row in rows_from(&range, header + 1) {
-        if cell_text(&range, row, rank).is_empty() {
-            break;
+    let mut seen: HashMap<String, Location> = HashMap::new();
+    for &row in &rows {
+        let Some(unit) = reader.unit(row, diagnostics) else { continue };
+        let here = book.location(SHEET_SUMMARY, row, columns.id);
+        match seen.get(&unit.id) {
+            Some(first) => {
+                let id = &unit.id;
+                diagnostics.error(
+                    Some(here),
+                    text!(
+                        "单位编号“{id}”重复，已在 {first} 出现",
+                        "unit id “{id}” is repeated; first at {first}"
+                    ),
+                );
+            }
+            None => {
+                seen.insert(unit.id.clone(), here);
+            }
         }
-        let unit_id = cell_text(&range, row, id);
-        if unit_id.is_empty() {
+        units.push((row, unit));
+    }
+    if let Some(recorded) = &about.recorded
+        && units.len() == rows.len()
+    {
+        check_grades(book, recorded, &units, columns.grade, diagnostics);
+    }
+    Some(units.into_iter().map(|(_, unit)| unit).collect())
+}
+
+/// Whether a 加权得分 or 总分 formula of the table has no stored result.
+fn formulas_lost_their_values(
+    book: &mut Book,
+    range: &Range<Data>,
+    rows: &[u32],
+    columns: &SummaryColumns,
+) -> bool {
+    let Ok(formulas) = book.sheets.worksheet_formula(SHEET_SUMMARY) else { return false };
+    rows.iter().any(|&row| {
+        [columns.weighted, columns.total].iter().any(|&col| {
+            let formula = formulas.get_value((row, col)).is_some_and(|formula| !formula.is_empty());
+            formula && matches!(range.get_value((row, col)), None | Some(Data::Empty))
+        })
+    })
+}
+
+/// Reads and verifies one row of 汇总.
+struct RowReader<'a> {
+    book: &'a Book,
+    range: &'a Range<Data>,
+    columns: &'a SummaryColumns,
+    about: &'a About,
+    weights: Option<&'a [SystemWeights]>,
+}
+
+impl RowReader<'_> {
+    fn location(&self, row: u32, col: u32) -> Location {
+        self.book.location(SHEET_SUMMARY, row, col)
+    }
+
+    /// The number in `col`, or an error naming the column.
+    fn number(&self, row: u32, col: u32, label: &str, diagnostics: &mut Diagnostics) -> Option<Exact> {
+        let number = cell_number(self.range, row, col);
+        if number.is_none() {
             diagnostics.error(
-                Some(book.location(SHEET_SUMMARY, row, id)),
+                Some(self.location(row, col)),
+                text!("“{label}”不是数字", "“{label}” is not a number"),
+            );
+        }
+        number
+    }
+
+    /// The unit of `row`, when its numbers can be read; every inconsistency
+    /// is an error at its cell.
+    fn unit(&self, row: u32, diagnostics: &mut Diagnostics) -> Option<MergedUnit> {
+        let columns = self.columns;
+        let id = cell_text(self.range, row, columns.id);
+        if id.is_empty() {
+            diagnostics.error(
+                Some(self.location(row, columns.id)),
                 text!("“{COL_ID}”为空", "“{COL_ID}” (unit id) is empty"),
             );
         }
-        let Some(total_value) = cell_number(&range, row, total) else {
+        let veto = cell_text(self.range, row, columns.veto);
+        if !["", VETO_MARK, "否"].contains(&veto.as_str()) {
             diagnostics.error(
-                Some(book.location(SHEET_SUMMARY, row, total)),
-                text!("“{COL_TOTAL}”不是数字", "“{COL_TOTAL}” (total) is not a number"),
-            );
-            continue;
-        };
-        let veto_text = cell_text(&range, row, veto);
-        if !["", VETO_MARK, "否"].contains(&veto_text.as_str()) {
-            diagnostics.error(
-                Some(book.location(SHEET_SUMMARY, row, veto)),
+                Some(self.location(row, columns.veto)),
                 text!(
-                    "“{COL_VETO}”应为“{VETO_MARK}”或空白，而不是“{veto_text}”",
-                    "“{COL_VETO}” (veto) must be “{VETO_MARK}” or empty, not “{veto_text}”"
+                    "“{COL_VETO}”应为“{VETO_MARK}”或空白，而不是“{veto}”",
+                    "“{COL_VETO}” (veto) must be “{VETO_MARK}” or empty, not “{veto}”"
                 ),
             );
         }
-        let optional = |label| column(label).and_then(|col| cell_number(&range, row, col));
-        units.push(MergedUnit {
+        let weighted = self.number(row, columns.weighted, COL_WEIGHTED, diagnostics);
+        let bonus = self.number(row, columns.bonus, COL_BONUS, diagnostics);
+        let total = self.number(row, columns.total, COL_TOTAL, diagnostics);
+        let (weighted, bonus, total) = (weighted?, bonus?, total?);
+        let expected = round(&(&weighted + &bonus), 2);
+        if total != expected {
+            let (total, expected) = (format_trimmed(&total, 2), format_trimmed(&expected, 2));
+            diagnostics.error(
+                Some(self.location(row, columns.total)),
+                text!(
+                    "“{COL_TOTAL}” {total} 与 ROUND({COL_WEIGHTED} + {COL_BONUS}, 2) = {expected} 不符",
+                    "“{COL_TOTAL}” (total) {total} differs from ROUND(weighted + bonus, 2) = {expected}"
+                ),
+            );
+        }
+        if let Some(recorded) = &self.about.recorded {
+            self.check_weighted(row, &weighted, diagnostics);
+            if let Some(cap) = recorded.bonus_cap.as_ref().filter(|cap| bonus > **cap) {
+                let (bonus, cap) = (format_trimmed(&bonus, 2), format_trimmed(cap, 2));
+                diagnostics.error(
+                    Some(self.location(row, columns.bonus)),
+                    text!(
+                        "“{COL_BONUS}” {bonus} 超过“{KEY_BONUS_CAP}” {cap}",
+                        "“{COL_BONUS}” (bonus) {bonus} is above the “{KEY_BONUS_CAP}” (bonus cap) {cap}"
+                    ),
+                );
+            }
+        }
+        Some(MergedUnit {
             submission: 0,
-            id: unit_id,
-            name: cell_text(&range, row, name),
-            weighted: optional(COL_WEIGHTED),
-            bonus: optional(COL_BONUS),
-            total: total_value,
-            grade: cell_text(&range, row, grade),
-            veto: veto_text == VETO_MARK,
+            id,
+            name: cell_text(self.range, row, columns.name),
+            weighted,
+            bonus,
+            total,
+            grade: cell_text(self.range, row, columns.grade),
+            veto: veto == VETO_MARK,
             rank: 0,
-        });
+        })
     }
-    Some(units)
+
+    /// W against Σ weight × N_c ÷ Σ weight over the unit's categories, with
+    /// the weights of the system its 考核体系 names.
+    fn check_weighted(&self, row: u32, weighted: &Exact, diagnostics: &mut Diagnostics) {
+        let (Some(weights), Some(system_col)) = (self.weights, self.columns.system) else { return };
+        let system = cell_text(self.range, row, system_col);
+        let Some(system) = weights.iter().find(|s| s.name == system) else {
+            diagnostics.error(
+                Some(self.location(row, system_col)),
+                text!(
+                    "“{COL_ASSESSED_UNDER}”“{system}”不在“{SHEET_WEIGHTS}”中",
+                    "“{COL_ASSESSED_UNDER}” (system) “{system}” is not in the “{SHEET_WEIGHTS}” sheet"
+                ),
+            );
+            return;
+        };
+        let (mut sum, mut weight_sum) = (int(0), int(0));
+        for (col, category) in &self.columns.categories {
+            if cell_text(self.range, row, *col) == crate::render::xlsx::LEFT_OUT {
+                continue;
+            }
+            let Some(score) = self.number(row, *col, category, diagnostics) else { return };
+            let Some((_, weight)) = system.weights.iter().find(|(name, _)| name == category) else {
+                let name = &system.name;
+                diagnostics.error(
+                    Some(self.location(row, *col)),
+                    text!(
+                        "“{SHEET_WEIGHTS}”中“{name}”没有“{category}”权重",
+                        "the “{SHEET_WEIGHTS}” sheet gives “{name}” no “{category}” weight"
+                    ),
+                );
+                return;
+            };
+            sum += weight * score;
+            weight_sum += weight;
+        }
+        let expected = (weight_sum != int(0)).then(|| sum / &weight_sum);
+        let off = expected.as_ref().is_none_or(|expected| round(&(weighted - expected), 2) != int(0));
+        if off {
+            let shown = format_trimmed(weighted, 2);
+            let expected = expected.map_or_else(|| "—".to_owned(), |e| format_trimmed(&e, 2));
+            let name = &system.name;
+            diagnostics.error(
+                Some(self.location(row, self.columns.weighted)),
+                text!(
+                    "“{COL_WEIGHTED}” {shown} 与按“{name}”权重由各类得分算出的 {expected} 不符",
+                    "“{COL_WEIGHTED}” (weighted score) {shown} differs from {expected}, computed from the category scores with the weights of “{name}”"
+                ),
+            );
+        }
+    }
 }
 
-/// Checks every system's ideological weight in 权重 against `floor` (P).
-fn read_weights(book: &mut Book, about: &About, floor: Option<&Exact>, diagnostics: &mut Diagnostics) {
-    let range = match book.sheet(SHEET_WEIGHTS) {
-        Ok(range) => range,
-        Err(diagnostic) => return diagnostics.push(*diagnostic),
-    };
-    let category = &about.ideological;
-    let header = header_row(&range, COL_SYSTEM);
-    let column = header.as_ref().and_then(|(row, labels)| {
-        labels.iter().find(|(_, label)| label == category).map(|(col, _)| (*row, *col))
-    });
-    let Some((header, col)) = column else {
+/// Each unit's grade against the one its total, veto, the bands and
+/// 优秀比例 give (the engine's own grading); `units` are all the rows.
+fn check_grades(
+    book: &Book,
+    recorded: &Recorded,
+    units: &[(u32, MergedUnit)],
+    grade_col: u32,
+    diagnostics: &mut Diagnostics,
+) {
+    let mut order: Vec<&(u32, MergedUnit)> = units.iter().collect();
+    order.sort_by(|(_, a), (_, b)| a.veto.cmp(&b.veto).then_with(|| b.total.cmp(&a.total)));
+    let standings: Vec<Standing> = order.iter().map(|(_, unit)| (unit.veto, &unit.total)).collect();
+    let graded = rank_and_grade(&recorded.bands, recorded.top_quota.as_ref(), &standings);
+    for ((row, unit), (_, band)) in order.into_iter().zip(graded) {
+        let expected = &recorded.bands[band].name;
+        if unit.grade == *expected {
+            continue;
+        }
+        let (grade, total) = (&unit.grade, format_trimmed(&unit.total, 2));
+        let (zh, en) = if unit.veto { ("，一票否决", ", vetoed") } else { ("", "") };
         diagnostics.error(
-            Some(Location::sheet(book.file.clone(), SHEET_WEIGHTS.into())),
+            Some(book.location(SHEET_SUMMARY, *row, grade_col)),
             text!(
-                "“{SHEET_WEIGHTS}”中没有“{category}”权重列",
-                "the “{SHEET_WEIGHTS}” sheet has no “{category}” weight column"
+                "“{COL_GRADE}”应为“{expected}”（总分 {total}{zh}，按“{SHEET_ABOUT}”的{KEY_GRADES}和{KEY_TOP_QUOTA}），而不是“{grade}”",
+                "“{COL_GRADE}” (grade) must be “{expected}” (total {total}{en}, by the bands and top quota in “{SHEET_ABOUT}”), not “{grade}”"
             ),
         );
-        return;
-    };
-    let assessor = &about.submission.assessor;
-    for row in rows_from(&range, header + 1) {
-        let system = cell_text(&range, row, 0);
-        if system.is_empty() {
-            break;
-        }
-        let location = book.location(SHEET_WEIGHTS, row, col);
-        let Some(weight) = cell_number(&range, row, col) else {
-            diagnostics.error(
-                Some(location),
-                text!("“{category}”权重不是数字", "the “{category}” weight is not a number"),
-            );
-            continue;
-        };
-        if let Some(floor) = floor.filter(|floor| weight < **floor) {
-            let (weight, floor) = (format_trimmed(&weight, 2), format_trimmed(floor, 2));
-            diagnostics.error(
-                Some(location),
-                text!(
-                    "{assessor}的“{system}”中“{category}”权重 {weight}% 低于本级权重 {floor}%",
-                    "{assessor}'s system “{system}” gives “{category}” {weight}%, below this level's {floor}%"
-                ),
-            );
-        }
     }
 }
 
@@ -495,7 +912,7 @@ mod tests {
     fn ranks_the_units_of_every_submission_on_one_scale() {
         let dir = tempfile::tempdir().unwrap();
         let paths = [submit(dir.path(), "a.xlsx", &COUNTY), submit(dir.path(), "b.xlsx", &TOWN)];
-        let ranking = merge(&paths, Some(d("40"))).unwrap();
+        let ranking = merge(&paths, Some(d("40"))).0.unwrap();
         assert_eq!(ranking.year, 2025);
         let rows: Vec<(u32, &str, &str, String, &str, bool)> = ranking
             .units
@@ -540,7 +957,11 @@ mod tests {
             ["排名", "考核单位", "单位编号", "单位名称", "加权得分", "加分", "总分", "等次", "否决"]
         );
         assert_eq!(row(2), ["1", "乡镇党委", "U1", "甲村党支部", "84.5", "2", "86.5", "良好", ""]);
-        assert_eq!(row(6), ["5", "县局党委", "U2", "=SUM(A1)", "93.33", "0", "93.33", "不合格", "是"]);
+        // The submitted W as read (15 significant digits), shown with 2 decimals.
+        assert_eq!(
+            row(6),
+            ["5", "县局党委", "U2", "=SUM(A1)", "93.3333333333333", "0", "93.33", "不合格", "是"]
+        );
         let about = book.worksheet_range("说明").unwrap();
         let last = about.end().unwrap().0;
         assert_eq!(cell_text(&about, last, 0), dir.path().join("b.xlsx").display().to_string());
@@ -552,7 +973,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let earlier = Variant { year: 2024, ..TOWN };
         let paths = [submit(dir.path(), "a.xlsx", &COUNTY), submit(dir.path(), "b.xlsx", &earlier)];
-        let errors = headlines(dir.path(), merge(&paths, None).unwrap_err());
+        let errors = headlines(dir.path(), merge(&paths, None).1);
         assert_eq!(errors, ["b.xlsx:说明!B4: 年度 2024 与 a.xlsx 的年度 2025 不一致"]);
     }
 
@@ -560,7 +981,7 @@ mod tests {
     fn an_ideological_weight_below_this_level_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let paths = [submit(dir.path(), "a.xlsx", &COUNTY), submit(dir.path(), "b.xlsx", &TOWN)];
-        let errors = headlines(dir.path(), merge(&paths, Some(d("42"))).unwrap_err());
+        let errors = headlines(dir.path(), merge(&paths, Some(d("42"))).1);
         assert_eq!(errors, ["a.xlsx:权重!C2: 县局党委的“顶层体系”中“意识形态工作”权重 40% 低于本级权重 42%"]);
     }
 
@@ -574,7 +995,7 @@ mod tests {
         let county = submit(dir.path(), "a.xlsx", &COUNTY);
         let copy = dir.path().join("a2.xlsx");
         std::fs::copy(&county, &copy).unwrap();
-        let errors = headlines(dir.path(), merge(&[foreign, county, copy], None).unwrap_err());
+        let errors = headlines(dir.path(), merge(&[foreign, county, copy], None).1);
         assert_eq!(
             errors,
             [

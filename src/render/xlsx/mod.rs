@@ -71,6 +71,8 @@ pub const COL_VETO: &str = "否决";
 pub const COL_ASSESSED_UNDER: &str = "考核体系";
 /// 权重 column A: the system's name.
 pub const COL_SYSTEM: &str = "体系";
+/// 权重: the column after the categories.
+pub const COL_WEIGHT_SUM: &str = "合计";
 /// 权重 column A of the top-level system.
 pub const TOP_SYSTEM: &str = "顶层体系";
 /// A 否决 cell of a vetoed unit.
@@ -505,7 +507,7 @@ fn weights_sheet(
     let sum_col = WEIGHTS_FIRST_CATEGORY_COL + categories.len() as u16;
     let mut labels = vec![COL_SYSTEM, COL_ID];
     labels.extend_from_slice(categories);
-    labels.extend(["合计", "上级体系", "上级意识形态权重", "意识形态权重检查"]);
+    labels.extend([COL_WEIGHT_SUM, "上级体系", "上级意识形态权重", "意识形态权重检查"]);
     table(sheet, |grid| {
         grid.header(WEIGHTS_HEADER_ROW, &labels, &styles.header)?;
         for (system, row) in (0..model.systems.len()).zip(WEIGHTS_HEADER_ROW + 1..) {
