@@ -893,7 +893,10 @@ mod tests {
     use crate::render::xlsx::{merged_workbook, workbook};
 
     fn submit(dir: &Path, name: &str, variant: &Variant) -> PathBuf {
-        let model = fixture::model(variant);
+        submit_model(dir, name, fixture::model(variant))
+    }
+
+    fn submit_model(dir: &Path, name: &str, model: crate::model::Model) -> PathBuf {
         let report = fixture::report(&model);
         let scored = Scored { model: &model, report: &report, warnings: &[], created: fixture::created() };
         let path = dir.join(name);
@@ -1030,5 +1033,318 @@ mod tests {
         assert!(std::fs::read(out.join("考核得分表.xlsx")).unwrap() == written, "same inputs, same bytes");
         let below = crate::main_with_args(args(&["--force", "--ideological-weight", "50"]));
         assert_eq!(below, std::process::ExitCode::from(crate::EXIT_INVALID_INPUT));
+    }
+
+    // The fixture's 汇总 (sheet1): columns A 排名, B 单位编号, C 单位名称,
+    // D 意识形态工作, E 党建工作, F 加权得分, G 加分, H 总分, I 等次, J 否决,
+    // K 考核体系; U1 on row 3 (W 84 + 2 = 86 良好, system 顶层体系), U10 on
+    // row 4 (W 79.17 合格, system 办公室党支部), U2 on row 5 (93.33, vetoed,
+    // 不合格). Its 说明 (sheet7) holds 优秀比例 on row 8, 加分上限 on row 9
+    // and 参评单位数 on row 10.
+    const SUMMARY_XML: &str = "xl/worksheets/sheet1.xml";
+    const ABOUT_XML: &str = "xl/worksheets/sheet7.xml";
+
+    type Edit<'a> = (&'a str, &'a dyn Fn(String) -> String);
+
+    /// A copy of the workbook at `path`, saved beside it as `name`, with each
+    /// edit (a package part and a change to its XML) applied, as a user
+    /// editing the workbook by hand would leave it.
+    fn edited(path: &Path, name: &str, edits: &[Edit]) -> PathBuf {
+        use std::io::{Read, Write};
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+        let copy = path.with_file_name(name);
+        let mut writer = zip::ZipWriter::new(std::fs::File::create(&copy).unwrap());
+        for index in 0..archive.len() {
+            let mut entry = archive.by_index(index).unwrap();
+            let part = entry.name().unwrap().to_string();
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            if let Some((_, edit)) = edits.iter().find(|(name, _)| *name == part) {
+                bytes = edit(String::from_utf8(bytes).unwrap()).into_bytes();
+            }
+            writer.start_file(part, zip::write::SimpleFileOptions::default()).unwrap();
+            writer.write_all(&bytes).unwrap();
+        }
+        writer.finish().unwrap();
+        copy
+    }
+
+    /// `xml` with the cell at `reference` (`H3`) replaced by what `edit` makes of it.
+    fn with_cell(xml: String, reference: &str, edit: impl Fn(&str) -> String) -> String {
+        let start = xml.find(&format!("<c r=\"{reference}\"")).expect("the cell is in the sheet");
+        let tag_end = start + xml[start..].find('>').unwrap() + 1;
+        let end = if xml[..tag_end].ends_with("/>") {
+            tag_end
+        } else {
+            start + xml[start..].find("</c>").unwrap() + 4
+        };
+        format!("{}{}{}", &xml[..start], edit(&xml[start..end]), &xml[end..])
+    }
+
+    /// A cell holding `text` in place of the cell at `reference`.
+    fn text_cell(reference: &str, text: &str) -> impl Fn(&str) -> String {
+        move |_| format!("<c r=\"{reference}\" t=\"inlineStr\"><is><t>{text}</t></is></c>")
+    }
+
+    /// The cell with its stored value (a formula's cached result) replaced by `value`.
+    fn cached(value: &str) -> impl Fn(&str) -> String {
+        move |cell| {
+            let (start, end) = (cell.find("<v>").unwrap() + 3, cell.find("</v>").unwrap());
+            format!("{}{value}{}", &cell[..start], &cell[end..])
+        }
+    }
+
+    fn removed(_: &str) -> String {
+        String::new()
+    }
+
+    /// `xml` with every row from `first` on moved one down, so row `first` is empty.
+    fn blank_row_at(xml: String, first: u32) -> String {
+        let (mut out, mut rest) = (String::new(), xml.as_str());
+        while let Some(at) = rest.find(" r=\"") {
+            let (head, tail) = rest.split_at(at + 4);
+            out.push_str(head);
+            let reference = &tail[..tail.find('"').unwrap()];
+            let digits = reference.trim_start_matches(|c: char| c.is_ascii_uppercase());
+            let letters = &reference[..reference.len() - digits.len()];
+            match digits.parse::<u32>() {
+                Ok(row) if row >= first => out.push_str(&format!("{letters}{}", row + 1)),
+                _ => out.push_str(reference),
+            }
+            rest = &tail[reference.len()..];
+        }
+        out + rest
+    }
+
+    /// `xml` without its row `row`.
+    fn without_row(xml: String, row: u32) -> String {
+        let start = xml.find(&format!("<row r=\"{row}\"")).unwrap();
+        let end = start + xml[start..].find("</row>").unwrap() + "</row>".len();
+        format!("{}{}", &xml[..start], &xml[end..])
+    }
+
+    /// The ids and totals merged, in ranking order.
+    fn merged(dir: &Path, paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<String>) {
+        let (ranking, diagnostics) = merge(paths, None);
+        let units = ranking
+            .map(|ranking| {
+                ranking.units.iter().map(|u| (u.id.clone(), format_trimmed(&u.total, 2))).collect()
+            })
+            .unwrap_or_default();
+        (units, headlines(dir, diagnostics))
+    }
+
+    fn errors(dir: &Path, paths: &[PathBuf]) -> Vec<String> {
+        let (units, errors) = merged(dir, paths);
+        assert!(units.is_empty(), "refused");
+        errors
+    }
+
+    fn ids(units: &[(String, String)]) -> Vec<&str> {
+        units.iter().map(|(id, _)| id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_blank_row_inside_the_summary_is_skipped_and_the_rows_are_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let county = submit(dir.path(), "a.xlsx", &COUNTY);
+        let blank = edited(&county, "b.xlsx", &[(SUMMARY_XML, &|xml| blank_row_at(xml, 4))]);
+        let summary =
+            Xlsx::new(std::fs::File::open(&blank).unwrap()).unwrap().worksheet_range("汇总").unwrap();
+        let column_b: Vec<String> = (2..6).map(|row| cell_text(&summary, row, 1)).collect();
+        assert_eq!(column_b, ["U1", "", "U10", "U2"]);
+        let (units, messages) = merged(dir.path(), &[blank]);
+        assert_eq!(ids(&units), ["U1", "U10", "U2"]);
+        assert!(messages.is_empty(), "{messages:?}");
+
+        let short = edited(&county, "c.xlsx", &[(SUMMARY_XML, &|xml| without_row(xml, 4))]);
+        assert_eq!(
+            errors(dir.path(), &[short]),
+            ["c.xlsx:说明!B10: “参评单位数”为 3，但“汇总”有 2 个单位行"]
+        );
+    }
+
+    #[test]
+    fn a_hand_typed_total_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let county = submit(dir.path(), "a.xlsx", &COUNTY);
+        let typed = edited(
+            &county,
+            "b.xlsx",
+            &[(SUMMARY_XML, &|xml| with_cell(xml, "H3", |_| "<c r=\"H3\"><v>88</v></c>".into()))],
+        );
+        assert_eq!(
+            errors(dir.path(), &[typed]),
+            ["b.xlsx:汇总!H3: “总分” 88 与 ROUND(加权得分 + 加分, 2) = 86 不符"]
+        );
+    }
+
+    #[test]
+    fn a_weighted_score_that_disagrees_with_the_category_scores_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let county = submit(dir.path(), "a.xlsx", &COUNTY);
+        // The cached W and T of U1 raised together, their formulas kept.
+        let edit = |xml| with_cell(with_cell(xml, "F3", cached("85")), "H3", cached("87"));
+        let raised = edited(&county, "b.xlsx", &[(SUMMARY_XML, &edit)]);
+        assert_eq!(
+            errors(dir.path(), &[raised]),
+            ["b.xlsx:汇总!F3: “加权得分” 85 与按“顶层体系”权重由各类得分算出的 84 不符"]
+        );
+    }
+
+    #[test]
+    fn a_cleared_veto_and_an_edited_grade_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let county = submit(dir.path(), "a.xlsx", &COUNTY);
+        let cleared = edited(&county, "b.xlsx", &[(SUMMARY_XML, &|xml| with_cell(xml, "J5", removed))]);
+        assert_eq!(
+            errors(dir.path(), &[cleared]),
+            ["b.xlsx:汇总!I5: “等次”应为“优秀”（总分 93.33，按“说明”的等次和优秀比例），而不是“不合格”"]
+        );
+        let graded =
+            edited(&county, "c.xlsx", &[(SUMMARY_XML, &|xml| with_cell(xml, "I3", text_cell("I3", "优秀")))]);
+        assert_eq!(
+            errors(dir.path(), &[graded]),
+            ["c.xlsx:汇总!I3: “等次”应为“良好”（总分 86，按“说明”的等次和优秀比例），而不是“优秀”"]
+        );
+        let vetoed =
+            edited(&county, "d.xlsx", &[(SUMMARY_XML, &|xml| with_cell(xml, "I5", text_cell("I5", "优秀")))]);
+        assert_eq!(
+            errors(dir.path(), &[vetoed]),
+            [
+                "d.xlsx:汇总!I5: “等次”应为“不合格”（总分 93.33，一票否决，按“说明”的等次和优秀比例），而不是“优秀”"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_repeated_unit_id_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let county = submit(dir.path(), "a.xlsx", &COUNTY);
+        let repeated =
+            edited(&county, "b.xlsx", &[(SUMMARY_XML, &|xml| with_cell(xml, "B4", text_cell("B4", "U1")))]);
+        assert_eq!(
+            errors(dir.path(), &[repeated]),
+            ["b.xlsx:汇总!B4: 单位编号“U1”重复，已在 b.xlsx:汇总!B3 出现"]
+        );
+    }
+
+    #[test]
+    fn grades_follow_the_recorded_top_quota() {
+        let dir = tempfile::tempdir().unwrap();
+        // U2 not vetoed and 优秀: right without a quota, one too many with
+        // 20 % of 3 units (none may keep 优秀).
+        let unvetoed = |xml| with_cell(with_cell(xml, "J5", removed), "I5", text_cell("I5", "优秀"));
+        let free = submit(dir.path(), "a.xlsx", &COUNTY);
+        let free = edited(&free, "b.xlsx", &[(SUMMARY_XML, &unvetoed)]);
+        let (units, messages) = merged(dir.path(), &[free]);
+        assert_eq!(units[0], ("U2".to_owned(), "93.33".to_owned()));
+        assert!(messages.is_empty(), "{messages:?}");
+
+        let mut model = fixture::model(&COUNTY);
+        model.settings.top_quota = Some(d("20"));
+        let quota = submit_model(dir.path(), "c.xlsx", model);
+        let quota = edited(&quota, "d.xlsx", &[(SUMMARY_XML, &unvetoed)]);
+        assert_eq!(
+            errors(dir.path(), &[quota]),
+            ["d.xlsx:汇总!I5: “等次”应为“良好”（总分 93.33，按“说明”的等次和优秀比例），而不是“优秀”"]
+        );
+    }
+
+    #[test]
+    fn cached_numbers_are_read_as_excel_reads_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let county = submit(dir.path(), "a.xlsx", &COUNTY);
+        // U10 at W = (84.95 + 75) / 2 = 79.975, its cached W one binary step
+        // below as a recalculation may leave it: T = 79.98, not 79.97.
+        let edit = |xml| {
+            let xml = with_cell(xml, "D4", cached("84.95"));
+            with_cell(with_cell(xml, "F4", cached("79.97499999999998")), "H4", cached("79.98"))
+        };
+        let recalculated = edited(&county, "b.xlsx", &[(SUMMARY_XML, &edit)]);
+        let (ranking, diagnostics) = merge(&[recalculated], None);
+        assert!(diagnostics.is_empty(), "{:?}", headlines(dir.path(), diagnostics));
+        let ranking = ranking.unwrap();
+        let u10 = ranking.units.iter().find(|unit| unit.id == "U10").unwrap();
+        assert_eq!((&u10.weighted, &u10.total), (&d("79.975"), &d("79.98")));
+    }
+
+    #[test]
+    fn two_workbooks_of_one_organisation_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let original = submit(dir.path(), "a.xlsx", &COUNTY);
+        let corrected =
+            Variant { names: ["办公室党支部", "综合科党支部", "第三党支部"], ..COUNTY };
+        let corrected = submit(dir.path(), "b.xlsx", &corrected);
+        let town = submit(dir.path(), "c.xlsx", &TOWN);
+        assert_eq!(
+            errors(dir.path(), &[original, town, corrected]),
+            [
+                "b.xlsx: 与 a.xlsx 同为“县局党委”的得分表，且都有单位 U1、U10、U2：同一组织只能报送一份，请只保留其中一份（如原件或更正件）"
+            ]
+        );
+    }
+
+    #[test]
+    fn formulas_without_their_values_get_one_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let county = submit(dir.path(), "a.xlsx", &COUNTY);
+        let strip = |xml: String| {
+            let mut xml = xml;
+            while let Some(at) = xml.find("</f><v>") {
+                let end = at + xml[at..].find("</v>").unwrap() + "</v>".len();
+                xml.replace_range(at + "</f>".len()..end, "");
+            }
+            xml
+        };
+        let resaved = edited(&county, "b.xlsx", &[(SUMMARY_XML, &strip)]);
+        assert_eq!(
+            errors(dir.path(), &[resaved]),
+            [
+                "b.xlsx:汇总: 公式没有保存计算结果（该文件被不保存计算结果的软件另存过），无法核验：请用 Excel 或 WPS 打开并保存后重新报送，或重新运行 kaohe score"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_workbook_from_before_the_verification_keys_is_verified_on_its_totals() {
+        let dir = tempfile::tempdir().unwrap();
+        let county = submit(dir.path(), "a.xlsx", &COUNTY);
+        let old_about = |xml| without_row(without_row(xml, 8), 9);
+        let old_summary =
+            |xml| ["K2", "K3", "K4", "K5"].iter().fold(xml, |xml, cell| with_cell(xml, cell, removed));
+        // Its grades aren't verified: an edited one passes, with the note.
+        let old_grade = |xml| with_cell(old_summary(xml), "I3", text_cell("I3", "优秀"));
+        let old = edited(&county, "b.xlsx", &[(ABOUT_XML, &old_about), (SUMMARY_XML, &old_grade)]);
+        let note = "b.xlsx:说明: 该得分表由较早版本的 kaohe 生成，未记录“优秀比例”等核验项目：只核验了总分，未核验加权得分和等次";
+        let (units, messages) = merged(dir.path(), &[old]);
+        assert_eq!(ids(&units), ["U1", "U10", "U2"]);
+        assert_eq!(messages, [note]);
+        // Its totals are.
+        let old_total = |xml| with_cell(old_summary(xml), "H3", cached("88"));
+        let old = edited(&county, "c.xlsx", &[(ABOUT_XML, &old_about), (SUMMARY_XML, &old_total)]);
+        assert_eq!(
+            errors(dir.path(), &[old]),
+            [
+                note.replace("b.xlsx", "c.xlsx").as_str(),
+                "c.xlsx:汇总!H3: “总分” 88 与 ROUND(加权得分 + 加分, 2) = 86 不符"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_csv_file_or_a_folder_is_not_a_score_workbook() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("台账.csv");
+        std::fs::write(&csv, "单位编号,总分\nU1,86\n").unwrap();
+        let folder = dir.path().join("县局");
+        std::fs::create_dir(&folder).unwrap();
+        assert_eq!(
+            errors(dir.path(), &[csv, folder]),
+            [
+                "台账.csv: 是 CSV 文件；kaohe merge 只读取 kaohe score 生成的考核得分表（.xlsx）",
+                "县局: 是文件夹；kaohe merge 只读取 kaohe score 生成的考核得分表（.xlsx）",
+            ]
+        );
     }
 }
