@@ -365,18 +365,60 @@ struct Recorded {
     bonus_cap: Option<Exact>,
 }
 
+/// The 说明 sheet of a workbook: one value per key.
+struct AboutSheet {
+    file: Arc<str>,
+    range: Range<Data>,
+}
+
+impl AboutSheet {
+    /// The row of `key` and its value.
+    fn find(&self, key: &str) -> Option<(u32, String)> {
+        rows_from(&self.range, 0)
+            .find(|&row| cell_text(&self.range, row, 0) == key)
+            .map(|row| (row, cell_text(&self.range, row, 1)))
+    }
+
+    fn value(&self, key: &str) -> String {
+        self.find(key).map(|(_, value)| value).unwrap_or_default()
+    }
+
+    /// The value cell of `key`, else the sheet.
+    fn location(&self, key: &str) -> Location {
+        match self.find(key) {
+            Some((row, _)) => Location::cell(self.file.clone(), SHEET_ABOUT.into(), row + 1, 1),
+            None => Location::sheet(self.file.clone(), SHEET_ABOUT.into()),
+        }
+    }
+
+    /// A number that may be [`NOT_SET`]: `None` when the row is missing,
+    /// `Some(None)` when not set or not a number (an error at its cell).
+    fn setting(&self, key: &str, diagnostics: &mut Diagnostics) -> Option<Option<Exact>> {
+        let (_, text) = self.find(key)?;
+        if text == NOT_SET {
+            return Some(None);
+        }
+        let value = parse_decimal(&text);
+        if value.is_none() {
+            diagnostics.error(
+                Some(self.location(key)),
+                text!(
+                    "“{key}”应为数字或“{NOT_SET}”，而不是“{text}”",
+                    "“{key}” must be a number or “{NOT_SET}”, not “{text}”"
+                ),
+            );
+        }
+        Some(value)
+    }
+}
+
 fn read_about(
     book: &mut Book,
     sha256: String,
     diagnostics: &mut Diagnostics,
 ) -> Result<About, Box<Diagnostic>> {
-    let range = book.sheet(SHEET_ABOUT)?;
-    let find = |key: &str| {
-        rows_from(&range, 0)
-            .find(|&row| cell_text(&range, row, 0) == key)
-            .map(|row| (row, cell_text(&range, row, 1)))
-    };
-    let tool = find(KEY_TOOL).filter(|(_, tool)| tool.starts_with(TOOL_PREFIX));
+    let about = AboutSheet { file: book.file.clone(), range: book.sheet(SHEET_ABOUT)? };
+    let tool = about.find(KEY_TOOL).filter(|(_, tool)| tool.starts_with(TOOL_PREFIX));
     if tool.is_none() {
         let why = text!(
             "“{SHEET_ABOUT}”中没有“{KEY_TOOL}”一行",
@@ -384,92 +426,73 @@ fn read_about(
         );
         return Err(not_kaohe(Location::sheet(book.file.clone(), SHEET_ABOUT.into()), why));
     }
-    let year_row = find(KEY_YEAR);
-    let year =
-        year_row.as_ref().and_then(|(_, text)| text.trim_end_matches(['年', '度']).parse::<i32>().ok());
+    let year = about.value(KEY_YEAR).trim_end_matches(['年', '度']).parse::<i32>().ok();
     let Some(year) = year else {
-        let location = match year_row {
-            Some((row, _)) => book.location(SHEET_ABOUT, row, 1),
-            None => Location::sheet(book.file.clone(), SHEET_ABOUT.into()),
-        };
         return Err(Box::new(Diagnostic::error(
-            Some(location),
+            Some(about.location(KEY_YEAR)),
             text!("没有有效的“{KEY_YEAR}”", "no valid “{KEY_YEAR}” (year)"),
         )));
     };
-    let year_location = book.location(SHEET_ABOUT, year_row.map_or(0, |(row, _)| row), 1);
-    let value = |key| find(key).map(|(_, value)| value).unwrap_or_default();
-    // A value of `key` that must parse, or an error at its cell.
-    let mut parsed = |key: &str, parse: &dyn Fn(&str) -> Option<Option<Exact>>| {
-        let (row, text) = find(key)?;
-        let value = parse(&text);
-        if value.is_none() {
-            diagnostics.error(
-                Some(book.location(SHEET_ABOUT, row, 1)),
-                text!("“{key}”的值“{text}”不是数字", "the value “{text}” of “{key}” is not a number"),
-            );
-        }
-        Some((value.flatten(), row))
-    };
-    let setting = |text: &str| if text == NOT_SET { Some(None) } else { parse_decimal(text).map(Some) };
-    let count = parsed(KEY_ASSESSED, &|text| text.parse::<usize>().ok().map(|n| Some(int(n as i64))));
-    let quota = parsed(KEY_TOP_QUOTA, &setting);
-    let bonus_cap = parsed(KEY_BONUS_CAP, &setting).and_then(|(cap, _)| cap);
-    let assessed = count.and_then(|(count, row)| {
-        let count = num_traits::ToPrimitive::to_usize(&count?.to_integer())?;
-        Some((count, book.location(SHEET_ABOUT, row, 1)))
-    });
-    let bands = grade_bands(&value(KEY_GRADES));
-    let recorded = quota.map(|(top_quota, _)| Recorded {
-        bands: bands
-            .iter()
-            .filter_map(|(name, threshold)| {
-                Some(GradeBand { name: name.clone(), threshold: threshold.clone()? })
-            })
-            .collect(),
-        top_quota,
-        bonus_cap,
-    });
-    if let Some(recorded) = &recorded
-        && (recorded.bands.is_empty() || recorded.bands.len() != bands.len())
-    {
-        let location = match find(KEY_GRADES) {
-            Some((row, _)) => book.location(SHEET_ABOUT, row, 1),
-            None => Location::sheet(book.file.clone(), SHEET_ABOUT.into()),
-        };
+    let assessed = about.value(KEY_ASSESSED).parse::<usize>().ok();
+    if assessed.is_none() {
         diagnostics.error(
-            Some(location),
-            text!(
-                "“{KEY_GRADES}”应为“名称:分数;…”，如“优秀:90;良好:80;合格:60;不合格:0”",
-                "“{KEY_GRADES}” must read “name:threshold;…”, e.g. “优秀:90;良好:80;合格:60;不合格:0”"
-            ),
+            Some(about.location(KEY_ASSESSED)),
+            text!("没有有效的“{KEY_ASSESSED}”", "no valid “{KEY_ASSESSED}” (number of assessed units)"),
         );
     }
-    if recorded.is_none() {
+    let bands = grade_bands(&about.value(KEY_GRADES));
+    let recorded = read_recorded(&about, &bands, diagnostics);
+    let created = NaiveDateTime::parse_from_str(&about.value(KEY_CREATED), "%Y-%m-%d %H:%M:%S").ok();
+    let ideological =
+        Some(about.value(KEY_IDEOLOGICAL)).filter(|v| !v.is_empty()).unwrap_or(DEFAULT_IDEOLOGICAL.into());
+    Ok(About {
+        submission: Submission {
+            file: book.file.clone(),
+            sha256,
+            assessor: about.value(KEY_ASSESSOR),
+            grades: bands.into_iter().map(|(name, _)| name).collect(),
+            created,
+        },
+        year: (year, about.location(KEY_YEAR)),
+        ideological,
+        assessed: assessed.map(|count| (count, about.location(KEY_ASSESSED))),
+        recorded,
+    })
+}
+
+/// The grade bands, 优秀比例 and 加分上限 as 说明 records them; `None`, with
+/// a warning, for a workbook from before it recorded 优秀比例.
+fn read_recorded(
+    about: &AboutSheet,
+    bands: &[(String, Option<Exact>)],
+    diagnostics: &mut Diagnostics,
+) -> Option<Recorded> {
+    let Some(top_quota) = about.setting(KEY_TOP_QUOTA, diagnostics) else {
         diagnostics.warning(
-            Some(Location::sheet(book.file.clone(), SHEET_ABOUT.into())),
+            Some(Location::sheet(about.file.clone(), SHEET_ABOUT.into())),
             text!(
                 "该得分表由较早版本的 kaohe 生成，未记录“{KEY_TOP_QUOTA}”等核验项目：只核验了总分，未核验加权得分和等次",
                 "this workbook was written by an earlier kaohe and does not record “{KEY_TOP_QUOTA}” and the other keys needed to verify it: only its totals were verified, not the weighted scores or grades"
             ),
         );
-    }
-    let created = NaiveDateTime::parse_from_str(&value(KEY_CREATED), "%Y-%m-%d %H:%M:%S").ok();
-    let ideological =
-        Some(value(KEY_IDEOLOGICAL)).filter(|v| !v.is_empty()).unwrap_or(DEFAULT_IDEOLOGICAL.into());
-    Ok(About {
-        submission: Submission {
-            file: book.file.clone(),
-            sha256,
-            assessor: value(KEY_ASSESSOR),
-            grades: bands.into_iter().map(|(name, _)| name).collect(),
-            created,
-        },
-        year: (year, year_location),
-        ideological,
-        assessed,
-        recorded,
-    })
+        return None;
+    };
+    let bonus_cap = about.setting(KEY_BONUS_CAP, diagnostics).flatten();
+    let bands: Option<Vec<GradeBand>> = bands
+        .iter()
+        .map(|(name, threshold)| Some(GradeBand { name: name.clone(), threshold: threshold.clone()? }))
+        .collect();
+    let Some(bands) = bands.filter(|bands| !bands.is_empty()) else {
+        diagnostics.error(
+            Some(about.location(KEY_GRADES)),
+            text!(
+                "“{KEY_GRADES}”应为“名称:分数;…”，如“优秀:90;良好:80;合格:60;不合格:0”",
+                "“{KEY_GRADES}” must read “name:threshold;…”, e.g. “优秀:90;良好:80;合格:60;不合格:0”"
+            ),
+        );
+        return None;
+    };
+    Some(Recorded { bands, top_quota, bonus_cap })
 }
 
 /// The bands of a 说明 等次 value, `优秀:90;良好:80;…`, best first; a
