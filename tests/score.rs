@@ -64,9 +64,12 @@ fn the_workbook_agrees_with_the_summary_and_keeps_its_formulas() {
         assert_eq!(text(&row[column("单位编号")]), unit["id"].as_str().unwrap());
         assert_eq!(number(&row[column("排名")]), unit["rank"].as_f64().unwrap());
         assert_eq!(number(&row[column("总分")]), unit["total"].as_f64().unwrap());
-        // W is stored as the nearest double of its exact value, shown with 2 decimals.
+        // W is stored as the nearest double of its exact value; shown with 2
+        // decimals as Excel shows it (from 15 significant digits, so the
+        // double of 94.175 shows 94.18) it is the summary's W.
         let weighted = number(&row[column("加权得分")]);
-        let shown: f64 = format!("{weighted:.2}").parse().unwrap();
+        let excel = kaohe::number::from_spreadsheet(weighted).unwrap();
+        let shown: f64 = kaohe::number::format_fixed(&excel, 2).parse().unwrap();
         assert_eq!(shown, unit["weighted"].as_f64().unwrap(), "{unit}");
         unrounded += usize::from(shown != weighted);
         assert_eq!(number(&row[column("加分")]), unit["bonus"].as_f64().unwrap());
