@@ -1275,6 +1275,21 @@ mod tests {
     }
 
     #[test]
+    fn a_bonus_above_the_recorded_cap_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let county = submit(dir.path(), "a.xlsx", &COUNTY);
+        let capped =
+            edited(&county, "b.xlsx", &[(ABOUT_XML, &|xml| with_cell(xml, "B9", text_cell("B9", "1")))]);
+        assert_eq!(errors(dir.path(), &[capped]), ["b.xlsx:汇总!G3: “加分” 2 超过“加分上限” 1"]);
+        let unreadable =
+            edited(&county, "c.xlsx", &[(ABOUT_XML, &|xml| with_cell(xml, "B8", text_cell("B8", "两成")))]);
+        assert_eq!(
+            errors(dir.path(), &[unreadable]),
+            ["c.xlsx:说明!B8: “优秀比例”应为数字或“无”，而不是“两成”"]
+        );
+    }
+
+    #[test]
     fn cached_numbers_are_read_as_excel_reads_them() {
         let dir = tempfile::tempdir().unwrap();
         let county = submit(dir.path(), "a.xlsx", &COUNTY);
