@@ -200,7 +200,8 @@ fn check_distinct(read: &[Submitted], diagnostics: &mut Diagnostics) {
                 continue;
             }
             let (other, assessor) = (&earlier.submission.file, &this.assessor);
-            let ids = shared[..shared.len().min(3)].join("、");
+            let first = &shared[..shared.len().min(3)];
+            let (ids, ids_en) = (first.join("、"), first.join(", "));
             let (more_zh, more_en) = match shared.len() {
                 ..=3 => (String::new(), String::new()),
                 n => (format!("等{n}个"), format!(" and {} more", n - 3)),
@@ -209,7 +210,7 @@ fn check_distinct(read: &[Submitted], diagnostics: &mut Diagnostics) {
                 location(),
                 text!(
                     "与 {other} 同为“{assessor}”的得分表，且都有单位 {ids}{more_zh}：同一组织只能报送一份，请只保留其中一份（如原件或更正件）",
-                    "{other} is also “{assessor}”'s workbook, with units {ids}{more_en} in both: an organisation submits one workbook; keep only one of them (the original or the corrected copy)"
+                    "{other} is also “{assessor}”'s workbook, with units {ids_en}{more_en} in both: an organisation submits one workbook; keep only one of them (the original or the corrected copy)"
                 ),
             );
         }
