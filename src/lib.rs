@@ -220,7 +220,7 @@ fn run_score(args: &cli::ScoreArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `kaohe merge`: reads, checks and ranks the submitted workbooks, then
+/// `kaohe merge`: reads, verifies and ranks the submitted workbooks, then
 /// writes the combined workbook into the output folder.
 fn run_merge(args: &cli::MergeArgs) -> ExitCode {
     let lang = Lang::from(args.lang);
@@ -235,12 +235,10 @@ fn run_merge(args: &cli::MergeArgs) -> ExitCode {
         }
         floor => floor.flatten(),
     };
-    let ranking = match merge::merge(&args.workbooks, floor) {
-        Ok(ranking) => ranking,
-        Err(diagnostics) => {
-            print_diagnostics(&diagnostics, lang);
-            return ExitCode::from(EXIT_INVALID_INPUT);
-        }
+    let (ranking, diagnostics) = merge::merge(&args.workbooks, floor);
+    print_diagnostics(&diagnostics, lang);
+    let Some(ranking) = ranking else {
+        return ExitCode::from(EXIT_INVALID_INPUT);
     };
     let assessor = args.assessor.clone().unwrap_or_else(|| "（汇总单位）".to_owned());
     let bulletin = render::docx::merged_bulletin(&ranking, &assessor, &render::docx::Templates::bundled());

@@ -56,6 +56,16 @@ pub fn from_f64(value: f64) -> Option<Exact> {
     parse_decimal(&format!("{value}"))
 }
 
+/// The decimal a spreadsheet number cell holds as Excel reads it: the double
+/// to 15 significant digits, so the 79.97499999999999… cached for 79.975
+/// is 79.975 again.
+pub fn from_spreadsheet(value: f64) -> Option<Exact> {
+    if !value.is_finite() {
+        return None;
+    }
+    parse_decimal(&format!("{value:.14e}"))
+}
+
 /// `value × 10^places` rounded half away from zero: the integer count of
 /// units of the last decimal place. Small values (all of a real
 /// assessment's) take an `i128` path; anything larger falls back to BigInt.
@@ -151,6 +161,19 @@ mod tests {
         assert_eq!(parse_decimal("abc"), None);
         assert_eq!(parse_decimal(""), None);
         assert_eq!(from_f64(0.15), Some(d("0.15")));
+    }
+
+    #[test]
+    fn spreadsheet_numbers_are_read_to_15_significant_digits() {
+        // 79.975 as a spreadsheet's floating-point arithmetic may leave it.
+        let recalculated = f64::from_bits(to_f64(&d("79.975")).to_bits() - 1);
+        assert_eq!(from_f64(recalculated), Some(d("79.97499999999998")));
+        assert_eq!(from_spreadsheet(recalculated), Some(d("79.975")));
+        assert_eq!(from_spreadsheet(to_f64(&d("79.975"))), Some(d("79.975")));
+        assert_eq!(from_spreadsheet(475.0 / 6.0), Some(d("79.1666666666667")));
+        assert_eq!(from_spreadsheet(-0.125), Some(d("-0.125")));
+        assert_eq!(from_spreadsheet(0.0), Some(int(0)));
+        assert_eq!(from_spreadsheet(f64::NAN), None);
     }
 
     #[test]

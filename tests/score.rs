@@ -62,17 +62,29 @@ fn the_workbook_agrees_with_the_summary_and_keeps_its_formulas() {
     let column = |name: &str| header.iter().position(|h| h == name).unwrap();
     let units = summary["units"].as_array().unwrap();
     assert_eq!(units.len(), 15);
+    let weights = workbook.worksheet_range("权重").unwrap();
+    let systems: Vec<String> = weights.rows().skip(1).map(|row| text(&row[0])).collect();
+    let mut unrounded = 0;
     for (unit, row) in units.iter().zip(&rows[2..]) {
         assert_eq!(text(&row[column("单位编号")]), unit["id"].as_str().unwrap());
         assert_eq!(number(&row[column("排名")]), unit["rank"].as_f64().unwrap());
         assert_eq!(number(&row[column("总分")]), unit["total"].as_f64().unwrap());
+        // W is stored as the nearest double of its exact value; shown with 2
+        // decimals as Excel shows it (from 15 significant digits, so the
+        // double of 94.175 shows 94.18) it is the summary's W.
         let weighted = number(&row[column("加权得分")]);
-        assert_eq!(weighted, unit["weighted"].as_f64().unwrap(), "{unit}");
+        let excel = kaohe::number::from_spreadsheet(weighted).unwrap();
+        let shown: f64 = kaohe::number::format_fixed(&excel, 2).parse().unwrap();
+        assert_eq!(shown, unit["weighted"].as_f64().unwrap(), "{unit}");
+        unrounded += usize::from(shown != weighted);
         assert_eq!(number(&row[column("加分")]), unit["bonus"].as_f64().unwrap());
         assert_eq!(text(&row[column("等次")]), unit["grade"].as_str().unwrap());
         let vetoed = text(&row[column("否决")]) == "是";
         assert_eq!(vetoed, unit["veto"].as_bool().unwrap());
+        let system = text(&row[column("考核体系")]);
+        assert!(systems.contains(&system), "{system} is a system of 权重");
     }
+    assert!(unrounded > 0, "some W has more than 2 decimals");
     // Every unit's 加权得分 and 总分 are formulas (absolute positions; the
     // first unit is on row 3).
     let formulas = workbook.worksheet_formula("汇总").unwrap();

@@ -9,7 +9,10 @@ use std::cmp::Reverse;
 use super::UnitResult;
 use crate::input::text::natural_cmp;
 use crate::model::{GradeBand, Model};
-use crate::number::int;
+use crate::number::{Exact, int};
+
+/// What grading looks at in a unit: whether it is vetoed, and its total.
+pub type Standing<'a> = (bool, &'a Exact);
 
 /// Sorts `units` into ranking order and fills in their rank and grade.
 pub fn rank(model: &Model, units: &mut [UnitResult]) {
@@ -18,28 +21,41 @@ pub fn rank(model: &Model, units: &mut [UnitResult]) {
             .cmp(&(b.veto, Reverse(&b.total)))
             .then_with(|| natural_cmp(&model.units[a.unit].id, &model.units[b.unit].id))
     });
-    let ties = tie_groups(units);
     let bands = &model.settings.grades;
-    let quota = model.settings.top_quota.as_ref().map(|q| (q * int(units.len() as i64) / int(100)).floor());
-    for (start, end) in ties {
-        for unit in &mut units[start..end] {
-            unit.rank = start as u32 + 1;
-            let band = band_index(bands, unit);
-            let over_quota = quota.as_ref().is_some_and(|quota| int(end as i64) > *quota);
-            let band = if band == 0 && over_quota { 1.min(bands.len().saturating_sub(1)) } else { band };
-            unit.grade = bands.get(band).map(|band| band.name.clone()).unwrap_or_default();
-        }
+    let standings: Vec<Standing> = units.iter().map(|unit| (unit.veto, &unit.total)).collect();
+    let graded = rank_and_grade(bands, model.settings.top_quota.as_ref(), &standings);
+    for (unit, (rank, band)) in units.iter_mut().zip(graded) {
+        unit.rank = rank;
+        unit.grade = bands.get(band).map(|band| band.name.clone()).unwrap_or_default();
     }
 }
 
-/// The half-open ranges of units (already in ranking order) that share a rank.
-fn tie_groups(units: &[UnitResult]) -> Vec<(usize, usize)> {
+/// The rank and band (an index into `bands`) of every one of the assessed
+/// units, whose `standings` are given in ranking order; `top_quota` is 优秀比例.
+pub fn rank_and_grade(
+    bands: &[GradeBand],
+    top_quota: Option<&Exact>,
+    standings: &[Standing],
+) -> Vec<(u32, usize)> {
+    let quota = top_quota.map(|q| (q * int(standings.len() as i64) / int(100)).floor());
+    let mut graded = Vec::with_capacity(standings.len());
+    for (start, end) in tie_groups(standings) {
+        let over_quota = quota.as_ref().is_some_and(|quota| int(end as i64) > *quota);
+        for &standing in &standings[start..end] {
+            let band = band_index(bands, standing);
+            let band = if band == 0 && over_quota { 1.min(bands.len().saturating_sub(1)) } else { band };
+            graded.push((start as u32 + 1, band));
+        }
+    }
+    graded
+}
+
+/// The half-open ranges of standings (already in ranking order) that share a rank.
+fn tie_groups(standings: &[Standing]) -> Vec<(usize, usize)> {
     let mut groups: Vec<(usize, usize)> = Vec::new();
-    for (index, unit) in units.iter().enumerate() {
+    for (index, standing) in standings.iter().enumerate() {
         match groups.last_mut() {
-            Some((start, end)) if units[*start].veto == unit.veto && units[*start].total == unit.total => {
-                *end = index + 1;
-            }
+            Some((start, end)) if standings[*start] == *standing => *end = index + 1,
             _ => groups.push((index, index + 1)),
         }
     }
@@ -48,12 +64,12 @@ fn tie_groups(units: &[UnitResult]) -> Vec<(usize, usize)> {
 
 /// The band a unit's total earns, before the quota: the first band whose
 /// threshold ≤ total, else the last; always the last for a vetoed unit.
-fn band_index(bands: &[GradeBand], unit: &UnitResult) -> usize {
+fn band_index(bands: &[GradeBand], (veto, total): Standing) -> usize {
     let last = bands.len().saturating_sub(1);
-    if unit.veto {
+    if veto {
         return last;
     }
-    bands.iter().position(|band| band.threshold <= unit.total).unwrap_or(last)
+    bands.iter().position(|band| band.threshold <= *total).unwrap_or(last)
 }
 
 #[cfg(test)]

@@ -1,18 +1,18 @@
 //! The combined workbook `kaohe merge` writes: 汇总 (all submitted units
 //! ranked together, with a 考核单位 column naming the submitting organisation) and 说明 (the
 //! submissions and their SHA-256). Values only: the submitted totals are
-//! not recomputed, so there is nothing for a formula to reference.
+//! verified, not recomputed, so there is nothing for a formula to reference.
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::grid::{Grid, Styles, print_setup, table};
+use super::grid::{Styles, print_setup, table};
 use super::{
     COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_TOTAL, COL_VETO, COL_WEIGHTED, KEY_ASSESSOR,
-    LEFT_OUT, SHEET_ABOUT, SHEET_SUMMARY, VETO_MARK, about_head, band_of, new_workbook, sign_off,
-    summary_title, title_row, totals_chart, two_decimals, unrounded,
+    SHEET_ABOUT, SHEET_SUMMARY, VETO_MARK, about_head, band_of, new_workbook, sign_off, summary_title,
+    title_row, totals_chart, two_decimals, unrounded,
 };
 use crate::merge::MergedRanking;
-use crate::number::{Exact, format_trimmed};
+use crate::number::format_trimmed;
 
 /// Renders the combined workbook of `ranking`.
 pub fn merged_workbook(ranking: &MergedRanking) -> Result<Vec<u8>, XlsxError> {
@@ -22,19 +22,6 @@ pub fn merged_workbook(ranking: &MergedRanking) -> Result<Vec<u8>, XlsxError> {
     summary_sheet(book.add_worksheet(), ranking, &title, &styles)?;
     about_sheet(book.add_worksheet(), ranking, &styles)?;
     book.save_to_buffer()
-}
-
-fn optional_decimal(
-    grid: &mut Grid,
-    row: u32,
-    col: u16,
-    value: Option<&Exact>,
-    styles: &Styles,
-) -> Result<(), XlsxError> {
-    match value {
-        Some(value) => grid.number(row, col, unrounded(value), two_decimals(value), &styles.decimal),
-        None => grid.text(row, col, LEFT_OUT, &styles.center),
-    }
 }
 
 fn summary_sheet(
@@ -57,9 +44,9 @@ fn summary_sheet(
             grid.text(row, 1, submitter, &styles.text)?;
             grid.text(row, 2, &unit.id, &styles.text)?;
             grid.text(row, 3, &unit.name, &styles.text)?;
-            optional_decimal(grid, row, 4, unit.weighted.as_ref(), styles)?;
-            optional_decimal(grid, row, 5, unit.bonus.as_ref(), styles)?;
-            optional_decimal(grid, row, 6, Some(&unit.total), styles)?;
+            for (col, value) in (4..).zip([&unit.weighted, &unit.bonus, &unit.total]) {
+                grid.number(row, col, unrounded(value), two_decimals(value), &styles.decimal)?;
+            }
             grid.text(row, 7, &unit.grade, styles.band(band_of(&ranking.grades, &unit.grade)))?;
             let veto = if unit.veto { (VETO_MARK, &styles.veto) } else { ("", &styles.center) };
             grid.text(row, 8, veto.0, veto.1)?;
@@ -85,7 +72,7 @@ fn about_sheet(sheet: &mut Worksheet, ranking: &MergedRanking, styles: &Styles) 
         ("参评单位数", ranking.units.len().to_string()),
         (
             "排名方法",
-            "按报送的总分与否决排名，不重新计算；被否决的单位排在最后；等次为报送的等次。".to_owned(),
+            "按报送的总分与否决排名，不重新计算；各单位的加权得分、总分和等次已按其得分表核验；被否决的单位排在最后；等次为报送的等次。".to_owned(),
         ),
     ];
     table(sheet, |grid| {

@@ -30,7 +30,7 @@ use crate::diagnostic::column_name;
 use crate::model::{
     Decision, INCIDENT_STEPS, IndicatorIndex, Model, Origin, Role, RuleKind, Stance, UnitIndex,
 };
-use crate::number::{Exact, format_fixed, format_trimmed, round, to_f64};
+use crate::number::{Exact, format_fixed, format_trimmed, to_f64};
 use crate::render::{Scored, VERSION};
 use crate::score::{IndicatorResult, LateStep, UnitResult};
 
@@ -57,6 +57,11 @@ pub const KEY_YEAR: &str = "年度";
 pub const KEY_ASSESSOR: &str = "考核单位";
 pub const KEY_IDEOLOGICAL: &str = "意识形态类别";
 pub const KEY_GRADES: &str = "等次";
+pub const KEY_TOP_QUOTA: &str = "优秀比例";
+pub const KEY_BONUS_CAP: &str = "加分上限";
+pub const KEY_ASSESSED: &str = "参评单位数";
+/// The 说明 value of a setting that is not set (no 优秀比例, no 加分上限).
+pub const NOT_SET: &str = "无";
 pub const KEY_CREATED: &str = "生成时间";
 /// The 说明 value of [`KEY_TOOL`]: `kaohe 0.1.0`.
 pub const TOOL_PREFIX: &str = "kaohe ";
@@ -70,8 +75,12 @@ pub const COL_BONUS: &str = "加分";
 pub const COL_TOTAL: &str = "总分";
 pub const COL_GRADE: &str = "等次";
 pub const COL_VETO: &str = "否决";
+/// The system a unit was assessed under, named as in 权重 column A.
+pub const COL_ASSESSED_UNDER: &str = "考核体系";
 /// 权重 column A: the system's name.
 pub const COL_SYSTEM: &str = "体系";
+/// 权重: the column after the categories.
+pub const COL_WEIGHT_SUM: &str = "合计";
 /// 权重 column A of the top-level system.
 pub const TOP_SYSTEM: &str = "顶层体系";
 /// A 否决 cell of a vetoed unit.
@@ -240,7 +249,7 @@ fn summary_sheet(
         (weighted_col + 1, weighted_col + 2, weighted_col + 3, weighted_col + 4);
     let mut labels = vec![COL_RANK, COL_ID, COL_NAME];
     labels.extend_from_slice(categories);
-    labels.extend([COL_WEIGHTED, COL_BONUS, COL_TOTAL, COL_GRADE, COL_VETO]);
+    labels.extend([COL_WEIGHTED, COL_BONUS, COL_TOTAL, COL_GRADE, COL_VETO, COL_ASSESSED_UNDER]);
 
     title_row(sheet, &summary_title(model.settings.year), labels.len() as u16, styles)?;
     let grades: Vec<String> = model.settings.grades.iter().map(|band| band.name.clone()).collect();
@@ -271,10 +280,8 @@ fn summary_sheet(
                 row,
                 weighted_col,
                 &weighted,
-                // The stored result is W rounded as the summary shows it, so a
-                // reader that doesn't calculate sees the JSON's number; a
-                // spreadsheet that does shows the same with 2 decimals.
-                to_f64(&round(&result.weighted, 2)),
+                // The nearest double of the exact W, as a recalculation gives it.
+                unrounded(&result.weighted),
                 two_decimals(&result.weighted),
                 &styles.decimal,
             )?;
@@ -291,6 +298,7 @@ fn summary_sheet(
             grid.text(row, grade_col, &result.grade, styles.band(band_of(&grades, &result.grade)))?;
             let veto = if result.veto { (VETO_MARK, &styles.veto) } else { ("", &styles.center) };
             grid.text(row, veto_col, veto.0, veto.1)?;
+            grid.text(row, veto_col + 1, &system_name(model, result.system), &styles.text)?;
         }
         Ok(())
     })?;
@@ -618,7 +626,7 @@ fn weights_sheet(
     let sum_col = WEIGHTS_FIRST_CATEGORY_COL + categories.len() as u16;
     let mut labels = vec![COL_SYSTEM, COL_ID];
     labels.extend_from_slice(categories);
-    labels.extend(["合计", "上级体系", "上级意识形态权重", "意识形态权重检查"]);
+    labels.extend([COL_WEIGHT_SUM, "上级体系", "上级意识形态权重", "意识形态权重检查"]);
     table(sheet, |grid| {
         grid.header(WEIGHTS_HEADER_ROW, &labels, &styles.header)?;
         for (system, row) in (0..model.systems.len()).zip(WEIGHTS_HEADER_ROW + 1..) {
@@ -722,7 +730,10 @@ fn about_sheet(sheet: &mut Worksheet, scored: &Scored, styles: &Styles) -> Resul
     let rows = [
         (KEY_IDEOLOGICAL, settings.ideological_category.clone()),
         (KEY_GRADES, grades.join(";")),
-        ("参评单位数", scored.report.units.len().to_string()),
+        (KEY_TOP_QUOTA, settings.top_quota.as_ref().map_or(NOT_SET.into(), |q| format_trimmed(q, 10))),
+        // The model has no 加分上限 setting: no cap applies to the bonus.
+        (KEY_BONUS_CAP, NOT_SET.into()),
+        (KEY_ASSESSED, scored.report.units.len().to_string()),
         (KEY_CREATED, scored.created.format("%Y-%m-%d %H:%M:%S").to_string()),
         (
             "计算方法",

@@ -44,12 +44,35 @@ fn summary_holds_every_figure_of_the_report() {
     let mut book = open(render());
     let summary = book.worksheet_range(SHEET_SUMMARY).unwrap();
     assert_eq!(cell(&summary, 0, 0), text("2025年度考核得分汇总表"));
-    let header: Vec<Data> = (0..10).map(|col| cell(&summary, 1, col)).collect();
-    let expected =
-        ["排名", "单位编号", "单位名称", IDEOLOGICAL, PARTY, "加权得分", "加分", "总分", "等次", "否决"];
+    let header: Vec<Data> = (0..11).map(|col| cell(&summary, 1, col)).collect();
+    let expected = [
+        "排名",
+        "单位编号",
+        "单位名称",
+        IDEOLOGICAL,
+        PARTY,
+        "加权得分",
+        "加分",
+        "总分",
+        "等次",
+        "否决",
+        "考核体系",
+    ];
     assert_eq!(header, expected.map(text));
     let rows = [
-        (1.0, "U1", "办公室党支部", Data::Float(90.0), Data::Float(80.0), 84.0, 2.0, 86.0, "良好", ""),
+        (
+            1.0,
+            "U1",
+            "办公室党支部",
+            Data::Float(90.0),
+            Data::Float(80.0),
+            84.0,
+            2.0,
+            86.0,
+            "良好",
+            "",
+            "顶层体系",
+        ),
         (
             2.0,
             "U10",
@@ -61,20 +84,32 @@ fn summary_holds_every_figure_of_the_report() {
             79.17,
             "合格",
             "",
+            "办公室党支部",
         ),
-        (3.0, "U2", "=SUM(A1)", Data::Float(280.0 / 3.0), text("—"), 280.0 / 3.0, 0.0, 93.33, "不合格", "是"),
+        (
+            3.0,
+            "U2",
+            "=SUM(A1)",
+            Data::Float(280.0 / 3.0),
+            text("—"),
+            280.0 / 3.0,
+            0.0,
+            93.33,
+            "不合格",
+            "是",
+            "顶层体系",
+        ),
     ];
     for ((row, expected), result) in (2..).zip(rows).zip(&report.units) {
-        let (rank, id, name, ideological, party, weighted, bonus, total, grade, veto) = expected;
+        let (rank, id, name, ideological, party, weighted, bonus, total, grade, veto, system) = expected;
         assert_eq!(cell(&summary, row, 0), Data::Float(rank));
         assert_eq!(cell(&summary, row, 1), text(id));
         assert_eq!(cell(&summary, row, 2), text(name));
         assert_eq!(cell(&summary, row, 3), ideological);
         assert_eq!(cell(&summary, row, 4), party);
-        let Data::Float(stored) = cell(&summary, row, 5) else { panic!("weighted is a number") };
-        // W's stored result is rounded as the summary shows it.
-        assert!((stored - weighted).abs() <= 0.005 + 1e-9, "row {row}: {stored} ≠ {weighted}");
-        assert_eq!(stored, to_f64(&crate::number::round(&result.weighted, 2)));
+        // W's stored result is the nearest double of the exact W, never pre-rounded.
+        assert_eq!(cell(&summary, row, 5), Data::Float(weighted), "row {row}");
+        assert_eq!(cell(&summary, row, 5), Data::Float(unrounded(&result.weighted)));
         assert_eq!(cell(&summary, row, 6), Data::Float(bonus));
         assert_eq!(cell(&summary, row, 7), Data::Float(total));
         assert_eq!(cell(&summary, row, 7), Data::Float(to_f64(&result.total)));
@@ -83,6 +118,7 @@ fn summary_holds_every_figure_of_the_report() {
             "" => assert_eq!(cell(&summary, row, 9), Data::Empty),
             mark => assert_eq!(cell(&summary, row, 9), text(mark)),
         }
+        assert_eq!(cell(&summary, row, 10), text(system));
     }
     let below: Vec<Data> = (6..10).map(|row| cell(&summary, row, 0)).collect();
     assert_eq!(below, ["填表单位：县局党委", "填表人：", "审核人：", "日期："].map(text));
@@ -166,6 +202,17 @@ fn about_sheet_identifies_the_workbook() {
     assert!(pairs.contains(&(text("版本"), text(VERSION))));
     assert!(pairs.contains(&(text("年度"), Data::Float(2025.0))));
     assert!(pairs.contains(&(text("考核单位"), text("县局党委"))));
+    // What an upper level needs to verify the workbook.
+    let verification: Vec<(Data, Data)> =
+        (5..10).map(|row| (cell(&about, row, 0), cell(&about, row, 1))).collect();
+    let expected = [
+        ("意识形态类别", IDEOLOGICAL),
+        ("等次", "优秀:90;良好:80;合格:60;不合格:0"),
+        ("优秀比例", "无"),
+        ("加分上限", "无"),
+        ("参评单位数", "3"),
+    ];
+    assert_eq!(verification, expected.map(|(key, value)| (text(key), text(value))));
     let last = about.end().unwrap().0;
     assert_eq!((cell(&about, last, 0), cell(&about, last, 1)), (text("台账.xlsx"), text(&"ab".repeat(32))));
 }
@@ -204,7 +251,7 @@ fn streamed_rows_are_as_tall_as_their_wrapped_lines() {
     assert!(detail.contains(r#"<row r="3">"#));
     // 说明: the 计算方法 text wraps to 3 lines of the capped column B…
     let about = part(&bytes, "xl/worksheets/sheet7.xml");
-    assert!(about.contains(r#"<row r="10" ht="45" customHeight="1">"#), "{about}");
+    assert!(about.contains(r#"<row r="12" ht="45" customHeight="1">"#), "{about}");
     // …which still widens, unwrapped, to the 64-character SHA-256 below it.
     assert!(about.contains(r#"<col min="2" max="2" width="73.140625" customWidth="1"/>"#));
 }
