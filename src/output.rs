@@ -15,7 +15,7 @@
 //!   staging folder onto a path that must not exist: on Linux
 //!   `renameat2(RENAME_NOREPLACE)`, atomic against any writer; elsewhere a
 //!   check, then the rename. Into an existing folder files move one by one,
-//!   never over an existing file, under the journal of [`journal`]: a
+//!   never over an existing file, under a journal (`output/journal.rs`): a
 //!   failure or a kill leaves the old set or the new, never a mix. (Linux
 //!   could also exchange two folders atomically, but the output folder may
 //!   hold the user's own files and be someone's working directory, so it is
@@ -401,20 +401,17 @@ impl Destination {
 }
 
 /// The lock beside an output folder while files move in; removed when
-/// dropped. It holds the pid of its process.
+/// dropped. It holds the pid of its process: written into the staging folder
+/// first and then renamed into place, so it is never seen empty.
 struct Lock(PathBuf);
 
 impl Lock {
-    fn take(destination: &Destination) -> Result<Lock, OutputError> {
+    fn take(destination: &Destination, staging: &Path) -> Result<Lock, OutputError> {
+        let draft = staging.join(journal::lock_name(&destination.name));
+        fs::write(&draft, std::process::id().to_string()).map_err(|e| OutputError::io(&destination.shown, &e))?;
         let path = destination.parent.join(journal::lock_name(&destination.name));
-        let created = fs::OpenOptions::new().write(true).create_new(true).open(&path);
-        match created {
-            Ok(mut file) => {
-                let lock = Lock(path);
-                io::Write::write_all(&mut file, std::process::id().to_string().as_bytes())
-                    .map_err(|error| OutputError::io(&destination.shown, &error))?;
-                Ok(lock)
-            }
+        match journal::rename_no_replace(&draft, &path) {
+            Ok(()) => Ok(Lock(path)),
             Err(error) if error.kind() == io::ErrorKind::AlreadyExists => Err(written_meanwhile(destination)),
             Err(error) => Err(OutputError::io(&destination.shown, &error)),
         }
@@ -486,7 +483,7 @@ impl Staging {
         let shown = &destination.shown;
         fs::write(self.staging.join(RECORD_FILE), record.to_bytes())
             .map_err(|e| OutputError::io(shown, &e))?;
-        let _lock = Lock::take(destination)?;
+        let _lock = Lock::take(destination, &self.staging)?;
         let dir = destination.dir();
         if fs::symlink_metadata(&dir).is_err() {
             match journal::rename_no_replace(&self.staging, &dir) {
