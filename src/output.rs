@@ -408,7 +408,8 @@ struct Lock(PathBuf);
 impl Lock {
     fn take(destination: &Destination, staging: &Path) -> Result<Lock, OutputError> {
         let draft = staging.join(journal::lock_name(&destination.name));
-        fs::write(&draft, std::process::id().to_string()).map_err(|e| OutputError::io(&destination.shown, &e))?;
+        fs::write(&draft, std::process::id().to_string())
+            .map_err(|e| OutputError::io(&destination.shown, &e))?;
         let path = destination.parent.join(journal::lock_name(&destination.name));
         match journal::rename_no_replace(&draft, &path) {
             Ok(()) => Ok(Lock(path)),
@@ -541,6 +542,8 @@ impl Drop for Staging {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::journal::{Replacement, Step};
     use super::*;
 
@@ -568,8 +571,8 @@ mod tests {
     }
 
     /// Everything under `dir`: each file's relative path and SHA-256.
-    fn files(dir: &Path) -> std::collections::BTreeMap<String, String> {
-        let mut found = std::collections::BTreeMap::new();
+    fn files(dir: &Path) -> BTreeMap<String, String> {
+        let mut found = BTreeMap::new();
         let mut folders = vec![dir.to_path_buf()];
         while let Some(folder) = folders.pop() {
             for entry in fs::read_dir(&folder).unwrap() {
@@ -602,20 +605,19 @@ mod tests {
         staging.commit()
     }
 
+    /// Files as [`files`] lists them: path → SHA-256 of the contents.
+    fn hashed(files: &[(&str, &str)]) -> BTreeMap<String, String> {
+        files.iter().map(|(path, bytes)| ((*path).to_owned(), record::sha256(bytes.as_bytes()))).collect()
+    }
+
     /// The expected contents of a folder: `outputs` with their record, plus `foreign`.
-    fn expected(
-        outputs: &[(&str, &str)],
-        foreign: &[(&str, &str)],
-    ) -> std::collections::BTreeMap<String, String> {
+    fn expected(outputs: &[(&str, &str)], foreign: &[(&str, &str)]) -> BTreeMap<String, String> {
         let mut record = Record::default();
         for (path, bytes) in outputs {
             record.insert((*path).to_owned(), bytes.as_bytes());
         }
-        let mut all: std::collections::BTreeMap<String, String> = outputs
-            .iter()
-            .chain(foreign)
-            .map(|(path, bytes)| ((*path).to_owned(), record::sha256(bytes.as_bytes())))
-            .collect();
+        let mut all = hashed(outputs);
+        all.extend(hashed(foreign));
         all.insert(RECORD_FILE.to_owned(), record::sha256(&record.to_bytes()));
         all
     }
@@ -671,6 +673,32 @@ mod tests {
         );
         assert_eq!(files(&target), expected(&OLD, &[("考核得分表.xlsx", "someone's")]));
         assert!(beside(dir.path(), "out").is_empty());
+    }
+
+    #[test]
+    fn a_file_put_into_the_folder_during_the_run_is_never_overwritten() {
+        for existed in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let target = dir.path().join("out");
+            if existed {
+                fs::create_dir(&target).unwrap();
+            }
+            let destination = Destination::open(&target, &[], false, &Planned::default()).unwrap();
+            let staging = Staging::new(destination).unwrap();
+            staging.write(Path::new("summary.json"), b"ours").unwrap();
+            fs::create_dir_all(&target).unwrap();
+            fs::write(target.join("summary.json"), "theirs").unwrap();
+            let error = staging.commit().unwrap_err();
+            assert_eq!(
+                error.0.zh,
+                format!(
+                    "输出文件夹 {} 在本次运行期间被写入（可能另有一个 kaohe 同时在写），未做任何改动",
+                    target.display()
+                )
+            );
+            assert_eq!(files(&target), hashed(&[("summary.json", "theirs")]));
+            assert!(beside(dir.path(), "out").is_empty());
+        }
     }
 
     /// A replacement from [`OLD`] to [`NEW`] in `parent/out` prepared as a
@@ -790,13 +818,7 @@ mod tests {
             Destination::open(&dir.path().join("out"), &[], false, &Planned::default()).unwrap();
         assert!(destination.recovered().is_empty());
         assert!(!stale.exists() && !stale_lock.exists());
-        assert_eq!(
-            files(&live),
-            expected(&[], &[("summary.json", "half")])
-                .into_iter()
-                .filter(|(p, _)| p != RECORD_FILE)
-                .collect()
-        );
+        assert_eq!(files(&live), hashed(&[("summary.json", "half")]));
     }
 
     #[test]
