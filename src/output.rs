@@ -73,6 +73,7 @@ pub fn os_error(error: &io::Error) -> Text {
         ResourceBusy => ("文件正在使用中", "the file is in use"),
         CrossesDevices => ("不能跨磁盘移动", "cannot move across disks"),
         InvalidFilename => ("文件名无效", "invalid file name"),
+        InvalidData => ("内容无法识别", "its contents are not recognised"),
         _ => return Text::new(format!("系统错误（{error}）"), format!("system error ({error})")),
     };
     Text::new(zh, en)
