@@ -116,6 +116,9 @@ pub struct InitArgs {
     /// 目标文件夹
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+    /// 目标文件夹已存在且非空时，替换 kaohe 上次写出且未改动的文件
+    #[arg(long)]
+    pub force: bool,
     /// 提示语言
     #[arg(long, value_enum, default_value_t)]
     pub lang: LangArg,

@@ -1,15 +1,15 @@
 //! `kaohe init DIR`: writes a blank input workbook (`考核台账.xlsx`) with
 //! every sheet and its header, filled with the default criteria, weights and
 //! settings of [`crate::defaults`], plus the editable document templates the
-//! caller hands over, in `DIR/模板/`. It never overwrites a file.
+//! caller hands over, in `DIR/模板/`. It writes by the output rules of
+//! [`crate::output`], like `score`: a non-empty folder only with `--force`,
+//! and then only over the files an earlier `init` wrote and nobody changed.
 //!
 //! The sheet-writing helpers ([`new_workbook`], [`write_table`], [`Cell`])
 //! are public so the bundled sample (`examples/make_sample.rs`) lays out its
 //! sheets the same way.
 
-use std::fs::{self, OpenOptions};
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use rust_xlsxwriter::{
@@ -19,6 +19,7 @@ use rust_xlsxwriter::{
 use crate::defaults;
 use crate::diagnostic::Text;
 use crate::input::schema::SheetKind;
+use crate::output::{Destination, OutputError, Planned, Staging};
 
 /// The input workbook's file name.
 pub const WORKBOOK_FILE: &str = "考核台账.xlsx";
@@ -37,65 +38,64 @@ pub const SHEET_ORDER: [SheetKind; 8] = [
     SheetKind::Accountability,
 ];
 
-/// Why `init` wrote nothing (or stopped).
+/// Why `init` wrote nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum InitError {
-    #[error("{} 已存在，未覆盖任何文件", .0.display())]
-    Exists(PathBuf),
-    #[error("无法写入 {}：{source}", path.display())]
-    Io { path: PathBuf, source: io::Error },
+    #[error("{}", .0.0.zh)]
+    Output(OutputError),
     #[error("无法生成工作簿：{0}")]
     Xlsx(#[from] XlsxError),
+}
+
+impl From<OutputError> for InitError {
+    fn from(error: OutputError) -> Self {
+        InitError::Output(error)
+    }
 }
 
 impl InitError {
     /// The message in both languages.
     pub fn text(&self) -> Text {
         match self {
-            InitError::Exists(path) => {
-                let path = path.display();
-                text!("{path} 已存在，未覆盖任何文件", "{path} already exists; nothing was overwritten")
-            }
-            InitError::Io { path, source } => {
-                let path = path.display();
-                text!("无法写入 {path}：{source}", "cannot write {path}: {source}")
-            }
+            InitError::Output(error) => error.0.clone(),
             InitError::Xlsx(error) => text!("无法生成工作簿：{error}", "cannot build the workbook: {error}"),
         }
     }
 }
 
-/// Writes `DIR/考核台账.xlsx` for assessment `year`, then each of
-/// `templates` — (file name, contents), the bundled document templates — to
-/// `DIR/模板/`, the folder to pass as `--templates`. Creates folders as
-/// needed. If any target already exists nothing is written. Returns the
-/// written paths.
-pub fn init(dir: &Path, year: i32, templates: &[(&str, &str)]) -> Result<Vec<PathBuf>, InitError> {
-    let workbook = blank_workbook(year)?;
-    let template_dir = dir.join(TEMPLATE_DIR);
-    let files: Vec<(PathBuf, &[u8])> = std::iter::once((dir.join(WORKBOOK_FILE), workbook.as_slice()))
-        .chain(templates.iter().map(|(name, contents)| (template_dir.join(name), contents.as_bytes())))
-        .collect();
-    if let Some((existing, _)) = files.iter().find(|(path, _)| path.exists()) {
-        return Err(InitError::Exists(existing.clone()));
-    }
-    files.iter().map(|(path, contents)| write_new(path, contents).map(|()| path.clone())).collect()
+/// The files `init` writes, relative to its folder: [`WORKBOOK_FILE`], then
+/// each of `templates` — (file name, contents) — in [`TEMPLATE_DIR`].
+fn template_paths<'a>(templates: &'a [(&str, &str)]) -> impl Iterator<Item = (String, &'a [u8])> {
+    templates.iter().map(|(name, contents)| (format!("{TEMPLATE_DIR}/{name}"), contents.as_bytes()))
 }
 
-/// Creates `path` (and its folders) with `contents`; fails if it exists.
-fn write_new(path: &Path, contents: &[u8]) -> Result<(), InitError> {
-    let io_error = |source| InitError::Io { path: path.to_path_buf(), source };
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(io_error)?;
+/// What `init` writes, for the output checks before any work.
+pub fn planned(templates: &[(&str, &str)]) -> Planned {
+    let files =
+        std::iter::once(WORKBOOK_FILE.to_owned()).chain(template_paths(templates).map(|(path, _)| path));
+    Planned { files: files.collect(), folders: Vec::new() }
+}
+
+/// Writes `考核台账.xlsx` for assessment `year` into `destination`, then
+/// each of `templates` — the bundled document templates — to `模板/`, the
+/// folder to pass as `--templates`, by the output rules of SPEC §4 (staged,
+/// moved in when complete, never over a file kaohe did not write). Returns
+/// the written paths, relative to the folder.
+pub fn init(
+    destination: Destination,
+    year: i32,
+    templates: &[(&str, &str)],
+) -> Result<Vec<String>, InitError> {
+    let workbook = blank_workbook(year)?;
+    let files: Vec<(String, &[u8])> = std::iter::once((WORKBOOK_FILE.to_owned(), workbook.as_slice()))
+        .chain(template_paths(templates))
+        .collect();
+    let staging = Staging::new(destination)?;
+    for (path, contents) in &files {
+        staging.write(Path::new(path), contents)?;
     }
-    let mut file = OpenOptions::new().write(true).create_new(true).open(path).map_err(|error| {
-        if error.kind() == io::ErrorKind::AlreadyExists {
-            InitError::Exists(path.to_path_buf())
-        } else {
-            io_error(error)
-        }
-    })?;
-    file.write_all(contents).map_err(io_error)
+    staging.commit()?;
+    Ok(files.into_iter().map(|(path, _)| path).collect())
 }
 
 /// The bytes of the blank input workbook: every sheet of [`SHEET_ORDER`] with
@@ -254,7 +254,20 @@ fn excel_date(moment: NaiveDateTime) -> Result<ExcelDateTime, XlsxError> {
 mod tests {
     use calamine::{Data, Reader, Xlsx, open_workbook};
 
+    use std::fs;
+
     use super::*;
+
+    /// Runs `init` into `dir` as the command does.
+    fn init_into(
+        dir: &Path,
+        year: i32,
+        templates: &[(&str, &str)],
+        force: bool,
+    ) -> Result<Vec<String>, InitError> {
+        let destination = Destination::open(dir, &[], force, &planned(templates))?;
+        init(destination, year, templates)
+    }
 
     fn read_sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
         let mut workbook: Xlsx<_> = open_workbook(path).expect("readable workbook");
@@ -266,9 +279,8 @@ mod tests {
     fn writes_every_sheet_with_headers_and_defaults() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("新建");
-        let written = init(&target, 2026, &[]).unwrap();
+        assert_eq!(init_into(&target, 2026, &[], false).unwrap(), [WORKBOOK_FILE]);
         let path = target.join(WORKBOOK_FILE);
-        assert_eq!(written, vec![path.clone()]);
 
         let workbook: Xlsx<_> = open_workbook(&path).unwrap();
         assert_eq!(workbook.sheet_names(), ["设置", "单位", "指标", "权重", "活动", "舆情", "评分", "问责"]);
@@ -300,21 +312,55 @@ mod tests {
     }
 
     #[test]
-    fn refuses_to_overwrite_and_writes_nothing() {
+    fn refuses_a_non_empty_folder_and_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         fs::create_dir(dir.path().join(TEMPLATE_DIR)).unwrap();
         fs::write(dir.path().join("模板/feedback.md"), "mine").unwrap();
-        let error = init(dir.path(), 2025, &[("feedback.md", "theirs")]).unwrap_err();
-        assert!(matches!(&error, InitError::Exists(path) if path.ends_with("模板/feedback.md")));
-        assert!(error.text().zh.contains("已存在"));
-        assert!(error.text().en.contains("already exists"));
-        assert!(!dir.path().join(WORKBOOK_FILE).exists(), "nothing written when one target exists");
+        let error = init_into(dir.path(), 2025, &[("feedback.md", "theirs")], false).unwrap_err();
+        assert!(error.text().zh.contains("已存在且不为空，未做任何改动"), "{error:?}");
+        assert!(error.text().en.contains("exists and is not empty; nothing was changed"), "{error:?}");
+        assert!(!dir.path().join(WORKBOOK_FILE).exists(), "nothing written");
         assert_eq!(fs::read_to_string(dir.path().join("模板/feedback.md")).unwrap(), "mine");
+        let error = init_into(dir.path(), 2025, &[("feedback.md", "theirs")], true).unwrap_err();
+        let shown = dir.path().join("模板/feedback.md");
+        assert!(
+            error
+                .text()
+                .zh
+                .contains(&format!("没有 kaohe 的写出记录（.kaohe-outputs），{}", shown.display()))
+        );
+        assert_eq!(fs::read_to_string(&shown).unwrap(), "mine");
 
-        let written = init(&dir.path().join("new"), 2025, &[("feedback.md", "# 反馈")]).unwrap();
-        assert_eq!(written, [dir.path().join("new/考核台账.xlsx"), dir.path().join("new/模板/feedback.md")]);
-        assert_eq!(fs::read_to_string(&written[1]).unwrap(), "# 反馈");
-        assert!(matches!(init(&dir.path().join("new"), 2025, &[]), Err(InitError::Exists(_))));
+        let new = dir.path().join("new");
+        let written = init_into(&new, 2025, &[("feedback.md", "# 反馈")], false).unwrap();
+        assert_eq!(written, [WORKBOOK_FILE, "模板/feedback.md"]);
+        assert_eq!(fs::read_to_string(new.join("模板/feedback.md")).unwrap(), "# 反馈");
+        assert!(matches!(init_into(&new, 2025, &[], false), Err(InitError::Output(_))));
+    }
+
+    #[test]
+    fn force_replaces_what_init_wrote_but_not_an_edited_ledger() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("考核");
+        init_into(&target, 2025, &[("feedback.md", "# 反馈")], false).unwrap();
+        fs::write(target.join("说明.txt"), "mine").unwrap();
+        init_into(&target, 2026, &[("feedback.md", "# 新反馈")], true).unwrap();
+        assert_eq!(fs::read_to_string(target.join("模板/feedback.md")).unwrap(), "# 新反馈");
+        assert_eq!(fs::read(target.join(WORKBOOK_FILE)).unwrap(), blank_workbook(2026).unwrap());
+        assert_eq!(fs::read_to_string(target.join("说明.txt")).unwrap(), "mine");
+
+        fs::write(target.join(WORKBOOK_FILE), "filled in").unwrap();
+        let error = init_into(&target, 2026, &[], true).unwrap_err();
+        let edited = target.join(WORKBOOK_FILE);
+        assert_eq!(
+            error.text().zh,
+            format!(
+                "{} 在 kaohe 写出后被修改过，未做任何改动；如需保留请先移走它，或改用新的输出文件夹",
+                edited.display()
+            )
+        );
+        assert_eq!(fs::read_to_string(&edited).unwrap(), "filled in");
+        assert_eq!(fs::read_to_string(target.join("模板/feedback.md")).unwrap(), "# 新反馈");
     }
 
     #[test]

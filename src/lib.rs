@@ -12,7 +12,8 @@
 //! 4. **Render** ([`render`]): pure functions from the report to bytes —
 //!    JSON summary, xlsx workbook, docx letters and bulletin.
 //! 5. **Write** ([`output`]): everything goes to a temporary folder that is
-//!    moved into place only when complete.
+//!    moved into place only when complete; `--force` replaces only what an
+//!    earlier run recorded, all or nothing.
 
 #[macro_use]
 pub mod diagnostic;
@@ -57,7 +58,10 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             output::remove_staging_on_interrupt();
             run_score(&args)
         }
-        CliCommand::Init(args) => run_init(&args),
+        CliCommand::Init(args) => {
+            output::remove_staging_on_interrupt();
+            run_init(&args)
+        }
         CliCommand::Merge(args) => {
             output::remove_staging_on_interrupt();
             run_merge(&args)
@@ -141,27 +145,68 @@ fn summary_line(model: &Model, diagnostics: &Diagnostics, lang: Lang) -> String 
 /// `kaohe init DIR`: the blank input workbook for the current year.
 fn run_init(args: &cli::InitArgs) -> ExitCode {
     use chrono::Datelike;
+    let lang = Lang::from(args.lang);
     let year = chrono::Local::now().year();
-    match init::init(&args.dir, year, &render::docx::BUNDLED_TEMPLATES) {
+    let templates = &render::docx::BUNDLED_TEMPLATES;
+    let destination = match open_output(&args.dir, &[], args.force, &init::planned(templates), lang) {
+        Ok(destination) => destination,
+        Err(code) => return code,
+    };
+    match init::init(destination, year, templates) {
         Ok(written) => {
             for path in written {
-                println!("{}", path.display());
+                println!("{}", args.dir.join(path).display());
             }
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("{}", error.text().get(Lang::from(args.lang)));
+            eprintln!("{}", error.text().get(lang));
             ExitCode::from(EXIT_INVALID_INPUT)
         }
     }
 }
 
+/// Before any work: completes or rolls back what a killed run left beside
+/// the output folder (saying so), then checks the folder (SPEC §4).
+fn open_output(
+    dir: &std::path::Path,
+    inputs: &[std::path::PathBuf],
+    force: bool,
+    planned: &output::Planned,
+    lang: Lang,
+) -> Result<output::Destination, ExitCode> {
+    match output::Destination::open(dir, inputs, force, planned) {
+        Ok(destination) => {
+            for note in destination.recovered() {
+                eprintln!("{}", note.get(lang));
+            }
+            Ok(destination)
+        }
+        Err(error) => {
+            eprintln!("{}", error.0.get(lang));
+            Err(ExitCode::from(EXIT_INVALID_INPUT))
+        }
+    }
+}
+
+/// What `score` writes, as known before scoring: its fixed files and the
+/// letters' folder.
+fn score_outputs() -> output::Planned {
+    output::Planned {
+        files: [render::xlsx::FILE_NAME, render::BULLETIN_FILE, render::VOLUME_FILE, render::SUMMARY_FILE]
+            .map(str::to_owned)
+            .to_vec(),
+        folders: vec![render::LETTERS_DIR.to_owned()],
+    }
+}
+
 fn run_score(args: &cli::ScoreArgs) -> ExitCode {
     let lang = Lang::from(args.input.lang);
-    if let Err(error) = output::check_target(&args.output, &args.input.inputs, args.force) {
-        eprintln!("{}", error.0.get(lang));
-        return ExitCode::from(EXIT_INVALID_INPUT);
-    }
+    let inputs: Vec<std::path::PathBuf> = args.input.inputs.iter().chain(&args.templates).cloned().collect();
+    let destination = match open_output(&args.output, &inputs, args.force, &score_outputs(), lang) {
+        Ok(destination) => destination,
+        Err(code) => return code,
+    };
     if let Some(jobs) = args.jobs {
         // Only fails when a pool exists already, which then serves as well.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build_global();
@@ -180,7 +225,7 @@ fn run_score(args: &cli::ScoreArgs) -> ExitCode {
         warnings: &warnings,
         created: creation_time(&model),
     };
-    let staging = match output::Staging::new(&args.output) {
+    let staging = match output::Staging::new(destination) {
         Ok(staging) => staging,
         Err(error) => {
             eprintln!("{}", error.0.get(lang));
@@ -224,10 +269,14 @@ fn run_score(args: &cli::ScoreArgs) -> ExitCode {
 /// writes the combined workbook into the output folder.
 fn run_merge(args: &cli::MergeArgs) -> ExitCode {
     let lang = Lang::from(args.lang);
-    if let Err(error) = output::check_target(&args.output, &args.workbooks, args.force) {
-        eprintln!("{}", error.0.get(lang));
-        return ExitCode::from(EXIT_INVALID_INPUT);
-    }
+    let planned = output::Planned {
+        files: [render::xlsx::FILE_NAME, render::BULLETIN_FILE].map(str::to_owned).to_vec(),
+        folders: Vec::new(),
+    };
+    let destination = match open_output(&args.output, &args.workbooks, args.force, &planned, lang) {
+        Ok(destination) => destination,
+        Err(code) => return code,
+    };
     let floor = match args.ideological_weight.map(number::from_f64) {
         Some(None) => {
             eprintln!("--ideological-weight: {}", args.ideological_weight.unwrap_or_default());
@@ -254,7 +303,7 @@ fn run_merge(args: &cli::MergeArgs) -> ExitCode {
             output::OutputError(text!("无法生成得分表：{error}", "cannot render the workbook: {error}"))
         })
         .and_then(|bytes| {
-            let staging = output::Staging::new(&args.output)?;
+            let staging = output::Staging::new(destination)?;
             staging.write(std::path::Path::new(render::xlsx::FILE_NAME), &bytes)?;
             staging.write(std::path::Path::new(render::BULLETIN_FILE), &bulletin)?;
             staging.commit()

@@ -334,3 +334,62 @@ fn score_counts_one_unit_in_the_singular() {
         ]
     );
 }
+
+/// SIGTERM and SIGHUP clean up like Ctrl-C: sent once the staging folder
+/// exists (the run is writing), the run exits 130 and leaves no staging
+/// folder, and the output folder is absent or complete.
+#[cfg(unix)]
+#[test]
+fn termination_signals_remove_the_staging_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets = base_sheets();
+    let ledger = &mut sheets.iter_mut().find(|(name, _)| *name == "活动").unwrap().1;
+    let dates: Vec<String> =
+        (0..20_000).map(|i| format!("2025-{:02}-{:02}", 1 + i % 12, 1 + i % 28)).collect();
+    for date in &dates {
+        ledger.push(vec!["U2", date, "专题研究", "学习", ""]);
+    }
+    let input = write_xlsx(dir.path(), "台账.xlsx", &sheets);
+    for (signal, name) in [(libc::SIGTERM, "SIGTERM"), (libc::SIGHUP, "SIGHUP")] {
+        let interrupted = (0..5).any(|attempt| {
+            let out = dir.path().join(format!("{name}-{attempt}"));
+            let staging_prefix = format!(".{name}-{attempt}.kaohe-");
+            let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kaohe"))
+                .arg("score")
+                .arg(&input)
+                .arg("-o")
+                .arg(&out)
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            let staging_seen = loop {
+                let staging = std::fs::read_dir(dir.path())
+                    .unwrap()
+                    .any(|e| e.unwrap().file_name().to_string_lossy().starts_with(&staging_prefix));
+                if staging || child.try_wait().unwrap().is_some() {
+                    break staging;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            };
+            if staging_seen {
+                // SAFETY: kill(2) on our own child's pid.
+                unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+            }
+            let status = child.wait().unwrap();
+            if out.exists() {
+                assert!(
+                    out.join("summary.json").is_file() && out.join(".kaohe-outputs").is_file(),
+                    "{name}: complete"
+                );
+            }
+            staging_seen && status.code() == Some(130)
+        });
+        assert!(interrupted, "{name} interrupted a run writing its outputs and it exited 130");
+    }
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains(".kaohe-"))
+        .collect();
+    assert!(left.is_empty(), "no staging folder is left: {left:?}");
+}

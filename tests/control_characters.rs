@@ -139,10 +139,7 @@ fn every_output_is_legal_xml_and_a_vertical_tab_is_a_line_break() {
     let first = letters.iter().find(|path| path.to_string_lossy().ends_with("-第一_党支部.docx")).unwrap();
     let first = document_xml(first);
     assert_eq!(paragraph_content(&first, "第一党支部："), ["第一", "<w:br/>", "党支部："]);
-    assert_eq!(
-        paragraph_content(&first, "组织生活记录不全"),
-        ["组织生活", "<w:br/>", "记录不全"]
-    );
+    assert_eq!(paragraph_content(&first, "组织生活记录不全"), ["组织生活", "<w:br/>", "记录不全"]);
     assert_eq!(paragraph_content(&first, "局党委"), ["局党委"]);
     let second = letters.iter().find(|path| path.to_string_lossy().ends_with("-第二党支部.docx")).unwrap();
     assert_eq!(paragraph_content(&document_xml(second), "每年至少2次"), ["每年至少", "<w:br/>", "2次"]);

@@ -1,16 +1,20 @@
 //! `kaohe score` on the demo sample end to end: the workbook read back
 //! without recalculation agrees with the JSON summary, its totals are
-//! formulas, reruns give identical bytes, and existing folders are safe.
-//! On small workbooks: ids come out normalised, and a unit with more
-//! evidence than an Excel cell holds still scores.
+//! formulas, reruns give identical bytes, and existing folders are safe:
+//! `--force` replaces only the files kaohe recorded, inputs where outputs go
+//! are refused, and of two runs into one folder exactly one writes. On small
+//! workbooks: ids come out normalised, and a unit with more evidence than an
+//! Excel cell holds still scores.
 
 mod common;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use assert_cmd::Command;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use common::{SheetRows, base_sheets, rows, set_cell, write_xlsx};
+use sha2::{Digest, Sha256};
 
 const SAMPLE: &str = "samples/示例台账.xlsx";
 
@@ -214,4 +218,231 @@ fn a_unit_with_more_evidence_than_a_cell_holds_scores_and_its_rows_are_listed() 
         .map(|row| row[4].as_str())
         .collect();
     assert_eq!(of_u1, counted);
+}
+
+fn kaohe() -> Command {
+    let mut command = Command::cargo_bin("kaohe").unwrap();
+    command.env("SOURCE_DATE_EPOCH", "1768867200");
+    command
+}
+
+/// Every file under `dir`: relative path (`/` between folders) → SHA-256.
+fn hashes(dir: &Path) -> BTreeMap<String, String> {
+    walk(dir)
+        .into_iter()
+        .map(|file| {
+            let relative = file.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            (relative, hex(&Sha256::digest(std::fs::read(&file).unwrap())))
+        })
+        .collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// The record kaohe keeps in `dir`, read as path → SHA-256; checks it is
+/// sorted by path.
+fn record(dir: &Path) -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(dir.join(".kaohe-outputs")).unwrap();
+    let lines: Vec<(String, String)> = text
+        .lines()
+        .map(|line| {
+            let (hash, path) = line.split_once("  ").unwrap();
+            (path.to_owned(), hash.to_owned())
+        })
+        .collect();
+    assert!(lines.windows(2).all(|pair| pair[0].0 < pair[1].0), "sorted: {text}");
+    lines.into_iter().collect()
+}
+
+/// What `kaohe score SAMPLE -o out` writes: summary.json's outputs and the record.
+fn assert_one_complete_set(out: &Path, foreign: &BTreeMap<String, String>) {
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let outputs: Vec<&str> =
+        summary["outputs"].as_array().unwrap().iter().map(|o| o.as_str().unwrap()).collect();
+    assert_eq!(outputs.len(), 19, "{outputs:?}");
+    assert!(!outputs.contains(&".kaohe-outputs"), "the record is not an output");
+    let recorded = record(out);
+    assert_eq!(
+        recorded.keys().map(String::as_str).collect::<BTreeSet<_>>(),
+        outputs.iter().copied().collect()
+    );
+    let mut expected = recorded.clone();
+    expected.insert(
+        ".kaohe-outputs".into(),
+        hex(&Sha256::digest(std::fs::read(out.join(".kaohe-outputs")).unwrap())),
+    );
+    expected.extend(foreign.clone());
+    assert_eq!(hashes(out), expected);
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn force_keeps_a_foreign_file_in_the_letters_folder_a_foreign_folder_and_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    score(&out, &[]);
+    let first = hashes(&out);
+    std::fs::write(out.join("反馈/签字版.pdf"), "signed").unwrap();
+    std::fs::create_dir(out.join("照片")).unwrap();
+    std::fs::write(out.join("照片/1.jpg"), "photo").unwrap();
+    std::fs::copy(SAMPLE, out.join("台账.xlsx")).unwrap();
+    let foreign: BTreeMap<String, String> = ["反馈/签字版.pdf", "照片/1.jpg", "台账.xlsx"]
+        .into_iter()
+        .map(|path| (path.to_owned(), hex(&Sha256::digest(std::fs::read(out.join(path)).unwrap()))))
+        .collect();
+    let output =
+        kaohe().arg("score").arg(out.join("台账.xlsx")).arg("-o").arg(&out).arg("--force").output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_one_complete_set(&out, &foreign);
+    // The input's name is recorded in 说明 and summary.json; the letters stay the same.
+    let letters = |files: BTreeMap<String, String>| {
+        files.into_iter().filter(|(path, _)| path.starts_with("反馈/0")).collect::<BTreeMap<_, _>>()
+    };
+    assert_eq!(letters(hashes(&out)).len(), 15);
+    assert_eq!(letters(hashes(&out)), letters(first.clone()));
+    assert_ne!(hashes(&out)["summary.json"], first["summary.json"], "summary.json was replaced");
+    assert_eq!(beside(dir.path()), ["out"], "no staging folder, aside folder or lock is left");
+}
+
+/// The names in `dir`.
+fn beside(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn force_refuses_a_changed_output_and_a_folder_without_a_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    score(&out, &[]);
+    let letter = out.join("反馈/001-第一党总支.docx");
+    std::fs::write(&letter, "edited").unwrap();
+    let before = hashes(&out);
+    let output = kaohe().args(["score", SAMPLE, "--force", "-o"]).arg(&out).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output).trim_end(),
+        format!(
+            "{} 在 kaohe 写出后被修改过，未做任何改动；如需保留请先移走它，或改用新的输出文件夹",
+            letter.display()
+        )
+    );
+    assert_eq!(hashes(&out), before);
+
+    // A folder from before kaohe kept its record counts as foreign.
+    std::fs::remove_file(out.join(".kaohe-outputs")).unwrap();
+    let before = hashes(&out);
+    let output = kaohe().args(["score", SAMPLE, "--force", "--lang", "en", "-o"]).arg(&out).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output).trim_end(),
+        format!(
+            "the output folder {} has no record of what kaohe wrote (.kaohe-outputs), so {} may not be kaohe's (perhaps from an older version); nothing was changed. Use a new output folder",
+            out.display(),
+            out.join("考核得分表.xlsx").display()
+        )
+    );
+    assert_eq!(hashes(&out), before);
+    assert_eq!(beside(dir.path()), ["out"]);
+}
+
+#[test]
+fn an_input_where_an_output_goes_is_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    score(&out, &[]);
+    let before = hashes(&out);
+    let refusal = |input: &Path| {
+        format!(
+            "输入 {} 位于输出文件夹 {} 中 kaohe 要写出结果的位置，未做任何改动；请改用别的输出文件夹，或把输入移到别处",
+            input.display(),
+            out.display()
+        )
+    };
+    let workbook = out.join("考核得分表.xlsx");
+    for force in [&[][..], &["--force"]] {
+        // Merging a workbook into its own folder would overwrite it.
+        let output = kaohe().arg("merge").arg(&workbook).arg("-o").arg(&out).args(force).output().unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        assert_eq!(stderr(&output).trim_end(), refusal(&workbook), "{force:?}");
+        // summary.json is no workbook: the refusal comes before reading it.
+        let summary = out.join("summary.json");
+        let output = kaohe().arg("score").arg(&summary).arg("-o").arg(&out).args(force).output().unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        assert_eq!(stderr(&output).trim_end(), refusal(&summary), "{force:?}");
+        // --templates counts as an input; the letters' folder is kaohe's.
+        let templates = out.join("反馈");
+        let output = kaohe()
+            .args(["score", SAMPLE, "--templates"])
+            .arg(&templates)
+            .arg("-o")
+            .arg(&out)
+            .args(force)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        assert_eq!(stderr(&output).trim_end(), refusal(&templates), "{force:?}");
+    }
+    // An input equal to an output path of a folder not made yet.
+    let fresh = dir.path().join("new");
+    let output = kaohe().arg("score").arg(fresh.join("summary.json")).arg("-o").arg(&fresh).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).starts_with(&format!("输入 {}", fresh.join("summary.json").display())));
+    assert_eq!(hashes(&out), before);
+    assert_eq!(beside(dir.path()), ["out"]);
+}
+
+#[test]
+fn of_two_runs_into_one_new_folder_exactly_one_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let spawn = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_kaohe"))
+            .args(["score", SAMPLE, "-o"])
+            .arg(&out)
+            .env("SOURCE_DATE_EPOCH", "1768867200")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (first, second) = (spawn(), spawn());
+    let mut outcomes: Vec<(Option<i32>, String)> = [first, second]
+        .into_iter()
+        .map(|child| {
+            let output = child.wait_with_output().unwrap();
+            (output.status.code(), stderr(&output))
+        })
+        .collect();
+    outcomes.sort();
+    assert_eq!(
+        outcomes.iter().map(|(code, _)| *code).collect::<Vec<_>>(),
+        [Some(0), Some(1)],
+        "{outcomes:?}"
+    );
+    assert!(outcomes[1].1.contains("未做任何改动"), "{}", outcomes[1].1);
+    assert_one_complete_set(&out, &BTreeMap::new());
+    assert_eq!(beside(dir.path()), ["out"]);
+}
+
+#[test]
+fn a_staging_folder_left_by_a_killed_run_is_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    // The pid is above Linux's largest: no process has it.
+    let stale = dir.path().join(".out.kaohe-99999999");
+    std::fs::create_dir_all(stale.join("反馈")).unwrap();
+    std::fs::write(stale.join("反馈/001-第一党总支.docx"), "half").unwrap();
+    let out = dir.path().join("out");
+    score(&out, &[]);
+    assert_eq!(beside(dir.path()), ["out"]);
+    assert_one_complete_set(&out, &BTreeMap::new());
 }
