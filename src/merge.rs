@@ -462,14 +462,14 @@ fn read_about(
 }
 
 /// The grade bands, 优秀比例 and 加分上限 as 说明 records them; `None`, with
-/// a warning, for a workbook from before it recorded 优秀比例.
+/// a note, for a workbook from before it recorded 优秀比例.
 fn read_recorded(
     about: &AboutSheet,
     bands: &[(String, Option<Exact>)],
     diagnostics: &mut Diagnostics,
 ) -> Option<Recorded> {
     let Some(top_quota) = about.setting(KEY_TOP_QUOTA, diagnostics) else {
-        diagnostics.warning(
+        diagnostics.note(
             Some(Location::sheet(about.file.clone(), SHEET_ABOUT.into())),
             text!(
                 "该得分表由较早版本的 kaohe 生成，未记录“{KEY_TOP_QUOTA}”等核验项目：只核验了总分，未核验加权得分和等次",

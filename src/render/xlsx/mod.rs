@@ -120,8 +120,8 @@ fn workbook_with_sheet_rows(scored: &Scored, sheet_rows: u32) -> Result<Vec<u8>,
     if detail_sheets(&mut book, scored, sheet_rows, &styles)? {
         evidence_sheets(&mut book, scored, sheet_rows, &styles)?;
     }
-    incidents_sheet(book.add_worksheet_with_constant_memory()?, scored, &styles)?;
-    accountability_sheet(book.add_worksheet_with_constant_memory()?, scored, &styles)?;
+    incidents_sheets(&mut book, scored, sheet_rows, &styles)?;
+    accountability_sheets(&mut book, scored, sheet_rows, &styles)?;
     weights_sheet(book.add_worksheet_with_constant_memory()?, model, &categories, &styles)?;
     warnings_sheets(&mut book, scored.warnings, sheet_rows, &styles)?;
     about_sheet(book.add_worksheet_with_constant_memory()?, scored, &styles)?;
@@ -502,93 +502,93 @@ fn datetime(
 }
 
 /// One row per incident and timeliness indicator that checked it.
-fn incidents_sheet(sheet: &mut Worksheet, scored: &Scored, styles: &Styles) -> Result<(), XlsxError> {
+fn incidents_sheets(
+    book: &mut Workbook,
+    scored: &Scored,
+    sheet_rows: u32,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
     let Scored { model, report, .. } = *scored;
-    sheet.set_name(SHEET_INCIDENTS)?;
     let mut labels =
         vec!["单位编号".to_owned(), "单位名称".into(), "事件".into(), "级别".into(), "发生时间".into()];
     labels.extend(INCIDENT_STEPS.iter().map(|(step, _)| format!("{step}时间")));
     labels.extend(INCIDENT_STEPS.iter().map(|(step, _)| format!("{step}用时（小时）")));
     labels.extend(["指标".into(), "时限（小时）".into(), "超时或缺失环节".into()]);
     let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
-    table(sheet, |grid| {
-        grid.header(0, &labels, &styles.header)?;
-        for (row, result) in (1..).zip(&report.incidents) {
-            let incident = &model.incidents[result.incident];
-            let unit = &model.units[result.unit];
-            let indicator = &model.criteria[result.indicator];
-            grid.text(row, 0, &unit.id, &styles.text)?;
-            grid.text(row, 1, &unit.name, &styles.text)?;
-            grid.wrapped(row, 2, &incident.title, &styles.wrap)?;
-            grid.text(row, 3, &incident.level, &styles.center)?;
-            datetime(grid, row, 4, Some(incident.occurred), styles)?;
-            for (col, step) in (5..).zip(incident.steps) {
-                datetime(grid, row, col, step, styles)?;
-            }
-            for (col, hours) in (9..).zip(&result.hours) {
-                match hours {
-                    Some(hours) => decimal(grid, row, col, hours, styles)?,
-                    None => grid.text(row, col, LEFT_OUT, &styles.center)?,
-                }
-            }
-            grid.text(row, 13, &format!("{} {}", indicator.code, indicator.name), &styles.text)?;
-            match &indicator.deadline_hours {
-                Some(deadline) => decimal(grid, row, 14, deadline, styles)?,
-                None => grid.text(row, 14, LEFT_OUT, &styles.center)?,
-            }
-            let late = match result.late {
-                Some(LateStep { step, missing: true }) => {
-                    (format!("{}缺失", INCIDENT_STEPS[step].0), &styles.veto)
-                }
-                Some(LateStep { step, missing: false }) => {
-                    (format!("{}超时", INCIDENT_STEPS[step].0), &styles.veto)
-                }
-                None => ("按时".to_owned(), &styles.center),
-            };
-            grid.text(row, 15, &late.0, late.1)?;
+    let head = TableHead { name: SHEET_INCIDENTS, labels: &labels, frozen_cols: 2 };
+    paged_table(book, &head, &report.incidents, sheet_rows, styles, |grid, row, _, result| {
+        let incident = &model.incidents[result.incident];
+        let unit = &model.units[result.unit];
+        let indicator = &model.criteria[result.indicator];
+        grid.text(row, 0, &unit.id, &styles.text)?;
+        grid.text(row, 1, &unit.name, &styles.text)?;
+        grid.wrapped(row, 2, &incident.title, &styles.wrap)?;
+        grid.text(row, 3, &incident.level, &styles.center)?;
+        datetime(grid, row, 4, Some(incident.occurred), styles)?;
+        for (col, step) in (5..).zip(incident.steps) {
+            datetime(grid, row, col, step, styles)?;
         }
-        Ok(())
-    })?;
-    print_setup(sheet, 0, 2)
+        for (col, hours) in (9..).zip(&result.hours) {
+            match hours {
+                Some(hours) => decimal(grid, row, col, hours, styles)?,
+                None => grid.text(row, col, LEFT_OUT, &styles.center)?,
+            }
+        }
+        grid.text(row, 13, &format!("{} {}", indicator.code, indicator.name), &styles.text)?;
+        match &indicator.deadline_hours {
+            Some(deadline) => decimal(grid, row, 14, deadline, styles)?,
+            None => grid.text(row, 14, LEFT_OUT, &styles.center)?,
+        }
+        let late = match result.late {
+            Some(LateStep { step, missing: true }) => {
+                (format!("{}缺失", INCIDENT_STEPS[step].0), &styles.veto)
+            }
+            Some(LateStep { step, missing: false }) => {
+                (format!("{}超时", INCIDENT_STEPS[step].0), &styles.veto)
+            }
+            None => ("按时".to_owned(), &styles.center),
+        };
+        grid.text(row, 15, &late.0, late.1)
+    })
 }
 
-fn accountability_sheet(sheet: &mut Worksheet, scored: &Scored, styles: &Styles) -> Result<(), XlsxError> {
+fn accountability_sheets(
+    book: &mut Workbook,
+    scored: &Scored,
+    sheet_rows: u32,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
     let Scored { model, report, .. } = *scored;
-    sheet.set_name(SHEET_ACCOUNTABILITY)?;
     let labels = ["案件", "单位编号", "单位名称", "事项", "决策方式", "姓名", "角色", "意见", "责任"];
-    table(sheet, |grid| {
-        grid.header(0, &labels, &styles.header)?;
-        for (row, finding) in (1..).zip(&report.findings) {
-            let case = &model.accountability[finding.row];
-            let unit = &model.units[case.unit];
-            let decision = match case.decision {
-                Decision::Collective => "集体",
-                Decision::Individual => "个人",
-            };
-            let role = match case.role {
-                Role::Principal => "主要负责人",
-                Role::InCharge => "分管负责人",
-                Role::Member => "班子成员",
-                Role::Decider => "决定人",
-            };
-            let stance = match case.stance {
-                Some(Stance::For) => "赞成",
-                Some(Stance::Against) => "反对",
-                None => "",
-            };
-            let cells = [&case.case, &unit.id, &unit.name, &case.matter];
-            for (col, value) in (0..).zip(cells) {
-                grid.text(row, col, value, &styles.text)?;
-            }
-            grid.text(row, 4, decision, &styles.center)?;
-            grid.text(row, 5, &case.person, &styles.text)?;
-            grid.text(row, 6, role, &styles.center)?;
-            grid.text(row, 7, stance, &styles.center)?;
-            grid.text(row, 8, finding.responsibility.zh(), &styles.center)?;
+    let head = TableHead { name: SHEET_ACCOUNTABILITY, labels: &labels, frozen_cols: 1 };
+    paged_table(book, &head, &report.findings, sheet_rows, styles, |grid, row, _, finding| {
+        let case = &model.accountability[finding.row];
+        let unit = &model.units[case.unit];
+        let decision = match case.decision {
+            Decision::Collective => "集体",
+            Decision::Individual => "个人",
+        };
+        let role = match case.role {
+            Role::Principal => "主要负责人",
+            Role::InCharge => "分管负责人",
+            Role::Member => "班子成员",
+            Role::Decider => "决定人",
+        };
+        let stance = match case.stance {
+            Some(Stance::For) => "赞成",
+            Some(Stance::Against) => "反对",
+            None => "",
+        };
+        let cells = [&case.case, &unit.id, &unit.name, &case.matter];
+        for (col, value) in (0..).zip(cells) {
+            grid.text(row, col, value, &styles.text)?;
         }
-        Ok(())
-    })?;
-    print_setup(sheet, 0, 1)
+        grid.text(row, 4, decision, &styles.center)?;
+        grid.text(row, 5, &case.person, &styles.text)?;
+        grid.text(row, 6, role, &styles.center)?;
+        grid.text(row, 7, stance, &styles.center)?;
+        grid.text(row, 8, finding.responsibility.zh(), &styles.center)
+    })
 }
 
 /// A system's display name: its owner's name, or [`TOP_SYSTEM`].

@@ -287,6 +287,33 @@ fn long_sheets_continue_on_numbered_sheets_each_with_its_header() {
 }
 
 #[test]
+fn incidents_and_accountability_continue_on_numbered_sheets_too() {
+    let model = fixture::model(&COUNTY);
+    let mut report = fixture::report(&model);
+    // The fixture's one incident and one finding, each listed twice, make two rows.
+    report.incidents.push(report.incidents[0].clone());
+    report.findings.push(report.findings[0].clone());
+    let scored = Scored { model: &model, report: &report, warnings: &[], created: fixture::created() };
+    // One row a sheet below the header.
+    let mut book = open(workbook_with_sheet_rows(&scored, 2).expect("workbook renders"));
+    let mut whole = open(workbook(&scored).expect("workbook renders"));
+    for name in [SHEET_INCIDENTS, SHEET_ACCOUNTABILITY] {
+        let whole = whole.worksheet_range(name).unwrap();
+        let (rows, cols) = (whole.height() as u32 - 1, whole.width() as u32);
+        assert!(rows >= 2, "{name} needs two rows to continue");
+        let row_of =
+            |range: &Range<Data>, at: u32| (0..cols).map(|col| cell(range, at, col)).collect::<Vec<_>>();
+        for page in 1..=rows {
+            let sheet = if page == 1 { name.to_owned() } else { format!("{name}-{page}") };
+            let part = book.worksheet_range(&sheet).unwrap();
+            assert_eq!(part.height(), 2, "{sheet}");
+            assert_eq!(row_of(&part, 0), row_of(&whole, 0), "{sheet} header");
+            assert_eq!(row_of(&part, 1), row_of(&whole, page), "{sheet} row");
+        }
+    }
+}
+
+#[test]
 fn an_evidence_cell_keeps_the_rows_that_fit_and_counts_the_rest() {
     let origins: Vec<Origin> =
         (3..8).map(|row| Origin { file: "台账.xlsx".into(), sheet: "活动".into(), row, col: 0 }).collect();
