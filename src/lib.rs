@@ -318,7 +318,11 @@ fn run_merge(args: &cli::MergeArgs) -> ExitCode {
             eprintln!("已汇总{submissions}份得分表、{units}个单位，结果已写入 {}", args.output.display())
         }
         Lang::En => {
-            eprintln!("Merged {submissions} workbooks, {units} units; written to {}", args.output.display())
+            let (submissions, units) = (
+                diagnostic::count_en(submissions, "workbook", "workbooks"),
+                diagnostic::count_en(units, "unit", "units"),
+            );
+            eprintln!("Merged {submissions}, {units}; written to {}", args.output.display())
         }
     }
     ExitCode::SUCCESS

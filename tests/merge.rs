@@ -70,3 +70,14 @@ fn merge_refuses_a_lower_ideological_weight_and_writes_nothing() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn merge_counts_in_english_agree_in_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let (bureau, _) = two_submissions(dir.path());
+    let out = dir.path().join("merged");
+    let output = kaohe().args(["merge", "--lang", "en"]).arg(&bureau).arg("-o").arg(&out).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.trim_end(), format!("Merged 1 workbook, 15 units; written to {}", out.display()));
+}
