@@ -342,14 +342,7 @@ fn score_counts_one_unit_in_the_singular() {
 #[test]
 fn termination_signals_remove_the_staging_folder() {
     let dir = tempfile::tempdir().unwrap();
-    let mut sheets = base_sheets();
-    let ledger = &mut sheets.iter_mut().find(|(name, _)| *name == "活动").unwrap().1;
-    let dates: Vec<String> =
-        (0..20_000).map(|i| format!("2025-{:02}-{:02}", 1 + i % 12, 1 + i % 28)).collect();
-    for date in &dates {
-        ledger.push(vec!["U2", date, "专题研究", "学习", ""]);
-    }
-    let input = write_xlsx(dir.path(), "台账.xlsx", &sheets);
+    let input = common::long_ledger(dir.path());
     for (signal, name) in [(libc::SIGTERM, "SIGTERM"), (libc::SIGHUP, "SIGHUP")] {
         let interrupted = (0..5).any(|attempt| {
             let out = dir.path().join(format!("{name}-{attempt}"));

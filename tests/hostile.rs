@@ -471,14 +471,7 @@ fn hostile_unit_names_stay_text_and_inside_the_output_folder() {
 #[test]
 fn an_interrupted_run_leaves_no_half_written_output() {
     let dir = tempfile::tempdir().unwrap();
-    let mut sheets = base_sheets();
-    let ledger = &mut sheets.iter_mut().find(|(name, _)| *name == "活动").unwrap().1;
-    let dates: Vec<String> =
-        (0..20_000).map(|i| format!("2025-{:02}-{:02}", 1 + i % 12, 1 + i % 28)).collect();
-    for date in &dates {
-        ledger.push(vec!["U2", date, "专题研究", "学习", ""]);
-    }
-    let input = write_xlsx(dir.path(), "台账.xlsx", &sheets);
+    let input = common::long_ledger(dir.path());
     let before = sha256(&input);
     let mut outcomes = Vec::new();
     for (attempt, delay) in [50u64, 150, 300, 600, 1000, 2000].into_iter().enumerate() {

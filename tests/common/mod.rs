@@ -190,3 +190,16 @@ pub fn set_cell<'a>(
     }
     cells[col] = value;
 }
+
+/// The base fixture with 20,000 more ledger rows for U2, written as
+/// `dir/台账.xlsx`: a run long enough to be interrupted while it writes.
+pub fn long_ledger(dir: &Path) -> PathBuf {
+    let mut sheets = base_sheets();
+    let dates: Vec<String> =
+        (0..20_000).map(|i| format!("2025-{:02}-{:02}", 1 + i % 12, 1 + i % 28)).collect();
+    let ledger = rows(&mut sheets, "活动");
+    for date in &dates {
+        ledger.push(vec!["U2", date, "专题研究", "学习", ""]);
+    }
+    write_xlsx(dir, "台账.xlsx", &sheets)
+}
