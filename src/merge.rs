@@ -20,7 +20,7 @@ use chrono::NaiveDateTime;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, Text};
-use crate::input::text::natural_cmp;
+use crate::text::natural_cmp;
 use crate::model::GradeBand;
 use crate::number::{Exact, format_trimmed, from_spreadsheet, int, parse_decimal, round};
 use crate::render::xlsx::{

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use encoding_rs::GB18030;
 
 use super::guard::{self, MAX_SHEET_CELLS};
-use super::text::TextCache;
+use crate::text::TextCache;
 use super::{ReadError, Row, Sheet, Value, control};
 
 /// Reads a CSV file held in `bytes` as the sheet `name`. The sheet's

@@ -10,7 +10,6 @@ pub mod guard;
 mod ods_layout;
 pub mod schema;
 pub mod table;
-pub mod text;
 pub mod value;
 pub mod workbook;
 

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use super::schema::{Column, SettingKey, SheetKind, strip_bracketed_unit};
-use super::text::normalize_keyword;
+use crate::text::normalize_keyword;
 use super::{Row, Sheet, Value};
 use crate::diagnostic::{Diagnostics, Location, Text, column_name};
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike};
 
-use super::text::{normalize, normalize_keyword};
+use crate::text::{normalize, normalize_keyword};
 use crate::number::{self, Exact};
 
 /// A cell as read from a workbook or CSV.

@@ -19,7 +19,7 @@ use calamine::{
 };
 use chrono::SubsecRound;
 
-use super::text::TextCache;
+use crate::text::TextCache;
 use super::value::parse_date_time;
 use super::{ReadError, Row, Sheet, Value, control, guard, ods_layout};
 

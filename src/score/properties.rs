@@ -13,7 +13,7 @@ use proptest::prelude::*;
 
 use super::testing::{IDEOLOGY, PARTY, condition, model, origin, system, unit};
 use super::{IndicatorResult, Report, UnitResult, filter, score};
-use crate::input::text::natural_cmp;
+use crate::text::natural_cmp;
 use crate::model::{
     Activity, Attributes, Expected, Incident, Indicator, ManualScore, Model, Period, RuleKind,
 };

@@ -7,7 +7,7 @@
 use std::cmp::Reverse;
 
 use super::UnitResult;
-use crate::input::text::natural_cmp;
+use crate::text::natural_cmp;
 use crate::model::{GradeBand, Model};
 use crate::number::{Exact, int};
 

@@ -10,7 +10,7 @@ use super::definitions::distinct_rows;
 use super::keywords::{PERIODS, RULES};
 use crate::diagnostic::Diagnostics;
 use crate::input::schema::{SheetKind, strip_bracketed_unit};
-use crate::input::text::{normalize, normalize_cow, normalize_keyword};
+use crate::text::{normalize, normalize_cow, normalize_keyword};
 use crate::input::value::parse_bool_text;
 use crate::input::{Row, Table};
 use crate::model::{Condition, Expected, Indicator, Period, RuleKind};

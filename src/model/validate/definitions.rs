@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostics;
-use crate::input::text::normalize;
+use crate::text::normalize;
 use crate::input::{Row, Table};
 
 /// A row's content for comparison: every schema column's normalised text.

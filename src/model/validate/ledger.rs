@@ -17,7 +17,7 @@ use super::criteria::{activity_type, attribute_key};
 use super::units::UnitLookup;
 use crate::diagnostic::Diagnostics;
 use crate::input::schema::SheetKind;
-use crate::input::text::{SharedTexts, normalize_cow};
+use crate::text::{SharedTexts, normalize_cow};
 use crate::input::{Row, Table, Value};
 use crate::model::{Activity, Attributes, INCIDENT_STEPS, Incident, Origin, UnitIndex};
 

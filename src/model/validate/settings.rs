@@ -9,7 +9,7 @@ use super::definitions::distinct_rows;
 use crate::diagnostic::{Diagnostics, Location};
 use crate::input::Table;
 use crate::input::schema::{SettingKey, SheetKind};
-use crate::input::text::normalize;
+use crate::text::normalize;
 use crate::input::value::{self, Value};
 use crate::model::{GradeBand, Settings, Unit};
 use crate::number::{int, parse_decimal};

@@ -12,7 +12,7 @@ use super::cells::Cells;
 use super::definitions::distinct_rows;
 use super::units::UnitLookup;
 use crate::diagnostic::{Diagnostics, Location};
-use crate::input::text::{nearest, normalize};
+use crate::text::{nearest, normalize};
 use crate::input::{Row, Table};
 use crate::model::{Indicator, Origin, Unit, UnitIndex, WeightSystem, assessing_system};
 use crate::number::{Exact, format_trimmed, int, parse_decimal};

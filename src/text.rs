@@ -1,8 +1,10 @@
-//! Text normalisation for matching (SPEC §2): trimmed, full-width ASCII
+//! Text utilities shared by reading, validation, scoring and merging.
+//! Normalisation for matching (docs/输入.md): trimmed, full-width ASCII
 //! folded to half-width, U+3000 as white space, white space between two CJK
 //! characters dropped, other runs collapsed to one space. Keywords are also
 //! lower-cased. Normalised text is for matching only; outputs show what the
-//! user typed.
+//! user typed. Also: natural order for ids ([`natural_cmp`]), texts held
+//! once ([`SharedTexts`], [`TextCache`]) and typo hints ([`nearest`]).
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
