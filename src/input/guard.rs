@@ -2,10 +2,10 @@
 //! input (see [`limits`](super::limits) for what that costs). Every workbook
 //! passes here first and is refused with a clear reason when it is not what
 //! its bytes must be for a spreadsheet, or exceeds a limit: a zip package
-//! has every part inflated once, counting ([`zip_scan`](super::zip_scan));
-//! an `.xls` (OLE compound file) has its sector chains walked with loop and
-//! range checks ([`ole`](super::ole)), and its BIFF records' cell areas
-//! summed ([`biff`](super::biff)), before calamine parses it.
+//! has every part inflated once, counting (`zip_scan`); an `.xls` (OLE
+//! compound file) has its sector chains walked with loop and range checks
+//! (`ole`), and its BIFF records' cell areas summed (`biff`), before
+//! calamine parses it.
 
 use super::biff::check_xls;
 use super::error::ReadError;
