@@ -7,6 +7,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
+use rust_xlsxwriter::utility::column_number_to_name;
+
 /// Language of user-facing messages (`--lang`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Lang {
@@ -120,18 +122,14 @@ impl Location {
     }
 }
 
-/// `0 → A`, `25 → Z`, `26 → AA`.
-pub fn column_name(mut col: u32) -> String {
-    let mut letters = Vec::new();
-    loop {
-        letters.push(b'A' + (col % 26) as u8);
-        if col < 26 {
-            break;
-        }
-        col = col / 26 - 1;
+/// `0 → A`, `25 → Z`, `26 → AA`. A CSV row may be wider than the columns
+/// rust_xlsxwriter names (a `u16`): the letters before the last name the
+/// columns' group of 26.
+pub fn column_name(col: u32) -> String {
+    match u16::try_from(col) {
+        Ok(col) if col < u16::MAX => column_number_to_name(col),
+        _ => format!("{}{}", column_name(col / 26 - 1), char::from(b'A' + (col % 26) as u8)),
     }
-    letters.reverse();
-    String::from_utf8(letters).expect("ASCII letters")
 }
 
 impl fmt::Display for Location {
@@ -279,6 +277,11 @@ mod tests {
         assert_eq!(column_name(27), "AB");
         assert_eq!(column_name(701), "ZZ");
         assert_eq!(column_name(702), "AAA");
+        assert_eq!(column_name(16_383), "XFD");
+        assert_eq!(column_name(65_534), "CRXO");
+        assert_eq!(column_name(65_535), "CRXP");
+        assert_eq!(column_name(70_000), "CYNI");
+        assert_eq!(column_name(1_000_000), "BDWGO");
     }
 
     #[test]

@@ -20,6 +20,7 @@ use crate::defaults;
 use crate::diagnostic::Text;
 use crate::input::schema::SheetKind;
 use crate::output::{Destination, OutputError, Planned, Staging};
+use crate::text::display_width;
 
 /// The input workbook's file name.
 pub const WORKBOOK_FILE: &str = "考核台账.xlsx";
@@ -187,11 +188,6 @@ const DATE_TIME_FORMAT: &str = "yyyy-mm-dd hh:mm";
 /// Column widths stay within these bounds (character units).
 const MIN_WIDTH: usize = 8;
 const MAX_WIDTH: usize = 60;
-
-/// Display width of `text`: characters outside ASCII and Latin count 2.
-pub fn display_width(text: &str) -> usize {
-    text.chars().map(|c| if c < '\u{1100}' { 1 } else { 2 }).sum()
-}
 
 /// Writes `header` in row `header_row` (0-based) — bold, framed, frozen
 /// below — and `rows` under it, and fits every column's width to its content.

@@ -27,6 +27,7 @@ pub mod number;
 pub mod output;
 pub mod render;
 pub mod score;
+pub mod text;
 pub mod timing;
 
 use std::ffi::OsString;

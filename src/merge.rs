@@ -20,7 +20,6 @@ use chrono::NaiveDateTime;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, Text};
-use crate::input::text::natural_cmp;
 use crate::model::GradeBand;
 use crate::number::{Exact, format_trimmed, from_spreadsheet, int, parse_decimal, round};
 use crate::render::xlsx::{
@@ -30,6 +29,7 @@ use crate::render::xlsx::{
     TOOL_PREFIX, VETO_MARK,
 };
 use crate::score::{Standing, rank_and_grade};
+use crate::text::natural_cmp;
 
 /// The ideological category when a workbook's 说明 doesn't name it.
 const DEFAULT_IDEOLOGICAL: &str = "意识形态工作";

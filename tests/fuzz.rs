@@ -22,7 +22,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use kaohe::input::workbook::{Format, read_workbook};
+use kaohe::input::Format;
+use kaohe::input::workbook::read_workbook;
 
 /// SplitMix64: small, seeded, good enough to pick mutations.
 struct Rng(u64);

@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 
-use super::Value;
+use super::value::Value;
 
 /// A character XML 1.0 does not allow in a document.
 pub fn is_forbidden_in_xml(c: char) -> bool {

@@ -10,9 +10,12 @@ use std::sync::Arc;
 
 use encoding_rs::GB18030;
 
-use super::guard::{self, MAX_SHEET_CELLS};
-use super::text::TextCache;
-use super::{ReadError, Row, Sheet, Value, control};
+use super::control;
+use super::error::ReadError;
+use super::limits::{Limits, MAX_SHEET_CELLS};
+use super::sheet::{Row, Sheet};
+use super::value::Value;
+use crate::text::TextCache;
 
 /// Reads a CSV file held in `bytes` as the sheet `name`. The sheet's
 /// `source` is left 0 for the caller to set. Refused beyond
@@ -29,10 +32,10 @@ pub fn read_csv(bytes: &[u8], file: &Arc<str>, name: &str) -> Result<Sheet, Read
     let (mut counted_to, mut breaks_before, mut breaks_inside) = (0, 0, 0);
     let mut held = 0;
     for record in reader.records() {
-        let record = record.map_err(|error| ReadError::Damaged(error.to_string()))?;
+        let record = record.map_err(ReadError::damaged)?;
         held += record.len() as u64;
         if held > MAX_SHEET_CELLS {
-            return Err(guard::sheet_too_large(name, held));
+            return Err(Limits::DEFAULT.sheet_too_large(name, held));
         }
         // The position is where the reader began, before the blank lines it skipped.
         let mut start =

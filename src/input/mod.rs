@@ -4,15 +4,21 @@
 //! sheet's header row and maps its columns to the [`schema`]. This layer
 //! knows file formats and nothing of scoring; it never writes to an input.
 
+mod biff;
 pub mod control;
 pub mod csv;
+mod error;
+mod format;
 pub mod guard;
+pub mod limits;
 mod ods_layout;
+mod ole;
 pub mod schema;
+mod sheet;
 pub mod table;
-pub mod text;
 pub mod value;
 pub mod workbook;
+mod zip_scan;
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -26,6 +32,11 @@ use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostics, Location, Text, printable};
 
+pub use error::ReadError;
+use format::FileFormat;
+pub use format::Format;
+use limits::{Limits, MAX_CELL_CHARS, MAX_WORKBOOK_BYTES};
+pub use sheet::{Row, Sheet};
 pub use table::Table;
 pub use value::Value;
 
@@ -39,37 +50,6 @@ pub struct Source {
     pub name: Arc<str>,
     /// Hex SHA-256 of the file's bytes, listed in the workbook's 说明 sheet.
     pub sha256: String,
-}
-
-/// One sheet of one file, cells at their real coordinates: `rows[i].number`
-/// is the 1-based row number Excel shows, `cells[c]` is column `c` (0 = A).
-/// Merged ranges are already filled with their top-left value.
-#[derive(Clone, Debug)]
-pub struct Sheet {
-    /// Index into the [`Inputs::sources`].
-    pub source: usize,
-    pub file: Arc<str>,
-    pub name: Arc<str>,
-    pub rows: Vec<Row>,
-    /// The cells that held characters XML forbids, cleaned as they were
-    /// read ([`control`]): (row number as Excel shows it, column).
-    pub cleaned: Vec<(u32, u32)>,
-}
-
-#[derive(Clone, Debug)]
-pub struct Row {
-    pub number: u32,
-    pub cells: Vec<Value>,
-}
-
-impl Row {
-    pub fn cell(&self, col: u32) -> &Value {
-        self.cells.get(col as usize).unwrap_or(&Value::Empty)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.cells.iter().all(Value::is_empty)
-    }
 }
 
 /// Everything read from the command line's inputs.
@@ -223,30 +203,6 @@ fn nothing_known(name: &str) -> Text {
     )
 }
 
-/// Why a file could not be read.
-#[derive(Debug)]
-pub enum ReadError {
-    /// The reader failed: the file is damaged or not what its extension
-    /// says. Carries the reader's own words.
-    Damaged(String),
-    /// The file was refused with a reason of its own (encrypted, not a
-    /// spreadsheet, beyond a [`guard`] limit).
-    Refused(Text),
-}
-
-impl ReadError {
-    /// The message for the file `name`.
-    fn message(self, name: &str) -> Text {
-        match self {
-            ReadError::Damaged(reason) => text!(
-                "无法读取 {name}：文件已损坏或格式不符（{reason}），请在 WPS/Excel 中另存为 .xlsx",
-                "cannot read {name}: the file is damaged or not what its extension says ({reason}); save it as .xlsx in WPS/Excel"
-            ),
-            ReadError::Refused(Text { zh, en }) => text!("无法读取 {name}：{zh}", "cannot read {name}: {en}"),
-        }
-    }
-}
-
 fn unsupported(name: &str) -> Text {
     text!(
         "无法读取 {name}：不是 kaohe 支持的格式（.xlsx .xlsm .xls .ods .csv），请在 WPS/Excel 中另存为 .xlsx",
@@ -254,16 +210,16 @@ fn unsupported(name: &str) -> Text {
     )
 }
 
-/// The bytes of a workbook file, read within the [`guard`]'s limits and
-/// checked by it — for a reader other than [`read_inputs`] (`kaohe merge`)
+/// The bytes of a workbook file, read within the [`limits`] and
+/// checked by the [`guard`] — for a reader other than [`read_inputs`] (`kaohe merge`)
 /// that hands the bytes to calamine itself. `Err` is the message for the file.
 pub fn read_checked_workbook(path: &Path) -> Result<Vec<u8>, Text> {
     let name = path.file_name().unwrap_or(path.as_os_str()).to_string_lossy();
     let Some(FileFormat::Workbook(format)) = FileFormat::of(path) else {
         return Err(unsupported(&name));
     };
-    let bytes = read_bytes(path, &name, guard::MAX_WORKBOOK_BYTES)?;
-    guard::check_workbook(&bytes, format).map_err(|error| error.message(&name))?;
+    let bytes = read_bytes(path, &name, MAX_WORKBOOK_BYTES)?;
+    guard::check_workbook(&bytes, format, &Limits::DEFAULT).map_err(|error| error.message(&name))?;
     Ok(bytes)
 }
 
@@ -285,10 +241,6 @@ fn read_bytes(path: &Path, name: &str, limit: u64) -> Result<Vec<u8>, Text> {
         Err(error) => Err(text!("无法读取 {name}：{error}", "cannot read {name}: {error}")),
     }
 }
-
-/// Excel's limit on the characters in one cell: a longer cell can't come
-/// from Excel or WPS, and couldn't be written back to the score workbook.
-pub const MAX_CELL_CHARS: usize = 32_767;
 
 /// An error on every cell longer than [`MAX_CELL_CHARS`].
 fn check_cell_lengths(sheet: &Sheet, diagnostics: &mut Diagnostics) {
@@ -332,32 +284,6 @@ fn report_cleaned(file: &Arc<str>, sheet: &Arc<str>, cleaned: &[(u32, u32)], dia
 struct FileRead {
     content: Option<(Source, Vec<Sheet>)>,
     diagnostics: Diagnostics,
-}
-
-/// The formats kaohe reads, by file extension (case-insensitive).
-enum FileFormat {
-    Workbook(workbook::Format),
-    Csv,
-}
-
-impl FileFormat {
-    fn size_limit(&self) -> u64 {
-        match self {
-            FileFormat::Workbook(_) => guard::MAX_WORKBOOK_BYTES,
-            FileFormat::Csv => guard::MAX_CSV_BYTES,
-        }
-    }
-
-    fn of(path: &Path) -> Option<FileFormat> {
-        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
-        Some(match extension.as_str() {
-            "xlsx" | "xlsm" => FileFormat::Workbook(workbook::Format::Xlsx),
-            "xls" => FileFormat::Workbook(workbook::Format::Xls),
-            "ods" => FileFormat::Workbook(workbook::Format::Ods),
-            "csv" => FileFormat::Csv,
-            _ => return None,
-        })
-    }
 }
 
 /// Reads the file at `path`, shown as `name`.

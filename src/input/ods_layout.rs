@@ -6,31 +6,38 @@
 //! file: a repeat count is a multiplier, and a sheet whose cells calamine
 //! would expand beyond [`MAX_SHEET_CELLS`] is refused here.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{Cursor, Read};
 
 use calamine::Dimensions;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::ReadError;
-use super::guard::{self, MAX_SHEET_CELLS};
-use super::workbook::Layout;
+use super::error::ReadError;
+use super::limits::{Limits, MAX_CELL_CHARS, MAX_SHEET_CELLS};
 
 /// Percent cells inside repeated rows are listed for this many rows at most
 /// (a repeated row is normally a run of empty rows).
 const MAX_REPEATED_PERCENT_ROWS: u32 = 1000;
 
 /// The most spaces one `text:s` may stand for: a cell's length in Excel.
-const MAX_SPACES: u64 = super::MAX_CELL_CHARS as u64;
+const MAX_SPACES: u64 = MAX_CELL_CHARS as u64;
 
 /// calamine's caps on an ODS sheet's rows and columns.
 const MAX_ROWS: u32 = 1_048_576;
 const MAX_COLUMNS: u32 = 16_384;
 
+/// What a sheet's values don't say: its merged ranges and its percentage
+/// cells, at real 0-based `(row, col)` coordinates.
+#[derive(Debug, Default)]
+pub(super) struct Layout {
+    pub merged: Vec<Dimensions>,
+    pub percent: HashSet<(u32, u32)>,
+}
+
 /// The layout of every sheet of an ODS package, by sheet name.
 pub fn read_layouts(bytes: &[u8]) -> Result<HashMap<String, Layout>, ReadError> {
-    let damaged = |error: &dyn std::fmt::Display| ReadError::Damaged(format!("content.xml: {error}"));
+    let damaged = |error: &dyn std::fmt::Display| ReadError::damaged(format_args!("content.xml: {error}"));
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
     let mut content = String::new();
     archive
@@ -41,7 +48,7 @@ pub fn read_layouts(bytes: &[u8]) -> Result<HashMap<String, Layout>, ReadError> 
     parse_content(&content).map_err(|error| match error {
         ContentError::Xml(error) => damaged(&error),
         ContentError::Malformed(what) => damaged(&what),
-        ContentError::TooLarge(sheet, cells) => guard::sheet_too_large(&sheet, cells),
+        ContentError::TooLarge(sheet, cells) => Limits::DEFAULT.sheet_too_large(&sheet, cells),
     })
 }
 

@@ -147,7 +147,7 @@ impl SheetKind {
     /// The kind a sheet (or CSV file stem) name denotes: Chinese exactly,
     /// English case-insensitively, after normalisation.
     pub fn from_name(name: &str) -> Option<SheetKind> {
-        let name = super::text::normalize_keyword(name);
+        let name = crate::text::normalize_keyword(name);
         SheetKind::ALL.into_iter().find(|kind| name == kind.zh() || name == kind.en())
     }
 
@@ -187,7 +187,7 @@ impl SettingKey {
     ];
 
     pub fn from_name(name: &str) -> Option<SettingKey> {
-        let name = super::text::normalize_keyword(name);
+        let name = crate::text::normalize_keyword(name);
         let name = strip_bracketed_unit(&name);
         SettingKey::ALL.iter().find(|(_, zh, en)| name == *zh || name == *en).map(|(key, _, _)| *key)
     }

@@ -8,9 +8,10 @@
 use std::sync::Arc;
 
 use super::schema::{Column, SettingKey, SheetKind, strip_bracketed_unit};
-use super::text::normalize_keyword;
-use super::{Row, Sheet, Value};
+use super::sheet::{Row, Sheet};
+use super::value::Value;
 use crate::diagnostic::{Diagnostics, Location, Text, column_name};
+use crate::text::normalize_keyword;
 
 /// A column found in the header that the schema doesn't know: kept as an
 /// attribute usable in `条件` filters.

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike};
 
-use super::text::{normalize, normalize_keyword};
 use crate::number::{self, Exact};
+use crate::text::{normalize, normalize_keyword};
 
 /// A cell as read from a workbook or CSV.
 #[derive(Clone, Debug, PartialEq)]

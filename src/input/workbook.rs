@@ -8,7 +8,7 @@
 //! ([`control`]) before merged ranges copy them. Every workbook passes the
 //! [`guard`] first; a panic inside calamine becomes an error, not a crash.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{Cursor, Read, Seek};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -19,46 +19,32 @@ use calamine::{
 };
 use chrono::SubsecRound;
 
-use super::text::TextCache;
-use super::value::parse_date_time;
-use super::{ReadError, Row, Sheet, Value, control, guard, ods_layout};
-
-/// The workbook formats kaohe reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    /// `.xlsx` and `.xlsm` (Office Open XML).
-    Xlsx,
-    /// `.xls` (Excel 97–2003).
-    Xls,
-    /// `.ods` (OpenDocument).
-    Ods,
-}
-
-/// What a sheet's values don't say: its merged ranges and its percentage
-/// cells, at real 0-based `(row, col)` coordinates.
-#[derive(Debug, Default)]
-pub(super) struct Layout {
-    pub merged: Vec<Dimensions>,
-    pub percent: HashSet<(u32, u32)>,
-}
+use super::error::ReadError;
+use super::format::Format;
+use super::limits::{Limits, MAX_SHEET_CELLS, MAX_WORKBOOK_CELLS, too_large};
+use super::ods_layout::{self, Layout};
+use super::sheet::{Row, Sheet};
+use super::value::{Value, parse_date_time};
+use super::{control, guard};
+use crate::text::TextCache;
 
 /// Reads every worksheet of a workbook held in `bytes`, after
 /// [`guard`] has checked them (the bytes decide the format
 /// when they disagree with the extension). The sheets' `source` is left 0
 /// for the caller to set.
 pub fn read_workbook(bytes: &[u8], format: Format, file: &Arc<str>) -> Result<Vec<Sheet>, ReadError> {
-    let checked = guard::inspect_workbook(bytes, format)?;
+    let checked = guard::inspect_workbook(bytes, format, &Limits::DEFAULT)?;
     let read = || match checked.format {
         Format::Xlsx => read_xlsx(bytes, file, checked.may_have_merges),
         Format::Xls => {
             let mut workbook =
                 open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes)).map_err(|error| match error {
                     XlsError::Password => guard::encrypted(),
-                    error => damaged(error),
+                    error => ReadError::damaged(error),
                 })?;
             read_sheets(&mut workbook, file, |workbook, name| {
                 Ok(Layout {
-                    merged: workbook.merge_cells_by_sheet_name(name).map_err(damaged)?,
+                    merged: workbook.merge_cells_by_sheet_name(name).map_err(ReadError::damaged)?,
                     ..Layout::default()
                 })
             })
@@ -66,7 +52,8 @@ pub fn read_workbook(bytes: &[u8], format: Format, file: &Arc<str>) -> Result<Ve
         Format::Ods => {
             // Before calamine, which expands repeated rows and columns.
             let mut layouts = ods_layout::read_layouts(bytes)?;
-            let mut workbook = open_workbook_from_rs::<Ods<_>, _>(Cursor::new(bytes)).map_err(damaged)?;
+            let mut workbook =
+                open_workbook_from_rs::<Ods<_>, _>(Cursor::new(bytes)).map_err(ReadError::damaged)?;
             read_sheets(&mut workbook, file, |_, name| Ok(layouts.remove(name).unwrap_or_default()))
         }
     };
@@ -78,10 +65,6 @@ pub fn read_workbook(bytes: &[u8], format: Format, file: &Arc<str>) -> Result<Ve
             .unwrap_or_default();
         Err(ReadError::Damaged(format!("calamine panicked: {reason}")))
     })
-}
-
-fn damaged(error: impl std::fmt::Display) -> ReadError {
-    ReadError::Damaged(error.to_string())
 }
 
 /// The names of a workbook's worksheets (chart and macro sheets skipped), in order.
@@ -111,25 +94,25 @@ fn read_xlsx(bytes: &[u8], file: &Arc<str>, may_have_merges: bool) -> Result<Vec
     let mut workbook =
         open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)).map_err(|error| match error {
             XlsxError::Password => guard::encrypted(),
-            error => damaged(error),
+            error => ReadError::damaged(error),
         })?;
     let (mut sheets, mut held, mut texts) = (Vec::new(), 0, TextCache::default());
     let mut shared_strings = SharedStrings::default();
     for name in worksheet_names(&workbook) {
         let mut read = |workbook: &mut Xlsx<_>| -> Result<Sheet, ReadError> {
             let merged = if may_have_merges {
-                workbook.merge_cells_by_sheet_name(&name).map_err(damaged)?
+                workbook.merge_cells_by_sheet_name(&name).map_err(ReadError::damaged)?
             } else {
                 Vec::new()
             };
-            let mut reader = workbook.worksheet_cells_reader(&name).map_err(damaged)?;
+            let mut reader = workbook.worksheet_cells_reader(&name).map_err(ReadError::damaged)?;
             let percent_styles: Vec<bool> = reader
                 .styles()
                 .iter()
                 .map(|style| style.number_format.as_ref().is_some_and(|f| is_percent_format(&f.format_code)))
                 .collect();
             let mut cells = Vec::new();
-            while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(damaged)? {
+            while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(ReadError::damaged)? {
                 let value = match cell.get_value() {
                     DataRef::SharedString(text) => shared_strings.value(text),
                     DataRef::String(text) => text_value(text, &mut texts),
@@ -140,8 +123,8 @@ fn read_xlsx(bytes: &[u8], file: &Arc<str>, may_have_merges: bool) -> Result<Vec
                     }
                 };
                 if !value.is_empty() {
-                    if cells.len() as u64 >= guard::MAX_SHEET_CELLS {
-                        return Err(guard::sheet_too_large(&name, cells.len() as u64 + 1));
+                    if cells.len() as u64 >= MAX_SHEET_CELLS {
+                        return Err(Limits::DEFAULT.sheet_too_large(&name, cells.len() as u64 + 1));
                     }
                     let (row, col) = cell.get_position();
                     cells.push(((row, col), value));
@@ -162,13 +145,13 @@ fn read_xlsx(bytes: &[u8], file: &Arc<str>, may_have_merges: bool) -> Result<Vec
 }
 
 /// Adds a sheet to the workbook's, refused when all of them together hold
-/// more than [`guard::MAX_WORKBOOK_CELLS`] cells.
+/// more than [`MAX_WORKBOOK_CELLS`] cells.
 fn push_sheet(sheets: &mut Vec<Sheet>, held: &mut u64, sheet: Sheet) -> Result<(), ReadError> {
     *held += sheet.rows.iter().map(|row| row.cells.len() as u64).sum::<u64>();
     sheets.push(sheet);
-    if *held > guard::MAX_WORKBOOK_CELLS {
-        let (cells, limit) = (*held, guard::MAX_WORKBOOK_CELLS);
-        return Err(guard::too_large(text!(
+    if *held > MAX_WORKBOOK_CELLS {
+        let (cells, limit) = (*held, MAX_WORKBOOK_CELLS);
+        return Err(too_large(text!(
             "各工作表共有 {cells} 个单元格（上限 {limit}）",
             "its sheets hold {cells} cells together (limit {limit})"
         )));
@@ -188,7 +171,7 @@ where
     let (mut sheets, mut held, mut texts) = (Vec::new(), 0, TextCache::default());
     for name in worksheet_names(workbook) {
         let mut read = || -> Result<Sheet, ReadError> {
-            let range = workbook.worksheet_range(&name).map_err(damaged)?;
+            let range = workbook.worksheet_range(&name).map_err(ReadError::damaged)?;
             let layout = layout(workbook, &name)?;
             let (first_row, first_col) = range.start().unwrap_or_default();
             let mut cells: Vec<_> = range
@@ -229,7 +212,7 @@ fn clean_cells(cells: &mut [((u32, u32), Value)]) -> Vec<(u32, u32)> {
 /// coordinates, merged ranges filled with their top-left value (clipped to
 /// the used area). Rows with no value are left out. Refused when the rows,
 /// as wide as their last cell, would hold more than
-/// [`guard::MAX_SHEET_CELLS`] cells.
+/// [`MAX_SHEET_CELLS`] cells.
 fn sheet_rows(
     name: &str,
     mut cells: Vec<((u32, u32), Value)>,
@@ -242,8 +225,8 @@ fn sheet_rows(
     let mut widen = |cells: &mut Vec<Value>, width: u32| {
         if (width as usize) > cells.len() {
             held += u64::from(width) - cells.len() as u64;
-            if held > guard::MAX_SHEET_CELLS {
-                return Err(guard::sheet_too_large(name, held));
+            if held > MAX_SHEET_CELLS {
+                return Err(Limits::DEFAULT.sheet_too_large(name, held));
             }
             cells.resize(width as usize, Value::Empty);
         }
@@ -305,8 +288,8 @@ fn fill_merges(
         let (bottom, right) = (region.end.0.min(last_row), region.end.1.min(last_col));
         // Overlapping merges (Excel writes none) would fill the same cells again and again.
         filled += u64::from(bottom.saturating_sub(top) + 1) * u64::from(right.saturating_sub(left) + 1);
-        if filled > guard::MAX_SHEET_CELLS {
-            return Err(guard::sheet_too_large(name, filled));
+        if filled > MAX_SHEET_CELLS {
+            return Err(Limits::DEFAULT.sheet_too_large(name, filled));
         }
         for row in top..=bottom {
             let cells = rows.entry(row).or_default();
@@ -491,13 +474,13 @@ mod tests {
 
     #[test]
     fn a_sheet_spanning_too_many_cells_is_refused() {
-        let far = (guard::MAX_SHEET_CELLS / 16_384 + 1) as u32;
+        let far = (MAX_SHEET_CELLS / 16_384 + 1) as u32;
         let cells = vec![((0, 0), text("a")), ((far, 16_383), text("z"))];
         let merged = [Dimensions { start: (0, 0), end: (far, 16_383) }];
         assert!(matches!(sheet_rows("活动", cells, &merged), Err(ReadError::Refused(_))));
         let cells = vec![((0, 0), text("a")), ((999, 0), text("z"))];
         let overlapping =
-            vec![Dimensions { start: (0, 0), end: (999, 0) }; (guard::MAX_SHEET_CELLS / 1_000 + 1) as usize];
+            vec![Dimensions { start: (0, 0), end: (999, 0) }; (MAX_SHEET_CELLS / 1_000 + 1) as usize];
         assert!(matches!(sheet_rows("活动", cells, &overlapping), Err(ReadError::Refused(_))));
     }
 

@@ -338,7 +338,7 @@ impl Indicator {
     /// Whether this indicator applies to `unit` (its `适用` is empty or lists the unit's 类型).
     pub fn applies_to(&self, unit: &Unit) -> bool {
         self.applies_to.is_empty()
-            || self.applies_to.iter().any(|kind| *kind == crate::input::text::normalize_keyword(&unit.kind))
+            || self.applies_to.iter().any(|kind| *kind == crate::text::normalize_keyword(&unit.kind))
     }
 }
 

@@ -13,11 +13,11 @@ use proptest::prelude::*;
 
 use super::testing::{IDEOLOGY, PARTY, condition, model, origin, system, unit};
 use super::{IndicatorResult, Report, UnitResult, filter, score};
-use crate::input::text::natural_cmp;
 use crate::model::{
     Activity, Attributes, Expected, Incident, Indicator, ManualScore, Model, Period, RuleKind,
 };
 use crate::number::{Exact, int, round};
+use crate::text::natural_cmp;
 
 const BUSINESS: &str = "业务工作";
 const EXTRA: &str = "加分项";

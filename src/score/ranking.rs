@@ -7,9 +7,9 @@
 use std::cmp::Reverse;
 
 use super::UnitResult;
-use crate::input::text::natural_cmp;
 use crate::model::{GradeBand, Model};
 use crate::number::{Exact, int};
+use crate::text::natural_cmp;
 
 /// What grading looks at in a unit: whether it is vetoed, and its total.
 pub type Standing<'a> = (bool, &'a Exact);

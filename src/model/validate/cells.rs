@@ -72,7 +72,7 @@ impl<'a> Cells<'a> {
     /// the normalised form references match and every output shows
     /// (`Ｕ０１` → `U01`).
     pub fn id(&mut self, key: &str) -> Option<String> {
-        self.required(key).map(|id| crate::input::text::normalize(&id))
+        self.required(key).map(|id| crate::text::normalize(&id))
     }
 
     /// Parses a cell with `parse`: `Ok(None)` when empty, `Err(())` after

@@ -10,11 +10,11 @@ use super::definitions::distinct_rows;
 use super::keywords::{PERIODS, RULES};
 use crate::diagnostic::Diagnostics;
 use crate::input::schema::{SheetKind, strip_bracketed_unit};
-use crate::input::text::{normalize, normalize_cow, normalize_keyword};
 use crate::input::value::parse_bool_text;
 use crate::input::{Row, Table};
 use crate::model::{Condition, Expected, Indicator, Period, RuleKind};
 use crate::number::{Exact, int};
+use crate::text::{normalize, normalize_cow, normalize_keyword};
 
 /// The attribute key of a ledger column named `header` on a sheet of `kind`:
 /// a schema column's English key, else the normalised header.

@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostics;
-use crate::input::text::normalize;
 use crate::input::{Row, Table};
+use crate::text::normalize;
 
 /// A row's content for comparison: every schema column's normalised text.
 fn content(table: &Table, row: &Row) -> Vec<String> {

@@ -2,8 +2,8 @@
 //! stances — each a table of (Chinese, English, value), matched
 //! case-insensitively after normalisation. One place per word list.
 
-use crate::input::text::normalize_keyword;
 use crate::model::{Decision, Period, Role, RuleKind, Stance};
+use crate::text::normalize_keyword;
 
 /// Each entry: the words that denote a value (the first two are the
 /// canonical Chinese and English names shown in messages), and the value.

@@ -17,9 +17,9 @@ use super::criteria::{activity_type, attribute_key};
 use super::units::UnitLookup;
 use crate::diagnostic::Diagnostics;
 use crate::input::schema::SheetKind;
-use crate::input::text::{SharedTexts, normalize_cow};
 use crate::input::{Row, Table, Value};
 use crate::model::{Activity, Attributes, INCIDENT_STEPS, Incident, Origin, UnitIndex};
+use crate::text::{SharedTexts, normalize_cow};
 
 /// The optional schema columns kept as attributes, besides the extras.
 const ACTIVITY_ATTRIBUTES: &[&str] = &["title", "evidence"];

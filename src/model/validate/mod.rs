@@ -25,10 +25,10 @@ pub use settings::{
 
 use crate::diagnostic::{Diagnostics, Location, count_en};
 use crate::input::schema::SheetKind;
-use crate::input::text::normalize_keyword;
 use crate::input::{Inputs, Table};
 use crate::model::{Model, OutOfYear, RuleKind, Unit, WeightSystem, assessing_system};
 use crate::number::int;
+use crate::text::normalize_keyword;
 use coverage::Coverage;
 
 /// Sheets every assessment needs.

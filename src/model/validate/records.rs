@@ -7,9 +7,9 @@ use super::keywords::{DECISIONS, ROLES, STANCES};
 use super::units::UnitLookup;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::input::Table;
-use crate::input::text::{nearest, normalize};
 use crate::model::{AccountabilityRow, Decision, Indicator, ManualScore, Origin, Role, RuleKind};
 use crate::number::{format_trimmed, int};
+use crate::text::{nearest, normalize};
 
 pub fn read_scores(
     tables: &[&Table],

@@ -9,10 +9,10 @@ use super::definitions::distinct_rows;
 use crate::diagnostic::{Diagnostics, Location};
 use crate::input::Table;
 use crate::input::schema::{SettingKey, SheetKind};
-use crate::input::text::normalize;
 use crate::input::value::{self, Value};
 use crate::model::{GradeBand, Settings, Unit};
 use crate::number::{int, parse_decimal};
+use crate::text::normalize;
 
 pub const DEFAULT_IDEOLOGICAL_CATEGORY: &str = "意识形态工作";
 pub const DEFAULT_GRADES: &str = "优秀:90;良好:80;合格:60;不合格:0";

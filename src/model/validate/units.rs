@@ -9,8 +9,8 @@ use super::definitions::distinct_rows;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::input::Table;
 use crate::input::Value;
-use crate::input::text::{nearest, normalize, normalize_cow};
 use crate::model::{Unit, UnitIndex};
+use crate::text::{nearest, normalize, normalize_cow};
 
 /// Resolves unit references by id, else by exact name (both normalised).
 pub struct UnitLookup {

@@ -12,10 +12,10 @@ use super::cells::Cells;
 use super::definitions::distinct_rows;
 use super::units::UnitLookup;
 use crate::diagnostic::{Diagnostics, Location};
-use crate::input::text::{nearest, normalize};
 use crate::input::{Row, Table};
 use crate::model::{Indicator, Origin, Unit, UnitIndex, WeightSystem, assessing_system};
 use crate::number::{Exact, format_trimmed, int, parse_decimal};
+use crate::text::{nearest, normalize};
 
 /// A system under construction: its weights with the cell each came from.
 struct Draft {

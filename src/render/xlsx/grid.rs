@@ -12,6 +12,8 @@ use rust_xlsxwriter::{
     Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Worksheet, XlsxError,
 };
 
+use crate::text::display_width;
+
 /// Body font: a CJK font every Chinese Office installation has.
 const FONT: &str = "宋体";
 /// Fills for grade bands, best first; the last band always gets the last.
@@ -94,29 +96,6 @@ impl Styles {
     pub fn band(&self, band: Option<usize>) -> &Format {
         band.and_then(|band| self.bands.get(band)).unwrap_or(&self.center)
     }
-}
-
-/// How wide `text` shows: CJK and other wide characters count 2.
-pub fn display_width(text: &str) -> usize {
-    text.lines().map(|line| line.chars().map(char_width).sum()).max().unwrap_or(0)
-}
-
-fn char_width(c: char) -> usize {
-    let wide = matches!(c,
-        '\u{1100}'..='\u{115F}'
-        | '\u{2014}'
-        | '\u{2E80}'..='\u{303E}'
-        | '\u{3041}'..='\u{33FF}'
-        | '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{A000}'..='\u{A4CF}'
-        | '\u{AC00}'..='\u{D7A3}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{FE30}'..='\u{FE4F}'
-        | '\u{FF00}'..='\u{FF60}'
-        | '\u{FFE0}'..='\u{FFE6}'
-        | '\u{20000}'..='\u{3FFFD}');
-    if wide { 2 } else { 1 }
 }
 
 /// Draws a table onto `sheet` in two passes of `cells`: the first only
@@ -364,15 +343,6 @@ pub fn print_setup(sheet: &mut Worksheet, header_row: u32, frozen_cols: u16) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cjk_counts_double() {
-        assert_eq!(display_width("abc"), 3);
-        assert_eq!(display_width("办公室党支部"), 12);
-        assert_eq!(display_width("（一）A"), 7);
-        assert_eq!(display_width("—"), 2);
-        assert_eq!(display_width("短\n较长的一行"), 10);
-    }
 
     #[test]
     fn a_long_cell_is_cut_with_the_count_left_out() {

@@ -21,12 +21,12 @@ use std::cell::Cell;
 use std::fmt;
 
 use chrono::NaiveDateTime;
+use rust_xlsxwriter::utility::{row_col_to_cell, row_col_to_cell_absolute};
 use rust_xlsxwriter::{
     Chart, ChartDataLabel, ChartFormat, ChartPoint, ChartSolidFill, ChartType, DocProperties, Workbook,
     Worksheet, XlsxError,
 };
 
-use crate::diagnostic::column_name;
 use crate::model::{
     Decision, INCIDENT_STEPS, IndicatorIndex, Model, Origin, Role, RuleKind, Stance, UnitIndex,
 };
@@ -163,15 +163,6 @@ fn band_of(grades: &[String], grade: &str) -> Option<usize> {
     grades.iter().position(|band| band == grade)
 }
 
-/// `A1`-style reference, 0-based row and column.
-fn cell_ref(row: u32, col: u16) -> String {
-    format!("{}{}", column_name(u32::from(col)), row + 1)
-}
-
-fn absolute_ref(row: u32, col: u16) -> String {
-    format!("${}${}", column_name(u32::from(col)), row + 1)
-}
-
 /// The title row merged across `columns` columns.
 fn title_row(sheet: &mut Worksheet, title: &str, columns: u16, styles: &Styles) -> Result<(), XlsxError> {
     sheet.merge_range(0, 0, 0, columns.saturating_sub(1).max(1), title, &styles.title)?;
@@ -273,7 +264,7 @@ fn summary_sheet(
                     None => grid.text(row, col, LEFT_OUT, &styles.center)?,
                 }
             }
-            let scores = cell_ref(row, first_category) + ":" + &cell_ref(row, weighted_col - 1);
+            let scores = row_col_to_cell(row, first_category) + ":" + &row_col_to_cell(row, weighted_col - 1);
             let weights = weights_range(result.system, categories.len());
             let weighted = format!("SUMPRODUCT({scores},{weights})/SUMPRODUCT(ISNUMBER({scores})*{weights})");
             grid.formula(
@@ -286,7 +277,11 @@ fn summary_sheet(
                 &styles.decimal,
             )?;
             grid.number(row, bonus_col, to_f64(&result.bonus), two_decimals(&result.bonus), &styles.decimal)?;
-            let total = format!("ROUND({}+{},2)", cell_ref(row, weighted_col), cell_ref(row, bonus_col));
+            let total = format!(
+                "ROUND({}+{},2)",
+                row_col_to_cell(row, weighted_col),
+                row_col_to_cell(row, bonus_col)
+            );
             grid.formula(
                 row,
                 total_col,
@@ -312,7 +307,11 @@ fn summary_sheet(
 fn weights_range(system: usize, categories: usize) -> String {
     let row = WEIGHTS_HEADER_ROW + 1 + system as u32;
     let last = WEIGHTS_FIRST_CATEGORY_COL + categories as u16 - 1;
-    format!("{SHEET_WEIGHTS}!{}:{}", absolute_ref(row, WEIGHTS_FIRST_CATEGORY_COL), absolute_ref(row, last))
+    format!(
+        "{SHEET_WEIGHTS}!{}:{}",
+        row_col_to_cell_absolute(row, WEIGHTS_FIRST_CATEGORY_COL),
+        row_col_to_cell_absolute(row, last)
+    )
 }
 
 fn rule_name(rule: RuleKind) -> &'static str {
@@ -639,7 +638,8 @@ fn weights_sheet(
                 decimal(grid, row, col, &weight, styles)?;
                 sum += weight;
             }
-            let range = cell_ref(row, WEIGHTS_FIRST_CATEGORY_COL) + ":" + &cell_ref(row, sum_col - 1);
+            let range =
+                row_col_to_cell(row, WEIGHTS_FIRST_CATEGORY_COL) + ":" + &row_col_to_cell(row, sum_col - 1);
             grid.formula(
                 row,
                 sum_col,

@@ -1,13 +1,20 @@
-//! Text normalisation for matching (SPEC §2): trimmed, full-width ASCII
+//! Text utilities shared by reading, validation, scoring and merging.
+//! Normalisation for matching (docs/输入.md): trimmed, full-width ASCII
 //! folded to half-width, U+3000 as white space, white space between two CJK
 //! characters dropped, other runs collapsed to one space. Keywords are also
 //! lower-cased. Normalised text is for matching only; outputs show what the
-//! user typed.
+//! user typed. Also: natural order for ids ([`natural_cmp`]), texts held
+//! once ([`SharedTexts`], [`TextCache`]), typo hints ([`nearest`]) and the
+//! width text shows in a spreadsheet column ([`display_width`]).
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashSet;
+use std::hash::Hasher;
 use std::sync::Arc;
+
+use rustc_hash::FxHasher;
+use unicode_width::UnicodeWidthChar;
 
 /// Normalised form of `text` for case-sensitive matching (ids, names).
 pub fn normalize(text: &str) -> String {
@@ -101,18 +108,12 @@ impl TextCache {
     }
 }
 
-/// A multiplicative hash of the bytes of `text`, eight at a time.
+/// A fast hash of the bytes of `text` (not for sets an input could fill
+/// with collisions: a [`TextCache`] slot holds one text at most).
 fn text_hash(text: &str) -> u64 {
-    const MULTIPLIER: u64 = 0x517c_c1b7_2722_0a95;
-    let mix = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(MULTIPLIER);
-    let mut chunks = text.as_bytes().chunks_exact(8);
-    let mut hash = text.len() as u64;
-    for chunk in &mut chunks {
-        hash = mix(hash, u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
-    }
-    let mut tail = [0; 8];
-    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    mix(hash, u64::from_le_bytes(tail))
+    let mut hasher = FxHasher::default();
+    hasher.write(text.as_bytes());
+    hasher.finish()
 }
 
 /// Normalised, lower-cased form for case-insensitive keywords (rules,
@@ -176,28 +177,21 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
 /// The candidate closest to `wanted` by edit distance, if it is close
 /// enough to be a plausible typo (for `hint: did you mean …`).
 pub fn nearest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let wanted: Vec<char> = wanted.chars().collect();
+    let length = wanted.chars().count();
     candidates
         .into_iter()
-        .map(|candidate| (edit_distance(&wanted, candidate), candidate))
-        .filter(|(distance, candidate)| *distance <= (wanted.len().max(candidate.chars().count()) / 2).max(1))
+        .map(|candidate| (strsim::levenshtein(wanted, candidate), candidate))
+        .filter(|(distance, candidate)| *distance <= (length.max(candidate.chars().count()) / 2).max(1))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
 }
 
-fn edit_distance(a: &[char], b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()]
+/// How wide `text` shows, in characters: its widest line, East Asian wide
+/// characters (CJK, full-width forms) counting 2, as does the em dash
+/// (Chinese text writes it `——`, each as wide as a character).
+pub fn display_width(text: &str) -> usize {
+    let width = |c: char| if c == '—' { 2 } else { c.width().unwrap_or(1) };
+    text.lines().map(|line| line.chars().map(width).sum()).max().unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -261,5 +255,16 @@ mod tests {
         let names = ["办公室党支部", "第一党支部", "机关党委"];
         assert_eq!(nearest("办公党支部", names), Some("办公室党支部"));
         assert_eq!(nearest("完全不同的名字啊", names), None);
+    }
+
+    #[test]
+    fn wide_characters_and_the_em_dash_count_two_on_the_widest_line() {
+        assert_eq!(display_width("abc"), 3);
+        assert_eq!(display_width("办公室党支部"), 12);
+        assert_eq!(display_width("（一）A"), 7);
+        assert_eq!(display_width("—"), 2);
+        assert_eq!(display_width("“≥”×"), 4);
+        assert_eq!(display_width("短\n较长的一行"), 10);
+        assert_eq!(display_width("意识形态 ab"), 11);
     }
 }
