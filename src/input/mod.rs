@@ -9,6 +9,7 @@ pub mod csv;
 pub mod guard;
 mod ods_layout;
 pub mod schema;
+pub mod submission;
 pub mod table;
 pub mod text;
 pub mod value;
@@ -22,7 +23,6 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostics, Location, Text, printable};
 
@@ -389,7 +389,7 @@ fn read_file(path: &Path, name: &Arc<str>) -> FileRead {
             Ok(sheets) => sheets,
             Err(error) => return fail(error.message(name)),
         };
-        let sha256 = Sha256::digest(&bytes).iter().map(|byte| format!("{byte:02x}")).collect();
+        let sha256 = crate::digest::sha256(&bytes);
         Some((Source { path: path.to_owned(), name: name.clone(), sha256 }, sheets))
     })();
     FileRead { content, diagnostics }

@@ -14,6 +14,7 @@ pub mod keywords;
 mod ledger;
 mod records;
 mod settings;
+pub mod submissions;
 mod units;
 mod weights;
 
