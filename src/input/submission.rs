@@ -60,14 +60,17 @@ impl SubmittedSheet {
             && matches!(self.cells.get_value((row, col)), None | Some(Data::Empty))
     }
 
+    /// Where messages about the cell point (`row` and `col` 0-based).
     pub fn location(&self, row: u32, col: u32) -> Location {
         Location::cell(self.file.clone(), self.name.into(), row + 1, col)
     }
 
+    /// Where messages about the whole row point.
     pub fn row_location(&self, row: u32) -> Location {
         Location::row(self.file.clone(), self.name.into(), row + 1)
     }
 
+    /// Where messages about the whole sheet point.
     pub fn sheet_location(&self) -> Location {
         Location::sheet(self.file.clone(), self.name.into())
     }
@@ -113,6 +116,7 @@ impl AboutSheet {
         }
     }
 
+    /// Where messages about the whole of 说明 point.
     pub fn sheet_location(&self) -> Location {
         self.0.sheet_location()
     }
@@ -130,13 +134,12 @@ pub struct SummarySheet {
 pub fn read_submission(path: &Path) -> Result<SubmittedWorkbook, Box<Diagnostic>> {
     // Every submission is called 考核得分表.xlsx: name it by its path as given.
     let file: Arc<str> = path.display().to_string().into();
-    let error =
-        |file: &Arc<str>, message| Box::new(Diagnostic::error(Some(Location::file(file.clone())), message));
+    let unreadable = |message| Box::new(Diagnostic::error(Some(Location::file(file.clone())), message));
     if let Some(why) = not_a_workbook_file(path) {
-        return Err(error(&file, why));
+        return Err(unreadable(why));
     }
     // Bounded and checked before calamine sees the bytes (submissions are input too).
-    let bytes = super::read_checked_workbook(path).map_err(|message| error(&file, message))?;
+    let bytes = super::read_checked_workbook(path).map_err(unreadable)?;
     let sha256 = crate::digest::sha256(&bytes);
     let sheets = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|error| {
         let why = text!("无法作为工作簿打开（{error}）", "cannot be opened as a workbook ({error})");
