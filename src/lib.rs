@@ -18,7 +18,9 @@
 #[macro_use]
 pub mod diagnostic;
 pub mod cli;
+pub mod created;
 pub mod defaults;
+pub mod digest;
 pub mod init;
 pub mod input;
 pub mod merge;
@@ -27,6 +29,7 @@ pub mod number;
 pub mod output;
 pub mod render;
 pub mod score;
+pub mod score_workbook;
 pub mod text;
 pub mod timing;
 
@@ -365,17 +368,12 @@ fn finish_outputs(
 /// set, else the 成文日期, else the first day after the assessment year —
 /// never the clock, so the same inputs give the same bytes.
 fn creation_time(model: &Model) -> chrono::NaiveDateTime {
-    let from_epoch = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|value| value.trim().parse::<i64>().ok())
-        .and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0))
-        .map(|time| time.naive_utc());
     let fixed = model
         .settings
         .doc_date
         .or_else(|| chrono::NaiveDate::from_ymd_opt(model.settings.year + 1, 1, 1))
         .and_then(|date| date.and_hms_opt(0, 0, 0));
-    from_epoch.or(fixed).unwrap_or_default()
+    created::creation_time(fixed)
 }
 
 /// What a person sees after `score`: units scored, grade counts, files written.

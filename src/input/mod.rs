@@ -15,6 +15,7 @@ mod ods_layout;
 mod ole;
 pub mod schema;
 mod sheet;
+pub mod submission;
 pub mod table;
 pub mod value;
 pub mod workbook;
@@ -28,7 +29,6 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostics, Location, Text, printable};
 
@@ -315,7 +315,7 @@ fn read_file(path: &Path, name: &Arc<str>) -> FileRead {
             Ok(sheets) => sheets,
             Err(error) => return fail(error.message(name)),
         };
-        let sha256 = Sha256::digest(&bytes).iter().map(|byte| format!("{byte:02x}")).collect();
+        let sha256 = crate::digest::sha256(&bytes);
         Some((Source { path: path.to_owned(), name: name.clone(), sha256 }, sheets))
     })();
     FileRead { content, diagnostics }

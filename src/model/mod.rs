@@ -4,6 +4,8 @@
 //! indicator references resolved to indices; this module knows no file
 //! format and does no I/O.
 
+pub mod merged;
+pub mod ranking;
 pub mod validate;
 
 use std::sync::Arc;
@@ -12,6 +14,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::input::Source;
 use crate::number::Exact;
+
+pub use merged::{MergedRanking, MergedUnit, Submission};
 
 /// Where a model row came from, so every figure can be traced to its cell.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

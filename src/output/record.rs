@@ -8,7 +8,7 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path};
 
-use sha2::{Digest, Sha256};
+pub use crate::digest::sha256;
 
 /// The record's file name inside the output folder. It is not one of the
 /// `outputs` of summary.json.
@@ -75,11 +75,6 @@ fn is_inside(path: &str) -> bool {
     path != RECORD_FILE
         && !path.split('/').any(|part| part.is_empty() || part == "." || part == "..")
         && Path::new(path).components().all(|part| matches!(part, Component::Normal(_)))
-}
-
-/// The SHA-256 of `bytes` in lowercase hex.
-pub fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// The SHA-256 of the regular file at `path`; `InvalidInput` for anything

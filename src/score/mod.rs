@@ -21,7 +21,6 @@ use rayon::prelude::*;
 use crate::model::{IndicatorIndex, Model, Origin, RuleKind, UnitIndex};
 use crate::number::{self, Exact};
 use ledger::Ledger;
-pub use ranking::{Standing, rank_and_grade};
 use rules::RuleInput;
 
 /// One indicator's result for one unit.

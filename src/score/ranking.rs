@@ -1,24 +1,16 @@
-//! Rank and grade (SPEC §3): vetoed units after every unit not vetoed, each
-//! group by total descending; ties share a rank (1, 2, 2, 4) and are listed
-//! by id in natural order; numbering runs on through the vetoed group. The
-//! grade is the first band whose threshold ≤ total (a vetoed unit gets the
-//! last band), and 优秀比例 limits how many units keep the first band.
-
-use std::cmp::Reverse;
+//! Rank and grade of the scored units (docs/计分.md 十一、十二): in the
+//! ranking order of [`crate::model::ranking`], ties listed by id in natural
+//! order, then ranked and graded there.
 
 use super::UnitResult;
-use crate::model::{GradeBand, Model};
-use crate::number::{Exact, int};
+use crate::model::Model;
+use crate::model::ranking::{Standing, by_standing, rank_and_grade};
 use crate::text::natural_cmp;
-
-/// What grading looks at in a unit: whether it is vetoed, and its total.
-pub type Standing<'a> = (bool, &'a Exact);
 
 /// Sorts `units` into ranking order and fills in their rank and grade.
 pub fn rank(model: &Model, units: &mut [UnitResult]) {
     units.sort_by(|a, b| {
-        (a.veto, Reverse(&a.total))
-            .cmp(&(b.veto, Reverse(&b.total)))
+        by_standing((a.veto, &a.total), (b.veto, &b.total))
             .then_with(|| natural_cmp(&model.units[a.unit].id, &model.units[b.unit].id))
     });
     let bands = &model.settings.grades;
@@ -28,48 +20,6 @@ pub fn rank(model: &Model, units: &mut [UnitResult]) {
         unit.rank = rank;
         unit.grade = bands.get(band).map(|band| band.name.clone()).unwrap_or_default();
     }
-}
-
-/// The rank and band (an index into `bands`) of every one of the assessed
-/// units, whose `standings` are given in ranking order; `top_quota` is 优秀比例.
-pub fn rank_and_grade(
-    bands: &[GradeBand],
-    top_quota: Option<&Exact>,
-    standings: &[Standing],
-) -> Vec<(u32, usize)> {
-    let quota = top_quota.map(|q| (q * int(standings.len() as i64) / int(100)).floor());
-    let mut graded = Vec::with_capacity(standings.len());
-    for (start, end) in tie_groups(standings) {
-        let over_quota = quota.as_ref().is_some_and(|quota| int(end as i64) > *quota);
-        for &standing in &standings[start..end] {
-            let band = band_index(bands, standing);
-            let band = if band == 0 && over_quota { 1.min(bands.len().saturating_sub(1)) } else { band };
-            graded.push((start as u32 + 1, band));
-        }
-    }
-    graded
-}
-
-/// The half-open ranges of standings (already in ranking order) that share a rank.
-fn tie_groups(standings: &[Standing]) -> Vec<(usize, usize)> {
-    let mut groups: Vec<(usize, usize)> = Vec::new();
-    for (index, standing) in standings.iter().enumerate() {
-        match groups.last_mut() {
-            Some((start, end)) if standings[*start] == *standing => *end = index + 1,
-            _ => groups.push((index, index + 1)),
-        }
-    }
-    groups
-}
-
-/// The band a unit's total earns, before the quota: the first band whose
-/// threshold ≤ total, else the last; always the last for a vetoed unit.
-fn band_index(bands: &[GradeBand], (veto, total): Standing) -> usize {
-    let last = bands.len().saturating_sub(1);
-    if veto {
-        return last;
-    }
-    bands.iter().position(|band| band.threshold <= *total).unwrap_or(last)
 }
 
 #[cfg(test)]

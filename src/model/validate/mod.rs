@@ -5,6 +5,8 @@
 //! ideological indicator, a non-zero weight left, and its manual scores;
 //! rows outside the year are a note. After an input could not be read,
 //! `coverage.rs` skips the checks that would only report its absence.
+//! [`submissions`] validates the score workbooks `kaohe merge` reads into
+//! a merged ranking instead.
 
 mod cells;
 mod coverage;
@@ -14,6 +16,7 @@ pub mod keywords;
 mod ledger;
 mod records;
 mod settings;
+pub mod submissions;
 mod units;
 mod weights;
 

@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
 use serde::{Serialize, Serializer};
 
-use crate::model::{Decision, Role, RuleKind, Settings};
+use crate::model::validate::{DEFAULT_IDEOLOGICAL_CATEGORY, DEFAULT_MARKING, DEFAULT_RECTIFICATION_DAYS};
+use crate::model::{Decision, MergedRanking, Role, RuleKind, Settings};
 use crate::number::{self, Exact};
 use crate::render::Scored;
 use crate::score::UnitResult;
@@ -40,6 +41,11 @@ fn clause(reason: &str) -> String {
     reason.trim_end_matches(['。', '；', '，', '.', ';', ',']).to_owned()
 }
 
+/// The 整改期限 end: `days` after the 成文日期 `date`.
+fn deadline(date: NaiveDate, days: u32) -> NaiveDate {
+    date.checked_add_days(Days::new(u64::from(days))).unwrap_or(date)
+}
+
 /// `doc`: facts shared by every document.
 #[derive(Clone, Debug, Serialize)]
 pub struct DocInfo {
@@ -66,8 +72,6 @@ impl DocInfo {
     /// From the settings; the 成文日期 defaults to the date of `created`.
     pub fn new(settings: &Settings, unit_count: usize, created: NaiveDateTime) -> Self {
         let date = settings.doc_date.unwrap_or(created.date());
-        let deadline =
-            date.checked_add_days(Days::new(u64::from(settings.rectification_days))).unwrap_or(date);
         DocInfo {
             year: settings.year,
             assessor: settings.assessor.clone(),
@@ -76,9 +80,28 @@ impl DocInfo {
             date: chinese_date(date),
             ideological_category: settings.ideological_category.clone(),
             rectification_days: settings.rectification_days,
-            deadline: chinese_date(deadline),
+            deadline: chinese_date(deadline(date, settings.rectification_days)),
             unit_count,
             grades: settings.grades.iter().map(|band| band.name.clone()).collect(),
+        }
+    }
+
+    /// For the bulletin of `kaohe merge`: the combined `ranking`, issued by
+    /// `assessor` on the date of its `created`, with the default 密级,
+    /// 意识形态类别 and 整改期限 and no 发文字号.
+    pub fn merged(ranking: &MergedRanking, assessor: &str) -> Self {
+        let date = ranking.created.date();
+        DocInfo {
+            year: ranking.year,
+            assessor: assessor.to_owned(),
+            marking: DEFAULT_MARKING.to_owned(),
+            doc_number: String::new(),
+            date: chinese_date(date),
+            ideological_category: DEFAULT_IDEOLOGICAL_CATEGORY.to_owned(),
+            rectification_days: DEFAULT_RECTIFICATION_DAYS,
+            deadline: chinese_date(deadline(date, DEFAULT_RECTIFICATION_DAYS)),
+            unit_count: ranking.units.len(),
+            grades: ranking.grades.clone(),
         }
     }
 }

@@ -29,6 +29,7 @@ use package::Shell;
 use volume::Volume;
 
 use crate::diagnostic::{Diagnostic, Location};
+use crate::model::MergedRanking;
 use crate::render::Scored;
 
 /// A document could not be made: a template problem the user can fix, or
@@ -101,25 +102,10 @@ pub fn bulletin(scored: &Scored, templates: &Templates) -> Result<Vec<u8>, DocxE
 /// The bulletin of `kaohe merge`: the combined ranking, each row naming its
 /// submitting organisation, issued by `assessor`.
 pub fn merged_bulletin(
-    ranking: &crate::merge::MergedRanking,
+    ranking: &MergedRanking,
     assessor: &str,
     templates: &Templates,
 ) -> Result<Vec<u8>, DocxError> {
-    let settings = crate::model::Settings {
-        year: ranking.year,
-        assessor: assessor.to_owned(),
-        ideological_category: crate::model::validate::DEFAULT_IDEOLOGICAL_CATEGORY.to_owned(),
-        grades: ranking
-            .grades
-            .iter()
-            .map(|name| crate::model::GradeBand { name: name.clone(), threshold: crate::number::int(0) })
-            .collect(),
-        doc_number: None,
-        doc_date: None,
-        top_quota: None,
-        rectification_days: crate::model::validate::DEFAULT_RECTIFICATION_DAYS,
-        marking: crate::model::validate::DEFAULT_MARKING.to_owned(),
-    };
     let rows = ranking
         .units
         .iter()
@@ -133,7 +119,7 @@ pub fn merged_bulletin(
             veto: unit.veto,
         })
         .collect();
-    let doc = DocInfo::new(&settings, ranking.units.len(), ranking.created);
+    let doc = DocInfo::merged(ranking, assessor);
     bulletin_from(&BulletinContext::new(doc, rows, Vec::new()), templates, ranking.created)
 }
 

@@ -644,3 +644,33 @@ fn without_a_doc_date_the_creation_date_is_used() {
     assert_eq!(doc.deadline, "2026年3月6日");
     assert_eq!(context::chinese_date(NaiveDate::from_ymd_opt(2026, 10, 5).unwrap()), "2026年10月5日");
 }
+
+#[test]
+fn the_merged_bulletin_is_issued_by_the_merging_organisation_with_the_defaults() {
+    let created = NaiveDate::from_ymd_opt(2026, 1, 20).unwrap().and_hms_opt(9, 0, 0).unwrap();
+    let unit = MergedUnit {
+        submission: 0,
+        id: "U1".into(),
+        name: "甲党支部".into(),
+        weighted: d("84"),
+        bonus: d("2"),
+        total: d("86"),
+        grade: "良好".into(),
+        veto: false,
+        rank: 1,
+    };
+    let ranking = MergedRanking {
+        year: 2025,
+        ideological_weight: None,
+        submissions: Vec::new(),
+        units: vec![unit],
+        grades: vec!["优秀".into(), "良好".into()],
+        created,
+    };
+    let doc = DocInfo::merged(&ranking, "县委");
+    assert_eq!((doc.year, doc.assessor.as_str(), doc.unit_count), (2025, "县委", 1));
+    assert_eq!((doc.date.as_str(), doc.deadline.as_str()), ("2026年1月20日", "2026年2月19日"));
+    assert_eq!((doc.marking.as_str(), doc.doc_number.as_str()), ("内部资料", ""));
+    assert_eq!((doc.ideological_category.as_str(), doc.rectification_days), ("意识形态工作", 30));
+    assert_eq!(doc.grades, ["优秀", "良好"]);
+}

@@ -7,12 +7,15 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::grid::{Styles, print_setup, table};
 use super::{
-    COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_TOTAL, COL_VETO, COL_WEIGHTED, KEY_ASSESSOR,
-    SHEET_ABOUT, SHEET_SUMMARY, VETO_MARK, about_head, band_of, new_workbook, sign_off, summary_title,
-    title_row, totals_chart, two_decimals, unrounded,
+    about_head, band_of, new_workbook, sign_off, summary_title, title_row, totals_chart, two_decimals,
+    unrounded,
 };
-use crate::merge::MergedRanking;
+use crate::model::MergedRanking;
 use crate::number::format_trimmed;
+use crate::score_workbook::{
+    COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_TOTAL, COL_VETO, COL_WEIGHTED, KEY_ASSESSOR,
+    SHEET_ABOUT, SHEET_SUMMARY, VETO_MARK,
+};
 
 /// Renders the combined workbook of `ranking`.
 pub fn merged_workbook(ranking: &MergedRanking) -> Result<Vec<u8>, XlsxError> {

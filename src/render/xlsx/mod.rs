@@ -4,8 +4,8 @@
 //! evidence cells had to be cut. 加权得分 and 总分 are live formulas
 //! over the category cells and the 权重 sheet, stored with their computed
 //! values; every other cell is a value (user text is never a formula). The
-//! sheet and label names below are also what `kaohe merge` reads back, so
-//! they live here once. Returns bytes; the big sheets stream their rows
+//! sheet and label names are [`crate::score_workbook`]'s, which `kaohe
+//! merge` reads back. Returns bytes; the big sheets stream their rows
 //! through anonymous temporary files (the system temp folder) on the way.
 
 #[cfg(test)]
@@ -33,6 +33,13 @@ use crate::model::{
 use crate::number::{Exact, format_fixed, format_trimmed, to_f64};
 use crate::render::{Scored, VERSION};
 use crate::score::{IndicatorResult, LateStep, UnitResult};
+use crate::score_workbook::{
+    COL_ASSESSED_UNDER, COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_SYSTEM, COL_TOTAL, COL_VETO,
+    COL_WEIGHT_SUM, COL_WEIGHTED, KEY_ASSESSED, KEY_ASSESSOR, KEY_BONUS_CAP, KEY_CREATED, KEY_GRADES,
+    KEY_IDEOLOGICAL, KEY_TOOL, KEY_TOP_QUOTA, KEY_VERSION, KEY_YEAR, LEFT_OUT, NOT_SET, SHEET_ABOUT,
+    SHEET_ACCOUNTABILITY, SHEET_DETAIL, SHEET_INCIDENTS, SHEET_SUMMARY, SHEET_WARNINGS, SHEET_WEIGHTS,
+    TOOL_PREFIX, TOP_SYSTEM, VETO_MARK,
+};
 
 use grid::{
     Grid, MAX_CELL_CHARS, MAX_SHEET_ROWS, Styles, VETO_RED, excel_datetime, excel_len, pages, print_setup,
@@ -41,52 +48,6 @@ use grid::{
 
 /// The workbook's file name in the output folder.
 pub const FILE_NAME: &str = "考核得分表.xlsx";
-
-pub const SHEET_SUMMARY: &str = "汇总";
-pub const SHEET_DETAIL: &str = "明细";
-pub const SHEET_INCIDENTS: &str = "舆情时效";
-pub const SHEET_ACCOUNTABILITY: &str = "问责";
-pub const SHEET_WEIGHTS: &str = "权重";
-pub const SHEET_WARNINGS: &str = "校验";
-pub const SHEET_ABOUT: &str = "说明";
-
-/// 说明 keys (column A; the value is in column B).
-pub const KEY_TOOL: &str = "生成工具";
-pub const KEY_VERSION: &str = "版本";
-pub const KEY_YEAR: &str = "年度";
-pub const KEY_ASSESSOR: &str = "考核单位";
-pub const KEY_IDEOLOGICAL: &str = "意识形态类别";
-pub const KEY_GRADES: &str = "等次";
-pub const KEY_TOP_QUOTA: &str = "优秀比例";
-pub const KEY_BONUS_CAP: &str = "加分上限";
-pub const KEY_ASSESSED: &str = "参评单位数";
-/// The 说明 value of a setting that is not set (no 优秀比例, no 加分上限).
-pub const NOT_SET: &str = "无";
-pub const KEY_CREATED: &str = "生成时间";
-/// The 说明 value of [`KEY_TOOL`]: `kaohe 0.1.0`.
-pub const TOOL_PREFIX: &str = "kaohe ";
-
-/// 汇总 column labels.
-pub const COL_RANK: &str = "排名";
-pub const COL_ID: &str = "单位编号";
-pub const COL_NAME: &str = "单位名称";
-pub const COL_WEIGHTED: &str = "加权得分";
-pub const COL_BONUS: &str = "加分";
-pub const COL_TOTAL: &str = "总分";
-pub const COL_GRADE: &str = "等次";
-pub const COL_VETO: &str = "否决";
-/// The system a unit was assessed under, named as in 权重 column A.
-pub const COL_ASSESSED_UNDER: &str = "考核体系";
-/// 权重 column A: the system's name.
-pub const COL_SYSTEM: &str = "体系";
-/// 权重: the column after the categories.
-pub const COL_WEIGHT_SUM: &str = "合计";
-/// 权重 column A of the top-level system.
-pub const TOP_SYSTEM: &str = "顶层体系";
-/// A 否决 cell of a vetoed unit.
-pub const VETO_MARK: &str = "是";
-/// A category left out for a unit.
-pub const LEFT_OUT: &str = "—";
 
 /// The totals chart's height limit in pixels: what an A4 landscape page
 /// holds below the repeated title and header rows.

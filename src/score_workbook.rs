@@ -1,0 +1,50 @@
+//! The names in the score workbook 考核得分表.xlsx (docs/输出.md): its sheets,
+//! the 汇总 and 权重 column labels, the 说明 keys and the marks its cells
+//! hold. [`crate::render::xlsx`] writes them and [`crate::input::submission`]
+//! reads them back from a submitted workbook, so they live here once.
+
+pub const SHEET_SUMMARY: &str = "汇总";
+pub const SHEET_DETAIL: &str = "明细";
+pub const SHEET_INCIDENTS: &str = "舆情时效";
+pub const SHEET_ACCOUNTABILITY: &str = "问责";
+pub const SHEET_WEIGHTS: &str = "权重";
+pub const SHEET_WARNINGS: &str = "校验";
+pub const SHEET_ABOUT: &str = "说明";
+
+/// 说明 keys (column A; the value is in column B).
+pub const KEY_TOOL: &str = "生成工具";
+pub const KEY_VERSION: &str = "版本";
+pub const KEY_YEAR: &str = "年度";
+pub const KEY_ASSESSOR: &str = "考核单位";
+pub const KEY_IDEOLOGICAL: &str = "意识形态类别";
+pub const KEY_GRADES: &str = "等次";
+pub const KEY_TOP_QUOTA: &str = "优秀比例";
+pub const KEY_BONUS_CAP: &str = "加分上限";
+pub const KEY_ASSESSED: &str = "参评单位数";
+/// The 说明 value of a setting that is not set (no 优秀比例, no 加分上限).
+pub const NOT_SET: &str = "无";
+pub const KEY_CREATED: &str = "生成时间";
+/// The 说明 value of [`KEY_TOOL`]: `kaohe 0.1.0`.
+pub const TOOL_PREFIX: &str = "kaohe ";
+
+/// 汇总 column labels.
+pub const COL_RANK: &str = "排名";
+pub const COL_ID: &str = "单位编号";
+pub const COL_NAME: &str = "单位名称";
+pub const COL_WEIGHTED: &str = "加权得分";
+pub const COL_BONUS: &str = "加分";
+pub const COL_TOTAL: &str = "总分";
+pub const COL_GRADE: &str = "等次";
+pub const COL_VETO: &str = "否决";
+/// The system a unit was assessed under, named as in 权重 column A.
+pub const COL_ASSESSED_UNDER: &str = "考核体系";
+/// 权重 column A: the system's name.
+pub const COL_SYSTEM: &str = "体系";
+/// 权重: the column after the categories.
+pub const COL_WEIGHT_SUM: &str = "合计";
+/// 权重 column A of the top-level system.
+pub const TOP_SYSTEM: &str = "顶层体系";
+/// A 否决 cell of a vetoed unit.
+pub const VETO_MARK: &str = "是";
+/// A category left out for a unit.
+pub const LEFT_OUT: &str = "—";
