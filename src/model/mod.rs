@@ -4,6 +4,7 @@
 //! indicator references resolved to indices; this module knows no file
 //! format and does no I/O.
 
+pub mod rules;
 pub mod validate;
 
 use std::sync::Arc;
@@ -45,23 +46,6 @@ pub struct Unit {
     pub kind: String,
     pub assessed: bool,
     pub origin: Origin,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum RuleKind {
-    MinCount,
-    Deduct,
-    Bonus,
-    Timeliness,
-    Veto,
-    Manual,
-}
-
-impl RuleKind {
-    /// Bonus and veto indicators stay outside the category arithmetic.
-    pub fn is_scored(self) -> bool {
-        !matches!(self, RuleKind::Bonus | RuleKind::Veto)
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -186,15 +170,8 @@ pub struct Indicator {
     pub name: String,
     /// Maximum points; zero for a veto indicator.
     pub points: Exact,
-    pub rule: RuleKind,
-    /// Normalised activity type counted (min_count, deduct, bonus, veto).
-    pub activity: Option<String>,
-    pub required: u32,
-    pub period: Period,
-    /// Points per shortfall, occurrence or late incident; zero where unused.
-    pub unit_points: Exact,
-    /// Timeliness only.
-    pub deadline_hours: Option<Exact>,
+    /// The rule, with its own parameters.
+    pub rule: rules::Rule,
     /// All must hold.
     pub filter: Vec<Condition>,
     /// Normalised unit 类型 values; empty = every unit.

@@ -47,7 +47,7 @@ pub fn read_weights(
     diagnostics: &mut Diagnostics,
 ) -> Vec<WeightSystem> {
     let scored: BTreeSet<&str> =
-        criteria.iter().filter(|i| i.rule.is_scored()).map(|i| i.category.as_str()).collect();
+        criteria.iter().filter(|i| i.rule.counts_in_category()).map(|i| i.category.as_str()).collect();
     let key = |t: &Table, r: &Row| {
         Some(format!(
             "{}\u{1}{}",

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
 use serde::{Serialize, Serializer};
 
-use crate::model::{Decision, Role, RuleKind, Settings};
+use crate::model::{Decision, Role, Settings};
 use crate::number::{self, Exact};
 use crate::render::Scored;
 use crate::score::UnitResult;
@@ -228,7 +228,8 @@ impl FeedbackContext {
             .indicators
             .iter()
             .filter(|indicator| {
-                model.criteria[indicator.indicator].rule.is_scored() && indicator.deduction > number::int(0)
+                model.criteria[indicator.indicator].rule.counts_in_category()
+                    && indicator.deduction > number::int(0)
             })
             .collect();
         lost.sort_by_key(|indicator| position(&model.criteria[indicator.indicator].category));
@@ -258,8 +259,7 @@ impl FeedbackContext {
             .indicators
             .iter()
             .filter(|indicator| {
-                model.criteria[indicator.indicator].rule == RuleKind::Bonus
-                    && indicator.score > number::int(0)
+                model.criteria[indicator.indicator].rule.is_bonus() && indicator.score > number::int(0)
             })
             .map(item)
             .collect();
@@ -438,7 +438,9 @@ fn common_deductions(scored: &Scored) -> Vec<CommonDeduction> {
     let mut lost: BTreeMap<usize, (usize, Exact)> = BTreeMap::new();
     for result in &scored.report.units {
         for indicator in &result.indicators {
-            if model.criteria[indicator.indicator].rule.is_scored() && indicator.deduction > number::int(0) {
+            if model.criteria[indicator.indicator].rule.counts_in_category()
+                && indicator.deduction > number::int(0)
+            {
                 let entry = lost.entry(indicator.indicator).or_insert((0, number::int(0)));
                 entry.0 += 1;
                 entry.1 += &indicator.deduction;

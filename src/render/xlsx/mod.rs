@@ -27,9 +27,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::diagnostic::column_name;
-use crate::model::{
-    Decision, INCIDENT_STEPS, IndicatorIndex, Model, Origin, Role, RuleKind, Stance, UnitIndex,
-};
+use crate::model::{Decision, INCIDENT_STEPS, IndicatorIndex, Model, Origin, Role, Stance, UnitIndex};
 use crate::number::{Exact, format_fixed, format_trimmed, to_f64};
 use crate::render::{Scored, VERSION};
 use crate::score::{IndicatorResult, LateStep, UnitResult};
@@ -153,7 +151,9 @@ fn scored_categories(model: &Model) -> Vec<&str> {
     model
         .categories
         .iter()
-        .filter(|category| model.criteria.iter().any(|i| &i.category == *category && i.rule.is_scored()))
+        .filter(|category| {
+            model.criteria.iter().any(|i| &i.category == *category && i.rule.counts_in_category())
+        })
         .map(String::as_str)
         .collect()
 }
@@ -315,17 +315,6 @@ fn weights_range(system: usize, categories: usize) -> String {
     format!("{SHEET_WEIGHTS}!{}:{}", absolute_ref(row, WEIGHTS_FIRST_CATEGORY_COL), absolute_ref(row, last))
 }
 
-fn rule_name(rule: RuleKind) -> &'static str {
-    match rule {
-        RuleKind::MinCount => "至少",
-        RuleKind::Deduct => "扣分",
-        RuleKind::Bonus => "加分",
-        RuleKind::Timeliness => "时效",
-        RuleKind::Veto => "否决",
-        RuleKind::Manual => "评分",
-    }
-}
-
 /// The nearest `f64` of a value the workbook keeps unrounded (N_c, W), so
 /// a recalculating spreadsheet starts from the same number.
 pub(super) fn unrounded(value: &Exact) -> f64 {
@@ -420,7 +409,7 @@ fn detail_sheets(
             grid.text(row, 3, &indicator.category, &styles.text)?;
             grid.text(row, 4, &indicator.name, &styles.text)?;
             let rule_format = if result.vetoed { &styles.veto } else { &styles.center };
-            grid.text(row, 5, rule_name(indicator.rule), rule_format)?;
+            grid.text(row, 5, indicator.rule.label(), rule_format)?;
             decimal(grid, row, 6, &result.points, styles)?;
             decimal(grid, row, 7, &result.score, styles)?;
             decimal(grid, row, 8, &result.deduction, styles)?;
@@ -535,7 +524,7 @@ fn incidents_sheets(
             }
         }
         grid.text(row, 13, &format!("{} {}", indicator.code, indicator.name), &styles.text)?;
-        match &indicator.deadline_hours {
+        match indicator.rule.deadline_hours() {
             Some(deadline) => decimal(grid, row, 14, deadline, styles)?,
             None => grid.text(row, 14, LEFT_OUT, &styles.center)?,
         }
