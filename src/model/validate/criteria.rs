@@ -1,6 +1,6 @@
 //! The 指标 sheet: one indicator per row, its rule looked up in the
 //! registry ([`crate::model::rules::RULES`]) and built from the parameter
-//! cells the rule needs (docs/指标.md), its `条件` filter parsed against the
+//! cells the rule needs (docs/输入.md “指标”), its `条件` filter parsed against the
 //! columns the ledger sheets really have, and its `适用` list split.
 
 use std::borrow::Cow;
