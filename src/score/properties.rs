@@ -37,14 +37,15 @@ const RULES: [Kind; 6] =
     [Kind::MinCount, Kind::Deduct, Kind::Bonus, Kind::Timeliness, Kind::Veto, Kind::Manual];
 
 impl Kind {
-    fn of(rule: &Rule) -> Kind {
-        match rule {
-            Rule::MinCount(_) => Kind::MinCount,
-            Rule::Deduct(_) => Kind::Deduct,
-            Rule::Bonus(_) => Kind::Bonus,
-            Rule::Timeliness(_) => Kind::Timeliness,
-            Rule::Veto(_) => Kind::Veto,
-            Rule::Manual(_) => Kind::Manual,
+    /// Whether `rule` is of this kind.
+    fn of(self, rule: &Rule) -> bool {
+        match self {
+            Kind::MinCount => matches!(rule, Rule::MinCount(_)),
+            Kind::Deduct => matches!(rule, Rule::Deduct(_)),
+            Kind::Bonus => matches!(rule, Rule::Bonus(_)),
+            Kind::Timeliness => matches!(rule, Rule::Timeliness(_)),
+            Kind::Veto => matches!(rule, Rule::Veto(_)),
+            Kind::Manual => matches!(rule, Rule::Manual(_)),
         }
     }
 }
@@ -56,7 +57,7 @@ fn unit_points(rule: &Rule) -> &Exact {
         | Rule::Deduct(Deduct { unit_points, .. })
         | Rule::Bonus(Bonus { unit_points, .. })
         | Rule::Timeliness(Timeliness { unit_points, .. }) => unit_points,
-        Rule::Veto(_) | Rule::Manual(_) => unreachable!("{rule:?} counts no rows"),
+        _ => unreachable!("{rule:?} counts no rows"),
     }
 }
 const PERIODS: [Period; 4] = [Period::Year, Period::Half, Period::Quarter, Period::Month];
@@ -427,7 +428,7 @@ fn scores_of(report: &Report, model: &Model, rule: Kind) -> BTreeMap<(usize, usi
         .units
         .iter()
         .flat_map(|unit| unit.indicators.iter().map(move |result| (unit.unit, result)))
-        .filter(|(_, result)| Kind::of(&model.criteria[result.indicator].rule) == rule)
+        .filter(|(_, result)| rule.of(&model.criteria[result.indicator].rule))
         .map(|(unit, result)| ((unit, result.indicator), result.score.clone()))
         .collect()
 }
@@ -443,16 +444,19 @@ fn check_figures(model: &Model, unit: &UnitResult) -> Result<(), TestCaseError> 
     prop_assert_eq!(listed, applicable, "every applicable indicator, in criteria order");
     for result in &unit.indicators {
         let definition = &model.criteria[result.indicator];
-        match Kind::of(&definition.rule) {
-            Kind::Veto => {
+        match &definition.rule {
+            Rule::Veto(_) => {
                 prop_assert_eq!(&result.score, &zero);
                 prop_assert_eq!(&result.points, &zero);
             }
             rule => {
                 prop_assert_eq!(&result.points, &definition.points);
                 prop_assert!(zero <= result.score && result.score <= result.points, "{:?}", result);
-                let deduction =
-                    if rule == Kind::Bonus { zero.clone() } else { &result.points - &result.score };
+                let deduction = if matches!(rule, Rule::Bonus(_)) {
+                    zero.clone()
+                } else {
+                    &result.points - &result.score
+                };
                 prop_assert_eq!(&result.deduction, &deduction);
             }
         }
