@@ -18,20 +18,18 @@ pub const PERIODS: Vocabulary<Period> = &[
     (&["月", "month", "月度", "每月", "monthly"], Period::Month),
 ];
 
-pub const DECISIONS: Vocabulary<Decision> = &[
-    (&["集体", "collective", "集体决策"], Decision::Collective),
-    (&["个人", "individual", "个人决策"], Decision::Individual),
-];
+/// The words of each value of an enum that names its own ([`Decision::words`], …).
+macro_rules! vocabulary {
+    ($($value:expr),* $(,)?) => {
+        &[$(($value.words(), $value)),*]
+    };
+}
 
-pub const ROLES: Vocabulary<Role> = &[
-    (&["主要负责人", "principal"], Role::Principal),
-    (&["分管负责人", "in_charge", "in charge"], Role::InCharge),
-    (&["班子成员", "member"], Role::Member),
-    (&["决定人", "decider"], Role::Decider),
-];
+pub const DECISIONS: Vocabulary<Decision> = vocabulary![Decision::Collective, Decision::Individual];
 
-pub const STANCES: Vocabulary<Stance> =
-    &[(&["赞成", "for", "同意"], Stance::For), (&["反对", "against", "不同意"], Stance::Against)];
+pub const ROLES: Vocabulary<Role> = vocabulary![Role::Principal, Role::InCharge, Role::Member, Role::Decider];
+
+pub const STANCES: Vocabulary<Stance> = vocabulary![Stance::For, Stance::Against];
 
 /// Looks `word` up in `vocabulary` (any of its words, case-insensitive).
 pub fn lookup<T: Copy>(vocabulary: Vocabulary<T>, word: &str) -> Option<T> {

@@ -14,7 +14,7 @@ use super::units::UnitLookup;
 use crate::diagnostic::{Diagnostics, Location};
 use crate::input::text::{nearest, normalize};
 use crate::input::{Row, Table};
-use crate::model::{Indicator, Origin, Unit, UnitIndex, WeightSystem, assessing_system};
+use crate::model::{Indicator, Origin, Unit, UnitIndex, WeightSystem, enclosing_system};
 use crate::number::{Exact, format_trimmed, int, parse_decimal};
 
 /// A system under construction: its weights with the cell each came from.
@@ -197,20 +197,9 @@ fn check_ideological_weights(
     ideological: &str,
     diagnostics: &mut Diagnostics,
 ) {
-    let weight_of = |system: &WeightSystem| {
-        system
-            .weights
-            .iter()
-            .find(|(c, _)| c == ideological)
-            .map(|(_, w)| w.clone())
-            .unwrap_or_else(|| int(0))
-    };
     for (index, system) in systems.iter().enumerate() {
-        let Some(owner) = system.owner else { continue };
-        let Some(enclosing) = assessing_system(units, systems, owner).filter(|&e| e != index) else {
-            continue;
-        };
-        let (lower, upper) = (weight_of(system), weight_of(&systems[enclosing]));
+        let Some(enclosing) = enclosing_system(units, systems, index) else { continue };
+        let (lower, upper) = (system.weight_of(ideological), systems[enclosing].weight_of(ideological));
         if lower < upper {
             let (lower_zh, lower_en) = system_name(units, system.owner);
             let (upper_zh, upper_en) = system_name(units, systems[enclosing].owner);

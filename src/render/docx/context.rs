@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
 use serde::{Serialize, Serializer};
 
-use crate::model::{Decision, Role, Settings};
+use crate::model::Settings;
 use crate::number::{self, Exact};
 use crate::render::Scored;
 use crate::score::UnitResult;
@@ -168,22 +168,6 @@ pub struct FeedbackContext {
     pub unit: UnitView,
 }
 
-fn role_zh(role: Role) -> &'static str {
-    match role {
-        Role::Principal => "主要负责人",
-        Role::InCharge => "分管负责人",
-        Role::Member => "班子成员",
-        Role::Decider => "决定人",
-    }
-}
-
-fn decision_zh(decision: Decision) -> &'static str {
-    match decision {
-        Decision::Collective => "集体决策",
-        Decision::Individual => "个人决定",
-    }
-}
-
 /// Category names with the ideological category first.
 fn category_order<'a>(categories: &'a [String], ideological: &str) -> Vec<&'a str> {
     let mut order: Vec<&str> = categories.iter().map(String::as_str).collect();
@@ -275,8 +259,8 @@ impl FeedbackContext {
                     case: row.case.clone(),
                     matter: row.matter.clone(),
                     person: row.person.clone(),
-                    role: role_zh(row.role).to_owned(),
-                    decision: decision_zh(row.decision).to_owned(),
+                    role: row.role.label().to_owned(),
+                    decision: row.decision.prose().to_owned(),
                     responsibility: finding.responsibility.zh().to_owned(),
                 })
             })

@@ -27,7 +27,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::diagnostic::column_name;
-use crate::model::{Decision, INCIDENT_STEPS, IndicatorIndex, Model, Origin, Role, Stance, UnitIndex};
+use crate::model::{INCIDENT_STEPS, IndicatorIndex, Model, Origin, Stance, UnitIndex};
 use crate::number::{Exact, format_fixed, format_trimmed, to_f64};
 use crate::render::{Scored, VERSION};
 use crate::score::{IndicatorResult, LateStep, UnitResult};
@@ -553,28 +553,14 @@ fn accountability_sheets(
     paged_table(book, &head, &report.findings, sheet_rows, styles, |grid, row, _, finding| {
         let case = &model.accountability[finding.row];
         let unit = &model.units[case.unit];
-        let decision = match case.decision {
-            Decision::Collective => "集体",
-            Decision::Individual => "个人",
-        };
-        let role = match case.role {
-            Role::Principal => "主要负责人",
-            Role::InCharge => "分管负责人",
-            Role::Member => "班子成员",
-            Role::Decider => "决定人",
-        };
-        let stance = match case.stance {
-            Some(Stance::For) => "赞成",
-            Some(Stance::Against) => "反对",
-            None => "",
-        };
+        let stance = case.stance.map_or("", Stance::label);
         let cells = [&case.case, &unit.id, &unit.name, &case.matter];
         for (col, value) in (0..).zip(cells) {
             grid.text(row, col, value, &styles.text)?;
         }
-        grid.text(row, 4, decision, &styles.center)?;
+        grid.text(row, 4, case.decision.label(), &styles.center)?;
         grid.text(row, 5, &case.person, &styles.text)?;
-        grid.text(row, 6, role, &styles.center)?;
+        grid.text(row, 6, case.role.label(), &styles.center)?;
         grid.text(row, 7, stance, &styles.center)?;
         grid.text(row, 8, finding.responsibility.zh(), &styles.center)
     })
@@ -586,22 +572,6 @@ fn system_name(model: &Model, system: usize) -> String {
         Some(owner) => model.units[owner].name.clone(),
         None => TOP_SYSTEM.to_owned(),
     }
-}
-
-/// The system `system` is checked against for the ideological weight rule:
-/// the one its owner is assessed under; none for the top-level system.
-fn enclosing_system(model: &Model, system: usize) -> Option<usize> {
-    let owner = model.systems[system].owner?;
-    model.system_of(owner).filter(|&enclosing| enclosing != system)
-}
-
-/// The weight `system` gives `category` (0 when it names none).
-fn weight_of(model: &Model, system: usize, category: &str) -> Exact {
-    model.systems[system]
-        .weights
-        .iter()
-        .find(|(name, _)| name == category)
-        .map_or_else(|| crate::number::int(0), |(_, weight)| weight.clone())
 }
 
 fn weights_sheet(
@@ -624,7 +594,7 @@ fn weights_sheet(
             grid.text(row, 1, owner.unwrap_or(""), &styles.text)?;
             let mut sum = crate::number::int(0);
             for (col, category) in (WEIGHTS_FIRST_CATEGORY_COL..).zip(categories) {
-                let weight = weight_of(model, system, category);
+                let weight = model.systems[system].weight_of(category);
                 decimal(grid, row, col, &weight, styles)?;
                 sum += weight;
             }
@@ -637,10 +607,10 @@ fn weights_sheet(
                 two_decimals(&sum),
                 &styles.decimal,
             )?;
-            match enclosing_system(model, system) {
+            match model.enclosing_system(system) {
                 Some(enclosing) => {
-                    let own = weight_of(model, system, ideological);
-                    let upper = weight_of(model, enclosing, ideological);
+                    let own = model.systems[system].weight_of(ideological);
+                    let upper = model.systems[enclosing].weight_of(ideological);
                     grid.text(row, sum_col + 1, &system_name(model, enclosing), &styles.text)?;
                     decimal(grid, row, sum_col + 2, &upper, styles)?;
                     let check = if own >= upper {
