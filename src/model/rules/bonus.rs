@@ -4,7 +4,7 @@
 use num_traits::Zero;
 
 use super::outcome::{capped, number_text, origins};
-use super::{Cells, Definition, Facts, Outcome, Parameters, Rule, RuleKind};
+use super::{Definition, Facts, Needs, Outcome, Parameters, Rule, RuleKind};
 use crate::number::Exact;
 
 #[derive(Clone, Debug)]
@@ -18,9 +18,9 @@ pub struct Bonus {
 impl Bonus {
     pub const KIND: RuleKind = RuleKind {
         keywords: &["加分", "bonus"],
-        cells: Cells { activity: true, unit_points: true, ..Cells::BASIC },
-        build: |cells: Parameters| {
-            Some(Rule::from(Bonus { activity: cells.activity?, unit_points: cells.unit_points? }))
+        needs: Needs { activity: true, unit_points: true, ..Needs::BASIC },
+        build: |given: Parameters| {
+            Some(Rule::from(Bonus { activity: given.activity?, unit_points: given.unit_points? }))
         },
     };
 }

@@ -1,7 +1,7 @@
 //! 扣分 deduct: every occurrence costs `unit_points`, down to 0.
 
 use super::outcome::{capped, origins};
-use super::{Cells, Definition, Facts, Outcome, Parameters, Rule, RuleKind};
+use super::{Definition, Facts, Needs, Outcome, Parameters, Rule, RuleKind};
 use crate::number::Exact;
 
 #[derive(Clone, Debug)]
@@ -15,9 +15,9 @@ pub struct Deduct {
 impl Deduct {
     pub const KIND: RuleKind = RuleKind {
         keywords: &["扣分", "deduct"],
-        cells: Cells { activity: true, unit_points: true, ..Cells::BASIC },
-        build: |cells: Parameters| {
-            Some(Rule::from(Deduct { activity: cells.activity?, unit_points: cells.unit_points? }))
+        needs: Needs { activity: true, unit_points: true, ..Needs::BASIC },
+        build: |given: Parameters| {
+            Some(Rule::from(Deduct { activity: given.activity?, unit_points: given.unit_points? }))
         },
     };
 }

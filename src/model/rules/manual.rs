@@ -4,7 +4,7 @@
 //! deduction itself has its own column and field in every output.
 
 use super::outcome::number_text;
-use super::{Cells, Definition, Facts, Outcome, Parameters, Rule, RuleKind};
+use super::{Definition, Facts, Needs, Outcome, Parameters, Rule, RuleKind};
 use crate::number::int;
 
 #[derive(Clone, Debug)]
@@ -18,8 +18,8 @@ pub struct Manual {
 impl Manual {
     pub const KIND: RuleKind = RuleKind {
         keywords: &["评分", "manual"],
-        cells: Cells::BASIC,
-        build: |cells: Parameters| Some(Rule::from(Manual { activity: cells.activity })),
+        needs: Needs::BASIC,
+        build: |given: Parameters| Some(Rule::from(Manual { activity: given.activity })),
     };
 }
 

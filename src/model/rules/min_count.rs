@@ -4,7 +4,7 @@
 use chrono::Datelike;
 
 use super::outcome::{capped, origins};
-use super::{Cells, Definition, Facts, Outcome, Parameters, Rule, RuleKind};
+use super::{Definition, Facts, Needs, Outcome, Parameters, Rule, RuleKind};
 use crate::model::Period;
 use crate::number::Exact;
 
@@ -22,10 +22,10 @@ pub struct MinCount {
 impl MinCount {
     pub const KIND: RuleKind = RuleKind {
         keywords: &["至少", "min_count"],
-        cells: Cells { activity: true, unit_points: true, ..Cells::BASIC },
-        build: |cells: Parameters| {
-            let (activity, unit_points) = (cells.activity?, cells.unit_points?);
-            Some(Rule::from(MinCount { activity, required: cells.required, period: cells.period, unit_points }))
+        needs: Needs { activity: true, unit_points: true, ..Needs::BASIC },
+        build: |given: Parameters| {
+            let (activity, unit_points) = (given.activity?, given.unit_points?);
+            Some(Rule::from(MinCount { activity, required: given.required, period: given.period, unit_points }))
         },
     };
 }

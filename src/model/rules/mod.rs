@@ -8,13 +8,15 @@
 //! a rule kind is one new file here and one line in the `registry!` list
 //! below.
 //!
-//! The rules sit in the model, below both validation and scoring, so every
-//! import runs down the pipeline: validation looks the 规则 word up here and
-//! builds the rule ([`crate::model::validate`]); the engine
-//! ([`crate::score`]) hands a rule the unit's rows through [`Facts`], and
-//! renderers ask the rule for its label and its place in the totals. A rule
-//! knows model types only — no cells, no ledger index, no file format; only
-//! its tests build models with the engine's test helpers and score them.
+//! The rules sit in the model, below both validation and scoring, rather
+//! than in the engine: validation, which runs first, must find a rule by its
+//! word and build it, and no import may run up the pipeline. So validation
+//! ([`crate::model::validate`]) reads the cells a rule's [`Needs`] name and
+//! builds it; the engine ([`crate::score`]) hands a rule the unit's rows
+//! through [`Facts`]; renderers ask the rule for its label and its place in
+//! the totals. A rule knows model types only — no table, no ledger index, no
+//! file format; only its tests build models with the engine's test helpers
+//! and score them.
 
 mod outcome;
 
@@ -72,7 +74,7 @@ pub struct RuleKind {
     /// names messages list, and the first is the label outputs show.
     pub keywords: &'static [&'static str],
     /// The parameter cells the rule needs.
-    pub cells: Cells,
+    pub needs: Needs,
     /// The rule from its checked cells; `None` when a cell it needs was
     /// missing or invalid (already reported).
     pub build: fn(Parameters) -> Option<Rule>,
@@ -81,7 +83,7 @@ pub struct RuleKind {
 /// Which 指标 cells a rule needs; every other parameter cell is still
 /// checked when filled in, but optional.
 #[derive(Clone, Copy, Debug)]
-pub struct Cells {
+pub struct Needs {
     /// 分值 must be a number > 0 (else any number, and the points are 0).
     pub points: bool,
     /// 活动类型 must be filled in.
@@ -94,9 +96,9 @@ pub struct Cells {
     pub filter_sheet: SheetKind,
 }
 
-impl Cells {
+impl Needs {
     /// What an indicator needs whatever its rule: 分值 > 0, filters on activities.
-    pub const BASIC: Cells = Cells {
+    pub const BASIC: Needs = Needs {
         points: true,
         activity: false,
         unit_points: false,

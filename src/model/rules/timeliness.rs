@@ -8,7 +8,7 @@
 use chrono::NaiveDateTime;
 
 use super::outcome::{capped, number_text};
-use super::{Cells, Definition, Facts, Outcome, Parameters, Rule, RuleKind};
+use super::{Definition, Facts, Needs, Outcome, Parameters, Rule, RuleKind};
 use crate::input::schema::SheetKind;
 use crate::model::{INCIDENT_STEPS, Incident, IndicatorIndex, UnitIndex};
 use crate::number::Exact;
@@ -26,10 +26,10 @@ pub struct Timeliness {
 impl Timeliness {
     pub const KIND: RuleKind = RuleKind {
         keywords: &["时效", "timeliness"],
-        cells: Cells { unit_points: true, deadline_hours: true, filter_sheet: SheetKind::Incidents, ..Cells::BASIC },
-        build: |cells: Parameters| {
-            let (deadline_hours, unit_points) = (cells.deadline_hours?, cells.unit_points?);
-            Some(Rule::from(Timeliness { deadline_hours, unit_points, activity: cells.activity }))
+        needs: Needs { unit_points: true, deadline_hours: true, filter_sheet: SheetKind::Incidents, ..Needs::BASIC },
+        build: |given: Parameters| {
+            let (deadline_hours, unit_points) = (given.deadline_hours?, given.unit_points?);
+            Some(Rule::from(Timeliness { deadline_hours, unit_points, activity: given.activity }))
         },
     };
 }

@@ -2,7 +2,7 @@
 //! every unit not vetoed). Carries no points.
 
 use super::outcome::origins;
-use super::{Cells, Definition, Facts, Outcome, Parameters, Rule, RuleKind};
+use super::{Definition, Facts, Needs, Outcome, Parameters, Rule, RuleKind};
 use crate::number::int;
 
 #[derive(Clone, Debug)]
@@ -14,8 +14,8 @@ pub struct Veto {
 impl Veto {
     pub const KIND: RuleKind = RuleKind {
         keywords: &["否决", "veto", "一票否决"],
-        cells: Cells { points: false, activity: true, ..Cells::BASIC },
-        build: |cells: Parameters| Some(Rule::from(Veto { activity: cells.activity? })),
+        needs: Needs { points: false, activity: true, ..Needs::BASIC },
+        build: |given: Parameters| Some(Rule::from(Veto { activity: given.activity? })),
     };
 }
 

@@ -14,7 +14,7 @@ use crate::input::schema::{SheetKind, strip_bracketed_unit};
 use crate::input::text::{normalize, normalize_cow, normalize_keyword};
 use crate::input::value::parse_bool_text;
 use crate::input::{Row, Table};
-use crate::model::rules::{Cells as RuleCells, Parameters, RULES};
+use crate::model::rules::{Needs, Parameters, RULES};
 use crate::model::{Condition, Expected, Indicator, Period};
 use crate::number::{Exact, int};
 
@@ -112,7 +112,7 @@ fn positive(cells: &mut Cells, key: &str, needed: bool) -> Result<Option<Exact>,
 
 /// Reads one 指标 row: the cells every indicator has, then the parameter
 /// cells in column order, each checked as the rule needs it (as
-/// [`RuleCells::BASIC`] when the rule is unknown, so every cell is still
+/// [`Needs::BASIC`] when the rule is unknown, so every cell is still
 /// checked), then the filter on the rule's ledger sheets.
 fn read_indicator<'c>(
     cells: &mut Cells,
@@ -123,7 +123,7 @@ fn read_indicator<'c>(
     let name = cells.required("name");
     let kind = cells.keyword("rule", RULES);
     let kind = cells.present("rule", kind);
-    let needs = kind.map_or(RuleCells::BASIC, |kind| kind.cells);
+    let needs = kind.map_or(Needs::BASIC, |kind| kind.needs);
     let points = if needs.points {
         positive(cells, "points", true)
     } else {
@@ -150,7 +150,7 @@ fn read_indicator<'c>(
     let unit_points = positive(cells, "unit_points", needs.unit_points);
     let deadline_hours = positive(cells, "deadline_hours", needs.deadline_hours);
     let filter = match kind {
-        Some(kind) => parse_filter(cells, columns(kind.cells.filter_sheet), kind.cells.filter_sheet),
+        Some(kind) => parse_filter(cells, columns(kind.needs.filter_sheet), kind.needs.filter_sheet),
         None => Err(()),
     };
     let (
