@@ -6,6 +6,7 @@
 
 pub mod merged;
 pub mod ranking;
+pub mod rules;
 pub mod validate;
 
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use std::sync::Arc;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::input::Source;
-use crate::number::Exact;
+use crate::number::{Exact, int};
 
 pub use merged::{MergedRanking, MergedUnit, Submission};
 
@@ -49,23 +50,6 @@ pub struct Unit {
     pub kind: String,
     pub assessed: bool,
     pub origin: Origin,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum RuleKind {
-    MinCount,
-    Deduct,
-    Bonus,
-    Timeliness,
-    Veto,
-    Manual,
-}
-
-impl RuleKind {
-    /// Bonus and veto indicators stay outside the category arithmetic.
-    pub fn is_scored(self) -> bool {
-        !matches!(self, RuleKind::Bonus | RuleKind::Veto)
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -190,15 +174,8 @@ pub struct Indicator {
     pub name: String,
     /// Maximum points; zero for a veto indicator.
     pub points: Exact,
-    pub rule: RuleKind,
-    /// Normalised activity type counted (min_count, deduct, bonus, veto).
-    pub activity: Option<String>,
-    pub required: u32,
-    pub period: Period,
-    /// Points per shortfall, occurrence or late incident; zero where unused.
-    pub unit_points: Exact,
-    /// Timeliness only.
-    pub deadline_hours: Option<Exact>,
+    /// The rule, with its own parameters.
+    pub rule: rules::Rule,
     /// All must hold.
     pub filter: Vec<Condition>,
     /// Normalised unit 类型 values; empty = every unit.
@@ -261,6 +238,30 @@ pub enum Decision {
     Individual,
 }
 
+impl Decision {
+    /// The words the 问责 sheet accepts; the first two are the canonical
+    /// Chinese and English names, and the first is the workbook's label.
+    pub const fn words(self) -> &'static [&'static str] {
+        match self {
+            Decision::Collective => &["集体", "collective", "集体决策"],
+            Decision::Individual => &["个人", "individual", "个人决策"],
+        }
+    }
+
+    /// The label the workbook's 问责 sheet shows: 集体, 个人.
+    pub fn label(self) -> &'static str {
+        self.words()[0]
+    }
+
+    /// As the letters' prose names it: 集体决策, 个人决定.
+    pub fn prose(self) -> &'static str {
+        match self {
+            Decision::Collective => "集体决策",
+            Decision::Individual => "个人决定",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Role {
     Principal,
@@ -269,10 +270,44 @@ pub enum Role {
     Decider,
 }
 
+impl Role {
+    /// The words the 问责 sheet accepts; the first two are the canonical
+    /// Chinese and English names, and the first is the label outputs show.
+    pub const fn words(self) -> &'static [&'static str] {
+        match self {
+            Role::Principal => &["主要负责人", "principal"],
+            Role::InCharge => &["分管负责人", "in_charge", "in charge"],
+            Role::Member => &["班子成员", "member"],
+            Role::Decider => &["决定人", "decider"],
+        }
+    }
+
+    /// The label outputs show: 主要负责人, 分管负责人, 班子成员, 决定人.
+    pub fn label(self) -> &'static str {
+        self.words()[0]
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Stance {
     For,
     Against,
+}
+
+impl Stance {
+    /// The words the 问责 sheet accepts; the first two are the canonical
+    /// Chinese and English names, and the first is the label outputs show.
+    pub const fn words(self) -> &'static [&'static str] {
+        match self {
+            Stance::For => &["赞成", "for", "同意"],
+            Stance::Against => &["反对", "against", "不同意"],
+        }
+    }
+
+    /// The label outputs show: 赞成, 反对.
+    pub fn label(self) -> &'static str {
+        self.words()[0]
+    }
 }
 
 /// One person in one accountability case.
@@ -361,11 +396,35 @@ pub fn assessing_system(units: &[Unit], systems: &[WeightSystem], unit: UnitInde
     systems.iter().position(|s| s.owner.is_none())
 }
 
+/// The system `system` is checked against for the ideological weight rule
+/// (docs/计分.md “考核体系”): the one its owner is assessed under; none for
+/// the top-level system.
+pub fn enclosing_system(units: &[Unit], systems: &[WeightSystem], system: usize) -> Option<usize> {
+    let owner = systems[system].owner?;
+    assessing_system(units, systems, owner).filter(|&enclosing| enclosing != system)
+}
+
+impl WeightSystem {
+    /// The weight this system gives `category` (0 when it names none).
+    pub fn weight_of(&self, category: &str) -> Exact {
+        self.weights
+            .iter()
+            .find(|(name, _)| name == category)
+            .map_or_else(|| int(0), |(_, weight)| weight.clone())
+    }
+}
+
 impl Model {
     /// The weight system `unit` is assessed under: that of its nearest proper
     /// ancestor that has one, else the top-level system.
     pub fn system_of(&self, unit: UnitIndex) -> Option<usize> {
         assessing_system(&self.units, &self.systems, unit)
+    }
+
+    /// The system `system` is checked against for the ideological weight
+    /// rule, as [`enclosing_system`].
+    pub fn enclosing_system(&self, system: usize) -> Option<usize> {
+        enclosing_system(&self.units, &self.systems, system)
     }
 }
 
@@ -391,6 +450,26 @@ mod tests {
         assert_eq!(changed.len(), 4);
         assert_ne!(changed, attributes);
         assert!(Attributes::new().is_empty());
+    }
+
+    #[test]
+    fn decisions_are_named_briefly_in_the_workbook_and_in_full_in_letters() {
+        assert_eq!((Decision::Individual.label(), Decision::Individual.prose()), ("个人", "个人决定"));
+        assert_eq!((Decision::Collective.label(), Decision::Collective.prose()), ("集体", "集体决策"));
+        assert_eq!((Role::InCharge.label(), Role::Decider.label()), ("分管负责人", "决定人"));
+        assert_eq!((Stance::For.label(), Stance::Against.label()), ("赞成", "反对"));
+    }
+
+    #[test]
+    fn a_system_is_checked_against_the_one_its_owner_is_assessed_under() {
+        use crate::score::testing::{d, system, unit};
+        let units = vec![unit("R", "党委", None), unit("M", "党委", Some(0)), unit("B", "党支部", Some(1))];
+        let systems =
+            vec![system(None, &[("意识形态工作", "30")]), system(Some(1), &[("意识形态工作", "40")])];
+        assert_eq!(enclosing_system(&units, &systems, 0), None);
+        assert_eq!(enclosing_system(&units, &systems, 1), Some(0));
+        assert_eq!(systems[1].weight_of("意识形态工作"), d("40"));
+        assert_eq!(systems[1].weight_of("党建工作"), d("0"));
     }
 
     #[test]

@@ -135,16 +135,17 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::model::{AccountabilityRow, Decision, Indicator, Model, Role, RuleKind};
+    use crate::model::rules::{Bonus, Veto};
+    use crate::model::{AccountabilityRow, Decision, Model, Role};
     use crate::score::testing::*;
     use crate::score::{Report, score};
 
     fn assessment() -> Model {
         let criteria = vec![
-            indicator("A1", IDEOLOGY, RuleKind::Manual, "100", ""),
-            indicator("B1", PARTY, RuleKind::Manual, "100", ""),
-            Indicator { unit_points: d("0.5"), ..indicator("X1", PARTY, RuleKind::Bonus, "2", "表彰") },
-            indicator("V1", IDEOLOGY, RuleKind::Veto, "0", "严重错误倾向"),
+            indicator("A1", IDEOLOGY, manual(), "100"),
+            indicator("B1", PARTY, manual(), "100"),
+            indicator("X1", PARTY, Bonus { activity: "表彰".into(), unit_points: d("0.5") }, "2"),
+            indicator("V1", IDEOLOGY, Veto { activity: "严重错误倾向".into() }, "0"),
         ];
         let mut model = model(
             vec![unit("U10", "党支部", None), unit("U2", "党支部", None), unit("U3", "党支部", None)],

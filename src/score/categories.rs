@@ -19,7 +19,7 @@ pub fn weigh(model: &Model, system: usize, indicators: &[IndicatorResult]) -> (V
                 .iter()
                 .filter(|result| {
                     let definition = &model.criteria[result.indicator];
-                    definition.rule.is_scored() && definition.category == *category
+                    definition.rule.counts_in_category() && definition.category == *category
                 })
                 .collect();
             if scored.is_empty() {
@@ -44,7 +44,8 @@ pub fn weigh(model: &Model, system: usize, indicators: &[IndicatorResult]) -> (V
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{Indicator, RuleKind};
+    use crate::model::Indicator;
+    use crate::model::rules::Bonus;
     use crate::number::Exact;
     use crate::score::score;
     use crate::score::testing::*;
@@ -52,7 +53,7 @@ mod tests {
     const BUSINESS: &str = "业务工作";
 
     fn manual(code: &str, category: &str, points: &str) -> Indicator {
-        indicator(code, category, RuleKind::Manual, points, "")
+        indicator(code, category, crate::score::testing::manual(), points)
     }
 
     #[test]
@@ -73,7 +74,7 @@ mod tests {
             manual("A1", IDEOLOGY, "10"),
             manual("A2", IDEOLOGY, "30"),
             Indicator { applies_to: vec!["机关".into()], ..manual("A3", IDEOLOGY, "60") },
-            indicator("B1", PARTY, RuleKind::Bonus, "5", "表彰"),
+            indicator("B1", PARTY, Bonus { activity: "表彰".into(), unit_points: d("1") }, "5"),
         ]);
         model.manual_scores = vec![manual_score(0, 0, "10", ""), manual_score(0, 1, "24", "")];
         let report = score(&model);

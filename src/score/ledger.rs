@@ -29,8 +29,10 @@ impl<'a> Ledger<'a> {
     }
 
     /// `unit`'s own activities of type `kind`, in input order.
-    pub fn activities(&self, unit: UnitIndex, kind: &'a str) -> &[&'a Activity] {
-        self.activities.get(&(unit, kind)).map_or(&[], Vec::as_slice)
+    pub fn activities<'k>(&'k self, unit: UnitIndex, kind: &'k str) -> &'k [&'a Activity] {
+        // The keys' texts live as long as the model; looking one up needs them only as long as `kind`.
+        let activities: &'k HashMap<(UnitIndex, &'k str), Vec<&'a Activity>> = &self.activities;
+        activities.get(&(unit, kind)).map_or(&[], Vec::as_slice)
     }
 
     /// `unit`'s own incidents (indices into `Model::incidents`), in input order.

@@ -7,21 +7,23 @@
 
 mod accountability;
 mod categories;
+mod facts;
 mod filter;
 mod ledger;
 #[cfg(test)]
 mod properties;
 mod ranking;
-mod rules;
 #[cfg(test)]
 pub(crate) mod testing;
 
 use rayon::prelude::*;
 
-use crate::model::{IndicatorIndex, Model, Origin, RuleKind, UnitIndex};
+/// A timeliness indicator's incident checks, as its rule reports them.
+pub use crate::model::rules::{IncidentResult, LateStep};
+use crate::model::{IndicatorIndex, Model, Origin, UnitIndex};
 use crate::number::{self, Exact};
+use facts::UnitFacts;
 use ledger::Ledger;
-use rules::RuleInput;
 
 /// One indicator's result for one unit.
 #[derive(Clone, Debug)]
@@ -112,30 +114,6 @@ pub struct Finding {
     pub responsibility: Responsibility,
 }
 
-/// One incident checked by one timeliness indicator, for the workbook's
-/// 舆情时效 sheet.
-#[derive(Clone, Debug)]
-pub struct IncidentResult {
-    /// Index into `Model::incidents`.
-    pub incident: usize,
-    pub unit: UnitIndex,
-    pub indicator: IndicatorIndex,
-    /// For each of 发现, 研判, 报送, 处置: hours since the nearest present
-    /// step before it (发生 for 发现); `None` when the step is missing.
-    pub hours: [Option<Exact>; 4],
-    /// The first late or missing step, if any: the incident is late.
-    pub late: Option<LateStep>,
-}
-
-/// The first step of an incident that broke the deadline.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LateStep {
-    /// 0..4, an index into [`crate::model::INCIDENT_STEPS`].
-    pub step: usize,
-    /// The step was not done at all (rather than done too late).
-    pub missing: bool,
-}
-
 /// The scored assessment.
 #[derive(Clone, Debug)]
 pub struct Report {
@@ -173,11 +151,11 @@ fn score_unit(model: &Model, ledger: &Ledger, unit: UnitIndex) -> (UnitResult, V
         if !definition.applies_to(&model.units[unit]) {
             continue;
         }
-        let outcome = rules::evaluate(&RuleInput { model, ledger, unit, indicator });
-        let scored = definition.rule.is_scored();
+        let outcome = definition.rule.evaluate(&UnitFacts { model, ledger, unit, indicator });
         let points =
-            if definition.rule == RuleKind::Veto { number::int(0) } else { definition.points.clone() };
-        let deduction = if scored { &points - &outcome.score } else { number::int(0) };
+            if definition.rule.carries_points() { definition.points.clone() } else { number::int(0) };
+        let deduction =
+            if definition.rule.counts_in_category() { &points - &outcome.score } else { number::int(0) };
         incidents.extend(outcome.incidents);
         indicators.push(IndicatorResult {
             indicator,
@@ -193,7 +171,7 @@ fn score_unit(model: &Model, ledger: &Ledger, unit: UnitIndex) -> (UnitResult, V
     let (categories, weighted) = categories::weigh(model, system, &indicators);
     let bonus: Exact = indicators
         .iter()
-        .filter(|result| model.criteria[result.indicator].rule == RuleKind::Bonus)
+        .filter(|result| model.criteria[result.indicator].rule.is_bonus())
         .map(|result| &result.score)
         .sum();
     let total = number::round(&(&weighted + &bonus), 2);
@@ -217,18 +195,21 @@ fn score_unit(model: &Model, ledger: &Ledger, unit: UnitIndex) -> (UnitResult, V
 mod tests {
     use super::testing::*;
     use super::*;
-    use crate::model::{AccountabilityRow, Decision, Indicator, Period, Role, Stance};
+    use crate::model::rules::{Bonus, Deduct, MinCount};
+    use crate::model::{AccountabilityRow, Decision, Period, Role, Stance};
 
     fn city(units: usize) -> Model {
+        let quarterly = MinCount {
+            activity: "季度分析".into(),
+            required: 1,
+            period: Period::Quarter,
+            unit_points: d("1"),
+        };
         let criteria = vec![
-            Indicator {
-                required: 1,
-                period: Period::Quarter,
-                ..indicator("A1", IDEOLOGY, RuleKind::MinCount, "20", "季度分析")
-            },
-            indicator("A2", IDEOLOGY, RuleKind::Deduct, "10", "违规"),
-            indicator("B1", PARTY, RuleKind::Manual, "10", ""),
-            indicator("X1", IDEOLOGY, RuleKind::Bonus, "3", "表彰"),
+            indicator("A1", IDEOLOGY, quarterly, "20"),
+            indicator("A2", IDEOLOGY, Deduct { activity: "违规".into(), unit_points: d("1") }, "10"),
+            indicator("B1", PARTY, manual(), "10"),
+            indicator("X1", IDEOLOGY, Bonus { activity: "表彰".into(), unit_points: d("1") }, "3"),
         ];
         let mut model = model(
             (0..units).map(|u| unit(&format!("U{u}"), "党支部", None)).collect(),

@@ -13,9 +13,8 @@ use proptest::prelude::*;
 
 use super::testing::{IDEOLOGY, PARTY, condition, model, origin, system, unit};
 use super::{IndicatorResult, Report, UnitResult, filter, score};
-use crate::model::{
-    Activity, Attributes, Expected, Incident, Indicator, ManualScore, Model, Period, RuleKind,
-};
+use crate::model::rules::{Bonus, Deduct, Manual, MinCount, Rule, Timeliness, Veto};
+use crate::model::{Activity, Attributes, Expected, Incident, Indicator, ManualScore, Model, Period};
 use crate::number::{Exact, int, round};
 use crate::text::natural_cmp;
 
@@ -24,14 +23,43 @@ const EXTRA: &str = "加分项";
 const CATEGORIES: [&str; 4] = [IDEOLOGY, PARTY, BUSINESS, EXTRA];
 const ACTIVITY_TYPES: [&str; 4] = ["专题研究", "季度分析", "违规", "表彰"];
 const VETO_TYPE: &str = "严重错误倾向";
-const RULES: [RuleKind; 6] = [
-    RuleKind::MinCount,
-    RuleKind::Deduct,
-    RuleKind::Bonus,
-    RuleKind::Timeliness,
-    RuleKind::Veto,
-    RuleKind::Manual,
-];
+/// The rules an [`IndicatorSpec::rule`] picks from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    MinCount,
+    Deduct,
+    Bonus,
+    Timeliness,
+    Veto,
+    Manual,
+}
+const RULES: [Kind; 6] =
+    [Kind::MinCount, Kind::Deduct, Kind::Bonus, Kind::Timeliness, Kind::Veto, Kind::Manual];
+
+impl Kind {
+    /// Whether `rule` is of this kind.
+    fn of(self, rule: &Rule) -> bool {
+        match self {
+            Kind::MinCount => matches!(rule, Rule::MinCount(_)),
+            Kind::Deduct => matches!(rule, Rule::Deduct(_)),
+            Kind::Bonus => matches!(rule, Rule::Bonus(_)),
+            Kind::Timeliness => matches!(rule, Rule::Timeliness(_)),
+            Kind::Veto => matches!(rule, Rule::Veto(_)),
+            Kind::Manual => matches!(rule, Rule::Manual(_)),
+        }
+    }
+}
+
+/// The points one more counted row is worth, for the rules that count rows.
+fn unit_points(rule: &Rule) -> &Exact {
+    match rule {
+        Rule::MinCount(MinCount { unit_points, .. })
+        | Rule::Deduct(Deduct { unit_points, .. })
+        | Rule::Bonus(Bonus { unit_points, .. })
+        | Rule::Timeliness(Timeliness { unit_points, .. }) => unit_points,
+        _ => unreachable!("{rule:?} counts no rows"),
+    }
+}
 const PERIODS: [Period; 4] = [Period::Year, Period::Half, Period::Quarter, Period::Month];
 
 /// 64 cases, or as many as `PROPTEST_CASES` asks for.
@@ -193,17 +221,27 @@ fn build_indicator(index: usize, spec: &IndicatorSpec) -> Indicator {
     // The first indicator keeps the ideological category scored for every
     // unit, as validation requires; 加分项 holds only bonus and veto.
     let category = if index == 0 { IDEOLOGY } else { CATEGORIES[spec.category] };
-    let rule = match (index, category, RULES[spec.rule]) {
-        (0, _, RuleKind::Bonus | RuleKind::Veto) => RuleKind::Manual,
-        (_, EXTRA, rule) if rule.is_scored() => RuleKind::Bonus,
-        (_, _, rule) => rule,
+    let kind = match (index, category, RULES[spec.rule]) {
+        (0, _, Kind::Bonus | Kind::Veto) => Kind::Manual,
+        (_, EXTRA, Kind::MinCount | Kind::Deduct | Kind::Timeliness | Kind::Manual) => Kind::Bonus,
+        (_, _, kind) => kind,
     };
-    let activity = match rule {
-        RuleKind::Veto => Some(VETO_TYPE.to_owned()),
-        RuleKind::MinCount | RuleKind::Deduct | RuleKind::Bonus => {
-            Some(ACTIVITY_TYPES[spec.activity % ACTIVITY_TYPES.len()].to_owned())
+    let activity = ACTIVITY_TYPES[spec.activity % ACTIVITY_TYPES.len()].to_owned();
+    let unit_points = Exact::new(spec.unit_points.into(), 4.into());
+    let rule = match kind {
+        Kind::MinCount => Rule::from(MinCount {
+            activity,
+            required: spec.required,
+            period: PERIODS[spec.period],
+            unit_points,
+        }),
+        Kind::Deduct => Rule::from(Deduct { activity, unit_points }),
+        Kind::Bonus => Rule::from(Bonus { activity, unit_points }),
+        Kind::Timeliness => {
+            Rule::from(Timeliness { deadline_hours: int(spec.deadline_hours), unit_points, activity: None })
         }
-        RuleKind::Timeliness | RuleKind::Manual => None,
+        Kind::Veto => Rule::from(Veto { activity: VETO_TYPE.to_owned() }),
+        Kind::Manual => Rule::from(Manual { activity: None }),
     };
     let filter = match spec.filter {
         0 => Vec::new(),
@@ -224,13 +262,8 @@ fn build_indicator(index: usize, spec: &IndicatorSpec) -> Indicator {
         code: format!("I{index}"),
         category: category.to_owned(),
         name: format!("指标{index}"),
-        points: if rule == RuleKind::Veto { int(0) } else { Exact::new(spec.points.into(), 2.into()) },
+        points: if kind == Kind::Veto { int(0) } else { Exact::new(spec.points.into(), 2.into()) },
         rule,
-        activity,
-        required: spec.required,
-        period: PERIODS[spec.period],
-        unit_points: Exact::new(spec.unit_points.into(), 4.into()),
-        deadline_hours: (rule == RuleKind::Timeliness).then(|| int(spec.deadline_hours)),
         filter,
         applies_to,
         standard: String::new(),
@@ -319,7 +352,7 @@ fn build(spec: &Spec) -> Model {
         spec.criteria.iter().enumerate().map(|(index, spec)| build_indicator(index, spec)).collect();
     let mut scored: Vec<&str> = vec![IDEOLOGY];
     for indicator in &criteria {
-        if indicator.rule.is_scored() && !scored.contains(&indicator.category.as_str()) {
+        if indicator.rule.counts_in_category() && !scored.contains(&indicator.category.as_str()) {
             scored.push(&indicator.category);
         }
     }
@@ -349,7 +382,7 @@ fn build(spec: &Spec) -> Model {
         (0..unit_count).flat_map(|unit| (0..model.criteria.len()).map(move |indicator| (unit, indicator)));
     let manual = pairs.filter(|&(unit, indicator)| {
         let definition = &model.criteria[indicator];
-        definition.rule == RuleKind::Manual && definition.applies_to(&model.units[unit])
+        matches!(definition.rule, Rule::Manual(_)) && definition.applies_to(&model.units[unit])
     });
     model.manual_scores = manual
         .zip(spec.manual.iter().cycle())
@@ -390,12 +423,12 @@ fn figures(model: &Model, report: &Report) -> Figures {
 }
 
 /// Scores of one indicator rule for every unit, keyed by (unit, indicator).
-fn scores_of(report: &Report, model: &Model, rule: RuleKind) -> BTreeMap<(usize, usize), Exact> {
+fn scores_of(report: &Report, model: &Model, rule: Kind) -> BTreeMap<(usize, usize), Exact> {
     report
         .units
         .iter()
         .flat_map(|unit| unit.indicators.iter().map(move |result| (unit.unit, result)))
-        .filter(|(_, result)| model.criteria[result.indicator].rule == rule)
+        .filter(|(_, result)| rule.of(&model.criteria[result.indicator].rule))
         .map(|(unit, result)| ((unit, result.indicator), result.score.clone()))
         .collect()
 }
@@ -411,16 +444,19 @@ fn check_figures(model: &Model, unit: &UnitResult) -> Result<(), TestCaseError> 
     prop_assert_eq!(listed, applicable, "every applicable indicator, in criteria order");
     for result in &unit.indicators {
         let definition = &model.criteria[result.indicator];
-        match definition.rule {
-            RuleKind::Veto => {
+        match &definition.rule {
+            Rule::Veto(_) => {
                 prop_assert_eq!(&result.score, &zero);
                 prop_assert_eq!(&result.points, &zero);
             }
             rule => {
                 prop_assert_eq!(&result.points, &definition.points);
                 prop_assert!(zero <= result.score && result.score <= result.points, "{:?}", result);
-                let deduction =
-                    if rule == RuleKind::Bonus { zero.clone() } else { &result.points - &result.score };
+                let deduction = if matches!(rule, Rule::Bonus(_)) {
+                    zero.clone()
+                } else {
+                    &result.points - &result.score
+                };
                 prop_assert_eq!(&result.deduction, &deduction);
             }
         }
@@ -430,7 +466,7 @@ fn check_figures(model: &Model, unit: &UnitResult) -> Result<(), TestCaseError> 
         // S_c and M_c are the sums over the category's scored indicators.
         let scored = unit.indicators.iter().filter(|result| {
             let definition = &model.criteria[result.indicator];
-            definition.rule.is_scored() && definition.category == category.category
+            definition.rule.counts_in_category() && definition.category == category.category
         });
         let (score, points) = scored.fold((int(0), int(0)), |(s, m), r| (s + &r.score, m + &r.points));
         prop_assert_eq!(&category.score, &score);
@@ -441,7 +477,7 @@ fn check_figures(model: &Model, unit: &UnitResult) -> Result<(), TestCaseError> 
         .indicators
         .iter()
         .map(|result| &model.criteria[result.indicator])
-        .filter(|definition| definition.rule.is_scored())
+        .filter(|definition| definition.rule.counts_in_category())
         .map(|definition| definition.category.as_str())
         .collect();
     for category in &scored_categories {
@@ -464,7 +500,7 @@ fn check_figures(model: &Model, unit: &UnitResult) -> Result<(), TestCaseError> 
     let bonus: Exact = unit
         .indicators
         .iter()
-        .filter(|result| model.criteria[result.indicator].rule == RuleKind::Bonus)
+        .filter(|result| matches!(model.criteria[result.indicator].rule, Rule::Bonus(_)))
         .map(|result| &result.score)
         .sum();
     prop_assert_eq!(&unit.bonus, &bonus);
@@ -607,13 +643,13 @@ proptest! {
         let counts = |indicator: usize, unit: usize| {
             let definition = &model.criteria[indicator];
             unit == activity.unit
-                && definition.activity.as_deref() == Some(&*activity.kind)
+                && definition.rule.activity() == Some(&*activity.kind)
                 && filter::matches(&definition.filter, &activity.attributes)
         };
         let rules = [
-            (RuleKind::MinCount, Ordering::Greater),
-            (RuleKind::Bonus, Ordering::Greater),
-            (RuleKind::Deduct, Ordering::Less),
+            (Kind::MinCount, Ordering::Greater),
+            (Kind::Bonus, Ordering::Greater),
+            (Kind::Deduct, Ordering::Less),
         ];
         for (rule, direction) in rules {
             let old = scores_of(&before, &model, rule);
@@ -628,12 +664,12 @@ proptest! {
                 // One more occurrence is worth exactly its unit points, within [0, points].
                 let definition = &model.criteria[indicator];
                 match rule {
-                    RuleKind::Bonus => {
-                        let expected = (old + &definition.unit_points).min(definition.points.clone());
+                    Kind::Bonus => {
+                        let expected = (old + unit_points(&definition.rule)).min(definition.points.clone());
                         prop_assert_eq!(&new, &expected);
                     }
-                    RuleKind::Deduct => {
-                        prop_assert_eq!(&new, &(old - &definition.unit_points).max(int(0)));
+                    Kind::Deduct => {
+                        prop_assert_eq!(&new, &(old - unit_points(&definition.rule)).max(int(0)));
                     }
                     _ => {}
                 }
@@ -642,7 +678,7 @@ proptest! {
         for unit in &after.units {
             let was_vetoed = before.units.iter().any(|old| old.unit == unit.unit && old.veto);
             let fires = |result: &IndicatorResult| {
-                model.criteria[result.indicator].rule == RuleKind::Veto && counts(result.indicator, unit.unit)
+                matches!(model.criteria[result.indicator].rule, Rule::Veto(_)) && counts(result.indicator, unit.unit)
             };
             let vetoed = was_vetoed || unit.indicators.iter().any(fires);
             prop_assert_eq!(unit.veto, vetoed);
@@ -660,14 +696,14 @@ proptest! {
         // Each spec step is the gap since the nearest present step before it.
         let late =
             |deadline: &Exact| extra.steps.iter().any(|step| step.is_none_or(|hours| int(hours) > *deadline));
-        let old = scores_of(&before, &model, RuleKind::Timeliness);
-        for ((unit, indicator), new) in scores_of(&after, &more, RuleKind::Timeliness) {
+        let old = scores_of(&before, &model, Kind::Timeliness);
+        for ((unit, indicator), new) in scores_of(&after, &more, Kind::Timeliness) {
             let old = &old[&(unit, indicator)];
             prop_assert!(new <= *old, "a timeliness score never rises");
             let definition = &model.criteria[indicator];
             let counted = unit == incident.unit && filter::matches(&definition.filter, &incident.attributes);
-            let expected = if counted && late(definition.deadline_hours.as_ref().unwrap()) {
-                (old - &definition.unit_points).max(int(0))
+            let expected = if counted && late(definition.rule.deadline_hours().unwrap()) {
+                (old - unit_points(&definition.rule)).max(int(0))
             } else {
                 old.clone()
             };

@@ -24,7 +24,8 @@ pub fn rank(model: &Model, units: &mut [UnitResult]) {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{Model, RuleKind};
+    use crate::model::Model;
+    use crate::model::rules::Veto;
     use crate::score::testing::*;
     use crate::score::{Report, score};
 
@@ -32,8 +33,8 @@ mod tests {
     /// units also have a serious erroneous tendency on their ledger.
     fn ranked(units: &[(&str, &str, bool)], quota: Option<&str>) -> (Model, Report) {
         let criteria = vec![
-            indicator("M1", IDEOLOGY, RuleKind::Manual, "100", ""),
-            indicator("V1", IDEOLOGY, RuleKind::Veto, "0", "严重错误倾向"),
+            indicator("M1", IDEOLOGY, manual(), "100"),
+            indicator("V1", IDEOLOGY, Veto { activity: "严重错误倾向".into() }, "0"),
         ];
         let mut model = model(
             units.iter().map(|(id, _, _)| unit(id, "党支部", None)).collect(),

@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 
+use crate::model::rules::{Bonus, Manual, MinCount, Rule, Timeliness, Veto};
 use crate::model::{
     Activity, Attributes, Condition, Expected, GradeBand, Incident, Indicator, IndicatorIndex, ManualScore,
-    Model, Origin, OutOfYear, Period, RuleKind, Settings, Unit, UnitIndex, WeightSystem,
+    Model, Origin, OutOfYear, Period, Settings, Unit, UnitIndex, WeightSystem,
 };
 use crate::number::{Exact, parse_decimal};
 use crate::score::{IndicatorResult, Report, UnitResult, score};
@@ -41,24 +42,44 @@ pub fn unit(id: &str, kind: &str, parent: Option<UnitIndex>) -> Unit {
     }
 }
 
-/// An indicator counting activities of type `activity` (for rules that do).
-pub fn indicator(code: &str, category: &str, rule: RuleKind, points: &str, activity: &str) -> Indicator {
+/// An indicator of `points` scored by `rule`, applying to every unit.
+pub fn indicator(code: &str, category: &str, rule: impl Into<Rule>, points: &str) -> Indicator {
     Indicator {
         code: code.to_owned(),
         category: category.to_owned(),
         name: format!("{code}指标"),
         points: d(points),
-        rule,
-        activity: (!activity.is_empty()).then(|| activity.to_owned()),
-        required: 1,
-        period: Period::Year,
-        unit_points: d("1"),
-        deadline_hours: None,
+        rule: rule.into(),
         filter: Vec::new(),
         applies_to: Vec::new(),
         standard: String::new(),
         origin: origin("指标", 2),
     }
+}
+
+/// A manual rule naming no activity type.
+pub fn manual() -> Manual {
+    Manual { activity: None }
+}
+
+/// At least one `activity` a year, 1 point per missing one.
+pub fn min_count(activity: &str) -> MinCount {
+    MinCount { activity: activity.to_owned(), required: 1, period: Period::Year, unit_points: d("1") }
+}
+
+/// 1 point per `activity`.
+pub fn bonus(activity: &str) -> Bonus {
+    Bonus { activity: activity.to_owned(), unit_points: d("1") }
+}
+
+/// Vetoed by any `activity`.
+pub fn veto(activity: &str) -> Veto {
+    Veto { activity: activity.to_owned() }
+}
+
+/// Each step within `deadline_hours`, 1 point per late incident.
+pub fn timeliness(deadline_hours: &str) -> Timeliness {
+    Timeliness { deadline_hours: d(deadline_hours), unit_points: d("1"), activity: None }
 }
 
 pub fn condition(column: &str, expected: Expected) -> Condition {

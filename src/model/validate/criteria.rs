@@ -1,18 +1,20 @@
-//! The 指标 sheet: one indicator per row, its rule's parameters checked
-//! (SPEC §2 table), its `条件` filter parsed against the columns the ledger
-//! sheets really have, and its `适用` list split.
+//! The 指标 sheet: one indicator per row, its rule looked up in the
+//! registry ([`crate::model::rules::RULES`]) and built from the parameter
+//! cells the rule needs (docs/输入.md “指标”), its `条件` filter parsed against the
+//! columns the ledger sheets really have, and its `适用` list split.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use super::cells::Cells;
 use super::definitions::distinct_rows;
-use super::keywords::{PERIODS, RULES};
+use super::keywords::PERIODS;
 use crate::diagnostic::Diagnostics;
 use crate::input::schema::{SheetKind, strip_bracketed_unit};
 use crate::input::value::parse_bool_text;
 use crate::input::{Row, Table};
-use crate::model::{Condition, Expected, Indicator, Period, RuleKind};
+use crate::model::rules::{Needs, Parameters, RULES};
+use crate::model::{Condition, Expected, Indicator, Period};
 use crate::number::{Exact, int};
 use crate::text::{normalize, normalize_cow, normalize_keyword};
 
@@ -72,9 +74,9 @@ pub fn read_criteria(
     let mut criteria = Vec::new();
     for (table, row) in distinct_rows(tables, "code", key, diagnostics) {
         let mut cells = Cells::new(table, row, diagnostics);
-        let columns = |rule: RuleKind| match rule {
-            RuleKind::Timeliness => (&incident_columns, SheetKind::Incidents),
-            _ => (&activity_columns, SheetKind::Activities),
+        let columns = |kind: SheetKind| match kind {
+            SheetKind::Incidents => &incident_columns,
+            _ => &activity_columns,
         };
         let Some(indicator) = read_indicator(&mut cells, columns) else { continue };
         let unknown_kind = |kind: &&String| unit_kinds.is_some_and(|known| !known.contains(*kind));
@@ -108,24 +110,26 @@ fn positive(cells: &mut Cells, key: &str, needed: bool) -> Result<Option<Exact>,
     }
 }
 
+/// Reads one 指标 row: the cells every indicator has, then the parameter
+/// cells in column order, each checked as the rule needs it (as
+/// [`Needs::BASIC`] when the rule is unknown, so every cell is still
+/// checked), then the filter on the rule's ledger sheets.
 fn read_indicator<'c>(
     cells: &mut Cells,
-    columns: impl Fn(RuleKind) -> (&'c BTreeSet<String>, SheetKind),
+    columns: impl Fn(SheetKind) -> &'c BTreeSet<String>,
 ) -> Option<Indicator> {
     let code = cells.id("code");
     let category = cells.required("category");
     let name = cells.required("name");
-    let rule = cells.keyword("rule", RULES);
-    let rule = cells.present("rule", rule);
-    let counts_activities =
-        matches!(rule, Some(RuleKind::MinCount | RuleKind::Deduct | RuleKind::Bonus | RuleKind::Veto));
-    let per_item =
-        matches!(rule, Some(RuleKind::MinCount | RuleKind::Deduct | RuleKind::Bonus | RuleKind::Timeliness));
-    let points = match rule {
-        Some(RuleKind::Veto) => cells.number("points").map(|_| Some(int(0))),
-        _ => positive(cells, "points", true),
+    let kind = cells.keyword("rule", RULES);
+    let kind = cells.present("rule", kind);
+    let needs = kind.map_or(Needs::BASIC, |kind| kind.needs);
+    let points = if needs.points {
+        positive(cells, "points", true)
+    } else {
+        cells.number("points").map(|_| Some(int(0)))
     };
-    let activity = if counts_activities { cells.required("activity") } else { Some(cells.text("activity")) };
+    let activity = if needs.activity { cells.required("activity") } else { Some(cells.text("activity")) };
     let required = match cells.number("required") {
         Ok(None) => Some(1),
         Ok(Some(n)) if n.is_integer() && n >= int(1) && n <= int(10_000) => n.to_integer().try_into().ok(),
@@ -143,20 +147,17 @@ fn read_indicator<'c>(
         Err(()) => None,
     };
     let period = cells.keyword("period", PERIODS);
-    let unit_points = positive(cells, "unit_points", per_item);
-    let deadline_hours = positive(cells, "deadline_hours", rule == Some(RuleKind::Timeliness));
-    let filter = match rule {
-        Some(rule) => {
-            let (available, kind) = columns(rule);
-            parse_filter(cells, available, kind)
-        }
+    let unit_points = positive(cells, "unit_points", needs.unit_points);
+    let deadline_hours = positive(cells, "deadline_hours", needs.deadline_hours);
+    let filter = match kind {
+        Some(kind) => parse_filter(cells, columns(kind.needs.filter_sheet), kind.needs.filter_sheet),
         None => Err(()),
     };
     let (
         Some(code),
         Some(category),
         Some(name),
-        Some(rule),
+        Some(kind),
         Ok(Some(points)),
         Some(activity),
         Some(required),
@@ -164,21 +165,23 @@ fn read_indicator<'c>(
         Ok(unit_points),
         Ok(deadline_hours),
         Ok(filter),
-    ) = (code, category, name, rule, points, activity, required, period, unit_points, deadline_hours, filter)
+    ) = (code, category, name, kind, points, activity, required, period, unit_points, deadline_hours, filter)
     else {
         return None;
     };
+    let rule = (kind.build)(Parameters {
+        activity: (!activity.is_empty()).then(|| activity_type(&activity).into_owned()),
+        required,
+        period: period.unwrap_or(Period::Year),
+        unit_points,
+        deadline_hours,
+    })?;
     Some(Indicator {
         code,
         category,
         name,
         points,
         rule,
-        activity: (!activity.is_empty()).then(|| activity_type(&activity).into_owned()),
-        required,
-        period: period.unwrap_or(Period::Year),
-        unit_points: unit_points.unwrap_or_else(|| int(0)),
-        deadline_hours: if rule == RuleKind::Timeliness { deadline_hours } else { None },
         filter,
         applies_to: split_list(&cells.text("applies_to")),
         standard: cells.text("standard"),

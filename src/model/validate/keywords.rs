@@ -1,22 +1,15 @@
-//! The keyword vocabularies of SPEC §2 — rules, periods, decisions, roles,
-//! stances — each a table of (Chinese, English, value), matched
-//! case-insensitively after normalisation. One place per word list.
+//! The keyword vocabularies of SPEC §2 — periods, decisions, roles,
+//! stances, and the rules' words in their registry
+//! ([`crate::model::rules::RULES`]) — each a table of (Chinese, English,
+//! value), matched case-insensitively after normalisation. One place per
+//! word list.
 
-use crate::model::{Decision, Period, Role, RuleKind, Stance};
+use crate::model::{Decision, Period, Role, Stance};
 use crate::text::normalize_keyword;
 
 /// Each entry: the words that denote a value (the first two are the
 /// canonical Chinese and English names shown in messages), and the value.
 pub type Vocabulary<T> = &'static [(&'static [&'static str], T)];
-
-pub const RULES: Vocabulary<RuleKind> = &[
-    (&["至少", "min_count"], RuleKind::MinCount),
-    (&["扣分", "deduct"], RuleKind::Deduct),
-    (&["加分", "bonus"], RuleKind::Bonus),
-    (&["时效", "timeliness"], RuleKind::Timeliness),
-    (&["否决", "veto", "一票否决"], RuleKind::Veto),
-    (&["评分", "manual"], RuleKind::Manual),
-];
 
 pub const PERIODS: Vocabulary<Period> = &[
     (&["年", "year", "全年", "年度", "每年", "yearly", "annual"], Period::Year),
@@ -25,20 +18,18 @@ pub const PERIODS: Vocabulary<Period> = &[
     (&["月", "month", "月度", "每月", "monthly"], Period::Month),
 ];
 
-pub const DECISIONS: Vocabulary<Decision> = &[
-    (&["集体", "collective", "集体决策"], Decision::Collective),
-    (&["个人", "individual", "个人决策"], Decision::Individual),
-];
+/// The words of each value of an enum that names its own ([`Decision::words`], …).
+macro_rules! vocabulary {
+    ($($value:expr),* $(,)?) => {
+        &[$(($value.words(), $value)),*]
+    };
+}
 
-pub const ROLES: Vocabulary<Role> = &[
-    (&["主要负责人", "principal"], Role::Principal),
-    (&["分管负责人", "in_charge", "in charge"], Role::InCharge),
-    (&["班子成员", "member"], Role::Member),
-    (&["决定人", "decider"], Role::Decider),
-];
+pub const DECISIONS: Vocabulary<Decision> = vocabulary![Decision::Collective, Decision::Individual];
 
-pub const STANCES: Vocabulary<Stance> =
-    &[(&["赞成", "for", "同意"], Stance::For), (&["反对", "against", "不同意"], Stance::Against)];
+pub const ROLES: Vocabulary<Role> = vocabulary![Role::Principal, Role::InCharge, Role::Member, Role::Decider];
+
+pub const STANCES: Vocabulary<Stance> = vocabulary![Stance::For, Stance::Against];
 
 /// Looks `word` up in `vocabulary` (any of its words, case-insensitive).
 pub fn lookup<T: Copy>(vocabulary: Vocabulary<T>, word: &str) -> Option<T> {
@@ -54,16 +45,18 @@ pub fn choices<T>(vocabulary: Vocabulary<T>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::rules::RULES;
 
     #[test]
     fn keywords_match_in_both_languages_case_insensitively() {
-        assert_eq!(lookup(RULES, "至少"), Some(RuleKind::MinCount));
-        assert_eq!(lookup(RULES, " Min_Count "), Some(RuleKind::MinCount));
+        let rule = |word| lookup(RULES, word).map(|kind| kind.keywords[0]);
+        assert_eq!(rule("至少"), Some("至少"));
+        assert_eq!(rule(" Min_Count "), Some("至少"));
         assert_eq!(lookup(PERIODS, "季度"), Some(Period::Quarter));
         assert_eq!(lookup(PERIODS, "HALF"), Some(Period::Half));
         assert_eq!(lookup(ROLES, "In_Charge"), Some(Role::InCharge));
         assert_eq!(lookup(STANCES, "反对"), Some(Stance::Against));
         assert_eq!(lookup(DECISIONS, "个人"), Some(Decision::Individual));
-        assert_eq!(lookup(RULES, "至多"), None);
+        assert_eq!(rule("至多"), None);
     }
 }

@@ -29,7 +29,7 @@ pub use settings::{
 use crate::diagnostic::{Diagnostics, Location, count_en};
 use crate::input::schema::SheetKind;
 use crate::input::{Inputs, Table};
-use crate::model::{Model, OutOfYear, RuleKind, Unit, WeightSystem, assessing_system};
+use crate::model::{Model, OutOfYear, Unit, WeightSystem, assessing_system};
 use crate::number::int;
 use crate::text::normalize_keyword;
 use coverage::Coverage;
@@ -104,7 +104,7 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
         &[SheetKind::Criteria],
     );
     let counted_types: Option<BTreeSet<String>> =
-        types_checked.then(|| criteria.iter().filter_map(|i| i.activity.clone()).collect());
+        types_checked.then(|| criteria.iter().filter_map(|i| i.rule.activity().map(str::to_owned)).collect());
     let ledger = ledger::read_ledger(
         ledger_tables,
         &lookup,
@@ -225,7 +225,12 @@ fn check_assessed_units(model: &Model, locations: &[Location], diagnostics: &mut
 
 /// Categories with a scored (not bonus or veto) indicator that applies to `unit`.
 fn scored_categories<'m>(model: &'m Model, unit: &Unit) -> BTreeSet<&'m String> {
-    model.criteria.iter().filter(|i| i.rule.is_scored() && i.applies_to(unit)).map(|i| &i.category).collect()
+    model
+        .criteria
+        .iter()
+        .filter(|i| i.rule.counts_in_category() && i.applies_to(unit))
+        .map(|i| &i.category)
+        .collect()
 }
 
 fn remaining_weight(system: &WeightSystem, scored: &BTreeSet<&String>) -> crate::number::Exact {
@@ -237,7 +242,7 @@ fn warn_missing_scores(model: &Model, locations: &[Location], diagnostics: &mut 
     let given: HashSet<(usize, usize)> = model.manual_scores.iter().map(|s| (s.unit, s.indicator)).collect();
     for (index, unit) in model.units.iter().enumerate().filter(|(_, u)| u.assessed) {
         for (code_index, indicator) in model.criteria.iter().enumerate() {
-            if indicator.rule != RuleKind::Manual || !indicator.applies_to(unit) {
+            if !indicator.rule.takes_manual_score() || !indicator.applies_to(unit) {
                 continue;
             }
             if given.contains(&(index, code_index)) {

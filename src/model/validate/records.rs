@@ -7,7 +7,7 @@ use super::keywords::{DECISIONS, ROLES, STANCES};
 use super::units::UnitLookup;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::input::Table;
-use crate::model::{AccountabilityRow, Decision, Indicator, ManualScore, Origin, Role, RuleKind};
+use crate::model::{AccountabilityRow, Decision, Indicator, ManualScore, Origin, Role};
 use crate::number::{format_trimmed, int};
 use crate::text::{nearest, normalize};
 
@@ -44,7 +44,7 @@ pub fn read_scores(
             let (Some(unit), Some(indicator), Some(score)) = (unit, indicator, score) else { continue };
             let criterion = &criteria[indicator];
             let code = &criterion.code;
-            if criterion.rule != RuleKind::Manual {
+            if !criterion.rule.takes_manual_score() {
                 let location = cells.location("code");
                 cells.diagnostics.warning(
                     Some(location),

@@ -13,7 +13,7 @@ use super::definitions::distinct_rows;
 use super::units::UnitLookup;
 use crate::diagnostic::{Diagnostics, Location};
 use crate::input::{Row, Table};
-use crate::model::{Indicator, Origin, Unit, UnitIndex, WeightSystem, assessing_system};
+use crate::model::{Indicator, Origin, Unit, UnitIndex, WeightSystem, enclosing_system};
 use crate::number::{Exact, format_trimmed, int, parse_decimal};
 use crate::text::{nearest, normalize};
 
@@ -47,7 +47,7 @@ pub fn read_weights(
     diagnostics: &mut Diagnostics,
 ) -> Vec<WeightSystem> {
     let scored: BTreeSet<&str> =
-        criteria.iter().filter(|i| i.rule.is_scored()).map(|i| i.category.as_str()).collect();
+        criteria.iter().filter(|i| i.rule.counts_in_category()).map(|i| i.category.as_str()).collect();
     let key = |t: &Table, r: &Row| {
         Some(format!(
             "{}\u{1}{}",
@@ -197,20 +197,9 @@ fn check_ideological_weights(
     ideological: &str,
     diagnostics: &mut Diagnostics,
 ) {
-    let weight_of = |system: &WeightSystem| {
-        system
-            .weights
-            .iter()
-            .find(|(c, _)| c == ideological)
-            .map(|(_, w)| w.clone())
-            .unwrap_or_else(|| int(0))
-    };
     for (index, system) in systems.iter().enumerate() {
-        let Some(owner) = system.owner else { continue };
-        let Some(enclosing) = assessing_system(units, systems, owner).filter(|&e| e != index) else {
-            continue;
-        };
-        let (lower, upper) = (weight_of(system), weight_of(&systems[enclosing]));
+        let Some(enclosing) = enclosing_system(units, systems, index) else { continue };
+        let (lower, upper) = (system.weight_of(ideological), systems[enclosing].weight_of(ideological));
         if lower < upper {
             let (lower_zh, lower_en) = system_name(units, system.owner);
             let (upper_zh, upper_en) = system_name(units, systems[enclosing].owner);

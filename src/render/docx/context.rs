@@ -11,7 +11,7 @@ use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
 use serde::{Serialize, Serializer};
 
 use crate::model::validate::{DEFAULT_IDEOLOGICAL_CATEGORY, DEFAULT_MARKING, DEFAULT_RECTIFICATION_DAYS};
-use crate::model::{Decision, MergedRanking, Role, RuleKind, Settings};
+use crate::model::{MergedRanking, Settings};
 use crate::number::{self, Exact};
 use crate::render::Scored;
 use crate::score::UnitResult;
@@ -191,22 +191,6 @@ pub struct FeedbackContext {
     pub unit: UnitView,
 }
 
-fn role_zh(role: Role) -> &'static str {
-    match role {
-        Role::Principal => "主要负责人",
-        Role::InCharge => "分管负责人",
-        Role::Member => "班子成员",
-        Role::Decider => "决定人",
-    }
-}
-
-fn decision_zh(decision: Decision) -> &'static str {
-    match decision {
-        Decision::Collective => "集体决策",
-        Decision::Individual => "个人决定",
-    }
-}
-
 /// Category names with the ideological category first.
 fn category_order<'a>(categories: &'a [String], ideological: &str) -> Vec<&'a str> {
     let mut order: Vec<&str> = categories.iter().map(String::as_str).collect();
@@ -251,7 +235,8 @@ impl FeedbackContext {
             .indicators
             .iter()
             .filter(|indicator| {
-                model.criteria[indicator.indicator].rule.is_scored() && indicator.deduction > number::int(0)
+                model.criteria[indicator.indicator].rule.counts_in_category()
+                    && indicator.deduction > number::int(0)
             })
             .collect();
         lost.sort_by_key(|indicator| position(&model.criteria[indicator.indicator].category));
@@ -281,8 +266,7 @@ impl FeedbackContext {
             .indicators
             .iter()
             .filter(|indicator| {
-                model.criteria[indicator.indicator].rule == RuleKind::Bonus
-                    && indicator.score > number::int(0)
+                model.criteria[indicator.indicator].rule.is_bonus() && indicator.score > number::int(0)
             })
             .map(item)
             .collect();
@@ -298,8 +282,8 @@ impl FeedbackContext {
                     case: row.case.clone(),
                     matter: row.matter.clone(),
                     person: row.person.clone(),
-                    role: role_zh(row.role).to_owned(),
-                    decision: decision_zh(row.decision).to_owned(),
+                    role: row.role.label().to_owned(),
+                    decision: row.decision.prose().to_owned(),
                     responsibility: finding.responsibility.zh().to_owned(),
                 })
             })
@@ -461,7 +445,9 @@ fn common_deductions(scored: &Scored) -> Vec<CommonDeduction> {
     let mut lost: BTreeMap<usize, (usize, Exact)> = BTreeMap::new();
     for result in &scored.report.units {
         for indicator in &result.indicators {
-            if model.criteria[indicator.indicator].rule.is_scored() && indicator.deduction > number::int(0) {
+            if model.criteria[indicator.indicator].rule.counts_in_category()
+                && indicator.deduction > number::int(0)
+            {
                 let entry = lost.entry(indicator.indicator).or_insert((0, number::int(0)));
                 entry.0 += 1;
                 entry.1 += &indicator.deduction;

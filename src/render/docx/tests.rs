@@ -9,7 +9,8 @@ use crate::model::*;
 use crate::number::int;
 use crate::score::{CategoryResult, Finding, IndicatorResult, Report, Responsibility, UnitResult};
 
-use crate::score::testing::d;
+use crate::model::rules::Rule;
+use crate::score::testing::{bonus, d, manual, min_count, timeliness, veto};
 
 fn origin(row: u32) -> Origin {
     crate::score::testing::origin("指标", row)
@@ -32,13 +33,13 @@ fn indicator(
     category: &str,
     name: &str,
     points: &str,
-    rule: RuleKind,
+    rule: impl Into<Rule>,
     standard: &str,
 ) -> Indicator {
     Indicator {
         name: name.into(),
         standard: standard.into(),
-        ..crate::score::testing::indicator(code, category, rule, points, "")
+        ..crate::score::testing::indicator(code, category, rule, points)
     }
 }
 
@@ -69,25 +70,11 @@ pub fn fixture() -> (Model, Report) {
         unit("U3", TRICKY_NAME),
     ];
     let criteria = vec![
-        indicator("A1", "党建工作", "三会一课", "20", RuleKind::MinCount, "每季度至少召开1次支委会"),
-        indicator(
-            "B1",
-            "意识形态工作",
-            "专题研究",
-            "30",
-            RuleKind::MinCount,
-            "每年至少专题研究2次，缺1次扣5分",
-        ),
-        indicator(
-            "B2",
-            "意识形态工作",
-            "舆情处置",
-            "20",
-            RuleKind::Timeliness,
-            "第一时间发现、研判、报送、处置",
-        ),
-        indicator("B3", "意识形态工作", "严重错误倾向", "0", RuleKind::Veto, "出现严重错误倾向的一票否决"),
-        indicator("C1", "加分项", "经验推广", "5", RuleKind::Bonus, "经验被上级推广的每次加1分"),
+        indicator("A1", "党建工作", "三会一课", "20", min_count(""), "每季度至少召开1次支委会"),
+        indicator("B1", "意识形态工作", "专题研究", "30", min_count(""), "每年至少专题研究2次，缺1次扣5分"),
+        indicator("B2", "意识形态工作", "舆情处置", "20", timeliness("24"), "第一时间发现、研判、报送、处置"),
+        indicator("B3", "意识形态工作", "严重错误倾向", "0", veto(""), "出现严重错误倾向的一票否决"),
+        indicator("C1", "加分项", "经验推广", "5", bonus(""), "经验被上级推广的每次加1分"),
     ];
     let accountability = vec![AccountabilityRow {
         case: "Q1".into(),
@@ -121,7 +108,11 @@ pub fn fixture() -> (Model, Report) {
         indicator,
         score: d(score),
         points: d(points),
-        deduction: if model.criteria[indicator].rule.is_scored() { d(points) - d(score) } else { int(0) },
+        deduction: if model.criteria[indicator].rule.counts_in_category() {
+            d(points) - d(score)
+        } else {
+            int(0)
+        },
         reason: reason.into(),
         evidence: Vec::new(),
         vetoed,
@@ -349,7 +340,7 @@ fn the_ideological_category_comes_first_and_deductions_merge_their_category() {
 #[test]
 fn a_manual_deduction_shows_exactly_beside_the_note_as_written() {
     let (mut model, mut report) = fixture();
-    model.criteria.push(indicator("D1", "党建工作", "业务工作", "10", RuleKind::Manual, "按年度目标评分"));
+    model.criteria.push(indicator("D1", "党建工作", "业务工作", "10", manual(), "按年度目标评分"));
     report.units[0].indicators.push(IndicatorResult {
         indicator: model.criteria.len() - 1,
         score: d("8.998"),

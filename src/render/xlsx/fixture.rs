@@ -8,9 +8,10 @@ use std::sync::Arc;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::input::Source;
+use crate::model::rules::Rule;
 use crate::model::{
-    AccountabilityRow, Decision, GradeBand, Incident, Indicator, Model, OutOfYear, Role, RuleKind, Settings,
-    Stance, Unit, WeightSystem,
+    AccountabilityRow, Decision, GradeBand, Incident, Indicator, Model, OutOfYear, Role, Settings, Stance,
+    Unit, WeightSystem,
 };
 use crate::number::{Exact, int, round};
 use crate::score::{
@@ -21,6 +22,7 @@ pub const IDEOLOGICAL: &str = "意识形态工作";
 pub const PARTY: &str = "党建工作";
 pub const BONUS: &str = "加分项";
 
+use crate::score::testing::{bonus, manual, min_count, timeliness, veto};
 pub use crate::score::testing::{d, origin};
 
 fn unit(id: &str, name: &str, parent: Option<usize>, kind: &str, assessed: bool) -> Unit {
@@ -40,15 +42,14 @@ fn indicator(
     category: &str,
     name: &str,
     points: &str,
-    rule: RuleKind,
+    rule: impl Into<Rule>,
     applies_to: &[&str],
 ) -> Indicator {
     Indicator {
         name: name.into(),
-        deadline_hours: (rule == RuleKind::Timeliness).then(|| int(24)),
         applies_to: applies_to.iter().map(|kind| kind.to_string()).collect(),
         standard: format!("{name}的评分标准"),
-        ..crate::score::testing::indicator(code, category, rule, points, name)
+        ..crate::score::testing::indicator(code, category, rule, points)
     }
 }
 
@@ -109,11 +110,11 @@ pub fn model(variant: &Variant) -> Model {
             unit("U10", u10, Some(1), "党委", true),
         ],
         criteria: vec![
-            indicator("I1", IDEOLOGICAL, "专题研究", "20", RuleKind::MinCount, &[]),
-            indicator("I2", IDEOLOGICAL, "舆情处置", "10", RuleKind::Timeliness, &[]),
-            indicator("I3", PARTY, "述职", "10", RuleKind::Manual, &["党委"]),
-            indicator("I4", BONUS, "主题宣讲", "5", RuleKind::Bonus, &[]),
-            indicator("I5", IDEOLOGICAL, "严重错误倾向", "0", RuleKind::Veto, &[]),
+            indicator("I1", IDEOLOGICAL, "专题研究", "20", min_count("专题研究"), &[]),
+            indicator("I2", IDEOLOGICAL, "舆情处置", "10", timeliness("24"), &[]),
+            indicator("I3", PARTY, "述职", "10", manual(), &["党委"]),
+            indicator("I4", BONUS, "主题宣讲", "5", bonus("主题宣讲"), &[]),
+            indicator("I5", IDEOLOGICAL, "严重错误倾向", "0", veto("严重错误倾向"), &[]),
         ],
         categories: vec![IDEOLOGICAL.into(), PARTY.into(), BONUS.into()],
         systems: vec![
@@ -166,7 +167,7 @@ fn result(indicator: usize, points: &str, score: &str, reason: &str, vetoed: boo
 /// One unit's result, its category and total arithmetic done exactly as SPEC §3 says.
 fn scored(model: &Model, unit: usize, system: usize, mut indicators: Vec<IndicatorResult>) -> UnitResult {
     for result in &mut indicators {
-        if !model.criteria[result.indicator].rule.is_scored() {
+        if !model.criteria[result.indicator].rule.counts_in_category() {
             result.deduction = int(0);
         }
     }
@@ -177,7 +178,7 @@ fn scored(model: &Model, unit: usize, system: usize, mut indicators: Vec<Indicat
             .iter()
             .filter(|r| {
                 model.criteria[r.indicator].category == *category
-                    && model.criteria[r.indicator].rule.is_scored()
+                    && model.criteria[r.indicator].rule.counts_in_category()
             })
             .collect();
         if scored.is_empty() {
@@ -199,7 +200,7 @@ fn scored(model: &Model, unit: usize, system: usize, mut indicators: Vec<Indicat
     let weighted = categories.iter().map(|c| &c.weight * &c.normalized).sum::<Exact>() / weight_sum;
     let bonus: Exact = indicators
         .iter()
-        .filter(|r| model.criteria[r.indicator].rule == RuleKind::Bonus)
+        .filter(|r| model.criteria[r.indicator].rule.is_bonus())
         .map(|r| r.score.clone())
         .sum();
     let veto = indicators.iter().any(|r| r.vetoed);

@@ -27,9 +27,7 @@ use rust_xlsxwriter::{
     Worksheet, XlsxError,
 };
 
-use crate::model::{
-    Decision, INCIDENT_STEPS, IndicatorIndex, Model, Origin, Role, RuleKind, Stance, UnitIndex,
-};
+use crate::model::{INCIDENT_STEPS, IndicatorIndex, Model, Origin, Stance, UnitIndex};
 use crate::number::{Exact, format_fixed, format_trimmed, to_f64};
 use crate::render::{Scored, VERSION};
 use crate::score::{IndicatorResult, LateStep, UnitResult};
@@ -114,7 +112,9 @@ fn scored_categories(model: &Model) -> Vec<&str> {
     model
         .categories
         .iter()
-        .filter(|category| model.criteria.iter().any(|i| &i.category == *category && i.rule.is_scored()))
+        .filter(|category| {
+            model.criteria.iter().any(|i| &i.category == *category && i.rule.counts_in_category())
+        })
         .map(String::as_str)
         .collect()
 }
@@ -275,17 +275,6 @@ fn weights_range(system: usize, categories: usize) -> String {
     )
 }
 
-fn rule_name(rule: RuleKind) -> &'static str {
-    match rule {
-        RuleKind::MinCount => "至少",
-        RuleKind::Deduct => "扣分",
-        RuleKind::Bonus => "加分",
-        RuleKind::Timeliness => "时效",
-        RuleKind::Veto => "否决",
-        RuleKind::Manual => "评分",
-    }
-}
-
 /// The nearest `f64` of a value the workbook keeps unrounded (N_c, W), so
 /// a recalculating spreadsheet starts from the same number.
 pub(super) fn unrounded(value: &Exact) -> f64 {
@@ -380,7 +369,7 @@ fn detail_sheets(
             grid.text(row, 3, &indicator.category, &styles.text)?;
             grid.text(row, 4, &indicator.name, &styles.text)?;
             let rule_format = if result.vetoed { &styles.veto } else { &styles.center };
-            grid.text(row, 5, rule_name(indicator.rule), rule_format)?;
+            grid.text(row, 5, indicator.rule.label(), rule_format)?;
             decimal(grid, row, 6, &result.points, styles)?;
             decimal(grid, row, 7, &result.score, styles)?;
             decimal(grid, row, 8, &result.deduction, styles)?;
@@ -495,7 +484,7 @@ fn incidents_sheets(
             }
         }
         grid.text(row, 13, &format!("{} {}", indicator.code, indicator.name), &styles.text)?;
-        match &indicator.deadline_hours {
+        match indicator.rule.deadline_hours() {
             Some(deadline) => decimal(grid, row, 14, deadline, styles)?,
             None => grid.text(row, 14, LEFT_OUT, &styles.center)?,
         }
@@ -524,28 +513,14 @@ fn accountability_sheets(
     paged_table(book, &head, &report.findings, sheet_rows, styles, |grid, row, _, finding| {
         let case = &model.accountability[finding.row];
         let unit = &model.units[case.unit];
-        let decision = match case.decision {
-            Decision::Collective => "集体",
-            Decision::Individual => "个人",
-        };
-        let role = match case.role {
-            Role::Principal => "主要负责人",
-            Role::InCharge => "分管负责人",
-            Role::Member => "班子成员",
-            Role::Decider => "决定人",
-        };
-        let stance = match case.stance {
-            Some(Stance::For) => "赞成",
-            Some(Stance::Against) => "反对",
-            None => "",
-        };
+        let stance = case.stance.map_or("", Stance::label);
         let cells = [&case.case, &unit.id, &unit.name, &case.matter];
         for (col, value) in (0..).zip(cells) {
             grid.text(row, col, value, &styles.text)?;
         }
-        grid.text(row, 4, decision, &styles.center)?;
+        grid.text(row, 4, case.decision.label(), &styles.center)?;
         grid.text(row, 5, &case.person, &styles.text)?;
-        grid.text(row, 6, role, &styles.center)?;
+        grid.text(row, 6, case.role.label(), &styles.center)?;
         grid.text(row, 7, stance, &styles.center)?;
         grid.text(row, 8, finding.responsibility.zh(), &styles.center)
     })
@@ -557,22 +532,6 @@ fn system_name(model: &Model, system: usize) -> String {
         Some(owner) => model.units[owner].name.clone(),
         None => TOP_SYSTEM.to_owned(),
     }
-}
-
-/// The system `system` is checked against for the ideological weight rule:
-/// the one its owner is assessed under; none for the top-level system.
-fn enclosing_system(model: &Model, system: usize) -> Option<usize> {
-    let owner = model.systems[system].owner?;
-    model.system_of(owner).filter(|&enclosing| enclosing != system)
-}
-
-/// The weight `system` gives `category` (0 when it names none).
-fn weight_of(model: &Model, system: usize, category: &str) -> Exact {
-    model.systems[system]
-        .weights
-        .iter()
-        .find(|(name, _)| name == category)
-        .map_or_else(|| crate::number::int(0), |(_, weight)| weight.clone())
 }
 
 fn weights_sheet(
@@ -595,7 +554,7 @@ fn weights_sheet(
             grid.text(row, 1, owner.unwrap_or(""), &styles.text)?;
             let mut sum = crate::number::int(0);
             for (col, category) in (WEIGHTS_FIRST_CATEGORY_COL..).zip(categories) {
-                let weight = weight_of(model, system, category);
+                let weight = model.systems[system].weight_of(category);
                 decimal(grid, row, col, &weight, styles)?;
                 sum += weight;
             }
@@ -609,10 +568,10 @@ fn weights_sheet(
                 two_decimals(&sum),
                 &styles.decimal,
             )?;
-            match enclosing_system(model, system) {
+            match model.enclosing_system(system) {
                 Some(enclosing) => {
-                    let own = weight_of(model, system, ideological);
-                    let upper = weight_of(model, enclosing, ideological);
+                    let own = model.systems[system].weight_of(ideological);
+                    let upper = model.systems[enclosing].weight_of(ideological);
                     grid.text(row, sum_col + 1, &system_name(model, enclosing), &styles.text)?;
                     decimal(grid, row, sum_col + 2, &upper, styles)?;
                     let check = if own >= upper {

@@ -3,29 +3,59 @@
 
 use chrono::Datelike;
 
-use super::{Outcome, RuleInput, capped, origins};
+use super::outcome::{capped, origins};
+use super::{Definition, Facts, Needs, Outcome, Parameters, Rule, RuleKind};
 use crate::model::Period;
+use crate::number::Exact;
 
-pub fn evaluate(input: &RuleInput) -> Outcome {
-    let definition = input.definition();
-    let activities = input.activities();
-    let mut counts = vec![0u32; period_count(definition.period)];
-    for activity in &activities {
-        counts[period_of(definition.period, activity.date.month0())] += 1;
+#[derive(Clone, Debug)]
+pub struct MinCount {
+    /// The activity type counted.
+    pub activity: String,
+    /// Activities needed in each period.
+    pub required: u32,
+    pub period: Period,
+    /// Points per missing activity.
+    pub unit_points: Exact,
+}
+
+impl MinCount {
+    pub const KIND: RuleKind = RuleKind {
+        keywords: &["至少", "min_count"],
+        needs: Needs { activity: true, unit_points: true, ..Needs::BASIC },
+        build: |given: Parameters| {
+            let (activity, unit_points) = (given.activity?, given.unit_points?);
+            Some(Rule::from(MinCount { activity, required: given.required, period: given.period, unit_points }))
+        },
+    };
+}
+
+impl Definition for MinCount {
+    fn evaluate(&self, facts: &dyn Facts) -> Outcome {
+        let activities = facts.activities();
+        let mut counts = vec![0u32; period_count(self.period)];
+        for activity in &activities {
+            counts[period_of(self.period, activity.date.month0())] += 1;
+        }
+        let gaps: Vec<(usize, u32)> = counts
+            .iter()
+            .enumerate()
+            .filter(|(_, count)| **count < self.required)
+            .map(|(period, count)| (period, self.required - count))
+            .collect();
+        let shortfall: u32 = gaps.iter().map(|(_, missing)| missing).sum();
+        let points = &facts.indicator().points;
+        let deduction = capped(shortfall as usize, &self.unit_points, points);
+        let periods: Vec<String> = gaps
+            .iter()
+            .map(|(period, missing)| format!("{}缺{missing}次", period_name(self.period, *period)))
+            .collect();
+        Outcome::deducted(points, deduction, &periods.join("；"), origins(&activities))
     }
-    let gaps: Vec<(usize, u32)> = counts
-        .iter()
-        .enumerate()
-        .filter(|(_, count)| **count < definition.required)
-        .map(|(period, count)| (period, definition.required - count))
-        .collect();
-    let shortfall: u32 = gaps.iter().map(|(_, missing)| missing).sum();
-    let deduction = capped(shortfall as usize, &definition.unit_points, &definition.points);
-    let periods: Vec<String> = gaps
-        .iter()
-        .map(|(period, missing)| format!("{}缺{missing}次", period_name(definition.period, *period)))
-        .collect();
-    Outcome::deducted(definition, deduction, &periods.join("；"), origins(&activities))
+
+    fn activity(&self) -> Option<&str> {
+        Some(&self.activity)
+    }
 }
 
 fn period_count(period: Period) -> usize {
@@ -54,16 +84,13 @@ fn period_name(period: Period, index: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{Expected, Period, RuleKind};
+    use super::MinCount;
+    use crate::model::{Expected, Period};
     use crate::score::testing::*;
 
     fn studies(period: Period, required: u32, unit_points: &str, points: &str) -> crate::model::Model {
-        one_unit(vec![crate::model::Indicator {
-            period,
-            required,
-            unit_points: d(unit_points),
-            ..indicator("A1", IDEOLOGY, RuleKind::MinCount, points, "专题研究")
-        }])
+        let rule = MinCount { activity: "专题研究".into(), required, period, unit_points: d(unit_points) };
+        one_unit(vec![indicator("A1", IDEOLOGY, rule, points)])
     }
 
     #[test]

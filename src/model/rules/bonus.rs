@@ -3,32 +3,62 @@
 
 use num_traits::Zero;
 
-use super::{Outcome, RuleInput, capped, number_text, origins};
+use super::outcome::{capped, number_text, origins};
+use super::{Definition, Facts, Needs, Outcome, Parameters, Rule, RuleKind};
+use crate::number::Exact;
 
-pub fn evaluate(input: &RuleInput) -> Outcome {
-    let definition = input.definition();
-    let activities = input.activities();
-    let earned = capped(activities.len(), &definition.unit_points, &definition.points);
-    let reason = if earned.is_zero() {
-        String::new()
-    } else {
-        format!("{}{}次，加{}分", input.activity_name(), activities.len(), number_text(&earned))
+#[derive(Clone, Debug)]
+pub struct Bonus {
+    /// The activity type counted.
+    pub activity: String,
+    /// Points per occurrence.
+    pub unit_points: Exact,
+}
+
+impl Bonus {
+    pub const KIND: RuleKind = RuleKind {
+        keywords: &["加分", "bonus"],
+        needs: Needs { activity: true, unit_points: true, ..Needs::BASIC },
+        build: |given: Parameters| {
+            Some(Rule::from(Bonus { activity: given.activity?, unit_points: given.unit_points? }))
+        },
     };
-    Outcome::new(earned, reason, origins(&activities))
+}
+
+impl Definition for Bonus {
+    fn evaluate(&self, facts: &dyn Facts) -> Outcome {
+        let activities = facts.activities();
+        let earned = capped(activities.len(), &self.unit_points, &facts.indicator().points);
+        let reason = if earned.is_zero() {
+            String::new()
+        } else {
+            format!("{}{}次，加{}分", self.activity, activities.len(), number_text(&earned))
+        };
+        Outcome::new(earned, reason, origins(&activities))
+    }
+
+    fn counts_in_category(&self) -> bool {
+        false
+    }
+
+    fn is_bonus(&self) -> bool {
+        true
+    }
+
+    fn activity(&self) -> Option<&str> {
+        Some(&self.activity)
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::model::RuleKind;
+    use super::Bonus;
     use crate::score::testing::*;
 
     fn commendations(count: u32) -> crate::model::Model {
         let mut model = one_unit(vec![
-            indicator("A1", IDEOLOGY, RuleKind::Manual, "100", ""),
-            crate::model::Indicator {
-                unit_points: d("1.5"),
-                ..indicator("B1", IDEOLOGY, RuleKind::Bonus, "4", "表彰")
-            },
+            indicator("A1", IDEOLOGY, manual(), "100"),
+            indicator("B1", IDEOLOGY, Bonus { activity: "表彰".into(), unit_points: d("1.5") }, "4"),
         ]);
         model.manual_scores = vec![manual_score(0, 0, "90", "")];
         model.activities = (0..count).map(|row| activity(0, "2025-09-01", "表彰", row + 2)).collect();

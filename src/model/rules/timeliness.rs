@@ -7,40 +7,87 @@
 
 use chrono::NaiveDateTime;
 
-use super::{Outcome, RuleInput, capped, number_text};
-use crate::model::{INCIDENT_STEPS, Incident};
+use super::outcome::{capped, number_text};
+use super::{Definition, Facts, Needs, Outcome, Parameters, Rule, RuleKind};
+use crate::input::schema::SheetKind;
+use crate::model::{INCIDENT_STEPS, Incident, IndicatorIndex, UnitIndex};
 use crate::number::Exact;
-use crate::score::{IncidentResult, LateStep, filter};
 
-pub fn evaluate(input: &RuleInput) -> Outcome {
-    let definition = input.definition();
-    let deadline =
-        definition.deadline_hours.as_ref().expect("validation gives every timeliness indicator a deadline");
-    let mut checks = Vec::new();
-    let mut evidence = Vec::new();
-    let mut late_notes = Vec::new();
-    for &index in input.ledger.incidents(input.unit) {
-        let incident = &input.model.incidents[index];
-        if !filter::matches(&definition.filter, &incident.attributes) {
-            continue;
+#[derive(Clone, Debug)]
+pub struct Timeliness {
+    /// Hours each step may take after the one before it.
+    pub deadline_hours: Exact,
+    /// Points per late incident.
+    pub unit_points: Exact,
+    /// 活动类型 if typed: counted by nothing, but a type the criteria name.
+    pub activity: Option<String>,
+}
+
+impl Timeliness {
+    pub const KIND: RuleKind = RuleKind {
+        keywords: &["时效", "timeliness"],
+        needs: Needs { unit_points: true, deadline_hours: true, filter_sheet: SheetKind::Incidents, ..Needs::BASIC },
+        build: |given: Parameters| {
+            let (deadline_hours, unit_points) = (given.deadline_hours?, given.unit_points?);
+            Some(Rule::from(Timeliness { deadline_hours, unit_points, activity: given.activity }))
+        },
+    };
+}
+
+/// One incident checked by one timeliness indicator, for the workbook's
+/// 舆情时效 sheet.
+#[derive(Clone, Debug)]
+pub struct IncidentResult {
+    /// Index into `Model::incidents`.
+    pub incident: usize,
+    pub unit: UnitIndex,
+    pub indicator: IndicatorIndex,
+    /// For each of 发现, 研判, 报送, 处置: hours since the nearest present
+    /// step before it (发生 for 发现); `None` when the step is missing.
+    pub hours: [Option<Exact>; 4],
+    /// The first late or missing step, if any: the incident is late.
+    pub late: Option<LateStep>,
+}
+
+/// The first step of an incident that broke the deadline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LateStep {
+    /// 0..4, an index into [`crate::model::INCIDENT_STEPS`].
+    pub step: usize,
+    /// The step was not done at all (rather than done too late).
+    pub missing: bool,
+}
+
+impl Definition for Timeliness {
+    fn evaluate(&self, facts: &dyn Facts) -> Outcome {
+        let mut checks = Vec::new();
+        let mut evidence = Vec::new();
+        let mut late_notes = Vec::new();
+        for (index, incident) in facts.incidents() {
+            let (hours, late) = check(incident, &self.deadline_hours);
+            if let Some(late) = late {
+                late_notes.push(late_note(incident, &hours, late));
+            }
+            evidence.push(incident.origin.clone());
+            checks.push(IncidentResult {
+                incident: index,
+                unit: facts.unit(),
+                indicator: facts.indicator_index(),
+                hours,
+                late,
+            });
         }
-        let (hours, late) = check(incident, deadline);
-        if let Some(late) = late {
-            late_notes.push(late_note(incident, &hours, late));
-        }
-        evidence.push(incident.origin.clone());
-        checks.push(IncidentResult {
-            incident: index,
-            unit: input.unit,
-            indicator: input.indicator,
-            hours,
-            late,
-        });
+        let points = &facts.indicator().points;
+        let deduction = capped(late_notes.len(), &self.unit_points, points);
+        Outcome { incidents: checks, ..Outcome::deducted(points, deduction, &late_notes.join("；"), evidence) }
     }
-    let deduction = capped(late_notes.len(), &definition.unit_points, &definition.points);
-    Outcome {
-        incidents: checks,
-        ..Outcome::deducted(definition, deduction, &late_notes.join("；"), evidence)
+
+    fn activity(&self) -> Option<&str> {
+        self.activity.as_deref()
+    }
+
+    fn deadline_hours(&self) -> Option<&Exact> {
+        Some(&self.deadline_hours)
     }
 }
 
@@ -85,16 +132,15 @@ fn late_note(incident: &Incident, hours: &[Option<Exact>; 4], late: LateStep) ->
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{Expected, Indicator, Model, RuleKind};
+    use super::{LateStep, Timeliness};
+    use crate::model::rules::Rule;
+    use crate::model::{Expected, Model};
+    use crate::score::score;
     use crate::score::testing::*;
-    use crate::score::{LateStep, score};
 
     fn timeliness() -> Model {
-        one_unit(vec![Indicator {
-            deadline_hours: Some(d("24")),
-            unit_points: d("2"),
-            ..indicator("T1", IDEOLOGY, RuleKind::Timeliness, "10", "")
-        }])
+        let rule = Timeliness { deadline_hours: d("24"), unit_points: d("2"), activity: None };
+        one_unit(vec![indicator("T1", IDEOLOGY, rule, "10")])
     }
 
     fn hours(values: [Option<&str>; 4]) -> [Option<crate::number::Exact>; 4] {
@@ -185,7 +231,8 @@ mod tests {
     fn filter_applies_to_incident_attributes_and_deduction_caps() {
         let mut model = timeliness();
         model.criteria[0].filter = vec![condition("级别", Expected::Text("重大".into()))];
-        model.criteria[0].unit_points = d("20");
+        let Rule::Timeliness(rule) = &mut model.criteria[0].rule else { unreachable!("a timeliness rule") };
+        rule.unit_points = d("20");
         let mut major = incident(0, "重大事件", "2025-07-01 00:00", ["", "", "", ""], 2);
         major.attributes.insert("级别", "重大");
         let minor = incident(0, "一般事件", "2025-07-02 00:00", ["", "", "", ""], 3);

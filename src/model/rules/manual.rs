@@ -3,33 +3,58 @@
 //! written; only without a note does it say what was lost (`扣X分`). The
 //! deduction itself has its own column and field in every output.
 
-use super::{Outcome, RuleInput, number_text};
+use super::outcome::number_text;
+use super::{Definition, Facts, Needs, Outcome, Parameters, Rule, RuleKind};
 use crate::number::int;
 
-pub fn evaluate(input: &RuleInput) -> Outcome {
-    let definition = input.definition();
-    let Some(entry) = input.ledger.manual_score(input.unit, input.indicator) else {
-        return Outcome::new(int(0), "未评分，按0分计".to_owned(), Vec::new());
+#[derive(Clone, Debug)]
+pub struct Manual {
+    /// 活动类型 if typed: this rule counts no activities, but the type is
+    /// one the criteria name, so its ledger rows are not reported as counted
+    /// by no indicator.
+    pub activity: Option<String>,
+}
+
+impl Manual {
+    pub const KIND: RuleKind = RuleKind {
+        keywords: &["评分", "manual"],
+        needs: Needs::BASIC,
+        build: |given: Parameters| Some(Rule::from(Manual { activity: given.activity })),
     };
-    let lost = &definition.points - &entry.score;
-    let note = entry.note.trim();
-    let reason = if !note.is_empty() {
-        note.to_owned()
-    } else if lost > int(0) {
-        format!("扣{}分", number_text(&lost))
-    } else {
-        String::new()
-    };
-    Outcome::new(entry.score.clone(), reason, vec![entry.origin.clone()])
+}
+
+impl Definition for Manual {
+    fn evaluate(&self, facts: &dyn Facts) -> Outcome {
+        let Some(entry) = facts.manual_score() else {
+            return Outcome::new(int(0), "未评分，按0分计".to_owned(), Vec::new());
+        };
+        let lost = &facts.indicator().points - &entry.score;
+        let note = entry.note.trim();
+        let reason = if !note.is_empty() {
+            note.to_owned()
+        } else if lost > int(0) {
+            format!("扣{}分", number_text(&lost))
+        } else {
+            String::new()
+        };
+        Outcome::new(entry.score.clone(), reason, vec![entry.origin.clone()])
+    }
+
+    fn takes_manual_score(&self) -> bool {
+        true
+    }
+
+    fn activity(&self) -> Option<&str> {
+        self.activity.as_deref()
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::model::RuleKind;
     use crate::score::testing::*;
 
     fn scored(entry: Option<(&str, &str)>) -> crate::score::IndicatorResult {
-        let mut model = one_unit(vec![indicator("M1", IDEOLOGY, RuleKind::Manual, "10", "")]);
+        let mut model = one_unit(vec![indicator("M1", IDEOLOGY, manual(), "10")]);
         model.manual_scores =
             entry.map(|(score, note)| manual_score(0, 0, score, note)).into_iter().collect();
         first_result(&model)

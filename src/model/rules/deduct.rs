@@ -1,0 +1,88 @@
+//! 扣分 deduct: every occurrence costs `unit_points`, down to 0.
+
+use super::outcome::{capped, origins};
+use super::{Definition, Facts, Needs, Outcome, Parameters, Rule, RuleKind};
+use crate::number::Exact;
+
+#[derive(Clone, Debug)]
+pub struct Deduct {
+    /// The activity type counted.
+    pub activity: String,
+    /// Points per occurrence.
+    pub unit_points: Exact,
+}
+
+impl Deduct {
+    pub const KIND: RuleKind = RuleKind {
+        keywords: &["扣分", "deduct"],
+        needs: Needs { activity: true, unit_points: true, ..Needs::BASIC },
+        build: |given: Parameters| {
+            Some(Rule::from(Deduct { activity: given.activity?, unit_points: given.unit_points? }))
+        },
+    };
+}
+
+impl Definition for Deduct {
+    fn evaluate(&self, facts: &dyn Facts) -> Outcome {
+        let activities = facts.activities();
+        let points = &facts.indicator().points;
+        let deduction = capped(activities.len(), &self.unit_points, points);
+        let details = format!("{}{}次", self.activity, activities.len());
+        Outcome::deducted(points, deduction, &details, origins(&activities))
+    }
+
+    fn activity(&self) -> Option<&str> {
+        Some(&self.activity)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Deduct;
+    use crate::model::Model;
+    use crate::model::rules::Rule;
+    use crate::score::testing::*;
+
+    fn violations(count: u32) -> Model {
+        let rule = Deduct { activity: "违规".into(), unit_points: d("2") };
+        let mut model = one_unit(vec![indicator("D1", IDEOLOGY, rule, "10")]);
+        model.activities = (0..count).map(|row| activity(0, "2025-03-01", "违规", row + 2)).collect();
+        model
+    }
+
+    #[test]
+    fn each_occurrence_costs_unit_points() {
+        let result = first_result(&violations(3));
+        assert_eq!(result.score, d("4"));
+        assert_eq!(result.deduction, d("6"));
+        assert_eq!(result.reason, "违规3次，扣6分");
+        assert_eq!(result.evidence.len(), 3);
+    }
+
+    #[test]
+    fn caps_at_zero_and_is_silent_at_full_score() {
+        let result = first_result(&violations(6));
+        assert_eq!(result.score, d("0"));
+        assert_eq!(result.reason, "违规6次，扣10分");
+        let result = first_result(&violations(0));
+        assert_eq!(result.score, d("10"));
+        assert_eq!(result.reason, "");
+        // Occurrences that cost nothing leave nothing to explain.
+        let mut free = violations(2);
+        set_unit_points(&mut free, "0");
+        assert_eq!((first_result(&free).score, first_result(&free).reason), (d("10"), String::new()));
+    }
+
+    #[test]
+    fn the_reason_gives_the_deduction_exactly() {
+        let mut model = violations(1);
+        set_unit_points(&mut model, "1.002");
+        let result = first_result(&model);
+        assert_eq!((result.deduction, result.reason.as_str()), (d("1.002"), "违规1次，扣1.002分"));
+    }
+
+    fn set_unit_points(model: &mut Model, unit_points: &str) {
+        let Rule::Deduct(rule) = &mut model.criteria[0].rule else { unreachable!("a deduct rule") };
+        rule.unit_points = d(unit_points);
+    }
+}

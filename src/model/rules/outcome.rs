@@ -1,0 +1,72 @@
+//! What a rule works with: [`Facts`], the rows of one unit the engine hands
+//! it, and [`Outcome`], what it gives back; with the arithmetic and wording
+//! several rules share.
+
+use num_traits::Zero;
+
+use super::IncidentResult;
+use crate::model::{Activity, Incident, Indicator, IndicatorIndex, ManualScore, Origin, UnitIndex};
+use crate::number::{self, Exact};
+
+/// One unit and one indicator that applies to it, with the unit's rows.
+pub trait Facts {
+    fn unit(&self) -> UnitIndex;
+
+    fn indicator_index(&self) -> IndicatorIndex;
+
+    fn indicator(&self) -> &Indicator;
+
+    /// The unit's own activities of the indicator's type that pass its
+    /// filter (the set A of docs/计分.md), in input order.
+    fn activities(&self) -> Vec<&Activity>;
+
+    /// The unit's own incidents that pass the indicator's filter (with
+    /// their indices into `Model::incidents`), in input order.
+    fn incidents(&self) -> Vec<(usize, &Incident)>;
+
+    /// The evaluator's score for the unit on this indicator.
+    fn manual_score(&self) -> Option<&ManualScore>;
+}
+
+/// What a rule gives back for one unit and indicator.
+#[derive(Debug)]
+pub struct Outcome {
+    pub score: Exact,
+    pub reason: String,
+    pub evidence: Vec<Origin>,
+    pub vetoed: bool,
+    /// Timeliness only: the checks of the unit's incidents.
+    pub incidents: Vec<IncidentResult>,
+}
+
+impl Outcome {
+    pub(super) fn new(score: Exact, reason: String, evidence: Vec<Origin>) -> Self {
+        Outcome { score, reason, evidence, vetoed: false, incidents: Vec::new() }
+    }
+
+    /// A rule that takes `deduction` off the indicator's `points`: the
+    /// reason is `details，扣X分`, or nothing when no points were lost.
+    pub(super) fn deducted(points: &Exact, deduction: Exact, details: &str, evidence: Vec<Origin>) -> Self {
+        let reason = if deduction.is_zero() {
+            String::new()
+        } else {
+            format!("{details}，扣{}分", number_text(&deduction))
+        };
+        Outcome::new(points - &deduction, reason, evidence)
+    }
+}
+
+/// Points lost by `count` occurrences of `unit_points` each, capped at `points`.
+pub(super) fn capped(count: usize, unit_points: &Exact, points: &Exact) -> Exact {
+    (number::int(count as i64) * unit_points).min(points.clone())
+}
+
+/// A number as reasons print it, exactly: `2`, `2.5`, `1.002` (hours that
+/// don't terminate in decimal, `26.33`, with 2 decimals).
+pub(super) fn number_text(points: &Exact) -> String {
+    number::format_exact(points, 2)
+}
+
+pub(super) fn origins(activities: &[&Activity]) -> Vec<Origin> {
+    activities.iter().map(|activity| activity.origin.clone()).collect()
+}
