@@ -39,9 +39,6 @@ use grid::{
     table,
 };
 
-/// The workbook's file name in the output folder.
-pub const FILE_NAME: &str = "考核得分表.xlsx";
-
 pub const SHEET_SUMMARY: &str = "汇总";
 pub const SHEET_DETAIL: &str = "明细";
 pub const SHEET_INCIDENTS: &str = "舆情时效";
