@@ -239,3 +239,33 @@ impl From<InputArgs> for Input {
         Input { inputs: args.inputs, year: args.year, strict: args.strict }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(args: &[&str]) -> Config {
+        Config::from(Cli::try_parse_from(std::iter::once("kaohe").chain(args.iter().copied())).unwrap())
+    }
+
+    #[test]
+    fn the_language_and_the_threads_are_resolved_once() {
+        let score = config(&["score", "台账.xlsx", "-o", "结果", "--jobs", "0", "--lang", "en", "--strict"]);
+        assert_eq!(score.lang, Lang::En);
+        assert_eq!(score.jobs, Some(NonZeroUsize::MIN), "at least one thread");
+        let Command::Score(args) = score.command else { panic!("{score:?}") };
+        assert_eq!((args.input.inputs, args.input.strict), (vec![PathBuf::from("台账.xlsx")], true));
+        assert_eq!((args.output.dir, args.output.force), (PathBuf::from("结果"), false));
+        let check = config(&["check", "台账.xlsx"]);
+        assert_eq!((check.lang, check.jobs), (Lang::Zh, None));
+    }
+
+    #[test]
+    fn merge_has_a_default_assessor() {
+        let Command::Merge(merge) = config(&["merge", "a.xlsx", "-o", "汇总"]).command else { panic!() };
+        assert_eq!(merge.assessor, "（汇总单位）");
+        let named = config(&["merge", "a.xlsx", "-o", "汇总", "--assessor", "中共××县委"]);
+        let Command::Merge(merge) = named.command else { panic!() };
+        assert_eq!(merge.assessor, "中共××县委");
+    }
+}

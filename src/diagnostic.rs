@@ -399,6 +399,18 @@ mod tests {
     }
 
     #[test]
+    fn failures_map_to_exit_statuses() {
+        use clap::error::ErrorKind;
+        assert_eq!(Failure::Arguments(clap::Error::new(ErrorKind::DisplayHelp)).exit_status(), 0);
+        assert_eq!(Failure::Arguments(clap::Error::new(ErrorKind::DisplayVersion)).exit_status(), 0);
+        assert_eq!(Failure::Arguments(clap::Error::new(ErrorKind::UnknownArgument)).exit_status(), 2);
+        assert_eq!(Failure::Usage(text!("x", "x")).exit_status(), 2);
+        assert_eq!(Failure::InvalidInput.exit_status(), 1);
+        assert_eq!(Failure::Message(text!("x", "x")).exit_status(), 1);
+        assert_eq!(Failure::from(Box::new(Diagnostic::error(None, text!("x", "x")))).exit_status(), 1);
+    }
+
+    #[test]
     fn english_counts_agree_in_number() {
         assert_eq!(count_en(0, "warning", "warnings"), "0 warnings");
         assert_eq!(count_en(1, "warning", "warnings"), "1 warning");

@@ -247,13 +247,8 @@ fn render_into(
 /// number can't be used.
 fn ideological_floor(weight: Option<f64>) -> Result<Option<number::Exact>, Failure> {
     let Some(weight) = weight else { return Ok(None) };
-    let usage = || {
-        Failure::Usage(Text::new(
-            format!("--ideological-weight: {weight}"),
-            format!("--ideological-weight: {weight}"),
-        ))
-    };
-    number::from_f64(weight).map(Some).ok_or_else(usage)
+    let line = format!("--ideological-weight: {weight}");
+    number::from_f64(weight).map(Some).ok_or(Failure::Usage(Text::new(line.clone(), line)))
 }
 
 /// The time written into every output's metadata: `SOURCE_DATE_EPOCH` when

@@ -70,3 +70,51 @@ impl ScoreFiles {
         self.staging.commit()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Destination, Planned};
+    use super::*;
+
+    fn staged(dir: &Path) -> ScoreFiles {
+        let destination = Destination::open(&dir.join("out"), &[], false, &Planned::score()).unwrap();
+        let letters = super::super::letter_paths([(1, "甲"), (2, "乙")]);
+        ScoreFiles::new(Staging::new(destination).unwrap(), letters)
+    }
+
+    #[test]
+    fn outputs_are_listed_in_a_fixed_order_whatever_the_order_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = staged(dir.path());
+        files.letter(1, b"2").unwrap();
+        files.volume(b"v").unwrap();
+        files.letter(0, b"1").unwrap();
+        files.bulletin(b"b").unwrap();
+        files.workbook(b"w").unwrap();
+        let outputs = files.outputs();
+        assert_eq!(
+            outputs,
+            [
+                "考核得分表.xlsx",
+                "考核结果通报.docx",
+                "反馈汇编.docx",
+                "反馈/001-甲.docx",
+                "反馈/002-乙.docx",
+                "summary.json"
+            ]
+        );
+        files.commit(b"{}").unwrap();
+        let out = dir.path().join("out");
+        assert_eq!(std::fs::read(out.join("反馈/002-乙.docx")).unwrap(), b"2");
+        assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), b"{}");
+    }
+
+    #[test]
+    fn a_file_not_written_is_not_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = staged(dir.path());
+        files.workbook(b"w").unwrap();
+        files.bulletin(b"b").unwrap();
+        assert_eq!(files.outputs()[..3], ["考核得分表.xlsx", "考核结果通报.docx", "反馈/001-甲.docx"]);
+    }
+}
