@@ -107,7 +107,7 @@ pub fn run(config: Config) -> Result<(), Failure> {
 /// `kaohe check`: reads and validates the inputs and says what it found.
 pub fn run_check(input: &cli::Input, lang: Lang) -> Result<(), Failure> {
     let (model, diagnostics) = validated(input, lang)?;
-    eprintln!("{}", terminal::checked(&model, diagnostics.warnings().count(), lang));
+    eprintln!("{}", terminal::check_summary(&model, diagnostics.warnings().count(), lang));
     Ok(())
 }
 
@@ -126,8 +126,7 @@ pub fn run_score(args: &cli::Score, lang: Lang) -> Result<(), Failure> {
         warnings: &warnings,
         created: creation_time(&model),
     };
-    let letters = report.units.iter().map(|result| (result.rank, model.units[result.unit].name.as_str()));
-    let files = output::ScoreFiles::new(output::Staging::new(destination)?, output::letter_paths(letters));
+    let files = output::ScoreFiles::new(output::Staging::new(destination)?, letter_paths(&scored));
     let templates = render::docx::Templates::load(args.templates.as_deref())
         .map_err(|error| Box::new(error.to_diagnostic()))?;
     render_into(&files, &scored, &templates, lang)?;
@@ -138,7 +137,7 @@ pub fn run_score(args: &cli::Score, lang: Lang) -> Result<(), Failure> {
     if args.json {
         println!("{summary}");
     } else {
-        eprintln!("{}", terminal::scored(&scored, &args.output.dir, lang));
+        eprintln!("{}", terminal::score_summary(&scored, &args.output.dir, lang));
     }
     // The process ends here: leave the model and report to the operating
     // system rather than free millions of small allocations one by one
@@ -164,7 +163,7 @@ pub fn run_merge(args: &cli::Merge, lang: Lang) -> Result<(), Failure> {
     let files = [(output::WORKBOOK_FILE, &workbook[..]), (output::BULLETIN_FILE, &bulletin[..])];
     output::write_files(destination, files)?;
     let (submissions, units) = (ranking.submissions.len(), ranking.units.len());
-    eprintln!("{}", terminal::merged(submissions, units, &args.output.dir, lang));
+    eprintln!("{}", terminal::merge_summary(submissions, units, &args.output.dir, lang));
     Ok(())
 }
 
@@ -218,6 +217,14 @@ fn open_output(
         eprintln!("{}", note.get(lang));
     }
     Ok(destination)
+}
+
+/// Each unit's letter's path in the output folder, in rank order.
+fn letter_paths(scored: &render::Scored) -> Vec<String> {
+    let units = &scored.model.units;
+    output::letter_paths(
+        scored.report.units.iter().map(|result| (result.rank, units[result.unit].name.as_str())),
+    )
 }
 
 /// Renders every file of `score` into `files`, counting the letters on a
