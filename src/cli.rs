@@ -1,6 +1,9 @@
 //! Command-line arguments in two layers: [`Cli`] holds the raw values clap
-//! parsed; the command functions in `lib.rs` carry them out.
+//! parsed (docs/命令.md lists them); [`Config`] is what a run needs, resolved
+//! once — the message language, the thread count, the year `init` writes,
+//! `merge`'s default assessor — and [`crate::run`] carries it out.
 
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -122,4 +125,147 @@ pub struct InitArgs {
     /// 提示语言
     #[arg(long, value_enum, default_value_t)]
     pub lang: LangArg,
+}
+
+/// One run, resolved from the command line: the message language, the
+/// threads to render with and the command.
+#[derive(Debug)]
+pub struct Config {
+    pub lang: Lang,
+    /// `--jobs` (at least one); `None` leaves the thread pool at its default,
+    /// one thread per CPU.
+    pub jobs: Option<NonZeroUsize>,
+    pub command: Command,
+}
+
+/// What to do, with the command's own options.
+#[derive(Debug)]
+pub enum Command {
+    Check(Input),
+    Score(Score),
+    Merge(Merge),
+    Init(Init),
+}
+
+/// The inputs `check` and `score` read and validate.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The input files (`.xlsx .xlsm .xls .ods .csv`).
+    pub inputs: Vec<PathBuf>,
+    /// `--year`: the assessment year, over the one in the 设置 sheet.
+    pub year: Option<i32>,
+    /// `--strict`: warnings are errors.
+    pub strict: bool,
+}
+
+/// The output folder of a command that writes (docs/输出文件夹.md).
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub dir: PathBuf,
+    /// `--force`: replace what kaohe wrote there before.
+    pub force: bool,
+}
+
+#[derive(Debug)]
+pub struct Score {
+    pub input: Input,
+    pub output: Output,
+    /// `--templates`: the folder of the user's document templates.
+    pub templates: Option<PathBuf>,
+    /// `--json`: print summary.json on standard output.
+    pub json: bool,
+}
+
+#[derive(Debug)]
+pub struct Merge {
+    /// The submitted score workbooks.
+    pub workbooks: Vec<PathBuf>,
+    pub output: Output,
+    /// `--ideological-weight` as given; the merge checks it is a number.
+    pub ideological_weight: Option<f64>,
+    /// The merging organisation, issuer of the bulletin.
+    pub assessor: String,
+}
+
+#[derive(Debug)]
+pub struct Init {
+    pub output: Output,
+    /// The year the blank workbook's 设置 sheet holds: the current one.
+    pub year: i32,
+}
+
+/// `merge`'s assessor without `--assessor`.
+const DEFAULT_ASSESSOR: &str = "（汇总单位）";
+
+impl From<Cli> for Config {
+    fn from(cli: Cli) -> Config {
+        let (lang, jobs, command) = match cli.command {
+            CliCommand::Check(CheckArgs { input }) => (input.lang, None, Command::Check(input.into())),
+            CliCommand::Score(args) => {
+                let (lang, jobs) = (args.input.lang, args.jobs);
+                let score = Score {
+                    input: args.input.into(),
+                    output: Output { dir: args.output, force: args.force },
+                    templates: args.templates,
+                    json: args.json,
+                };
+                let jobs = jobs.map(|jobs| NonZeroUsize::new(jobs).unwrap_or(NonZeroUsize::MIN));
+                (lang, jobs, Command::Score(score))
+            }
+            CliCommand::Merge(args) => {
+                let merge = Merge {
+                    workbooks: args.workbooks,
+                    output: Output { dir: args.output, force: args.force },
+                    ideological_weight: args.ideological_weight,
+                    assessor: args.assessor.unwrap_or_else(|| DEFAULT_ASSESSOR.to_owned()),
+                };
+                (args.lang, None, Command::Merge(merge))
+            }
+            CliCommand::Init(args) => {
+                use chrono::Datelike;
+                let init = Init {
+                    output: Output { dir: args.dir, force: args.force },
+                    year: chrono::Local::now().year(),
+                };
+                (args.lang, None, Command::Init(init))
+            }
+        };
+        Config { lang: lang.into(), jobs, command }
+    }
+}
+
+impl From<InputArgs> for Input {
+    fn from(args: InputArgs) -> Input {
+        Input { inputs: args.inputs, year: args.year, strict: args.strict }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(args: &[&str]) -> Config {
+        Config::from(Cli::try_parse_from(std::iter::once("kaohe").chain(args.iter().copied())).unwrap())
+    }
+
+    #[test]
+    fn the_language_and_the_threads_are_resolved_once() {
+        let score = config(&["score", "台账.xlsx", "-o", "结果", "--jobs", "0", "--lang", "en", "--strict"]);
+        assert_eq!(score.lang, Lang::En);
+        assert_eq!(score.jobs, Some(NonZeroUsize::MIN), "at least one thread");
+        let Command::Score(args) = score.command else { panic!("{score:?}") };
+        assert_eq!((args.input.inputs, args.input.strict), (vec![PathBuf::from("台账.xlsx")], true));
+        assert_eq!((args.output.dir, args.output.force), (PathBuf::from("结果"), false));
+        let check = config(&["check", "台账.xlsx"]);
+        assert_eq!((check.lang, check.jobs), (Lang::Zh, None));
+    }
+
+    #[test]
+    fn merge_has_a_default_assessor() {
+        let Command::Merge(merge) = config(&["merge", "a.xlsx", "-o", "汇总"]).command else { panic!() };
+        assert_eq!(merge.assessor, "（汇总单位）");
+        let named = config(&["merge", "a.xlsx", "-o", "汇总", "--assessor", "中共××县委"]);
+        let Command::Merge(merge) = named.command else { panic!() };
+        assert_eq!(merge.assessor, "中共××县委");
+    }
 }

@@ -1,7 +1,9 @@
 //! Diagnostics: every problem kaohe finds in the input, with the most specific
 //! place it can name (`FILE:SHEET!CELL`), a message in Chinese and English and
-//! an optional hint. Validation collects them all instead of stopping at the
-//! first; this module only knows how to hold and print them.
+//! an optional hint (docs/提示信息.md). Validation collects them all instead
+//! of stopping at the first; this module only knows how to hold and print
+//! them — and, in [`Failure`], how a run that stops short is told to the user
+//! and which exit status it ends with (docs/命令.md, 退出状态).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -45,7 +47,7 @@ macro_rules! text {
     };
 }
 
-/// How much a diagnostic matters (SPEC §4): an error stops the run, a
+/// How much a diagnostic matters (docs/提示信息.md): an error stops the run, a
 /// warning is listed (and is an error under `--strict`), a note only informs
 /// — never an error, not counted or listed among the warnings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -263,6 +265,90 @@ impl Diagnostics {
             item.severity = Severity::Error;
         }
     }
+
+    /// Prints every error and note and the first 200 warnings on stderr,
+    /// then how many warnings were left out.
+    pub fn print(&self, lang: Lang) {
+        let mut warnings = 0;
+        for diagnostic in self.iter() {
+            if diagnostic.severity == Severity::Warning {
+                warnings += 1;
+                if warnings > PRINTED_WARNINGS {
+                    continue;
+                }
+            }
+            eprintln!("{}", diagnostic.render(lang));
+        }
+        let more = warnings.saturating_sub(PRINTED_WARNINGS);
+        if more > 0 {
+            let line = text!(
+                "……另有{more}条警告未显示，得分表的“校验”表和 summary.json 列出全部警告",
+                "… {more} more warnings not shown; the workbook's 校验 sheet and summary.json list them all"
+            );
+            eprintln!("{}", line.get(lang));
+        }
+    }
+}
+
+/// Warnings printed on the terminal; the rest are counted there, and the
+/// workbook's 校验 sheet and the JSON summary keep them all.
+const PRINTED_WARNINGS: usize = 200;
+
+/// Exit status of a run whose input has errors, whose output folder can't be
+/// used or whose writing failed.
+pub const EXIT_INVALID_INPUT: u8 = 1;
+/// Exit status of a command line kaohe can't carry out.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Why a command stopped short. [`Failure::report`] tells the user (once)
+/// and [`Failure::exit_status`] is the one mapping to exit statuses: a
+/// usage error 2, anything else 1 — and 0 for clap's help and version. (An
+/// interrupt ends the process from its signal handler, with
+/// [`crate::output::EXIT_INTERRUPTED`].)
+#[derive(Debug)]
+pub enum Failure {
+    /// clap could not parse the command line, or it asked for the help or
+    /// the version: clap's own text (on stdout for help and version).
+    Arguments(clap::Error),
+    /// An option's value can't be used, shown as it is.
+    Usage(Text),
+    /// The inputs have errors, already printed with the other diagnostics.
+    InvalidInput,
+    /// One problem stopped the run, shown as a diagnostic (`错误: …`): a
+    /// template error, say.
+    Diagnostic(Box<Diagnostic>),
+    /// One message stopped the run, shown as it is: the output folder can't
+    /// be used, or a file can't be made or written.
+    Message(Text),
+}
+
+impl Failure {
+    /// The status the process exits with.
+    pub fn exit_status(&self) -> u8 {
+        match self {
+            Failure::Arguments(error) if !error.use_stderr() => 0,
+            Failure::Arguments(_) | Failure::Usage(_) => EXIT_USAGE,
+            Failure::InvalidInput | Failure::Diagnostic(_) | Failure::Message(_) => EXIT_INVALID_INPUT,
+        }
+    }
+
+    /// Prints what the user has not been told yet.
+    pub fn report(&self, lang: Lang) {
+        match self {
+            Failure::Arguments(error) => {
+                let _ = error.print();
+            }
+            Failure::Usage(message) | Failure::Message(message) => eprintln!("{}", message.get(lang)),
+            Failure::InvalidInput => {}
+            Failure::Diagnostic(diagnostic) => eprintln!("{}", diagnostic.render(lang)),
+        }
+    }
+}
+
+impl From<Box<Diagnostic>> for Failure {
+    fn from(diagnostic: Box<Diagnostic>) -> Self {
+        Failure::Diagnostic(diagnostic)
+    }
 }
 
 #[cfg(test)]
@@ -313,6 +399,18 @@ mod tests {
         let severities: Vec<Severity> = diagnostics.iter().map(|d| d.severity).collect();
         assert_eq!(severities, [Severity::Error, Severity::Note]);
         assert_eq!(diagnostics.iter().nth(1).unwrap().render(Lang::En), "note: note");
+    }
+
+    #[test]
+    fn failures_map_to_exit_statuses() {
+        use clap::error::ErrorKind;
+        assert_eq!(Failure::Arguments(clap::Error::new(ErrorKind::DisplayHelp)).exit_status(), 0);
+        assert_eq!(Failure::Arguments(clap::Error::new(ErrorKind::DisplayVersion)).exit_status(), 0);
+        assert_eq!(Failure::Arguments(clap::Error::new(ErrorKind::UnknownArgument)).exit_status(), 2);
+        assert_eq!(Failure::Usage(text!("x", "x")).exit_status(), 2);
+        assert_eq!(Failure::InvalidInput.exit_status(), 1);
+        assert_eq!(Failure::Message(text!("x", "x")).exit_status(), 1);
+        assert_eq!(Failure::from(Box::new(Diagnostic::error(None, text!("x", "x")))).exit_status(), 1);
     }
 
     #[test]

@@ -1,15 +1,14 @@
-//! `kaohe init DIR`: writes a blank input workbook (`考核台账.xlsx`) with
+//! `kaohe init DIR`: makes a blank input workbook (`考核台账.xlsx`) with
 //! every sheet and its header, filled with the default criteria, weights and
 //! settings of [`crate::defaults`], plus the editable document templates the
-//! caller hands over, in `DIR/模板/`. It writes by the output rules of
-//! [`crate::output`], like `score`: a non-empty folder only with `--force`,
-//! and then only over the files an earlier `init` wrote and nobody changed.
+//! caller hands over, for `DIR/模板/` (docs/命令.md). They are written by
+//! the output rules of [`crate::output`], like `score`'s files: a non-empty
+//! folder only with `--force`, and then only over the files an earlier
+//! `init` wrote and nobody changed.
 //!
 //! The sheet-writing helpers ([`new_workbook`], [`write_table`], [`Cell`])
 //! are public so the bundled sample (`examples/make_sample.rs`) lays out its
 //! sheets the same way.
-
-use std::path::Path;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use rust_xlsxwriter::{
@@ -17,9 +16,9 @@ use rust_xlsxwriter::{
 };
 
 use crate::defaults;
-use crate::diagnostic::Text;
+use crate::diagnostic::Failure;
 use crate::input::schema::SheetKind;
-use crate::output::{Destination, OutputError, Planned, Staging};
+use crate::output::Planned;
 use crate::text::display_width;
 
 /// The input workbook's file name.
@@ -39,31 +38,6 @@ pub const SHEET_ORDER: [SheetKind; 8] = [
     SheetKind::Accountability,
 ];
 
-/// Why `init` wrote nothing.
-#[derive(Debug, thiserror::Error)]
-pub enum InitError {
-    #[error("{}", .0.0.zh)]
-    Output(OutputError),
-    #[error("无法生成工作簿：{0}")]
-    Xlsx(#[from] XlsxError),
-}
-
-impl From<OutputError> for InitError {
-    fn from(error: OutputError) -> Self {
-        InitError::Output(error)
-    }
-}
-
-impl InitError {
-    /// The message in both languages.
-    pub fn text(&self) -> Text {
-        match self {
-            InitError::Output(error) => error.0.clone(),
-            InitError::Xlsx(error) => text!("无法生成工作簿：{error}", "cannot build the workbook: {error}"),
-        }
-    }
-}
-
 /// The files `init` writes, relative to its folder: [`WORKBOOK_FILE`], then
 /// each of `templates` — (file name, contents) — in [`TEMPLATE_DIR`].
 fn template_paths<'a>(templates: &'a [(&str, &str)]) -> impl Iterator<Item = (String, &'a [u8])> {
@@ -77,26 +51,16 @@ pub fn planned(templates: &[(&str, &str)]) -> Planned {
     Planned { files: files.collect(), folders: Vec::new() }
 }
 
-/// Writes `考核台账.xlsx` for assessment `year` into `destination`, then
-/// each of `templates` — the bundled document templates — to `模板/`, the
-/// folder to pass as `--templates`, by the output rules of SPEC §4 (staged,
-/// moved in when complete, never over a file kaohe did not write). Returns
-/// the written paths, relative to the folder.
-pub fn init(
-    destination: Destination,
-    year: i32,
-    templates: &[(&str, &str)],
-) -> Result<Vec<String>, InitError> {
-    let workbook = blank_workbook(year)?;
-    let files: Vec<(String, &[u8])> = std::iter::once((WORKBOOK_FILE.to_owned(), workbook.as_slice()))
-        .chain(template_paths(templates))
-        .collect();
-    let staging = Staging::new(destination)?;
-    for (path, contents) in &files {
-        staging.write(Path::new(path), contents)?;
-    }
-    staging.commit()?;
-    Ok(files.into_iter().map(|(path, _)| path).collect())
+/// What `init` writes — (path relative to its folder, bytes): the blank
+/// `考核台账.xlsx` for assessment `year`, then each of `templates` (the
+/// bundled document templates) in `模板/`, the folder to pass as
+/// `--templates`.
+pub fn files(year: i32, templates: &[(&str, &str)]) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    let workbook = blank_workbook(year).map_err(|error| {
+        Failure::Message(text!("无法生成工作簿：{error}", "cannot build the workbook: {error}"))
+    })?;
+    let templates = template_paths(templates).map(|(path, contents)| (path, contents.to_vec()));
+    Ok(std::iter::once((WORKBOOK_FILE.to_owned(), workbook)).chain(templates).collect())
 }
 
 /// The bytes of the blank input workbook: every sheet of [`SHEET_ORDER`] with
@@ -251,18 +215,25 @@ mod tests {
     use calamine::{Data, Reader, Xlsx, open_workbook};
 
     use std::fs;
+    use std::path::Path;
 
     use super::*;
+    use crate::output::{Destination, OutputError};
 
-    /// Runs `init` into `dir` as the command does.
+    /// Writes `init`'s files into `dir` as the command does; returns their paths.
     fn init_into(
         dir: &Path,
         year: i32,
         templates: &[(&str, &str)],
         force: bool,
-    ) -> Result<Vec<String>, InitError> {
+    ) -> Result<Vec<String>, OutputError> {
         let destination = Destination::open(dir, &[], force, &planned(templates))?;
-        init(destination, year, templates)
+        let files = files(year, templates).expect("the blank workbook builds");
+        crate::output::write_files(
+            destination,
+            files.iter().map(|(path, bytes)| (path.as_str(), &bytes[..])),
+        )?;
+        Ok(files.into_iter().map(|(path, _)| path).collect())
     }
 
     fn read_sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
@@ -313,17 +284,14 @@ mod tests {
         fs::create_dir(dir.path().join(TEMPLATE_DIR)).unwrap();
         fs::write(dir.path().join("模板/feedback.md"), "mine").unwrap();
         let error = init_into(dir.path(), 2025, &[("feedback.md", "theirs")], false).unwrap_err();
-        assert!(error.text().zh.contains("已存在且不为空，未做任何改动"), "{error:?}");
-        assert!(error.text().en.contains("exists and is not empty; nothing was changed"), "{error:?}");
+        assert!(error.0.zh.contains("已存在且不为空，未做任何改动"), "{error:?}");
+        assert!(error.0.en.contains("exists and is not empty; nothing was changed"), "{error:?}");
         assert!(!dir.path().join(WORKBOOK_FILE).exists(), "nothing written");
         assert_eq!(fs::read_to_string(dir.path().join("模板/feedback.md")).unwrap(), "mine");
         let error = init_into(dir.path(), 2025, &[("feedback.md", "theirs")], true).unwrap_err();
         let shown = dir.path().join("模板/feedback.md");
         assert!(
-            error
-                .text()
-                .zh
-                .contains(&format!("没有 kaohe 的写出记录（.kaohe-outputs），{}", shown.display()))
+            error.0.zh.contains(&format!("没有 kaohe 的写出记录（.kaohe-outputs），{}", shown.display()))
         );
         assert_eq!(fs::read_to_string(&shown).unwrap(), "mine");
 
@@ -331,7 +299,7 @@ mod tests {
         let written = init_into(&new, 2025, &[("feedback.md", "# 反馈")], false).unwrap();
         assert_eq!(written, [WORKBOOK_FILE, "模板/feedback.md"]);
         assert_eq!(fs::read_to_string(new.join("模板/feedback.md")).unwrap(), "# 反馈");
-        assert!(matches!(init_into(&new, 2025, &[], false), Err(InitError::Output(_))));
+        assert!(init_into(&new, 2025, &[], false).is_err(), "the folder is not empty now");
     }
 
     #[test]
@@ -349,7 +317,7 @@ mod tests {
         let error = init_into(&target, 2026, &[], true).unwrap_err();
         let edited = target.join(WORKBOOK_FILE);
         assert_eq!(
-            error.text().zh,
+            error.0.zh,
             format!(
                 "{} 在 kaohe 写出后被修改过，未做任何改动；如需保留请先移走它，或改用新的输出文件夹",
                 edited.display()

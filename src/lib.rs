@@ -2,18 +2,42 @@
 //! and writes the score workbook and the debriefing documents.
 //!
 //! # Steps
-//! 1. **Read** ([`input::read_inputs`]): workbooks and CSV files become
+//! Every run starts at the command line: [`cli::Cli`] holds clap's raw
+//! values, [`cli::Config`] the resolved ones, and [`run`] carries out its
+//! [`cli::Command`]. A run that stops short ends in a [`Failure`], told to
+//! the user once; [`Failure::exit_status`] maps it to the exit status
+//! (docs/命令.md).
+//!
+//! **`score`** ([`run_score`]):
+//! 1. **Open the output** ([`output::Destination::open`]): before any work,
+//!    complete or roll back what a killed run left, and refuse an output
+//!    folder kaohe may not write into.
+//! 2. **Read** ([`input::read_inputs`]): workbooks and CSV files become
 //!    [`input::Table`]s — raw cells at their real coordinates, header found,
 //!    columns mapped to the [`input::schema`].
-//! 2. **Validate** ([`model::validate::validate`]): tables become a
+//! 3. **Validate** ([`model::validate::validate`]): tables become a
 //!    [`model::Model`]; every problem is a located [`diagnostic::Diagnostic`].
-//! 3. **Score** ([`score::score`]): the model becomes a [`score::Report`] in
+//! 4. **Score** ([`score::score`]): the model becomes a [`score::Report`] in
 //!    exact arithmetic.
-//! 4. **Render** ([`render`]): pure functions from the report to bytes —
-//!    JSON summary, xlsx workbook, docx letters and bulletin.
-//! 5. **Write** ([`output`]): everything goes to a temporary folder that is
-//!    moved into place only when complete; `--force` replaces only what an
-//!    earlier run recorded, all or nothing.
+//! 5. **Render** ([`render::render_all`]): pure functions from the report to
+//!    bytes — xlsx workbook, docx letters, volume and bulletin — each handed
+//!    on as soon as it is made, then the JSON summary ([`render::json`]).
+//! 6. **Write** ([`output::ScoreFiles`]): each file goes under its name into
+//!    a staging folder that is moved into place only when complete;
+//!    `--force` replaces only what an earlier run recorded, all or nothing.
+//!
+//! **`check`** ([`run_check`]) is steps 2–3 ([`load`]), ending with a
+//! summary line instead of files.
+//!
+//! **`merge`** ([`run_merge`]) opens the output (1), reads and verifies the
+//! submitted score workbooks and ranks their units together
+//! ([`merge::merge`]), renders the combined workbook
+//! ([`render::xlsx::merged_workbook`]) and bulletin
+//! ([`render::docx::merged_bulletin`]) and writes both
+//! ([`output::write_files`]).
+//!
+//! **`init`** ([`run_init`]) opens the output (1) and writes the blank input
+//! workbook and the editable templates ([`init::files`]).
 
 #[macro_use]
 pub mod diagnostic;
@@ -31,195 +55,72 @@ pub mod render;
 pub mod score;
 pub mod score_workbook;
 pub mod text;
+pub mod terminal;
 pub mod timing;
 
 use std::ffi::OsString;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, CliCommand, InputArgs};
-use diagnostic::{Diagnostic, Diagnostics, Lang, count_en};
+use cli::{Cli, Command, Config};
+use diagnostic::{Diagnostic, Diagnostics, Lang, Text};
+pub use diagnostic::{EXIT_INVALID_INPUT, EXIT_USAGE, Failure};
 use model::Model;
-
-/// Exit status for invalid input (SPEC §6).
-pub const EXIT_INVALID_INPUT: u8 = 1;
-/// Exit status for a usage error (SPEC §6).
-pub const EXIT_USAGE: u8 = 2;
+use render::Rendered;
 
 /// Runs kaohe with command-line arguments, printing to stdout/stderr.
 pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
-        Err(error) => {
-            let _ = error.print();
-            return if error.use_stderr() { ExitCode::from(EXIT_USAGE) } else { ExitCode::SUCCESS };
+    match Cli::try_parse_from(args) {
+        Ok(cli) => {
+            let config = Config::from(cli);
+            let lang = config.lang;
+            exit(run(config), lang)
         }
-    };
-    match cli.command {
-        CliCommand::Check(args) => check(&args.input),
-        CliCommand::Score(args) => {
-            output::remove_staging_on_interrupt();
-            run_score(&args)
-        }
-        CliCommand::Init(args) => {
-            output::remove_staging_on_interrupt();
-            run_init(&args)
-        }
-        CliCommand::Merge(args) => {
-            output::remove_staging_on_interrupt();
-            run_merge(&args)
+        Err(error) => exit(Err(Failure::Arguments(error)), Lang::default()),
+    }
+}
+
+/// The end of every run: tells the failure, if any, and gives the status.
+fn exit(outcome: Result<(), Failure>, lang: Lang) -> ExitCode {
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            failure.report(lang);
+            ExitCode::from(failure.exit_status())
         }
     }
 }
 
-/// Steps 1–2: reads and validates the inputs. Returns the model when there
-/// are no errors, and every diagnostic either way (`--strict` applied).
-pub fn load(args: &InputArgs) -> (Option<Model>, Diagnostics) {
-    timing::lap("start");
-    let inputs = input::read_inputs(&args.inputs);
-    timing::lap("read");
-    let (model, mut diagnostics) = model::validate::validate(inputs, args.year);
-    timing::lap("validate");
-    if args.strict {
-        diagnostics.make_warnings_errors();
-    }
-    if diagnostics.has_errors() { (None, diagnostics) } else { (model, diagnostics) }
-}
-
-/// Warnings printed on the terminal; the rest are counted there, and the
-/// workbook's 校验 sheet and the JSON summary keep them all.
-const PRINTED_WARNINGS: usize = 200;
-
-/// Prints every error and the first [`PRINTED_WARNINGS`] warnings.
-fn print_diagnostics(diagnostics: &Diagnostics, lang: Lang) {
-    let mut warnings = 0;
-    for diagnostic in diagnostics.iter() {
-        if diagnostic.severity == diagnostic::Severity::Warning {
-            warnings += 1;
-            if warnings > PRINTED_WARNINGS {
-                continue;
-            }
-        }
-        eprintln!("{}", diagnostic.render(lang));
-    }
-    let more = warnings.saturating_sub(PRINTED_WARNINGS);
-    if more > 0 {
-        let line = text!(
-            "……另有{more}条警告未显示，得分表的“校验”表和 summary.json 列出全部警告",
-            "… {more} more warnings not shown; the workbook's 校验 sheet and summary.json list them all"
-        );
-        eprintln!("{}", line.get(lang));
-    }
-}
-
-fn check(args: &InputArgs) -> ExitCode {
-    let lang = Lang::from(args.lang);
-    let (model, diagnostics) = load(args);
-    print_diagnostics(&diagnostics, lang);
-    match model {
-        Some(model) => {
-            eprintln!("{}", summary_line(&model, &diagnostics, lang));
-            ExitCode::SUCCESS
-        }
-        None => ExitCode::from(EXIT_INVALID_INPUT),
-    }
-}
-
-/// The line `check` ends with. Rows outside the year are told by their own
-/// note; notes are not counted as warnings.
-fn summary_line(model: &Model, diagnostics: &Diagnostics, lang: Lang) -> String {
-    let assessed = model.units.iter().filter(|u| u.assessed).count();
-    let warnings = diagnostics.warnings().count();
-    let (year, activities, incidents) = (model.settings.year, model.activities.len(), model.incidents.len());
-    match lang {
-        Lang::Zh => format!(
-            "校验通过：{year}年度，{assessed}个参评单位，{activities}条台账，{incidents}起舆情，{warnings}条警告。"
-        ),
-        Lang::En => format!(
-            "OK: year {year}, {}, {}, {}, {}.",
-            count_en(assessed, "assessed unit", "assessed units"),
-            count_en(activities, "ledger row", "ledger rows"),
-            count_en(incidents, "incident", "incidents"),
-            count_en(warnings, "warning", "warnings"),
-        ),
-    }
-}
-
-/// `kaohe init DIR`: the blank input workbook for the current year.
-fn run_init(args: &cli::InitArgs) -> ExitCode {
-    use chrono::Datelike;
-    let lang = Lang::from(args.lang);
-    let year = chrono::Local::now().year();
-    let templates = &render::docx::BUNDLED_TEMPLATES;
-    let destination = match open_output(&args.dir, &[], args.force, &init::planned(templates), lang) {
-        Ok(destination) => destination,
-        Err(code) => return code,
-    };
-    match init::init(destination, year, templates) {
-        Ok(written) => {
-            for path in written {
-                println!("{}", args.dir.join(path).display());
-            }
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("{}", error.text().get(lang));
-            ExitCode::from(EXIT_INVALID_INPUT)
-        }
-    }
-}
-
-/// Before any work: completes or rolls back what a killed run left beside
-/// the output folder (saying so), then checks the folder (SPEC §4).
-fn open_output(
-    dir: &std::path::Path,
-    inputs: &[std::path::PathBuf],
-    force: bool,
-    planned: &output::Planned,
-    lang: Lang,
-) -> Result<output::Destination, ExitCode> {
-    match output::Destination::open(dir, inputs, force, planned) {
-        Ok(destination) => {
-            for note in destination.recovered() {
-                eprintln!("{}", note.get(lang));
-            }
-            Ok(destination)
-        }
-        Err(error) => {
-            eprintln!("{}", error.0.get(lang));
-            Err(ExitCode::from(EXIT_INVALID_INPUT))
-        }
-    }
-}
-
-/// What `score` writes, as known before scoring: its fixed files and the
-/// letters' folder.
-fn score_outputs() -> output::Planned {
-    output::Planned {
-        files: [render::xlsx::FILE_NAME, render::BULLETIN_FILE, render::VOLUME_FILE, render::SUMMARY_FILE]
-            .map(str::to_owned)
-            .to_vec(),
-        folders: vec![render::LETTERS_DIR.to_owned()],
-    }
-}
-
-fn run_score(args: &cli::ScoreArgs) -> ExitCode {
-    let lang = Lang::from(args.input.lang);
-    let inputs: Vec<std::path::PathBuf> = args.input.inputs.iter().chain(&args.templates).cloned().collect();
-    let destination = match open_output(&args.output, &inputs, args.force, &score_outputs(), lang) {
-        Ok(destination) => destination,
-        Err(code) => return code,
-    };
-    if let Some(jobs) = args.jobs {
+/// Carries out the command of `config`.
+pub fn run(config: Config) -> Result<(), Failure> {
+    if let Some(jobs) = config.jobs {
         // Only fails when a pool exists already, which then serves as well.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs.get()).build_global();
     }
-    let (model, diagnostics) = load(&args.input);
-    print_diagnostics(&diagnostics, lang);
-    let Some(model) = model else {
-        return ExitCode::from(EXIT_INVALID_INPUT);
-    };
+    let lang = config.lang;
+    match config.command {
+        Command::Check(input) => run_check(&input, lang),
+        Command::Score(args) => run_score(&args, lang),
+        Command::Merge(args) => run_merge(&args, lang),
+        Command::Init(args) => run_init(&args, lang),
+    }
+}
+
+/// `kaohe check`: reads and validates the inputs and says what it found.
+pub fn run_check(input: &cli::Input, lang: Lang) -> Result<(), Failure> {
+    let (model, diagnostics) = validated(input, lang)?;
+    eprintln!("{}", terminal::check_summary(&model, diagnostics.warnings().count(), lang));
+    Ok(())
+}
+
+/// `kaohe score`: reads, validates and scores the inputs and writes every
+/// output.
+pub fn run_score(args: &cli::Score, lang: Lang) -> Result<(), Failure> {
+    let inputs: Vec<PathBuf> = args.input.inputs.iter().chain(&args.templates).cloned().collect();
+    let destination = open_output(&args.output, &inputs, &output::Planned::score(), lang)?;
+    let (model, diagnostics) = validated(&args.input, lang)?;
     let report = score::score(&model);
     timing::lap("score");
     let warnings: Vec<String> = diagnostics.warnings().map(|d| d.headline(lang)).collect();
@@ -229,139 +130,136 @@ fn run_score(args: &cli::ScoreArgs) -> ExitCode {
         warnings: &warnings,
         created: creation_time(&model),
     };
-    let staging = match output::Staging::new(destination) {
-        Ok(staging) => staging,
-        Err(error) => {
-            eprintln!("{}", error.0.get(lang));
-            return ExitCode::from(EXIT_INVALID_INPUT);
-        }
-    };
-    let progress = progress_bar(lang);
-    let rendered = render::render_all(&scored, args.templates.as_deref(), &progress, &|file| {
-        staging
-            .write(std::path::Path::new(&file.path), &file.bytes)
-            .map_err(|error| Box::new(Diagnostic::error(None, error.0)))
-    });
-    progress.finish_and_clear();
-    let paths = match rendered {
-        Ok(paths) => paths,
-        Err(error) => {
-            eprintln!("{}", error.render(lang));
-            return ExitCode::from(EXIT_INVALID_INPUT);
-        }
-    };
-    let summary = match finish_outputs(staging, &scored, paths) {
-        Ok(summary) => summary,
-        Err(error) => {
-            eprintln!("{}", error.0.get(lang));
-            return ExitCode::from(EXIT_INVALID_INPUT);
-        }
-    };
+    let files = output::ScoreFiles::new(output::Staging::new(destination)?, letter_paths(&scored));
+    let templates = render::docx::Templates::load(args.templates.as_deref())
+        .map_err(|error| Box::new(error.to_diagnostic()))?;
+    render_into(&files, &scored, &templates, lang)?;
+    let summary = render::json::summary(&scored, &files.outputs());
+    timing::lap("summary.json");
+    files.commit(summary.as_bytes())?;
+    timing::lap("move into place");
     if args.json {
         println!("{summary}");
     } else {
-        eprintln!("{}", score_summary(&scored, &args.output, lang));
+        eprintln!("{}", terminal::score_summary(&scored, &args.output.dir, lang));
     }
     // The process ends here: leave the model and report to the operating
     // system rather than free millions of small allocations one by one
     // (half a second at province scale).
     std::mem::forget((model, report));
-    ExitCode::SUCCESS
+    Ok(())
 }
 
 /// `kaohe merge`: reads, verifies and ranks the submitted workbooks, then
-/// writes the combined workbook into the output folder.
-fn run_merge(args: &cli::MergeArgs) -> ExitCode {
-    let lang = Lang::from(args.lang);
-    let planned = output::Planned {
-        files: [render::xlsx::FILE_NAME, render::BULLETIN_FILE].map(str::to_owned).to_vec(),
-        folders: Vec::new(),
-    };
-    let destination = match open_output(&args.output, &args.workbooks, args.force, &planned, lang) {
-        Ok(destination) => destination,
-        Err(code) => return code,
-    };
-    let floor = match args.ideological_weight.map(number::from_f64) {
-        Some(None) => {
-            eprintln!("--ideological-weight: {}", args.ideological_weight.unwrap_or_default());
-            return ExitCode::from(EXIT_USAGE);
-        }
-        floor => floor.flatten(),
-    };
+/// writes the combined workbook and bulletin into the output folder.
+pub fn run_merge(args: &cli::Merge, lang: Lang) -> Result<(), Failure> {
+    let destination = open_output(&args.output, &args.workbooks, &output::Planned::merge(), lang)?;
+    let floor = ideological_floor(args.ideological_weight)?;
     let (ranking, diagnostics) = merge::merge(&args.workbooks, floor);
-    print_diagnostics(&diagnostics, lang);
-    let Some(ranking) = ranking else {
-        return ExitCode::from(EXIT_INVALID_INPUT);
-    };
-    let assessor = args.assessor.clone().unwrap_or_else(|| "（汇总单位）".to_owned());
-    let bulletin = render::docx::merged_bulletin(&ranking, &assessor, &render::docx::Templates::bundled());
-    let bulletin = match bulletin {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            eprintln!("{}", diagnostic::Diagnostic::from(error).render(lang));
-            return ExitCode::from(EXIT_INVALID_INPUT);
-        }
-    };
-    let written = render::xlsx::merged_workbook(&ranking)
-        .map_err(|error| {
-            output::OutputError(text!("无法生成得分表：{error}", "cannot render the workbook: {error}"))
-        })
-        .and_then(|bytes| {
-            let staging = output::Staging::new(destination)?;
-            staging.write(std::path::Path::new(render::xlsx::FILE_NAME), &bytes)?;
-            staging.write(std::path::Path::new(render::BULLETIN_FILE), &bulletin)?;
-            staging.commit()
-        });
-    if let Err(error) = written {
-        eprintln!("{}", error.0.get(lang));
-        return ExitCode::from(EXIT_INVALID_INPUT);
-    }
-    let (units, submissions) = (ranking.units.len(), ranking.submissions.len());
-    match lang {
-        Lang::Zh => {
-            eprintln!("已汇总{submissions}份得分表、{units}个单位，结果已写入 {}", args.output.display())
-        }
-        Lang::En => {
-            let (submissions, units) = (
-                diagnostic::count_en(submissions, "workbook", "workbooks"),
-                diagnostic::count_en(units, "unit", "units"),
-            );
-            eprintln!("Merged {submissions}, {units}; written to {}", args.output.display())
-        }
-    }
-    ExitCode::SUCCESS
+    diagnostics.print(lang);
+    let ranking = ranking.ok_or(Failure::InvalidInput)?;
+    let bulletin =
+        render::docx::merged_bulletin(&ranking, &args.assessor, &render::docx::Templates::bundled())
+            .map_err(|error| Box::new(Diagnostic::from(error)))?;
+    let workbook = render::xlsx::merged_workbook(&ranking).map_err(|error| {
+        Failure::Message(text!("无法生成得分表：{error}", "cannot render the workbook: {error}"))
+    })?;
+    let files = [(output::WORKBOOK_FILE, &workbook[..]), (output::BULLETIN_FILE, &bulletin[..])];
+    output::write_files(destination, files)?;
+    let (submissions, units) = (ranking.submissions.len(), ranking.units.len());
+    eprintln!("{}", terminal::merge_summary(submissions, units, &args.output.dir, lang));
+    Ok(())
 }
 
-/// A bar counting rendered letters, drawn only when stderr is a terminal.
-fn progress_bar(lang: Lang) -> indicatif::ProgressBar {
-    let label = match lang {
-        Lang::Zh => "生成反馈意见",
-        Lang::En => "rendering letters",
-    };
-    let style = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
-        .expect("a valid template")
-        .progress_chars("=> ");
-    let bar = indicatif::ProgressBar::new(0).with_style(style).with_message(label);
-    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+/// `kaohe init DIR`: the blank input workbook for the current year and the
+/// editable templates.
+pub fn run_init(args: &cli::Init, lang: Lang) -> Result<(), Failure> {
+    let templates = &render::docx::BUNDLED_TEMPLATES;
+    let destination = open_output(&args.output, &[], &init::planned(templates), lang)?;
+    let files = init::files(args.year, templates)?;
+    output::write_files(destination, files.iter().map(|(path, bytes)| (path.as_str(), &bytes[..])))?;
+    for (path, _) in &files {
+        println!("{}", args.output.dir.join(path).display());
     }
-    bar
+    Ok(())
 }
 
-/// Adds `summary.json` (which lists the staged `paths` and itself) and
-/// moves everything staged into the output folder. Returns the summary.
-fn finish_outputs(
-    staging: output::Staging,
+/// Reads and validates the inputs. Returns the model when there are no
+/// errors, and every diagnostic either way (`--strict` applied).
+pub fn load(input: &cli::Input) -> (Option<Model>, Diagnostics) {
+    timing::lap("start");
+    let inputs = input::read_inputs(&input.inputs);
+    timing::lap("read");
+    let (model, mut diagnostics) = model::validate::validate(inputs, input.year);
+    timing::lap("validate");
+    if input.strict {
+        diagnostics.make_warnings_errors();
+    }
+    if diagnostics.has_errors() { (None, diagnostics) } else { (model, diagnostics) }
+}
+
+/// [`load`], with every diagnostic printed; no model is a failure.
+fn validated(input: &cli::Input, lang: Lang) -> Result<(Model, Diagnostics), Failure> {
+    let (model, diagnostics) = load(input);
+    diagnostics.print(lang);
+    Ok((model.ok_or(Failure::InvalidInput)?, diagnostics))
+}
+
+/// Before any work: from now on an interrupt removes what the run staged;
+/// completes or rolls back what a killed run left beside the output folder
+/// (saying so), then checks the folder (docs/输出文件夹.md) for what the
+/// command will write, `planned`.
+fn open_output(
+    output: &cli::Output,
+    inputs: &[PathBuf],
+    planned: &output::Planned,
+    lang: Lang,
+) -> Result<output::Destination, Failure> {
+    output::remove_staging_on_interrupt();
+    let destination = output::Destination::open(&output.dir, inputs, output.force, planned)?;
+    for note in destination.recovered() {
+        eprintln!("{}", note.get(lang));
+    }
+    Ok(destination)
+}
+
+/// Each unit's letter's path in the output folder, in rank order.
+fn letter_paths(scored: &render::Scored) -> Vec<String> {
+    let units = &scored.model.units;
+    output::letter_paths(
+        scored.report.units.iter().map(|result| (result.rank, units[result.unit].name.as_str())),
+    )
+}
+
+/// Renders every file of `score` into `files`, counting the letters on a
+/// progress bar.
+fn render_into(
+    files: &output::ScoreFiles,
     scored: &render::Scored,
-    mut paths: Vec<String>,
-) -> Result<String, output::OutputError> {
-    paths.push(render::SUMMARY_FILE.to_owned());
-    let summary = render::json::summary(scored, &paths);
-    timing::lap("summary.json");
-    staging.write(std::path::Path::new(render::SUMMARY_FILE), summary.as_bytes())?;
-    staging.commit()?;
-    timing::lap("move into place");
-    Ok(summary)
+    templates: &render::docx::Templates,
+    lang: Lang,
+) -> Result<(), Box<Diagnostic>> {
+    let progress = terminal::progress_bar(scored.report.units.len(), lang);
+    let rendered = render::render_all(scored, templates, &|| progress.inc(1), &|rendered| {
+        match rendered {
+            Rendered::Workbook(bytes) => files.workbook(&bytes),
+            Rendered::Bulletin(bytes) => files.bulletin(&bytes),
+            Rendered::Volume(bytes) => files.volume(&bytes),
+            Rendered::Letter { index, bytes } => files.letter(index, &bytes),
+        }
+        // Told as a diagnostic (`错误: …`), like a rendering failure.
+        .map_err(|error| Box::new(Diagnostic::error(None, error.0)))
+    });
+    progress.finish_and_clear();
+    rendered
+}
+
+/// `--ideological-weight` as an exact number; one that is not a finite
+/// number can't be used.
+fn ideological_floor(weight: Option<f64>) -> Result<Option<number::Exact>, Failure> {
+    let Some(weight) = weight else { return Ok(None) };
+    let line = format!("--ideological-weight: {weight}");
+    number::from_f64(weight).map(Some).ok_or(Failure::Usage(Text::new(line.clone(), line)))
 }
 
 /// The time written into every output's metadata: `SOURCE_DATE_EPOCH` when
@@ -374,38 +272,4 @@ fn creation_time(model: &Model) -> chrono::NaiveDateTime {
         .or_else(|| chrono::NaiveDate::from_ymd_opt(model.settings.year + 1, 1, 1))
         .and_then(|date| date.and_hms_opt(0, 0, 0));
     created::creation_time(fixed)
-}
-
-/// What a person sees after `score`: units scored, grade counts, files written.
-fn score_summary(scored: &render::Scored, dir: &std::path::Path, lang: Lang) -> String {
-    let units = &scored.report.units;
-    let grades: Vec<String> = scored
-        .model
-        .settings
-        .grades
-        .iter()
-        .map(|band| {
-            let count = units.iter().filter(|u| u.grade == band.name).count();
-            match lang {
-                Lang::Zh => format!("{}{count}个", band.name),
-                Lang::En => format!("{} {count}", band.name),
-            }
-        })
-        .collect();
-    let vetoed = units.iter().filter(|u| u.veto).count();
-    let shown = dir.display();
-    match lang {
-        Lang::Zh => format!(
-            "已完成{}年度考核计分：{}个单位（{}；一票否决{vetoed}个），结果已写入 {shown}",
-            scored.model.settings.year,
-            units.len(),
-            grades.join("、")
-        ),
-        Lang::En => format!(
-            "Scored {} for {} ({}; {vetoed} vetoed); results written to {shown}",
-            count_en(units.len(), "unit", "units"),
-            scored.model.settings.year,
-            grades.join(", ")
-        ),
-    }
 }

@@ -1,3 +1,6 @@
+//! The `kaohe` binary: everything is in the library, so tests run the same
+//! code.
+
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

@@ -1,7 +1,11 @@
-//! Writing results safely (SPEC §4). Unit names become safe file names.
-//! Every file is written into a staging folder beside the output folder
-//! (`.<out>.kaohe-<pid>`) and moved in only when all are complete; the run
-//! records what it wrote, with each file's SHA-256, in [`RECORD_FILE`].
+//! Writing results safely (docs/输出文件夹.md). Output owns the paths: what
+//! each file is called (`output/names.rs`: unit names become safe file
+//! names) and where it goes. It knows nothing of rendering: the renderers
+//! make bytes, and the top of the program hands them on ([`ScoreFiles`] for
+//! `score`). Every file is written into a staging folder beside the output
+//! folder (`.<out>.kaohe-<pid>`) and moved in only when all are complete;
+//! the run records what it wrote, with each file's SHA-256, in
+//! [`RECORD_FILE`].
 //!
 //! - Before any work ([`Destination::open`]) an output path that is a file,
 //!   an input where an output would go, and a non-empty folder without
@@ -29,19 +33,24 @@
 //!   system's reason in the message language ([`os_error`]).
 
 mod journal;
+mod names;
 mod record;
+mod score_files;
 
-use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+pub use names::{
+    BULLETIN_FILE, LETTERS_DIR, SUMMARY_FILE, VOLUME_FILE, WORKBOOK_FILE, letter_file_names, letter_paths,
+    safe_file_name,
+};
 pub use record::RECORD_FILE;
 use record::{Record, file_sha256};
-use unicode_normalization::UnicodeNormalization;
+pub use score_files::ScoreFiles;
 
-use crate::diagnostic::Text;
+use crate::diagnostic::{Failure, Text};
 
 /// Why the output folder can't be used, or writing failed.
 #[derive(Debug)]
@@ -54,6 +63,12 @@ impl OutputError {
         let shown = shown.display();
         let Text { zh, en } = os_error(error);
         OutputError(text!("无法写入 {shown}：{zh}", "cannot write {shown}: {en}"))
+    }
+}
+
+impl From<OutputError> for Failure {
+    fn from(error: OutputError) -> Self {
+        Failure::Message(error.0)
     }
 }
 
@@ -78,74 +93,6 @@ pub fn os_error(error: &io::Error) -> Text {
         _ => return Text::new(format!("系统错误（{error}）"), format!("system error ({error})")),
     };
     Text::new(zh, en)
-}
-
-/// Characters unsafe in a file name on Windows or Unix.
-fn is_unsafe(c: char) -> bool {
-    matches!(c, '\\' | '/' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
-        || c.is_control()
-        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-const RESERVED: [&str; 22] = [
-    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
-    "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
-];
-
-/// Longest unit name kept in a file name, in characters.
-const MAX_NAME_CHARS: usize = 60;
-
-/// A unit name made safe as a file name: unsafe characters, a dot right
-/// after a dot (no `..` anywhere) and leading or trailing dots and spaces
-/// become `_`, cut to 60 characters, Windows device names get a `_` prefix.
-pub fn safe_file_name(name: &str) -> String {
-    let mut chars: Vec<char> = name.chars().map(|c| if is_unsafe(c) { '_' } else { c }).collect();
-    chars.truncate(MAX_NAME_CHARS);
-    for index in 1..chars.len() {
-        if chars[index] == '.' && chars[index - 1] == '.' {
-            chars[index] = '_';
-        }
-    }
-    let is_edge = |c: &char| matches!(c, '.' | ' ');
-    let leading = chars.iter().take_while(|c| is_edge(c)).count();
-    let trailing = chars.iter().rev().take_while(|c| is_edge(c)).count();
-    let keep = leading..chars.len().saturating_sub(trailing).max(leading);
-    for (index, c) in chars.iter_mut().enumerate() {
-        if !keep.contains(&index) {
-            *c = '_';
-        }
-    }
-    let name: String = chars.into_iter().collect();
-    if name.is_empty() {
-        return "_".to_owned();
-    }
-    let stem = name.split('.').next().unwrap_or("").trim_end().to_uppercase();
-    if RESERVED.contains(&stem.as_str()) { format!("_{name}") } else { name }
-}
-
-/// File names of the feedback letters: `NNN-单位名称.docx`, NNN the rank
-/// zero-padded to the digits of the number of letters (at least 3); a name
-/// already taken gets `-2`, `-3`. Names are compared as macOS and Windows
-/// do: after Unicode normalisation (NFC) and case folding, so `Café`
-/// typed composed or decomposed, or as `CAFÉ`, names three files.
-pub fn letter_file_names<'a>(letters: impl IntoIterator<Item = (u32, &'a str)>) -> Vec<String> {
-    let letters: Vec<(u32, &str)> = letters.into_iter().collect();
-    let width = letters.len().to_string().len().max(3);
-    let same_file = |name: &str| name.nfc().collect::<String>().to_lowercase();
-    let mut taken = HashSet::new();
-    letters
-        .iter()
-        .map(|&(rank, name)| {
-            let base = format!("{rank:0width$}-{}", safe_file_name(name));
-            let mut candidate = base.clone();
-            let mut counter = 1;
-            while !taken.insert(same_file(&candidate)) {
-                counter += 1;
-                candidate = format!("{base}-{counter}");
-            }
-            format!("{candidate}.docx")
-        })
-        .collect()
 }
 
 /// The staging folder of the run in progress. Held while a file is written
@@ -535,6 +482,19 @@ impl Staging {
     }
 }
 
+/// Stages `files` — (path inside the output folder, bytes) — and moves them
+/// into `destination`.
+pub fn write_files<'a>(
+    destination: Destination,
+    files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+) -> Result<(), OutputError> {
+    let staging = Staging::new(destination)?;
+    for (path, bytes) in files {
+        staging.write(Path::new(path), bytes)?;
+    }
+    staging.commit()
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         let mut registered = in_progress();
@@ -551,29 +511,6 @@ mod tests {
 
     use super::journal::{Replacement, Step};
     use super::*;
-
-    #[test]
-    fn unsafe_names_become_safe() {
-        assert_eq!(safe_file_name("办公室/党支部"), "办公室_党支部");
-        assert_eq!(safe_file_name("..\\..\\x"), "___.__x");
-        assert_eq!(safe_file_name("a...b"), "a._.b");
-        assert_eq!(safe_file_name("a:b*c?d\"e<f>g|h"), "a_b_c_d_e_f_g_h");
-        assert_eq!(safe_file_name(" .名称. "), "__名称__");
-        assert_eq!(safe_file_name("CON"), "_CON");
-        assert_eq!(safe_file_name("nul.txt"), "_nul.txt");
-        assert_eq!(safe_file_name("CONSOLE"), "CONSOLE");
-        assert_eq!(safe_file_name("a\u{202E}b\tc"), "a_b_c");
-        assert_eq!(safe_file_name(""), "_");
-        assert_eq!(safe_file_name(&"长".repeat(300)).chars().count(), 60);
-    }
-
-    #[test]
-    fn letter_names_are_ranked_padded_and_unique() {
-        let names = letter_file_names([(1, "第一党支部"), (2, "A/B"), (2, "A_B"), (4, "a_b")]);
-        assert_eq!(names, ["001-第一党支部.docx", "002-A_B.docx", "002-A_B-2.docx", "004-a_b.docx"]);
-        let many: Vec<(u32, &str)> = (1..=1200).map(|rank| (rank, "x")).collect();
-        assert_eq!(letter_file_names(many)[0], "0001-x.docx");
-    }
 
     /// Everything under `dir`: each file's relative path and SHA-256.
     fn files(dir: &Path) -> BTreeMap<String, String> {
@@ -633,15 +570,6 @@ mod tests {
         [("summary.json", "new"), ("反馈/001-乙.docx", "乙2"), ("考核得分表.xlsx", "表")];
     const FOREIGN: [(&str, &str); 3] =
         [("keep.txt", "mine"), ("反馈/签字版.pdf", "signed"), ("照片/1.jpg", "jpg")];
-
-    #[test]
-    fn letter_names_differing_only_in_normal_form_or_case_get_suffixes() {
-        let names = letter_file_names([(1, "Café"), (1, "Cafe\u{301}"), (1, "CAFÉ"), (1, "CAFE\u{301}")]);
-        assert_eq!(
-            names,
-            ["001-Café.docx", "001-Cafe\u{301}-2.docx", "001-CAFÉ-3.docx", "001-CAFE\u{301}-4.docx"]
-        );
-    }
 
     #[test]
     fn force_replaces_exactly_the_recorded_files() {

@@ -8,7 +8,7 @@ use std::path::{MAIN_SEPARATOR, Path, PathBuf};
 
 use assert_cmd::Command;
 use common::{base_sheets, rows, set_cell, write_xlsx};
-use kaohe::cli::{InputArgs, LangArg};
+use kaohe::cli::Input;
 
 fn kaohe() -> Command {
     Command::cargo_bin("kaohe").unwrap()
@@ -241,7 +241,7 @@ fn inputs_sharing_a_name_are_told_apart_by_their_folders() {
             "校验通过：2025年度，3个参评单位，6条台账，1起舆情，1条警告。".to_owned(),
         ]
     );
-    let args = InputArgs { inputs: vec![first, second], year: None, strict: false, lang: LangArg::Zh };
+    let args = Input { inputs: vec![first, second], year: None, strict: false };
     let sources = kaohe::load(&args).0.unwrap().sources;
     let names: Vec<&str> = sources.iter().map(|source| &*source.name).collect();
     assert_eq!(names, [first_name, second_name], "the names the 说明 sheet lists");

@@ -345,8 +345,7 @@ fn fuzz_validation(seed: u64, iterations: u64, budget: Duration) -> u64 {
             writer.flush().unwrap();
             paths.push(path);
         }
-        let args =
-            kaohe::cli::InputArgs { inputs: paths, year: None, strict: false, lang: Default::default() };
+        let args = kaohe::cli::Input { inputs: paths, year: None, strict: false };
         if let (Some(model), _) = kaohe::load(&args) {
             let _ = kaohe::score::score(&model);
         }

@@ -351,8 +351,7 @@ fn mojibake_and_odd_text_are_kept_as_typed() {
     set_cell(&mut sheets, "单位", 3, 1, "鍏氬缓宸ヤ綔锛堢涓€鏀儴锛�");
     set_cell(&mut sheets, "单位", 4, 1, "<&>\"' 😀 \u{202E}党支部");
     let path = write_xlsx(dir.path(), "乱码.xlsx", &sheets);
-    let input =
-        kaohe::cli::InputArgs { inputs: vec![path], year: None, strict: false, lang: Default::default() };
+    let input = kaohe::cli::Input { inputs: vec![path], year: None, strict: false };
     let (model, diagnostics) = kaohe::load(&input);
     let model = model.unwrap_or_else(|| panic!("{diagnostics:?}"));
     let names: Vec<&str> = model.units.iter().map(|unit| unit.name.as_str()).collect();

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use common::SheetRows;
-use kaohe::cli::{InputArgs, LangArg};
+use kaohe::cli::Input;
 use proptest::prelude::*;
 
 const DEFINITIONS: [&str; 4] = ["设置", "单位", "指标", "权重"];
@@ -223,7 +223,7 @@ struct Outcome {
 }
 
 fn outcome(inputs: Vec<PathBuf>) -> Outcome {
-    let args = InputArgs { inputs, year: None, strict: false, lang: LangArg::Zh };
+    let args = Input { inputs, year: None, strict: false };
     let (model, diagnostics) = kaohe::load(&args);
     let model = model.unwrap_or_else(|| {
         let errors: Vec<String> =

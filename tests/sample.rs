@@ -5,14 +5,14 @@ mod common;
 
 use std::path::PathBuf;
 
-use kaohe::cli::{InputArgs, LangArg};
+use kaohe::cli::Input;
 use kaohe::diagnostic::Lang;
 use kaohe::render::{Scored, json};
 
 const SAMPLE: &str = "samples/示例台账.xlsx";
 
 fn load(inputs: Vec<PathBuf>) -> (kaohe::model::Model, Vec<String>) {
-    let args = InputArgs { inputs, year: None, strict: false, lang: LangArg::Zh };
+    let args = Input { inputs, year: None, strict: false };
     let (model, diagnostics) = kaohe::load(&args);
     let warnings = diagnostics.warnings().map(|d| d.headline(Lang::Zh)).collect();
     (model.expect("the inputs are valid"), warnings)

@@ -6,7 +6,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::{SheetRows, base_sheets, rows, set_cell, write_xlsx};
-use kaohe::cli::{InputArgs, LangArg};
+use kaohe::cli::Input;
 use kaohe::diagnostic::Lang;
 
 struct Checked {
@@ -17,7 +17,7 @@ struct Checked {
 }
 
 fn check_paths(paths: Vec<PathBuf>) -> Checked {
-    let args = InputArgs { inputs: paths, year: None, strict: false, lang: LangArg::Zh };
+    let args = Input { inputs: paths, year: None, strict: false };
     let (model, diagnostics) = kaohe::load(&args);
     Checked {
         ok: model.is_some(),
@@ -89,7 +89,7 @@ fn an_unknown_unit_suggests_the_nearest_name() {
     set_cell(&mut sheets, "活动", 3, 0, "第一党支");
     let dir = tempfile::tempdir().unwrap();
     let path = write_xlsx(dir.path(), "base.xlsx", &sheets);
-    let args = InputArgs { inputs: vec![path], year: None, strict: false, lang: LangArg::Zh };
+    let args = Input { inputs: vec![path], year: None, strict: false };
     let (_, diagnostics) = kaohe::load(&args);
     let error = diagnostics.errors().next().unwrap();
     assert_eq!(error.headline(Lang::Zh), "base.xlsx:活动!A4: 未知单位“第一党支”");

@@ -1,5 +1,8 @@
 //! Renderers: pure functions from the scored report to file bytes. None of
-//! them writes a file; [`crate::output`] does.
+//! them reads or writes a file or knows a path: [`render_all`] hands each
+//! [`Rendered`] file — what it is and its bytes — to a callback, and the top
+//! of the program ([`crate::run`]) gives it its name and writes it through
+//! [`crate::output`], which in turn knows nothing of rendering.
 
 pub mod docx;
 pub mod json;
@@ -27,47 +30,34 @@ pub struct Scored<'a> {
 /// kaohe's version, shown in the workbook's 说明 sheet.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The summary written beside the other outputs (SPEC §5).
-pub const SUMMARY_FILE: &str = "summary.json";
-
-/// One rendered output: its path relative to the output folder, and bytes.
-pub struct OutputFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
+/// One file of `kaohe score` as rendered: what it is, and its bytes.
+pub enum Rendered {
+    /// The score workbook.
+    Workbook(Vec<u8>),
+    /// The bulletin (考核结果通报).
+    Bulletin(Vec<u8>),
+    /// Every feedback letter in one document.
+    Volume(Vec<u8>),
+    /// The feedback letter of the unit at `index` of the report's units
+    /// (rank order).
+    Letter { index: usize, bytes: Vec<u8> },
 }
 
-/// The bulletin's file name.
-pub const BULLETIN_FILE: &str = "考核结果通报.docx";
-/// The combined volume of every feedback letter.
-pub const VOLUME_FILE: &str = "反馈汇编.docx";
-/// The folder of the per-unit feedback letters.
-pub const LETTERS_DIR: &str = "反馈";
-
-/// Renders every output file of `kaohe score` except the summary (which
-/// lists them) — the workbook, the bulletin, the combined volume and one
-/// letter per unit — and hands each to `sink` as soon as it is ready, so
-/// letters are written while the workbook is still being made and never
-/// pile up in memory. Returns the paths handed on, letters last.
-/// `templates` is the `--templates` folder, if any; `progress` counts
-/// letters (its length is set here).
+/// Renders every file of `kaohe score` but the summary (which lists them)
+/// — the workbook, the bulletin, the combined volume and one letter per
+/// unit — and hands each to `emit` as soon as it is ready, letters from
+/// several threads at once, so letters are written while the workbook is
+/// still being made and never pile up in memory. `progress` is called once
+/// per letter.
 pub fn render_all(
     scored: &Scored,
-    templates: Option<&std::path::Path>,
-    progress: &indicatif::ProgressBar,
-    sink: &(dyn Fn(OutputFile) -> Result<(), Box<Diagnostic>> + Sync),
-) -> Result<Vec<String>, Box<Diagnostic>> {
-    let templates = docx::Templates::load(templates).map_err(|error| Box::new(error.to_diagnostic()))?;
-    let units = &scored.report.units;
-    progress.set_length(units.len() as u64);
-    let letter_paths: Vec<String> = crate::output::letter_file_names(
-        units.iter().map(|result| (result.rank, scored.model.units[result.unit].name.as_str())),
-    )
-    .into_iter()
-    .map(|name| format!("{LETTERS_DIR}/{name}"))
-    .collect();
+    templates: &docx::Templates,
+    progress: &(dyn Fn() + Sync),
+    emit: &(dyn Fn(Rendered) -> Result<(), Box<Diagnostic>> + Sync),
+) -> Result<(), Box<Diagnostic>> {
     let emit_letter = |index: usize, bytes| {
-        progress.inc(1);
-        sink(OutputFile { path: letter_paths[index].clone(), bytes })
+        progress();
+        emit(Rendered::Letter { index, bytes })
     };
     // The workbook is written on one thread; the documents take the other
     // and every thread left when the workbook is done.
@@ -75,8 +65,8 @@ pub fn render_all(
         || crate::timing::measure("xlsx", || xlsx::workbook(scored)),
         || {
             crate::timing::measure("letters, volume and bulletin", || {
-                let volume = docx::feedback_letters(scored, &templates, &emit_letter)?;
-                Ok::<_, Box<Diagnostic>>((volume, docx::bulletin(scored, &templates)?))
+                let volume = docx::feedback_letters(scored, templates, &emit_letter)?;
+                Ok::<_, Box<Diagnostic>>((volume, docx::bulletin(scored, templates)?))
             })
         },
     );
@@ -88,20 +78,13 @@ pub fn render_all(
     })?;
     let (volume, bulletin) = documents?;
     crate::timing::lap("render");
-    let mut files = vec![
-        OutputFile { path: xlsx::FILE_NAME.to_owned(), bytes: workbook },
-        OutputFile { path: BULLETIN_FILE.to_owned(), bytes: bulletin },
-    ];
+    emit(Rendered::Workbook(workbook))?;
+    emit(Rendered::Bulletin(bulletin))?;
     if let Some(volume) = volume {
-        files.push(OutputFile { path: VOLUME_FILE.to_owned(), bytes: volume });
-    }
-    let mut paths: Vec<String> = files.iter().map(|file| file.path.clone()).collect();
-    for file in files {
-        sink(file)?;
+        emit(Rendered::Volume(volume))?;
     }
     crate::timing::lap("write workbook, bulletin, volume");
-    paths.extend(letter_paths);
-    Ok(paths)
+    Ok(())
 }
 
 impl From<docx::DocxError> for Box<Diagnostic> {

@@ -44,8 +44,6 @@ use grid::{
     table,
 };
 
-/// The workbook's file name in the output folder.
-pub const FILE_NAME: &str = "考核得分表.xlsx";
 
 /// The totals chart's height limit in pixels: what an A4 landscape page
 /// holds below the repeated title and header rows.

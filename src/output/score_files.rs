@@ -1,0 +1,120 @@
+//! The files of `kaohe score` on their way into the staging folder: each
+//! rendered file is written under its name from [`super::names`] as soon as
+//! it is handed over, and the list of what was written becomes
+//! summary.json's `outputs`.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use super::names::{BULLETIN_FILE, SUMMARY_FILE, VOLUME_FILE, WORKBOOK_FILE};
+use super::{OutputError, Staging};
+
+/// `score`'s files, staged. Letters may be written from several threads at
+/// once.
+pub struct ScoreFiles {
+    staging: Staging,
+    /// Each letter's path, in rank order.
+    letters: Vec<String>,
+    /// The fixed files written so far.
+    written: Mutex<Vec<&'static str>>,
+}
+
+/// The fixed files in the order summary.json lists them, before the letters.
+const LISTED_FIRST: [&str; 3] = [WORKBOOK_FILE, BULLETIN_FILE, VOLUME_FILE];
+
+impl ScoreFiles {
+    /// Writes into `staging`; `letters` are the letters' paths in rank
+    /// order ([`super::letter_paths`]).
+    pub fn new(staging: Staging, letters: Vec<String>) -> Self {
+        ScoreFiles { staging, letters, written: Mutex::new(Vec::new()) }
+    }
+
+    /// The score workbook.
+    pub fn workbook(&self, bytes: &[u8]) -> Result<(), OutputError> {
+        self.fixed(WORKBOOK_FILE, bytes)
+    }
+
+    /// The bulletin.
+    pub fn bulletin(&self, bytes: &[u8]) -> Result<(), OutputError> {
+        self.fixed(BULLETIN_FILE, bytes)
+    }
+
+    /// The combined volume of the letters.
+    pub fn volume(&self, bytes: &[u8]) -> Result<(), OutputError> {
+        self.fixed(VOLUME_FILE, bytes)
+    }
+
+    /// The letter of the unit ranked `index`-th (0-based) in the report.
+    pub fn letter(&self, index: usize, bytes: &[u8]) -> Result<(), OutputError> {
+        self.staging.write(Path::new(&self.letters[index]), bytes)
+    }
+
+    fn fixed(&self, path: &'static str, bytes: &[u8]) -> Result<(), OutputError> {
+        self.staging.write(Path::new(path), bytes)?;
+        self.written.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(path);
+        Ok(())
+    }
+
+    /// Every output once all are written, as summary.json lists them: the
+    /// fixed files, the letters in rank order, summary.json itself.
+    pub fn outputs(&self) -> Vec<String> {
+        let written = self.written.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let fixed = LISTED_FIRST.into_iter().filter(|path| written.contains(path)).map(str::to_owned);
+        fixed.chain(self.letters.iter().cloned()).chain([SUMMARY_FILE.to_owned()]).collect()
+    }
+
+    /// Writes `summary` as summary.json and moves everything staged into the
+    /// output folder.
+    pub fn commit(self, summary: &[u8]) -> Result<(), OutputError> {
+        self.staging.write(Path::new(SUMMARY_FILE), summary)?;
+        self.staging.commit()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Destination, Planned};
+    use super::*;
+
+    fn staged(dir: &Path) -> ScoreFiles {
+        let destination = Destination::open(&dir.join("out"), &[], false, &Planned::score()).unwrap();
+        let letters = super::super::letter_paths([(1, "甲"), (2, "乙")]);
+        ScoreFiles::new(Staging::new(destination).unwrap(), letters)
+    }
+
+    #[test]
+    fn outputs_are_listed_in_a_fixed_order_whatever_the_order_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = staged(dir.path());
+        files.letter(1, b"2").unwrap();
+        files.volume(b"v").unwrap();
+        files.letter(0, b"1").unwrap();
+        files.bulletin(b"b").unwrap();
+        files.workbook(b"w").unwrap();
+        let outputs = files.outputs();
+        assert_eq!(
+            outputs,
+            [
+                "考核得分表.xlsx",
+                "考核结果通报.docx",
+                "反馈汇编.docx",
+                "反馈/001-甲.docx",
+                "反馈/002-乙.docx",
+                "summary.json"
+            ]
+        );
+        files.commit(b"{}").unwrap();
+        let out = dir.path().join("out");
+        assert_eq!(std::fs::read(out.join("反馈/002-乙.docx")).unwrap(), b"2");
+        assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), b"{}");
+    }
+
+    #[test]
+    fn a_file_not_written_is_not_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = staged(dir.path());
+        files.workbook(b"w").unwrap();
+        files.bulletin(b"b").unwrap();
+        assert_eq!(files.outputs()[..3], ["考核得分表.xlsx", "考核结果通报.docx", "反馈/001-甲.docx"]);
+    }
+}
