@@ -135,6 +135,9 @@ pub struct Config {
     /// `--jobs` (at least one); `None` leaves the thread pool at its default,
     /// one thread per CPU.
     pub jobs: Option<NonZeroUsize>,
+    /// `SOURCE_DATE_EPOCH`: the creation time every output records, when
+    /// set; else each command takes a date its inputs fix.
+    pub source_date: Option<chrono::NaiveDateTime>,
     pub command: Command,
 }
 
@@ -230,7 +233,7 @@ impl From<Cli> for Config {
                 (args.lang, None, Command::Init(init))
             }
         };
-        Config { lang: lang.into(), jobs, command }
+        Config { lang: lang.into(), jobs, source_date: crate::created::source_date_epoch(), command }
     }
 }
 

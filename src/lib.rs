@@ -54,14 +54,15 @@ pub mod output;
 pub mod render;
 pub mod score;
 pub mod score_workbook;
-pub mod text;
 pub mod terminal;
+pub mod text;
 pub mod timing;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use chrono::NaiveDateTime;
 use clap::Parser;
 
 use cli::{Cli, Command, Config};
@@ -102,8 +103,8 @@ pub fn run(config: Config) -> Result<(), Failure> {
     let lang = config.lang;
     match config.command {
         Command::Check(input) => run_check(&input, lang),
-        Command::Score(args) => run_score(&args, lang),
-        Command::Merge(args) => run_merge(&args, lang),
+        Command::Score(args) => run_score(&args, config.source_date, lang),
+        Command::Merge(args) => run_merge(&args, config.source_date, lang),
         Command::Init(args) => run_init(&args, lang),
     }
 }
@@ -117,7 +118,7 @@ pub fn run_check(input: &cli::Input, lang: Lang) -> Result<(), Failure> {
 
 /// `kaohe score`: reads, validates and scores the inputs and writes every
 /// output.
-pub fn run_score(args: &cli::Score, lang: Lang) -> Result<(), Failure> {
+pub fn run_score(args: &cli::Score, source_date: Option<NaiveDateTime>, lang: Lang) -> Result<(), Failure> {
     let inputs: Vec<PathBuf> = args.input.inputs.iter().chain(&args.templates).cloned().collect();
     let destination = open_output(&args.output, &inputs, &output::Planned::score(), lang)?;
     let (model, diagnostics) = validated(&args.input, lang)?;
@@ -128,7 +129,7 @@ pub fn run_score(args: &cli::Score, lang: Lang) -> Result<(), Failure> {
         model: &model,
         report: &report,
         warnings: &warnings,
-        created: creation_time(&model),
+        created: created::creation_time(source_date, model.settings.document_date()),
     };
     let files = output::ScoreFiles::new(output::Staging::new(destination)?, letter_paths(&scored));
     let templates = render::docx::Templates::load(args.templates.as_deref())
@@ -152,10 +153,10 @@ pub fn run_score(args: &cli::Score, lang: Lang) -> Result<(), Failure> {
 
 /// `kaohe merge`: reads, verifies and ranks the submitted workbooks, then
 /// writes the combined workbook and bulletin into the output folder.
-pub fn run_merge(args: &cli::Merge, lang: Lang) -> Result<(), Failure> {
+pub fn run_merge(args: &cli::Merge, source_date: Option<NaiveDateTime>, lang: Lang) -> Result<(), Failure> {
     let destination = open_output(&args.output, &args.workbooks, &output::Planned::merge(), lang)?;
     let floor = ideological_floor(args.ideological_weight)?;
-    let (ranking, diagnostics) = merge::merge(&args.workbooks, floor);
+    let (ranking, diagnostics) = merge::merge(&args.workbooks, floor, source_date);
     diagnostics.print(lang);
     let ranking = ranking.ok_or(Failure::InvalidInput)?;
     let bulletin =
@@ -260,16 +261,4 @@ fn ideological_floor(weight: Option<f64>) -> Result<Option<number::Exact>, Failu
     let Some(weight) = weight else { return Ok(None) };
     let line = format!("--ideological-weight: {weight}");
     number::from_f64(weight).map(Some).ok_or(Failure::Usage(Text::new(line.clone(), line)))
-}
-
-/// The time written into every output's metadata: `SOURCE_DATE_EPOCH` when
-/// set, else the 成文日期, else the first day after the assessment year —
-/// never the clock, so the same inputs give the same bytes.
-fn creation_time(model: &Model) -> chrono::NaiveDateTime {
-    let fixed = model
-        .settings
-        .doc_date
-        .or_else(|| chrono::NaiveDate::from_ymd_opt(model.settings.year + 1, 1, 1))
-        .and_then(|date| date.and_hms_opt(0, 0, 0));
-    created::creation_time(fixed)
 }

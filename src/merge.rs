@@ -6,6 +6,8 @@
 
 use std::path::PathBuf;
 
+use chrono::NaiveDateTime;
+
 use crate::diagnostic::Diagnostics;
 use crate::input::submission::read_submission;
 use crate::model::MergedRanking;
@@ -13,9 +15,14 @@ use crate::model::validate::submissions::validate_submissions;
 use crate::number::Exact;
 
 /// Reads, verifies and ranks the workbooks at `paths`; P is
-/// `ideological_weight`. Any error means no ranking.
-pub fn merge(paths: &[PathBuf], ideological_weight: Option<Exact>) -> (Option<MergedRanking>, Diagnostics) {
-    validate_submissions(paths.iter().map(|path| read_submission(path)), ideological_weight)
+/// `ideological_weight`, `source_date` the creation time to record when set.
+/// Any error means no ranking.
+pub fn merge(
+    paths: &[PathBuf],
+    ideological_weight: Option<Exact>,
+    source_date: Option<NaiveDateTime>,
+) -> (Option<MergedRanking>, Diagnostics) {
+    validate_submissions(paths.iter().map(|path| read_submission(path)), ideological_weight, source_date)
 }
 
 #[cfg(test)]
@@ -56,7 +63,7 @@ mod tests {
     fn ranks_the_units_of_every_submission_on_one_scale() {
         let dir = tempfile::tempdir().unwrap();
         let paths = [submit(dir.path(), "a.xlsx", &COUNTY), submit(dir.path(), "b.xlsx", &TOWN)];
-        let ranking = merge(&paths, Some(d("40"))).0.unwrap();
+        let ranking = merge(&paths, Some(d("40")), None).0.unwrap();
         assert_eq!(ranking.year, 2025);
         let rows: Vec<(u32, &str, &str, String, &str, bool)> = ranking
             .units
@@ -114,7 +121,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let earlier = Variant { year: 2024, ..TOWN };
         let paths = [submit(dir.path(), "a.xlsx", &COUNTY), submit(dir.path(), "b.xlsx", &earlier)];
-        let errors = headlines(dir.path(), merge(&paths, None).1);
+        let errors = headlines(dir.path(), merge(&paths, None, None).1);
         assert_eq!(errors, ["b.xlsx:说明!B4: 年度 2024 与 a.xlsx 的年度 2025 不一致"]);
     }
 
@@ -122,7 +129,7 @@ mod tests {
     fn an_ideological_weight_below_this_level_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let paths = [submit(dir.path(), "a.xlsx", &COUNTY), submit(dir.path(), "b.xlsx", &TOWN)];
-        let errors = headlines(dir.path(), merge(&paths, Some(d("42"))).1);
+        let errors = headlines(dir.path(), merge(&paths, Some(d("42")), None).1);
         assert_eq!(errors, ["a.xlsx:权重!C2: 县局党委的“顶层体系”中“意识形态工作”权重 40% 低于本级权重 42%"]);
     }
 
@@ -136,7 +143,7 @@ mod tests {
         let county = submit(dir.path(), "a.xlsx", &COUNTY);
         let copy = dir.path().join("a2.xlsx");
         std::fs::copy(&county, &copy).unwrap();
-        let errors = headlines(dir.path(), merge(&[foreign, county, copy], None).1);
+        let errors = headlines(dir.path(), merge(&[foreign, county, copy], None, None).1);
         assert_eq!(
             errors,
             [
@@ -263,7 +270,7 @@ mod tests {
 
     /// The ids and totals merged, in ranking order.
     fn merged(dir: &Path, paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<String>) {
-        let (ranking, diagnostics) = merge(paths, None);
+        let (ranking, diagnostics) = merge(paths, None, None);
         let units = ranking
             .map(|ranking| {
                 ranking.units.iter().map(|u| (u.id.clone(), format_trimmed(&u.total, 2))).collect()
@@ -415,7 +422,7 @@ mod tests {
             with_cell(with_cell(xml, "F4", cached("79.97499999999998")), "H4", cached("79.98"))
         };
         let recalculated = edited(&county, "b.xlsx", &[(SUMMARY_XML, &edit)]);
-        let (ranking, diagnostics) = merge(&[recalculated], None);
+        let (ranking, diagnostics) = merge(&[recalculated], None, None);
         assert!(diagnostics.is_empty(), "{:?}", headlines(dir.path(), diagnostics));
         let ranking = ranking.unwrap();
         let u10 = ranking.units.iter().find(|unit| unit.id == "U10").unwrap();

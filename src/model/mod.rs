@@ -346,6 +346,16 @@ pub struct Settings {
     pub marking: String,
 }
 
+impl Settings {
+    /// The date these settings fix for the outputs' metadata: the 成文日期,
+    /// else the first day after the assessment year.
+    pub fn document_date(&self) -> Option<chrono::NaiveDateTime> {
+        self.doc_date
+            .or_else(|| NaiveDate::from_ymd_opt(self.year + 1, 1, 1))
+            .and_then(|date| date.and_hms_opt(0, 0, 0))
+    }
+}
+
 /// Ledger rows dated outside the assessment year: reported as a count.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct OutOfYear {

@@ -188,8 +188,8 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use crate::text::normalize_keyword;
     use crate::model::validate::keywords::lookup;
+    use crate::text::normalize_keyword;
 
     #[test]
     fn every_keyword_finds_its_own_rule_and_no_two_rules_share_one() {

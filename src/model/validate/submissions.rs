@@ -16,7 +16,6 @@ use chrono::NaiveDateTime;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::input::submission::{AboutSheet, SubmittedSheet, SubmittedWorkbook, SummarySheet};
-use crate::text::natural_cmp;
 use crate::model::ranking::{Standing, by_standing, competition_ranks, rank_and_grade};
 use crate::model::validate::DEFAULT_IDEOLOGICAL_CATEGORY;
 use crate::model::{GradeBand, MergedRanking, MergedUnit, Submission};
@@ -27,6 +26,7 @@ use crate::score_workbook::{
     KEY_IDEOLOGICAL, KEY_TOP_QUOTA, KEY_YEAR, LEFT_OUT, NOT_SET, SHEET_ABOUT, SHEET_SUMMARY, SHEET_WEIGHTS,
     VETO_MARK,
 };
+use crate::text::natural_cmp;
 
 /// Verifies and ranks the submitted workbooks, each as it is read (or why
 /// it could not be). Every problem of every workbook is reported; any
@@ -35,6 +35,7 @@ use crate::score_workbook::{
 pub fn validate_submissions(
     read: impl IntoIterator<Item = Result<SubmittedWorkbook, Box<Diagnostic>>>,
     ideological_weight: Option<Exact>,
+    source_date: Option<NaiveDateTime>,
 ) -> (Option<MergedRanking>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut verified = Vec::new();
@@ -63,7 +64,7 @@ pub fn validate_submissions(
         submissions.push(submitted.submission);
     }
     rank(&mut units);
-    let created = creation_time(&submissions, year);
+    let created = crate::created::creation_time(source_date, submitted_date(&submissions, year));
     (Some(MergedRanking { year, ideological_weight, submissions, units, grades, created }), diagnostics)
 }
 
@@ -85,13 +86,12 @@ fn rank(units: &mut [MergedUnit]) {
     }
 }
 
-/// The merged workbook's document date: the latest submission's 生成时间,
-/// else the last day of the year, unless `SOURCE_DATE_EPOCH` says otherwise.
-fn creation_time(submissions: &[Submission], year: i32) -> NaiveDateTime {
+/// The date the submissions fix for the merged workbook: the latest
+/// submission's 生成时间, else the last day of the year.
+fn submitted_date(submissions: &[Submission], year: i32) -> Option<NaiveDateTime> {
     let latest = submissions.iter().filter_map(|s| s.created).max();
-    let year_end =
-        || chrono::NaiveDate::from_ymd_opt(year, 12, 31).and_then(|date| date.and_hms_opt(0, 0, 0));
-    crate::created::creation_time(latest.or_else(year_end))
+    latest
+        .or_else(|| chrono::NaiveDate::from_ymd_opt(year, 12, 31).and_then(|date| date.and_hms_opt(0, 0, 0)))
 }
 
 /// A workbook read and checked.

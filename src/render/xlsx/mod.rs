@@ -44,7 +44,6 @@ use grid::{
     table,
 };
 
-
 /// The totals chart's height limit in pixels: what an A4 landscape page
 /// holds below the repeated title and header rows.
 const MAX_CHART_HEIGHT: u32 = 560;
