@@ -1,4 +1,4 @@
-//! Seeded synthetic workload for benchmarks: SPEC-conformant input workbooks
+//! Seeded synthetic workload for benchmarks: input workbooks as docs/输入.md describes them
 //! of any size, byte-identical for the same arguments.
 //!
 //! ```text
@@ -10,10 +10,10 @@
 //! committees (党委), ~5% general branches (党总支) and the branches (党支部).
 //! With `--cities N` every file carries the same definitions — 设置, 指标,
 //! the root unit and the top-level 权重 rows, repeated identically as a
-//! province receives them (SPEC §2: they count once) — plus its own units,
+//! province receives them (docs/输入.md: they count once) — plus its own units,
 //! whose ids and names carry the city's prefix. The generator owns its tiny
 //! PRNG so that no dependency's algorithm change can alter the bytes; it
-//! knows nothing of kaohe's code and only writes what SPEC §2 describes.
+//! knows nothing of kaohe's code and only writes what docs/输入.md describes.
 
 use std::path::{Path, PathBuf};
 
@@ -601,7 +601,7 @@ fn split_weights(ideological: u32) -> [u32; 3] {
 }
 
 /// Every committee and general branch has its own system; the ideological
-/// weight never falls below the enclosing system's (SPEC requirement 14).
+/// weight never falls below the enclosing system's (requirement 14 of docs/简介.md).
 fn weight_systems(rng: &mut Rng, units: &[Unit]) -> Vec<(usize, [u32; 3])> {
     let mut ideological = vec![TOP_WEIGHTS[0]; units.len()];
     let mut systems = Vec::new();

@@ -1,4 +1,4 @@
-//! The default criteria, weights and settings that encode SPEC §1, as data:
+//! The default criteria, weights and settings that encode the requirements of docs/简介.md, as data:
 //! every indicator is one row of the 指标 sheet with each cell as text,
 //! exactly as an evaluator would type it. `kaohe init`, the bundled sample
 //! (`examples/make_sample.rs`) and the tests read these tables; nothing here
@@ -22,7 +22,7 @@ pub const EXAMPLE_MARK: &str = "（示例，请按实际修改）";
 /// string is an empty cell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DefaultIndicator {
-    /// The SPEC §1 requirement this row encodes; `None` for an example row.
+    /// The requirement (docs/简介.md) this row encodes; `None` for an example row.
     pub requirement: Option<u8>,
     pub code: &'static str,
     pub category: &'static str,
@@ -60,7 +60,7 @@ const BLANK: DefaultIndicator = DefaultIndicator {
 const COMMITTEES: &str = "党委；党总支";
 
 /// The default criteria, in the order of the 指标 sheet. 意识形态工作 encodes
-/// requirements 1–13 of SPEC §1 (14 and 15 are rules, not indicators); the
+/// requirements 1–13 of docs/简介.md (14 and 15 are rules, not indicators); the
 /// other categories are examples to replace.
 pub const CRITERIA: &[DefaultIndicator] = &[
     DefaultIndicator {
@@ -386,7 +386,7 @@ mod tests {
     use super::*;
     use crate::number::{Exact, int, parse_decimal};
 
-    /// SPEC §2's rule keywords (Chinese | English).
+    /// The rule keywords of docs/输入.md (Chinese | English).
     const RULE_KEYWORDS: [&str; 12] = [
         "至少",
         "min_count",

@@ -1,6 +1,6 @@
 //! Characters XML 1.0 forbids (U+0000–0008, U+000B, U+000C, U+000E–001F,
 //! U+FFFE, U+FFFF): one in a cell would make every document quoting it
-//! unreadable. A cell's text loses them as it is read (SPEC §4): a vertical
+//! unreadable. A cell's text loses them as it is read (docs/提示信息.md): a vertical
 //! tab or form feed — what a Word line break (Shift+Enter) becomes when
 //! pasted into Excel — becomes a line break, the others are dropped, and the
 //! cell is reported. File and sheet names, shown in the workbook's 说明

@@ -1,4 +1,4 @@
-//! The input vocabulary of SPEC §2: sheet kinds and their columns, each with
+//! The input vocabulary of docs/输入.md: sheet kinds and their columns, each with
 //! its Chinese and English name. One place for every name a user may type.
 
 /// The kinds of sheet kaohe reads.

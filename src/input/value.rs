@@ -1,4 +1,4 @@
-//! Cell values and the parsing of SPEC §2's value forms: booleans, dates and
+//! Cell values and the parsing of the value forms of docs/输入.md 六: booleans, dates and
 //! date-times, numbers, percentages and years. Parsers take a [`Value`] as
 //! read and return `None` when it is no valid value of the kind; the caller
 //! reports the error at the cell. Text is normalised (full-width digits and
@@ -69,7 +69,7 @@ fn display_date_time(at: &NaiveDateTime) -> String {
     }
 }
 
-/// The boolean words of SPEC §2, lower-case: (word, meaning).
+/// The boolean words of docs/输入.md 六, lower-case: (word, meaning).
 const BOOLEAN_WORDS: [(&str, bool); 16] = [
     ("是", true),
     ("否", false),
@@ -108,7 +108,7 @@ pub fn parse_bool_text(text: &str) -> Option<bool> {
     BOOLEAN_WORDS.iter().find(|(known, _)| *known == word).map(|(_, flag)| *flag)
 }
 
-/// A date or date-time (SPEC §2): a date cell, an Excel serial number (1900
+/// A date or date-time (docs/输入.md 六): a date cell, an Excel serial number (1900
 /// date system) in a number cell or as text, or text in one of the forms
 /// `2025-03-15`, `2025/3/15`, `2025.3.15`, `2025年3月15日`, `20250315`, each
 /// optionally followed by a time `H:MM[:SS]`; a month alone (`2025年3月`,

@@ -30,7 +30,7 @@ pub struct Origin {
 }
 
 impl std::fmt::Display for Origin {
-    /// `FILE:SHEET!A17`, the row's first cell as SPEC §4 locates a row.
+    /// `FILE:SHEET!A17`, the row's first cell, as messages locate a row (docs/提示信息.md).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}:{}!{}{}", self.file, self.sheet, crate::diagnostic::column_name(self.col), self.row)
     }

@@ -1,7 +1,7 @@
-//! The JSON summary of SPEC §5 (`--json`, `summary.json`): units in ranking
+//! The JSON summary of docs/输出.md 四 (`--json`, `summary.json`): units in ranking
 //! order with their categories and indicators in criteria order, the
 //! accountability findings, the warnings and the files written. Numbers are
-//! rounded to 2 decimals; keys keep the order SPEC §5 gives, so the text is
+//! rounded to 2 decimals; keys keep the order docs/输出.md gives, so the text is
 //! deterministic.
 
 use serde::Serialize;

@@ -1,4 +1,4 @@
-//! Accountability findings (SPEC §3, requirement 15). A collective decision
+//! Accountability findings (docs/计分.md 十三; requirement 15 of docs/简介.md). A collective decision
 //! gives main leadership responsibility to the principal and the member in
 //! charge, important leadership responsibility to the other members (a
 //! decider counts as a member), and none to whoever stood against it. An

@@ -1,5 +1,5 @@
 //! The scoring engine: turns a validated [`Model`] into a [`Report`] exactly
-//! as SPEC §3 defines it — indicator scores with their reasons and evidence,
+//! as docs/计分.md defines it — indicator scores with their reasons and evidence,
 //! category scores, weighted score, bonus, total, rank, grade, veto, and the
 //! accountability findings. Pure arithmetic on the model: no I/O, no file
 //! formats, no diagnostics (everything that can be wrong was caught by

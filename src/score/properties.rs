@@ -1,4 +1,4 @@
-//! Property tests of the scoring invariants of SPEC §3 on random models:
+//! Property tests of the scoring invariants of docs/计分.md on random models:
 //! bounds of every figure, monotonicity in the ledger, independence of row
 //! order, and the ranking rules. Models come from the `testing` builders and
 //! are valid as validation would leave them (in-year rows only, one weight
@@ -433,7 +433,7 @@ fn scores_of(report: &Report, model: &Model, rule: Kind) -> BTreeMap<(usize, usi
         .collect()
 }
 
-/// One unit's figures: each within its bounds and adding up as SPEC §3 says.
+/// One unit's figures: each within its bounds and adding up as docs/计分.md says.
 fn check_figures(model: &Model, unit: &UnitResult) -> Result<(), TestCaseError> {
     let zero = int(0);
     let hundred = int(100);

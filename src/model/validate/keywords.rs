@@ -1,4 +1,4 @@
-//! The keyword vocabularies of SPEC §2 — periods, decisions, roles,
+//! The keyword vocabularies of docs/输入.md — periods, decisions, roles,
 //! stances, and the rules' words in their registry
 //! ([`crate::model::rules::RULES`]) — each a table of (Chinese, English,
 //! value), matched case-insensitively after normalisation. One place per

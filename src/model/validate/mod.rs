@@ -1,5 +1,5 @@
 //! Validation: the read [`Inputs`] become a [`Model`], every problem a
-//! located diagnostic, all collected in one pass (SPEC §2–§4). Each sheet
+//! located diagnostic, all collected in one pass (docs/输入.md, docs/提示信息.md). Each sheet
 //! kind has its own file; this one orders them and checks what spans
 //! sheets: every assessed unit has a weight system, an applicable
 //! ideological indicator, a non-zero weight left, and its manual scores;
@@ -157,7 +157,7 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
     if diagnostics.has_errors() { (None, diagnostics) } else { (model, diagnostics) }
 }
 
-/// Rows that count for no period of the year (SPEC §3): a note with their
+/// Rows that count for no period of the year (docs/计分.md 一): a note with their
 /// number, which says that almost nothing counts when they are more than
 /// half of all rows.
 fn note_out_of_year(model: &Model, diagnostics: &mut Diagnostics) {

@@ -1,5 +1,5 @@
 //! The 设置 sheet: one value per key across every input (`--year` wins for
-//! the year), parsed into [`Settings`] with SPEC §2's defaults.
+//! the year), parsed into [`Settings`] with the defaults of docs/输入.md (设置).
 
 use std::collections::HashMap;
 

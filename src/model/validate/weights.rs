@@ -2,7 +2,7 @@
 //! are percents (a `%` cell or `40%` text is one; a system of fractions
 //! summing to 1 is read as such), sum to 100, cover every scored category
 //! and none that holds only bonus or veto indicators; and the ideological
-//! weight of every system is at least its enclosing system's (SPEC §3).
+//! weight of every system is at least its enclosing system's (docs/计分.md 九).
 
 use std::collections::BTreeSet;
 

@@ -1,4 +1,4 @@
-//! The score workbook 考核得分表.xlsx (SPEC §5): sheets 汇总, 明细, 舆情时效,
+//! The score workbook 考核得分表.xlsx (docs/输出.md 一): sheets 汇总, 明细, 舆情时效,
 //! 问责, 权重, 校验, 说明, in that order; 明细 and 校验 continue on 明细-2,
 //! 校验-2 … past Excel's rows, and a 佐证 sheet follows 明细 when one of its
 //! evidence cells had to be cut. 加权得分 and 总分 are live formulas
