@@ -1,6 +1,5 @@
 //! Test helpers: small input workbooks written with rust_xlsxwriter, and a
 //! fluent way to run kaohe's pipeline on them.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 

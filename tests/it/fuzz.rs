@@ -13,7 +13,7 @@
 //! --ignored` runs each target for `KAOHE_FUZZ_SECONDS` (default 60).
 //! A failure names the target, seed and iteration to replay.
 
-mod common;
+use crate::common;
 
 use std::io::{Cursor, Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};

@@ -2,7 +2,7 @@
 //! together into a workbook and a bulletin; a weight below this level's
 //! is refused with nothing written.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

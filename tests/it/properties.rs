@@ -7,7 +7,7 @@
 //! incidents count once wherever they are). 64 cases unless
 //! `PROPTEST_CASES` says otherwise.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -6,7 +6,7 @@
 //! workbooks: ids come out normalised, and a unit with more evidence than an
 //! Excel cell holds still scores.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! The command line end to end: exit statuses, messages, and that a run
 //! with errors writes nothing.
 
-mod common;
+use crate::common;
 
 use std::ffi::OsStr;
 use std::path::{MAIN_SEPARATOR, Path, PathBuf};

@@ -1,7 +1,7 @@
 //! Validation on real workbook files: the base fixture passes, and each
 //! planted defect is reported at its exact cell.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

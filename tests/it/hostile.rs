@@ -3,7 +3,7 @@
 //! 2 GB address-space limit (`ulimit -v`), where a failed allocation would
 //! abort — and must end in a located refusal or a safe result, never a crash.
 
-mod common;
+use crate::common;
 
 use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};

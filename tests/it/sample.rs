@@ -1,7 +1,7 @@
 //! The bundled demo sample end to end: it validates with exactly the
 //! warning it intends, and its full scored report is a reviewed snapshot.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

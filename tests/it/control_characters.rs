@@ -3,7 +3,7 @@
 //! succeeds, every XML part of every output is legal XML, and the vertical
 //! tab is a line break in the letter.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
