@@ -14,6 +14,7 @@ mod hostile;
 mod input;
 mod merge;
 mod properties;
+mod reports;
 mod sample;
 mod score;
 mod validate;
