@@ -1,5 +1,6 @@
 //! The bundled demo sample end to end: it validates with exactly the
-//! warning it intends, and its full scored report is a reviewed snapshot.
+//! warning it intends, its summary is a reviewed snapshot (the full report
+//! is in `reports`), and scores depend neither on threads nor on files.
 
 use crate::common;
 
