@@ -15,8 +15,6 @@
 //! 60) from `KAOHE_FUZZ_SEED` (default: the clock). A failure names the
 //! target, seed and iteration to replay.
 
-use crate::common;
-
 use std::io::{Cursor, Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
@@ -25,6 +23,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use kaohe::input::workbook::{Format, read_workbook};
+
+use crate::common;
 
 /// SplitMix64: small, seeded, good enough to pick mutations.
 struct Rng(u64);

@@ -7,14 +7,12 @@
 //! incidents count once wherever they are). 64 cases unless
 //! `PROPTEST_CASES` says otherwise.
 
-use crate::common;
-
 use std::path::{Path, PathBuf};
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
-use common::SheetRows;
-use kaohe::cli::{InputArgs, LangArg};
 use proptest::prelude::*;
+
+use crate::common::{self, SheetRows};
 
 const DEFINITIONS: [&str; 4] = ["设置", "单位", "指标", "权重"];
 /// Units of the common definitions, each by id or by name.
@@ -223,13 +221,7 @@ struct Outcome {
 }
 
 fn outcome(inputs: Vec<PathBuf>) -> Outcome {
-    let args = InputArgs { inputs, year: None, strict: false, lang: LangArg::Zh };
-    let (model, diagnostics) = kaohe::load(&args);
-    let model = model.unwrap_or_else(|| {
-        let errors: Vec<String> =
-            diagnostics.errors().map(|d| d.headline(kaohe::diagnostic::Lang::Zh)).collect();
-        panic!("invalid inputs: {errors:?}")
-    });
+    let (model, _) = common::load_valid(inputs);
     let standings = kaohe::score::score(&model)
         .units
         .iter()

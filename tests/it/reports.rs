@@ -1,5 +1,6 @@
-//! The full scored report of every input fixture that scores, as a reviewed
-//! snapshot: per unit its rank, grade and exact totals, its category
+//! The full scored report of the bundled sample and of the small base
+//! fixture (the files under `tests/fixtures` are partial inputs), each as a
+//! reviewed snapshot: per unit its rank, grade and exact totals, its category
 //! scores, and per indicator its score, reason and evidence cells; then
 //! every incident check and every accountability finding (docs/计分.md).
 //! The dump reads the public [`Report`] and names units and indicators by
@@ -8,25 +9,11 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use kaohe::cli::{InputArgs, LangArg};
 use kaohe::model::{INCIDENT_STEPS, Model, Origin};
 use kaohe::number::{self, Exact};
 use kaohe::score::Report;
 
 use crate::common;
-
-/// Validates `inputs` (which must be valid) and scores them.
-fn scored(inputs: Vec<PathBuf>) -> (Model, Report) {
-    let args = InputArgs { inputs, year: None, strict: false, lang: LangArg::Zh };
-    let (model, diagnostics) = kaohe::load(&args);
-    let model = model.unwrap_or_else(|| {
-        let errors: Vec<String> =
-            diagnostics.errors().map(|d| d.headline(kaohe::diagnostic::Lang::Zh)).collect();
-        panic!("invalid inputs: {errors:?}")
-    });
-    let report = kaohe::score::score(&model);
-    (model, report)
-}
 
 /// A value exactly: a decimal when it terminates (`79.98`, `-2`), else a
 /// fraction and, to read it, its value to 4 places (`980/13 ≈ 75.3846`).
@@ -149,9 +136,10 @@ fn dump(model: &Model, report: &Report) -> String {
     out
 }
 
+/// The dump of `inputs`' report; they must be valid.
 fn dump_of(inputs: Vec<PathBuf>) -> String {
-    let (model, report) = scored(inputs);
-    dump(&model, &report)
+    let (model, _) = common::load_valid(inputs);
+    dump(&model, &kaohe::score::score(&model))
 }
 
 #[test]
