@@ -1,9 +1,11 @@
 //! Test helpers: small input workbooks written with rust_xlsxwriter, and a
 //! fluent way to run kaohe's pipeline on them.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
+use kaohe::cli::Input;
+use kaohe::diagnostic::Lang;
+use kaohe::model::Model;
 use rust_xlsxwriter::Workbook;
 
 /// A sheet as rows of cells; a cell that parses as a number is written as a
@@ -202,4 +204,16 @@ pub fn long_ledger(dir: &Path) -> PathBuf {
         ledger.push(vec!["U2", date, "专题研究", "学习", ""]);
     }
     write_xlsx(dir, "台账.xlsx", &sheets)
+}
+
+/// Reads and validates `inputs`, which must be valid: the model, and the
+/// warnings' headlines in Chinese.
+pub fn load_valid(inputs: Vec<PathBuf>) -> (Model, Vec<String>) {
+    let args = Input { inputs, year: None, strict: false };
+    let (model, diagnostics) = kaohe::load(&args);
+    let Some(model) = model else {
+        let errors: Vec<String> = diagnostics.errors().map(|d| d.headline(Lang::Zh)).collect();
+        panic!("invalid inputs: {errors:?}")
+    };
+    (model, diagnostics.warnings().map(|d| d.headline(Lang::Zh)).collect())
 }

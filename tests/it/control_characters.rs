@@ -3,14 +3,13 @@
 //! succeeds, every XML part of every output is legal XML, and the vertical
 //! tab is a line break in the letter.
 
-mod common;
-
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use common::{base_sheets, set_cell, write_xlsx};
+
+use crate::common::{base_sheets, set_cell, write_xlsx};
 
 /// The base fixture, in a file whose name holds a vertical tab, with a
 /// vertical tab in a unit name (单位!B4), a form feed and U+0001 in a manual

@@ -1,14 +1,13 @@
 //! The command line end to end: exit statuses, messages, and that a run
 //! with errors writes nothing.
 
-mod common;
-
 use std::ffi::OsStr;
 use std::path::{MAIN_SEPARATOR, Path, PathBuf};
 
 use assert_cmd::Command;
-use common::{base_sheets, rows, set_cell, write_xlsx};
 use kaohe::cli::Input;
+
+use crate::common::{self, base_sheets, rows, set_cell, write_xlsx};
 
 fn kaohe() -> Command {
     Command::cargo_bin("kaohe").unwrap()

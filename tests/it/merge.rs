@@ -2,12 +2,12 @@
 //! together into a workbook and a bulletin; a weight below this level's
 //! is refused with nothing written.
 
-mod common;
-
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+
+use crate::common;
 
 fn kaohe() -> Command {
     Command::cargo_bin("kaohe").unwrap()

@@ -3,15 +3,14 @@
 //! 2 GB address-space limit (`ulimit -v`), where a failed allocation would
 //! abort — and must end in a located refusal or a safe result, never a crash.
 
-mod common;
-
 use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use common::{base_sheets, set_cell, write_xlsx};
 use sha2::{Digest, Sha256};
+
+use crate::common::{self, base_sheets, set_cell, write_xlsx};
 
 /// Address-space limit for the runs on bombs, in KiB (2 GB).
 const ADDRESS_SPACE_KIB: u32 = 2_000_000;

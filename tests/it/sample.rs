@@ -1,22 +1,14 @@
 //! The bundled demo sample end to end: it validates with exactly the
-//! warning it intends, and its full scored report is a reviewed snapshot.
-
-mod common;
+//! warning it intends, its summary is a reviewed snapshot (the full report
+//! is in `reports`), and scores depend neither on threads nor on files.
 
 use std::path::PathBuf;
 
-use kaohe::cli::Input;
-use kaohe::diagnostic::Lang;
 use kaohe::render::{Scored, json};
 
-const SAMPLE: &str = "samples/示例台账.xlsx";
+use crate::common;
 
-fn load(inputs: Vec<PathBuf>) -> (kaohe::model::Model, Vec<String>) {
-    let args = Input { inputs, year: None, strict: false };
-    let (model, diagnostics) = kaohe::load(&args);
-    let warnings = diagnostics.warnings().map(|d| d.headline(Lang::Zh)).collect();
-    (model.expect("the inputs are valid"), warnings)
-}
+const SAMPLE: &str = "samples/示例台账.xlsx";
 
 fn summary(model: &kaohe::model::Model, warnings: &[String]) -> String {
     let report = kaohe::score::score(model);
@@ -26,7 +18,7 @@ fn summary(model: &kaohe::model::Model, warnings: &[String]) -> String {
 
 #[test]
 fn the_sample_validates_with_its_one_intended_warning() {
-    let (model, warnings) = load(vec![PathBuf::from(SAMPLE)]);
+    let (model, warnings) = common::load_valid(vec![PathBuf::from(SAMPLE)]);
     assert_eq!(warnings, ["示例台账.xlsx:活动!A361: 与 示例台账.xlsx:活动!A342 完全重复，只计一次"]);
     assert_eq!(model.units.iter().filter(|u| u.assessed).count(), 15);
     assert_eq!(model.out_of_year.activities, 3);
@@ -35,13 +27,13 @@ fn the_sample_validates_with_its_one_intended_warning() {
 
 #[test]
 fn the_sample_scores_as_reviewed() {
-    let (model, warnings) = load(vec![PathBuf::from(SAMPLE)]);
+    let (model, warnings) = common::load_valid(vec![PathBuf::from(SAMPLE)]);
     insta::assert_snapshot!("sample_summary", summary(&model, &warnings));
 }
 
 #[test]
 fn scores_do_not_depend_on_thread_count() {
-    let (model, warnings) = load(vec![PathBuf::from(SAMPLE)]);
+    let (model, warnings) = common::load_valid(vec![PathBuf::from(SAMPLE)]);
     let with = |threads| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         pool.install(|| summary(&model, &warnings))
@@ -58,9 +50,9 @@ fn scores_do_not_depend_on_file_order_or_split() {
     let first = common::write_xlsx(dir.path(), "定义.xlsx", &definitions);
     let second = common::write_xlsx(dir.path(), "台账.xlsx", &ledger);
     let whole = common::write_xlsx(dir.path(), "全部.xlsx", &common::base_sheets());
-    let (a, _) = load(vec![first.clone(), second.clone()]);
-    let (b, _) = load(vec![second, first]);
-    let (c, _) = load(vec![whole]);
+    let (a, _) = common::load_valid(vec![first.clone(), second.clone()]);
+    let (b, _) = common::load_valid(vec![second, first]);
+    let (c, _) = common::load_valid(vec![whole]);
     let totals = |model: &kaohe::model::Model| {
         kaohe::score::score(model)
             .units

@@ -1,13 +1,12 @@
 //! Validation on real workbook files: the base fixture passes, and each
 //! planted defect is reported at its exact cell.
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::{SheetRows, base_sheets, rows, set_cell, write_xlsx};
 use kaohe::cli::Input;
 use kaohe::diagnostic::Lang;
+
+use crate::common::{self, SheetRows, base_sheets, rows, set_cell, write_xlsx};
 
 struct Checked {
     ok: bool,

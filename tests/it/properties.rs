@@ -2,19 +2,17 @@
 //! random ledger on the common definitions do not depend on how the rows
 //! are split across workbooks, the order of the files, whether branches
 //! return the definition sheets with their ledger, nor whether a ledger keeps
-//! one sheet per unit (SPEC §2: sheets of one kind are concatenated,
+//! one sheet per unit (docs/输入.md: sheets of one kind are concatenated,
 //! identical definition rows count once, exact duplicate activities and
 //! incidents count once wherever they are). 64 cases unless
 //! `PROPTEST_CASES` says otherwise.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
-use common::SheetRows;
-use kaohe::cli::Input;
 use proptest::prelude::*;
+
+use crate::common::{self, SheetRows};
 
 const DEFINITIONS: [&str; 4] = ["设置", "单位", "指标", "权重"];
 /// Units of the common definitions, each by id or by name.
@@ -170,7 +168,7 @@ type Sheets = Vec<(String, Vec<Vec<String>>)>;
 
 /// The ledger sheets holding `rows`, each with its header; empty sheets left
 /// out. `per_unit`: activities go to one sheet per unit, named by its id,
-/// without a 单位编号 column (SPEC §2: branches keep one sheet per unit).
+/// without a 单位编号 column (docs/输入.md: branches keep one sheet per unit).
 fn ledger_sheets<'a>(rows: impl Iterator<Item = &'a Placed> + Clone, per_unit: bool) -> Sheets {
     let body = |sheet: &str| -> Vec<Vec<String>> {
         rows.clone().filter(|row| row.sheet == sheet).map(|row| row.cells.clone()).collect()
@@ -223,13 +221,7 @@ struct Outcome {
 }
 
 fn outcome(inputs: Vec<PathBuf>) -> Outcome {
-    let args = Input { inputs, year: None, strict: false };
-    let (model, diagnostics) = kaohe::load(&args);
-    let model = model.unwrap_or_else(|| {
-        let errors: Vec<String> =
-            diagnostics.errors().map(|d| d.headline(kaohe::diagnostic::Lang::Zh)).collect();
-        panic!("invalid inputs: {errors:?}")
-    });
+    let (model, _) = common::load_valid(inputs);
     let standings = kaohe::score::score(&model)
         .units
         .iter()

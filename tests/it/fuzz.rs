@@ -9,11 +9,11 @@
 //!   are replaced, cleared, duplicated with hostile values, then
 //!   `kaohe::load` and `score`.
 //!
-//! The quick variants run in every `cargo test`; `cargo test --test fuzz --
-//! --ignored` runs each target for `KAOHE_FUZZ_SECONDS` (default 60).
-//! A failure names the target, seed and iteration to replay.
-
-mod common;
+//! The quick variants run a fixed number of iterations of a fixed seed in
+//! every `cargo test`, the same work on every machine; `cargo test --test it
+//! fuzz:: -- --ignored` runs each target for `KAOHE_FUZZ_SECONDS` (default
+//! 60) from `KAOHE_FUZZ_SEED` (default: the clock). A failure names the
+//! target, seed and iteration to replay.
 
 use std::io::{Cursor, Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -24,6 +24,8 @@ use std::time::{Duration, Instant};
 
 use kaohe::input::Format;
 use kaohe::input::workbook::read_workbook;
+
+use crate::common;
 
 /// SplitMix64: small, seeded, good enough to pick mutations.
 struct Rng(u64);
@@ -152,21 +154,27 @@ fn workbook_seeds() -> Vec<(Format, Vec<u8>)> {
     ]
 }
 
-/// Runs `step(rng)` for `iterations` or until `budget` runs out, whichever
-/// comes first; fails on a panic outside calamine. Returns the iterations run.
-fn run(
-    target: &'static str,
-    seed: u64,
-    iterations: u64,
-    budget: Duration,
-    mut step: impl FnMut(&mut Rng),
-) -> u64 {
+/// How long a fuzz run goes on.
+#[derive(Clone, Copy)]
+enum Length {
+    /// A fixed number of iterations: the quick runs.
+    Iterations(u64),
+    /// As many iterations as fit in the time: the long runs.
+    Budget(Duration),
+}
+
+/// Runs `step(rng)` for `length`; fails on a panic outside calamine.
+fn run(target: &'static str, seed: u64, length: Length, mut step: impl FnMut(&mut Rng)) {
     record_panics();
     let started = Instant::now();
+    let more = |done: u64| match length {
+        Length::Iterations(iterations) => done < iterations,
+        Length::Budget(budget) => started.elapsed() < budget,
+    };
     let progress = Arc::new(AtomicU64::new(0));
     let watchdog = hang_watchdog(target, seed, progress.clone());
     let mut done = 0;
-    while done < iterations && started.elapsed() < budget {
+    while more(done) {
         progress.store(done + 1, Ordering::Relaxed);
         let mut rng = Rng(seed ^ done.wrapping_mul(0x2545_F491_4F6C_DD1D));
         let outcome = catch_unwind(AssertUnwindSafe(|| step(&mut rng)));
@@ -180,7 +188,6 @@ fn run(
     progress.store(u64::MAX, Ordering::Relaxed);
     let _ = watchdog.join();
     eprintln!("{target}: {done} iterations in {:.1?}", started.elapsed());
-    done
 }
 
 /// Longest one iteration may take before it counts as a hang.
@@ -208,10 +215,10 @@ fn hang_watchdog(target: &'static str, seed: u64, progress: Arc<AtomicU64>) -> s
     })
 }
 
-fn fuzz_workbooks(seed: u64, iterations: u64, budget: Duration) -> u64 {
+fn fuzz_workbooks(seed: u64, length: Length) {
     let seeds = workbook_seeds();
     let name: Arc<str> = "fuzz.xlsx".into();
-    run("workbook", seed, iterations, budget, |rng| {
+    run("workbook", seed, length, |rng| {
         let (format, original) = rng.pick(&seeds);
         let bytes = match *format {
             Format::Xlsx | Format::Ods if rng.below(3) > 0 => {
@@ -227,14 +234,14 @@ fn fuzz_workbooks(seed: u64, iterations: u64, budget: Duration) -> u64 {
     })
 }
 
-fn fuzz_csv(seed: u64, iterations: u64, budget: Duration) -> u64 {
+fn fuzz_csv(seed: u64, length: Length) {
     let dir = Path::new("tests/fixtures/input");
     let seeds: Vec<Vec<u8>> = ["活动.csv", "评分.csv", "说明.csv", "第二党支部台账.csv"]
         .iter()
         .map(|name| std::fs::read(dir.join(name)).unwrap())
         .collect();
     let name: Arc<str> = "活动.csv".into();
-    run("csv", seed, iterations, budget, |rng| {
+    run("csv", seed, length, |rng| {
         let mut bytes = rng.pick(&seeds).clone();
         mutate_bytes(rng, &mut bytes);
         let _ = kaohe::input::csv::read_csv(&bytes, &name, "活动");
@@ -302,10 +309,10 @@ const HOSTILE_CELLS: &[&str] = &[
     "反对",
 ];
 
-fn fuzz_validation(seed: u64, iterations: u64, budget: Duration) -> u64 {
+fn fuzz_validation(seed: u64, length: Length) {
     let base = common::base_sheets();
     let dir = tempfile::tempdir().unwrap();
-    run("validation", seed, iterations, budget, |rng| {
+    run("validation", seed, length, |rng| {
         let mut sheets: Vec<(String, Vec<Vec<String>>)> = base
             .iter()
             .map(|(name, rows)| {
@@ -354,22 +361,23 @@ fn fuzz_validation(seed: u64, iterations: u64, budget: Duration) -> u64 {
 
 #[test]
 fn mutated_workbooks_never_panic() {
-    assert_eq!(fuzz_workbooks(0x6B61_6F68_6501, 2000, Duration::from_secs(60)), 2000);
+    fuzz_workbooks(0x6B61_6F68_6501, Length::Iterations(2000));
 }
 
 #[test]
 fn mutated_csv_never_panics() {
-    assert_eq!(fuzz_csv(0x6B61_6F68_6502, 2000, Duration::from_secs(60)), 2000);
+    fuzz_csv(0x6B61_6F68_6502, Length::Iterations(2000));
 }
 
 #[test]
 fn mutated_assessments_never_panic() {
-    assert_eq!(fuzz_validation(0x6B61_6F68_6503, 200, Duration::from_secs(60)), 200);
+    fuzz_validation(0x6B61_6F68_6503, Length::Iterations(200));
 }
 
-fn long_budget() -> Duration {
+/// The length of a long run: `KAOHE_FUZZ_SECONDS`, else 60 s.
+fn long_budget() -> Length {
     let seconds = std::env::var("KAOHE_FUZZ_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
-    Duration::from_secs(seconds)
+    Length::Budget(Duration::from_secs(seconds))
 }
 
 /// The seed of a long run: `KAOHE_FUZZ_SEED`, else the clock.
@@ -382,17 +390,17 @@ fn long_seed() -> u64 {
 #[test]
 #[ignore = "long-running fuzzing; KAOHE_FUZZ_SECONDS per target"]
 fn fuzz_workbooks_long() {
-    fuzz_workbooks(long_seed(), u64::MAX, long_budget());
+    fuzz_workbooks(long_seed(), long_budget());
 }
 
 #[test]
 #[ignore = "long-running fuzzing; KAOHE_FUZZ_SECONDS per target"]
 fn fuzz_csv_long() {
-    fuzz_csv(long_seed(), u64::MAX, long_budget());
+    fuzz_csv(long_seed(), long_budget());
 }
 
 #[test]
 #[ignore = "long-running fuzzing; KAOHE_FUZZ_SECONDS per target"]
 fn fuzz_validation_long() {
-    fuzz_validation(long_seed(), u64::MAX, long_budget());
+    fuzz_validation(long_seed(), long_budget());
 }

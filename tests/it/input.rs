@@ -5,7 +5,7 @@
 //! ones converted from `台账.xlsx` with LibreOffice:
 //!
 //! ```sh
-//! cargo test --test input -- --ignored generate_fixtures
+//! cargo test --test it -- --ignored generate_fixtures
 //! cd tests/fixtures/input && soffice --headless --convert-to xls 台账.xlsx && soffice --headless --convert-to ods 台账.xlsx
 //! ```
 

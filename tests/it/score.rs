@@ -6,15 +6,14 @@
 //! workbooks: ids come out normalised, and a unit with more evidence than an
 //! Excel cell holds still scores.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use assert_cmd::Command;
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use common::{SheetRows, base_sheets, rows, set_cell, write_xlsx};
 use sha2::{Digest, Sha256};
+
+use crate::common::{SheetRows, base_sheets, rows, set_cell, write_xlsx};
 
 const SAMPLE: &str = "samples/示例台账.xlsx";
 
