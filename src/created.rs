@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDateTime};
 
 /// `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) when set to a valid time.
 /// Read once, into [`crate::cli::Config::source_date`].
-pub fn source_date_epoch() -> Option<NaiveDateTime> {
+pub(crate) fn source_date_epoch() -> Option<NaiveDateTime> {
     std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|value| value.trim().parse::<i64>().ok())
@@ -16,7 +16,7 @@ pub fn source_date_epoch() -> Option<NaiveDateTime> {
 
 /// The time an output records as its creation: `source_date` when given,
 /// else `from_inputs` (the date the command's inputs fix), else 1970-01-01.
-pub fn creation_time(
+pub(crate) fn creation_time(
     source_date: Option<NaiveDateTime>,
     from_inputs: Option<NaiveDateTime>,
 ) -> NaiveDateTime {

@@ -5,7 +5,7 @@
 use sha2::{Digest, Sha256};
 
 /// The SHA-256 of `bytes` in lowercase hex.
-pub fn sha256(bytes: &[u8]) -> String {
+pub(crate) fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 

@@ -42,9 +42,9 @@
 #[macro_use]
 pub mod diagnostic;
 pub mod cli;
-pub mod created;
+pub(crate) mod created;
 pub mod defaults;
-pub mod digest;
+pub(crate) mod digest;
 pub mod init;
 pub mod input;
 pub mod merge;
@@ -54,9 +54,9 @@ pub mod output;
 pub mod render;
 pub mod score;
 pub mod score_workbook;
-pub mod terminal;
-pub mod text;
-pub mod timing;
+pub(crate) mod terminal;
+pub(crate) mod text;
+pub(crate) mod timing;
 
 use std::ffi::OsString;
 use std::path::PathBuf;

@@ -10,7 +10,7 @@ use crate::render::Scored;
 
 /// The line `check` ends with. Rows outside the year are told by their own
 /// note; notes are not counted as warnings.
-pub fn check_summary(model: &Model, warnings: usize, lang: Lang) -> String {
+pub(crate) fn check_summary(model: &Model, warnings: usize, lang: Lang) -> String {
     let assessed = model.units.iter().filter(|u| u.assessed).count();
     let (year, activities, incidents) = (model.settings.year, model.activities.len(), model.incidents.len());
     match lang {
@@ -29,7 +29,7 @@ pub fn check_summary(model: &Model, warnings: usize, lang: Lang) -> String {
 
 /// What a person sees after `score`: units scored, grade counts, and `dir`,
 /// where the files went.
-pub fn score_summary(scored: &Scored, dir: &Path, lang: Lang) -> String {
+pub(crate) fn score_summary(scored: &Scored, dir: &Path, lang: Lang) -> String {
     let units = &scored.report.units;
     let grades: Vec<String> = scored
         .model
@@ -64,7 +64,7 @@ pub fn score_summary(scored: &Scored, dir: &Path, lang: Lang) -> String {
 
 /// What a person sees after `merge`: how many workbooks (`submissions`)
 /// and units were combined, and `dir`, where the files went.
-pub fn merge_summary(submissions: usize, units: usize, dir: &Path, lang: Lang) -> String {
+pub(crate) fn merge_summary(submissions: usize, units: usize, dir: &Path, lang: Lang) -> String {
     let shown = dir.display();
     match lang {
         Lang::Zh => format!("已汇总{submissions}份得分表、{units}个单位，结果已写入 {shown}"),
@@ -78,7 +78,7 @@ pub fn merge_summary(submissions: usize, units: usize, dir: &Path, lang: Lang) -
 
 /// A bar counting `letters` as they are rendered, drawn only when stderr
 /// is a terminal.
-pub fn progress_bar(letters: usize, lang: Lang) -> indicatif::ProgressBar {
+pub(crate) fn progress_bar(letters: usize, lang: Lang) -> indicatif::ProgressBar {
     let label = match lang {
         Lang::Zh => "生成反馈意见",
         Lang::En => "rendering letters",

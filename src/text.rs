@@ -17,7 +17,7 @@ use rustc_hash::FxHasher;
 use unicode_width::UnicodeWidthChar;
 
 /// Normalised form of `text` for case-sensitive matching (ids, names).
-pub fn normalize(text: &str) -> String {
+pub(crate) fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     let mut previous: Option<char> = None;
@@ -38,7 +38,7 @@ pub fn normalize(text: &str) -> String {
 
 /// [`normalize`], borrowing `text` when it is normal already: it holds no
 /// white space and nothing to fold, as most cells do.
-pub fn normalize_cow(text: &str) -> Cow<'_, str> {
+pub(crate) fn normalize_cow(text: &str) -> Cow<'_, str> {
     if text.chars().all(|c| !c.is_whitespace() && fold_width(c) == c) {
         Cow::Borrowed(text)
     } else {
@@ -49,11 +49,11 @@ pub fn normalize_cow(text: &str) -> Cow<'_, str> {
 /// Texts held once however often they recur (a ledger's unit ids, types,
 /// 是/否 values and column keys): each distinct text is one `Arc<str>`.
 #[derive(Debug, Default)]
-pub struct SharedTexts(HashSet<Arc<str>>);
+pub(crate) struct SharedTexts(HashSet<Arc<str>>);
 
 impl SharedTexts {
     /// The held copy of `text`, made on first use.
-    pub fn share(&mut self, text: &str) -> Arc<str> {
+    pub(crate) fn share(&mut self, text: &str) -> Arc<str> {
         if let Some(held) = self.0.get(text) {
             return held.clone();
         }
@@ -69,7 +69,7 @@ impl SharedTexts {
 /// slot, so the unique texts between (titles) neither evict it nor cost
 /// more than a hash; no input can make a lookup cost more than one hash
 /// and one comparison. At worst a text is held more than once.
-pub struct TextCache(Vec<CacheSlot>);
+pub(crate) struct TextCache(Vec<CacheSlot>);
 
 #[derive(Clone, Default)]
 struct CacheSlot {
@@ -89,7 +89,7 @@ impl Default for TextCache {
 
 impl TextCache {
     /// `text` as an `Arc<str>`, the one held for it if it is in the cache.
-    pub fn share(&mut self, text: &str) -> Arc<str> {
+    pub(crate) fn share(&mut self, text: &str) -> Arc<str> {
         let hash = text_hash(text);
         let slot = &mut self.0[(hash >> (64 - CACHE_BITS)) as usize];
         if let Some((held_hash, held)) = &slot.held
@@ -118,7 +118,7 @@ fn text_hash(text: &str) -> u64 {
 
 /// Normalised, lower-cased form for case-insensitive keywords (rules,
 /// periods, roles, booleans, sheet and column names).
-pub fn normalize_keyword(text: &str) -> String {
+pub(crate) fn normalize_keyword(text: &str) -> String {
     normalize(text).to_lowercase()
 }
 
@@ -145,7 +145,7 @@ fn is_cjk(c: char) -> bool {
 }
 
 /// Natural order for ids: digit runs compare by value, so `U2` < `U10`.
-pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+pub(crate) fn natural_cmp(a: &str, b: &str) -> Ordering {
     let (mut a, mut b) = (a, b);
     loop {
         match (a.chars().next(), b.chars().next()) {
@@ -176,7 +176,7 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
 
 /// The candidate closest to `wanted` by edit distance, if it is close
 /// enough to be a plausible typo (for `hint: did you mean …`).
-pub fn nearest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let length = wanted.chars().count();
     candidates
         .into_iter()
@@ -189,7 +189,7 @@ pub fn nearest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
 /// How wide `text` shows, in characters: its widest line, East Asian wide
 /// characters (CJK, full-width forms) counting 2, as does the em dash
 /// (Chinese text writes it `——`, each as wide as a character).
-pub fn display_width(text: &str) -> usize {
+pub(crate) fn display_width(text: &str) -> usize {
     let width = |c: char| if c == '—' { 2 } else { c.width().unwrap_or(1) };
     text.lines().map(|line| line.chars().map(width).sum()).max().unwrap_or(0)
 }

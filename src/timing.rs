@@ -12,7 +12,7 @@ fn clock() -> Option<&'static Mutex<Instant>> {
 }
 
 /// Marks the end of `stage`: prints the time since the previous mark.
-pub fn lap(stage: &str) {
+pub(crate) fn lap(stage: &str) {
     if let Some(clock) = clock() {
         let mut last = clock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         eprintln!("timing: {stage} {:.3}s (peak {})", last.elapsed().as_secs_f64(), peak_rss());
@@ -22,7 +22,7 @@ pub fn lap(stage: &str) {
 
 /// Runs `work`, printing how long it took by itself: for a stage that runs
 /// beside another, where laps would mix the two.
-pub fn measure<T>(stage: &str, work: impl FnOnce() -> T) -> T {
+pub(crate) fn measure<T>(stage: &str, work: impl FnOnce() -> T) -> T {
     if clock().is_none() {
         return work();
     }

@@ -36,7 +36,7 @@ pub(super) struct Layout {
 }
 
 /// The layout of every sheet of an ODS package, by sheet name.
-pub fn read_layouts(bytes: &[u8]) -> Result<HashMap<String, Layout>, ReadError> {
+pub(super) fn read_layouts(bytes: &[u8]) -> Result<HashMap<String, Layout>, ReadError> {
     let damaged = |error: &dyn std::fmt::Display| ReadError::damaged(format_args!("content.xml: {error}"));
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
     let mut content = String::new();

@@ -89,7 +89,7 @@ impl Replacement {
     }
 
     /// Every step, in order.
-    pub fn steps(&self) -> Vec<Step> {
+    pub(super) fn steps(&self) -> Vec<Step> {
         std::iter::once(Step::Begin)
             .chain((0..self.journal.old.len()).map(Step::Aside))
             .chain((0..self.journal.new.len()).map(Step::Place))
@@ -98,12 +98,12 @@ impl Replacement {
     }
 
     /// Runs every step; on a failure before the commit, rolls back.
-    pub fn execute(&self) -> Result<(), StepError> {
+    pub(super) fn execute(&self) -> Result<(), StepError> {
         self.execute_with(Self::apply)
     }
 
     /// [`Self::execute`] with `apply` doing each step (tests inject faults).
-    pub fn execute_with(
+    pub(super) fn execute_with(
         &self,
         mut apply: impl FnMut(&Self, Step) -> Result<(), StepError>,
     ) -> Result<(), StepError> {
@@ -121,7 +121,7 @@ impl Replacement {
     }
 
     /// Does one step.
-    pub fn apply(&self, step: Step) -> Result<(), StepError> {
+    pub(super) fn apply(&self, step: Step) -> Result<(), StepError> {
         let whole = |error| StepError { file: None, error };
         match step {
             Step::Begin => {
@@ -273,7 +273,7 @@ pub(super) enum Leftover {
 }
 
 impl Leftover {
-    pub fn of(name: &OsStr) -> Option<Leftover> {
+    pub(super) fn of(name: &OsStr) -> Option<Leftover> {
         let (_, kind) = name.to_str()?.strip_prefix('.')?.rsplit_once(".kaohe-")?;
         if kind == "lock" {
             return Some(Leftover::Lock);

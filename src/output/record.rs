@@ -8,7 +8,7 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path};
 
-pub use crate::digest::sha256;
+pub(super) use crate::digest::sha256;
 
 /// The record's file name inside the output folder. It is not one of the
 /// `outputs` of summary.json.
@@ -16,34 +16,34 @@ pub const RECORD_FILE: &str = ".kaohe-outputs";
 
 /// Each written file's relative path and the SHA-256 of its bytes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Record {
+pub(super) struct Record {
     files: BTreeMap<String, String>,
 }
 
 impl Record {
     /// Notes that `path` was written with `bytes`.
-    pub fn insert(&mut self, path: String, bytes: &[u8]) {
+    pub(super) fn insert(&mut self, path: String, bytes: &[u8]) {
         self.files.insert(path, sha256(bytes));
     }
 
     /// The SHA-256 recorded for `path`.
-    pub fn hash(&self, path: &str) -> Option<&str> {
+    pub(super) fn hash(&self, path: &str) -> Option<&str> {
         self.files.get(path).map(String::as_str)
     }
 
     /// The recorded paths, sorted.
-    pub fn paths(&self) -> impl Iterator<Item = &str> {
+    pub(super) fn paths(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(String::as_str)
     }
 
     /// The record file's bytes.
-    pub fn to_bytes(&self) -> Vec<u8> {
+    pub(super) fn to_bytes(&self) -> Vec<u8> {
         self.files.iter().map(|(path, hash)| format!("{hash}  {path}\n")).collect::<String>().into_bytes()
     }
 
     /// Reads a record's bytes; `None` when they are not a record (a line
     /// without a hash, a path that leaves the folder).
-    pub fn parse(bytes: &[u8]) -> Option<Record> {
+    pub(super) fn parse(bytes: &[u8]) -> Option<Record> {
         let text = std::str::from_utf8(bytes).ok()?;
         let mut files = BTreeMap::new();
         for line in text.lines() {
@@ -60,7 +60,7 @@ impl Record {
 
     /// The record of the folder `dir`: `Ok(None)` when there is none,
     /// `InvalidData` when the file is not a record.
-    pub fn read(dir: &Path) -> io::Result<Option<Record>> {
+    pub(super) fn read(dir: &Path) -> io::Result<Option<Record>> {
         match fs::read(dir.join(RECORD_FILE)) {
             Ok(bytes) => Record::parse(&bytes).map(Some).ok_or_else(|| io::ErrorKind::InvalidData.into()),
             Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
@@ -79,7 +79,7 @@ fn is_inside(path: &str) -> bool {
 
 /// The SHA-256 of the regular file at `path`; `InvalidInput` for anything
 /// else (a folder, a link).
-pub fn file_sha256(path: &Path) -> io::Result<String> {
+pub(super) fn file_sha256(path: &Path) -> io::Result<String> {
     if !fs::symlink_metadata(path)?.is_file() {
         return Err(io::ErrorKind::InvalidInput.into());
     }

@@ -9,7 +9,7 @@ use super::{Finding, Responsibility};
 use crate::model::{Decision, Model, Role, Stance};
 
 /// One finding per accountability row, in input row order.
-pub fn findings(model: &Model) -> Vec<Finding> {
+pub(super) fn findings(model: &Model) -> Vec<Finding> {
     model
         .accountability
         .iter()
@@ -22,7 +22,7 @@ pub fn findings(model: &Model) -> Vec<Finding> {
 }
 
 /// The responsibility a person with `role` and `stance` bears for a decision.
-pub fn responsibility(decision: Decision, role: Role, stance: Option<Stance>) -> Responsibility {
+pub(super) fn responsibility(decision: Decision, role: Role, stance: Option<Stance>) -> Responsibility {
     match (decision, role, stance) {
         (Decision::Individual, Role::Decider, _) => Responsibility::Individual,
         (Decision::Individual, _, _) => Responsibility::None,

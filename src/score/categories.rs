@@ -9,7 +9,11 @@ use crate::number::{Exact, int};
 
 /// The categories scored for a unit (in criteria order) and its weighted
 /// score W under weight system `system`.
-pub fn weigh(model: &Model, system: usize, indicators: &[IndicatorResult]) -> (Vec<CategoryResult>, Exact) {
+pub(super) fn weigh(
+    model: &Model,
+    system: usize,
+    indicators: &[IndicatorResult],
+) -> (Vec<CategoryResult>, Exact) {
     let weights = &model.systems[system].weights;
     let categories: Vec<CategoryResult> = model
         .categories

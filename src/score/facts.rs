@@ -8,7 +8,7 @@ use crate::model::rules::Facts;
 use crate::model::{Activity, Incident, Indicator, IndicatorIndex, ManualScore, Model, UnitIndex};
 
 /// One unit and one indicator that applies to it.
-pub struct UnitFacts<'a> {
+pub(super) struct UnitFacts<'a> {
     pub model: &'a Model,
     pub ledger: &'a Ledger<'a>,
     pub unit: UnitIndex,

@@ -5,7 +5,7 @@ use crate::input::value::parse_bool_text;
 use crate::model::{Attributes, Condition, Expected};
 
 /// Whether every condition holds for a row with these attributes.
-pub fn matches(filter: &[Condition], attributes: &Attributes) -> bool {
+pub(super) fn matches(filter: &[Condition], attributes: &Attributes) -> bool {
     filter.iter().all(|condition| holds(condition, attributes))
 }
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::model::{Activity, IndicatorIndex, ManualScore, Model, UnitIndex};
 
-pub struct Ledger<'a> {
+pub(super) struct Ledger<'a> {
     activities: HashMap<(UnitIndex, &'a str), Vec<&'a Activity>>,
     /// Indices into `Model::incidents`, per unit, in input order.
     incidents: Vec<Vec<usize>>,
@@ -14,7 +14,7 @@ pub struct Ledger<'a> {
 }
 
 impl<'a> Ledger<'a> {
-    pub fn new(model: &'a Model) -> Self {
+    pub(super) fn new(model: &'a Model) -> Self {
         let mut activities: HashMap<(UnitIndex, &str), Vec<&Activity>> = HashMap::new();
         for activity in &model.activities {
             activities.entry((activity.unit, &*activity.kind)).or_default().push(activity);
@@ -29,19 +29,19 @@ impl<'a> Ledger<'a> {
     }
 
     /// `unit`'s own activities of type `kind`, in input order.
-    pub fn activities<'k>(&'k self, unit: UnitIndex, kind: &'k str) -> &'k [&'a Activity] {
+    pub(super) fn activities<'k>(&'k self, unit: UnitIndex, kind: &'k str) -> &'k [&'a Activity] {
         // The keys' texts live as long as the model; looking one up needs them only as long as `kind`.
         let activities: &'k HashMap<(UnitIndex, &'k str), Vec<&'a Activity>> = &self.activities;
         activities.get(&(unit, kind)).map_or(&[], Vec::as_slice)
     }
 
     /// `unit`'s own incidents (indices into `Model::incidents`), in input order.
-    pub fn incidents(&self, unit: UnitIndex) -> &[usize] {
+    pub(super) fn incidents(&self, unit: UnitIndex) -> &[usize] {
         &self.incidents[unit]
     }
 
     /// The evaluator's score for `unit` on a manual `indicator`.
-    pub fn manual_score(&self, unit: UnitIndex, indicator: IndicatorIndex) -> Option<&'a ManualScore> {
+    pub(super) fn manual_score(&self, unit: UnitIndex, indicator: IndicatorIndex) -> Option<&'a ManualScore> {
         self.manual_scores.get(&(unit, indicator)).copied()
     }
 }

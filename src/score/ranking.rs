@@ -8,7 +8,7 @@ use crate::model::ranking::{Standing, by_standing, rank_and_grade};
 use crate::text::natural_cmp;
 
 /// Sorts `units` into ranking order and fills in their rank and grade.
-pub fn rank(model: &Model, units: &mut [UnitResult]) {
+pub(super) fn rank(model: &Model, units: &mut [UnitResult]) {
     units.sort_by(|a, b| {
         by_standing((a.veto, &a.total), (b.veto, &b.total))
             .then_with(|| natural_cmp(&model.units[a.unit].id, &model.units[b.unit].id))

@@ -13,24 +13,24 @@ use crate::model::{
 use crate::number::{Exact, parse_decimal};
 use crate::score::{IndicatorResult, Report, UnitResult, score};
 
-pub const IDEOLOGY: &str = "意识形态工作";
-pub const PARTY: &str = "党建工作";
+pub(crate) const IDEOLOGY: &str = "意识形态工作";
+pub(crate) const PARTY: &str = "党建工作";
 
-pub fn d(text: &str) -> Exact {
+pub(crate) fn d(text: &str) -> Exact {
     parse_decimal(text).unwrap()
 }
 
 /// `2025-03-15` or `2025-03-15 10:30`.
-pub fn at(text: &str) -> NaiveDateTime {
+pub(crate) fn at(text: &str) -> NaiveDateTime {
     let full = if text.contains(' ') { text.to_owned() } else { format!("{text} 00:00") };
     NaiveDateTime::parse_from_str(&full, "%Y-%m-%d %H:%M").unwrap()
 }
 
-pub fn origin(sheet: &str, row: u32) -> Origin {
+pub(crate) fn origin(sheet: &str, row: u32) -> Origin {
     Origin { file: Arc::from("台账.xlsx"), sheet: Arc::from(sheet), row, col: 0 }
 }
 
-pub fn unit(id: &str, kind: &str, parent: Option<UnitIndex>) -> Unit {
+pub(crate) fn unit(id: &str, kind: &str, parent: Option<UnitIndex>) -> Unit {
     Unit {
         id: id.to_owned(),
         name: format!("{id}党支部"),
@@ -43,7 +43,7 @@ pub fn unit(id: &str, kind: &str, parent: Option<UnitIndex>) -> Unit {
 }
 
 /// An indicator of `points` scored by `rule`, applying to every unit.
-pub fn indicator(code: &str, category: &str, rule: impl Into<Rule>, points: &str) -> Indicator {
+pub(crate) fn indicator(code: &str, category: &str, rule: impl Into<Rule>, points: &str) -> Indicator {
     Indicator {
         code: code.to_owned(),
         category: category.to_owned(),
@@ -58,35 +58,35 @@ pub fn indicator(code: &str, category: &str, rule: impl Into<Rule>, points: &str
 }
 
 /// A manual rule naming no activity type.
-pub fn manual() -> Manual {
+pub(crate) fn manual() -> Manual {
     Manual { activity: None }
 }
 
 /// At least one `activity` a year, 1 point per missing one.
-pub fn min_count(activity: &str) -> MinCount {
+pub(crate) fn min_count(activity: &str) -> MinCount {
     MinCount { activity: activity.to_owned(), required: 1, period: Period::Year, unit_points: d("1") }
 }
 
 /// 1 point per `activity`.
-pub fn bonus(activity: &str) -> Bonus {
+pub(crate) fn bonus(activity: &str) -> Bonus {
     Bonus { activity: activity.to_owned(), unit_points: d("1") }
 }
 
 /// Vetoed by any `activity`.
-pub fn veto(activity: &str) -> Veto {
+pub(crate) fn veto(activity: &str) -> Veto {
     Veto { activity: activity.to_owned() }
 }
 
 /// Each step within `deadline_hours`, 1 point per late incident.
-pub fn timeliness(deadline_hours: &str) -> Timeliness {
+pub(crate) fn timeliness(deadline_hours: &str) -> Timeliness {
     Timeliness { deadline_hours: d(deadline_hours), unit_points: d("1"), activity: None }
 }
 
-pub fn condition(column: &str, expected: Expected) -> Condition {
+pub(crate) fn condition(column: &str, expected: Expected) -> Condition {
     Condition { column: column.to_owned(), expected }
 }
 
-pub fn system(owner: Option<UnitIndex>, weights: &[(&str, &str)]) -> WeightSystem {
+pub(crate) fn system(owner: Option<UnitIndex>, weights: &[(&str, &str)]) -> WeightSystem {
     WeightSystem {
         owner,
         weights: weights.iter().map(|(category, weight)| (category.to_string(), d(weight))).collect(),
@@ -94,7 +94,7 @@ pub fn system(owner: Option<UnitIndex>, weights: &[(&str, &str)]) -> WeightSyste
     }
 }
 
-pub fn activity(unit: UnitIndex, date: &str, kind: &str, row: u32) -> Activity {
+pub(crate) fn activity(unit: UnitIndex, date: &str, kind: &str, row: u32) -> Activity {
     Activity {
         unit,
         date: at(date),
@@ -104,13 +104,13 @@ pub fn activity(unit: UnitIndex, date: &str, kind: &str, row: u32) -> Activity {
     }
 }
 
-pub fn with_attribute(mut activity: Activity, key: &str, value: &str) -> Activity {
+pub(crate) fn with_attribute(mut activity: Activity, key: &str, value: &str) -> Activity {
     activity.attributes.insert(key, value);
     activity
 }
 
 /// An incident occurring at `occurred` with the four steps (`""` = missing).
-pub fn incident(unit: UnitIndex, title: &str, occurred: &str, steps: [&str; 4], row: u32) -> Incident {
+pub(crate) fn incident(unit: UnitIndex, title: &str, occurred: &str, steps: [&str; 4], row: u32) -> Incident {
     Incident {
         unit,
         title: title.to_owned(),
@@ -124,7 +124,7 @@ pub fn incident(unit: UnitIndex, title: &str, occurred: &str, steps: [&str; 4], 
 
 /// A model of `units` and `criteria` under `systems`, with the default
 /// grade bands and no ledger rows.
-pub fn model(units: Vec<Unit>, criteria: Vec<Indicator>, systems: Vec<WeightSystem>) -> Model {
+pub(crate) fn model(units: Vec<Unit>, criteria: Vec<Indicator>, systems: Vec<WeightSystem>) -> Model {
     let mut categories: Vec<String> = Vec::new();
     for indicator in &criteria {
         if !categories.contains(&indicator.category) {
@@ -159,13 +159,18 @@ pub fn model(units: Vec<Unit>, criteria: Vec<Indicator>, systems: Vec<WeightSyst
     }
 }
 
-pub fn manual_score(unit: UnitIndex, indicator: IndicatorIndex, score: &str, note: &str) -> ManualScore {
+pub(crate) fn manual_score(
+    unit: UnitIndex,
+    indicator: IndicatorIndex,
+    score: &str,
+    note: &str,
+) -> ManualScore {
     ManualScore { unit, indicator, score: d(score), note: note.to_owned(), origin: origin("评分", 2) }
 }
 
 /// Unit `U1` (类型 党支部) alone, scored on `criteria` under a top-level
 /// system that weights every category equally.
-pub fn one_unit(criteria: Vec<Indicator>) -> Model {
+pub(crate) fn one_unit(criteria: Vec<Indicator>) -> Model {
     let mut model = model(vec![unit("U1", "党支部", None)], criteria, Vec::new());
     let weights: Vec<(&str, &str)> =
         model.categories.iter().map(|category| (category.as_str(), "1")).collect();
@@ -173,11 +178,16 @@ pub fn one_unit(criteria: Vec<Indicator>) -> Model {
     model
 }
 
-pub fn unit_result<'r>(report: &'r Report, model: &Model, id: &str) -> &'r UnitResult {
+pub(crate) fn unit_result<'r>(report: &'r Report, model: &Model, id: &str) -> &'r UnitResult {
     report.units.iter().find(|result| model.units[result.unit].id == id).expect("unit scored")
 }
 
-pub fn indicator_result<'r>(report: &'r Report, model: &Model, id: &str, code: &str) -> &'r IndicatorResult {
+pub(crate) fn indicator_result<'r>(
+    report: &'r Report,
+    model: &Model,
+    id: &str,
+    code: &str,
+) -> &'r IndicatorResult {
     unit_result(report, model, id)
         .indicators
         .iter()
@@ -186,7 +196,7 @@ pub fn indicator_result<'r>(report: &'r Report, model: &Model, id: &str, code: &
 }
 
 /// Scores `model` and returns unit `U1`'s result on its first indicator.
-pub fn first_result(model: &Model) -> IndicatorResult {
+pub(crate) fn first_result(model: &Model) -> IndicatorResult {
     let report = score(model);
     indicator_result(&report, model, "U1", &model.criteria[0].code).clone()
 }

@@ -10,10 +10,10 @@ use rust_xlsxwriter::Workbook;
 
 /// A sheet as rows of cells; a cell that parses as a number is written as a
 /// number cell, anything else as text, `""` as no cell at all.
-pub type SheetRows<'a> = Vec<Vec<&'a str>>;
+pub(crate) type SheetRows<'a> = Vec<Vec<&'a str>>;
 
 /// Writes `sheets` into `dir/name` and returns its path.
-pub fn write_xlsx(dir: &Path, name: &str, sheets: &[(&str, SheetRows)]) -> PathBuf {
+pub(crate) fn write_xlsx(dir: &Path, name: &str, sheets: &[(&str, SheetRows)]) -> PathBuf {
     let mut workbook = Workbook::new();
     for (sheet_name, rows) in sheets {
         let sheet = workbook.add_worksheet();
@@ -41,7 +41,7 @@ pub fn write_xlsx(dir: &Path, name: &str, sheets: &[(&str, SheetRows)]) -> PathB
 
 /// A small valid assessment: a bureau committee (not assessed), an
 /// intermediate committee with its own weight system, two branches.
-pub fn base_sheets() -> Vec<(&'static str, SheetRows<'static>)> {
+pub(crate) fn base_sheets() -> Vec<(&'static str, SheetRows<'static>)> {
     vec![
         ("设置", vec![vec!["项目", "值"], vec!["年度", "2025"], vec!["考核单位", "局党委"]]),
         (
@@ -169,13 +169,13 @@ pub fn base_sheets() -> Vec<(&'static str, SheetRows<'static>)> {
 }
 
 /// The rows of `sheet` in `sheets`, to push more onto.
-pub fn rows<'s, 'a>(sheets: &'s mut [(&'a str, SheetRows<'a>)], sheet: &str) -> &'s mut SheetRows<'a> {
+pub(crate) fn rows<'s, 'a>(sheets: &'s mut [(&'a str, SheetRows<'a>)], sheet: &str) -> &'s mut SheetRows<'a> {
     &mut sheets.iter_mut().find(|(name, _)| *name == sheet).expect("sheet").1
 }
 
 /// Replaces the cell at `(row, col)` (0-based) of `sheet` in `sheets`,
 /// growing the row if needed.
-pub fn set_cell<'a>(
+pub(crate) fn set_cell<'a>(
     sheets: &mut [(&'a str, SheetRows<'a>)],
     sheet: &str,
     row: usize,
@@ -195,7 +195,7 @@ pub fn set_cell<'a>(
 
 /// The base fixture with 20,000 more ledger rows for U2, written as
 /// `dir/台账.xlsx`: a run long enough to be interrupted while it writes.
-pub fn long_ledger(dir: &Path) -> PathBuf {
+pub(crate) fn long_ledger(dir: &Path) -> PathBuf {
     let mut sheets = base_sheets();
     let dates: Vec<String> =
         (0..20_000).map(|i| format!("2025-{:02}-{:02}", 1 + i % 12, 1 + i % 28)).collect();
@@ -208,7 +208,7 @@ pub fn long_ledger(dir: &Path) -> PathBuf {
 
 /// Reads and validates `inputs`, which must be valid: the model, and the
 /// warnings' headlines in Chinese.
-pub fn load_valid(inputs: Vec<PathBuf>) -> (Model, Vec<String>) {
+pub(crate) fn load_valid(inputs: Vec<PathBuf>) -> (Model, Vec<String>) {
     let args = Input { inputs, year: None, strict: false };
     let (model, diagnostics) = kaohe::load(&args);
     let Some(model) = model else {

@@ -239,7 +239,7 @@ mod fixtures {
 
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 
-    pub fn write_all(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    pub(super) fn write_all(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
         std::fs::create_dir_all(dir)?;
         ledger_workbook()?.save(dir.join("台账.xlsx"))?;
         english_workbook()?.save(dir.join("english.xlsx"))?;

@@ -13,7 +13,7 @@ use crate::model::Origin;
 use crate::number::Exact;
 
 /// One row of a table, with the diagnostics its problems go to.
-pub struct Cells<'a> {
+pub(super) struct Cells<'a> {
     pub table: &'a Table,
     pub row: &'a crate::input::Row,
     pub diagnostics: &'a mut Diagnostics,
@@ -25,19 +25,19 @@ fn column(table: &Table, key: &str) -> Column {
 }
 
 impl<'a> Cells<'a> {
-    pub fn new(table: &'a Table, row: &'a Row, diagnostics: &'a mut Diagnostics) -> Self {
+    pub(super) fn new(table: &'a Table, row: &'a Row, diagnostics: &'a mut Diagnostics) -> Self {
         Cells { table, row, diagnostics }
     }
 
-    pub fn value(&self, key: &str) -> &'a Value {
+    pub(super) fn value(&self, key: &str) -> &'a Value {
         self.table.get(self.row, key)
     }
 
-    pub fn location(&self, key: &str) -> Location {
+    pub(super) fn location(&self, key: &str) -> Location {
         self.table.location(self.row, key)
     }
 
-    pub fn origin(&self) -> Origin {
+    pub(super) fn origin(&self) -> Origin {
         Origin {
             file: self.table.file.clone(),
             sheet: self.table.sheet.clone(),
@@ -46,18 +46,18 @@ impl<'a> Cells<'a> {
         }
     }
 
-    pub fn error(&mut self, key: &str, message: Text) {
+    pub(super) fn error(&mut self, key: &str, message: Text) {
         let location = self.location(key);
         self.diagnostics.error(Some(location), message);
     }
 
     /// The cell as typed, trimmed; empty when the cell or column is absent.
-    pub fn text(&self, key: &str) -> String {
+    pub(super) fn text(&self, key: &str) -> String {
         self.value(key).display()
     }
 
     /// The cell's text, or an error when it is empty.
-    pub fn required(&mut self, key: &str) -> Option<String> {
+    pub(super) fn required(&mut self, key: &str) -> Option<String> {
         let text = self.text(key);
         if text.is_empty() {
             let Column { zh, en, .. } = column(self.table, key);
@@ -71,7 +71,7 @@ impl<'a> Cells<'a> {
     /// An id (unit id, indicator code, case id), required: a key, kept in
     /// the normalised form references match and every output shows
     /// (`Ｕ０１` → `U01`).
-    pub fn id(&mut self, key: &str) -> Option<String> {
+    pub(super) fn id(&mut self, key: &str) -> Option<String> {
         self.required(key).map(|id| crate::text::normalize(&id))
     }
 
@@ -98,24 +98,24 @@ impl<'a> Cells<'a> {
         }
     }
 
-    pub fn date_time(&mut self, key: &str) -> Result<Option<NaiveDateTime>, ()> {
+    pub(super) fn date_time(&mut self, key: &str) -> Result<Option<NaiveDateTime>, ()> {
         self.parse(key, ("日期", "date"), value::parse_date_time)
     }
 
-    pub fn number(&mut self, key: &str) -> Result<Option<Exact>, ()> {
+    pub(super) fn number(&mut self, key: &str) -> Result<Option<Exact>, ()> {
         self.parse(key, ("数值", "number"), value::parse_number)
     }
 
-    pub fn boolean(&mut self, key: &str) -> Result<Option<bool>, ()> {
+    pub(super) fn boolean(&mut self, key: &str) -> Result<Option<bool>, ()> {
         self.parse(key, ("是/否值", "yes/no value"), value::parse_bool)
     }
 
-    pub fn weight(&mut self, key: &str) -> Result<Option<(Exact, bool)>, ()> {
+    pub(super) fn weight(&mut self, key: &str) -> Result<Option<(Exact, bool)>, ()> {
         self.parse(key, ("权重", "weight"), value::parse_weight)
     }
 
     /// A keyword from `vocabulary`; an unknown word lists the accepted ones.
-    pub fn keyword<T: Copy>(&mut self, key: &str, vocabulary: Vocabulary<T>) -> Result<Option<T>, ()> {
+    pub(super) fn keyword<T: Copy>(&mut self, key: &str, vocabulary: Vocabulary<T>) -> Result<Option<T>, ()> {
         let shown = self.text(key);
         if shown.is_empty() {
             return Ok(None);
@@ -140,7 +140,7 @@ impl<'a> Cells<'a> {
     /// Turns an optional parse of a required column into its value, reporting
     /// an empty cell: `cells.present("date", cells.date_time("date"))` — the
     /// parse has already reported an invalid value.
-    pub fn present<T>(&mut self, key: &str, parsed: Result<Option<T>, ()>) -> Option<T> {
+    pub(super) fn present<T>(&mut self, key: &str, parsed: Result<Option<T>, ()>) -> Option<T> {
         match parsed {
             Ok(Some(value)) => Some(value),
             Ok(None) => {

@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostics, Text};
 use crate::input::Table;
 use crate::input::schema::SheetKind;
 
-pub struct Coverage<'a> {
+pub(super) struct Coverage<'a> {
     unreadable: &'a [Arc<str>],
     read: BTreeSet<SheetKind>,
     skipped: Vec<Text>,
@@ -19,13 +19,13 @@ pub struct Coverage<'a> {
 impl<'a> Coverage<'a> {
     /// `unreadable` names the inputs that could not be read; `tables` are
     /// all that were.
-    pub fn new<'t>(unreadable: &'a [Arc<str>], tables: impl IntoIterator<Item = &'t Table>) -> Self {
+    pub(super) fn new<'t>(unreadable: &'a [Arc<str>], tables: impl IntoIterator<Item = &'t Table>) -> Self {
         Coverage { unreadable, read: tables.into_iter().map(|t| t.kind).collect(), skipped: Vec::new() }
     }
 
     /// Whether the check `what`, which needs sheets of every kind in
     /// `needs`, can run; when it can't, it is recorded as skipped.
-    pub fn allows(&mut self, what: Text, needs: &[SheetKind]) -> bool {
+    pub(super) fn allows(&mut self, what: Text, needs: &[SheetKind]) -> bool {
         let unknowable = !self.unreadable.is_empty() && needs.iter().any(|kind| !self.read.contains(kind));
         if unknowable && !self.skipped.contains(&what) {
             self.skipped.push(what);
@@ -35,12 +35,12 @@ impl<'a> Coverage<'a> {
 
     /// [`allows`](Self::allows) for the check `what` of `tables`: when there
     /// are none, there is nothing to skip.
-    pub fn allows_checking(&mut self, tables: &[&Table], what: Text, needs: &[SheetKind]) -> bool {
+    pub(super) fn allows_checking(&mut self, tables: &[&Table], what: Text, needs: &[SheetKind]) -> bool {
         tables.is_empty() || self.allows(what, needs)
     }
 
     /// The note naming the unread inputs and the checks skipped, if any were.
-    pub fn note_skipped(self, diagnostics: &mut Diagnostics) {
+    pub(super) fn note_skipped(self, diagnostics: &mut Diagnostics) {
         if self.skipped.is_empty() {
             return;
         }

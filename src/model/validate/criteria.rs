@@ -20,7 +20,7 @@ use crate::text::{normalize, normalize_cow, normalize_keyword};
 
 /// The attribute key of a ledger column named `header` on a sheet of `kind`:
 /// a schema column's English key, else the normalised header.
-pub fn attribute_key(kind: SheetKind, header: &str) -> String {
+pub(super) fn attribute_key(kind: SheetKind, header: &str) -> String {
     let name = normalize_keyword(header);
     let name = strip_bracketed_unit(&name);
     kind.columns()
@@ -32,12 +32,12 @@ pub fn attribute_key(kind: SheetKind, header: &str) -> String {
 
 /// Normalised activity type, as activities and indicators are matched
 /// (case-sensitive: types are names, not keywords, and reasons quote them).
-pub fn activity_type(text: &str) -> Cow<'_, str> {
+pub(super) fn activity_type(text: &str) -> Cow<'_, str> {
     normalize_cow(text)
 }
 
 /// The attribute keys the sheets of `kind` offer to filters.
-pub fn filter_columns(tables: &[&Table], kind: SheetKind) -> BTreeSet<String> {
+pub(super) fn filter_columns(tables: &[&Table], kind: SheetKind) -> BTreeSet<String> {
     let mut columns = BTreeSet::new();
     for table in tables.iter().filter(|t| t.kind == kind) {
         for (column, found) in table.schema().iter().zip(&table.columns) {
@@ -51,7 +51,7 @@ pub fn filter_columns(tables: &[&Table], kind: SheetKind) -> BTreeSet<String> {
 }
 
 /// Splits a `适用` list: `党委；党总支`, `党委、党总支`, `党委/党总支`, …
-pub fn split_list(text: &str) -> Vec<String> {
+pub(super) fn split_list(text: &str) -> Vec<String> {
     normalize_keyword(text)
         .split([';', '；', '、', ',', '，', '/'])
         .map(str::trim)
@@ -62,7 +62,7 @@ pub fn split_list(text: &str) -> Vec<String> {
 
 /// Reads the indicators. `unit_kinds` are the normalised 类型 of every unit,
 /// when they can be known: a `适用` value none of them has is a warning.
-pub fn read_criteria(
+pub(super) fn read_criteria(
     tables: &[&Table],
     ledger_tables: &[&Table],
     unit_kinds: Option<&BTreeSet<String>>,

@@ -17,7 +17,7 @@ fn content(table: &Table, row: &Row) -> Vec<String> {
 /// The rows of `tables` with identical repeats from other files dropped.
 /// `key` gives a row's identity (`None`: the row has no key and is kept, its
 /// missing key reported elsewhere); `key_column` is where a clash is reported.
-pub fn distinct_rows<'t>(
+pub(super) fn distinct_rows<'t>(
     tables: &[&'t Table],
     key_column: &str,
     key: impl Fn(&Table, &Row) -> Option<String>,

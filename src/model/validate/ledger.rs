@@ -172,7 +172,7 @@ fn implied_unit(
     }
 }
 
-pub struct Ledger {
+pub(super) struct Ledger {
     pub activities: Vec<Activity>,
     pub incidents: Vec<Incident>,
     pub activities_out_of_year: usize,
@@ -183,7 +183,7 @@ pub struct Ledger {
 /// read so that raw cells and model rows are not all held at once. A
 /// table's rows are read in parallel; repeats and counts are then settled
 /// in row order.
-pub fn read_ledger(
+pub(super) fn read_ledger(
     tables: Vec<Table>,
     lookup: &UnitLookup,
     year: Option<i32>,

@@ -11,7 +11,7 @@ use crate::model::{AccountabilityRow, Decision, Indicator, ManualScore, Origin, 
 use crate::number::{format_trimmed, int};
 use crate::text::{nearest, normalize};
 
-pub fn read_scores(
+pub(super) fn read_scores(
     tables: &[&Table],
     lookup: &UnitLookup,
     criteria: &[Indicator],
@@ -89,7 +89,7 @@ pub fn read_scores(
     scores
 }
 
-pub fn read_accountability(
+pub(super) fn read_accountability(
     tables: &[&Table],
     lookup: &UnitLookup,
     diagnostics: &mut Diagnostics,

@@ -20,11 +20,11 @@ pub const DEFAULT_RECTIFICATION_DAYS: u32 = 30;
 pub const DEFAULT_MARKING: &str = "内部资料";
 
 /// Setting values as given, before parsing.
-pub struct RawSettings {
+pub(super) struct RawSettings {
     values: HashMap<SettingKey, (Value, Location)>,
 }
 
-pub fn read_settings(tables: &[&Table], diagnostics: &mut Diagnostics) -> RawSettings {
+pub(super) fn read_settings(tables: &[&Table], diagnostics: &mut Diagnostics) -> RawSettings {
     let key_of = |table: &Table, row: &crate::input::Row| {
         SettingKey::from_name(&table.get(row, "key").display()).map(|key| format!("{key:?}"))
     };
@@ -60,7 +60,7 @@ impl RawSettings {
     /// Parses every setting. `categories` are the criteria's categories, which
     /// the ideological category must be one of (unless `coverage` can't
     /// tell, nor whether the year is missing).
-    pub fn resolve(
+    pub(super) fn resolve(
         &self,
         year_override: Option<i32>,
         units: &[Unit],

@@ -13,7 +13,7 @@ use crate::model::{Unit, UnitIndex};
 use crate::text::{nearest, normalize, normalize_cow};
 
 /// Resolves unit references by id, else by exact name (both normalised).
-pub struct UnitLookup {
+pub(super) struct UnitLookup {
     by_id: HashMap<String, UnitIndex>,
     by_name: HashMap<String, UnitIndex>,
     names: Vec<String>,
@@ -23,7 +23,7 @@ pub struct UnitLookup {
 }
 
 impl UnitLookup {
-    pub fn new(units: &[Unit], reports_unknown: bool) -> Self {
+    pub(super) fn new(units: &[Unit], reports_unknown: bool) -> Self {
         let mut by_id = HashMap::new();
         let mut by_name = HashMap::new();
         for (index, unit) in units.iter().enumerate() {
@@ -33,18 +33,18 @@ impl UnitLookup {
         UnitLookup { by_id, by_name, names: units.iter().map(|u| u.name.clone()).collect(), reports_unknown }
     }
 
-    pub fn find(&self, reference: &str) -> Option<UnitIndex> {
+    pub(super) fn find(&self, reference: &str) -> Option<UnitIndex> {
         let reference = normalize_cow(reference);
         self.by_id.get(&*reference).or_else(|| self.by_name.get(&*reference)).copied()
     }
 
-    pub fn reports_unknown(&self) -> bool {
+    pub(super) fn reports_unknown(&self) -> bool {
         self.reports_unknown
     }
 
     /// The unknown-unit error for `reference` at `location`, with a hint,
     /// unless unknown references aren't reported.
-    pub fn report_unknown(&self, reference: &str, location: Location, diagnostics: &mut Diagnostics) {
+    pub(super) fn report_unknown(&self, reference: &str, location: Location, diagnostics: &mut Diagnostics) {
         if !self.reports_unknown {
             return;
         }
@@ -57,7 +57,7 @@ impl UnitLookup {
     }
 
     /// Resolves the `key` column of a row, reporting an unknown reference.
-    pub fn resolve(&self, cells: &mut Cells, key: &str) -> Option<UnitIndex> {
+    pub(super) fn resolve(&self, cells: &mut Cells, key: &str) -> Option<UnitIndex> {
         // The common case, a known reference typed as text, copies nothing.
         if let Value::Text(text) = cells.value(key)
             && let Some(found) = self.find(text)
@@ -76,7 +76,7 @@ impl UnitLookup {
 /// Reads the units, with the location of each one's id cell. Returns them
 /// even when some rows had errors (the rest of validation goes on, to
 /// report everything in one run).
-pub fn read_units(tables: &[&Table], diagnostics: &mut Diagnostics) -> (Vec<Unit>, Vec<Location>) {
+pub(super) fn read_units(tables: &[&Table], diagnostics: &mut Diagnostics) -> (Vec<Unit>, Vec<Location>) {
     let rows = distinct_rows(tables, "id", |t, r| Some(normalize(&t.get(r, "id").display())), diagnostics);
     let mut units = Vec::new();
     let mut parents = Vec::new();

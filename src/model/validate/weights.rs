@@ -26,7 +26,7 @@ struct Draft {
 }
 
 /// How a system is named in messages.
-pub fn system_name(units: &[Unit], owner: Option<UnitIndex>) -> (String, String) {
+pub(super) fn system_name(units: &[Unit], owner: Option<UnitIndex>) -> (String, String) {
     match owner {
         Some(index) => {
             (format!("“{}”的考核体系", units[index].name), format!("the system of \"{}\"", units[index].name))
@@ -37,7 +37,7 @@ pub fn system_name(units: &[Unit], owner: Option<UnitIndex>) -> (String, String)
 
 /// The validated systems (top-level first) and, for each, the location of
 /// each weight cell in the order of `weights`.
-pub fn read_weights(
+pub(super) fn read_weights(
     tables: &[&Table],
     units: &[Unit],
     lookup: &UnitLookup,

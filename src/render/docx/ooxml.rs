@@ -9,21 +9,21 @@ use std::fmt::Write;
 use crate::input::control::is_forbidden_in_xml;
 
 /// The `w:` namespace.
-pub const W_NAMESPACE: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+pub(super) const W_NAMESPACE: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 /// The `r:` namespace of relationship ids.
-pub const R_NAMESPACE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+pub(super) const R_NAMESPACE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 /// The declaration every part starts with.
-pub const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
+pub(super) const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 
 /// In a run's text, a line break inside the paragraph (`<w:br/>`): U+2028
 /// LINE SEPARATOR.
-pub const LINE_BREAK: char = '\u{2028}';
+pub(super) const LINE_BREAK: char = '\u{2028}';
 
 /// Appends `text` with `&`, `<`, `>` and `"` escaped (safe in text and in
 /// attribute values) and any character XML forbids dropped: cells are
 /// cleaned as they are read, but a template edited by a user may still
 /// hold one.
-pub fn escape(out: &mut String, text: &str) {
+pub(super) fn escape(out: &mut String, text: &str) {
     let mut rest = text;
     while let Some(at) = rest.find(|c| matches!(c, '&' | '<' | '>' | '"') || is_forbidden_in_xml(c)) {
         out.push_str(&rest[..at]);
@@ -42,7 +42,7 @@ pub fn escape(out: &mut String, text: &str) {
 
 /// Paragraph or table alignment (`w:jc`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Justify {
+pub(super) enum Justify {
     Left,
     Center,
     Right,
@@ -62,14 +62,14 @@ impl Justify {
 
 /// A line rule for `w:spacing`: exact twips, or 240ths of single spacing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Line {
+pub(super) enum Line {
     Exact(i32),
     Auto(i32),
 }
 
 /// One paragraph border (`w:top`, `w:bottom` of `w:pBdr`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Border {
+pub(super) struct Border {
     /// Eighths of a point.
     pub size: u32,
     /// Points between the border and the text.
@@ -80,7 +80,7 @@ pub struct Border {
 /// Paragraph properties kaohe uses; [`ParagraphProperties::write`] puts
 /// them in schema order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ParagraphProperties {
+pub(super) struct ParagraphProperties {
     pub keep_next: bool,
     pub page_break_before: bool,
     pub border_top: Option<Border>,
@@ -101,7 +101,7 @@ pub struct ParagraphProperties {
 
 impl ParagraphProperties {
     /// `<w:pPr>…</w:pPr>`, or nothing when no property is set.
-    pub fn write(&self, out: &mut String) {
+    pub(super) fn write(&self, out: &mut String) {
         if *self != ParagraphProperties::default() {
             out.push_str("<w:pPr>");
             self.write_children(out);
@@ -110,7 +110,7 @@ impl ParagraphProperties {
     }
 
     /// The children alone, for a `w:pPr` that also holds a `w:sectPr`.
-    pub fn write_children(&self, out: &mut String) {
+    pub(super) fn write_children(&self, out: &mut String) {
         if self.keep_next {
             out.push_str("<w:keepNext/>");
         }
@@ -176,7 +176,7 @@ impl ParagraphProperties {
 
 /// Run properties kaohe uses, written in schema order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RunProperties {
+pub(super) struct RunProperties {
     /// (Latin font, East-Asian font); the Latin one also serves complex scripts.
     pub fonts: Option<(&'static str, &'static str)>,
     pub bold: bool,
@@ -188,7 +188,7 @@ pub struct RunProperties {
 
 impl RunProperties {
     /// `<w:rPr>…</w:rPr>`, or nothing when no property is set.
-    pub fn write(&self, out: &mut String) {
+    pub(super) fn write(&self, out: &mut String) {
         if *self == RunProperties::default() {
             return;
         }
@@ -217,7 +217,7 @@ impl RunProperties {
 
 /// A run of `text` (kept as is, spaces included), each [`LINE_BREAK`] a
 /// `<w:br/>` between its lines.
-pub fn run(out: &mut String, properties: &RunProperties, text: &str) {
+pub(super) fn run(out: &mut String, properties: &RunProperties, text: &str) {
     out.push_str("<w:r>");
     properties.write(out);
     for (index, line) in text.split(LINE_BREAK).enumerate() {
@@ -232,19 +232,19 @@ pub fn run(out: &mut String, properties: &RunProperties, text: &str) {
 }
 
 /// A run holding only a tab character.
-pub fn tab_run(out: &mut String, properties: &RunProperties) {
+pub(super) fn tab_run(out: &mut String, properties: &RunProperties) {
     out.push_str("<w:r>");
     properties.write(out);
     out.push_str("<w:tab/></w:r>");
 }
 
 /// A paragraph holding only a page break.
-pub fn page_break(out: &mut String) {
+pub(super) fn page_break(out: &mut String) {
     out.push_str("<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>");
 }
 
 /// A `PAGE` field showing `1` until the reader updates it, every run in `properties`.
-pub fn page_field(out: &mut String, properties: &RunProperties) {
+pub(super) fn page_field(out: &mut String, properties: &RunProperties) {
     for content in [
         "<w:fldChar w:fldCharType=\"begin\"/>",
         "<w:instrText xml:space=\"preserve\"> PAGE </w:instrText>",
@@ -261,14 +261,14 @@ pub fn page_field(out: &mut String, properties: &RunProperties) {
 
 /// How a table cell takes part in a vertical merge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum VerticalMerge {
+pub(super) enum VerticalMerge {
     None,
     Restart,
     Continue,
 }
 
 /// `<w:tc>` opening with its width, merge and centred vertical alignment.
-pub fn start_cell(out: &mut String, width: i32, merge: VerticalMerge) {
+pub(super) fn start_cell(out: &mut String, width: i32, merge: VerticalMerge) {
     let _ = write!(out, "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>");
     match merge {
         VerticalMerge::None => {}
@@ -280,7 +280,7 @@ pub fn start_cell(out: &mut String, width: i32, merge: VerticalMerge) {
 
 /// `<w:tbl>` opening: fixed layout at `width`, single black borders all
 /// round and inside, and the column grid.
-pub fn start_table(out: &mut String, width: i32, columns: &[i32]) {
+pub(super) fn start_table(out: &mut String, width: i32, columns: &[i32]) {
     let _ = write!(out, "<w:tbl><w:tblPr><w:tblW w:w=\"{width}\" w:type=\"dxa\"/><w:tblBorders>");
     for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
         let _ = write!(out, "<w:{side} w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>");
@@ -293,7 +293,7 @@ pub fn start_table(out: &mut String, width: i32, columns: &[i32]) {
 }
 
 /// `<w:tr>` opening: never split across pages; a header row repeats on each page.
-pub fn start_row(out: &mut String, header: bool) {
+pub(super) fn start_row(out: &mut String, header: bool) {
     out.push_str(if header {
         "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
     } else {

@@ -43,11 +43,11 @@ fn indicator(
     }
 }
 
-pub const TRICKY_NAME: &str = "第|三*支部_#1";
+pub(super) const TRICKY_NAME: &str = "第|三*支部_#1";
 
 /// Three units (the second vetoed, the third named with Markdown
 /// characters), two categories, deductions and one accountability case.
-pub fn fixture() -> (Model, Report) {
+pub(super) fn fixture() -> (Model, Report) {
     let settings = Settings {
         year: 2025,
         assessor: "机关党委".into(),

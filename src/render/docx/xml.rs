@@ -5,14 +5,14 @@
 
 /// One node of a part.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Node {
+pub(super) enum Node {
     Element(Element),
     /// Character data, unescaped.
     Text(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Element {
+pub(super) struct Element {
     /// Qualified name, e.g. `w:rPr`.
     pub name: String,
     /// (qualified name, unescaped value) in document order.
@@ -21,24 +21,24 @@ pub struct Element {
 }
 
 impl Element {
-    pub fn attribute(&self, name: &str) -> Option<&str> {
+    pub(super) fn attribute(&self, name: &str) -> Option<&str> {
         self.attributes.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
     }
 
-    pub fn elements(&self) -> impl Iterator<Item = &Element> {
+    pub(super) fn elements(&self) -> impl Iterator<Item = &Element> {
         self.children.iter().filter_map(|child| match child {
             Node::Element(element) => Some(element),
             Node::Text(_) => None,
         })
     }
 
-    pub fn child(&self, name: &str) -> Option<&Element> {
+    pub(super) fn child(&self, name: &str) -> Option<&Element> {
         self.elements().find(|element| element.name == name)
     }
 
     /// Character data of this element and its descendants (tests read
     /// documents back with it).
-    pub fn text(&self) -> String {
+    pub(super) fn text(&self) -> String {
         let mut out = String::new();
         self.collect_text(&mut out);
         out
@@ -56,13 +56,13 @@ impl Element {
 
 /// A parsed part: its root element.
 #[derive(Clone, Debug)]
-pub struct Part {
+pub(super) struct Part {
     pub root: Element,
 }
 
 impl Part {
     /// The part in `text`, or roxmltree's reason it is not well-formed XML.
-    pub fn parse(text: &str) -> Result<Part, String> {
+    pub(super) fn parse(text: &str) -> Result<Part, String> {
         let document = roxmltree::Document::parse(text).map_err(|error| error.to_string())?;
         Ok(Part { root: element(document.root_element()) })
     }

@@ -18,12 +18,12 @@ use crate::score::{
     CategoryResult, Finding, IncidentResult, IndicatorResult, LateStep, Report, Responsibility, UnitResult,
 };
 
-pub const IDEOLOGICAL: &str = "意识形态工作";
-pub const PARTY: &str = "党建工作";
-pub const BONUS: &str = "加分项";
+pub(crate) const IDEOLOGICAL: &str = "意识形态工作";
+pub(crate) const PARTY: &str = "党建工作";
+pub(crate) const BONUS: &str = "加分项";
 
 use crate::score::testing::{bonus, manual, min_count, timeliness, veto};
-pub use crate::score::testing::{d, origin};
+pub(crate) use crate::score::testing::{d, origin};
 
 fn unit(id: &str, name: &str, parent: Option<usize>, kind: &str, assessed: bool) -> Unit {
     Unit {
@@ -58,7 +58,7 @@ fn at(month: u32, day: u32, hour: u32) -> NaiveDateTime {
 }
 
 /// What differs between two submitting organisations.
-pub struct Variant<'a> {
+pub(crate) struct Variant<'a> {
     pub year: i32,
     pub assessor: &'a str,
     /// The top-level system's ideological weight (the rest goes to 党建工作).
@@ -67,21 +67,21 @@ pub struct Variant<'a> {
     pub names: [&'a str; 3],
 }
 
-pub const COUNTY: Variant = Variant {
+pub(crate) const COUNTY: Variant = Variant {
     year: 2025,
     assessor: "县局党委",
     ideological: "40",
     names: ["办公室党支部", "=SUM(A1)", "第三党支部"],
 };
 
-pub const TOWN: Variant = Variant {
+pub(crate) const TOWN: Variant = Variant {
     year: 2025,
     assessor: "乡镇党委",
     ideological: "45",
     names: ["甲村党支部", "乙村党支部", "丙村党支部"],
 };
 
-pub fn model(variant: &Variant) -> Model {
+pub(crate) fn model(variant: &Variant) -> Model {
     let [u1, u2, u10] = variant.names;
     let top = vec![
         (IDEOLOGICAL.to_owned(), d(variant.ideological)),
@@ -214,7 +214,7 @@ fn scored(model: &Model, unit: usize, system: usize, mut indicators: Vec<Indicat
     UnitResult { unit, system, rank: 0, categories, weighted, bonus, total, grade, veto, indicators }
 }
 
-pub fn report(model: &Model) -> Report {
+pub(crate) fn report(model: &Model) -> Report {
     let u1 = scored(
         model,
         1,
@@ -268,6 +268,6 @@ pub fn report(model: &Model) -> Report {
 }
 
 /// The fixture's creation time.
-pub fn created() -> NaiveDateTime {
+pub(crate) fn created() -> NaiveDateTime {
     at(12, 31, 0)
 }

@@ -19,7 +19,7 @@ const FONT: &str = "宋体";
 /// Fills for grade bands, best first; the last band always gets the last.
 const BAND_FILLS: [u32; 4] = [0xC6EFCE, 0xDDEBF7, 0xFFEB9C, 0xFFC7CE];
 /// The colour that marks a veto (font of a 否决 cell, bar of a vetoed unit).
-pub const VETO_RED: u32 = 0xC00000;
+pub(super) const VETO_RED: u32 = 0xC00000;
 /// Columns of wrapping text are capped at this width; longer text wraps.
 const MAX_WRAPPED_WIDTH: f64 = 48.0;
 /// Other columns (ids, hashes) grow up to this width.
@@ -30,12 +30,12 @@ const LINE_HEIGHT: f64 = 15.0;
 /// Excel's tallest row, in points; a cell with more lines scrolls.
 const MAX_ROW_HEIGHT: f64 = 409.0;
 /// Excel's longest cell text, in UTF-16 code units (what Excel counts).
-pub const MAX_CELL_CHARS: usize = 32_767;
+pub(super) const MAX_CELL_CHARS: usize = 32_767;
 /// Excel's rows per sheet.
-pub const MAX_SHEET_ROWS: u32 = 1_048_576;
+pub(super) const MAX_SHEET_ROWS: u32 = 1_048_576;
 
 /// The formats of the workbook, built once.
-pub struct Styles {
+pub(super) struct Styles {
     pub title: Format,
     pub header: Format,
     pub text: Format,
@@ -52,7 +52,7 @@ pub struct Styles {
 
 impl Styles {
     /// Styles for a workbook whose grade bands are `band_count` long.
-    pub fn new(band_count: usize) -> Styles {
+    pub(super) fn new(band_count: usize) -> Styles {
         let cell = Format::new()
             .set_font_name(FONT)
             .set_font_size(11)
@@ -93,7 +93,7 @@ impl Styles {
     }
 
     /// The format of a grade cell: coloured by its band, plain if unknown.
-    pub fn band(&self, band: Option<usize>) -> &Format {
+    pub(super) fn band(&self, band: Option<usize>) -> &Format {
         band.and_then(|band| self.bands.get(band)).unwrap_or(&self.center)
     }
 }
@@ -104,7 +104,7 @@ impl Styles {
 /// text tall enough as it goes. So a streamed sheet, whose
 /// rows can't be revisited, gets the same widths and heights as one held
 /// in memory. `cells` must draw the same cells both times.
-pub fn table<F>(sheet: &mut Worksheet, cells: F) -> Result<(), XlsxError>
+pub(super) fn table<F>(sheet: &mut Worksheet, cells: F) -> Result<(), XlsxError>
 where
     F: Fn(&mut Grid) -> Result<(), XlsxError>,
 {
@@ -118,7 +118,7 @@ where
 }
 
 /// One pass of [`table`] over a worksheet: measuring or writing.
-pub struct Grid<'a> {
+pub(super) struct Grid<'a> {
     /// Where cells go; `None` while measuring.
     sheet: Option<&'a mut Worksheet>,
     /// Measuring: per column, the widest plain cell and the widest wrapping cell.
@@ -154,7 +154,13 @@ impl Grid<'_> {
 
     /// Writes `text` as a string cell whose `format` wraps: it widens its
     /// column only up to a cap, and its row grows to show every line.
-    pub fn wrapped(&mut self, row: u32, col: u16, text: &str, format: &Format) -> Result<(), XlsxError> {
+    pub(super) fn wrapped(
+        &mut self,
+        row: u32,
+        col: u16,
+        text: &str,
+        format: &Format,
+    ) -> Result<(), XlsxError> {
         let Some(sheet) = self.sheet.as_deref_mut() else {
             let widest = text.lines().map(display_width).max().unwrap_or(0);
             let wrapping = &mut self.column(col).1;
@@ -173,7 +179,7 @@ impl Grid<'_> {
     }
 
     /// Writes `text` as a string cell, never as a formula.
-    pub fn text(&mut self, row: u32, col: u16, text: &str, format: &Format) -> Result<(), XlsxError> {
+    pub(super) fn text(&mut self, row: u32, col: u16, text: &str, format: &Format) -> Result<(), XlsxError> {
         match self.sheet.as_deref_mut() {
             Some(sheet) => write_text(sheet, row, col, text, format),
             None => {
@@ -184,7 +190,7 @@ impl Grid<'_> {
     }
 
     /// Writes a number; `shown` is how it displays, for the column width.
-    pub fn number(
+    pub(super) fn number(
         &mut self,
         row: u32,
         col: u16,
@@ -203,7 +209,7 @@ impl Grid<'_> {
 
     /// Writes a formula with its computed `result` stored, so readers that
     /// don't calculate see the number; `shown` is its displayed text.
-    pub fn formula(
+    pub(super) fn formula(
         &mut self,
         row: u32,
         col: u16,
@@ -223,7 +229,7 @@ impl Grid<'_> {
     }
 
     /// Writes a date-time cell shown as `yyyy-mm-dd hh:mm`.
-    pub fn datetime(
+    pub(super) fn datetime(
         &mut self,
         row: u32,
         col: u16,
@@ -240,7 +246,7 @@ impl Grid<'_> {
     }
 
     /// A header row at `row`, one label per column from column 0.
-    pub fn header(&mut self, row: u32, labels: &[&str], format: &Format) -> Result<(), XlsxError> {
+    pub(super) fn header(&mut self, row: u32, labels: &[&str], format: &Format) -> Result<(), XlsxError> {
         for (col, label) in (0u16..).zip(labels) {
             self.text(row, col, label, format)?;
         }
@@ -265,7 +271,7 @@ fn write_text(
 }
 
 /// The length of `text` as Excel counts it.
-pub fn excel_len(text: &str) -> usize {
+pub(super) fn excel_len(text: &str) -> usize {
     text.encode_utf16().count()
 }
 
@@ -295,7 +301,7 @@ fn left_out_chars(count: usize) -> String {
 }
 
 /// One sheet of a table split by [`pages`].
-pub struct Page<'r, T> {
+pub(super) struct Page<'r, T> {
     /// The table's name on its first sheet, then `NAME-2`, `NAME-3` …
     pub name: String,
     /// The index in the whole table of this sheet's first row.
@@ -306,7 +312,7 @@ pub struct Page<'r, T> {
 /// Splits the rows of a table named `name` with one header row over sheets
 /// of at most `sheet_rows` rows each, the header repeated on each: Excel's
 /// [`MAX_SHEET_ROWS`], or fewer in tests. An empty table is one sheet.
-pub fn pages<'r, T>(name: &str, rows: &'r [T], sheet_rows: u32) -> Vec<Page<'r, T>> {
+pub(super) fn pages<'r, T>(name: &str, rows: &'r [T], sheet_rows: u32) -> Vec<Page<'r, T>> {
     let per_sheet = (sheet_rows as usize).saturating_sub(1).max(1);
     let chunks: Vec<&[T]> = if rows.is_empty() { vec![rows] } else { rows.chunks(per_sheet).collect() };
     chunks
@@ -321,7 +327,7 @@ pub fn pages<'r, T>(name: &str, rows: &'r [T], sheet_rows: u32) -> Vec<Page<'r, 
 }
 
 /// The spreadsheet date-time of `value`.
-pub fn excel_datetime(value: NaiveDateTime) -> Result<ExcelDateTime, XlsxError> {
+pub(super) fn excel_datetime(value: NaiveDateTime) -> Result<ExcelDateTime, XlsxError> {
     ExcelDateTime::from_ymd(value.year() as u16, value.month() as u8, value.day() as u8)?.and_hms(
         value.hour() as u16,
         value.minute() as u8,
@@ -331,7 +337,7 @@ pub fn excel_datetime(value: NaiveDateTime) -> Result<ExcelDateTime, XlsxError> 
 
 /// A4 landscape, one page wide, the rows up to `header_row` repeated on
 /// every page and frozen on screen, page numbers in the footer.
-pub fn print_setup(sheet: &mut Worksheet, header_row: u32, frozen_cols: u16) -> Result<(), XlsxError> {
+pub(super) fn print_setup(sheet: &mut Worksheet, header_row: u32, frozen_cols: u16) -> Result<(), XlsxError> {
     sheet.set_paper_size(9).set_landscape().set_print_fit_to_pages(1, 0).set_print_center_horizontally(true);
     sheet.set_margins(0.5, 0.5, 0.75, 0.75, 0.3, 0.3);
     sheet.set_footer("&C第 &P 页，共 &N 页");
