@@ -7,6 +7,8 @@
 pub mod merged;
 pub mod ranking;
 pub mod rules;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod validate;
 
 use std::sync::Arc;
@@ -472,7 +474,7 @@ mod tests {
 
     #[test]
     fn a_system_is_checked_against_the_one_its_owner_is_assessed_under() {
-        use crate::score::testing::{d, system, unit};
+        use crate::model::testing::{d, system, unit};
         let units = vec![unit("R", "党委", None), unit("M", "党委", Some(0)), unit("B", "党支部", Some(1))];
         let systems =
             vec![system(None, &[("意识形态工作", "30")]), system(Some(1), &[("意识形态工作", "40")])];
