@@ -48,8 +48,11 @@ pub struct Unit {
     pub name: String,
     pub parent: Option<UnitIndex>,
     pub secretary: String,
-    /// 类型 as typed; matched against `适用` by its normalised form.
+    /// 类型 as typed, as outputs show it.
     pub kind: String,
+    /// 类型 normalised ([`crate::text::normalize_keyword`]), as `适用` lists
+    /// kinds: what [`Indicator::applies_to`] compares.
+    pub kind_key: String,
     pub assessed: bool,
     pub origin: Origin,
 }
@@ -388,8 +391,7 @@ pub struct Model {
 impl Indicator {
     /// Whether this indicator applies to `unit` (its `适用` is empty or lists the unit's 类型).
     pub fn applies_to(&self, unit: &Unit) -> bool {
-        self.applies_to.is_empty()
-            || self.applies_to.iter().any(|kind| *kind == crate::text::normalize_keyword(&unit.kind))
+        self.applies_to.is_empty() || self.applies_to.contains(&unit.kind_key)
     }
 }
 

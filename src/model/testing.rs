@@ -38,6 +38,7 @@ pub fn unit(id: &str, kind: &str, parent: Option<UnitIndex>) -> Unit {
         parent,
         secretary: String::new(),
         kind: kind.to_owned(),
+        kind_key: crate::text::normalize_keyword(kind),
         assessed: true,
         origin: origin("单位", 2),
     }
