@@ -7,6 +7,8 @@
 pub mod merged;
 pub mod ranking;
 pub mod rules;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod validate;
 
 use std::sync::Arc;
@@ -46,8 +48,11 @@ pub struct Unit {
     pub name: String,
     pub parent: Option<UnitIndex>,
     pub secretary: String,
-    /// 类型 as typed; matched against `适用` by its normalised form.
+    /// 类型 as typed, as outputs show it.
     pub kind: String,
+    /// 类型 normalised ([`crate::text::normalize_keyword`]), as `适用` lists
+    /// kinds: what [`Indicator::applies_to`] compares.
+    pub kind_key: String,
     pub assessed: bool,
     pub origin: Origin,
 }
@@ -386,8 +391,7 @@ pub struct Model {
 impl Indicator {
     /// Whether this indicator applies to `unit` (its `适用` is empty or lists the unit's 类型).
     pub fn applies_to(&self, unit: &Unit) -> bool {
-        self.applies_to.is_empty()
-            || self.applies_to.iter().any(|kind| *kind == crate::text::normalize_keyword(&unit.kind))
+        self.applies_to.is_empty() || self.applies_to.contains(&unit.kind_key)
     }
 }
 
@@ -472,7 +476,7 @@ mod tests {
 
     #[test]
     fn a_system_is_checked_against_the_one_its_owner_is_assessed_under() {
-        use crate::score::testing::{d, system, unit};
+        use crate::model::testing::{d, system, unit};
         let units = vec![unit("R", "党委", None), unit("M", "党委", Some(0)), unit("B", "党支部", Some(1))];
         let systems =
             vec![system(None, &[("意识形态工作", "30")]), system(Some(1), &[("意识形态工作", "40")])];

@@ -31,7 +31,6 @@ use crate::input::schema::SheetKind;
 use crate::input::{Inputs, Table};
 use crate::model::{Model, OutOfYear, Unit, WeightSystem, assessing_system};
 use crate::number::int;
-use crate::text::normalize_keyword;
 use coverage::Coverage;
 
 /// Sheets every assessment needs.
@@ -60,7 +59,7 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
     let units_known = coverage.allows(text!("单位引用", "unit references"), &[SheetKind::Units]);
     let lookup = units::UnitLookup::new(&units, units_known);
     let unit_kinds: Option<BTreeSet<String>> =
-        units_known.then(|| units.iter().map(|u| normalize_keyword(&u.kind)).collect());
+        units_known.then(|| units.iter().map(|u| u.kind_key.clone()).collect());
     let criteria = criteria::read_criteria(
         &of_kind(&[SheetKind::Criteria]),
         &ledger_tables.iter().collect::<Vec<_>>(),

@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::input::Table;
 use crate::input::Value;
 use crate::model::{Unit, UnitIndex};
-use crate::text::{nearest, normalize, normalize_cow};
+use crate::text::{nearest, normalize, normalize_cow, normalize_keyword};
 
 /// Resolves unit references by id, else by exact name (both normalised).
 pub(super) struct UnitLookup {
@@ -105,12 +105,14 @@ pub(super) fn read_units(tables: &[&Table], diagnostics: &mut Diagnostics) -> (V
         }
         parents.push((cells.text("parent"), cells.location("parent")));
         id_locations.push(cells.location("id"));
+        let kind = cells.text("kind");
         units.push(Unit {
             id,
             name,
             parent: None,
             secretary: cells.text("secretary"),
-            kind: cells.text("kind"),
+            kind_key: normalize_keyword(&kind),
+            kind,
             assessed: assessed.unwrap_or(true),
             origin: cells.origin(),
         });

@@ -9,37 +9,22 @@ use crate::model::*;
 use crate::number::int;
 use crate::score::{CategoryResult, Finding, IndicatorResult, Report, Responsibility, UnitResult};
 
-use crate::model::rules::Rule;
-use crate::score::testing::{bonus, d, manual, min_count, timeliness, veto};
+use crate::model::testing::{
+    accountability, bonus, d, described, manual, min_count, settings, system, timeliness, veto,
+};
 
+/// Where the fixture's rows say they come from.
 fn origin(row: u32) -> Origin {
-    crate::score::testing::origin("指标", row)
+    crate::model::testing::origin("指标", row)
 }
 
+/// A branch of U0, with a secretary.
 fn unit(id: &str, name: &str) -> Unit {
     Unit {
-        id: id.into(),
         name: name.into(),
-        parent: Some(0),
         secretary: "书记".into(),
-        kind: "党支部".into(),
-        assessed: true,
         origin: origin(1),
-    }
-}
-
-fn indicator(
-    code: &str,
-    category: &str,
-    name: &str,
-    points: &str,
-    rule: impl Into<Rule>,
-    standard: &str,
-) -> Indicator {
-    Indicator {
-        name: name.into(),
-        standard: standard.into(),
-        ..crate::score::testing::indicator(code, category, rule, points)
+        ..crate::model::testing::unit(id, "党支部", Some(0))
     }
 }
 
@@ -49,9 +34,7 @@ pub(super) const TRICKY_NAME: &str = "第|三*支部_#1";
 /// characters), two categories, deductions and one accountability case.
 pub(super) fn fixture() -> (Model, Report) {
     let settings = Settings {
-        year: 2025,
         assessor: "机关党委".into(),
-        ideological_category: "意识形态工作".into(),
         grades: vec![
             GradeBand { name: "优秀".into(), threshold: int(90) },
             GradeBand { name: "合格".into(), threshold: int(60) },
@@ -59,9 +42,7 @@ pub(super) fn fixture() -> (Model, Report) {
         ],
         doc_number: Some("机党发〔2026〕3号".into()),
         doc_date: Some(NaiveDate::from_ymd_opt(2026, 1, 15).unwrap()),
-        top_quota: None,
-        rectification_days: 30,
-        marking: "内部资料".into(),
+        ..settings()
     };
     let units = vec![
         Unit { parent: None, assessed: false, ..unit("U0", "机关党委") },
@@ -70,38 +51,20 @@ pub(super) fn fixture() -> (Model, Report) {
         unit("U3", TRICKY_NAME),
     ];
     let criteria = vec![
-        indicator("A1", "党建工作", "三会一课", "20", min_count(""), "每季度至少召开1次支委会"),
-        indicator("B1", "意识形态工作", "专题研究", "30", min_count(""), "每年至少专题研究2次，缺1次扣5分"),
-        indicator("B2", "意识形态工作", "舆情处置", "20", timeliness("24"), "第一时间发现、研判、报送、处置"),
-        indicator("B3", "意识形态工作", "严重错误倾向", "0", veto(""), "出现严重错误倾向的一票否决"),
-        indicator("C1", "加分项", "经验推广", "5", bonus(""), "经验被上级推广的每次加1分"),
+        described("A1", "党建工作", "三会一课", "20", min_count(""), "每季度至少召开1次支委会"),
+        described("B1", "意识形态工作", "专题研究", "30", min_count(""), "每年至少专题研究2次，缺1次扣5分"),
+        described("B2", "意识形态工作", "舆情处置", "20", timeliness("24"), "第一时间发现、研判、报送、处置"),
+        described("B3", "意识形态工作", "严重错误倾向", "0", veto(""), "出现严重错误倾向的一票否决"),
+        described("C1", "加分项", "经验推广", "5", bonus(""), "经验被上级推广的每次加1分"),
     ];
-    let accountability = vec![AccountabilityRow {
-        case: "Q1".into(),
-        unit: 2,
-        matter: "舆情处置不力".into(),
-        decision: Decision::Collective,
-        person: "张三".into(),
-        role: Role::Principal,
-        stance: Some(Stance::For),
-        origin: origin(3),
-    }];
+    let weights = system(None, &[("党建工作", "40"), ("意识形态工作", "60")]);
     let model = Model {
         settings,
-        units,
-        criteria,
-        categories: vec!["党建工作".into(), "意识形态工作".into(), "加分项".into()],
-        systems: vec![WeightSystem {
-            owner: None,
-            weights: vec![("党建工作".into(), int(40)), ("意识形态工作".into(), int(60))],
-            origin: origin(4),
+        accountability: vec![AccountabilityRow {
+            origin: origin(3),
+            ..accountability("Q1", 2, "舆情处置不力")
         }],
-        activities: Vec::new(),
-        incidents: Vec::new(),
-        manual_scores: Vec::new(),
-        accountability,
-        out_of_year: OutOfYear::default(),
-        sources: Vec::new(),
+        ..crate::model::testing::model(units, criteria, vec![WeightSystem { origin: origin(4), ..weights }])
     };
 
     let result = |indicator: usize, points: &str, score: &str, reason: &str, vetoed: bool| IndicatorResult {
@@ -340,7 +303,7 @@ fn the_ideological_category_comes_first_and_deductions_merge_their_category() {
 #[test]
 fn a_manual_deduction_shows_exactly_beside_the_note_as_written() {
     let (mut model, mut report) = fixture();
-    model.criteria.push(indicator("D1", "党建工作", "业务工作", "10", manual(), "按年度目标评分"));
+    model.criteria.push(described("D1", "党建工作", "业务工作", "10", manual(), "按年度目标评分"));
     report.units[0].indicators.push(IndicatorResult {
         indicator: model.criteria.len() - 1,
         score: d("8.998"),

@@ -5,14 +5,15 @@
 
 use std::sync::Arc;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 
 use crate::input::Source;
 use crate::model::rules::Rule;
-use crate::model::{
-    AccountabilityRow, Decision, GradeBand, Incident, Indicator, Model, OutOfYear, Role, Settings, Stance,
-    Unit, WeightSystem,
+use crate::model::testing::{
+    accountability, at, bonus, described, incident, manual, min_count, settings, system, timeliness, unit,
+    veto,
 };
+use crate::model::{Indicator, Model, Settings, Unit, WeightSystem};
 use crate::number::{Exact, int, round};
 use crate::score::{
     CategoryResult, Finding, IncidentResult, IndicatorResult, LateStep, Report, Responsibility, UnitResult,
@@ -22,21 +23,9 @@ pub(crate) const IDEOLOGICAL: &str = "意识形态工作";
 pub(crate) const PARTY: &str = "党建工作";
 pub(crate) const BONUS: &str = "加分项";
 
-use crate::score::testing::{bonus, manual, min_count, timeliness, veto};
-pub(crate) use crate::score::testing::{d, origin};
+pub(crate) use crate::model::testing::{d, origin};
 
-fn unit(id: &str, name: &str, parent: Option<usize>, kind: &str, assessed: bool) -> Unit {
-    Unit {
-        id: id.into(),
-        name: name.into(),
-        parent,
-        secretary: String::new(),
-        kind: kind.into(),
-        assessed,
-        origin: origin("单位", 2),
-    }
-}
-
+/// An indicator whose 评分标准 repeats its name, applying to `applies_to`.
 fn indicator(
     code: &str,
     category: &str,
@@ -46,15 +35,9 @@ fn indicator(
     applies_to: &[&str],
 ) -> Indicator {
     Indicator {
-        name: name.into(),
         applies_to: applies_to.iter().map(|kind| kind.to_string()).collect(),
-        standard: format!("{name}的评分标准"),
-        ..crate::score::testing::indicator(code, category, rule, points)
+        ..described(code, category, name, points, rule, &format!("{name}的评分标准"))
     }
-}
-
-fn at(month: u32, day: u32, hour: u32) -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2025, month, day).and_then(|date| date.and_hms_opt(hour, 0, 0)).expect("date")
 }
 
 /// What differs between two submitting organisations.
@@ -83,71 +66,48 @@ pub(crate) const TOWN: Variant = Variant {
 
 pub(crate) fn model(variant: &Variant) -> Model {
     let [u1, u2, u10] = variant.names;
-    let top = vec![
-        (IDEOLOGICAL.to_owned(), d(variant.ideological)),
-        (PARTY.to_owned(), int(100) - d(variant.ideological)),
-        (BONUS.to_owned(), int(0)),
+    let named = |id, name: &str, parent, kind| Unit { name: name.into(), ..unit(id, kind, parent) };
+    let units = vec![
+        Unit { assessed: false, ..named("ROOT", variant.assessor, None, "党委") },
+        named("U1", u1, Some(0), "党委"),
+        named("U2", u2, Some(0), "支部"),
+        named("U10", u10, Some(1), "党委"),
     ];
-    let own = vec![(IDEOLOGICAL.to_owned(), d("50")), (PARTY.to_owned(), d("50"))];
+    let criteria = vec![
+        indicator("I1", IDEOLOGICAL, "专题研究", "20", min_count("专题研究"), &[]),
+        indicator("I2", IDEOLOGICAL, "舆情处置", "10", timeliness("24"), &[]),
+        indicator("I3", PARTY, "述职", "10", manual(), &["党委"]),
+        indicator("I4", BONUS, "主题宣讲", "5", bonus("主题宣讲"), &[]),
+        indicator("I5", IDEOLOGICAL, "严重错误倾向", "0", veto("严重错误倾向"), &[]),
+    ];
+    let top = WeightSystem {
+        weights: vec![
+            (IDEOLOGICAL.to_owned(), d(variant.ideological)),
+            (PARTY.to_owned(), int(100) - d(variant.ideological)),
+            (BONUS.to_owned(), int(0)),
+        ],
+        ..system(None, &[])
+    };
+    let own = WeightSystem {
+        origin: origin("权重", 5),
+        ..system(Some(1), &[(IDEOLOGICAL, "50"), (PARTY, "50")])
+    };
     Model {
-        settings: Settings {
-            year: variant.year,
-            assessor: variant.assessor.into(),
-            ideological_category: IDEOLOGICAL.into(),
-            grades: [("优秀", "90"), ("良好", "80"), ("合格", "60"), ("不合格", "0")]
-                .map(|(name, threshold)| GradeBand { name: name.into(), threshold: d(threshold) })
-                .into(),
-            doc_number: None,
-            doc_date: None,
-            top_quota: None,
-            rectification_days: 30,
-            marking: "内部资料".into(),
-        },
-        units: vec![
-            unit("ROOT", variant.assessor, None, "党委", false),
-            unit("U1", u1, Some(0), "党委", true),
-            unit("U2", u2, Some(0), "支部", true),
-            unit("U10", u10, Some(1), "党委", true),
-        ],
-        criteria: vec![
-            indicator("I1", IDEOLOGICAL, "专题研究", "20", min_count("专题研究"), &[]),
-            indicator("I2", IDEOLOGICAL, "舆情处置", "10", timeliness("24"), &[]),
-            indicator("I3", PARTY, "述职", "10", manual(), &["党委"]),
-            indicator("I4", BONUS, "主题宣讲", "5", bonus("主题宣讲"), &[]),
-            indicator("I5", IDEOLOGICAL, "严重错误倾向", "0", veto("严重错误倾向"), &[]),
-        ],
-        categories: vec![IDEOLOGICAL.into(), PARTY.into(), BONUS.into()],
-        systems: vec![
-            WeightSystem { owner: None, weights: top, origin: origin("权重", 2) },
-            WeightSystem { owner: Some(1), weights: own, origin: origin("权重", 5) },
-        ],
-        activities: Vec::new(),
-        incidents: vec![Incident {
-            unit: 1,
-            title: "网络谣言".into(),
-            level: "一般".into(),
-            occurred: at(3, 1, 8),
-            steps: [Some(at(3, 1, 10)), Some(at(3, 2, 17)), Some(at(3, 2, 18)), None],
-            attributes: Default::default(),
-            origin: origin("舆情", 2),
-        }],
-        manual_scores: Vec::new(),
-        accountability: vec![AccountabilityRow {
-            case: "A1".into(),
-            unit: 2,
-            matter: "错误言论".into(),
-            decision: Decision::Collective,
-            person: "张三".into(),
-            role: Role::Principal,
-            stance: Some(Stance::For),
-            origin: origin("问责", 2),
-        }],
-        out_of_year: OutOfYear::default(),
+        settings: Settings { year: variant.year, assessor: variant.assessor.into(), ..settings() },
+        incidents: vec![incident(
+            1,
+            "网络谣言",
+            "2025-03-01 08:00",
+            ["2025-03-01 10:00", "2025-03-02 17:00", "2025-03-02 18:00", ""],
+            2,
+        )],
+        accountability: vec![accountability("A1", 2, "错误言论")],
         sources: vec![Source {
             path: "台账.xlsx".into(),
             name: Arc::from("台账.xlsx"),
             sha256: "ab".repeat(32),
         }],
+        ..crate::model::testing::model(units, criteria, vec![top, own])
     }
 }
 
@@ -164,7 +124,7 @@ fn result(indicator: usize, points: &str, score: &str, reason: &str, vetoed: boo
     }
 }
 
-/// One unit's result, its category and total arithmetic done exactly as SPEC §3 says.
+/// One unit's result, its category and total arithmetic done exactly as docs/计分.md says.
 fn scored(model: &Model, unit: usize, system: usize, mut indicators: Vec<IndicatorResult>) -> UnitResult {
     for result in &mut indicators {
         if !model.criteria[result.indicator].rule.counts_in_category() {
@@ -269,5 +229,5 @@ pub(crate) fn report(model: &Model) -> Report {
 
 /// The fixture's creation time.
 pub(crate) fn created() -> NaiveDateTime {
-    at(12, 31, 0)
+    at("2025-12-31")
 }

@@ -1,0 +1,217 @@
+//! A small model builder for every unit test: settings, units, criteria and
+//! weight systems with sensible defaults, ledger rows from short date
+//! strings. A fixture states only what differs from these defaults.
+
+use std::sync::Arc;
+
+use chrono::NaiveDateTime;
+
+use crate::model::rules::{Bonus, Manual, MinCount, Rule, Timeliness, Veto};
+use crate::model::{
+    AccountabilityRow, Activity, Attributes, Condition, Decision, Expected, GradeBand, Incident, Indicator,
+    IndicatorIndex, ManualScore, Model, Origin, OutOfYear, Period, Role, Settings, Stance, Unit, UnitIndex,
+    WeightSystem,
+};
+use crate::number::{Exact, parse_decimal};
+
+pub(crate) const IDEOLOGY: &str = "意识形态工作";
+pub(crate) const PARTY: &str = "党建工作";
+
+pub(crate) fn d(text: &str) -> Exact {
+    parse_decimal(text).unwrap()
+}
+
+/// `2025-03-15` or `2025-03-15 10:30`.
+pub(crate) fn at(text: &str) -> NaiveDateTime {
+    let full = if text.contains(' ') { text.to_owned() } else { format!("{text} 00:00") };
+    NaiveDateTime::parse_from_str(&full, "%Y-%m-%d %H:%M").unwrap()
+}
+
+pub(crate) fn origin(sheet: &str, row: u32) -> Origin {
+    Origin { file: Arc::from("台账.xlsx"), sheet: Arc::from(sheet), row, col: 0 }
+}
+
+pub(crate) fn unit(id: &str, kind: &str, parent: Option<UnitIndex>) -> Unit {
+    Unit {
+        id: id.to_owned(),
+        name: format!("{id}党支部"),
+        parent,
+        secretary: String::new(),
+        kind: kind.to_owned(),
+        kind_key: crate::text::normalize_keyword(kind),
+        assessed: true,
+        origin: origin("单位", 2),
+    }
+}
+
+/// An indicator of `points` scored by `rule`, applying to every unit.
+pub(crate) fn indicator(code: &str, category: &str, rule: impl Into<Rule>, points: &str) -> Indicator {
+    Indicator {
+        code: code.to_owned(),
+        category: category.to_owned(),
+        name: format!("{code}指标"),
+        points: d(points),
+        rule: rule.into(),
+        filter: Vec::new(),
+        applies_to: Vec::new(),
+        standard: String::new(),
+        origin: origin("指标", 2),
+    }
+}
+
+/// An [`indicator`] with the name and 评分标准 the renderers show.
+pub(crate) fn described(
+    code: &str,
+    category: &str,
+    name: &str,
+    points: &str,
+    rule: impl Into<Rule>,
+    standard: &str,
+) -> Indicator {
+    Indicator {
+        name: name.to_owned(),
+        standard: standard.to_owned(),
+        ..indicator(code, category, rule, points)
+    }
+}
+
+/// A manual rule naming no activity type.
+pub(crate) fn manual() -> Manual {
+    Manual { activity: None }
+}
+
+/// At least one `activity` a year, 1 point per missing one.
+pub(crate) fn min_count(activity: &str) -> MinCount {
+    MinCount { activity: activity.to_owned(), required: 1, period: Period::Year, unit_points: d("1") }
+}
+
+/// 1 point per `activity`.
+pub(crate) fn bonus(activity: &str) -> Bonus {
+    Bonus { activity: activity.to_owned(), unit_points: d("1") }
+}
+
+/// Vetoed by any `activity`.
+pub(crate) fn veto(activity: &str) -> Veto {
+    Veto { activity: activity.to_owned() }
+}
+
+/// Each step within `deadline_hours`, 1 point per late incident.
+pub(crate) fn timeliness(deadline_hours: &str) -> Timeliness {
+    Timeliness { deadline_hours: d(deadline_hours), unit_points: d("1"), activity: None }
+}
+
+pub(crate) fn condition(column: &str, expected: Expected) -> Condition {
+    Condition { column: column.to_owned(), expected }
+}
+
+pub(crate) fn system(owner: Option<UnitIndex>, weights: &[(&str, &str)]) -> WeightSystem {
+    WeightSystem {
+        owner,
+        weights: weights.iter().map(|(category, weight)| (category.to_string(), d(weight))).collect(),
+        origin: origin("权重", 2),
+    }
+}
+
+pub(crate) fn activity(unit: UnitIndex, date: &str, kind: &str, row: u32) -> Activity {
+    Activity {
+        unit,
+        date: at(date),
+        kind: kind.into(),
+        attributes: Attributes::new(),
+        origin: origin("活动", row),
+    }
+}
+
+pub(crate) fn with_attribute(mut activity: Activity, key: &str, value: &str) -> Activity {
+    activity.attributes.insert(key, value);
+    activity
+}
+
+/// An incident occurring at `occurred` with the four steps (`""` = missing).
+pub(crate) fn incident(unit: UnitIndex, title: &str, occurred: &str, steps: [&str; 4], row: u32) -> Incident {
+    Incident {
+        unit,
+        title: title.to_owned(),
+        level: "一般".to_owned(),
+        occurred: at(occurred),
+        steps: steps.map(|step| (!step.is_empty()).then(|| at(step))),
+        attributes: Attributes::new(),
+        origin: origin("舆情", row),
+    }
+}
+
+/// Year 2025 assessed by 局党委, the default grade bands, no document
+/// number or date, no top quota.
+pub(crate) fn settings() -> Settings {
+    let grades = [("优秀", "90"), ("良好", "80"), ("合格", "60"), ("不合格", "0")]
+        .map(|(name, threshold)| GradeBand { name: name.to_owned(), threshold: d(threshold) })
+        .to_vec();
+    Settings {
+        year: 2025,
+        assessor: "局党委".to_owned(),
+        ideological_category: IDEOLOGY.to_owned(),
+        grades,
+        doc_number: None,
+        doc_date: None,
+        top_quota: None,
+        rectification_days: 30,
+        marking: "内部资料".to_owned(),
+    }
+}
+
+/// A model of `units` and `criteria` under `systems`, with the default
+/// [`settings`] and no ledger rows.
+pub(crate) fn model(units: Vec<Unit>, criteria: Vec<Indicator>, systems: Vec<WeightSystem>) -> Model {
+    let mut categories: Vec<String> = Vec::new();
+    for indicator in &criteria {
+        if !categories.contains(&indicator.category) {
+            categories.push(indicator.category.clone());
+        }
+    }
+    Model {
+        settings: settings(),
+        units,
+        criteria,
+        categories,
+        systems,
+        activities: Vec::new(),
+        incidents: Vec::new(),
+        manual_scores: Vec::new(),
+        accountability: Vec::new(),
+        out_of_year: OutOfYear::default(),
+        sources: Vec::new(),
+    }
+}
+
+/// 张三, the principal of `unit`, for a collective decision on `matter`.
+pub(crate) fn accountability(case: &str, unit: UnitIndex, matter: &str) -> AccountabilityRow {
+    AccountabilityRow {
+        case: case.to_owned(),
+        unit,
+        matter: matter.to_owned(),
+        decision: Decision::Collective,
+        person: "张三".to_owned(),
+        role: Role::Principal,
+        stance: Some(Stance::For),
+        origin: origin("问责", 2),
+    }
+}
+
+pub(crate) fn manual_score(
+    unit: UnitIndex,
+    indicator: IndicatorIndex,
+    score: &str,
+    note: &str,
+) -> ManualScore {
+    ManualScore { unit, indicator, score: d(score), note: note.to_owned(), origin: origin("评分", 2) }
+}
+
+/// Unit `U1` (类型 党支部) alone, scored on `criteria` under a top-level
+/// system that weights every category equally.
+pub(crate) fn one_unit(criteria: Vec<Indicator>) -> Model {
+    let mut model = model(vec![unit("U1", "党支部", None)], criteria, Vec::new());
+    let weights: Vec<(&str, &str)> =
+        model.categories.iter().map(|category| (category.as_str(), "1")).collect();
+    model.systems = vec![system(None, &weights)];
+    model
+}
