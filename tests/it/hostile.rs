@@ -1,4 +1,4 @@
-//! Broken, strange and hostile inputs (issue 7). Every case is generated in
+//! Broken, strange and hostile inputs (docs/上限.md). Every case is generated in
 //! a temporary folder and run through the real binary — the bombs under a
 //! 2 GB address-space limit (`ulimit -v`), where a failed allocation would
 //! abort — and must end in a located refusal or a safe result, never a crash.
