@@ -8,7 +8,6 @@
 mod accountability;
 mod categories;
 mod facts;
-mod filter;
 mod ledger;
 #[cfg(test)]
 mod properties;
