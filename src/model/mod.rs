@@ -4,6 +4,7 @@
 //! indicator references resolved to indices; this module knows no file
 //! format and does no I/O.
 
+pub(crate) mod filter;
 pub mod merged;
 pub mod ranking;
 pub mod rules;

@@ -1,12 +1,15 @@
 //! A small model builder for every unit test: settings, units, criteria and
 //! weight systems with sensible defaults, ledger rows from short date
-//! strings. A fixture states only what differs from these defaults.
+//! strings. A fixture states only what differs from these defaults. And
+//! [`evaluate`], which scores one unit on one indicator by its rule alone,
+//! for the rules' own tests.
 
 use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 
-use crate::model::rules::{Bonus, Manual, MinCount, Rule, Timeliness, Veto};
+use crate::model::filter;
+use crate::model::rules::{Bonus, Facts, Manual, MinCount, Outcome, Rule, Timeliness, Veto};
 use crate::model::{
     AccountabilityRow, Activity, Attributes, Condition, Decision, Expected, GradeBand, Incident, Indicator,
     IndicatorIndex, ManualScore, Model, Origin, OutOfYear, Period, Role, Settings, Stance, Unit, UnitIndex,
@@ -214,4 +217,62 @@ pub(crate) fn one_unit(criteria: Vec<Indicator>) -> Model {
         model.categories.iter().map(|category| (category.as_str(), "1")).collect();
     model.systems = vec![system(None, &weights)];
     model
+}
+
+/// The rows of `unit` that `indicator` counts, looked up in the model
+/// itself: what the engine hands a rule, without its ledger index.
+struct ModelFacts<'a> {
+    model: &'a Model,
+    unit: UnitIndex,
+    indicator: IndicatorIndex,
+}
+
+impl Facts for ModelFacts<'_> {
+    fn unit(&self) -> UnitIndex {
+        self.unit
+    }
+
+    fn indicator_index(&self) -> IndicatorIndex {
+        self.indicator
+    }
+
+    fn indicator(&self) -> &Indicator {
+        &self.model.criteria[self.indicator]
+    }
+
+    fn activities(&self) -> Vec<&Activity> {
+        let definition = self.indicator();
+        let kind = definition.rule.activity().unwrap_or_default();
+        self.model
+            .activities
+            .iter()
+            .filter(|activity| activity.unit == self.unit && &*activity.kind == kind)
+            .filter(|activity| filter::matches(&definition.filter, &activity.attributes))
+            .collect()
+    }
+
+    fn incidents(&self) -> Vec<(usize, &Incident)> {
+        let filter = &self.indicator().filter;
+        self.model
+            .incidents
+            .iter()
+            .enumerate()
+            .filter(|(_, incident)| {
+                incident.unit == self.unit && filter::matches(filter, &incident.attributes)
+            })
+            .collect()
+    }
+
+    fn manual_score(&self) -> Option<&ManualScore> {
+        self.model
+            .manual_scores
+            .iter()
+            .find(|score| score.unit == self.unit && score.indicator == self.indicator)
+    }
+}
+
+/// `unit` scored on `indicator` by the indicator's rule, given the unit's
+/// own rows as the engine gives them.
+pub(crate) fn evaluate(model: &Model, unit: UnitIndex, indicator: IndicatorIndex) -> Outcome {
+    model.criteria[indicator].rule.evaluate(&ModelFacts { model, unit, indicator })
 }

@@ -136,8 +136,8 @@ mod tests {
 
     use super::*;
     use crate::model::rules::{Bonus, Veto};
+    use crate::model::testing::*;
     use crate::model::{AccountabilityRow, Decision, Model, Role};
-    use crate::score::testing::*;
     use crate::score::{Report, score};
 
     fn assessment() -> Model {

@@ -2,8 +2,8 @@
 //! with the unit's rows looked up in the [`Ledger`] and passed through the
 //! indicator's filter.
 
-use super::filter;
 use super::ledger::Ledger;
+use crate::model::filter;
 use crate::model::rules::Facts;
 use crate::model::{Activity, Incident, Indicator, IndicatorIndex, ManualScore, Model, UnitIndex};
 

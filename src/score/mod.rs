@@ -8,7 +8,6 @@
 mod accountability;
 mod categories;
 mod facts;
-mod filter;
 mod ledger;
 #[cfg(test)]
 mod properties;
@@ -283,6 +282,47 @@ mod tests {
                 (4, Responsibility::None),
             ]
         );
+    }
+
+    fn commendations(count: u32) -> Model {
+        let mut model = one_unit(vec![
+            indicator("A1", IDEOLOGY, manual(), "100"),
+            indicator("B1", IDEOLOGY, Bonus { activity: "表彰".into(), unit_points: d("1.5") }, "4"),
+        ]);
+        model.manual_scores = vec![manual_score(0, 0, "90", "")];
+        model.activities = (0..count).map(|row| activity(0, "2025-09-01", "表彰", row + 2)).collect();
+        model
+    }
+
+    #[test]
+    fn a_bonus_earns_unit_points_up_to_the_maximum_outside_the_categories() {
+        let model = commendations(2);
+        let report = score(&model);
+        let result = indicator_result(&report, &model, "U1", "B1");
+        assert_eq!((result.score.clone(), result.points.clone()), (d("3"), d("4")));
+        assert_eq!(result.deduction, d("0"));
+        assert_eq!(result.reason, "表彰2次，加3分");
+        let unit = unit_result(&report, &model, "U1");
+        assert_eq!(unit.categories.len(), 1);
+        assert_eq!(unit.categories[0].points, d("100"));
+        assert_eq!(
+            (unit.weighted.clone(), unit.bonus.clone(), unit.total.clone()),
+            (d("90"), d("3"), d("93"))
+        );
+
+        let model = commendations(5);
+        let report = score(&model);
+        assert_eq!(indicator_result(&report, &model, "U1", "B1").reason, "表彰5次，加4分");
+        assert_eq!(unit_result(&report, &model, "U1").total, d("94"));
+    }
+
+    #[test]
+    fn a_bonus_earning_nothing_says_nothing() {
+        let model = commendations(0);
+        let report = score(&model);
+        let result = indicator_result(&report, &model, "U1", "B1");
+        assert_eq!((result.score.clone(), result.reason.as_str()), (d("0"), ""));
+        assert_eq!(unit_result(&report, &model, "U1").total, d("90"));
     }
 
     #[test]

@@ -12,7 +12,8 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use proptest::prelude::*;
 
 use super::testing::{IDEOLOGY, PARTY, condition, model, origin, system, unit};
-use super::{IndicatorResult, Report, UnitResult, filter, score};
+use super::{IndicatorResult, Report, UnitResult, score};
+use crate::model::filter;
 use crate::model::rules::{Bonus, Deduct, Manual, MinCount, Rule, Timeliness, Veto};
 use crate::model::{Activity, Attributes, Expected, Incident, Indicator, ManualScore, Model, Period};
 use crate::number::{Exact, int, round};

@@ -4,7 +4,7 @@
 
 use crate::model::Model;
 pub(crate) use crate::model::testing::*;
-use crate::score::{IndicatorResult, Report, UnitResult, score};
+use crate::score::{IndicatorResult, Report, UnitResult};
 
 pub(crate) fn unit_result<'r>(report: &'r Report, model: &Model, id: &str) -> &'r UnitResult {
     report.units.iter().find(|result| model.units[result.unit].id == id).expect("unit scored")
@@ -21,10 +21,4 @@ pub(crate) fn indicator_result<'r>(
         .iter()
         .find(|result| model.criteria[result.indicator].code == code)
         .expect("indicator applies")
-}
-
-/// Scores `model` and returns unit `U1`'s result on its first indicator.
-pub(crate) fn first_result(model: &Model) -> IndicatorResult {
-    let report = score(model);
-    indicator_result(&report, model, "U1", &model.criteria[0].code).clone()
 }

@@ -53,46 +53,38 @@ impl Definition for Bonus {
 #[cfg(test)]
 mod tests {
     use super::Bonus;
-    use crate::score::testing::*;
+    use crate::model::Model;
+    use crate::model::rules::Definition;
+    use crate::model::testing::*;
 
-    fn commendations(count: u32) -> crate::model::Model {
-        let mut model = one_unit(vec![
-            indicator("A1", IDEOLOGY, manual(), "100"),
-            indicator("B1", IDEOLOGY, Bonus { activity: "表彰".into(), unit_points: d("1.5") }, "4"),
-        ]);
-        model.manual_scores = vec![manual_score(0, 0, "90", "")];
+    fn commendations(count: u32) -> Model {
+        let rule = Bonus { activity: "表彰".into(), unit_points: d("1.5") };
+        let mut model = one_unit(vec![indicator("B1", IDEOLOGY, rule, "4")]);
         model.activities = (0..count).map(|row| activity(0, "2025-09-01", "表彰", row + 2)).collect();
         model
     }
 
     #[test]
-    fn earns_unit_points_up_to_the_maximum_outside_the_categories() {
-        let model = commendations(2);
-        let report = crate::score::score(&model);
-        let result = indicator_result(&report, &model, "U1", "B1");
-        assert_eq!((result.score.clone(), result.points.clone()), (d("3"), d("4")));
-        assert_eq!(result.deduction, d("0"));
-        assert_eq!(result.reason, "表彰2次，加3分");
-        let unit = unit_result(&report, &model, "U1");
-        assert_eq!(unit.categories.len(), 1);
-        assert_eq!(unit.categories[0].points, d("100"));
-        assert_eq!(
-            (unit.weighted.clone(), unit.bonus.clone(), unit.total.clone()),
-            (d("90"), d("3"), d("93"))
-        );
+    fn earns_unit_points_up_to_the_maximum() {
+        let outcome = evaluate(&commendations(2), 0, 0);
+        assert_eq!(outcome.score, d("3"));
+        assert_eq!(outcome.reason, "表彰2次，加3分");
+        assert_eq!(outcome.evidence, vec![origin("活动", 2), origin("活动", 3)]);
+        assert!(!outcome.vetoed);
 
-        let model = commendations(5);
-        let report = crate::score::score(&model);
-        assert_eq!(indicator_result(&report, &model, "U1", "B1").reason, "表彰5次，加4分");
-        assert_eq!(unit_result(&report, &model, "U1").total, d("94"));
+        let outcome = evaluate(&commendations(5), 0, 0);
+        assert_eq!((outcome.score, outcome.reason.as_str()), (d("4"), "表彰5次，加4分"));
     }
 
     #[test]
     fn nothing_earned_says_nothing() {
-        let model = commendations(0);
-        let report = crate::score::score(&model);
-        let result = indicator_result(&report, &model, "U1", "B1");
-        assert_eq!((result.score.clone(), result.reason.as_str()), (d("0"), ""));
-        assert_eq!(unit_result(&report, &model, "U1").total, d("90"));
+        let outcome = evaluate(&commendations(0), 0, 0);
+        assert_eq!((outcome.score, outcome.reason.as_str()), (d("0"), ""));
+    }
+
+    #[test]
+    fn is_added_to_the_total_outside_the_categories() {
+        let rule = Bonus { activity: "表彰".into(), unit_points: d("1") };
+        assert!(rule.is_bonus() && !rule.counts_in_category() && rule.carries_points());
     }
 }

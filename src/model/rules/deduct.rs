@@ -41,7 +41,7 @@ mod tests {
     use super::Deduct;
     use crate::model::Model;
     use crate::model::rules::Rule;
-    use crate::score::testing::*;
+    use crate::model::testing::*;
 
     fn violations(count: u32) -> Model {
         let rule = Deduct { activity: "违规".into(), unit_points: d("2") };
@@ -52,33 +52,34 @@ mod tests {
 
     #[test]
     fn each_occurrence_costs_unit_points() {
-        let result = first_result(&violations(3));
-        assert_eq!(result.score, d("4"));
-        assert_eq!(result.deduction, d("6"));
-        assert_eq!(result.reason, "违规3次，扣6分");
-        assert_eq!(result.evidence.len(), 3);
+        let outcome = evaluate(&violations(3), 0, 0);
+        assert_eq!(outcome.score, d("4"));
+        assert_eq!(d("10") - &outcome.score, d("6"));
+        assert_eq!(outcome.reason, "违规3次，扣6分");
+        assert_eq!(outcome.evidence.len(), 3);
     }
 
     #[test]
     fn caps_at_zero_and_is_silent_at_full_score() {
-        let result = first_result(&violations(6));
-        assert_eq!(result.score, d("0"));
-        assert_eq!(result.reason, "违规6次，扣10分");
-        let result = first_result(&violations(0));
-        assert_eq!(result.score, d("10"));
-        assert_eq!(result.reason, "");
+        let outcome = evaluate(&violations(6), 0, 0);
+        assert_eq!(outcome.score, d("0"));
+        assert_eq!(outcome.reason, "违规6次，扣10分");
+        let outcome = evaluate(&violations(0), 0, 0);
+        assert_eq!(outcome.score, d("10"));
+        assert_eq!(outcome.reason, "");
         // Occurrences that cost nothing leave nothing to explain.
         let mut free = violations(2);
         set_unit_points(&mut free, "0");
-        assert_eq!((first_result(&free).score, first_result(&free).reason), (d("10"), String::new()));
+        let outcome = evaluate(&free, 0, 0);
+        assert_eq!((outcome.score, outcome.reason), (d("10"), String::new()));
     }
 
     #[test]
     fn the_reason_gives_the_deduction_exactly() {
         let mut model = violations(1);
         set_unit_points(&mut model, "1.002");
-        let result = first_result(&model);
-        assert_eq!((result.deduction, result.reason.as_str()), (d("1.002"), "违规1次，扣1.002分"));
+        let outcome = evaluate(&model, 0, 0);
+        assert_eq!((d("10") - &outcome.score, outcome.reason.as_str()), (d("1.002"), "违规1次，扣1.002分"));
     }
 
     fn set_unit_points(model: &mut Model, unit_points: &str) {

@@ -51,43 +51,42 @@ impl Definition for Manual {
 
 #[cfg(test)]
 mod tests {
-    use crate::score::testing::*;
+    use crate::model::rules::Outcome;
+    use crate::model::testing::*;
+    use crate::number::Exact;
 
-    fn scored(entry: Option<(&str, &str)>) -> crate::score::IndicatorResult {
+    /// The outcome, and the points it lost of the indicator's 10.
+    fn scored(entry: Option<(&str, &str)>) -> (Outcome, Exact) {
         let mut model = one_unit(vec![indicator("M1", IDEOLOGY, manual(), "10")]);
         model.manual_scores =
             entry.map(|(score, note)| manual_score(0, 0, score, note)).into_iter().collect();
-        first_result(&model)
+        let outcome = evaluate(&model, 0, 0);
+        let lost = d("10") - &outcome.score;
+        (outcome, lost)
     }
 
     #[test]
     fn missing_score_counts_zero() {
-        let result = scored(None);
-        assert_eq!(
-            (result.score, result.deduction, result.reason.as_str()),
-            (d("0"), d("10"), "未评分，按0分计")
-        );
-        assert!(result.evidence.is_empty());
+        let (outcome, lost) = scored(None);
+        assert_eq!((outcome.score, lost, outcome.reason.as_str()), (d("0"), d("10"), "未评分，按0分计"));
+        assert!(outcome.evidence.is_empty());
     }
 
     #[test]
     fn reason_is_the_note_as_written() {
-        let result = scored(Some(("8.5", "材料不全。")));
-        assert_eq!(
-            (result.score, result.deduction, result.reason.as_str()),
-            (d("8.5"), d("1.5"), "材料不全。")
-        );
-        assert_eq!(result.evidence, vec![origin("评分", 2)]);
-        let praise = scored(Some(("7", "全面完成年度业务目标")));
-        assert_eq!((praise.deduction, praise.reason.as_str()), (d("3"), "全面完成年度业务目标"));
-        assert_eq!(scored(Some(("9", "会议记录缺页，扣1分"))).reason, "会议记录缺页，扣1分");
-        assert_eq!(scored(Some(("10", "很好"))).reason, "很好");
+        let (outcome, lost) = scored(Some(("8.5", "材料不全。")));
+        assert_eq!((outcome.score, lost, outcome.reason.as_str()), (d("8.5"), d("1.5"), "材料不全。"));
+        assert_eq!(outcome.evidence, vec![origin("评分", 2)]);
+        let (praise, lost) = scored(Some(("7", "全面完成年度业务目标")));
+        assert_eq!((lost, praise.reason.as_str()), (d("3"), "全面完成年度业务目标"));
+        assert_eq!(scored(Some(("9", "会议记录缺页，扣1分"))).0.reason, "会议记录缺页，扣1分");
+        assert_eq!(scored(Some(("10", "很好"))).0.reason, "很好");
     }
 
     #[test]
     fn without_a_note_the_reason_is_the_exact_deduction() {
-        assert_eq!(scored(Some(("8.5", ""))).reason, "扣1.5分");
-        assert_eq!(scored(Some(("8.998", "  "))).reason, "扣1.002分");
-        assert_eq!(scored(Some(("10", ""))).reason, "");
+        assert_eq!(scored(Some(("8.5", ""))).0.reason, "扣1.5分");
+        assert_eq!(scored(Some(("8.998", "  "))).0.reason, "扣1.002分");
+        assert_eq!(scored(Some(("10", ""))).0.reason, "");
     }
 }

@@ -86,7 +86,7 @@ fn period_name(period: Period, index: usize) -> String {
 mod tests {
     use super::MinCount;
     use crate::model::{Expected, Period};
-    use crate::score::testing::*;
+    use crate::model::testing::*;
 
     fn studies(period: Period, required: u32, unit_points: &str, points: &str) -> crate::model::Model {
         let rule = MinCount { activity: "专题研究".into(), required, period, unit_points: d(unit_points) };
@@ -98,11 +98,11 @@ mod tests {
         let mut model = studies(Period::Year, 2, "2", "10");
         model.activities =
             vec![activity(0, "2025-01-05", "专题研究", 2), activity(0, "2025-12-31", "专题研究", 3)];
-        let result = first_result(&model);
-        assert_eq!(result.score, d("10"));
-        assert_eq!(result.deduction, d("0"));
-        assert_eq!(result.reason, "");
-        assert_eq!(result.evidence, vec![origin("活动", 2), origin("活动", 3)]);
+        let outcome = evaluate(&model, 0, 0);
+        assert_eq!(outcome.score, d("10"));
+        assert_eq!(d("10") - &outcome.score, d("0"));
+        assert_eq!(outcome.reason, "");
+        assert_eq!(outcome.evidence, vec![origin("活动", 2), origin("活动", 3)]);
     }
 
     #[test]
@@ -114,10 +114,10 @@ mod tests {
             activity(0, "2025-04-01", "专题研究", 3),
             activity(0, "2025-04-20", "专题研究", 4),
         ];
-        let result = first_result(&model);
-        assert_eq!(result.reason, "第三季度缺1次；第四季度缺1次，扣4分");
-        assert_eq!(result.score, d("6"));
-        assert_eq!(result.deduction, d("4"));
+        let outcome = evaluate(&model, 0, 0);
+        assert_eq!(outcome.reason, "第三季度缺1次；第四季度缺1次，扣4分");
+        assert_eq!(outcome.score, d("6"));
+        assert_eq!(d("10") - &outcome.score, d("4"));
     }
 
     #[test]
@@ -127,9 +127,9 @@ mod tests {
             .iter()
             .map(|month| activity(0, &format!("2025-{month:02}-10"), "专题研究", *month))
             .collect();
-        let result = first_result(&model);
-        assert_eq!(result.reason, "3月缺1次；11月缺1次，扣2.5分");
-        assert_eq!(result.score, d("7.5"));
+        let outcome = evaluate(&model, 0, 0);
+        assert_eq!(outcome.reason, "3月缺1次；11月缺1次，扣2.5分");
+        assert_eq!(outcome.score, d("7.5"));
     }
 
     #[test]
@@ -137,15 +137,15 @@ mod tests {
         let mut model = studies(Period::Half, 2, "2", "5");
         model.activities =
             vec![activity(0, "2025-06-30 18:00", "专题研究", 2), activity(0, "2025-07-01", "专题研究", 3)];
-        let result = first_result(&model);
-        assert_eq!(result.reason, "上半年缺1次；下半年缺1次，扣4分");
-        assert_eq!(result.score, d("1"));
+        let outcome = evaluate(&model, 0, 0);
+        assert_eq!(outcome.reason, "上半年缺1次；下半年缺1次，扣4分");
+        assert_eq!(outcome.score, d("1"));
 
         model.activities.clear();
-        let result = first_result(&model);
-        assert_eq!(result.reason, "上半年缺2次；下半年缺2次，扣5分");
-        assert_eq!(result.score, d("0"));
-        assert_eq!(result.deduction, d("5"));
+        let outcome = evaluate(&model, 0, 0);
+        assert_eq!(outcome.reason, "上半年缺2次；下半年缺2次，扣5分");
+        assert_eq!(outcome.score, d("0"));
+        assert_eq!(d("5") - &outcome.score, d("5"));
     }
 
     #[test]
@@ -158,10 +158,10 @@ mod tests {
             activity(0, "2025-05-02", "专题学习", 3),
             activity(1, "2025-05-03", "专题研究", 4),
         ];
-        let result = first_result(&model);
-        assert_eq!(result.reason, "全年缺1次，扣3分");
-        assert_eq!(result.score, d("7"));
-        assert_eq!(result.evidence, vec![origin("活动", 2)]);
+        let outcome = evaluate(&model, 0, 0);
+        assert_eq!(outcome.reason, "全年缺1次，扣3分");
+        assert_eq!(outcome.score, d("7"));
+        assert_eq!(outcome.evidence, vec![origin("活动", 2)]);
     }
 
     #[test]
@@ -174,9 +174,9 @@ mod tests {
             with_attribute(activity(0, "2025-04-01", "专题研究", 4), "上报", "否"),
             activity(0, "2025-05-01", "专题研究", 5),
         ];
-        let result = first_result(&model);
-        assert_eq!(result.reason, "全年缺1次，扣2分");
-        assert_eq!(result.evidence, vec![origin("活动", 2), origin("活动", 3)]);
+        let outcome = evaluate(&model, 0, 0);
+        assert_eq!(outcome.reason, "全年缺1次，扣2分");
+        assert_eq!(outcome.evidence, vec![origin("活动", 2), origin("活动", 3)]);
     }
 
     #[test]
@@ -188,6 +188,6 @@ mod tests {
             with_attribute(activity(0, "2025-03-01", "专题研究", 3), "形式", ""),
             activity(0, "2025-04-01", "专题研究", 4),
         ];
-        assert_eq!(first_result(&model).evidence, vec![origin("活动", 3), origin("活动", 4)]);
+        assert_eq!(evaluate(&model, 0, 0).evidence, vec![origin("活动", 3), origin("活动", 4)]);
     }
 }

@@ -15,8 +15,10 @@
 //! builds it; the engine ([`crate::score`]) hands a rule the unit's rows
 //! through [`Facts`]; renderers ask the rule for its label and its place in
 //! the totals. A rule knows model types only — no table, no ledger index, no
-//! file format; only its tests build models with the engine's test helpers
-//! and score them.
+//! file format. Its tests build a model and evaluate the rule on it through
+//! a test double of [`Facts`] (`model::testing::evaluate`) that looks the
+//! unit's rows up in the model itself; what the engine adds (categories,
+//! bonus, totals, ranking) is tested in [`crate::score`].
 
 mod outcome;
 

@@ -135,8 +135,7 @@ mod tests {
     use super::{LateStep, Timeliness};
     use crate::model::rules::Rule;
     use crate::model::{Expected, Model};
-    use crate::score::score;
-    use crate::score::testing::*;
+    use crate::model::testing::*;
 
     fn timeliness() -> Model {
         let rule = Timeliness { deadline_hours: d("24"), unit_points: d("2"), activity: None };
@@ -190,13 +189,12 @@ mod tests {
                 6,
             ),
         ];
-        let report = score(&model);
-        let result = indicator_result(&report, &model, "U1", "T1");
-        assert_eq!(result.reason, "乙：研判超时（31小时）；丙：处置缺失；丁：报送缺失，扣6分");
-        assert_eq!(result.score, d("4"));
-        assert_eq!(result.evidence.len(), 5);
+        let outcome = evaluate(&model, 0, 0);
+        assert_eq!(outcome.reason, "乙：研判超时（31小时）；丙：处置缺失；丁：报送缺失，扣6分");
+        assert_eq!(outcome.score, d("4"));
+        assert_eq!(outcome.evidence.len(), 5);
 
-        let checks = &report.incidents;
+        let checks = &outcome.incidents;
         assert_eq!(checks.iter().map(|check| check.incident).collect::<Vec<_>>(), vec![0, 1, 2, 3, 4]);
         assert_eq!(checks[0].late, None);
         assert_eq!(checks[0].hours, hours([Some("24"), Some("12"), Some("12"), Some("24")]));
@@ -223,8 +221,8 @@ mod tests {
             ),
             incident(0, "网帖", "2025-06-02 00:00", ["2025-06-03 00:30", "", "", ""], 3),
         ];
-        let result = first_result(&model);
-        assert_eq!(result.reason, "2025-06-01 08:00：发现缺失；网帖：发现超时（24.5小时），扣4分");
+        let outcome = evaluate(&model, 0, 0);
+        assert_eq!(outcome.reason, "2025-06-01 08:00：发现缺失；网帖：发现超时（24.5小时），扣4分");
     }
 
     #[test]
@@ -237,16 +235,15 @@ mod tests {
         major.attributes.insert("级别", "重大");
         let minor = incident(0, "一般事件", "2025-07-02 00:00", ["", "", "", ""], 3);
         model.incidents = vec![major, minor];
-        let report = score(&model);
-        let result = indicator_result(&report, &model, "U1", "T1");
-        assert_eq!(result.reason, "重大事件：发现缺失，扣10分");
-        assert_eq!(result.score, d("0"));
-        assert_eq!(report.incidents.len(), 1);
+        let outcome = evaluate(&model, 0, 0);
+        assert_eq!(outcome.reason, "重大事件：发现缺失，扣10分");
+        assert_eq!(outcome.score, d("0"));
+        assert_eq!(outcome.incidents.len(), 1);
     }
 
     #[test]
     fn no_incidents_scores_full() {
-        let result = first_result(&timeliness());
-        assert_eq!((result.score, result.reason.as_str()), (d("10"), ""));
+        let outcome = evaluate(&timeliness(), 0, 0);
+        assert_eq!((outcome.score, outcome.reason.as_str()), (d("10"), ""));
     }
 }

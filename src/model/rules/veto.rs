@@ -44,21 +44,23 @@ impl Definition for Veto {
 #[cfg(test)]
 mod tests {
     use super::Veto;
-    use crate::score::testing::*;
+    use crate::model::rules::Definition;
+    use crate::model::testing::*;
 
     #[test]
     fn one_occurrence_vetoes_with_no_points() {
-        let mut model =
-            one_unit(vec![indicator("V1", IDEOLOGY, Veto { activity: "严重错误倾向".into() }, "0")]);
-        let result = first_result(&model);
-        assert!(!result.vetoed);
-        assert_eq!(result.reason, "");
+        let rule = Veto { activity: "严重错误倾向".into() };
+        assert!(!rule.carries_points() && !rule.counts_in_category());
+        let mut model = one_unit(vec![indicator("V1", IDEOLOGY, rule, "0")]);
+        let outcome = evaluate(&model, 0, 0);
+        assert!(!outcome.vetoed);
+        assert_eq!(outcome.reason, "");
 
         model.activities = vec![activity(0, "2025-08-01", "严重错误倾向", 2)];
-        let result = first_result(&model);
-        assert!(result.vetoed);
-        assert_eq!((result.score, result.points), (d("0"), d("0")));
-        assert_eq!(result.reason, "存在严重错误倾向1次，一票否决");
-        assert_eq!(result.evidence, vec![origin("活动", 2)]);
+        let outcome = evaluate(&model, 0, 0);
+        assert!(outcome.vetoed);
+        assert_eq!(outcome.score, d("0"));
+        assert_eq!(outcome.reason, "存在严重错误倾向1次，一票否决");
+        assert_eq!(outcome.evidence, vec![origin("活动", 2)]);
     }
 }

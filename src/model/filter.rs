@@ -1,11 +1,12 @@
-//! The `条件` filter of an indicator: `column=value` conditions that must all
-//! hold for an activity (or incident) row to count.
+//! The `条件` filter of an indicator (docs/输入.md “指标”): `column=value`
+//! conditions that must all hold for an activity (or incident) row to count.
+//! One definition, used by the engine and by the rules' tests.
 
 use crate::input::value::parse_bool_text;
 use crate::model::{Attributes, Condition, Expected};
 
 /// Whether every condition holds for a row with these attributes.
-pub(super) fn matches(filter: &[Condition], attributes: &Attributes) -> bool {
+pub(crate) fn matches(filter: &[Condition], attributes: &Attributes) -> bool {
     filter.iter().all(|condition| holds(condition, attributes))
 }
 
@@ -21,13 +22,10 @@ fn holds(condition: &Condition, attributes: &Attributes) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::testing::condition;
 
     fn row(pairs: &[(&str, &str)]) -> Attributes {
         pairs.iter().map(|(key, value)| (key.to_string(), value.to_string())).collect()
-    }
-
-    fn condition(column: &str, expected: Expected) -> Condition {
-        Condition { column: column.to_owned(), expected }
     }
 
     #[test]
