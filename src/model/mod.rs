@@ -51,7 +51,7 @@ pub struct Unit {
     pub secretary: String,
     /// 类型 as typed, as outputs show it.
     pub kind: String,
-    /// 类型 normalised ([`crate::text::normalize_keyword`]), as `适用` lists
+    /// 类型 normalised (`text::normalize_keyword`), as `适用` lists
     /// kinds: what [`Indicator::applies_to`] compares.
     pub kind_key: String,
     pub assessed: bool,
