@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 
-use crate::model::filter;
 use crate::model::rules::{Bonus, Facts, Manual, MinCount, Outcome, Rule, Timeliness, Veto};
 use crate::model::{
     AccountabilityRow, Activity, Attributes, Condition, Decision, Expected, GradeBand, Incident, Indicator,
@@ -225,9 +224,29 @@ struct ModelFacts<'a> {
     model: &'a Model,
     unit: UnitIndex,
     indicator: IndicatorIndex,
+    activities: Vec<&'a Activity>,
+    incidents: Vec<usize>,
+}
+
+impl<'a> ModelFacts<'a> {
+    fn new(model: &'a Model, unit: UnitIndex, indicator: IndicatorIndex) -> Self {
+        let kind = model.criteria[indicator].rule.activity().unwrap_or_default();
+        let activities = model
+            .activities
+            .iter()
+            .filter(|activity| activity.unit == unit && &*activity.kind == kind)
+            .collect();
+        let incidents =
+            (0..model.incidents.len()).filter(|&index| model.incidents[index].unit == unit).collect();
+        ModelFacts { model, unit, indicator, activities, incidents }
+    }
 }
 
 impl Facts for ModelFacts<'_> {
+    fn model(&self) -> &Model {
+        self.model
+    }
+
     fn unit(&self) -> UnitIndex {
         self.unit
     }
@@ -236,31 +255,12 @@ impl Facts for ModelFacts<'_> {
         self.indicator
     }
 
-    fn indicator(&self) -> &Indicator {
-        &self.model.criteria[self.indicator]
+    fn own_activities(&self) -> &[&Activity] {
+        &self.activities
     }
 
-    fn activities(&self) -> Vec<&Activity> {
-        let definition = self.indicator();
-        let kind = definition.rule.activity().unwrap_or_default();
-        self.model
-            .activities
-            .iter()
-            .filter(|activity| activity.unit == self.unit && &*activity.kind == kind)
-            .filter(|activity| filter::matches(&definition.filter, &activity.attributes))
-            .collect()
-    }
-
-    fn incidents(&self) -> Vec<(usize, &Incident)> {
-        let filter = &self.indicator().filter;
-        self.model
-            .incidents
-            .iter()
-            .enumerate()
-            .filter(|(_, incident)| {
-                incident.unit == self.unit && filter::matches(filter, &incident.attributes)
-            })
-            .collect()
+    fn own_incidents(&self) -> &[usize] {
+        &self.incidents
     }
 
     fn manual_score(&self) -> Option<&ManualScore> {
@@ -274,5 +274,5 @@ impl Facts for ModelFacts<'_> {
 /// `unit` scored on `indicator` by the indicator's rule, given the unit's
 /// own rows as the engine gives them.
 pub(crate) fn evaluate(model: &Model, unit: UnitIndex, indicator: IndicatorIndex) -> Outcome {
-    model.criteria[indicator].rule.evaluate(&ModelFacts { model, unit, indicator })
+    model.criteria[indicator].rule.evaluate(&ModelFacts::new(model, unit, indicator))
 }

@@ -1,11 +1,9 @@
 //! What the engine hands a rule ([`Facts`]): one unit and one indicator,
-//! with the unit's rows looked up in the [`Ledger`] and passed through the
-//! indicator's filter.
+//! with the unit's rows looked up in the [`Ledger`].
 
 use super::ledger::Ledger;
-use crate::model::filter;
 use crate::model::rules::Facts;
-use crate::model::{Activity, Incident, Indicator, IndicatorIndex, ManualScore, Model, UnitIndex};
+use crate::model::{Activity, IndicatorIndex, ManualScore, Model, UnitIndex};
 
 /// One unit and one indicator that applies to it.
 pub(super) struct UnitFacts<'a> {
@@ -16,6 +14,10 @@ pub(super) struct UnitFacts<'a> {
 }
 
 impl Facts for UnitFacts<'_> {
+    fn model(&self) -> &Model {
+        self.model
+    }
+
     fn unit(&self) -> UnitIndex {
         self.unit
     }
@@ -24,29 +26,13 @@ impl Facts for UnitFacts<'_> {
         self.indicator
     }
 
-    fn indicator(&self) -> &Indicator {
-        &self.model.criteria[self.indicator]
+    fn own_activities(&self) -> &[&Activity] {
+        let kind = self.model.criteria[self.indicator].rule.activity().unwrap_or_default();
+        self.ledger.activities(self.unit, kind)
     }
 
-    fn activities(&self) -> Vec<&Activity> {
-        let definition = self.indicator();
-        let kind = definition.rule.activity().unwrap_or_default();
-        self.ledger
-            .activities(self.unit, kind)
-            .iter()
-            .copied()
-            .filter(|activity| filter::matches(&definition.filter, &activity.attributes))
-            .collect()
-    }
-
-    fn incidents(&self) -> Vec<(usize, &Incident)> {
-        let filter = &self.indicator().filter;
-        self.ledger
-            .incidents(self.unit)
-            .iter()
-            .map(|&index| (index, &self.model.incidents[index]))
-            .filter(|(_, incident)| filter::matches(filter, &incident.attributes))
-            .collect()
+    fn own_incidents(&self) -> &[usize] {
+        self.ledger.incidents(self.unit)
     }
 
     fn manual_score(&self) -> Option<&ManualScore> {

@@ -5,27 +5,56 @@
 use num_traits::Zero;
 
 use super::IncidentResult;
-use crate::model::{Activity, Incident, Indicator, IndicatorIndex, ManualScore, Origin, UnitIndex};
+use crate::model::{
+    Activity, Incident, Indicator, IndicatorIndex, ManualScore, Model, Origin, UnitIndex, filter,
+};
 use crate::number::{self, Exact};
 
 /// One unit and one indicator that applies to it, with the unit's rows.
+/// Whoever hands a rule its facts looks the rows up; the indicator's filter
+/// is applied here, once for every implementation.
 pub trait Facts {
+    fn model(&self) -> &Model;
+
     fn unit(&self) -> UnitIndex;
 
     fn indicator_index(&self) -> IndicatorIndex;
 
-    fn indicator(&self) -> &Indicator;
+    /// The unit's own activities of the indicator's type, in input order.
+    fn own_activities(&self) -> &[&Activity];
 
-    /// The unit's own activities of the indicator's type that pass its
-    /// filter (the set A of docs/计分.md), in input order.
-    fn activities(&self) -> Vec<&Activity>;
-
-    /// The unit's own incidents that pass the indicator's filter (with
-    /// their indices into `Model::incidents`), in input order.
-    fn incidents(&self) -> Vec<(usize, &Incident)>;
+    /// The unit's own incidents, as indices into `Model::incidents`, in
+    /// input order.
+    fn own_incidents(&self) -> &[usize];
 
     /// The evaluator's score for the unit on this indicator.
     fn manual_score(&self) -> Option<&ManualScore>;
+
+    fn indicator(&self) -> &Indicator {
+        &self.model().criteria[self.indicator_index()]
+    }
+
+    /// The unit's own activities of the indicator's type that pass its
+    /// filter (the set A of docs/计分.md), in input order.
+    fn activities(&self) -> Vec<&Activity> {
+        let filter = &self.indicator().filter;
+        self.own_activities()
+            .iter()
+            .copied()
+            .filter(|activity| filter::matches(filter, &activity.attributes))
+            .collect()
+    }
+
+    /// The unit's own incidents that pass the indicator's filter (with
+    /// their indices into `Model::incidents`), in input order.
+    fn incidents(&self) -> Vec<(usize, &Incident)> {
+        let filter = &self.indicator().filter;
+        self.own_incidents()
+            .iter()
+            .map(|&index| (index, &self.model().incidents[index]))
+            .filter(|(_, incident)| filter::matches(filter, &incident.attributes))
+            .collect()
+    }
 }
 
 /// What a rule gives back for one unit and indicator.
