@@ -77,12 +77,15 @@ pub enum Expected {
     Empty,
 }
 
-/// One `column=value` condition; `column` is the attribute key as stored in
-/// [`Attributes`] (the normalised header, or a schema column's English key).
+/// One `column=value` (or `column!=value`) condition; `column` is the
+/// attribute key as stored in [`Attributes`] (the normalised header, or a
+/// schema column's English key).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Condition {
     pub column: String,
     pub expected: Expected,
+    /// `!=`: holds exactly when `column=value` does not (docs/输入.md “指标”).
+    pub negated: bool,
 }
 
 /// Extra (and optional schema) columns of a ledger row, keyed as
@@ -184,6 +187,8 @@ pub struct Indicator {
     pub rule: rules::Rule,
     /// All must hold.
     pub filter: Vec<Condition>,
+    /// 条件 as typed (trimmed), as the filter note quotes it.
+    pub filter_text: String,
     /// Normalised unit 类型 values; empty = every unit.
     pub applies_to: Vec<String>,
     /// 评分标准 as typed.

@@ -55,6 +55,7 @@ pub(crate) fn indicator(code: &str, category: &str, rule: impl Into<Rule>, point
         points: d(points),
         rule: rule.into(),
         filter: Vec::new(),
+        filter_text: String::new(),
         applies_to: Vec::new(),
         standard: String::new(),
         origin: origin("指标", 2),
@@ -102,8 +103,14 @@ pub(crate) fn timeliness(deadline_hours: &str) -> Timeliness {
     Timeliness { deadline_hours: d(deadline_hours), unit_points: d("1"), activity: None }
 }
 
+/// `column=value`.
 pub(crate) fn condition(column: &str, expected: Expected) -> Condition {
-    Condition { column: column.to_owned(), expected }
+    Condition { column: column.to_owned(), expected, negated: false }
+}
+
+/// `column!=value`.
+pub(crate) fn unequal(column: &str, expected: Expected) -> Condition {
+    Condition { negated: true, ..condition(column, expected) }
 }
 
 pub(crate) fn system(owner: Option<UnitIndex>, weights: &[(&str, &str)]) -> WeightSystem {

@@ -244,15 +244,18 @@ fn build_indicator(index: usize, spec: &IndicatorSpec) -> Indicator {
         Kind::Veto => Rule::from(Veto { activity: VETO_TYPE.to_owned() }),
         Kind::Manual => Rule::from(Manual { activity: None }),
     };
-    let filter = match spec.filter {
-        0 => Vec::new(),
-        1 => vec![condition("上报", Expected::Bool(true))],
-        2 => vec![condition("形式", Expected::Text("书面".to_owned()))],
-        3 => vec![condition("上报", Expected::Empty)],
-        _ => vec![
-            condition("上报", Expected::Bool(true)),
-            condition("形式", Expected::Text("书面".to_owned())),
-        ],
+    let (filter, filter_text) = match spec.filter {
+        0 => (Vec::new(), ""),
+        1 => (vec![condition("上报", Expected::Bool(true))], "上报=是"),
+        2 => (vec![condition("形式", Expected::Text("书面".to_owned()))], "形式=书面"),
+        3 => (vec![condition("上报", Expected::Empty)], "上报="),
+        _ => (
+            vec![
+                condition("上报", Expected::Bool(true)),
+                condition("形式", Expected::Text("书面".to_owned())),
+            ],
+            "上报=是;形式=书面",
+        ),
     };
     let applies_to = match (index, spec.applies_to) {
         (0, _) | (_, 0 | 1) => Vec::new(),
@@ -266,6 +269,7 @@ fn build_indicator(index: usize, spec: &IndicatorSpec) -> Indicator {
         points: if kind == Kind::Veto { int(0) } else { Exact::new(spec.points.into(), 2.into()) },
         rule,
         filter,
+        filter_text: filter_text.to_owned(),
         applies_to,
         standard: String::new(),
         origin: origin("指标", index as u32 + 2),

@@ -3,7 +3,7 @@
 
 use num_traits::Zero;
 
-use super::outcome::{capped, number_text, origins};
+use super::outcome::{capped, number_text, origins, with_filter_note};
 use super::{Definition, Facts, Needs, Outcome, Parameters, Rule, RuleKind};
 use crate::number::Exact;
 
@@ -32,7 +32,8 @@ impl Definition for Bonus {
         let reason = if earned.is_zero() {
             String::new()
         } else {
-            format!("{}{}次，加{}分", self.activity, activities.len(), number_text(&earned))
+            let details = format!("{}{}次", self.activity, activities.len());
+            format!("{}，加{}分", with_filter_note(facts, activities.len(), &details), number_text(&earned))
         };
         Outcome::new(earned, reason, origins(&activities))
     }
@@ -53,8 +54,8 @@ impl Definition for Bonus {
 #[cfg(test)]
 mod tests {
     use super::Bonus;
-    use crate::model::Model;
     use crate::model::rules::Definition;
+    use crate::model::{Expected, Model};
     use crate::model::testing::*;
 
     fn commendations(count: u32) -> Model {
@@ -79,6 +80,21 @@ mod tests {
     #[test]
     fn nothing_earned_says_nothing() {
         let outcome = evaluate(&commendations(0), 0, 0);
+        assert_eq!((outcome.score, outcome.reason.as_str()), (d("0"), ""));
+    }
+
+    #[test]
+    fn the_reason_notes_rows_the_filter_left_out() {
+        let mut model = commendations(3);
+        model.criteria[0].filter = vec![unequal("形式", Expected::Text("口头".into()))];
+        model.criteria[0].filter_text = "形式≠口头".into();
+        model.activities[2] = with_attribute(model.activities[2].clone(), "形式", "口头");
+        let outcome = evaluate(&model, 0, 0);
+        assert_eq!((outcome.score, outcome.reason.as_str()), (d("3"), "表彰2次（另有1条不符合“形式≠口头”，未计入），加3分"));
+        // Nothing earned: no reason, so no note.
+        model.activities.truncate(0);
+        model.activities.push(with_attribute(activity(0, "2025-09-01", "表彰", 2), "形式", "口头"));
+        let outcome = evaluate(&model, 0, 0);
         assert_eq!((outcome.score, outcome.reason.as_str()), (d("0"), ""));
     }
 

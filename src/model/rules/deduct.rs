@@ -1,6 +1,6 @@
 //! 扣分 deduct: every occurrence costs `unit_points`, down to 0.
 
-use super::outcome::{capped, origins};
+use super::outcome::{capped, origins, with_filter_note};
 use super::{Definition, Facts, Needs, Outcome, Parameters, Rule, RuleKind};
 use crate::number::Exact;
 
@@ -27,7 +27,7 @@ impl Definition for Deduct {
         let activities = facts.activities();
         let points = &facts.indicator().points;
         let deduction = capped(activities.len(), &self.unit_points, points);
-        let details = format!("{}{}次", self.activity, activities.len());
+        let details = with_filter_note(facts, activities.len(), &format!("{}{}次", self.activity, activities.len()));
         Outcome::deducted(points, deduction, &details, origins(&activities))
     }
 
@@ -39,8 +39,8 @@ impl Definition for Deduct {
 #[cfg(test)]
 mod tests {
     use super::Deduct;
-    use crate::model::Model;
     use crate::model::rules::Rule;
+    use crate::model::{Expected, Model};
     use crate::model::testing::*;
 
     fn violations(count: u32) -> Model {
@@ -80,6 +80,22 @@ mod tests {
         set_unit_points(&mut model, "1.002");
         let outcome = evaluate(&model, 0, 0);
         assert_eq!((d("10") - &outcome.score, outcome.reason.as_str()), (d("1.002"), "违规1次，扣1.002分"));
+    }
+
+    #[test]
+    fn the_reason_notes_rows_the_filter_left_out() {
+        let mut model = violations(3);
+        model.criteria[0].filter = vec![condition("上报", Expected::Bool(true))];
+        model.criteria[0].filter_text = "上报=是".into();
+        model.activities[0] = with_attribute(model.activities[0].clone(), "上报", "是");
+        model.activities[1] = with_attribute(model.activities[1].clone(), "上报", "否");
+        let outcome = evaluate(&model, 0, 0);
+        assert_eq!(outcome.score, d("8"));
+        assert_eq!(outcome.reason, "违规1次（另有2条不符合“上报=是”，未计入），扣2分");
+        // Nothing counted, nothing deducted: no reason, so no note.
+        model.activities.remove(0);
+        let outcome = evaluate(&model, 0, 0);
+        assert_eq!((outcome.score, outcome.reason.as_str()), (d("10"), ""));
     }
 
     fn set_unit_points(model: &mut Model, unit_points: &str) {

@@ -3,7 +3,7 @@
 
 use chrono::Datelike;
 
-use super::outcome::{capped, origins};
+use super::outcome::{capped, origins, with_filter_note};
 use super::{Definition, Facts, Needs, Outcome, Parameters, Rule, RuleKind};
 use crate::model::Period;
 use crate::number::Exact;
@@ -50,7 +50,8 @@ impl Definition for MinCount {
             .iter()
             .map(|(period, missing)| format!("{}缺{missing}次", period_name(self.period, *period)))
             .collect();
-        Outcome::deducted(points, deduction, &periods.join("；"), origins(&activities))
+        let details = with_filter_note(facts, activities.len(), &periods.join("；"));
+        Outcome::deducted(points, deduction, &details, origins(&activities))
     }
 
     fn activity(&self) -> Option<&str> {
@@ -168,6 +169,7 @@ mod tests {
     fn boolean_filter_matches_every_boolean_word() {
         let mut model = studies(Period::Year, 3, "2", "10");
         model.criteria[0].filter = vec![condition("上报", Expected::Bool(true))];
+        model.criteria[0].filter_text = "上报=是".into();
         model.activities = vec![
             with_attribute(activity(0, "2025-02-01", "专题研究", 2), "上报", "y"),
             with_attribute(activity(0, "2025-03-01", "专题研究", 3), "上报", "√"),
@@ -175,7 +177,7 @@ mod tests {
             activity(0, "2025-05-01", "专题研究", 5),
         ];
         let outcome = evaluate(&model, 0, 0);
-        assert_eq!(outcome.reason, "全年缺1次，扣2分");
+        assert_eq!(outcome.reason, "全年缺1次（另有2条不符合“上报=是”，未计入），扣2分");
         assert_eq!(outcome.evidence, vec![origin("活动", 2), origin("活动", 3)]);
     }
 
@@ -189,5 +191,39 @@ mod tests {
             activity(0, "2025-04-01", "专题研究", 4),
         ];
         assert_eq!(evaluate(&model, 0, 0).evidence, vec![origin("活动", 3), origin("活动", 4)]);
+    }
+
+    /// `材料!=` counts only rows with evidence; the note stands after the
+    /// last period and before the deduction.
+    #[test]
+    fn evidence_filter_notes_the_rows_left_out() {
+        let mut model = studies(Period::Half, 1, "2", "10");
+        model.criteria[0].filter = vec![unequal("evidence", Expected::Empty)];
+        model.criteria[0].filter_text = "材料！＝".into();
+        model.activities = vec![
+            with_attribute(activity(0, "2025-02-01", "专题研究", 2), "evidence", "纪要.pdf"),
+            activity(0, "2025-03-01", "专题研究", 3),
+            with_attribute(activity(0, "2025-08-01", "专题研究", 4), "evidence", ""),
+            // Another unit's row and another type are not the unit's rows of the type.
+            activity(1, "2025-09-01", "专题研究", 5),
+            activity(0, "2025-09-01", "集中学习", 6),
+        ];
+        let outcome = evaluate(&model, 0, 0);
+        assert_eq!(outcome.reason, "下半年缺1次（另有2条不符合“材料！＝”，未计入），扣2分");
+        assert_eq!(outcome.score, d("8"));
+        assert_eq!(outcome.evidence, vec![origin("活动", 2)]);
+    }
+
+    #[test]
+    fn no_note_when_nothing_is_missing() {
+        let mut model = studies(Period::Year, 1, "2", "10");
+        model.criteria[0].filter = vec![unequal("evidence", Expected::Empty)];
+        model.criteria[0].filter_text = "材料!=".into();
+        model.activities = vec![
+            with_attribute(activity(0, "2025-02-01", "专题研究", 2), "evidence", "纪要.pdf"),
+            activity(0, "2025-03-01", "专题研究", 3),
+        ];
+        let outcome = evaluate(&model, 0, 0);
+        assert_eq!((outcome.score, outcome.reason.as_str()), (d("10"), ""));
     }
 }

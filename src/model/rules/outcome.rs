@@ -96,6 +96,19 @@ pub(super) fn number_text(points: &Exact) -> String {
     number::format_exact(points, 2)
 }
 
+/// `details` followed by the filter note of docs/计分.md
+/// (`全年缺1次（另有1条不符合“上报=是”，未计入）`) when the indicator's filter
+/// left out some of the unit's rows of its type; `counted` is how many
+/// passed it.
+pub(super) fn with_filter_note(facts: &dyn Facts, counted: usize, details: &str) -> String {
+    let left_out = facts.own_activities().len() - counted;
+    if left_out == 0 {
+        details.to_owned()
+    } else {
+        format!("{details}（另有{left_out}条不符合“{}”，未计入）", facts.indicator().filter_text)
+    }
+}
+
 pub(super) fn origins(activities: &[&Activity]) -> Vec<Origin> {
     activities.iter().map(|activity| activity.origin.clone()).collect()
 }

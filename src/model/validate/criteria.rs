@@ -164,7 +164,7 @@ fn read_indicator<'c>(
         Ok(period),
         Ok(unit_points),
         Ok(deadline_hours),
-        Ok(filter),
+        Ok((filter, filter_text)),
     ) = (code, category, name, kind, points, activity, required, period, unit_points, deadline_hours, filter)
     else {
         return None;
@@ -183,32 +183,38 @@ fn read_indicator<'c>(
         points,
         rule,
         filter,
+        filter_text,
         applies_to: split_list(&cells.text("applies_to")),
         standard: cells.text("standard"),
         origin: cells.origin(),
     })
 }
 
-/// `上报=是;形式=书面`: every condition's column must exist on some sheet of
-/// `kind` (activities, or incidents for timeliness).
+/// `上报=是;形式!=书面`: every condition's column must exist on some sheet of
+/// `kind` (activities, or incidents for timeliness). Returns the conditions
+/// and the text as typed, which the filter note quotes.
 fn parse_filter(
     cells: &mut Cells,
     available: &BTreeSet<String>,
     kind: SheetKind,
-) -> Result<Vec<Condition>, ()> {
-    let text = normalize(&cells.text("filter"));
+) -> Result<(Vec<Condition>, String), ()> {
+    let typed = cells.text("filter").trim().to_owned();
+    let text = normalize(&typed).replace('≠', "!=");
     let mut conditions = Vec::new();
     let mut ok = true;
     for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-        let Some((column, value)) = part.split_once('=') else {
+        let Some((column, negated, value)) = split_condition(part) else {
             cells.error(
                 "filter",
-                text!("条件“{part}”应写作“列名=值”", "condition \"{part}\" should be written column=value"),
+                text!(
+                    "条件“{part}”应写作“列名=值”或“列名!=值”",
+                    "condition \"{part}\" should be written column=value or column!=value"
+                ),
             );
             ok = false;
             continue;
         };
-        let column = attribute_key(kind, column.trim());
+        let column = attribute_key(kind, column);
         if !available.contains(&column) {
             let sheet = kind.zh();
             cells.error(
@@ -221,7 +227,6 @@ fn parse_filter(
             ok = false;
             continue;
         }
-        let value = value.trim();
         let expected = if value.is_empty() {
             Expected::Empty
         } else if let Some(flag) = parse_bool_text(value) {
@@ -229,9 +234,21 @@ fn parse_filter(
         } else {
             Expected::Text(normalize(value))
         };
-        conditions.push(Condition { column, expected });
+        conditions.push(Condition { column, expected, negated });
     }
-    if ok { Ok(conditions) } else { Err(()) }
+    if ok { Ok((conditions, typed)) } else { Err(()) }
+}
+
+/// `column=value` or `column!=value` (`≠` already folded to `!=`): the
+/// trimmed column, whether it is negated, and the trimmed value; `None`
+/// without `=` or without a column.
+fn split_condition(part: &str) -> Option<(&str, bool, &str)> {
+    let (column, value) = part.split_once('=')?;
+    let (column, negated) = match column.strip_suffix('!') {
+        Some(column) => (column.trim(), true),
+        None => (column.trim(), false),
+    };
+    (!column.is_empty()).then_some((column, negated, value.trim()))
 }
 
 #[cfg(test)]
@@ -254,5 +271,16 @@ mod tests {
         assert_eq!(attribute_key(SheetKind::Activities, "Evidence"), "evidence");
         assert_eq!(attribute_key(SheetKind::Activities, "上报（是/否）"), "上报");
         assert_eq!(attribute_key(SheetKind::Incidents, "级别"), "level");
+    }
+
+    #[test]
+    fn conditions_split_into_column_sign_and_value() {
+        assert_eq!(split_condition("上报=是"), Some(("上报", false, "是")));
+        assert_eq!(split_condition("上报 != 是"), Some(("上报", true, "是")));
+        assert_eq!(split_condition("材料!="), Some(("材料", true, "")));
+        assert_eq!(split_condition("上报="), Some(("上报", false, "")));
+        assert_eq!(split_condition("上报"), None);
+        assert_eq!(split_condition("=是"), None);
+        assert_eq!(split_condition("!=是"), None);
     }
 }
