@@ -219,6 +219,18 @@ fn a_unit_with_more_evidence_than_a_cell_holds_scores_and_its_rows_are_listed() 
     assert_eq!(of_u1, counted);
 }
 
+#[test]
+fn a_reason_notes_the_rows_its_filter_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets = base_sheets();
+    rows(&mut sheets, "活动").push(vec!["U1", "2025-08-01", "综合检查", "", "否"]);
+    rows(&mut sheets, "活动").push(vec!["U1", "2025-09-01", "综合检查", "", ""]);
+    let summary = score_sheets(dir.path(), "base.xlsx", &sheets);
+    let u1 = summary["units"].as_array().unwrap().iter().find(|u| u["id"] == "U1").unwrap();
+    let ys03 = u1["indicators"].as_array().unwrap().iter().find(|i| i["code"] == "YS03").unwrap();
+    assert_eq!(ys03["reason"], "下半年缺1次（另有2条不符合“上报=是”，未计入），扣3分");
+}
+
 fn kaohe() -> Command {
     let mut command = Command::cargo_bin("kaohe").unwrap();
     command.env("SOURCE_DATE_EPOCH", "1768867200");

@@ -220,6 +220,48 @@ fn a_filter_on_a_missing_column_is_an_error() {
 }
 
 #[test]
+fn unequal_conditions_parse_in_every_spelling() {
+    for typed in ["上报!=否", "上报≠否", "上报！＝否", "上报 != 否;上报!="] {
+        let mut sheets = base_sheets();
+        set_cell(&mut sheets, "指标", 3, 10, typed);
+        let checked = check_sheets(&sheets);
+        assert!(checked.ok, "{typed}: {:#?}", checked.errors);
+        let indicator = &checked.model.unwrap().criteria[2];
+        assert_eq!(indicator.filter_text, typed);
+        assert!(indicator.filter.iter().all(|condition| condition.negated && condition.column == "上报"));
+    }
+}
+
+#[test]
+fn a_condition_without_a_column_or_sign_is_an_error_at_its_cell() {
+    for typed in ["上报", "!=是", "上报!否"] {
+        expect_error(
+            |s| set_cell(s, "指标", 3, 10, typed),
+            &format!("base.xlsx:指标!K4: 条件“{typed}”应写作“列名=值”或“列名!=值”"),
+        );
+    }
+}
+
+#[test]
+fn a_filter_column_one_sheet_lacks_is_a_warning_at_that_sheet() {
+    let mut sheets = base_sheets();
+    let ledger = |unit: &'static str, types: &[&'static str]| -> SheetRows<'static> {
+        let mut sheet = vec![vec!["单位编号", "日期", "类型"]];
+        sheet.extend(types.iter().map(|kind| vec![unit, "2025-06-01", *kind]));
+        sheet
+    };
+    sheets.push(("活动二", ledger("U2", &["综合检查", "专题研究"])));
+    // A sheet without rows of YS03's type needs no 上报 column.
+    sheets.push(("活动三", ledger("U1", &["专题研究"])));
+    let checked = check_sheets(&sheets);
+    assert!(checked.ok, "{:#?}", checked.errors);
+    assert_eq!(
+        checked.warnings,
+        ["base.xlsx:活动二: 本表没有指标“YS03”条件中的列“上报”，本表的行按此列为空计"]
+    );
+}
+
+#[test]
 fn an_unknown_rule_lists_the_rules() {
     expect_error(
         |s| set_cell(s, "指标", 1, 4, "至多"),

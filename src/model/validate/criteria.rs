@@ -1,20 +1,23 @@
 //! The 指标 sheet: one indicator per row, its rule looked up in the
 //! registry ([`crate::model::rules::RULES`]) and built from the parameter
 //! cells the rule needs (docs/输入.md “指标”), its `条件` filter parsed against the
-//! columns the ledger sheets really have, and its `适用` list split.
+//! columns the ledger sheets really have, and its `适用` list split; a
+//! 条件 column missing from one sheet that holds rows of the indicator's
+//! type is a warning at that sheet.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use super::cells::Cells;
 use super::definitions::distinct_rows;
 use super::keywords::PERIODS;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostics, Location};
 use crate::input::schema::{SheetKind, strip_bracketed_unit};
 use crate::input::value::parse_bool_text;
 use crate::input::{Row, Table};
 use crate::model::rules::{Needs, Parameters, RULES};
-use crate::model::{Condition, Expected, Indicator, Period};
+use crate::model::{Activity, Condition, Expected, Incident, Indicator, Origin, Period};
 use crate::number::{Exact, int};
 use crate::text::{normalize, normalize_cow, normalize_keyword};
 
@@ -48,6 +51,69 @@ pub(super) fn filter_columns(tables: &[&Table], kind: SheetKind) -> BTreeSet<Str
         columns.extend(table.extras.iter().map(|extra| attribute_key(kind, &extra.header)));
     }
     columns
+}
+
+/// The columns one ledger sheet offers to filters.
+pub(super) struct SheetColumns {
+    kind: SheetKind,
+    file: Arc<str>,
+    sheet: Arc<str>,
+    columns: BTreeSet<String>,
+}
+
+/// The filter columns of each ledger sheet, in input order.
+pub(super) fn sheet_columns(tables: &[&Table]) -> Vec<SheetColumns> {
+    tables
+        .iter()
+        .map(|table| SheetColumns {
+            kind: table.kind,
+            file: table.file.clone(),
+            sheet: table.sheet.clone(),
+            columns: filter_columns(&[table], table.kind),
+        })
+        .collect()
+}
+
+/// A 条件 column that some sheet has but a sheet holding rows the indicator
+/// considers (of its activity type; any incident for a timeliness rule)
+/// lacks: a warning at that sheet, whose rows read the column as empty
+/// (docs/输入.md “指标”).
+pub(super) fn warn_missing_filter_columns(
+    criteria: &[Indicator],
+    sheets: &[SheetColumns],
+    activities: &[Activity],
+    incidents: &[Incident],
+    diagnostics: &mut Diagnostics,
+) {
+    for indicator in criteria.iter().filter(|indicator| !indicator.filter.is_empty()) {
+        let kind = indicator.rule.kind().needs.filter_sheet;
+        let considered: Vec<&Origin> = match kind {
+            SheetKind::Incidents => incidents.iter().map(|incident| &incident.origin).collect(),
+            _ => {
+                let Some(activity) = indicator.rule.activity() else { continue };
+                activities.iter().filter(|row| &*row.kind == activity).map(|row| &row.origin).collect()
+            }
+        };
+        for sheet in sheets.iter().filter(|sheet| sheet.kind == kind) {
+            let holds_rows =
+                considered.iter().any(|origin| origin.file == sheet.file && origin.sheet == sheet.sheet);
+            if !holds_rows {
+                continue;
+            }
+            for column in indicator.filter.iter().map(|condition| &condition.column) {
+                if !sheet.columns.contains(column) {
+                    let code = &indicator.code;
+                    diagnostics.warning(
+                        Some(Location::sheet(sheet.file.clone(), sheet.sheet.clone())),
+                        text!(
+                            "本表没有指标“{code}”条件中的列“{column}”，本表的行按此列为空计",
+                            "this sheet has no column \"{column}\" of indicator {code}'s filter: its rows read it as empty"
+                        ),
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// Splits a `适用` list: `党委；党总支`, `党委、党总支`, `党委/党总支`, …

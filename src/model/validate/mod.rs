@@ -104,11 +104,19 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
     );
     let counted_types: Option<BTreeSet<String>> =
         types_checked.then(|| criteria.iter().filter_map(|i| i.rule.activity().map(str::to_owned)).collect());
+    let ledger_sheets = criteria::sheet_columns(&ledger_tables.iter().collect::<Vec<_>>());
     let ledger = ledger::read_ledger(
         ledger_tables,
         &lookup,
         settings.as_ref().map(|s| s.year),
         counted_types.as_ref(),
+        &mut diagnostics,
+    );
+    criteria::warn_missing_filter_columns(
+        &criteria,
+        &ledger_sheets,
+        &ledger.activities,
+        &ledger.incidents,
         &mut diagnostics,
     );
     let score_tables = of_kind(&[SheetKind::Scores]);
