@@ -253,6 +253,8 @@ fn a_filter_column_one_sheet_lacks_is_a_warning_at_that_sheet() {
     sheets.push(("活动二", ledger("U2", &["综合检查", "专题研究"])));
     // A sheet without rows of YS03's type needs no 上报 column.
     sheets.push(("活动三", ledger("U1", &["专题研究"])));
+    // A column named twice in the 条件 is warned about once.
+    set_cell(&mut sheets, "指标", 3, 10, "上报=是;上报!=");
     let checked = check_sheets(&sheets);
     assert!(checked.ok, "{:#?}", checked.errors);
     assert_eq!(

@@ -100,7 +100,9 @@ pub(super) fn warn_missing_filter_columns(
             if !holds_rows {
                 continue;
             }
-            for column in indicator.filter.iter().map(|condition| &condition.column) {
+            let columns: BTreeSet<&String> =
+                indicator.filter.iter().map(|condition| &condition.column).collect();
+            for column in columns {
                 if !sheet.columns.contains(column) {
                     let code = &indicator.code;
                     diagnostics.warning(
