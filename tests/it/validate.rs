@@ -253,13 +253,19 @@ fn a_filter_column_one_sheet_lacks_is_a_warning_at_that_sheet() {
     sheets.push(("活动二", ledger("U2", &["综合检查", "专题研究"])));
     // A sheet without rows of YS03's type needs no 上报 column.
     sheets.push(("活动三", ledger("U1", &["专题研究"])));
-    // A column named twice in the 条件 is warned about once.
-    set_cell(&mut sheets, "指标", 3, 10, "上报=是;上报!=");
+    // A column named twice in the 条件 is warned about once; a schema
+    // column (材料) by its header.
+    set_cell(&mut sheets, "指标", 3, 10, "上报=是;上报!=;材料!=");
+    rows(&mut sheets, "活动")[1].push("材料");
+    rows(&mut sheets, "活动")[5].push("纪要.pdf");
     let checked = check_sheets(&sheets);
     assert!(checked.ok, "{:#?}", checked.errors);
     assert_eq!(
         checked.warnings,
-        ["base.xlsx:活动二: 本表没有指标“YS03”条件中的列“上报”，本表的行按此列为空计"]
+        [
+            "base.xlsx:活动二: 本表没有指标“YS03”条件中的列“上报”，本表的行按此列为空计",
+            "base.xlsx:活动二: 本表没有指标“YS03”条件中的列“材料”，本表的行按此列为空计",
+        ]
     );
 }
 

@@ -94,21 +94,31 @@ pub(super) fn warn_missing_filter_columns(
                 activities.iter().filter(|row| &*row.kind == activity).map(|row| &row.origin).collect()
             }
         };
+        let mut columns: Vec<&String> = Vec::new();
+        for condition in &indicator.filter {
+            if !columns.contains(&&condition.column) {
+                columns.push(&condition.column);
+            }
+        }
         for sheet in sheets.iter().filter(|sheet| sheet.kind == kind) {
             let holds_rows =
                 considered.iter().any(|origin| origin.file == sheet.file && origin.sheet == sheet.sheet);
             if !holds_rows {
                 continue;
             }
-            let columns: BTreeSet<&String> =
-                indicator.filter.iter().map(|condition| &condition.column).collect();
-            for column in columns {
+            for &column in &columns {
                 if !sheet.columns.contains(column) {
                     let code = &indicator.code;
+                    // A schema column is named as its header is (材料, not evidence).
+                    let header = kind
+                        .columns()
+                        .iter()
+                        .find(|c| c.en == column.as_str())
+                        .map_or(column.as_str(), |c| c.zh);
                     diagnostics.warning(
                         Some(Location::sheet(sheet.file.clone(), sheet.sheet.clone())),
                         text!(
-                            "本表没有指标“{code}”条件中的列“{column}”，本表的行按此列为空计",
+                            "本表没有指标“{code}”条件中的列“{header}”，本表的行按此列为空计",
                             "this sheet has no column \"{column}\" of indicator {code}'s filter: its rows read it as empty"
                         ),
                     );
