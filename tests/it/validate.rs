@@ -217,6 +217,11 @@ fn a_filter_on_a_missing_column_is_an_error() {
         |s| set_cell(s, "指标", 3, 10, "报送=是"),
         "base.xlsx:指标!K4: 条件中的列“报送”在任何“活动”表中都不存在",
     );
+    // A built-in column is named by its header, as the clerk typed it.
+    expect_error(
+        |s| set_cell(s, "指标", 3, 10, "材料!="),
+        "base.xlsx:指标!K4: 条件中的列“材料”在任何“活动”表中都不存在",
+    );
 }
 
 #[test]

@@ -292,14 +292,14 @@ fn parse_filter(
             ok = false;
             continue;
         };
-        let column = attribute_key(kind, column);
+        let (header, column) = (column, attribute_key(kind, column));
         if !available.contains(&column) {
             let sheet = kind.zh();
             cells.error(
                 "filter",
                 text!(
-                    "条件中的列“{column}”在任何“{sheet}”表中都不存在",
-                    "the filter column \"{column}\" is on no {sheet} sheet"
+                    "条件中的列“{header}”在任何“{sheet}”表中都不存在",
+                    "the filter column \"{header}\" is on no {sheet} sheet"
                 ),
             );
             ok = false;
