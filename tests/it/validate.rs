@@ -370,6 +370,19 @@ fn warnings_name_their_places() {
 }
 
 #[test]
+fn incidents_without_a_timeliness_indicator_are_a_warning() {
+    let mut sheets = base_sheets();
+    rows(&mut sheets, "指标").retain(|row| row[0] != "YS04");
+    let incidents = rows(&mut sheets, "舆情");
+    incidents.push(vec!["U2", "转载事件", "一般", "2025-06-01 08:00"]);
+    // An incident of another year counts for no period: not one of the N.
+    incidents.push(vec!["U2", "上年度事件", "一般", "2024-06-01 08:00"]);
+    let checked = check_sheets(&sheets);
+    assert!(checked.ok, "{:#?}", checked.errors);
+    assert_eq!(checked.warnings, ["base.xlsx:舆情!A2: 舆情表有2起事件，但没有时效指标，未参与计分"]);
+}
+
+#[test]
 fn an_all_english_workbook_is_read_like_the_chinese_one() {
     let sheets: Vec<(&str, common::SheetRows)> = vec![
         (
