@@ -143,7 +143,7 @@ pub(crate) fn incident(unit: UnitIndex, title: &str, occurred: &str, steps: [&st
 }
 
 /// Year 2025 assessed by 局党委, the default grade bands, no document
-/// number or date, no top quota.
+/// number or date, no top quota, no bonus cap.
 pub(crate) fn settings() -> Settings {
     let grades = [("优秀", "90"), ("良好", "80"), ("合格", "60"), ("不合格", "0")]
         .map(|(name, threshold)| GradeBand { name: name.to_owned(), threshold: d(threshold) })
@@ -158,6 +158,7 @@ pub(crate) fn settings() -> Settings {
         top_quota: None,
         rectification_days: 30,
         marking: "内部资料".to_owned(),
+        bonus_cap: None,
     }
 }
 

@@ -6,6 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use calamine::{Data, Reader, Xlsx, open_workbook};
 
 use crate::common;
 
@@ -69,6 +70,35 @@ fn merge_refuses_a_lower_ideological_weight_and_writes_nothing() {
         "{stderr}"
     );
     assert!(!out.exists());
+}
+
+#[test]
+fn a_capped_bonus_scores_and_merges() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets = common::base_sheets();
+    common::rows(&mut sheets, "设置").push(vec!["加分上限", "1.5"]);
+    for title in ["一", "二", "三"] {
+        common::rows(&mut sheets, "活动").push(vec!["U1", "2025-06-01", "表彰", title, ""]);
+    }
+    let input = common::write_xlsx(dir.path(), "base.xlsx", &sheets);
+    let scored = dir.path().join("scored");
+    kaohe().arg("score").arg(input).arg("-o").arg(&scored).assert().code(0);
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(scored.join("summary.json")).unwrap()).unwrap();
+    let u1 = summary["units"].as_array().unwrap().iter().find(|u| u["id"] == "U1").unwrap();
+    // Three commendations earn 3 (JF01: 1 each), the cap lets 1.5 count.
+    let earned = u1["indicators"].as_array().unwrap().iter().find(|i| i["code"] == "JF01").unwrap();
+    assert_eq!(earned["score"], 3.0);
+    assert_eq!(u1["bonus"], 1.5);
+    let (weighted, total) = (u1["weighted"].as_f64().unwrap(), u1["total"].as_f64().unwrap());
+    assert_eq!(total, ((weighted + 1.5) * 100.0).round() / 100.0);
+    // 说明 records the cap; the verifier reads it back and finds 加分 within it.
+    let mut book: Xlsx<_> = open_workbook(scored.join("考核得分表.xlsx")).unwrap();
+    let about = book.worksheet_range("说明").unwrap();
+    let cap = about.rows().find(|row| row[0] == Data::String("加分上限".into())).map(|row| row[1].clone());
+    assert_eq!(cap, Some(Data::String("1.5".into())));
+    let out = dir.path().join("merged");
+    kaohe().arg("merge").arg(scored.join("考核得分表.xlsx")).arg("-o").arg(&out).assert().code(0);
 }
 
 #[test]

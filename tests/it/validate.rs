@@ -241,6 +241,21 @@ fn grade_bands_must_decrease() {
 }
 
 #[test]
+fn a_bonus_cap_is_a_number_not_below_0() {
+    expect_error(
+        |s| rows(s, "设置").push(vec!["加分上限", "-1"]),
+        "base.xlsx:设置!B4: “-1” 不是有效加分上限（不小于0的数）",
+    );
+    let mut sheets = base_sheets();
+    rows(&mut sheets, "设置").push(vec!["bonus_cap", "2.5"]);
+    let checked = check_sheets(&sheets);
+    assert_eq!(
+        checked.model.unwrap().settings.bonus_cap,
+        Some(kaohe::number::int(5) / kaohe::number::int(2))
+    );
+}
+
+#[test]
 fn a_bad_boolean_names_its_cell() {
     expect_error(|s| set_cell(s, "单位", 2, 5, "也许"), "base.xlsx:单位!F3: “也许” 不是有效是/否值");
 }

@@ -648,8 +648,7 @@ fn about_sheet(sheet: &mut Worksheet, scored: &Scored, styles: &Styles) -> Resul
         (KEY_IDEOLOGICAL, settings.ideological_category.clone()),
         (KEY_GRADES, grades.join(";")),
         (KEY_TOP_QUOTA, settings.top_quota.as_ref().map_or(NOT_SET.into(), |q| format_trimmed(q, 10))),
-        // The model has no 加分上限 setting: no cap applies to the bonus.
-        (KEY_BONUS_CAP, NOT_SET.into()),
+        (KEY_BONUS_CAP, settings.bonus_cap.as_ref().map_or(NOT_SET.into(), |cap| format_trimmed(cap, 10))),
         (KEY_ASSESSED, scored.report.units.len().to_string()),
         (KEY_CREATED, scored.created.format("%Y-%m-%d %H:%M:%S").to_string()),
         (
