@@ -54,6 +54,7 @@ pub const CRITERIA_COLUMNS: &[Column] = &[
     opt("条件", "filter"),
     opt("适用", "applies_to"),
     opt("评分标准", "standard"),
+    opt("否决方式", "veto_mode"),
 ];
 
 pub const WEIGHT_COLUMNS: &[Column] =

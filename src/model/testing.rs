@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 
-use crate::model::rules::{Bonus, Facts, Manual, MinCount, Outcome, Rule, Timeliness, Veto};
+use crate::model::rules::{Bonus, Facts, Manual, MinCount, Outcome, Rule, Timeliness, Veto, VetoMode};
 use crate::model::{
     AccountabilityRow, Activity, Attributes, Condition, Decision, Expected, GradeBand, Incident, Indicator,
     IndicatorIndex, ManualScore, Model, Origin, OutOfYear, Period, Role, Settings, Stance, Unit, UnitIndex,
@@ -94,7 +94,7 @@ pub(crate) fn bonus(activity: &str) -> Bonus {
 
 /// Vetoed by any `activity`.
 pub(crate) fn veto(activity: &str) -> Veto {
-    Veto { activity: activity.to_owned() }
+    Veto { activity: activity.to_owned(), mode: VetoMode::LowestBand }
 }
 
 /// Each step within `deadline_hours`, 1 point per late incident.

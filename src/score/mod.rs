@@ -70,7 +70,10 @@ pub struct UnitResult {
     /// T = round(W + B, 2).
     pub total: Exact,
     pub grade: String,
+    /// A veto fired that gives the lowest band and ranks the unit last.
     pub veto: bool,
+    /// A 不得评优 veto fired: at most the second band, ranked as usual.
+    pub barred: bool,
     /// Every indicator that applies to the unit, in criteria order.
     pub indicators: Vec<IndicatorResult>,
 }
@@ -180,7 +183,12 @@ fn score_unit(model: &Model, ledger: &Ledger, unit: UnitIndex) -> (UnitResult, V
         _ => earned,
     };
     let total = number::round(&(&weighted + &bonus), 2);
-    let veto = indicators.iter().any(|result| result.vetoed);
+    let fired = |barring: bool| {
+        indicators.iter().any(|result| {
+            result.vetoed && model.criteria[result.indicator].rule.bars_top_band_only() == barring
+        })
+    };
+    let (veto, barred) = (fired(false), fired(true));
     let result = UnitResult {
         unit,
         system,
@@ -191,6 +199,7 @@ fn score_unit(model: &Model, ledger: &Ledger, unit: UnitIndex) -> (UnitResult, V
         total,
         grade: String::new(),
         veto,
+        barred,
         indicators,
     };
     (result, incidents)

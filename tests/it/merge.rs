@@ -102,6 +102,49 @@ fn a_capped_bonus_scores_and_merges() {
 }
 
 #[test]
+fn a_unit_barred_from_the_first_band_scores_and_merges() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets = common::base_sheets();
+    // YS06 (严重错误倾向) bars the first band only; U1 has one. With 优秀
+    // from 70, D1 (75.38) and U1 (74.41) reach it, U2 (62.06) does not.
+    common::set_cell(&mut sheets, "指标", 0, 13, "否决方式");
+    common::set_cell(&mut sheets, "指标", 6, 13, "不得评优");
+    common::rows(&mut sheets, "活动").push(vec!["U1", "2025-06-01", "严重错误倾向", "", ""]);
+    common::rows(&mut sheets, "设置").push(vec!["等次", "优秀:70;良好:60;合格:0"]);
+    let input = common::write_xlsx(dir.path(), "base.xlsx", &sheets);
+    let scored = dir.path().join("scored");
+    kaohe().arg("score").arg(input).arg("-o").arg(&scored).assert().code(0);
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(scored.join("summary.json")).unwrap()).unwrap();
+    let units: Vec<(&str, u64, f64, &str, bool)> = summary["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            let text = |key: &str| u[key].as_str().unwrap();
+            (
+                text("id"),
+                u["rank"].as_u64().unwrap(),
+                u["total"].as_f64().unwrap(),
+                text("grade"),
+                u["veto"] == true,
+            )
+        })
+        .collect();
+    // U1 keeps rank 2 and is not vetoed (not ranked last), but gets 良好.
+    assert_eq!(
+        units,
+        [("D1", 1, 75.38, "优秀", false), ("U1", 2, 74.41, "良好", false), ("U2", 3, 62.06, "良好", false)]
+    );
+    // 汇总's 否决 cell says why U1 is not 优秀; the verifier reads it back.
+    let mut book: Xlsx<_> = open_workbook(scored.join("考核得分表.xlsx")).unwrap();
+    let rows: Vec<Vec<Data>> = book.worksheet_range("汇总").unwrap().rows().map(<[Data]>::to_vec).collect();
+    assert_eq!((&rows[3][1], &rows[3][8], &rows[3][9]), (&"U1".into(), &"良好".into(), &"不得评优".into()));
+    let out = dir.path().join("merged");
+    kaohe().arg("merge").arg(scored.join("考核得分表.xlsx")).arg("-o").arg(&out).assert().code(0);
+}
+
+#[test]
 fn merge_counts_in_english_agree_in_number() {
     let dir = tempfile::tempdir().unwrap();
     let (bureau, _) = two_submissions(dir.path());

@@ -256,6 +256,30 @@ fn a_bonus_cap_is_a_number_not_below_0() {
 }
 
 #[test]
+fn a_veto_mode_belongs_to_a_veto_and_is_one_of_its_words() {
+    expect_error(
+        |s| {
+            set_cell(s, "指标", 0, 13, "否决方式");
+            set_cell(s, "指标", 1, 13, "不得评优");
+        },
+        "base.xlsx:指标!N2: 只有否决指标才能填写“否决方式”",
+    );
+    expect_error(
+        |s| {
+            set_cell(s, "指标", 0, 13, "否决方式");
+            set_cell(s, "指标", 6, 13, "降一档");
+        },
+        "base.xlsx:指标!N7: “降一档” 不是有效的否决方式，应为：最低等次|lowest_band、不得评优|no_top_band",
+    );
+    let mut sheets = base_sheets();
+    set_cell(&mut sheets, "指标", 0, 13, "veto_mode");
+    set_cell(&mut sheets, "指标", 6, 13, "不得评优");
+    let checked = check_sheets(&sheets);
+    assert!(checked.ok, "{:#?}", checked.errors);
+    assert!(checked.model.unwrap().criteria[5].rule.bars_top_band_only());
+}
+
+#[test]
 fn a_bad_boolean_names_its_cell() {
     expect_error(|s| set_cell(s, "单位", 2, 5, "也许"), "base.xlsx:单位!F3: “也许” 不是有效是/否值");
 }
