@@ -35,12 +35,7 @@ mod tests {
     fn ranked(units: &[(&str, &str, bool)], quota: Option<&str>) -> (Model, Report) {
         let criteria = vec![
             indicator("M1", IDEOLOGY, manual(), "100"),
-            indicator(
-                "V1",
-                IDEOLOGY,
-                Veto { activity: "严重错误倾向".into(), mode: VetoMode::LowestBand },
-                "0",
-            ),
+            indicator("V1", IDEOLOGY, veto("严重错误倾向"), "0"),
         ];
         let mut model = model(
             units.iter().map(|(id, _, _)| unit(id, "党支部", None)).collect(),

@@ -136,6 +136,12 @@ fn a_unit_barred_from_the_first_band_scores_and_merges() {
         units,
         [("D1", 1, 75.38, "优秀", false), ("U1", 2, 74.41, "良好", false), ("U2", 3, 62.06, "良好", false)]
     );
+    let letter = document_text(&scored.join("反馈/002-第一党支部.docx"));
+    assert!(
+        letter.contains("你单位存在不得评优事项：严重错误倾向：存在严重错误倾向1次，不得评优。"),
+        "{letter}"
+    );
+    assert!(!letter.contains("一票否决事项"));
     // 汇总's 否决 cell says why U1 is not 优秀; the verifier reads it back.
     let mut book: Xlsx<_> = open_workbook(scored.join("考核得分表.xlsx")).unwrap();
     let rows: Vec<Vec<Data>> = book.worksheet_range("汇总").unwrap().rows().map(<[Data]>::to_vec).collect();

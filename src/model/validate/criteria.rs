@@ -165,25 +165,12 @@ fn read_indicator<'c>(
         Ok(period),
         Ok(unit_points),
         Ok(deadline_hours),
-        Ok(veto_mode),
         Ok(filter),
-    ) = (
-        code,
-        category,
-        name,
-        kind,
-        points,
-        activity,
-        required,
-        period,
-        unit_points,
-        deadline_hours,
-        veto_mode,
-        filter,
-    )
+    ) = (code, category, name, kind, points, activity, required, period, unit_points, deadline_hours, filter)
     else {
         return None;
     };
+    let Ok(veto_mode) = veto_mode else { return None };
     let rule = (kind.build)(Parameters {
         activity: (!activity.is_empty()).then(|| activity_type(&activity).into_owned()),
         required,
