@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use kaohe::defaults::{self, DefaultIndicator};
 use kaohe::init::{Cell, SHEET_ORDER, header, new_workbook, write_table};
-use kaohe::input::schema::{SettingKey, SheetKind};
+use kaohe::input::schema::{CRITERIA_COLUMNS, Column, SettingKey, SheetKind};
 use rust_xlsxwriter::{Format, FormatAlign, Worksheet, XlsxError};
 
 /// Where the committed sample lives.
@@ -406,13 +406,23 @@ fn weights() -> Vec<Vec<Cell>> {
         .collect()
 }
 
-/// The 指标 sheet, its 类别 cells merged down each category as evaluators do.
+/// The 指标 sheet, its 类别 cells merged down each category as evaluators do;
+/// an optional column no indicator fills (否决方式) is left out.
 fn write_criteria(sheet: &mut Worksheet) -> Result<(), XlsxError> {
+    let filled = |column: &&Column| {
+        defaults::CRITERIA
+            .iter()
+            .any(|indicator| indicator.cell(column.en).is_some_and(|cell| !cell.is_empty()))
+    };
+    let columns: Vec<&Column> = CRITERIA_COLUMNS.iter().filter(filled).collect();
     let rows: Vec<Vec<Cell>> = defaults::CRITERIA
         .iter()
-        .map(|indicator| indicator.cells().into_iter().map(Cell::typed).collect())
+        .map(|indicator| {
+            columns.iter().filter_map(|column| indicator.cell(column.en)).map(Cell::typed).collect()
+        })
         .collect();
-    write_table(sheet, 0, &header(SheetKind::Criteria), &rows)?;
+    let header: Vec<&str> = columns.iter().map(|column| column.zh).collect();
+    write_table(sheet, 0, &header, &rows)?;
     let centred = Format::new().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter);
     let mut groups: BTreeMap<usize, (&str, usize)> = BTreeMap::new();
     let mut start = 0;

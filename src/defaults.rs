@@ -37,6 +37,8 @@ pub struct DefaultIndicator {
     pub filter: &'static str,
     pub applies_to: &'static str,
     pub standard: &'static str,
+    /// 否决方式: empty, the default 最低等次, for a veto indicator.
+    pub veto_mode: &'static str,
 }
 
 const BLANK: DefaultIndicator = DefaultIndicator {
@@ -54,6 +56,7 @@ const BLANK: DefaultIndicator = DefaultIndicator {
     filter: "",
     applies_to: "",
     standard: "",
+    veto_mode: "",
 };
 
 /// Committee duties (述职, 民主生活会, 中心组专题学习) are not a branch's.
@@ -342,6 +345,7 @@ impl DefaultIndicator {
             "filter" => self.filter,
             "applies_to" => self.applies_to,
             "standard" => self.standard,
+            "veto_mode" => self.veto_mode,
             _ => return None,
         })
     }

@@ -46,5 +46,7 @@ pub const COL_WEIGHT_SUM: &str = "合计";
 pub const TOP_SYSTEM: &str = "顶层体系";
 /// A 否决 cell of a vetoed unit.
 pub const VETO_MARK: &str = "是";
+/// A 否决 cell of a unit a 不得评优 veto bars from the first band.
+pub const BARRED_MARK: &str = "不得评优";
 /// A category left out for a unit.
 pub const LEFT_OUT: &str = "—";

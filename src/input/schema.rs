@@ -54,6 +54,7 @@ pub const CRITERIA_COLUMNS: &[Column] = &[
     opt("条件", "filter"),
     opt("适用", "applies_to"),
     opt("评分标准", "standard"),
+    opt("否决方式", "veto_mode"),
 ];
 
 pub const WEIGHT_COLUMNS: &[Column] =
@@ -169,10 +170,11 @@ pub enum SettingKey {
     TopQuota,
     RectificationDays,
     Marking,
+    BonusCap,
 }
 
 impl SettingKey {
-    pub const ALL: [(SettingKey, &'static str, &'static str); 10] = [
+    pub const ALL: [(SettingKey, &'static str, &'static str); 11] = [
         (SettingKey::Year, "年度", "year"),
         (SettingKey::Assessor, "考核单位", "assessor"),
         (SettingKey::IdeologicalCategory, "意识形态类别", "ideological_category"),
@@ -182,6 +184,7 @@ impl SettingKey {
         (SettingKey::TopQuota, "优秀比例", "top_quota"),
         (SettingKey::RectificationDays, "整改期限", "rectification_days"),
         (SettingKey::Marking, "密级", "marking"),
+        (SettingKey::BonusCap, "加分上限", "bonus_cap"),
         // English readers write "ideological category" too.
         (SettingKey::IdeologicalCategory, "意识形态类别", "ideological category"),
     ];

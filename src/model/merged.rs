@@ -34,6 +34,8 @@ pub struct MergedUnit {
     pub total: Exact,
     pub grade: String,
     pub veto: bool,
+    /// Barred from the first band by a 不得评优 veto (its 否决 cell reads 不得评优).
+    pub barred: bool,
     pub rank: u32,
 }
 

@@ -355,6 +355,8 @@ pub struct Settings {
     pub top_quota: Option<Exact>,
     pub rectification_days: u32,
     pub marking: String,
+    /// 加分上限: the most the bonus indicators together add to a total.
+    pub bonus_cap: Option<Exact>,
 }
 
 impl Settings {

@@ -32,18 +32,22 @@ pub fn competition_ranks(standings: &[Standing]) -> Vec<u32> {
 
 /// The rank and band (an index into `bands`) of every one of the assessed
 /// units, whose `standings` are given in ranking order; `top_quota` is 优秀比例.
+/// `barred[i]` says a 不得评优 veto bars unit i from the first band: it
+/// gets the second at most, and keeps its rank and its place in the quota.
 pub fn rank_and_grade(
     bands: &[GradeBand],
     top_quota: Option<&Exact>,
     standings: &[Standing],
+    barred: &[bool],
 ) -> Vec<(u32, usize)> {
     let quota = top_quota.map(|q| (q * int(standings.len() as i64) / int(100)).floor());
     let mut graded = Vec::with_capacity(standings.len());
     for (start, end) in tie_groups(standings) {
         let over_quota = quota.as_ref().is_some_and(|quota| int(end as i64) > *quota);
-        for &standing in &standings[start..end] {
+        for (&standing, &barred) in standings[start..end].iter().zip(&barred[start..end]) {
             let band = band_index(bands, standing);
-            let band = if band == 0 && over_quota { 1.min(bands.len().saturating_sub(1)) } else { band };
+            let band =
+                if band == 0 && (over_quota || barred) { 1.min(bands.len().saturating_sub(1)) } else { band };
             graded.push((start as u32 + 1, band));
         }
     }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 
-use crate::model::rules::{Bonus, Facts, Manual, MinCount, Outcome, Rule, Timeliness, Veto};
+use crate::model::rules::{Bonus, Facts, Manual, MinCount, Outcome, Rule, Timeliness, Veto, VetoMode};
 use crate::model::{
     AccountabilityRow, Activity, Attributes, Condition, Decision, Expected, GradeBand, Incident, Indicator,
     IndicatorIndex, ManualScore, Model, Origin, OutOfYear, Period, Role, Settings, Stance, Unit, UnitIndex,
@@ -95,7 +95,7 @@ pub(crate) fn bonus(activity: &str) -> Bonus {
 
 /// Vetoed by any `activity`.
 pub(crate) fn veto(activity: &str) -> Veto {
-    Veto { activity: activity.to_owned() }
+    Veto { activity: activity.to_owned(), mode: VetoMode::LowestBand }
 }
 
 /// Each step within `deadline_hours`, 1 point per late incident.
@@ -150,7 +150,7 @@ pub(crate) fn incident(unit: UnitIndex, title: &str, occurred: &str, steps: [&st
 }
 
 /// Year 2025 assessed by 局党委, the default grade bands, no document
-/// number or date, no top quota.
+/// number or date, no top quota, no bonus cap.
 pub(crate) fn settings() -> Settings {
     let grades = [("优秀", "90"), ("良好", "80"), ("合格", "60"), ("不合格", "0")]
         .map(|(name, threshold)| GradeBand { name: name.to_owned(), threshold: d(threshold) })
@@ -165,6 +165,7 @@ pub(crate) fn settings() -> Settings {
         top_quota: None,
         rectification_days: 30,
         marking: "内部资料".to_owned(),
+        bonus_cap: None,
     }
 }
 

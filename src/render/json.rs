@@ -135,7 +135,7 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::model::rules::{Bonus, Veto};
+    use crate::model::rules::Bonus;
     use crate::model::testing::*;
     use crate::model::{AccountabilityRow, Decision, Model, Role};
     use crate::score::{Report, score};
@@ -145,7 +145,7 @@ mod tests {
             indicator("A1", IDEOLOGY, manual(), "100"),
             indicator("B1", PARTY, manual(), "100"),
             indicator("X1", PARTY, Bonus { activity: "表彰".into(), unit_points: d("0.5") }, "2"),
-            indicator("V1", IDEOLOGY, Veto { activity: "严重错误倾向".into() }, "0"),
+            indicator("V1", IDEOLOGY, veto("严重错误倾向"), "0"),
         ];
         let mut model = model(
             vec![unit("U10", "党支部", None), unit("U2", "党支部", None), unit("U3", "党支部", None)],

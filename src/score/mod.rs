@@ -65,11 +65,15 @@ pub struct UnitResult {
     pub categories: Vec<CategoryResult>,
     /// W, unrounded.
     pub weighted: Exact,
+    /// B: the bonus scores' sum, at most the 加分上限.
     pub bonus: Exact,
-    /// T = round(W + bonus, 2).
+    /// T = round(W + B, 2).
     pub total: Exact,
     pub grade: String,
+    /// A veto fired that gives the lowest band and ranks the unit last.
     pub veto: bool,
+    /// A 不得评优 veto fired: at most the second band, ranked as usual.
+    pub barred: bool,
     /// Every indicator that applies to the unit, in criteria order.
     pub indicators: Vec<IndicatorResult>,
 }
@@ -168,13 +172,23 @@ fn score_unit(model: &Model, ledger: &Ledger, unit: UnitIndex) -> (UnitResult, V
     }
     let system = model.system_of(unit).expect("validation gives every assessed unit a weight system");
     let (categories, weighted) = categories::weigh(model, system, &indicators);
-    let bonus: Exact = indicators
+    let earned: Exact = indicators
         .iter()
         .filter(|result| model.criteria[result.indicator].rule.is_bonus())
         .map(|result| &result.score)
         .sum();
+    // B = min(加分上限, Σ bonus scores) (docs/计分.md).
+    let bonus = match &model.settings.bonus_cap {
+        Some(cap) if earned > *cap => cap.clone(),
+        _ => earned,
+    };
     let total = number::round(&(&weighted + &bonus), 2);
-    let veto = indicators.iter().any(|result| result.vetoed);
+    let fired = |barring: bool| {
+        indicators.iter().any(|result| {
+            result.vetoed && model.criteria[result.indicator].rule.bars_top_band_only() == barring
+        })
+    };
+    let (veto, barred) = (fired(false), fired(true));
     let result = UnitResult {
         unit,
         system,
@@ -185,6 +199,7 @@ fn score_unit(model: &Model, ledger: &Ledger, unit: UnitIndex) -> (UnitResult, V
         total,
         grade: String::new(),
         veto,
+        barred,
         indicators,
     };
     (result, incidents)
@@ -314,6 +329,22 @@ mod tests {
         let report = score(&model);
         assert_eq!(indicator_result(&report, &model, "U1", "B1").reason, "表彰5次，加4分");
         assert_eq!(unit_result(&report, &model, "U1").total, d("94"));
+    }
+
+    #[test]
+    fn the_bonus_cap_limits_what_the_bonus_adds() {
+        let capped = |count, cap: &str| {
+            let mut model = commendations(count);
+            model.settings.bonus_cap = Some(d(cap));
+            let report = score(&model);
+            let unit = unit_result(&report, &model, "U1");
+            (unit.bonus.clone(), unit.total.clone())
+        };
+        // 2 commendations earn 3 > cap 2.5: B = 2.5, T = 90 + 2.5.
+        assert_eq!(capped(2, "2.5"), (d("2.5"), d("92.5")));
+        // Under the cap, B is the earned sum.
+        assert_eq!(capped(2, "3.5"), (d("3"), d("93")));
+        assert_eq!(capped(2, "0"), (d("0"), d("90")));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use proptest::prelude::*;
 use super::testing::{IDEOLOGY, PARTY, condition, model, origin, system, unit};
 use super::{IndicatorResult, Report, UnitResult, score};
 use crate::model::filter;
-use crate::model::rules::{Bonus, Deduct, Manual, MinCount, Rule, Timeliness, Veto};
+use crate::model::rules::{Bonus, Deduct, Manual, MinCount, Rule, Timeliness, Veto, VetoMode};
 use crate::model::{Activity, Attributes, Expected, Incident, Indicator, ManualScore, Model, Period};
 use crate::number::{Exact, int, round};
 use crate::text::natural_cmp;
@@ -241,7 +241,7 @@ fn build_indicator(index: usize, spec: &IndicatorSpec) -> Indicator {
         Kind::Timeliness => {
             Rule::from(Timeliness { deadline_hours: int(spec.deadline_hours), unit_points, activity: None })
         }
-        Kind::Veto => Rule::from(Veto { activity: VETO_TYPE.to_owned() }),
+        Kind::Veto => Rule::from(Veto { activity: VETO_TYPE.to_owned(), mode: VetoMode::LowestBand }),
         Kind::Manual => Rule::from(Manual { activity: None }),
     };
     let (filter, filter_text) = match spec.filter {

@@ -15,7 +15,8 @@ pub(super) fn rank(model: &Model, units: &mut [UnitResult]) {
     });
     let bands = &model.settings.grades;
     let standings: Vec<Standing> = units.iter().map(|unit| (unit.veto, &unit.total)).collect();
-    let graded = rank_and_grade(bands, model.settings.top_quota.as_ref(), &standings);
+    let barred: Vec<bool> = units.iter().map(|unit| unit.barred).collect();
+    let graded = rank_and_grade(bands, model.settings.top_quota.as_ref(), &standings, &barred);
     for (unit, (rank, band)) in units.iter_mut().zip(graded) {
         unit.rank = rank;
         unit.grade = bands.get(band).map(|band| band.name.clone()).unwrap_or_default();
@@ -25,7 +26,7 @@ pub(super) fn rank(model: &Model, units: &mut [UnitResult]) {
 #[cfg(test)]
 mod tests {
     use crate::model::Model;
-    use crate::model::rules::Veto;
+    use crate::model::rules::{Veto, VetoMode};
     use crate::score::testing::*;
     use crate::score::{Report, score};
 
@@ -34,7 +35,7 @@ mod tests {
     fn ranked(units: &[(&str, &str, bool)], quota: Option<&str>) -> (Model, Report) {
         let criteria = vec![
             indicator("M1", IDEOLOGY, manual(), "100"),
-            indicator("V1", IDEOLOGY, Veto { activity: "严重错误倾向".into() }, "0"),
+            indicator("V1", IDEOLOGY, veto("严重错误倾向"), "0"),
         ];
         let mut model = model(
             units.iter().map(|(id, _, _)| unit(id, "党支部", None)).collect(),
@@ -143,5 +144,30 @@ mod tests {
             table(&model, &report),
             vec![row("U1", 1, "优秀"), row("U2", 2, "良好"), row("U3", 3, "不合格")]
         );
+    }
+
+    #[test]
+    fn a_unit_barred_from_the_first_band_keeps_its_rank_and_gets_the_second() {
+        let (mut model, _) = ranked(&[("U1", "95", false), ("U2", "92", false), ("U3", "85", false)], None);
+        model.criteria.push(indicator(
+            "V2",
+            IDEOLOGY,
+            Veto { activity: "违规".into(), mode: VetoMode::NoTopBand },
+            "0",
+        ));
+        // U1 (95) and U3 (85) each have a 违规: U1 may not keep 优秀, U3's 良好 stands.
+        model.activities.push(activity(0, "2025-10-01", "违规", 10));
+        model.activities.push(activity(2, "2025-10-01", "违规", 11));
+        let report = score(&model);
+        assert_eq!(
+            table(&model, &report),
+            vec![row("U1", 1, "良好"), row("U2", 2, "优秀"), row("U3", 3, "良好")]
+        );
+        let barred = &report.units[0];
+        assert!(barred.barred && !barred.veto);
+        assert_eq!(barred.total, d("95"));
+        let reason = &barred.indicators.iter().find(|r| r.vetoed).unwrap().reason;
+        assert_eq!(reason, "存在违规1次，不得评优");
+        assert!(!report.units[1].barred);
     }
 }

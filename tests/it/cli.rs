@@ -180,7 +180,7 @@ fn an_unreadable_criteria_file_leaves_nothing_checked_against_it() {
         [
             error.as_str(),
             BASE_OUT_OF_YEAR,
-            "提示: 因 指标.xlsx 未能读取，跳过了依赖其内容的检查：必需的表、意识形态类别、权重表、活动类型有无指标统计、评分表、参评单位的考核体系与意识形态指标",
+            "提示: 因 指标.xlsx 未能读取，跳过了依赖其内容的检查：必需的表、意识形态类别、权重表、活动类型有无指标统计、评分表、参评单位的考核体系与意识形态指标、未计分的舆情",
         ]
     );
 }

@@ -6,6 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use calamine::{Data, Reader, Xlsx, open_workbook};
 
 use crate::common;
 
@@ -69,6 +70,84 @@ fn merge_refuses_a_lower_ideological_weight_and_writes_nothing() {
         "{stderr}"
     );
     assert!(!out.exists());
+}
+
+#[test]
+fn a_capped_bonus_scores_and_merges() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets = common::base_sheets();
+    common::rows(&mut sheets, "设置").push(vec!["加分上限", "1.5"]);
+    for title in ["一", "二", "三"] {
+        common::rows(&mut sheets, "活动").push(vec!["U1", "2025-06-01", "表彰", title, ""]);
+    }
+    let input = common::write_xlsx(dir.path(), "base.xlsx", &sheets);
+    let scored = dir.path().join("scored");
+    kaohe().arg("score").arg(input).arg("-o").arg(&scored).assert().code(0);
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(scored.join("summary.json")).unwrap()).unwrap();
+    let u1 = summary["units"].as_array().unwrap().iter().find(|u| u["id"] == "U1").unwrap();
+    // Three commendations earn 3 (JF01: 1 each), the cap lets 1.5 count.
+    let earned = u1["indicators"].as_array().unwrap().iter().find(|i| i["code"] == "JF01").unwrap();
+    assert_eq!(earned["score"], 3.0);
+    assert_eq!(u1["bonus"], 1.5);
+    let (weighted, total) = (u1["weighted"].as_f64().unwrap(), u1["total"].as_f64().unwrap());
+    assert_eq!(total, ((weighted + 1.5) * 100.0).round() / 100.0);
+    // 说明 records the cap; the verifier reads it back and finds 加分 within it.
+    let mut book: Xlsx<_> = open_workbook(scored.join("考核得分表.xlsx")).unwrap();
+    let about = book.worksheet_range("说明").unwrap();
+    let cap = about.rows().find(|row| row[0] == Data::String("加分上限".into())).map(|row| row[1].clone());
+    assert_eq!(cap, Some(Data::String("1.5".into())));
+    let out = dir.path().join("merged");
+    kaohe().arg("merge").arg(scored.join("考核得分表.xlsx")).arg("-o").arg(&out).assert().code(0);
+}
+
+#[test]
+fn a_unit_barred_from_the_first_band_scores_and_merges() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets = common::base_sheets();
+    // YS06 (严重错误倾向) bars the first band only; U1 has one. With 优秀
+    // from 70, D1 (75.38) and U1 (74.41) reach it, U2 (62.06) does not.
+    common::set_cell(&mut sheets, "指标", 0, 13, "否决方式");
+    common::set_cell(&mut sheets, "指标", 6, 13, "不得评优");
+    common::rows(&mut sheets, "活动").push(vec!["U1", "2025-06-01", "严重错误倾向", "", ""]);
+    common::rows(&mut sheets, "设置").push(vec!["等次", "优秀:70;良好:60;合格:0"]);
+    let input = common::write_xlsx(dir.path(), "base.xlsx", &sheets);
+    let scored = dir.path().join("scored");
+    kaohe().arg("score").arg(input).arg("-o").arg(&scored).assert().code(0);
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(scored.join("summary.json")).unwrap()).unwrap();
+    let units: Vec<(&str, u64, f64, &str, bool)> = summary["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            let text = |key: &str| u[key].as_str().unwrap();
+            (
+                text("id"),
+                u["rank"].as_u64().unwrap(),
+                u["total"].as_f64().unwrap(),
+                text("grade"),
+                u["veto"] == true,
+            )
+        })
+        .collect();
+    // U1 keeps rank 2 and is not vetoed (not ranked last), but gets 良好.
+    assert_eq!(
+        units,
+        [("D1", 1, 75.38, "优秀", false), ("U1", 2, 74.41, "良好", false), ("U2", 3, 62.06, "良好", false)]
+    );
+    let letter = document_text(&scored.join("反馈/002-第一党支部.docx"));
+    assert!(
+        letter.contains("你单位存在不得评优事项：严重错误倾向：存在严重错误倾向1次，不得评优。"),
+        "{letter}"
+    );
+    assert!(!letter.contains("一票否决事项"));
+    // 汇总's 否决 cell says why U1 is not 优秀; the verifier reads it back.
+    let mut book: Xlsx<_> = open_workbook(scored.join("考核得分表.xlsx")).unwrap();
+    let rows: Vec<Vec<Data>> = book.worksheet_range("汇总").unwrap().rows().map(<[Data]>::to_vec).collect();
+    assert_eq!((&rows[3][1], &rows[3][8], &rows[3][9]), (&"U1".into(), &"良好".into(), &"不得评优".into()));
+    let out = dir.path().join("merged");
+    kaohe().arg("merge").arg(scored.join("考核得分表.xlsx")).arg("-o").arg(&out).assert().code(0);
 }
 
 #[test]

@@ -296,6 +296,45 @@ fn grade_bands_must_decrease() {
 }
 
 #[test]
+fn a_bonus_cap_is_a_number_not_below_0() {
+    expect_error(
+        |s| rows(s, "设置").push(vec!["加分上限", "-1"]),
+        "base.xlsx:设置!B4: “-1” 不是有效加分上限（不小于0的数）",
+    );
+    let mut sheets = base_sheets();
+    rows(&mut sheets, "设置").push(vec!["bonus_cap", "2.5"]);
+    let checked = check_sheets(&sheets);
+    assert_eq!(
+        checked.model.unwrap().settings.bonus_cap,
+        Some(kaohe::number::int(5) / kaohe::number::int(2))
+    );
+}
+
+#[test]
+fn a_veto_mode_belongs_to_a_veto_and_is_one_of_its_words() {
+    expect_error(
+        |s| {
+            set_cell(s, "指标", 0, 13, "否决方式");
+            set_cell(s, "指标", 1, 13, "不得评优");
+        },
+        "base.xlsx:指标!N2: 只有否决指标才能填写“否决方式”",
+    );
+    expect_error(
+        |s| {
+            set_cell(s, "指标", 0, 13, "否决方式");
+            set_cell(s, "指标", 6, 13, "降一档");
+        },
+        "base.xlsx:指标!N7: “降一档” 不是有效的否决方式，应为：最低等次|lowest_band、不得评优|no_top_band",
+    );
+    let mut sheets = base_sheets();
+    set_cell(&mut sheets, "指标", 0, 13, "veto_mode");
+    set_cell(&mut sheets, "指标", 6, 13, "不得评优");
+    let checked = check_sheets(&sheets);
+    assert!(checked.ok, "{:#?}", checked.errors);
+    assert!(checked.model.unwrap().criteria[5].rule.bars_top_band_only());
+}
+
+#[test]
 fn a_bad_boolean_names_its_cell() {
     expect_error(|s| set_cell(s, "单位", 2, 5, "也许"), "base.xlsx:单位!F3: “也许” 不是有效是/否值");
 }
@@ -422,6 +461,19 @@ fn warnings_name_their_places() {
         );
     }
     assert_eq!(checked.warnings.len(), expected.len(), "{:#?}", checked.warnings);
+}
+
+#[test]
+fn incidents_without_a_timeliness_indicator_are_a_warning() {
+    let mut sheets = base_sheets();
+    rows(&mut sheets, "指标").retain(|row| row[0] != "YS04");
+    let incidents = rows(&mut sheets, "舆情");
+    incidents.push(vec!["U2", "转载事件", "一般", "2025-06-01 08:00"]);
+    // An incident of another year counts for no period: not one of the N.
+    incidents.push(vec!["U2", "上年度事件", "一般", "2024-06-01 08:00"]);
+    let checked = check_sheets(&sheets);
+    assert!(checked.ok, "{:#?}", checked.errors);
+    assert_eq!(checked.warnings, ["base.xlsx:舆情!A2: 舆情表有2起事件，但没有时效指标，未参与计分"]);
 }
 
 #[test]

@@ -26,6 +26,7 @@ use std::ops::Deref;
 
 pub use outcome::{Facts, Outcome};
 pub use timeliness::{IncidentResult, LateStep};
+pub use veto::VetoMode;
 
 use crate::input::schema::SheetKind;
 use crate::model::Period;
@@ -64,6 +65,12 @@ pub trait Definition {
         None
     }
 
+    /// Whether a veto that fired only bars the unit from the first band
+    /// (否决方式 不得评优) rather than giving it the lowest.
+    fn bars_top_band_only(&self) -> bool {
+        false
+    }
+
     /// The hours each incident step may take, for a rule that has them.
     fn deadline_hours(&self) -> Option<&Exact> {
         None
@@ -96,6 +103,8 @@ pub struct Needs {
     pub deadline_hours: bool,
     /// The ledger sheets whose columns `条件` may name.
     pub filter_sheet: SheetKind,
+    /// 否决方式 may be filled in (else it must stay empty).
+    pub veto_mode: bool,
 }
 
 impl Needs {
@@ -106,6 +115,7 @@ impl Needs {
         unit_points: false,
         deadline_hours: false,
         filter_sheet: SheetKind::Activities,
+        veto_mode: false,
     };
 }
 
@@ -122,6 +132,8 @@ pub struct Parameters {
     pub unit_points: Option<Exact>,
     /// 时限小时, when filled in.
     pub deadline_hours: Option<Exact>,
+    /// 否决方式, the default when empty.
+    pub veto_mode: VetoMode,
 }
 
 /// Declares the rules: each line names a rule's file and struct. It
@@ -210,6 +222,6 @@ mod tests {
     #[test]
     fn a_rule_is_labelled_with_its_first_word() {
         assert_eq!(Rule::from(Manual { activity: None }).label(), "评分");
-        assert_eq!(Rule::from(Veto { activity: "违规".into() }).label(), "否决");
+        assert_eq!(Rule::from(Veto { activity: "违规".into(), mode: VetoMode::LowestBand }).label(), "否决");
     }
 }

@@ -11,12 +11,12 @@ use std::sync::Arc;
 
 use super::cells::Cells;
 use super::definitions::distinct_rows;
-use super::keywords::PERIODS;
+use super::keywords::{PERIODS, VETO_MODES};
 use crate::diagnostic::{Diagnostics, Location};
 use crate::input::schema::{SheetKind, strip_bracketed_unit};
 use crate::input::value::parse_bool_text;
 use crate::input::{Row, Table};
-use crate::model::rules::{Needs, Parameters, RULES};
+use crate::model::rules::{Needs, Parameters, RULES, VetoMode};
 use crate::model::{Activity, Condition, Expected, Incident, Indicator, Origin, Period};
 use crate::number::{Exact, int};
 use crate::text::{normalize, normalize_cow, normalize_keyword};
@@ -227,6 +227,7 @@ fn read_indicator<'c>(
     let period = cells.keyword("period", PERIODS);
     let unit_points = positive(cells, "unit_points", needs.unit_points);
     let deadline_hours = positive(cells, "deadline_hours", needs.deadline_hours);
+    let veto_mode = veto_mode(cells, kind.map(|kind| kind.needs.veto_mode));
     let filter = match kind {
         Some(kind) => parse_filter(cells, columns(kind.needs.filter_sheet), kind.needs.filter_sheet),
         None => Err(()),
@@ -247,12 +248,14 @@ fn read_indicator<'c>(
     else {
         return None;
     };
+    let Ok(veto_mode) = veto_mode else { return None };
     let rule = (kind.build)(Parameters {
         activity: (!activity.is_empty()).then(|| activity_type(&activity).into_owned()),
         required,
         period: period.unwrap_or(Period::Year),
         unit_points,
         deadline_hours,
+        veto_mode,
     })?;
     Some(Indicator {
         code,
@@ -266,6 +269,20 @@ fn read_indicator<'c>(
         standard: cells.text("standard"),
         origin: cells.origin(),
     })
+}
+
+/// 否决方式, 最低等次 when empty; a value is an error unless the rule
+/// (when known: `allowed`) takes one.
+fn veto_mode(cells: &mut Cells, allowed: Option<bool>) -> Result<VetoMode, ()> {
+    let mode = cells.keyword("veto_mode", VETO_MODES)?;
+    if mode.is_some() && allowed == Some(false) {
+        cells.error(
+            "veto_mode",
+            text!("只有否决指标才能填写“否决方式”", "only a veto indicator takes a 否决方式 (veto_mode)"),
+        );
+        return Err(());
+    }
+    Ok(mode.unwrap_or(VetoMode::LowestBand))
 }
 
 /// `上报=是;形式!=书面`: every condition's column must exist on some sheet of

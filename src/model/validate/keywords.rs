@@ -1,9 +1,10 @@
 //! The keyword vocabularies of docs/输入.md — periods, decisions, roles,
-//! stances, and the rules' words in their registry
+//! stances, veto modes, and the rules' words in their registry
 //! ([`crate::model::rules::RULES`]) — each a table of (Chinese, English,
 //! value), matched case-insensitively after normalisation. One place per
 //! word list.
 
+use crate::model::rules::VetoMode;
 use crate::model::{Decision, Period, Role, Stance};
 use crate::text::normalize_keyword;
 
@@ -26,6 +27,8 @@ macro_rules! vocabulary {
 }
 
 pub const DECISIONS: Vocabulary<Decision> = vocabulary![Decision::Collective, Decision::Individual];
+
+pub const VETO_MODES: Vocabulary<VetoMode> = vocabulary![VetoMode::LowestBand, VetoMode::NoTopBand];
 
 pub const ROLES: Vocabulary<Role> = vocabulary![Role::Principal, Role::InCharge, Role::Member, Role::Decider];
 

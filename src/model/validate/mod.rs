@@ -29,7 +29,7 @@ pub use settings::{
 use crate::diagnostic::{Diagnostics, Location, count_en};
 use crate::input::schema::SheetKind;
 use crate::input::{Inputs, Table};
-use crate::model::{Model, OutOfYear, Unit, WeightSystem, assessing_system};
+use crate::model::{Model, Origin, OutOfYear, Unit, WeightSystem, assessing_system};
 use crate::number::int;
 use coverage::Coverage;
 
@@ -158,6 +158,9 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
         if coverage.allows(text!("缺少的评分", "missing manual scores"), &[SheetKind::Scores]) {
             warn_missing_scores(model, &unit_locations, &mut diagnostics);
         }
+        if coverage.allows(text!("未计分的舆情", "uncounted incidents"), &[SheetKind::Criteria]) {
+            warn_uncounted_incidents(model, &mut diagnostics);
+        }
         note_out_of_year(model, &mut diagnostics);
     }
     coverage.note_skipped(&mut diagnostics);
@@ -188,6 +191,25 @@ fn note_out_of_year(model: &Model, diagnostics: &mut Diagnostics) {
         )
     };
     diagnostics.note(None, message);
+}
+
+/// Incidents of the year when no indicator is 时效 (the one rule with a
+/// deadline, docs/计分.md 六) count for nothing: a warning at the first.
+fn warn_uncounted_incidents(model: &Model, diagnostics: &mut Diagnostics) {
+    let Some(first) = model.incidents.first() else { return };
+    if model.criteria.iter().any(|i| i.rule.deadline_hours().is_some()) {
+        return;
+    }
+    let count = model.incidents.len();
+    let incidents_en = count_en(count, "incident", "incidents");
+    let Origin { file, sheet, row, col } = first.origin.clone();
+    diagnostics.warning(
+        Some(Location::cell(file, sheet, row, col)),
+        text!(
+            "舆情表有{count}起事件，但没有时效指标，未参与计分",
+            "the incidents sheet has {incidents_en} but no timeliness indicator; they are not scored"
+        ),
+    );
 }
 
 /// Every assessed unit is under a weight system, has an applicable scored

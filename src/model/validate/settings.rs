@@ -141,6 +141,19 @@ impl RawSettings {
             }
             quota
         });
+        let bonus_cap = self.get(SettingKey::BonusCap).and_then(|(value, location)| {
+            let cap = value::parse_number(value).filter(|cap| *cap >= int(0));
+            if cap.is_none() {
+                invalid(
+                    location,
+                    value.display(),
+                    "加分上限（不小于0的数）",
+                    "bonus cap (a number ≥ 0)",
+                    diagnostics,
+                );
+            }
+            cap
+        });
         let rectification_days = match self.get(SettingKey::RectificationDays) {
             None => DEFAULT_RECTIFICATION_DAYS,
             Some((value, location)) => {
@@ -169,6 +182,7 @@ impl RawSettings {
             top_quota,
             rectification_days,
             marking: self.text(SettingKey::Marking).unwrap_or_else(|| DEFAULT_MARKING.to_owned()),
+            bonus_cap,
         };
         (diagnostics.errors().count() == errors_before).then_some(settings)
     }

@@ -21,10 +21,10 @@ use crate::model::validate::DEFAULT_IDEOLOGICAL_CATEGORY;
 use crate::model::{GradeBand, MergedRanking, MergedUnit, Submission};
 use crate::number::{Exact, format_trimmed, int, parse_decimal, round};
 use crate::score_workbook::{
-    COL_ASSESSED_UNDER, COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_SYSTEM, COL_TOTAL, COL_VETO,
-    COL_WEIGHT_SUM, COL_WEIGHTED, KEY_ASSESSED, KEY_ASSESSOR, KEY_BONUS_CAP, KEY_CREATED, KEY_GRADES,
-    KEY_IDEOLOGICAL, KEY_TOP_QUOTA, KEY_YEAR, LEFT_OUT, NOT_SET, SHEET_ABOUT, SHEET_SUMMARY, SHEET_WEIGHTS,
-    VETO_MARK,
+    BARRED_MARK, COL_ASSESSED_UNDER, COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_SYSTEM, COL_TOTAL,
+    COL_VETO, COL_WEIGHT_SUM, COL_WEIGHTED, KEY_ASSESSED, KEY_ASSESSOR, KEY_BONUS_CAP, KEY_CREATED,
+    KEY_GRADES, KEY_IDEOLOGICAL, KEY_TOP_QUOTA, KEY_YEAR, LEFT_OUT, NOT_SET, SHEET_ABOUT, SHEET_SUMMARY,
+    SHEET_WEIGHTS, VETO_MARK,
 };
 use crate::text::natural_cmp;
 
@@ -548,12 +548,12 @@ impl RowReader<'_> {
             );
         }
         let veto = sheet.text(row, columns.veto);
-        if !["", VETO_MARK, "否"].contains(&veto.as_str()) {
+        if !["", VETO_MARK, BARRED_MARK, "否"].contains(&veto.as_str()) {
             diagnostics.error(
                 Some(sheet.location(row, columns.veto)),
                 text!(
-                    "“{COL_VETO}”应为“{VETO_MARK}”或空白，而不是“{veto}”",
-                    "“{COL_VETO}” (veto) must be “{VETO_MARK}” or empty, not “{veto}”"
+                    "“{COL_VETO}”应为“{VETO_MARK}”、“{BARRED_MARK}”或空白，而不是“{veto}”",
+                    "“{COL_VETO}” (veto) must be “{VETO_MARK}”, “{BARRED_MARK}” or empty, not “{veto}”"
                 ),
             );
         }
@@ -594,6 +594,7 @@ impl RowReader<'_> {
             total,
             grade: sheet.text(row, columns.grade),
             veto: veto == VETO_MARK,
+            barred: veto == BARRED_MARK,
             rank: 0,
         })
     }
@@ -663,14 +664,19 @@ fn check_grades(
     let mut order: Vec<&(u32, MergedUnit)> = units.iter().collect();
     order.sort_by(|(_, a), (_, b)| by_standing(standing(a), standing(b)));
     let standings: Vec<Standing> = order.iter().map(|(_, unit)| standing(unit)).collect();
-    let graded = rank_and_grade(&recorded.bands, recorded.top_quota.as_ref(), &standings);
+    let barred: Vec<bool> = order.iter().map(|(_, unit)| unit.barred).collect();
+    let graded = rank_and_grade(&recorded.bands, recorded.top_quota.as_ref(), &standings, &barred);
     for ((row, unit), (_, band)) in order.into_iter().zip(graded) {
         let expected = &recorded.bands[band].name;
         if unit.grade == *expected {
             continue;
         }
         let (grade, total) = (&unit.grade, format_trimmed(&unit.total, 2));
-        let (zh, en) = if unit.veto { ("，一票否决", ", vetoed") } else { ("", "") };
+        let (zh, en) = match (unit.veto, unit.barred) {
+            (true, _) => ("，一票否决", ", vetoed"),
+            (false, true) => ("，不得评优", ", barred from the first band"),
+            (false, false) => ("", ""),
+        };
         diagnostics.error(
             Some(sheet.location(*row, grade_col)),
             text!(

@@ -170,6 +170,8 @@ pub struct UnitView {
     pub bonus: String,
     pub grade: String,
     pub veto: bool,
+    /// Barred from the first band by a 不得评优 veto (docs/计分.md 五).
+    pub barred: bool,
     /// `指标名称：原因` of each veto indicator that fired.
     pub veto_reasons: Vec<String>,
     /// The ideological category first, then criteria order.
@@ -302,6 +304,7 @@ impl FeedbackContext {
                 bonus: trimmed(&result.bonus),
                 grade: result.grade.clone(),
                 veto: result.veto,
+                barred: result.barred,
                 veto_reasons: vetoes
                     .iter()
                     .map(|veto| {

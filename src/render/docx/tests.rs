@@ -108,6 +108,7 @@ pub(super) fn fixture() -> (Model, Report) {
         total: d(total),
         grade: grade.into(),
         veto,
+        barred: false,
         indicators,
     };
     let report = Report {
@@ -611,6 +612,7 @@ fn the_merged_bulletin_is_issued_by_the_merging_organisation_with_the_defaults()
         total: d("86"),
         grade: "良好".into(),
         veto: false,
+        barred: false,
         rank: 1,
     };
     let ranking = MergedRanking {

@@ -171,7 +171,8 @@ fn scored(model: &Model, unit: usize, system: usize, mut indicators: Vec<Indicat
         let band = model.settings.grades.iter().find(|band| band.threshold <= total);
         band.map_or("不合格".into(), |band| band.name.clone())
     };
-    UnitResult { unit, system, rank: 0, categories, weighted, bonus, total, grade, veto, indicators }
+    let barred = false;
+    UnitResult { unit, system, rank: 0, categories, weighted, bonus, total, grade, veto, barred, indicators }
 }
 
 pub(crate) fn report(model: &Model) -> Report {

@@ -14,7 +14,7 @@ use crate::model::MergedRanking;
 use crate::number::format_trimmed;
 use crate::score_workbook::{
     COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_TOTAL, COL_VETO, COL_WEIGHTED, KEY_ASSESSOR,
-    SHEET_ABOUT, SHEET_SUMMARY, VETO_MARK,
+    SHEET_ABOUT, SHEET_SUMMARY,
 };
 
 /// Renders the combined workbook of `ranking`.
@@ -51,7 +51,7 @@ fn summary_sheet(
                 grid.number(row, col, unrounded(value), two_decimals(value), &styles.decimal)?;
             }
             grid.text(row, 7, &unit.grade, styles.band(band_of(&ranking.grades, &unit.grade)))?;
-            let veto = if unit.veto { (VETO_MARK, &styles.veto) } else { ("", &styles.center) };
+            let veto = super::veto_cell(unit.veto, unit.barred, styles);
             grid.text(row, 8, veto.0, veto.1)?;
         }
         Ok(())

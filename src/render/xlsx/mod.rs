@@ -32,11 +32,11 @@ use crate::number::{Exact, format_fixed, format_trimmed, to_f64};
 use crate::render::{Scored, VERSION};
 use crate::score::{IndicatorResult, LateStep, UnitResult};
 use crate::score_workbook::{
-    COL_ASSESSED_UNDER, COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_SYSTEM, COL_TOTAL, COL_VETO,
-    COL_WEIGHT_SUM, COL_WEIGHTED, KEY_ASSESSED, KEY_ASSESSOR, KEY_BONUS_CAP, KEY_CREATED, KEY_GRADES,
-    KEY_IDEOLOGICAL, KEY_TOOL, KEY_TOP_QUOTA, KEY_VERSION, KEY_YEAR, LEFT_OUT, NOT_SET, SHEET_ABOUT,
-    SHEET_ACCOUNTABILITY, SHEET_DETAIL, SHEET_INCIDENTS, SHEET_SUMMARY, SHEET_WARNINGS, SHEET_WEIGHTS,
-    TOOL_PREFIX, TOP_SYSTEM, VETO_MARK,
+    BARRED_MARK, COL_ASSESSED_UNDER, COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_SYSTEM, COL_TOTAL,
+    COL_VETO, COL_WEIGHT_SUM, COL_WEIGHTED, KEY_ASSESSED, KEY_ASSESSOR, KEY_BONUS_CAP, KEY_CREATED,
+    KEY_GRADES, KEY_IDEOLOGICAL, KEY_TOOL, KEY_TOP_QUOTA, KEY_VERSION, KEY_YEAR, LEFT_OUT, NOT_SET,
+    SHEET_ABOUT, SHEET_ACCOUNTABILITY, SHEET_DETAIL, SHEET_INCIDENTS, SHEET_SUMMARY, SHEET_WARNINGS,
+    SHEET_WEIGHTS, TOOL_PREFIX, TOP_SYSTEM, VETO_MARK,
 };
 
 use grid::{
@@ -249,7 +249,7 @@ fn summary_sheet(
                 &styles.decimal,
             )?;
             grid.text(row, grade_col, &result.grade, styles.band(band_of(&grades, &result.grade)))?;
-            let veto = if result.veto { (VETO_MARK, &styles.veto) } else { ("", &styles.center) };
+            let veto = veto_cell(result.veto, result.barred, styles);
             grid.text(row, veto_col, veto.0, veto.1)?;
             grid.text(row, veto_col + 1, &system_name(model, result.system), &styles.text)?;
         }
@@ -282,6 +282,16 @@ pub(super) fn unrounded(value: &Exact) -> f64 {
 /// column widths need it, the cells don't.
 fn two_decimals(value: &Exact) -> impl fmt::Display + '_ {
     fmt::from_fn(move |f| f.write_str(&format_fixed(value, 2)))
+}
+
+/// The 否决 cell of 汇总: 是 for a veto to the lowest band, 不得评优 for a
+/// unit barred from the first band (docs/计分.md 五), red; else empty.
+fn veto_cell(veto: bool, barred: bool, styles: &Styles) -> (&'static str, &rust_xlsxwriter::Format) {
+    match (veto, barred) {
+        (true, _) => (VETO_MARK, &styles.veto),
+        (false, true) => (BARRED_MARK, &styles.veto),
+        (false, false) => ("", &styles.center),
+    }
 }
 
 /// Writes an exact value with 2 decimals.
@@ -648,8 +658,7 @@ fn about_sheet(sheet: &mut Worksheet, scored: &Scored, styles: &Styles) -> Resul
         (KEY_IDEOLOGICAL, settings.ideological_category.clone()),
         (KEY_GRADES, grades.join(";")),
         (KEY_TOP_QUOTA, settings.top_quota.as_ref().map_or(NOT_SET.into(), |q| format_trimmed(q, 10))),
-        // The model has no 加分上限 setting: no cap applies to the bonus.
-        (KEY_BONUS_CAP, NOT_SET.into()),
+        (KEY_BONUS_CAP, settings.bonus_cap.as_ref().map_or(NOT_SET.into(), |cap| format_trimmed(cap, 10))),
         (KEY_ASSESSED, scored.report.units.len().to_string()),
         (KEY_CREATED, scored.created.format("%Y-%m-%d %H:%M:%S").to_string()),
         (
