@@ -183,12 +183,13 @@ fn score_unit(model: &Model, ledger: &Ledger, unit: UnitIndex) -> (UnitResult, V
         _ => earned,
     };
     let total = number::round(&(&weighted + &bonus), 2);
-    let fired = |barring: bool| {
+    // A unit may be both: a 最低等次 veto then decides its band.
+    let vetoed_with = |bars_top_band_only: bool| {
         indicators.iter().any(|result| {
-            result.vetoed && model.criteria[result.indicator].rule.bars_top_band_only() == barring
+            result.vetoed && model.criteria[result.indicator].rule.bars_top_band_only() == bars_top_band_only
         })
     };
-    let (veto, barred) = (fired(false), fired(true));
+    let (veto, barred) = (vetoed_with(false), vetoed_with(true));
     let result = UnitResult {
         unit,
         system,
