@@ -234,6 +234,8 @@ impl Activity {
             Cell::typed(self.kind),
             Cell::typed(&self.title),
             Cell::typed(evidence),
+            // 所属期: empty, the period of the row's date.
+            Cell::Empty,
             Cell::typed(self.reported),
             Cell::typed(self.form),
         ]

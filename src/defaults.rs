@@ -39,6 +39,14 @@ pub struct DefaultIndicator {
     pub standard: &'static str,
     /// 否决方式: empty, the default 最低等次, for a veto indicator.
     pub veto_mode: &'static str,
+    /// 考核项目 and 项目分值: the item this row is a clause of.
+    pub item: &'static str,
+    pub item_points: &'static str,
+    /// 分级: the column whose value picks the points per row.
+    pub graded_by: &'static str,
+    /// 截止 and 迟报扣分: when each period's activities are due.
+    pub due: &'static str,
+    pub late_points: &'static str,
 }
 
 const BLANK: DefaultIndicator = DefaultIndicator {
@@ -57,6 +65,11 @@ const BLANK: DefaultIndicator = DefaultIndicator {
     applies_to: "",
     standard: "",
     veto_mode: "",
+    item: "",
+    item_points: "",
+    graded_by: "",
+    due: "",
+    late_points: "",
 };
 
 /// Committee duties (述职, 民主生活会, 中心组专题学习) are not a branch's.
@@ -346,6 +359,11 @@ impl DefaultIndicator {
             "applies_to" => self.applies_to,
             "standard" => self.standard,
             "veto_mode" => self.veto_mode,
+            "item" => self.item,
+            "item_points" => self.item_points,
+            "graded_by" => self.graded_by,
+            "due" => self.due,
+            "late_points" => self.late_points,
             _ => return None,
         })
     }

@@ -55,6 +55,11 @@ pub const CRITERIA_COLUMNS: &[Column] = &[
     opt("适用", "applies_to"),
     opt("评分标准", "standard"),
     opt("否决方式", "veto_mode"),
+    opt("考核项目", "item"),
+    opt("项目分值", "item_points"),
+    opt("分级", "graded_by"),
+    opt("截止", "due"),
+    opt("迟报扣分", "late_points"),
 ];
 
 pub const WEIGHT_COLUMNS: &[Column] =
@@ -66,6 +71,7 @@ pub const ACTIVITY_COLUMNS: &[Column] = &[
     req("类型", "type"),
     opt("标题", "title"),
     opt("材料", "evidence"),
+    opt("所属期", "for_period"),
 ];
 
 pub const INCIDENT_COLUMNS: &[Column] = &[
