@@ -41,6 +41,7 @@ impl std::fmt::Display for Origin {
 
 pub type UnitIndex = usize;
 pub type IndicatorIndex = usize;
+pub type ItemIndex = usize;
 
 #[derive(Clone, Debug)]
 pub struct Unit {
@@ -193,7 +194,30 @@ pub struct Indicator {
     pub applies_to: Vec<String>,
     /// 评分标准 as typed.
     pub standard: String,
+    /// The 考核项目 this row is a clause of.
+    pub item: Option<ItemIndex>,
     pub origin: Origin,
+}
+
+/// A scoring item (考核项目, docs/计分.md “考核项目”): criteria rows of one
+/// 类别 whose deductions share the item's points. It counts in its category
+/// as one indicator worth `points`.
+#[derive(Clone, Debug)]
+pub struct Item {
+    /// 考核项目 as typed (trimmed), as outputs name it.
+    pub name: String,
+    /// The normalised name: the item's code in JSON and in 自评.
+    pub code: String,
+    pub category: String,
+    /// 项目分值 P.
+    pub points: Exact,
+    /// Its clauses, in criteria order.
+    pub clauses: Vec<IndicatorIndex>,
+    /// The clauses without a 分值 of their own: their deduction is capped
+    /// only by the item's points (their `points` are the item's).
+    pub uncapped: Vec<IndicatorIndex>,
+    /// The clauses' 评分标准, joined by `；`.
+    pub standard: String,
 }
 
 /// One assessment system (考核体系): category weights in percent.
@@ -381,8 +405,10 @@ pub struct OutOfYear {
 pub struct Model {
     pub settings: Settings,
     pub units: Vec<Unit>,
-    /// In criteria order (the order of the 指标 rows).
+    /// In criteria order (the order of the 指标 rows), clauses of items included.
     pub criteria: Vec<Indicator>,
+    /// The 考核项目, in order of their first clause.
+    pub items: Vec<Item>,
     /// Categories in order of first appearance in the criteria.
     pub categories: Vec<String>,
     /// The top-level system first (if any), then per-organisation systems.

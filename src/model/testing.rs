@@ -58,6 +58,7 @@ pub(crate) fn indicator(code: &str, category: &str, rule: impl Into<Rule>, point
         filter_text: String::new(),
         applies_to: Vec::new(),
         standard: String::new(),
+        item: None,
         origin: origin("指标", 2),
     }
 }
@@ -182,6 +183,7 @@ pub(crate) fn model(units: Vec<Unit>, criteria: Vec<Indicator>, systems: Vec<Wei
         settings: settings(),
         units,
         criteria,
+        items: Vec::new(),
         categories,
         systems,
         activities: Vec::new(),

@@ -76,10 +76,24 @@ impl Serialize for Categories<'_> {
 
 #[derive(Serialize)]
 struct IndicatorSummary<'a> {
+    /// The indicator's code, or an item's normalised name.
     code: &'a str,
+    /// `true` for a 考核项目; absent for a plain indicator.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    item: bool,
     score: f64,
     points: f64,
     /// `points − score`; 0 for bonus and veto indicators.
+    deduction: f64,
+    reason: &'a str,
+    /// An item's clauses that apply to the unit; absent for a plain indicator.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    clauses: Option<Vec<ClauseSummary<'a>>>,
+}
+
+#[derive(Serialize)]
+struct ClauseSummary<'a> {
+    code: &'a str,
     deduction: f64,
     reason: &'a str,
 }
@@ -115,11 +129,23 @@ fn unit_summary<'a>(scored: &Scored<'a>, result: &'a UnitResult) -> UnitSummary<
             .indicators
             .iter()
             .map(|indicator| IndicatorSummary {
-                code: &model.criteria[indicator.indicator].code,
+                code: indicator.subject(model).code,
+                item: indicator.item.is_some(),
                 score: rounded(&indicator.score),
                 points: rounded(&indicator.points),
                 deduction: rounded(&indicator.deduction),
                 reason: &indicator.reason,
+                clauses: indicator.item.map(|_| {
+                    indicator
+                        .clauses
+                        .iter()
+                        .map(|clause| ClauseSummary {
+                            code: &model.criteria[clause.indicator].code,
+                            deduction: rounded(&clause.deduction),
+                            reason: &clause.reason,
+                        })
+                        .collect()
+                }),
             })
             .collect(),
     }

@@ -3,7 +3,7 @@
 
 use super::ledger::Ledger;
 use crate::model::rules::Facts;
-use crate::model::{Activity, IndicatorIndex, ManualScore, Model, UnitIndex};
+use crate::model::{Activity, Indicator, IndicatorIndex, ManualScore, Model, UnitIndex};
 
 /// One unit and one indicator that applies to it.
 pub(super) struct UnitFacts<'a> {
@@ -11,6 +11,9 @@ pub(super) struct UnitFacts<'a> {
     pub ledger: &'a Ledger<'a>,
     pub unit: UnitIndex,
     pub indicator: IndicatorIndex,
+    /// The indicator's definition as the rule sees it: the model's, or for
+    /// a clause without a cap of its own, one with unbounded points.
+    pub definition: &'a Indicator,
 }
 
 impl Facts for UnitFacts<'_> {
@@ -33,6 +36,10 @@ impl Facts for UnitFacts<'_> {
 
     fn own_incidents(&self) -> &[usize] {
         self.ledger.incidents(self.unit)
+    }
+
+    fn indicator(&self) -> &Indicator {
+        self.definition
     }
 
     fn manual_score(&self) -> Option<&ManualScore> {

@@ -8,6 +8,7 @@
 mod accountability;
 mod categories;
 mod facts;
+mod items;
 mod ledger;
 #[cfg(test)]
 mod properties;
@@ -17,17 +18,21 @@ pub(crate) mod testing;
 
 use rayon::prelude::*;
 
+use crate::model::rules::Outcome;
 /// A timeliness indicator's incident checks, as its rule reports them.
 pub use crate::model::rules::{IncidentResult, LateStep};
-use crate::model::{IndicatorIndex, Model, Origin, UnitIndex};
+use crate::model::{Indicator, IndicatorIndex, ItemIndex, Model, Origin, UnitIndex};
 use crate::number::{self, Exact};
 use facts::UnitFacts;
 use ledger::Ledger;
 
-/// One indicator's result for one unit.
+/// One indicator's (or one item's) result for one unit.
 #[derive(Clone, Debug)]
 pub struct IndicatorResult {
+    /// The indicator; for an item, its first clause.
     pub indicator: IndicatorIndex,
+    /// The 考核项目 this result scores as a whole, with [`Self::clauses`].
+    pub item: Option<ItemIndex>,
     pub score: Exact,
     /// The indicator's points (0 for a veto indicator).
     pub points: Exact,
@@ -35,10 +40,58 @@ pub struct IndicatorResult {
     pub deduction: Exact,
     /// Why points were lost (or, for a bonus, earned); empty when nothing to say.
     pub reason: String,
-    /// The ledger (or incident, or score) rows that counted.
+    /// The ledger (or incident, or score) rows that counted; an item's are
+    /// its clauses'.
     pub evidence: Vec<Origin>,
     /// A veto indicator that fired.
     pub vetoed: bool,
+    /// An item's clauses that apply to the unit, in criteria order.
+    pub clauses: Vec<ClauseResult>,
+}
+
+/// One clause of an item for one unit (docs/计分.md “考核项目”).
+#[derive(Clone, Debug)]
+pub struct ClauseResult {
+    pub indicator: IndicatorIndex,
+    /// d_r, at most the clause's own 分值; zero for a 前置 prerequisite.
+    pub deduction: Exact,
+    /// The clause's own reason; for an unmet prerequisite, `未开展“类型”`.
+    pub reason: String,
+    /// The rows that counted for the clause.
+    pub evidence: Vec<Origin>,
+}
+
+/// How outputs name what a result scores: the indicator, or its item.
+pub struct Subject<'m> {
+    pub code: &'m str,
+    pub name: &'m str,
+    pub standard: &'m str,
+    /// The rule's label; `项目` for an item.
+    pub rule: &'static str,
+}
+
+/// The label of an item where outputs show an indicator's rule.
+pub const ITEM_LABEL: &str = "项目";
+
+impl IndicatorResult {
+    /// What this result scores, as outputs name it.
+    pub fn subject<'m>(&self, model: &'m Model) -> Subject<'m> {
+        match self.item {
+            Some(item) => {
+                let item = &model.items[item];
+                Subject { code: &item.code, name: &item.name, standard: &item.standard, rule: ITEM_LABEL }
+            }
+            None => {
+                let indicator = &model.criteria[self.indicator];
+                Subject {
+                    code: &indicator.code,
+                    name: &indicator.name,
+                    standard: &indicator.standard,
+                    rule: indicator.rule.label(),
+                }
+            }
+        }
+    }
 }
 
 /// One category's result for one unit.
@@ -151,24 +204,20 @@ fn score_unit(model: &Model, ledger: &Ledger, unit: UnitIndex) -> (UnitResult, V
     let mut indicators = Vec::new();
     let mut incidents = Vec::new();
     for (indicator, definition) in model.criteria.iter().enumerate() {
-        if !definition.applies_to(&model.units[unit]) {
-            continue;
-        }
-        let outcome = definition.rule.evaluate(&UnitFacts { model, ledger, unit, indicator });
-        let points =
-            if definition.rule.carries_points() { definition.points.clone() } else { number::int(0) };
-        let deduction =
-            if definition.rule.counts_in_category() { &points - &outcome.score } else { number::int(0) };
-        incidents.extend(outcome.incidents);
-        indicators.push(IndicatorResult {
-            indicator,
-            score: outcome.score,
-            points,
-            deduction,
-            reason: outcome.reason,
-            evidence: outcome.evidence,
-            vetoed: outcome.vetoed,
-        });
+        let result = match definition.item {
+            // An item stands at the place of its first clause.
+            Some(item) if model.items[item].clauses[0] == indicator => {
+                items::score_item(model, ledger, unit, item, &mut incidents)
+            }
+            Some(_) => None,
+            None => definition.applies_to(&model.units[unit]).then(|| {
+                let mut outcome =
+                    definition.rule.evaluate(&UnitFacts { model, ledger, unit, indicator, definition });
+                incidents.append(&mut outcome.incidents);
+                plain_result(definition, indicator, outcome)
+            }),
+        };
+        indicators.extend(result);
     }
     let system = model.system_of(unit).expect("validation gives every assessed unit a weight system");
     let (categories, weighted) = categories::weigh(model, system, &indicators);
@@ -204,6 +253,24 @@ fn score_unit(model: &Model, ledger: &Ledger, unit: UnitIndex) -> (UnitResult, V
         indicators,
     };
     (result, incidents)
+}
+
+/// The result of an indicator outside any item.
+fn plain_result(definition: &Indicator, indicator: IndicatorIndex, outcome: Outcome) -> IndicatorResult {
+    let points = if definition.rule.carries_points() { definition.points.clone() } else { number::int(0) };
+    let deduction =
+        if definition.rule.counts_in_category() { &points - &outcome.score } else { number::int(0) };
+    IndicatorResult {
+        indicator,
+        item: None,
+        score: outcome.score,
+        points,
+        deduction,
+        reason: outcome.reason,
+        evidence: outcome.evidence,
+        vetoed: outcome.vetoed,
+        clauses: Vec::new(),
+    }
 }
 
 #[cfg(test)]

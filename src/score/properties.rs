@@ -272,6 +272,7 @@ fn build_indicator(index: usize, spec: &IndicatorSpec) -> Indicator {
         filter_text: filter_text.to_owned(),
         applies_to,
         standard: String::new(),
+        item: None,
         origin: origin("指标", index as u32 + 2),
     }
 }

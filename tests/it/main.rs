@@ -12,6 +12,7 @@ mod control_characters;
 mod fuzz;
 mod hostile;
 mod input;
+mod items;
 mod merge;
 mod properties;
 mod reports;

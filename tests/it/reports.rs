@@ -66,12 +66,13 @@ fn dump(model: &Model, report: &Report) -> String {
             .unwrap();
         }
         for indicator in &result.indicators {
-            let definition = &model.criteria[indicator.indicator];
+            let subject = indicator.subject(model);
             write!(
                 out,
-                "  {} {}: {} of {}",
-                definition.code,
-                definition.name,
+                "  {}{} {}: {} of {}",
+                if indicator.item.is_some() { "item " } else { "" },
+                subject.code,
+                subject.name,
                 exact(&indicator.score),
                 exact(&indicator.points)
             )
@@ -85,6 +86,23 @@ fn dump(model: &Model, report: &Report) -> String {
             }
             if !indicator.evidence.is_empty() {
                 writeln!(out, "    evidence: {}", locations(&indicator.evidence)).unwrap();
+            }
+            for clause in &indicator.clauses {
+                let definition = &model.criteria[clause.indicator];
+                writeln!(
+                    out,
+                    "    clause {} {}: deduction {}",
+                    definition.code,
+                    definition.name,
+                    exact(&clause.deduction)
+                )
+                .unwrap();
+                if !clause.reason.is_empty() {
+                    writeln!(out, "      reason: {}", clause.reason).unwrap();
+                }
+                if !clause.evidence.is_empty() {
+                    writeln!(out, "      evidence: {}", locations(&clause.evidence)).unwrap();
+                }
             }
         }
     }

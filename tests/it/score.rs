@@ -144,7 +144,7 @@ fn an_existing_folder_is_left_alone_without_force_and_kept_with_it() {
 
 /// Scores `sheets` written as the workbook `file` into `dir/out`; returns
 /// the JSON summary.
-fn score_sheets(dir: &Path, file: &str, sheets: &[(&str, SheetRows)]) -> serde_json::Value {
+pub(crate) fn score_sheets(dir: &Path, file: &str, sheets: &[(&str, SheetRows)]) -> serde_json::Value {
     let path = write_xlsx(dir, file, sheets);
     let output = Command::cargo_bin("kaohe")
         .unwrap()

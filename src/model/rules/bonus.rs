@@ -4,7 +4,7 @@
 use num_traits::Zero;
 
 use super::outcome::{capped, number_text, origins, with_filter_note};
-use super::{Definition, Facts, Needs, Outcome, Parameters, Rule, RuleKind};
+use super::{Definition, Facts, Needs, Outcome, Parameters, Placement, Rule, RuleKind};
 use crate::number::Exact;
 
 #[derive(Clone, Debug)]
@@ -18,7 +18,7 @@ pub struct Bonus {
 impl Bonus {
     pub const KIND: RuleKind = RuleKind {
         keywords: &["加分", "bonus"],
-        needs: Needs { activity: true, unit_points: true, ..Needs::BASIC },
+        needs: Needs { activity: true, unit_points: true, placement: Placement::OutsideItems, ..Needs::BASIC },
         build: |given: Parameters| {
             Some(Rule::from(Bonus { activity: given.activity?, unit_points: given.unit_points? }))
         },

@@ -1,5 +1,5 @@
 //! 评分 manual: the evaluator's score from the 评分 sheet; a missing score
-//! counts 0 (validation warns). The reason is the evaluator's note as
+//! counts 0 (validation warns), except inside a 考核项目, where it loses nothing. The reason is the evaluator's note as
 //! written; only without a note does it say what was lost (`扣X分`). The
 //! deduction itself has its own column and field in every output.
 
@@ -18,17 +18,22 @@ pub struct Manual {
 impl Manual {
     pub const KIND: RuleKind = RuleKind {
         keywords: &["评分", "manual"],
-        needs: Needs::BASIC,
+        needs: Needs { points_in_item: true, ..Needs::BASIC },
         build: |given: Parameters| Some(Rule::from(Manual { activity: given.activity })),
     };
 }
 
 impl Definition for Manual {
     fn evaluate(&self, facts: &dyn Facts) -> Outcome {
+        let indicator = facts.indicator();
         let Some(entry) = facts.manual_score() else {
+            // Inside an item the evaluator enters rows only where points are lost.
+            if indicator.item.is_some() {
+                return Outcome::new(indicator.points.clone(), String::new(), Vec::new());
+            }
             return Outcome::new(int(0), "未评分，按0分计".to_owned(), Vec::new());
         };
-        let lost = &facts.indicator().points - &entry.score;
+        let lost = &indicator.points - &entry.score;
         let note = entry.note.trim();
         let reason = if !note.is_empty() {
             note.to_owned()
@@ -37,7 +42,8 @@ impl Definition for Manual {
         } else {
             String::new()
         };
-        Outcome::new(entry.score.clone(), reason, vec![entry.origin.clone()])
+        let details = note.to_owned();
+        Outcome { details, ..Outcome::new(entry.score.clone(), reason, vec![entry.origin.clone()]) }
     }
 
     fn takes_manual_score(&self) -> bool {

@@ -75,6 +75,12 @@ pub trait Definition {
     fn deadline_hours(&self) -> Option<&Exact> {
         None
     }
+
+    /// Whether this is a prerequisite (前置) of its item rather than a
+    /// clause that deducts: its outcome says only whether it was met.
+    fn is_gate(&self) -> bool {
+        false
+    }
 }
 
 /// One kind of rule as the 指标 sheet spells it: its words and its cells.
@@ -105,6 +111,22 @@ pub struct Needs {
     pub filter_sheet: SheetKind,
     /// 否决方式 may be filled in (else it must stay empty).
     pub veto_mode: bool,
+    /// Whether the row may, or must, be a clause of a 考核项目.
+    pub placement: Placement,
+    /// 分值 must be a number > 0 also inside an item (where it is otherwise
+    /// an optional cap on the clause's deduction).
+    pub points_in_item: bool,
+}
+
+/// Where a rule may stand with respect to the 考核项目 (docs/输入.md “指标”).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placement {
+    /// In an item or on its own.
+    Anywhere,
+    /// Never inside an item: bonus and veto stand outside the item arithmetic.
+    OutsideItems,
+    /// Only inside an item: a prerequisite of the item's points.
+    InsideItem,
 }
 
 impl Needs {
@@ -116,6 +138,8 @@ impl Needs {
         deadline_hours: false,
         filter_sheet: SheetKind::Activities,
         veto_mode: false,
+        placement: Placement::Anywhere,
+        points_in_item: false,
     };
 }
 
@@ -188,6 +212,7 @@ registry! {
     timeliness::Timeliness,
     veto::Veto,
     manual::Manual,
+    gate::Gate,
 }
 
 impl Rule {

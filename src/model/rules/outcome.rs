@@ -62,26 +62,38 @@ pub trait Facts {
 pub struct Outcome {
     pub score: Exact,
     pub reason: String,
+    /// The reason as a clause of an item gives it (docs/计分.md “考核项目”):
+    /// without the `，扣X分` tail; empty when nothing was lost.
+    pub details: String,
     pub evidence: Vec<Origin>,
     pub vetoed: bool,
+    /// A 前置 prerequisite that was not met: its item scores 0.
+    pub unmet: bool,
     /// Timeliness only: the checks of the unit's incidents.
     pub incidents: Vec<IncidentResult>,
 }
 
 impl Outcome {
     pub(super) fn new(score: Exact, reason: String, evidence: Vec<Origin>) -> Self {
-        Outcome { score, reason, evidence, vetoed: false, incidents: Vec::new() }
+        Outcome {
+            score,
+            reason,
+            details: String::new(),
+            evidence,
+            vetoed: false,
+            unmet: false,
+            incidents: Vec::new(),
+        }
     }
 
     /// A rule that takes `deduction` off the indicator's `points`: the
     /// reason is `details，扣X分`, or nothing when no points were lost.
     pub(super) fn deducted(points: &Exact, deduction: Exact, details: &str, evidence: Vec<Origin>) -> Self {
-        let reason = if deduction.is_zero() {
-            String::new()
-        } else {
-            format!("{details}，扣{}分", number_text(&deduction))
-        };
-        Outcome::new(points - &deduction, reason, evidence)
+        if deduction.is_zero() {
+            return Outcome::new(points - &deduction, String::new(), evidence);
+        }
+        let reason = format!("{details}，扣{}分", number_text(&deduction));
+        Outcome { details: details.to_owned(), ..Outcome::new(points - &deduction, reason, evidence) }
     }
 }
 

@@ -4,7 +4,7 @@
 //! from the first band. Carries no points.
 
 use super::outcome::origins;
-use super::{Definition, Facts, Needs, Outcome, Parameters, Rule, RuleKind};
+use super::{Definition, Facts, Needs, Outcome, Parameters, Placement, Rule, RuleKind};
 use crate::number::int;
 
 #[derive(Clone, Debug)]
@@ -36,7 +36,13 @@ impl VetoMode {
 impl Veto {
     pub const KIND: RuleKind = RuleKind {
         keywords: &["否决", "veto", "一票否决"],
-        needs: Needs { points: false, activity: true, veto_mode: true, ..Needs::BASIC },
+        needs: Needs {
+            points: false,
+            activity: true,
+            veto_mode: true,
+            placement: Placement::OutsideItems,
+            ..Needs::BASIC
+        },
         build: |given: Parameters| Some(Rule::from(Veto { activity: given.activity?, mode: given.veto_mode })),
     };
 }

@@ -11,13 +11,14 @@ use std::sync::Arc;
 
 use super::cells::Cells;
 use super::definitions::distinct_rows;
+use super::items::{ClauseCells, group_items};
 use super::keywords::{PERIODS, VETO_MODES};
 use crate::diagnostic::{Diagnostics, Location};
 use crate::input::schema::{SheetKind, strip_bracketed_unit};
 use crate::input::value::parse_bool_text;
 use crate::input::{Row, Table};
-use crate::model::rules::{Needs, Parameters, RULES, VetoMode};
-use crate::model::{Activity, Condition, Expected, Incident, Indicator, Origin, Period};
+use crate::model::rules::{Needs, Parameters, Placement, RULES, RuleKind, VetoMode};
+use crate::model::{Activity, Condition, Expected, Incident, Indicator, Item, Origin, Period};
 use crate::number::{Exact, int};
 use crate::text::{normalize, normalize_cow, normalize_keyword};
 
@@ -145,18 +146,20 @@ pub(super) fn read_criteria(
     ledger_tables: &[&Table],
     unit_kinds: Option<&BTreeSet<String>>,
     diagnostics: &mut Diagnostics,
-) -> Vec<Indicator> {
+) -> (Vec<Indicator>, Vec<Item>) {
     let activity_columns = filter_columns(ledger_tables, SheetKind::Activities);
     let incident_columns = filter_columns(ledger_tables, SheetKind::Incidents);
     let key = |t: &Table, r: &Row| Some(normalize(&t.get(r, "code").display()));
     let mut criteria = Vec::new();
+    let mut clauses = Vec::new();
     for (table, row) in distinct_rows(tables, "code", key, diagnostics) {
         let mut cells = Cells::new(table, row, diagnostics);
         let columns = |kind: SheetKind| match kind {
             SheetKind::Incidents => &incident_columns,
             _ => &activity_columns,
         };
-        let Some(indicator) = read_indicator(&mut cells, columns) else { continue };
+        let Ok(clause) = ClauseCells::read(&mut cells) else { continue };
+        let Some(indicator) = read_indicator(&mut cells, columns, clause.is_some()) else { continue };
         let unknown_kind = |kind: &&String| unit_kinds.is_some_and(|known| !known.contains(*kind));
         for kind in indicator.applies_to.iter().filter(unknown_kind) {
             let location = cells.location("applies_to");
@@ -165,13 +168,17 @@ pub(super) fn read_criteria(
                 text!("适用范围“{kind}”不是任何单位的类型", "applies-to value \"{kind}\" is no unit's type"),
             );
         }
+        if let Some(clause) = clause {
+            clauses.push((criteria.len(), clause));
+        }
         criteria.push(indicator);
     }
-    criteria
+    let items = group_items(&mut criteria, clauses, diagnostics);
+    (criteria, items)
 }
 
 /// A parameter that must be a number > 0 when `needed`, else is optional.
-fn positive(cells: &mut Cells, key: &str, needed: bool) -> Result<Option<Exact>, ()> {
+pub(super) fn positive(cells: &mut Cells, key: &str, needed: bool) -> Result<Option<Exact>, ()> {
     let value = cells.number(key)?;
     match value {
         Some(value) if value > int(0) => Ok(Some(value)),
@@ -191,19 +198,24 @@ fn positive(cells: &mut Cells, key: &str, needed: bool) -> Result<Option<Exact>,
 /// Reads one 指标 row: the cells every indicator has, then the parameter
 /// cells in column order, each checked as the rule needs it (as
 /// [`Needs::BASIC`] when the rule is unknown, so every cell is still
-/// checked), then the filter on the rule's ledger sheets.
+/// checked), then the filter on the rule's ledger sheets. `in_item`: the
+/// row is a clause of a 考核项目, where 分值 is an optional cap (its
+/// points are then set from the item's).
 fn read_indicator<'c>(
     cells: &mut Cells,
     columns: impl Fn(SheetKind) -> &'c BTreeSet<String>,
+    in_item: bool,
 ) -> Option<Indicator> {
     let code = cells.id("code");
     let category = cells.required("category");
     let name = cells.required("name");
     let kind = cells.keyword("rule", RULES);
     let kind = cells.present("rule", kind);
+    let placed = kind.is_none_or(|kind| placed(cells, kind, in_item));
     let needs = kind.map_or(Needs::BASIC, |kind| kind.needs);
     let points = if needs.points {
-        positive(cells, "points", true)
+        let needed = !in_item || needs.points_in_item;
+        positive(cells, "points", needed).map(|points| Some(points.unwrap_or_else(|| int(0))))
     } else {
         cells.number("points").map(|_| Some(int(0)))
     };
@@ -248,7 +260,7 @@ fn read_indicator<'c>(
     else {
         return None;
     };
-    let Ok(veto_mode) = veto_mode else { return None };
+    let (Ok(veto_mode), true) = (veto_mode, placed) else { return None };
     let rule = (kind.build)(Parameters {
         activity: (!activity.is_empty()).then(|| activity_type(&activity).into_owned()),
         required,
@@ -267,8 +279,28 @@ fn read_indicator<'c>(
         filter_text,
         applies_to: split_list(&cells.text("applies_to")),
         standard: cells.text("standard"),
+        item: None,
         origin: cells.origin(),
     })
+}
+
+/// Whether a rule of `kind` may stand where the row does: bonus and veto
+/// outside any 考核项目, 前置 only inside one; else an error at 规则.
+fn placed(cells: &mut Cells, kind: &RuleKind, in_item: bool) -> bool {
+    let rule = kind.keywords[0];
+    let message = match (kind.needs.placement, in_item) {
+        (Placement::OutsideItems, true) => text!(
+            "“{rule}”指标不能作为考核项目的一项：加分和否决不在项目分值之内",
+            "a {rule} row cannot be a clause of a 考核项目 (item): bonus and veto stand outside items"
+        ),
+        (Placement::InsideItem, false) => text!(
+            "“{rule}”只能用于考核项目中的行，请填写“考核项目”",
+            "a {rule} row must be a clause of a 考核项目 (item); fill in its 考核项目"
+        ),
+        _ => return true,
+    };
+    cells.error("rule", message);
+    false
 }
 
 /// 否决方式, 最低等次 when empty; a value is an error unless the rule

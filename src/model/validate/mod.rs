@@ -12,6 +12,7 @@ mod cells;
 mod coverage;
 mod criteria;
 mod definitions;
+mod items;
 pub mod keywords;
 mod ledger;
 mod records;
@@ -60,7 +61,7 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
     let lookup = units::UnitLookup::new(&units, units_known);
     let unit_kinds: Option<BTreeSet<String>> =
         units_known.then(|| units.iter().map(|u| u.kind_key.clone()).collect());
-    let criteria = criteria::read_criteria(
+    let (criteria, items) = criteria::read_criteria(
         &of_kind(&[SheetKind::Criteria]),
         &ledger_tables.iter().collect::<Vec<_>>(),
         unit_kinds.as_ref(),
@@ -135,6 +136,7 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
         settings,
         units,
         criteria,
+        items,
         categories,
         systems,
         activities: ledger.activities,
@@ -271,7 +273,9 @@ fn warn_missing_scores(model: &Model, locations: &[Location], diagnostics: &mut 
     let given: HashSet<(usize, usize)> = model.manual_scores.iter().map(|s| (s.unit, s.indicator)).collect();
     for (index, unit) in model.units.iter().enumerate().filter(|(_, u)| u.assessed) {
         for (code_index, indicator) in model.criteria.iter().enumerate() {
-            if !indicator.rule.takes_manual_score() || !indicator.applies_to(unit) {
+            // Inside an item, a clause without a score loses nothing.
+            if !indicator.rule.takes_manual_score() || !indicator.applies_to(unit) || indicator.item.is_some()
+            {
                 continue;
             }
             if given.contains(&(index, code_index)) {

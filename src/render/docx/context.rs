@@ -224,13 +224,13 @@ impl FeedbackContext {
         categories.sort_by_key(|category| position(&category.name));
 
         let item = |indicator: &crate::score::IndicatorResult| {
-            let criterion = &model.criteria[indicator.indicator];
+            let subject = indicator.subject(model);
             ItemView {
-                code: criterion.code.clone(),
-                name: criterion.name.clone(),
+                code: subject.code.to_owned(),
+                name: subject.name.to_owned(),
                 score: exact(&indicator.score),
                 reason: clause(&indicator.reason),
-                standard: criterion.standard.clone(),
+                standard: subject.standard.to_owned(),
             }
         };
         let mut lost: Vec<_> = result
@@ -247,18 +247,19 @@ impl FeedbackContext {
             .enumerate()
             .map(|(index, indicator)| {
                 let criterion = &model.criteria[indicator.indicator];
+                let subject = indicator.subject(model);
                 let first_in_category =
                     index == 0 || model.criteria[lost[index - 1].indicator].category != criterion.category;
                 DeductionView {
                     category: criterion.category.clone(),
                     first_in_category,
-                    code: criterion.code.clone(),
-                    name: criterion.name.clone(),
+                    code: subject.code.to_owned(),
+                    name: subject.name.to_owned(),
                     points: exact(&indicator.points),
                     score: exact(&indicator.score),
                     deduction: exact(&indicator.deduction),
                     reason: indicator.reason.clone(),
-                    standard: criterion.standard.clone(),
+                    standard: subject.standard.to_owned(),
                 }
             })
             .collect();
@@ -442,36 +443,39 @@ impl BulletinContext {
     }
 }
 
-/// Indicators that cost points, most units first, then most points, then criteria order.
+/// Indicators (and items) that cost points, most units first, then most
+/// points, then criteria order.
 fn common_deductions(scored: &Scored) -> Vec<CommonDeduction> {
     let model = scored.model;
-    let mut lost: BTreeMap<usize, (usize, Exact)> = BTreeMap::new();
+    // By the indicator (an item's first clause) each result stands at.
+    let mut lost: BTreeMap<usize, (usize, Exact, &crate::score::IndicatorResult)> = BTreeMap::new();
     for result in &scored.report.units {
         for indicator in &result.indicators {
             if model.criteria[indicator.indicator].rule.counts_in_category()
                 && indicator.deduction > number::int(0)
             {
-                let entry = lost.entry(indicator.indicator).or_insert((0, number::int(0)));
+                let entry = lost.entry(indicator.indicator).or_insert((0, number::int(0), indicator));
                 entry.0 += 1;
                 entry.1 += &indicator.deduction;
             }
         }
     }
-    let mut ordered: Vec<(usize, (usize, Exact))> = lost.into_iter().collect();
-    ordered.sort_by(|(a, (a_units, a_points)), (b, (b_units, b_points))| {
+    let mut ordered: Vec<(usize, (usize, Exact, &crate::score::IndicatorResult))> =
+        lost.into_iter().collect();
+    ordered.sort_by(|(a, (a_units, a_points, _)), (b, (b_units, b_points, _))| {
         b_units.cmp(a_units).then(b_points.cmp(a_points)).then(a.cmp(b))
     });
     ordered
         .into_iter()
-        .map(|(index, (units, points))| {
-            let criterion = &model.criteria[index];
+        .map(|(index, (units, points, result))| {
+            let subject = result.subject(model);
             CommonDeduction {
-                category: criterion.category.clone(),
-                code: criterion.code.clone(),
-                name: criterion.name.clone(),
+                category: model.criteria[index].category.clone(),
+                code: subject.code.to_owned(),
+                name: subject.name.to_owned(),
                 units,
                 points: exact(&points),
-                standard: criterion.standard.clone(),
+                standard: subject.standard.to_owned(),
             }
         })
         .collect()

@@ -121,6 +121,8 @@ fn result(indicator: usize, points: &str, score: &str, reason: &str, vetoed: boo
         reason: reason.into(),
         evidence: vec![origin("活动", 3 + indicator as u32)],
         vetoed,
+        item: None,
+        clauses: Vec::new(),
     }
 }
 

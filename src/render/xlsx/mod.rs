@@ -30,7 +30,7 @@ use rust_xlsxwriter::{
 use crate::model::{INCIDENT_STEPS, IndicatorIndex, Model, Origin, Stance, UnitIndex};
 use crate::number::{Exact, format_fixed, format_trimmed, to_f64};
 use crate::render::{Scored, VERSION};
-use crate::score::{IndicatorResult, LateStep, UnitResult};
+use crate::score::{ClauseResult, IndicatorResult, LateStep, UnitResult};
 use crate::score_workbook::{
     BARRED_MARK, COL_ASSESSED_UNDER, COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_SYSTEM, COL_TOTAL,
     COL_VETO, COL_WEIGHT_SUM, COL_WEIGHTED, KEY_ASSESSED, KEY_ASSESSOR, KEY_BONUS_CAP, KEY_CREATED,
@@ -332,9 +332,41 @@ fn paged_table<T>(
 }
 
 /// Every unit × indicator row of 明细, in ranking then criteria order.
-fn detail_rows<'r>(scored: &Scored<'r>) -> Vec<(&'r UnitResult, &'r IndicatorResult)> {
+/// One 明细 row: a unit's indicator or item, or a clause of that item
+/// (after the item's row).
+enum DetailLine<'r> {
+    Scored(&'r IndicatorResult),
+    Clause(&'r ClauseResult),
+}
+
+impl<'r> DetailLine<'r> {
+    fn evidence(&self) -> &'r [Origin] {
+        match *self {
+            DetailLine::Scored(result) => &result.evidence,
+            DetailLine::Clause(clause) => &clause.evidence,
+        }
+    }
+
+    /// The indicator the line's evidence counted for.
+    fn indicator(&self) -> IndicatorIndex {
+        match *self {
+            DetailLine::Scored(result) => result.indicator,
+            DetailLine::Clause(clause) => clause.indicator,
+        }
+    }
+}
+
+fn detail_rows<'r>(scored: &Scored<'r>) -> Vec<(&'r UnitResult, DetailLine<'r>)> {
     let units = &scored.report.units;
-    units.iter().flat_map(|unit| unit.indicators.iter().map(move |result| (unit, result))).collect()
+    units
+        .iter()
+        .flat_map(|unit| {
+            unit.indicators.iter().flat_map(move |result| {
+                let clauses = result.clauses.iter().map(move |clause| (unit, DetailLine::Clause(clause)));
+                std::iter::once((unit, DetailLine::Scored(result))).chain(clauses)
+            })
+        })
+        .collect()
 }
 
 /// 明细, one row per unit × indicator. Returns whether an evidence cell was
@@ -367,21 +399,37 @@ fn detail_sheets(
         &detail_rows(scored),
         sheet_rows,
         styles,
-        |grid, row, _, (unit_result, result)| {
+        |grid, row, _, (unit_result, line)| {
             let unit = &model.units[unit_result.unit];
-            let indicator = &model.criteria[result.indicator];
+            let category = &model.criteria[line.indicator()].category;
             grid.text(row, 0, &unit.id, &styles.text)?;
             grid.text(row, 1, &unit.name, &styles.text)?;
-            grid.text(row, 2, &indicator.code, &styles.text)?;
-            grid.text(row, 3, &indicator.category, &styles.text)?;
-            grid.text(row, 4, &indicator.name, &styles.text)?;
-            let rule_format = if result.vetoed { &styles.veto } else { &styles.center };
-            grid.text(row, 5, indicator.rule.label(), rule_format)?;
-            decimal(grid, row, 6, &result.points, styles)?;
-            decimal(grid, row, 7, &result.score, styles)?;
-            decimal(grid, row, 8, &result.deduction, styles)?;
-            grid.wrapped(row, 9, &result.reason, &styles.wrap)?;
-            let (evidence, was_cut) = evidence_cell(&result.evidence, MAX_CELL_CHARS);
+            grid.text(row, 3, category, &styles.text)?;
+            match line {
+                DetailLine::Scored(result) => {
+                    let subject = result.subject(model);
+                    grid.text(row, 2, subject.code, &styles.text)?;
+                    grid.text(row, 4, subject.name, &styles.text)?;
+                    let rule_format = if result.vetoed { &styles.veto } else { &styles.center };
+                    grid.text(row, 5, subject.rule, rule_format)?;
+                    decimal(grid, row, 6, &result.points, styles)?;
+                    decimal(grid, row, 7, &result.score, styles)?;
+                    decimal(grid, row, 8, &result.deduction, styles)?;
+                    grid.wrapped(row, 9, &result.reason, &styles.wrap)?;
+                }
+                // A clause shows only what it took off its item's points.
+                DetailLine::Clause(clause) => {
+                    let indicator = &model.criteria[clause.indicator];
+                    grid.text(row, 2, &indicator.code, &styles.text)?;
+                    grid.text(row, 4, &format!("　{}", indicator.name), &styles.text)?;
+                    grid.text(row, 5, indicator.rule.label(), &styles.center)?;
+                    grid.text(row, 6, "", &styles.center)?;
+                    grid.text(row, 7, "", &styles.center)?;
+                    decimal(grid, row, 8, &clause.deduction, styles)?;
+                    grid.wrapped(row, 9, &clause.reason, &styles.wrap)?;
+                }
+            }
+            let (evidence, was_cut) = evidence_cell(line.evidence(), MAX_CELL_CHARS);
             cut.set(cut.get() || was_cut);
             grid.wrapped(row, 10, &evidence, &styles.wrap)
         },
@@ -428,8 +476,9 @@ fn evidence_sheets(
     let model = scored.model;
     let rows: Vec<(UnitIndex, IndicatorIndex, &Origin)> = detail_rows(scored)
         .into_iter()
-        .flat_map(|(unit, result)| {
-            result.evidence.iter().map(move |origin| (unit.unit, result.indicator, origin))
+        .flat_map(|(unit, line)| {
+            let indicator = line.indicator();
+            line.evidence().iter().map(move |origin| (unit.unit, indicator, origin))
         })
         .collect();
     let labels = ["单位编号", "单位名称", "指标编号", "指标名称", "佐证"];
