@@ -11,8 +11,8 @@ use chrono::NaiveDateTime;
 use crate::model::rules::{Bonus, Facts, Manual, MinCount, Outcome, Rule, Timeliness, Veto, VetoMode};
 use crate::model::{
     AccountabilityRow, Activity, Attributes, Condition, Decision, Expected, GradeBand, Incident, Indicator,
-    IndicatorIndex, ManualScore, Model, Origin, OutOfYear, Period, Role, Settings, Stance, Unit, UnitIndex,
-    WeightSystem,
+    IndicatorIndex, Item, ManualScore, Model, Origin, OutOfYear, Period, Role, Settings, Stance, Unit,
+    UnitIndex, WeightSystem,
 };
 use crate::number::{Exact, parse_decimal};
 
@@ -226,6 +226,34 @@ pub(crate) fn one_unit(criteria: Vec<Indicator>) -> Model {
         model.categories.iter().map(|category| (category.as_str(), "1")).collect();
     model.systems = vec![system(None, &weights)];
     model
+}
+
+/// Makes `clauses` (indices into the criteria) the item `name` worth
+/// `points`; the `uncapped` ones, without a 分值 of their own, get the
+/// item's points as validation gives them.
+pub(crate) fn with_item(
+    model: &mut Model,
+    name: &str,
+    points: &str,
+    clauses: &[IndicatorIndex],
+    uncapped: &[IndicatorIndex],
+) {
+    let index = model.items.len();
+    for &clause in clauses {
+        model.criteria[clause].item = Some(index);
+    }
+    for &clause in uncapped {
+        model.criteria[clause].points = d(points);
+    }
+    model.items.push(Item {
+        name: name.to_owned(),
+        code: crate::text::normalize(name),
+        category: model.criteria[clauses[0]].category.clone(),
+        points: d(points),
+        clauses: clauses.to_vec(),
+        uncapped: uncapped.to_vec(),
+        standard: String::new(),
+    });
 }
 
 /// The rows of `unit` that `indicator` counts, looked up in the model

@@ -89,3 +89,118 @@ pub(super) fn score_item(
         clauses,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Indicator;
+    use crate::model::rules::{Deduct, Gate};
+    use crate::score::score;
+    use crate::score::testing::*;
+
+    /// 阵地管理 (6 points): 舆情处置 (时效 24 h, 2 a late incident, its own
+    /// cap 3), 违规 (1 each, no cap of its own), a 工作专班 prerequisite; and a
+    /// plain manual indicator beside it.
+    fn positions() -> crate::model::Model {
+        let late = crate::model::rules::Timeliness { unit_points: d("2"), ..timeliness("24") };
+        let mut model = one_unit(vec![
+            indicator("A1", IDEOLOGY, manual(), "4"),
+            Indicator { name: "舆情处置".into(), ..indicator("C1", IDEOLOGY, late, "3") },
+            Indicator {
+                name: "违规".into(),
+                ..indicator("C2", IDEOLOGY, Deduct { activity: "违规".into(), unit_points: d("1") }, "6")
+            },
+            indicator("C3", IDEOLOGY, Gate { activity: "工作专班".into() }, "0"),
+        ]);
+        with_item(&mut model, "阵地管理", "6", &[1, 2, 3], &[2]);
+        model.manual_scores = vec![manual_score(0, 0, "4", "")];
+        model.incidents = vec![
+            // 研判 30 h after 发现: late; the other lacks 处置.
+            incident(
+                0,
+                "网帖甲",
+                "2025-03-01 08:00",
+                ["2025-03-01 09:00", "2025-03-02 15:00", "2025-03-02 16:00", "2025-03-02 17:00"],
+                2,
+            ),
+            incident(
+                0,
+                "网帖乙",
+                "2025-05-01 08:00",
+                ["2025-05-01 09:00", "2025-05-01 10:00", "2025-05-01 11:00", ""],
+                3,
+            ),
+        ];
+        model.activities =
+            vec![activity(0, "2025-02-01", "违规", 2), activity(0, "2025-01-10", "工作专班", 3)];
+        model
+    }
+
+    #[test]
+    fn a_clause_with_its_own_points_is_capped_by_them_inside_the_item() {
+        let model = positions();
+        let report = score(&model);
+        let unit = unit_result(&report, &model, "U1");
+        let item = &unit.indicators[1];
+        // 舆情处置 2 late × 2 = 4, capped at its 3; 违规 1 × 1 = 1: Σ 4 of 6.
+        let clauses: Vec<_> = item.clauses.iter().map(|clause| clause.deduction.clone()).collect();
+        assert_eq!(clauses, [d("3"), d("1"), d("0")]);
+        assert_eq!(
+            (item.score.clone(), item.points.clone(), item.deduction.clone()),
+            (d("2"), d("6"), d("4"))
+        );
+        assert_eq!(
+            item.reason,
+            "舆情处置：网帖甲：研判超时（30小时）、网帖乙：处置缺失（扣3分）；违规：违规1次（扣1分），扣4分"
+        );
+        // The category holds A1 and the item: (4 + 2) / (4 + 6).
+        assert_eq!((unit.categories[0].score.clone(), unit.categories[0].points.clone()), (d("6"), d("10")));
+        assert_eq!(unit.total, d("60"));
+        // The item's incident checks are reported like any timeliness indicator's.
+        assert_eq!(report.incidents.len(), 2);
+        assert_eq!(item.clauses[1].evidence, vec![origin("活动", 2)]);
+    }
+
+    #[test]
+    fn every_missing_prerequisite_is_named_and_the_clauses_still_listed() {
+        let mut model = positions();
+        model.criteria.push(Indicator {
+            name: "学习计划".into(),
+            ..indicator("C4", IDEOLOGY, Gate { activity: "学习计划".into() }, "0")
+        });
+        model.criteria[4].item = Some(0);
+        model.items[0].clauses.push(4);
+        model.activities.pop();
+        let report = score(&model);
+        let item = &unit_result(&report, &model, "U1").indicators[1];
+        assert_eq!((item.score.clone(), item.deduction.clone()), (d("0"), d("6")));
+        assert_eq!(item.reason, "未开展“工作专班”、“学习计划”，本项不得分");
+        let reasons: Vec<&str> = item.clauses.iter().map(|clause| clause.reason.as_str()).collect();
+        assert_eq!(
+            reasons,
+            [
+                "网帖甲：研判超时（30小时）、网帖乙：处置缺失",
+                "违规1次",
+                "未开展“工作专班”",
+                "未开展“学习计划”"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_item_applies_when_any_clause_does_and_lists_only_those() {
+        let mut model = positions();
+        model.criteria[1].applies_to = vec!["党委".into()];
+        let report = score(&model);
+        let item = &unit_result(&report, &model, "U1").indicators[1];
+        let codes: Vec<&str> =
+            item.clauses.iter().map(|clause| model.criteria[clause.indicator].code.as_str()).collect();
+        assert_eq!(codes, ["C2", "C3"]);
+        assert_eq!((item.score.clone(), item.reason.as_str()), (d("5"), "违规：违规1次（扣1分），扣1分"));
+
+        for clause in 1..4 {
+            model.criteria[clause].applies_to = vec!["党委".into()];
+        }
+        let report = score(&model);
+        assert_eq!(unit_result(&report, &model, "U1").indicators.len(), 1, "no clause applies: no item");
+    }
+}
