@@ -1,12 +1,14 @@
 //! 至少 min_count: at least `required` activities in each period (the year,
-//! each half, quarter or month); every missing one costs `unit_points`.
+//! each half, quarter or month); every missing one costs `unit_points`, and
+//! with a due date (截止) every late one that was needed costs `late_points`
+//! (docs/计分.md “至少”).
 
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 
-use super::outcome::{capped, origins, with_filter_note};
+use super::outcome::{origins, with_filter_note};
 use super::{Definition, Facts, Needs, Outcome, Parameters, Rule, RuleKind};
-use crate::model::Period;
-use crate::number::Exact;
+use crate::model::{Activity, Period, ReportPeriod};
+use crate::number::{Exact, int};
 
 #[derive(Clone, Debug)]
 pub struct MinCount {
@@ -17,15 +19,56 @@ pub struct MinCount {
     pub period: Period,
     /// Points per missing activity.
     pub unit_points: Exact,
+    /// 截止: when each period's activities are due; `None`: whenever done.
+    pub due: Option<Due>,
+    /// 迟报扣分: points per needed activity done after its due day (单项分
+    /// unless given).
+    pub late_points: Exact,
+}
+
+/// 截止, the day by which each period's activities are due (docs/输入.md “指标”).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Due {
+    /// `7月10日`, `次年1月15日`: one day, for a yearly indicator; 2月29日
+    /// falls on the 28th in a year without it.
+    OnDate { next_year: bool, month: u32, day: u32 },
+    /// `期末后15天`: that many days after each period's last day.
+    AfterEnd { days: u32 },
+}
+
+impl Due {
+    /// The due day of the `index`th period of `period` in `year`.
+    pub fn day(self, year: i32, period: Period, index: u32) -> NaiveDate {
+        match self {
+            Due::OnDate { next_year, month, day } => {
+                let year = year + i32::from(next_year);
+                NaiveDate::from_ymd_opt(year, month, day)
+                    .or_else(|| NaiveDate::from_ymd_opt(year, month, day - 1))
+                    .expect("a checked due day")
+            }
+            Due::AfterEnd { days } => {
+                let end = ReportPeriod::new(year, period, index).expect("a period of the year").last_day();
+                end + chrono::Days::new(days.into())
+            }
+        }
+    }
 }
 
 impl MinCount {
     pub const KIND: RuleKind = RuleKind {
         keywords: &["至少", "min_count"],
-        needs: Needs { activity: true, unit_points: true, ..Needs::BASIC },
+        needs: Needs { activity: true, unit_points: true, due: true, ..Needs::BASIC },
         build: |given: Parameters| {
             let (activity, unit_points) = (given.activity?, given.unit_points?);
-            Some(Rule::from(MinCount { activity, required: given.required, period: given.period, unit_points }))
+            let late_points = given.late_points.unwrap_or_else(|| unit_points.clone());
+            Some(Rule::from(MinCount {
+                activity,
+                required: given.required,
+                period: given.period,
+                unit_points,
+                due: given.due,
+                late_points,
+            }))
         },
     };
 }
@@ -33,24 +76,44 @@ impl MinCount {
 impl Definition for MinCount {
     fn evaluate(&self, facts: &dyn Facts) -> Outcome {
         let activities = facts.activities();
-        let mut counts = vec![0u32; period_count(self.period)];
+        let year = facts.model().settings.year;
+        let count = self.period.count();
+        // Per period: the rows on time, and the late ones in date order.
+        let mut on_time = vec![0u32; count as usize];
+        let mut late: Vec<Vec<&Activity>> = vec![Vec::new(); count as usize];
         for activity in &activities {
-            counts[period_of(self.period, activity.date.month0())] += 1;
+            let period = placement(self.period, activity);
+            match self.due {
+                Some(due) if activity.date.date() > due.day(year, self.period, period as u32) => {
+                    late[period].push(activity)
+                }
+                _ => on_time[period] += 1,
+            }
         }
-        let gaps: Vec<(usize, u32)> = counts
-            .iter()
-            .enumerate()
-            .filter(|(_, count)| **count < self.required)
-            .map(|(period, count)| (period, self.required - count))
-            .collect();
-        let shortfall: u32 = gaps.iter().map(|(_, missing)| missing).sum();
+        let (mut missing_total, mut late_total) = (0u32, 0u32);
+        let mut parts: Vec<String> = Vec::new();
+        for (index, (on_time, late)) in on_time.iter().zip(&mut late).enumerate() {
+            let name = period_name(self.period, index);
+            let missing = self.required.saturating_sub(on_time + late.len() as u32);
+            let late_counted = (late.len() as u32).min(self.required.saturating_sub(*on_time));
+            if missing > 0 {
+                parts.push(format!("{name}缺{missing}次"));
+            }
+            if let (Some(due), true) = (self.due, late_counted > 0) {
+                late.sort_by_key(|activity| activity.date);
+                let days: Vec<String> =
+                    late[..late_counted as usize].iter().map(|row| day_text(row.date.date(), year)).collect();
+                let due_day = day_text(due.day(year, self.period, index as u32), year);
+                parts.push(format!("{name}迟报{late_counted}次（{}，截止{due_day}）", days.join("、")));
+            }
+            missing_total += missing;
+            late_total += late_counted;
+        }
         let points = &facts.indicator().points;
-        let deduction = capped(shortfall as usize, &self.unit_points, points);
-        let periods: Vec<String> = gaps
-            .iter()
-            .map(|(period, missing)| format!("{}缺{missing}次", period_name(self.period, *period)))
-            .collect();
-        let details = with_filter_note(facts, activities.len(), &periods.join("；"));
+        let deduction = (int(missing_total.into()) * &self.unit_points
+            + int(late_total.into()) * &self.late_points)
+            .min(points.clone());
+        let details = with_filter_note(facts, activities.len(), &parts.join("；"));
         Outcome::deducted(points, deduction, &details, origins(&activities))
     }
 
@@ -59,19 +122,27 @@ impl Definition for MinCount {
     }
 }
 
-fn period_count(period: Period) -> usize {
-    match period {
-        Period::Year => 1,
-        Period::Half => 2,
-        Period::Quarter => 4,
-        Period::Month => 12,
-    }
+/// The period (0-based, of `period` in the assessment year) a row of the
+/// year counts in (docs/计分.md “至少”): the one that holds its 所属期 when
+/// that is as fine as `period` or finer; else the one that holds its date,
+/// clamped into a coarser 所属期 (a report on 2025年 dated 2026-01-08 counts
+/// for the last quarter of 2025).
+pub fn placement(period: Period, activity: &Activity) -> usize {
+    let month0 = match activity.for_period {
+        Some(given) if given.period.months() <= period.months() => given.first_day().month0(),
+        Some(given) => activity.date.date().clamp(given.first_day(), given.last_day()).month0(),
+        None => activity.date.month0(),
+    };
+    (month0 / period.months()) as usize
 }
 
-/// The period (0-based) a zero-based month falls in.
-fn period_of(period: Period, month0: u32) -> usize {
-    let months_per_period = 12 / period_count(period) as u32;
-    (month0 / months_per_period) as usize
+/// A day as reasons print it: `7月15日` in the assessment year, else `2026年1月12日`.
+fn day_text(day: NaiveDate, year: i32) -> String {
+    if day.year() == year {
+        format!("{}月{}日", day.month(), day.day())
+    } else {
+        format!("{}年{}月{}日", day.year(), day.month(), day.day())
+    }
 }
 
 fn period_name(period: Period, index: usize) -> String {
@@ -90,7 +161,14 @@ mod tests {
     use crate::model::testing::*;
 
     fn studies(period: Period, required: u32, unit_points: &str, points: &str) -> crate::model::Model {
-        let rule = MinCount { activity: "专题研究".into(), required, period, unit_points: d(unit_points) };
+        let rule = MinCount {
+            activity: "专题研究".into(),
+            required,
+            period,
+            unit_points: d(unit_points),
+            due: None,
+            late_points: d(unit_points),
+        };
         one_unit(vec![indicator("A1", IDEOLOGY, rule, points)])
     }
 

@@ -24,6 +24,7 @@ mod outcome;
 
 use std::ops::Deref;
 
+pub use min_count::Due;
 pub use outcome::{Facts, Outcome};
 pub use timeliness::{IncidentResult, LateStep};
 pub use veto::VetoMode;
@@ -105,6 +106,8 @@ pub struct Needs {
     pub filter_sheet: SheetKind,
     /// 否决方式 may be filled in (else it must stay empty).
     pub veto_mode: bool,
+    /// 截止 and 迟报扣分 may be filled in (else they must stay empty).
+    pub due: bool,
 }
 
 impl Needs {
@@ -116,6 +119,7 @@ impl Needs {
         deadline_hours: false,
         filter_sheet: SheetKind::Activities,
         veto_mode: false,
+        due: false,
     };
 }
 
@@ -134,6 +138,10 @@ pub struct Parameters {
     pub deadline_hours: Option<Exact>,
     /// 否决方式, the default when empty.
     pub veto_mode: VetoMode,
+    /// 截止, when filled in.
+    pub due: Option<Due>,
+    /// 迟报扣分, when filled in (only with 截止).
+    pub late_points: Option<Exact>,
 }
 
 /// Declares the rules: each line names a rule's file and struct. It

@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostics, Location, Text};
 use crate::input::schema::Column;
 use crate::input::value::{self, Value};
 use crate::input::{Row, Table};
-use crate::model::Origin;
+use crate::model::{Origin, Period, ReportPeriod};
 use crate::number::Exact;
 
 /// One row of a table, with the diagnostics its problems go to.
@@ -100,6 +100,38 @@ impl<'a> Cells<'a> {
 
     pub(super) fn date_time(&mut self, key: &str) -> Result<Option<NaiveDateTime>, ()> {
         self.parse(key, ("日期", "date"), value::parse_date_time)
+    }
+
+    /// A 所属期 (docs/输入.md “活动”): one of [`ReportPeriod::parse`]'s forms, a
+    /// year in a number cell, or a date (its month).
+    pub(super) fn report_period(&mut self, key: &str) -> Result<Option<ReportPeriod>, ()> {
+        let value = self.value(key);
+        if value.is_empty() {
+            return Ok(None);
+        }
+        let parsed = match value {
+            Value::Number(number) if number.fract() == 0.0 && (1000.0..=9999.0).contains(number) => {
+                ReportPeriod::new(*number as i32, Period::Year, 0)
+            }
+            Value::Text(text) => ReportPeriod::parse(text),
+            _ => None,
+        };
+        let month =
+            || value::parse_date_time(value).map(|at| ReportPeriod::containing(Period::Month, at.date()));
+        match parsed.or_else(month) {
+            Some(period) => Ok(Some(period)),
+            None => {
+                let shown = value.display();
+                self.error(
+                    key,
+                    text!(
+                        "“{shown}” 不是有效的所属期，应写作“2025年”“2025年上半年”“2025年第二季度”或“2025年3月”",
+                        "\"{shown}\" is not a valid report period; write 2025, 2025H1, 2025Q2 or 2025-03"
+                    ),
+                );
+                Err(())
+            }
+        }
     }
 
     pub(super) fn number(&mut self, key: &str) -> Result<Option<Exact>, ()> {
