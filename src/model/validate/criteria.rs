@@ -525,4 +525,37 @@ mod tests {
         assert_eq!(split_condition("=是"), None);
         assert_eq!(split_condition("!=是"), None);
     }
+
+    #[test]
+    fn due_dates_parse_in_every_form() {
+        let text = |text: &str| parse_due(&Value::Text(text.into()));
+        let on = |next_year, month, day| Some(Due::OnDate { next_year, month, day });
+        assert_eq!(text("7月10日"), on(false, 7, 10));
+        assert_eq!(text("7月10号"), on(false, 7, 10));
+        assert_eq!(text("07-10"), on(false, 7, 10));
+        assert_eq!(text("７月１０日"), on(false, 7, 10));
+        assert_eq!(text("次年1月15日"), on(true, 1, 15));
+        assert_eq!(text("次年01-15"), on(true, 1, 15));
+        assert_eq!(text("2025-07-10"), on(false, 7, 10));
+        assert_eq!(text("2月30日"), on(false, 2, 30), "a day no month has is reported by `due`");
+        assert_eq!(text("期末后15天"), Some(Due::AfterEnd { days: 15 }));
+        assert_eq!(text("期末后 0 日"), Some(Due::AfterEnd { days: 0 }));
+        let cell = Value::DateTime(crate::model::testing::at("2026-01-15 08:00"));
+        assert_eq!(parse_due(&cell), on(false, 1, 15));
+        for wrong in [
+            "7月",
+            "13月1日",
+            "7月32日",
+            "期末后",
+            "期末后-1天",
+            "期末后1.5天",
+            "次年",
+            "2025-07",
+            "月底",
+            "次年2025-07-10",
+        ] {
+            assert_eq!(text(wrong), None, "{wrong}");
+        }
+        assert_eq!(parse_due(&Value::Number(710.0)), None);
+    }
 }
