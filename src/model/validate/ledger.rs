@@ -430,3 +430,34 @@ fn warn_out_of_order(cells: &mut Cells, occurred: NaiveDateTime, steps: &[Option
         previous = (zh, en, time);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::{activity, indicator, min_count, reporting};
+
+    /// 季度分析 quarterly, due 15 days after each quarter: rows dated 1–15
+    /// April (0–14 days into the second quarter) without 所属期 may report
+    /// on the first, and so may one of 10 January 2026; 16 April, a row with
+    /// 所属期 or of another type do not; an indicator without 截止 or due
+    /// `期末后0天` has no window.
+    #[test]
+    fn a_window_covers_the_first_n_days_of_each_period() {
+        let due =
+            |due: Due| MinCount { period: Period::Quarter, due: Some(due), ..min_count("季度分析") };
+        let criteria = vec![
+            indicator("A1", "意识形态工作", due(Due::AfterEnd { days: 15 }), "10"),
+            indicator("A2", "意识形态工作", due(Due::AfterEnd { days: 0 }), "10"),
+            indicator("A3", "意识形态工作", min_count("季度分析"), "10"),
+        ];
+        let windows = report_windows(&criteria);
+        assert_eq!(windows.len(), 1);
+        let holds = |row: &Activity| windows[0].holds(row);
+        assert!(holds(&activity(0, "2025-04-01", "季度分析", 2)));
+        assert!(holds(&activity(0, "2025-04-15 23:00", "季度分析", 2)));
+        assert!(!holds(&activity(0, "2025-04-16", "季度分析", 2)));
+        assert!(holds(&activity(0, "2026-01-10", "季度分析", 2)));
+        assert!(!holds(&reporting(activity(0, "2025-04-01", "季度分析", 2), "2025Q1")));
+        assert!(!holds(&activity(0, "2025-04-01", "专题研究", 2)));
+    }
+}
