@@ -3,7 +3,8 @@
 //! cells the rule needs (docs/输入.md “指标”), its `条件` filter parsed against the
 //! columns the ledger sheets really have, and its `适用` list split; a
 //! 条件 column missing from one sheet that holds rows of the indicator's
-//! type is a warning at that sheet.
+//! type is a warning at that sheet. 截止 and 迟报扣分 are read here for the
+//! rules that take them.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;

@@ -1,7 +1,9 @@
 //! Ledger rows: activities (活动, including one-sheet-per-unit ledgers) and
-//! public-opinion incidents (舆情). Rows dated outside the year are counted,
-//! not kept; exact duplicates count once and are a warning naming the first
-//! place; attributes are kept for `条件` filters.
+//! public-opinion incidents (舆情). Rows outside the year (an activity by its
+//! 所属期, else its date) are counted, not kept; exact duplicates count once
+//! and are a warning naming the first place; attributes are kept for `条件`
+//! filters. A row dated before its 所属期, or without one just after a
+//! period's end for an indicator due `期末后N天`, is a warning.
 
 use std::borrow::Cow;
 use std::collections::hash_map::DefaultHasher;
