@@ -7,6 +7,7 @@
 pub(crate) mod filter;
 pub mod merged;
 pub mod ranking;
+mod report_period;
 pub mod rules;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -14,12 +15,13 @@ pub mod validate;
 
 use std::sync::Arc;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 use crate::input::Source;
 use crate::number::{Exact, int};
 
 pub use merged::{MergedRanking, MergedUnit, Submission};
+pub use report_period::ReportPeriod;
 
 /// Where a model row came from, so every figure can be traced to its cell.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -238,7 +240,16 @@ pub struct Activity {
     pub kind: Arc<str>,
     /// Every other column (标题, 材料 and the extras), for filters.
     pub attributes: Attributes,
+    /// 所属期, the period the row reports on, when given (docs/输入.md “活动”).
+    pub for_period: Option<ReportPeriod>,
     pub origin: Origin,
+}
+
+impl Activity {
+    /// The year the row counts for: its 所属期's, else its date's (docs/计分.md 一).
+    pub fn year(&self) -> i32 {
+        self.for_period.map_or_else(|| self.date.year(), |period| period.year)
+    }
 }
 
 /// The four steps of handling a public-opinion incident, in order.

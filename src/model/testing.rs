@@ -86,7 +86,14 @@ pub(crate) fn manual() -> Manual {
 
 /// At least one `activity` a year, 1 point per missing one.
 pub(crate) fn min_count(activity: &str) -> MinCount {
-    MinCount { activity: activity.to_owned(), required: 1, period: Period::Year, unit_points: d("1") }
+    MinCount {
+        activity: activity.to_owned(),
+        required: 1,
+        period: Period::Year,
+        unit_points: d("1"),
+        due: None,
+        late_points: d("1"),
+    }
 }
 
 /// 1 point per `activity`.
@@ -128,8 +135,15 @@ pub(crate) fn activity(unit: UnitIndex, date: &str, kind: &str, row: u32) -> Act
         date: at(date),
         kind: kind.into(),
         attributes: Attributes::new(),
+        for_period: None,
         origin: origin("活动", row),
     }
+}
+
+/// `activity` reporting on the 所属期 `period` (`2025H2`, `2025年`, …).
+pub(crate) fn reporting(mut activity: Activity, period: &str) -> Activity {
+    activity.for_period = Some(crate::model::ReportPeriod::parse(period).expect("a 所属期"));
+    activity
 }
 
 pub(crate) fn with_attribute(mut activity: Activity, key: &str, value: &str) -> Activity {

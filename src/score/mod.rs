@@ -286,6 +286,8 @@ mod tests {
             required: 1,
             period: Period::Quarter,
             unit_points: d("1"),
+            due: None,
+            late_points: d("1"),
         };
         let criteria = vec![
             indicator("A1", IDEOLOGY, quarterly, "20"),

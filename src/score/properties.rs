@@ -234,7 +234,9 @@ fn build_indicator(index: usize, spec: &IndicatorSpec) -> Indicator {
             activity,
             required: spec.required,
             period: PERIODS[spec.period],
-            unit_points,
+            unit_points: unit_points.clone(),
+            due: None,
+            late_points: unit_points,
         }),
         Kind::Deduct => Rule::from(Deduct { activity, unit_points }),
         Kind::Bonus => Rule::from(Bonus { activity, unit_points }),
@@ -320,6 +322,7 @@ fn build_activity(units: usize, row: &RowSpec, line: u32) -> Activity {
         date: start_of_year() + Duration::minutes(row.minute),
         kind: kind.into(),
         attributes: attributes(row),
+        for_period: None,
         origin: origin("活动", line),
     }
 }

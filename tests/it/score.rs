@@ -457,3 +457,24 @@ fn a_staging_folder_left_by_a_killed_run_is_removed() {
     assert_eq!(beside(dir.path()), ["out"]);
     assert_one_complete_set(&out, &BTreeMap::new());
 }
+
+/// YS03 (综合检查 每半年, 上报=是, 单项分 3, 6 points) due 10 days after
+/// each half, 1 point per late one: U1's report on 2025年下半年 dated
+/// 2026-01-15 counts for 2025 but is late (due 12-31 + 10 = 2026-01-10):
+/// late counted min(1, 1 − 0) = 1, d = 1 × 1 = 1: 6 − 1 = 5.
+#[test]
+fn a_late_report_on_the_second_half_costs_its_late_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets = base_sheets();
+    set_cell(&mut sheets, "指标", 0, 13, "截止");
+    set_cell(&mut sheets, "指标", 0, 14, "迟报扣分");
+    set_cell(&mut sheets, "指标", 3, 13, "期末后10天");
+    set_cell(&mut sheets, "指标", 3, 14, "1");
+    set_cell(&mut sheets, "活动", 1, 5, "所属期");
+    rows(&mut sheets, "活动").push(vec!["U1", "2026-01-15", "综合检查", "", "是", "2025年下半年"]);
+    let summary = score_sheets(dir.path(), "base.xlsx", &sheets);
+    let u1 = summary["units"].as_array().unwrap().iter().find(|u| u["id"] == "U1").unwrap();
+    let ys03 = u1["indicators"].as_array().unwrap().iter().find(|i| i["code"] == "YS03").unwrap();
+    assert_eq!(ys03["reason"], "下半年迟报1次（2026年1月15日，截止2026年1月10日），扣1分");
+    assert_eq!(ys03["score"], 5.0);
+}

@@ -608,3 +608,129 @@ fn an_all_english_workbook_is_read_like_the_chinese_one() {
     // U2: study in Q2 only → 4/10; no incident → 10/10 → 70; party (9 + 10) / 20 = 95; W = 87.5.
     assert_eq!(totals, [("U2".to_owned(), "87.50".to_owned()), ("U1".to_owned(), "85.00".to_owned())]);
 }
+
+/// Gives the base fixture the columns 截止 (指标!N), 迟报扣分 (指标!O) and
+/// 所属期 (活动!F).
+fn add_due_columns(sheets: &mut [(&'static str, SheetRows<'static>)]) {
+    set_cell(sheets, "指标", 0, 13, "截止");
+    set_cell(sheets, "指标", 0, 14, "迟报扣分");
+    set_cell(sheets, "活动", 1, 5, "所属期");
+}
+
+#[test]
+fn a_due_date_and_its_late_points_are_checked_at_their_cells() {
+    let due = |row: usize, due: &'static str, late: &'static str| {
+        move |s: &mut Vec<(&'static str, SheetRows<'static>)>| {
+            add_due_columns(s);
+            set_cell(s, "指标", row, 13, due);
+            set_cell(s, "指标", row, 14, late);
+        }
+    };
+    // YS02 is quarterly, YS04 is 时效, YS01 yearly with 单项分 5.
+    expect_error(
+        due(2, "7月10日", ""),
+        "base.xlsx:指标!N3: 截止“7月10日”是一年中的固定日期，只适用于周期为“年”的指标；周期为“季度”时请写“期末后N天”",
+    );
+    expect_error(due(4, "期末后5天", ""), "base.xlsx:指标!N5: 只有“至少”指标才能填写“截止”");
+    expect_error(due(1, "2月30日", ""), "base.xlsx:指标!N2: 截止日期“2月30日”不存在");
+    expect_error(due(1, "月底", ""), "base.xlsx:指标!N2: “月底” 不是有效的截止日期");
+    expect_error(due(1, "", "3"), "base.xlsx:指标!O2: 填写了“迟报扣分”，却没有填写“截止”");
+    expect_error(due(1, "7月10日", "-1"), "base.xlsx:指标!O2: 迟报扣分“-1”不能小于0");
+
+    let mut sheets = base_sheets();
+    due(1, "次年1月15日", "8")(&mut sheets);
+    due(2, "期末后15天", "0")(&mut sheets);
+    let checked = check_sheets(&sheets);
+    assert!(checked.ok, "{:#?}", checked.errors);
+    assert_eq!(checked.warnings, ["base.xlsx:指标!O2: 迟报扣分（8分）大于单项分（5分）：迟报比不报扣分还多"]);
+}
+
+#[test]
+fn an_unparseable_report_period_is_an_error_at_its_cell() {
+    expect_error(
+        |s| {
+            add_due_columns(s);
+            set_cell(s, "活动", 2, 5, "2025年第五季度");
+        },
+        "base.xlsx:活动!F3: “2025年第五季度” 不是有效的所属期",
+    );
+}
+
+/// A row counts for the year of its 所属期: a report on 2025年下半年 dated
+/// 2026-01-08 is kept, one on 2024 dated 2025 is out of the year (with the
+/// base's row of 2024, 2 rows out). A row dated before its 所属期 is a
+/// warning there; 所属期 compare as periods when finding repeats.
+#[test]
+fn the_report_period_decides_the_year_and_repeats() {
+    let mut sheets = base_sheets();
+    add_due_columns(&mut sheets);
+    let ledger = rows(&mut sheets, "活动");
+    ledger.push(vec!["U1", "2026-01-08", "专题研究", "下半年报告", "", "2025年下半年"]); // row 10
+    ledger.push(vec!["U2", "2025-01-05", "专题研究", "", "", "2024"]); // 11, a number cell
+    ledger.push(vec!["U1", "2025-05-20", "专题研究", "", "", "2025H2"]); // 12
+    ledger.push(vec!["U2", "2025-07-10", "专题研究", "", "", "2025H1"]); // 13
+    ledger.push(vec!["U2", "2025-07-10", "专题研究", "", "", "2025年上半年"]); // 14: repeats 13
+    ledger.push(vec!["U2", "2025-07-10", "专题研究", "", "", "2025年第二季度"]); // 15
+    ledger.push(vec!["U2", "2025-07-10", "专题研究", "", "", ""]); // 16
+    let checked = check_sheets(&sheets);
+    assert!(checked.ok, "{:#?}", checked.errors);
+    assert_eq!(
+        checked.warnings,
+        [
+            "base.xlsx:活动!F12: 日期早于所属期“2025年下半年”：报告不会早于它所报告的期间，请检查所属期",
+            "base.xlsx:活动!A14: 与 base.xlsx:活动!A13 完全重复，只计一次",
+        ]
+    );
+    let model = checked.model.unwrap();
+    assert_eq!(model.out_of_year.activities, 2);
+    // The base's 6 rows of 2025, then rows 10, 12, 13, 15 and 16.
+    let kept: Vec<u32> = model.activities.iter().map(|a| a.origin.row).skip(6).collect();
+    assert_eq!(kept, [10, 12, 13, 15, 16]);
+    let periods: Vec<String> = model.activities[6..]
+        .iter()
+        .map(|a| a.for_period.map(|p| p.to_string()).unwrap_or_default())
+        .collect();
+    assert_eq!(periods, ["2025年下半年", "2025年下半年", "2025年上半年", "2025年第二季度", ""]);
+}
+
+/// With YS02 (季度分析, quarterly) due 15 days after each quarter and YS07
+/// (the same type, half-yearly) 30 days after each half, a row without 所属期
+/// dated 5 July is in both windows and warned once; 20 April is in neither
+/// (19 days into the quarter); a row with 所属期 is never warned; one dated
+/// 2 January 2026 is warned though it falls outside the year.
+#[test]
+fn a_row_just_after_a_period_may_report_on_it() {
+    let mut sheets = base_sheets();
+    add_due_columns(&mut sheets);
+    set_cell(&mut sheets, "指标", 2, 13, "期末后15天");
+    rows(&mut sheets, "指标").push(vec![
+        "YS07",
+        "意识形态工作",
+        "半年分析",
+        "5",
+        "至少",
+        "季度分析",
+        "1",
+        "半年",
+        "1",
+        "",
+        "",
+        "",
+        "",
+        "期末后30天",
+    ]);
+    let ledger = rows(&mut sheets, "活动");
+    ledger.push(vec!["U1", "2025-07-05", "季度分析"]); // row 10
+    ledger.push(vec!["U1", "2025-04-20", "季度分析"]); // 11
+    ledger.push(vec!["U1", "2025-10-03", "季度分析", "", "", "2025Q3"]); // 12
+    ledger.push(vec!["U1", "2026-01-02", "季度分析"]); // 13
+    let checked = check_sheets(&sheets);
+    assert!(checked.ok, "{:#?}", checked.errors);
+    assert_eq!(
+        checked.warnings,
+        [
+            "base.xlsx:活动!B10: 可能为上期报告，请填写所属期",
+            "base.xlsx:活动!B13: 可能为上期报告，请填写所属期"
+        ]
+    );
+}

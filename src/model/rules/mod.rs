@@ -24,6 +24,7 @@ mod outcome;
 
 use std::ops::Deref;
 
+pub use min_count::Due;
 pub use outcome::{Facts, Outcome};
 pub use timeliness::{IncidentResult, LateStep};
 pub use veto::VetoMode;
@@ -116,6 +117,8 @@ pub struct Needs {
     /// 分值 must be a number > 0 also inside an item (where it is otherwise
     /// an optional cap on the clause's deduction).
     pub points_in_item: bool,
+    /// 截止 and 迟报扣分 may be filled in (else they must stay empty).
+    pub due: bool,
 }
 
 /// Where a rule may stand with respect to the 考核项目 (docs/输入.md “指标”).
@@ -140,6 +143,7 @@ impl Needs {
         veto_mode: false,
         placement: Placement::Anywhere,
         points_in_item: false,
+        due: false,
     };
 }
 
@@ -158,6 +162,10 @@ pub struct Parameters {
     pub deadline_hours: Option<Exact>,
     /// 否决方式, the default when empty.
     pub veto_mode: VetoMode,
+    /// 截止, when filled in.
+    pub due: Option<Due>,
+    /// 迟报扣分, when filled in (only with 截止).
+    pub late_points: Option<Exact>,
 }
 
 /// Declares the rules: each line names a rule's file and struct. It

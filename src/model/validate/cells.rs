@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostics, Location, Text};
 use crate::input::schema::Column;
 use crate::input::value::{self, Value};
 use crate::input::{Row, Table};
-use crate::model::Origin;
+use crate::model::{Origin, Period, ReportPeriod};
 use crate::number::Exact;
 
 /// One row of a table, with the diagnostics its problems go to.
@@ -102,6 +102,28 @@ impl<'a> Cells<'a> {
         self.parse(key, ("日期", "date"), value::parse_date_time)
     }
 
+    /// A 所属期 (docs/输入.md “活动”), as [`report_period`] reads it.
+    pub(super) fn report_period(&mut self, key: &str) -> Result<Option<ReportPeriod>, ()> {
+        let value = self.value(key);
+        if value.is_empty() {
+            return Ok(None);
+        }
+        match report_period(value) {
+            Some(period) => Ok(Some(period)),
+            None => {
+                let shown = value.display();
+                self.error(
+                    key,
+                    text!(
+                        "“{shown}” 不是有效的所属期，应写作“2025年”“2025年上半年”“2025年第二季度”或“2025年3月”",
+                        "\"{shown}\" is not a valid report period; write 2025, 2025H1, 2025Q2 or 2025-03"
+                    ),
+                );
+                Err(())
+            }
+        }
+    }
+
     pub(super) fn number(&mut self, key: &str) -> Result<Option<Exact>, ()> {
         self.parse(key, ("数值", "number"), value::parse_number)
     }
@@ -149,5 +171,39 @@ impl<'a> Cells<'a> {
             }
             Err(()) => None,
         }
+    }
+}
+
+/// A 所属期 cell: one of [`ReportPeriod::parse`]'s forms, a year in a
+/// number cell, or a date (its month); `None` for anything else.
+fn report_period(value: &Value) -> Option<ReportPeriod> {
+    let parsed = match value {
+        Value::Number(number) if number.fract() == 0.0 && (1000.0..=9999.0).contains(number) => {
+            ReportPeriod::new(*number as i32, Period::Year, 0)
+        }
+        Value::Text(text) => ReportPeriod::parse(text),
+        _ => None,
+    };
+    parsed.or_else(|| {
+        value::parse_date_time(value).map(|at| ReportPeriod::containing(Period::Month, at.date()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::at;
+
+    #[test]
+    fn a_report_period_cell_is_a_form_a_year_or_a_date_month() {
+        let text = |text: &str| report_period(&Value::Text(text.into()));
+        assert_eq!(text("2025H2"), ReportPeriod::new(2025, Period::Half, 1));
+        assert_eq!(report_period(&Value::Number(2025.0)), ReportPeriod::new(2025, Period::Year, 0));
+        let march = ReportPeriod::new(2025, Period::Month, 2);
+        assert_eq!(report_period(&Value::DateTime(at("2025-03-31 18:00"))), march);
+        assert_eq!(text("2025-03-15"), march, "a date typed as text is its month too");
+        assert_eq!(report_period(&Value::Number(45_747.0)), march, "2025-03-31 as an Excel serial");
+        assert_eq!(text("2025年第五季度"), None);
+        assert_eq!(report_period(&Value::Bool(true)), None);
     }
 }

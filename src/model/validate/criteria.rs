@@ -3,11 +3,14 @@
 //! cells the rule needs (docs/输入.md “指标”), its `条件` filter parsed against the
 //! columns the ledger sheets really have, and its `适用` list split; a
 //! 条件 column missing from one sheet that holds rows of the indicator's
-//! type is a warning at that sheet.
+//! type is a warning at that sheet. 截止 and 迟报扣分 are read here for the
+//! rules that take them.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
 
 use super::cells::Cells;
 use super::definitions::distinct_rows;
@@ -15,9 +18,9 @@ use super::items::{ClauseCells, group_items};
 use super::keywords::{PERIODS, VETO_MODES};
 use crate::diagnostic::{Diagnostics, Location};
 use crate::input::schema::{SheetKind, strip_bracketed_unit};
-use crate::input::value::parse_bool_text;
+use crate::input::value::{Value, parse_bool_text, parse_date_time};
 use crate::input::{Row, Table};
-use crate::model::rules::{Needs, Parameters, Placement, RULES, RuleKind, VetoMode};
+use crate::model::rules::{Due, Needs, Parameters, Placement, RULES, RuleKind, VetoMode};
 use crate::model::{Activity, Condition, Expected, Incident, Indicator, Item, Origin, Period};
 use crate::number::{Exact, int};
 use crate::text::{normalize, normalize_cow, normalize_keyword};
@@ -240,6 +243,8 @@ fn read_indicator<'c>(
     let unit_points = positive(cells, "unit_points", needs.unit_points);
     let deadline_hours = positive(cells, "deadline_hours", needs.deadline_hours);
     let veto_mode = veto_mode(cells, kind.map(|kind| kind.needs.veto_mode));
+    let due = due(cells, kind.map(|kind| kind.needs.due), period.as_ref().ok().copied().flatten());
+    let late_points = late_points(cells, due.as_ref().ok(), unit_points.as_ref().ok());
     let filter = match kind {
         Some(kind) => parse_filter(cells, columns(kind.needs.filter_sheet), kind.needs.filter_sheet),
         None => Err(()),
@@ -261,6 +266,7 @@ fn read_indicator<'c>(
         return None;
     };
     let (Ok(veto_mode), true) = (veto_mode, placed) else { return None };
+    let (Ok(due), Ok(late_points)) = (due, late_points) else { return None };
     let rule = (kind.build)(Parameters {
         activity: (!activity.is_empty()).then(|| activity_type(&activity).into_owned()),
         required,
@@ -268,6 +274,8 @@ fn read_indicator<'c>(
         unit_points,
         deadline_hours,
         veto_mode,
+        due,
+        late_points,
     })?;
     Some(Indicator {
         code,
@@ -315,6 +323,146 @@ fn veto_mode(cells: &mut Cells, allowed: Option<bool>) -> Result<VetoMode, ()> {
         return Err(());
     }
     Ok(mode.unwrap_or(VetoMode::LowestBand))
+}
+
+/// 截止 (docs/输入.md “指标”): `7月10日` / `07-10` / `次年1月15日` /
+/// `次年01-15` / a date cell (its month and day), for a yearly indicator; or
+/// `期末后15天` / `期末后15日`, for any period. A value is an error unless
+/// the rule (when known: `allowed`) takes one; `period` is the indicator's
+/// 周期 when it was valid.
+fn due(cells: &mut Cells, allowed: Option<bool>, period: Option<Period>) -> Result<Option<Due>, ()> {
+    let value = cells.value("due");
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let shown = value.display();
+    if allowed == Some(false) {
+        cells.error(
+            "due",
+            text!(
+                "只有“至少”指标才能填写“截止”",
+                "only a min_count (至少) indicator takes a due date (截止)"
+            ),
+        );
+        return Err(());
+    }
+    let Some(due) = parse_due(value) else {
+        cells.error(
+            "due",
+            text!(
+                "“{shown}” 不是有效的截止日期，应写作“7月10日”“07-10”“次年1月15日”或“期末后15天”",
+                "\"{shown}\" is not a valid due date; write 7月10日, 07-10, 次年1月15日 or 期末后15天"
+            ),
+        );
+        return Err(());
+    };
+    if let Due::OnDate { month, day, .. } = due {
+        // Checked against a leap year: 2月29日 is a day in some years.
+        if NaiveDate::from_ymd_opt(2000, month, day).is_none() {
+            cells.error("due", text!("截止日期“{shown}”不存在", "the due date \"{shown}\" does not exist"));
+            return Err(());
+        }
+        if let Some(period) = period.filter(|period| *period != Period::Year) {
+            let (zh, en) = PERIODS
+                .iter()
+                .find(|(_, value)| *value == period)
+                .map_or(("", ""), |(words, _)| (words[0], words[1]));
+            cells.error(
+                "due",
+                text!(
+                    "截止“{shown}”是一年中的固定日期，只适用于周期为“年”的指标；周期为“{zh}”时请写“期末后N天”",
+                    "the due date \"{shown}\" is one day of the year, for a yearly indicator only; for the period {en} write 期末后N天 (N days after each period's end)"
+                ),
+            );
+            return Err(());
+        }
+    }
+    Ok(Some(due))
+}
+
+/// The text or date forms of 截止; `None` for any other value.
+fn parse_due(value: &Value) -> Option<Due> {
+    if let Value::DateTime(at) = value {
+        return Some(Due::OnDate { next_year: false, month: at.month(), day: at.day() });
+    }
+    let Value::Text(text) = value else { return None };
+    let text: String = normalize(text).chars().filter(|c| !c.is_whitespace()).collect();
+    if let Some(days) = text.strip_prefix("期末后") {
+        let days = days.strip_suffix('天').or_else(|| days.strip_suffix('日'))?;
+        if days.is_empty() || days.len() > 4 || !days.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        return Some(Due::AfterEnd { days: days.parse().ok()? });
+    }
+    let (next_year, day_text) = match text.strip_prefix("次年") {
+        Some(rest) => (true, rest),
+        None => (false, text.as_str()),
+    };
+    let number = |digits: &str| {
+        ((1..=2).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| digits.parse::<u32>().ok())
+            .flatten()
+    };
+    let chinese = day_text
+        .split_once('月')
+        .and_then(|(month, day)| Some((month, day.strip_suffix('日').or_else(|| day.strip_suffix('号'))?)));
+    let split = chinese.or_else(|| day_text.split_once(['-', '/']));
+    if let Some((Some(month), Some(day))) = split.map(|(month, day)| (number(month), number(day))) {
+        let valid = (1..=12).contains(&month) && (1..=31).contains(&day);
+        return valid.then_some(Due::OnDate { next_year, month, day });
+    }
+    // A full date typed as text (a CSV has no date cells): its month and day.
+    let groups = text.split(|c: char| !c.is_ascii_digit()).filter(|group| !group.is_empty()).count();
+    let full_date = !next_year && (groups >= 3 || (groups == 1 && text.len() == 8));
+    let at = parse_date_time(value).filter(|_| full_date)?;
+    Some(Due::OnDate { next_year, month: at.month(), day: at.day() })
+}
+
+/// 迟报扣分: a number ≥ 0, only with a 截止 (`due`, `Err` when the 截止 was
+/// invalid: then not checked further); more than 单项分 (`unit_points`, when
+/// valid) is a warning.
+fn late_points(
+    cells: &mut Cells,
+    due: Option<&Option<Due>>,
+    unit_points: Option<&Option<Exact>>,
+) -> Result<Option<Exact>, ()> {
+    let Some(late_points) = cells.number("late_points")? else { return Ok(None) };
+    let shown = crate::number::format_trimmed(&late_points, 6);
+    if late_points < int(0) {
+        cells.error(
+            "late_points",
+            text!("迟报扣分“{shown}”不能小于0", "late points \"{shown}\" must not be negative"),
+        );
+        return Err(());
+    }
+    match due {
+        Some(None) => {
+            cells.error(
+                "late_points",
+                text!(
+                    "填写了“迟报扣分”，却没有填写“截止”",
+                    "late points (迟报扣分) are given without a due date (截止)"
+                ),
+            );
+            return Err(());
+        }
+        Some(Some(_)) => {}
+        None => return Err(()),
+    }
+    if let Some(Some(unit_points)) = unit_points
+        && late_points > *unit_points
+    {
+        let unit = crate::number::format_trimmed(unit_points, 6);
+        let location = cells.location("late_points");
+        cells.diagnostics.warning(
+            Some(location),
+            text!(
+                "迟报扣分（{shown}分）大于单项分（{unit}分）：迟报比不报扣分还多",
+                "late points ({shown}) exceed the unit points ({unit}): reporting late would cost more than not reporting"
+            ),
+        );
+    }
+    Ok(Some(late_points))
 }
 
 /// `上报=是;形式!=书面`: every condition's column must exist on some sheet of
@@ -409,5 +557,38 @@ mod tests {
         assert_eq!(split_condition("上报"), None);
         assert_eq!(split_condition("=是"), None);
         assert_eq!(split_condition("!=是"), None);
+    }
+
+    #[test]
+    fn due_dates_parse_in_every_form() {
+        let text = |text: &str| parse_due(&Value::Text(text.into()));
+        let on = |next_year, month, day| Some(Due::OnDate { next_year, month, day });
+        assert_eq!(text("7月10日"), on(false, 7, 10));
+        assert_eq!(text("7月10号"), on(false, 7, 10));
+        assert_eq!(text("07-10"), on(false, 7, 10));
+        assert_eq!(text("７月１０日"), on(false, 7, 10));
+        assert_eq!(text("次年1月15日"), on(true, 1, 15));
+        assert_eq!(text("次年01-15"), on(true, 1, 15));
+        assert_eq!(text("2025-07-10"), on(false, 7, 10));
+        assert_eq!(text("2月30日"), on(false, 2, 30), "a day no month has is reported by `due`");
+        assert_eq!(text("期末后15天"), Some(Due::AfterEnd { days: 15 }));
+        assert_eq!(text("期末后 0 日"), Some(Due::AfterEnd { days: 0 }));
+        let cell = Value::DateTime(crate::model::testing::at("2026-01-15 08:00"));
+        assert_eq!(parse_due(&cell), on(false, 1, 15));
+        for wrong in [
+            "7月",
+            "13月1日",
+            "7月32日",
+            "期末后",
+            "期末后-1天",
+            "期末后1.5天",
+            "次年",
+            "2025-07",
+            "月底",
+            "次年2025-07-10",
+        ] {
+            assert_eq!(text(wrong), None, "{wrong}");
+        }
+        assert_eq!(parse_due(&Value::Number(710.0)), None);
     }
 }

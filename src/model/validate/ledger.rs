@@ -1,7 +1,9 @@
 //! Ledger rows: activities (活动, including one-sheet-per-unit ledgers) and
-//! public-opinion incidents (舆情). Rows dated outside the year are counted,
-//! not kept; exact duplicates count once and are a warning naming the first
-//! place; attributes are kept for `条件` filters.
+//! public-opinion incidents (舆情). Rows outside the year (an activity by its
+//! 所属期, else its date) are counted, not kept; exact duplicates count once
+//! and are a warning naming the first place; attributes are kept for `条件`
+//! filters. A row dated before its 所属期, or without one just after a
+//! period's end for an indicator due `期末后N天`, is a warning.
 
 use std::borrow::Cow;
 use std::collections::hash_map::DefaultHasher;
@@ -18,7 +20,11 @@ use super::units::UnitLookup;
 use crate::diagnostic::Diagnostics;
 use crate::input::schema::SheetKind;
 use crate::input::{Row, Table, Value};
-use crate::model::{Activity, Attributes, INCIDENT_STEPS, Incident, Origin, UnitIndex};
+use crate::model::rules::{Due, MinCount, Rule};
+use crate::model::{
+    Activity, Attributes, Condition, INCIDENT_STEPS, Incident, Indicator, Origin, Period, ReportPeriod,
+    UnitIndex, filter,
+};
 use crate::text::{SharedTexts, normalize_cow};
 
 /// The optional schema columns kept as attributes, besides the extras.
@@ -117,8 +123,10 @@ fn identity_hash(identity: impl Hash) -> u64 {
 
 /// A row's identity for duplicate detection: every column, normalised,
 /// with the unit resolved and dates as date-times.
-fn activity_identity(activity: &Activity) -> (UnitIndex, NaiveDateTime, &str, &Attributes) {
-    (activity.unit, activity.date, &*activity.kind, &activity.attributes)
+fn activity_identity(
+    activity: &Activity,
+) -> (UnitIndex, NaiveDateTime, &str, &Attributes, Option<ReportPeriod>) {
+    (activity.unit, activity.date, &*activity.kind, &activity.attributes, activity.for_period)
 }
 
 fn incident_identity(
@@ -172,6 +180,43 @@ fn implied_unit(
     }
 }
 
+/// A 至少 indicator due `期末后N天` with N > 0 (docs/输入.md “指标”): a row it
+/// would count that has no 所属期 and is dated in the first N days of a
+/// period may report on the period before.
+pub(super) struct ReportWindow<'c> {
+    activity: &'c str,
+    filter: &'c [Condition],
+    period: Period,
+    days: u32,
+}
+
+/// The report windows of `criteria`, in criteria order.
+pub(super) fn report_windows(criteria: &[Indicator]) -> Vec<ReportWindow<'_>> {
+    criteria
+        .iter()
+        .filter_map(|indicator| match &indicator.rule {
+            Rule::MinCount(MinCount { activity, period, due: Some(Due::AfterEnd { days }), .. })
+                if *days > 0 =>
+            {
+                Some(ReportWindow { activity, filter: &indicator.filter, period: *period, days: *days })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+impl ReportWindow<'_> {
+    /// Whether `activity` may be a late report on the period before its date's.
+    fn holds(&self, activity: &Activity) -> bool {
+        let day = activity.date.date();
+        let start = ReportPeriod::containing(self.period, day).first_day();
+        activity.for_period.is_none()
+            && *activity.kind == *self.activity
+            && (day - start).num_days() < i64::from(self.days)
+            && filter::matches(self.filter, &activity.attributes)
+    }
+}
+
 pub(super) struct Ledger {
     pub activities: Vec<Activity>,
     pub incidents: Vec<Incident>,
@@ -188,6 +233,7 @@ pub(super) fn read_ledger(
     lookup: &UnitLookup,
     year: Option<i32>,
     counted_types: Option<&BTreeSet<String>>,
+    windows: &[ReportWindow],
     diagnostics: &mut Diagnostics,
 ) -> Ledger {
     let mut ledger = Ledger {
@@ -220,7 +266,17 @@ pub(super) fn read_ledger(
                 for (activity, found) in read {
                     diagnostics.extend(found);
                     let Some(((activity, uncounted_type), hash)) = activity else { continue };
-                    if year.is_some_and(|y| activity.date.year() != y) {
+                    if windows.iter().any(|window| window.holds(&activity)) {
+                        let col = table.col("date").unwrap_or(table.first_col);
+                        diagnostics.warning(
+                            Some(table.cell_location(activity.origin.row, col)),
+                            text!(
+                                "可能为上期报告，请填写所属期",
+                                "possibly a report on the period before; fill in 所属期 (for_period)"
+                            ),
+                        );
+                    }
+                    if year.is_some_and(|y| activity.year() != y) {
                         ledger.activities_out_of_year += 1;
                         continue;
                     }
@@ -314,8 +370,21 @@ fn read_activity(
     if kind.is_none() {
         cells.required("type");
     }
-    let (unit, date, kind) = (unit?, date?, kind?);
-    Some(Activity { unit, date, kind, attributes: attributes(cells.row, columns), origin: cells.origin() })
+    let for_period = cells.report_period("for_period");
+    let (unit, date, kind, for_period) = (unit?, date?, kind?, for_period.ok()?);
+    if let Some(period) = for_period
+        && date.date() < period.first_day()
+    {
+        cells.diagnostics.warning(
+            Some(cells.location("for_period")),
+            text!(
+                "日期早于所属期“{period}”：报告不会早于它所报告的期间，请检查所属期",
+                "the date is before the report period {period} it reports on; check the 所属期 (for_period)"
+            ),
+        );
+    }
+    let attributes = attributes(cells.row, columns);
+    Some(Activity { unit, date, kind, attributes, for_period, origin: cells.origin() })
 }
 
 fn read_incident(cells: &mut Cells, lookup: &UnitLookup, columns: &AttributeColumns) -> Option<Incident> {
@@ -361,5 +430,36 @@ fn warn_out_of_order(cells: &mut Cells, occurred: NaiveDateTime, steps: &[Option
             );
         }
         previous = (zh, en, time);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::{activity, indicator, min_count, reporting};
+
+    /// 季度分析 quarterly, due 15 days after each quarter: rows dated 1–15
+    /// April (0–14 days into the second quarter) without 所属期 may report
+    /// on the first, and so may one of 10 January 2026; 16 April, a row with
+    /// 所属期 or of another type do not; an indicator without 截止 or due
+    /// `期末后0天` has no window.
+    #[test]
+    fn a_window_covers_the_first_n_days_of_each_period() {
+        let due =
+            |due: Due| MinCount { period: Period::Quarter, due: Some(due), ..min_count("季度分析") };
+        let criteria = vec![
+            indicator("A1", "意识形态工作", due(Due::AfterEnd { days: 15 }), "10"),
+            indicator("A2", "意识形态工作", due(Due::AfterEnd { days: 0 }), "10"),
+            indicator("A3", "意识形态工作", min_count("季度分析"), "10"),
+        ];
+        let windows = report_windows(&criteria);
+        assert_eq!(windows.len(), 1);
+        let holds = |row: &Activity| windows[0].holds(row);
+        assert!(holds(&activity(0, "2025-04-01", "季度分析", 2)));
+        assert!(holds(&activity(0, "2025-04-15 23:00", "季度分析", 2)));
+        assert!(!holds(&activity(0, "2025-04-16", "季度分析", 2)));
+        assert!(holds(&activity(0, "2026-01-10", "季度分析", 2)));
+        assert!(!holds(&reporting(activity(0, "2025-04-01", "季度分析", 2), "2025Q1")));
+        assert!(!holds(&activity(0, "2025-04-01", "专题研究", 2)));
     }
 }

@@ -111,6 +111,7 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
         &lookup,
         settings.as_ref().map(|s| s.year),
         counted_types.as_ref(),
+        &ledger::report_windows(&criteria),
         &mut diagnostics,
     );
     criteria::warn_missing_filter_columns(
