@@ -21,11 +21,13 @@
 //! bonus, totals, ranking) is tested in [`crate::score`].
 
 mod outcome;
+mod unit_points;
 
 use std::ops::Deref;
 
 pub use outcome::{Facts, Outcome};
 pub use timeliness::{IncidentResult, LateStep};
+pub use unit_points::{Grade, GradedPoints, UnitPoints};
 pub use veto::VetoMode;
 
 use crate::input::schema::SheetKind;
@@ -75,6 +77,11 @@ pub trait Definition {
     fn deadline_hours(&self) -> Option<&Exact> {
         None
     }
+
+    /// The 单项分 table, for a rule whose points are graded (分级).
+    fn graded(&self) -> Option<&GradedPoints> {
+        None
+    }
 }
 
 /// One kind of rule as the 指标 sheet spells it: its words and its cells.
@@ -105,6 +112,9 @@ pub struct Needs {
     pub filter_sheet: SheetKind,
     /// 否决方式 may be filled in (else it must stay empty).
     pub veto_mode: bool,
+    /// 分级 may be filled in, 单项分 then being a table (else 分级 must
+    /// stay empty).
+    pub graded: bool,
 }
 
 impl Needs {
@@ -116,6 +126,7 @@ impl Needs {
         deadline_hours: false,
         filter_sheet: SheetKind::Activities,
         veto_mode: false,
+        graded: false,
     };
 }
 
@@ -134,6 +145,9 @@ pub struct Parameters {
     pub deadline_hours: Option<Exact>,
     /// 否决方式, the default when empty.
     pub veto_mode: VetoMode,
+    /// 单项分 read as a table against 分级, when 分级 is filled in (then
+    /// `unit_points` is `None`).
+    pub graded: Option<GradedPoints>,
 }
 
 /// Declares the rules: each line names a rule's file and struct. It

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use super::cells::Cells;
 use super::definitions::distinct_rows;
+use super::graded::read_graded;
 use super::keywords::{PERIODS, VETO_MODES};
 use crate::diagnostic::{Diagnostics, Location};
 use crate::input::schema::{SheetKind, strip_bracketed_unit};
@@ -225,7 +226,10 @@ fn read_indicator<'c>(
         Err(()) => None,
     };
     let period = cells.keyword("period", PERIODS);
-    let unit_points = positive(cells, "unit_points", needs.unit_points);
+    // With 分级, 单项分 is its table (read with it).
+    let graded = read_graded(cells, kind, &columns);
+    let unit_points =
+        if matches!(graded, Ok(None)) { positive(cells, "unit_points", needs.unit_points) } else { Ok(None) };
     let deadline_hours = positive(cells, "deadline_hours", needs.deadline_hours);
     let veto_mode = veto_mode(cells, kind.map(|kind| kind.needs.veto_mode));
     let filter = match kind {
@@ -249,6 +253,7 @@ fn read_indicator<'c>(
         return None;
     };
     let Ok(veto_mode) = veto_mode else { return None };
+    let Ok(graded) = graded else { return None };
     let rule = (kind.build)(Parameters {
         activity: (!activity.is_empty()).then(|| activity_type(&activity).into_owned()),
         required,
@@ -256,6 +261,7 @@ fn read_indicator<'c>(
         unit_points,
         deadline_hours,
         veto_mode,
+        graded,
     })?;
     Some(Indicator {
         code,

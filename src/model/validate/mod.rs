@@ -12,6 +12,7 @@ mod cells;
 mod coverage;
 mod criteria;
 mod definitions;
+mod graded;
 pub mod keywords;
 mod ledger;
 mod records;
@@ -105,6 +106,7 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
     let counted_types: Option<BTreeSet<String>> =
         types_checked.then(|| criteria.iter().filter_map(|i| i.rule.activity().map(str::to_owned)).collect());
     let ledger_sheets = criteria::sheet_columns(&ledger_tables.iter().collect::<Vec<_>>());
+    let graded_columns = graded::GradedColumns::new(&criteria, &ledger_tables.iter().collect::<Vec<_>>());
     let ledger = ledger::read_ledger(
         ledger_tables,
         &lookup,
@@ -161,6 +163,7 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
         if coverage.allows(text!("未计分的舆情", "uncounted incidents"), &[SheetKind::Criteria]) {
             warn_uncounted_incidents(model, &mut diagnostics);
         }
+        graded::check_graded_rows(model, &graded_columns, &mut diagnostics);
         note_out_of_year(model, &mut diagnostics);
     }
     coverage.note_skipped(&mut diagnostics);
