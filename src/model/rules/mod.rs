@@ -104,7 +104,7 @@ pub struct Needs {
     pub points: bool,
     /// 活动类型 must be filled in.
     pub activity: bool,
-    /// 单项分 must be a number > 0.
+    /// 单项分 must be a number > 0 (with 分级, a table).
     pub unit_points: bool,
     /// 时限小时 must be a number > 0.
     pub deadline_hours: bool,

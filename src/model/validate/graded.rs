@@ -14,7 +14,7 @@ use crate::input::Table;
 use crate::input::schema::SheetKind;
 use crate::input::value::parse_number;
 use crate::model::rules::{Grade, GradedPoints, RULES, RuleKind};
-use crate::model::{Attributes, Model, Origin, UnitIndex, filter};
+use crate::model::{Attributes, Indicator, Model, Origin, UnitIndex, filter};
 use crate::number::{int, parse_decimal};
 use crate::text::normalize;
 
@@ -187,7 +187,7 @@ pub(super) struct GradedColumns(BTreeMap<Sheet, Vec<(String, u32)>>);
 type Sheet = (Arc<str>, Arc<str>);
 
 impl GradedColumns {
-    pub(super) fn new(criteria: &[crate::model::Indicator], tables: &[&Table]) -> Self {
+    pub(super) fn new(criteria: &[Indicator], tables: &[&Table]) -> Self {
         let graded: Vec<(SheetKind, &str)> = criteria
             .iter()
             .filter_map(|indicator| {

@@ -3,6 +3,7 @@
 //! kind has its own file; this one orders them and checks what spans
 //! sheets: every assessed unit has a weight system, an applicable
 //! ideological indicator, a non-zero weight left, and its manual scores;
+//! every row a graded indicator counts finds its 分级 value (`graded.rs`);
 //! rows outside the year are a note. After an input could not be read,
 //! `coverage.rs` skips the checks that would only report its absence.
 //! [`submissions`] validates the score workbooks `kaohe merge` reads into
