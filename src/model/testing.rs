@@ -8,7 +8,10 @@ use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 
-use crate::model::rules::{Bonus, Facts, Manual, MinCount, Outcome, Rule, Timeliness, Veto, VetoMode};
+use crate::model::rules::{
+    Bonus, Facts, Grade, GradedPoints, Manual, MinCount, Outcome, Rule, Timeliness, UnitPoints, Veto,
+    VetoMode,
+};
 use crate::model::{
     AccountabilityRow, Activity, Attributes, Condition, Decision, Expected, GradeBand, Incident, Indicator,
     IndicatorIndex, Item, ManualScore, Model, Origin, OutOfYear, Period, Role, Settings, Stance, Unit,
@@ -98,7 +101,7 @@ pub(crate) fn min_count(activity: &str) -> MinCount {
 
 /// 1 point per `activity`.
 pub(crate) fn bonus(activity: &str) -> Bonus {
-    Bonus { activity: activity.to_owned(), unit_points: d("1") }
+    Bonus { activity: activity.to_owned(), unit_points: d("1").into() }
 }
 
 /// Vetoed by any `activity`.
@@ -108,7 +111,21 @@ pub(crate) fn veto(activity: &str) -> Veto {
 
 /// Each step within `deadline_hours`, 1 point per late incident.
 pub(crate) fn timeliness(deadline_hours: &str) -> Timeliness {
-    Timeliness { deadline_hours: d(deadline_hours), unit_points: d("1"), activity: None }
+    Timeliness { deadline_hours: d(deadline_hours), unit_points: d("1").into(), activity: None }
+}
+
+/// 单项分 graded by the attribute `column` (分级 typed as `header`): the
+/// `(value, points)` entries in order, `其他` the catch-all.
+pub(crate) fn graded(column: &str, header: &str, table: &[(&str, &str)]) -> UnitPoints {
+    let grades = table
+        .iter()
+        .map(|(value, points)| Grade {
+            label: value.to_string(),
+            value: (*value != "其他").then(|| crate::text::normalize(value)),
+            points: d(points),
+        })
+        .collect();
+    UnitPoints::Graded(GradedPoints { column: column.to_owned(), header: header.to_owned(), grades })
 }
 
 /// `column=value`.

@@ -170,7 +170,7 @@ mod tests {
         let criteria = vec![
             indicator("A1", IDEOLOGY, manual(), "100"),
             indicator("B1", PARTY, manual(), "100"),
-            indicator("X1", PARTY, Bonus { activity: "表彰".into(), unit_points: d("0.5") }, "2"),
+            indicator("X1", PARTY, Bonus { activity: "表彰".into(), unit_points: d("0.5").into() }, "2"),
             indicator("V1", IDEOLOGY, veto("严重错误倾向"), "0"),
         ];
         let mut model = model(

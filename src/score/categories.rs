@@ -78,7 +78,7 @@ mod tests {
             manual("A1", IDEOLOGY, "10"),
             manual("A2", IDEOLOGY, "30"),
             Indicator { applies_to: vec!["机关".into()], ..manual("A3", IDEOLOGY, "60") },
-            indicator("B1", PARTY, Bonus { activity: "表彰".into(), unit_points: d("1") }, "5"),
+            indicator("B1", PARTY, Bonus { activity: "表彰".into(), unit_points: d("1").into() }, "5"),
         ]);
         model.manual_scores = vec![manual_score(0, 0, "10", ""), manual_score(0, 1, "24", "")];
         let report = score(&model);

@@ -101,13 +101,18 @@ mod tests {
     /// cap 3), 违规 (1 each, no cap of its own), a 工作专班 prerequisite; and a
     /// plain manual indicator beside it.
     fn positions() -> crate::model::Model {
-        let late = crate::model::rules::Timeliness { unit_points: d("2"), ..timeliness("24") };
+        let late = crate::model::rules::Timeliness { unit_points: d("2").into(), ..timeliness("24") };
         let mut model = one_unit(vec![
             indicator("A1", IDEOLOGY, manual(), "4"),
             Indicator { name: "舆情处置".into(), ..indicator("C1", IDEOLOGY, late, "3") },
             Indicator {
                 name: "违规".into(),
-                ..indicator("C2", IDEOLOGY, Deduct { activity: "违规".into(), unit_points: d("1") }, "6")
+                ..indicator(
+                    "C2",
+                    IDEOLOGY,
+                    Deduct { activity: "违规".into(), unit_points: d("1").into() },
+                    "6",
+                )
             },
             indicator("C3", IDEOLOGY, Gate { activity: "工作专班".into() }, "0"),
         ]);

@@ -291,9 +291,9 @@ mod tests {
         };
         let criteria = vec![
             indicator("A1", IDEOLOGY, quarterly, "20"),
-            indicator("A2", IDEOLOGY, Deduct { activity: "违规".into(), unit_points: d("1") }, "10"),
+            indicator("A2", IDEOLOGY, Deduct { activity: "违规".into(), unit_points: d("1").into() }, "10"),
             indicator("B1", PARTY, manual(), "10"),
-            indicator("X1", IDEOLOGY, Bonus { activity: "表彰".into(), unit_points: d("1") }, "3"),
+            indicator("X1", IDEOLOGY, Bonus { activity: "表彰".into(), unit_points: d("1").into() }, "3"),
         ];
         let mut model = model(
             (0..units).map(|u| unit(&format!("U{u}"), "党支部", None)).collect(),
@@ -372,7 +372,7 @@ mod tests {
     fn commendations(count: u32) -> Model {
         let mut model = one_unit(vec![
             indicator("A1", IDEOLOGY, manual(), "100"),
-            indicator("B1", IDEOLOGY, Bonus { activity: "表彰".into(), unit_points: d("1.5") }, "4"),
+            indicator("B1", IDEOLOGY, Bonus { activity: "表彰".into(), unit_points: d("1.5").into() }, "4"),
         ]);
         model.manual_scores = vec![manual_score(0, 0, "90", "")];
         model.activities = (0..count).map(|row| activity(0, "2025-09-01", "表彰", row + 2)).collect();

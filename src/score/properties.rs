@@ -14,7 +14,7 @@ use proptest::prelude::*;
 use super::testing::{IDEOLOGY, PARTY, condition, model, origin, system, unit};
 use super::{IndicatorResult, Report, UnitResult, score};
 use crate::model::filter;
-use crate::model::rules::{Bonus, Deduct, Manual, MinCount, Rule, Timeliness, Veto, VetoMode};
+use crate::model::rules::{Bonus, Deduct, Manual, MinCount, Rule, Timeliness, UnitPoints, Veto, VetoMode};
 use crate::model::{Activity, Attributes, Expected, Incident, Indicator, ManualScore, Model, Period};
 use crate::number::{Exact, int, round};
 use crate::text::natural_cmp;
@@ -55,9 +55,9 @@ impl Kind {
 fn unit_points(rule: &Rule) -> &Exact {
     match rule {
         Rule::MinCount(MinCount { unit_points, .. })
-        | Rule::Deduct(Deduct { unit_points, .. })
-        | Rule::Bonus(Bonus { unit_points, .. })
-        | Rule::Timeliness(Timeliness { unit_points, .. }) => unit_points,
+        | Rule::Deduct(Deduct { unit_points: UnitPoints::Flat(unit_points), .. })
+        | Rule::Bonus(Bonus { unit_points: UnitPoints::Flat(unit_points), .. })
+        | Rule::Timeliness(Timeliness { unit_points: UnitPoints::Flat(unit_points), .. }) => unit_points,
         _ => unreachable!("{rule:?} counts no rows"),
     }
 }
@@ -238,11 +238,13 @@ fn build_indicator(index: usize, spec: &IndicatorSpec) -> Indicator {
             due: None,
             late_points: unit_points,
         }),
-        Kind::Deduct => Rule::from(Deduct { activity, unit_points }),
-        Kind::Bonus => Rule::from(Bonus { activity, unit_points }),
-        Kind::Timeliness => {
-            Rule::from(Timeliness { deadline_hours: int(spec.deadline_hours), unit_points, activity: None })
-        }
+        Kind::Deduct => Rule::from(Deduct { activity, unit_points: unit_points.into() }),
+        Kind::Bonus => Rule::from(Bonus { activity, unit_points: unit_points.into() }),
+        Kind::Timeliness => Rule::from(Timeliness {
+            deadline_hours: int(spec.deadline_hours),
+            unit_points: unit_points.into(),
+            activity: None,
+        }),
         Kind::Veto => Rule::from(Veto { activity: VETO_TYPE.to_owned(), mode: VetoMode::LowestBand }),
         Kind::Manual => Rule::from(Manual { activity: None }),
     };

@@ -478,3 +478,55 @@ fn a_late_report_on_the_second_half_costs_its_late_points() {
     assert_eq!(ys03["reason"], "下半年迟报1次（2026年1月15日，截止2026年1月10日），扣1分");
     assert_eq!(ys03["score"], 5.0);
 }
+
+#[test]
+fn graded_points_score_each_row_by_its_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets = base_sheets();
+    set_cell(&mut sheets, "指标", 0, 13, "分级");
+    // YS04 (时效, 10 points): U1's late incident is 一般.
+    set_cell(&mut sheets, "指标", 4, 8, "重大:8；一般:3");
+    set_cell(&mut sheets, "指标", 4, 13, "级别");
+    // JF01 (加分, 5 points) graded by 标题.
+    set_cell(&mut sheets, "指标", 8, 8, "省级:3；县级:1");
+    set_cell(&mut sheets, "指标", 8, 13, "标题");
+    let graded = vec![
+        "DJ02",
+        "党建工作",
+        "违纪",
+        "10",
+        "扣分",
+        "违纪",
+        "",
+        "",
+        "严重:5；其他:1",
+        "",
+        "",
+        "",
+        "",
+        "标题",
+    ];
+    rows(&mut sheets, "指标").push(graded);
+    for (date, kind, title) in [
+        ("2025-06-01", "违纪", "严重"),
+        ("2025-06-02", "违纪", "轻微"),
+        ("2025-06-03", "违纪", ""),
+        ("2025-06-04", "表彰", "县级"),
+        ("2025-06-05", "表彰", "省级"),
+        ("2025-06-06", "表彰", "省级"),
+    ] {
+        rows(&mut sheets, "活动").push(vec!["U1", date, kind, title, ""]);
+    }
+    let summary = score_sheets(dir.path(), "base.xlsx", &sheets);
+    let u1 = summary["units"].as_array().unwrap().iter().find(|u| u["id"] == "U1").unwrap();
+    let result = |code: &str| {
+        let found = u1["indicators"].as_array().unwrap().iter().find(|i| i["code"] == code).unwrap();
+        (found["score"].as_f64().unwrap(), found["reason"].as_str().unwrap().to_owned())
+    };
+    // 研判 31 h late, 一般 3: 10 − 3 = 7.
+    assert_eq!(result("YS04"), (7.0, "网帖事件：研判超时（31小时）；一般1次，扣3分".to_owned()));
+    // 严重 5 + 其他 1 + 其他 1 (empty 标题) = 7: 10 − 7 = 3.
+    assert_eq!(result("DJ02"), (3.0, "严重1次、其他2次，扣7分".to_owned()));
+    // 省级 3 + 省级 3 + 县级 1 = 7, at most 5.
+    assert_eq!(result("JF01"), (5.0, "省级2次、县级1次，加5分".to_owned()));
+}

@@ -734,3 +734,95 @@ fn a_row_just_after_a_period_may_report_on_it() {
         ]
     );
 }
+
+/// The base fixture's 指标 gains a 分级 column (N); YS04 (时效, row 5)
+/// grades by `graded_by` with 单项分 `unit_points`.
+fn graded_timeliness(
+    sheets: &mut [(&'static str, SheetRows<'static>)],
+    graded_by: &'static str,
+    unit_points: &'static str,
+) {
+    set_cell(sheets, "指标", 0, 13, "分级");
+    set_cell(sheets, "指标", 4, 13, graded_by);
+    set_cell(sheets, "指标", 4, 8, unit_points);
+}
+
+#[test]
+fn graded_points_are_checked_at_their_cells() {
+    expect_error(
+        |s| {
+            set_cell(s, "指标", 0, 13, "分级");
+            set_cell(s, "指标", 1, 13, "标题");
+        },
+        "base.xlsx:指标!N2: 只有扣分、加分、时效指标才能填写“分级”",
+    );
+    expect_error(
+        |s| set_cell(s, "指标", 4, 8, "一般:1;重大:5"),
+        "base.xlsx:指标!I5: 单项分“一般:1;重大:5”是分级表，须同时在“分级”列填写按哪一列分级",
+    );
+    expect_error(
+        |s| graded_timeliness(s, "级别", "5"),
+        "base.xlsx:指标!I5: 填写了“分级”的指标，单项分应为“值:分数”表（如“一般:1；较大:3”），不能是一个数“5”",
+    );
+    expect_error(|s| graded_timeliness(s, "级别", "一般:1；一般:2"), "base.xlsx:指标!I5: 单项分中“一般”重复");
+    expect_error(
+        |s| graded_timeliness(s, "等级", "一般:1"),
+        "base.xlsx:指标!N5: 分级列“等级”在任何“舆情”表中都不存在",
+    );
+    let mut sheets = base_sheets();
+    graded_timeliness(&mut sheets, "级别", "重大:8；一般：3");
+    let checked = check_sheets(&sheets);
+    assert!(checked.ok, "{:#?}", checked.errors);
+    let model = checked.model.unwrap();
+    let table = model.criteria[3].rule.graded().expect("YS04 is graded");
+    assert_eq!((table.column.as_str(), table.grades.len()), ("level", 2));
+}
+
+#[test]
+fn a_counted_row_whose_value_is_not_in_the_table_is_an_error_at_its_graded_cell() {
+    // U1's incident is 一般; the table has neither 一般 nor 其他.
+    expect_error(
+        |s| graded_timeliness(s, "级别", "重大:8；较大:5"),
+        "base.xlsx:舆情!C2: “一般”不在指标“YS04”的单项分中（按“级别”分级），单项分也没有“其他”",
+    );
+    // A 扣分 graded by 标题: rows 10 and 11 of 活动, then a per-unit sheet without 标题.
+    let mut sheets = base_sheets();
+    set_cell(&mut sheets, "指标", 0, 13, "分级");
+    let graded = vec![
+        "DJ02",
+        "党建工作",
+        "违纪",
+        "10",
+        "扣分",
+        "违纪",
+        "",
+        "",
+        "严重:5；一般:1",
+        "",
+        "",
+        "",
+        "",
+        "标题",
+    ];
+    rows(&mut sheets, "指标").push(graded);
+    rows(&mut sheets, "活动").push(vec!["U1", "2025-06-01", "违纪", "轻微", ""]);
+    rows(&mut sheets, "活动").push(vec!["U2", "2025-07-01", "违纪", "", ""]);
+    rows(&mut sheets, "活动").push(vec!["U2", "2025-07-02", "违纪", "严重", ""]);
+    sheets.push(("第一党支部", vec![vec!["日期", "类型"], vec!["2025-08-01", "违纪"]]));
+    let checked = check_sheets(&sheets);
+    assert_eq!(
+        checked.errors,
+        [
+            "base.xlsx:活动!D10: “轻微”不在指标“DJ02”的单项分中（按“标题”分级），单项分也没有“其他”",
+            "base.xlsx:活动!D11: “标题”为空，指标“DJ02”的单项分没有“其他”",
+            "base.xlsx:第一党支部!A2: “标题”为空，指标“DJ02”的单项分没有“其他”",
+        ]
+    );
+    // 其他 covers them all, an empty cell too.
+    let mut sheets = sheets.clone();
+    let criteria = rows(&mut sheets, "指标");
+    let last = criteria.len() - 1;
+    criteria[last][8] = "严重:5；其他:1";
+    let checked = check_sheets(&sheets);
+    assert!(checked.ok, "{:#?}", checked.errors);
+}

@@ -21,12 +21,14 @@
 //! bonus, totals, ranking) is tested in [`crate::score`].
 
 mod outcome;
+mod unit_points;
 
 use std::ops::Deref;
 
 pub use min_count::Due;
 pub use outcome::{Facts, Outcome};
 pub use timeliness::{IncidentResult, LateStep};
+pub use unit_points::{Grade, GradedPoints, UnitPoints};
 pub use veto::VetoMode;
 
 use crate::input::schema::SheetKind;
@@ -82,6 +84,11 @@ pub trait Definition {
     fn is_gate(&self) -> bool {
         false
     }
+
+    /// The 单项分 table, for a rule whose points are graded (分级).
+    fn graded(&self) -> Option<&GradedPoints> {
+        None
+    }
 }
 
 /// One kind of rule as the 指标 sheet spells it: its words and its cells.
@@ -104,7 +111,7 @@ pub struct Needs {
     pub points: bool,
     /// 活动类型 must be filled in.
     pub activity: bool,
-    /// 单项分 must be a number > 0.
+    /// 单项分 must be a number > 0 (with 分级, a table).
     pub unit_points: bool,
     /// 时限小时 must be a number > 0.
     pub deadline_hours: bool,
@@ -119,6 +126,9 @@ pub struct Needs {
     pub points_in_item: bool,
     /// 截止 and 迟报扣分 may be filled in (else they must stay empty).
     pub due: bool,
+    /// 分级 may be filled in, 单项分 then being a table (else 分级 must
+    /// stay empty).
+    pub graded: bool,
 }
 
 /// Where a rule may stand with respect to the 考核项目 (docs/输入.md “指标”).
@@ -144,6 +154,7 @@ impl Needs {
         placement: Placement::Anywhere,
         points_in_item: false,
         due: false,
+        graded: false,
     };
 }
 
@@ -166,6 +177,9 @@ pub struct Parameters {
     pub due: Option<Due>,
     /// 迟报扣分, when filled in (only with 截止).
     pub late_points: Option<Exact>,
+    /// 单项分 read as a table against 分级, when 分级 is filled in (then
+    /// `unit_points` is `None`).
+    pub graded: Option<GradedPoints>,
 }
 
 /// Declares the rules: each line names a rule's file and struct. It

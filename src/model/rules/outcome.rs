@@ -97,11 +97,6 @@ impl Outcome {
     }
 }
 
-/// Points lost by `count` occurrences of `unit_points` each, capped at `points`.
-pub(super) fn capped(count: usize, unit_points: &Exact, points: &Exact) -> Exact {
-    (number::int(count as i64) * unit_points).min(points.clone())
-}
-
 /// A number as reasons print it, exactly: `2`, `2.5`, `1.002` (hours that
 /// don't terminate in decimal, `26.33`, with 2 decimals).
 pub(super) fn number_text(points: &Exact) -> String {

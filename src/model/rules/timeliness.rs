@@ -3,12 +3,13 @@
 //! before it (发现 counts from 发生). A missing step, or one more than the
 //! deadline after its predecessor, makes the incident late; exactly at the
 //! deadline is on time, and a step earlier than its predecessor is not late
-//! (validation warns about it). Every late incident costs `unit_points`.
+//! (validation warns about it). Every late incident costs `unit_points`
+//! (graded: the points of its 级别, or of its value in the 分级 column).
 
 use chrono::NaiveDateTime;
 
-use super::outcome::{capped, number_text};
-use super::{Definition, Facts, Needs, Outcome, Parameters, Rule, RuleKind};
+use super::outcome::number_text;
+use super::{Definition, Facts, GradedPoints, Needs, Outcome, Parameters, Rule, RuleKind, UnitPoints};
 use crate::input::schema::SheetKind;
 use crate::model::{INCIDENT_STEPS, Incident, IndicatorIndex, UnitIndex};
 use crate::number::Exact;
@@ -18,7 +19,7 @@ pub struct Timeliness {
     /// Hours each step may take after the one before it.
     pub deadline_hours: Exact,
     /// Points per late incident.
-    pub unit_points: Exact,
+    pub unit_points: UnitPoints,
     /// 活动类型 if typed: counted by nothing, but a type the criteria name.
     pub activity: Option<String>,
 }
@@ -26,9 +27,16 @@ pub struct Timeliness {
 impl Timeliness {
     pub const KIND: RuleKind = RuleKind {
         keywords: &["时效", "timeliness"],
-        needs: Needs { unit_points: true, deadline_hours: true, filter_sheet: SheetKind::Incidents, ..Needs::BASIC },
+        needs: Needs {
+            unit_points: true,
+            deadline_hours: true,
+            filter_sheet: SheetKind::Incidents,
+            graded: true,
+            ..Needs::BASIC
+        },
         build: |given: Parameters| {
-            let (deadline_hours, unit_points) = (given.deadline_hours?, given.unit_points?);
+            let unit_points = UnitPoints::from_cells(given.graded, given.unit_points)?;
+            let deadline_hours = given.deadline_hours?;
             Some(Rule::from(Timeliness { deadline_hours, unit_points, activity: given.activity }))
         },
     };
@@ -63,10 +71,12 @@ impl Definition for Timeliness {
         let mut checks = Vec::new();
         let mut evidence = Vec::new();
         let mut late_notes = Vec::new();
+        let mut late_incidents = Vec::new();
         for (index, incident) in facts.incidents() {
             let (hours, late) = check(incident, &self.deadline_hours);
             if let Some(late) = late {
                 late_notes.push(late_note(incident, &hours, late));
+                late_incidents.push(incident);
             }
             evidence.push(incident.origin.clone());
             checks.push(IncidentResult {
@@ -78,8 +88,11 @@ impl Definition for Timeliness {
             });
         }
         let points = &facts.indicator().points;
-        let deduction = capped(late_notes.len(), &self.unit_points, points);
-        Outcome { incidents: checks, ..Outcome::deducted(points, deduction, &late_notes.join("；"), evidence) }
+        let tally = self.unit_points.tally(late_incidents.iter().map(|incident| &incident.attributes));
+        let deduction = tally.points.clone().min(points.clone());
+        // Graded: the late incidents, then their counts by value.
+        let details = late_notes.into_iter().chain(tally.counts()).collect::<Vec<_>>().join("；");
+        Outcome { incidents: checks, ..Outcome::deducted(points, deduction, &details, evidence) }
     }
 
     fn activity(&self) -> Option<&str> {
@@ -88,6 +101,10 @@ impl Definition for Timeliness {
 
     fn deadline_hours(&self) -> Option<&Exact> {
         Some(&self.deadline_hours)
+    }
+
+    fn graded(&self) -> Option<&GradedPoints> {
+        self.unit_points.graded()
     }
 }
 
@@ -138,7 +155,7 @@ mod tests {
     use crate::model::testing::*;
 
     fn timeliness() -> Model {
-        let rule = Timeliness { deadline_hours: d("24"), unit_points: d("2"), activity: None };
+        let rule = Timeliness { deadline_hours: d("24"), unit_points: d("2").into(), activity: None };
         one_unit(vec![indicator("T1", IDEOLOGY, rule, "10")])
     }
 
@@ -230,7 +247,7 @@ mod tests {
         let mut model = timeliness();
         model.criteria[0].filter = vec![condition("级别", Expected::Text("重大".into()))];
         let Rule::Timeliness(rule) = &mut model.criteria[0].rule else { unreachable!("a timeliness rule") };
-        rule.unit_points = d("20");
+        rule.unit_points = d("20").into();
         let mut major = incident(0, "重大事件", "2025-07-01 00:00", ["", "", "", ""], 2);
         major.attributes.insert("级别", "重大");
         let minor = incident(0, "一般事件", "2025-07-02 00:00", ["", "", "", ""], 3);
@@ -245,5 +262,31 @@ mod tests {
     fn no_incidents_scores_full() {
         let outcome = evaluate(&timeliness(), 0, 0);
         assert_eq!((outcome.score, outcome.reason.as_str()), (d("10"), ""));
+    }
+
+    #[test]
+    fn graded_late_incidents_cost_the_points_of_their_level_and_are_counted_after_the_notes() {
+        let mut model = timeliness();
+        let Rule::Timeliness(rule) = &mut model.criteria[0].rule else { unreachable!("a timeliness rule") };
+        rule.unit_points = graded("level", "级别", &[("重大", "4"), ("其他", "1")]);
+        let late = ["2025-03-01 10:00", "2025-03-02 16:00", "2025-03-02 17:00", "2025-03-02 18:00"];
+        let on_time = ["2025-04-01 10:00", "2025-04-01 11:00", "2025-04-01 12:00", "2025-04-01 13:00"];
+        let mut first = incident(0, "网帖甲", "2025-03-01 08:00", late, 2);
+        first.attributes.insert("level", "重大");
+        let second = incident(0, "网帖乙", "2025-05-01 08:00", ["", "", "", ""], 3);
+        let mut third = incident(0, "网帖丙", "2025-06-01 08:00", ["2025-06-01 09:00", "", "", ""], 4);
+        third.attributes.insert("level", "一般");
+        // On time: neither counted nor costing, whatever its level.
+        let mut fourth = incident(0, "网帖丁", "2025-04-01 08:00", on_time, 5);
+        fourth.attributes.insert("level", "重大");
+        model.incidents = vec![first, second, third, fourth];
+        // 网帖甲 研判 30 h late (重大 4), 网帖乙 and 网帖丙 (其他 1 each): 6 of 10.
+        let outcome = evaluate(&model, 0, 0);
+        assert_eq!(outcome.score, d("4"));
+        assert_eq!(
+            outcome.reason,
+            "网帖甲：研判超时（30小时）；网帖乙：发现缺失；网帖丙：研判缺失；重大1次、其他2次，扣6分"
+        );
+        assert_eq!(outcome.incidents.len(), 4);
     }
 }

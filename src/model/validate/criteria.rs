@@ -14,6 +14,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::cells::Cells;
 use super::definitions::distinct_rows;
+use super::graded::read_graded;
 use super::items::{ClauseCells, group_items};
 use super::keywords::{PERIODS, VETO_MODES};
 use crate::diagnostic::{Diagnostics, Location};
@@ -240,7 +241,10 @@ fn read_indicator<'c>(
         Err(()) => None,
     };
     let period = cells.keyword("period", PERIODS);
-    let unit_points = positive(cells, "unit_points", needs.unit_points);
+    // With 分级, 单项分 is its table (read with it).
+    let graded = read_graded(cells, kind, &columns);
+    let unit_points =
+        if matches!(graded, Ok(None)) { positive(cells, "unit_points", needs.unit_points) } else { Ok(None) };
     let deadline_hours = positive(cells, "deadline_hours", needs.deadline_hours);
     let veto_mode = veto_mode(cells, kind.map(|kind| kind.needs.veto_mode));
     let due = due(cells, kind.map(|kind| kind.needs.due), period.as_ref().ok().copied().flatten());
@@ -267,6 +271,7 @@ fn read_indicator<'c>(
     };
     let (Ok(veto_mode), true) = (veto_mode, placed) else { return None };
     let (Ok(due), Ok(late_points)) = (due, late_points) else { return None };
+    let Ok(graded) = graded else { return None };
     let rule = (kind.build)(Parameters {
         activity: (!activity.is_empty()).then(|| activity_type(&activity).into_owned()),
         required,
@@ -276,6 +281,7 @@ fn read_indicator<'c>(
         veto_mode,
         due,
         late_points,
+        graded,
     })?;
     Some(Indicator {
         code,

@@ -3,6 +3,7 @@
 //! kind has its own file; this one orders them and checks what spans
 //! sheets: every assessed unit has a weight system, an applicable
 //! ideological indicator, a non-zero weight left, and its manual scores;
+//! every row a graded indicator counts finds its 分级 value (`graded.rs`);
 //! rows outside the year are a note. After an input could not be read,
 //! `coverage.rs` skips the checks that would only report its absence.
 //! [`submissions`] validates the score workbooks `kaohe merge` reads into
@@ -12,6 +13,7 @@ mod cells;
 mod coverage;
 mod criteria;
 mod definitions;
+mod graded;
 mod items;
 pub mod keywords;
 mod ledger;
@@ -106,6 +108,7 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
     let counted_types: Option<BTreeSet<String>> =
         types_checked.then(|| criteria.iter().filter_map(|i| i.rule.activity().map(str::to_owned)).collect());
     let ledger_sheets = criteria::sheet_columns(&ledger_tables.iter().collect::<Vec<_>>());
+    let graded_columns = graded::GradedColumns::new(&criteria, &ledger_tables.iter().collect::<Vec<_>>());
     let ledger = ledger::read_ledger(
         ledger_tables,
         &lookup,
@@ -164,6 +167,7 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
         if coverage.allows(text!("未计分的舆情", "uncounted incidents"), &[SheetKind::Criteria]) {
             warn_uncounted_incidents(model, &mut diagnostics);
         }
+        graded::check_graded_rows(model, &graded_columns, &mut diagnostics);
         note_out_of_year(model, &mut diagnostics);
     }
     coverage.note_skipped(&mut diagnostics);
