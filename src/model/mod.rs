@@ -243,6 +243,18 @@ pub struct ManualScore {
     pub origin: Origin,
 }
 
+/// One accepted 自评 row: the score a unit gives itself on an indicator
+/// (docs/输入.md “自评”).
+#[derive(Clone, Debug)]
+pub struct SelfScore {
+    pub unit: UnitIndex,
+    pub indicator: IndicatorIndex,
+    pub score: Exact,
+    /// 说明 as typed: the unit's own explanation.
+    pub note: String,
+    pub origin: Origin,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Decision {
     Collective,
@@ -357,6 +369,9 @@ pub struct Settings {
     pub marking: String,
     /// 加分上限: the most the bonus indicators together add to a total.
     pub bonus_cap: Option<Exact>,
+    /// 自评偏差: a unit whose self total exceeds its total by more than
+    /// this is named in the bulletin.
+    pub self_gap: Exact,
 }
 
 impl Settings {
@@ -391,6 +406,11 @@ pub struct Model {
     pub activities: Vec<Activity>,
     pub incidents: Vec<Incident>,
     pub manual_scores: Vec<ManualScore>,
+    /// The accepted 自评 rows, in input order.
+    pub self_scores: Vec<SelfScore>,
+    /// Whether the inputs hold a 自评 sheet (even an empty one): outputs
+    /// then show the self-assessment fields.
+    pub self_assessed: bool,
     pub accountability: Vec<AccountabilityRow>,
     pub out_of_year: OutOfYear,
     pub sources: Vec<Source>,

@@ -166,6 +166,7 @@ pub(crate) fn settings() -> Settings {
         rectification_days: 30,
         marking: "内部资料".to_owned(),
         bonus_cap: None,
+        self_gap: d("5"),
     }
 }
 
@@ -187,6 +188,8 @@ pub(crate) fn model(units: Vec<Unit>, criteria: Vec<Indicator>, systems: Vec<Wei
         activities: Vec::new(),
         incidents: Vec::new(),
         manual_scores: Vec::new(),
+        self_scores: Vec::new(),
+        self_assessed: false,
         accountability: Vec::new(),
         out_of_year: OutOfYear::default(),
         sources: Vec::new(),

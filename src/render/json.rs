@@ -57,6 +57,11 @@ struct UnitSummary<'a> {
     bonus: f64,
     grade: &'a str,
     veto: bool,
+    /// 自评总分 and 自评差 (`null` without a self score); only with a 自评 sheet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    self_total: Option<Option<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    self_gap: Option<Option<f64>>,
     categories: Categories<'a>,
     indicators: Vec<IndicatorSummary<'a>>,
 }
@@ -82,6 +87,9 @@ struct IndicatorSummary<'a> {
     /// `points − score`; 0 for bonus and veto indicators.
     deduction: f64,
     reason: &'a str,
+    /// The unit's self score (`null` where none); only with a 自评 sheet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    self_score: Option<Option<f64>>,
 }
 
 #[derive(Serialize)]
@@ -95,6 +103,8 @@ struct FindingSummary<'a> {
 fn unit_summary<'a>(scored: &Scored<'a>, result: &'a UnitResult) -> UnitSummary<'a> {
     let model = scored.model;
     let unit = &model.units[result.unit];
+    // The 自评 fields are there whenever a 自评 sheet is (docs/输出.md 四).
+    let self_field = |value: &Option<Exact>| model.self_assessed.then(|| value.as_ref().map(rounded));
     UnitSummary {
         id: &unit.id,
         name: &unit.name,
@@ -104,6 +114,8 @@ fn unit_summary<'a>(scored: &Scored<'a>, result: &'a UnitResult) -> UnitSummary<
         bonus: rounded(&result.bonus),
         grade: &result.grade,
         veto: result.veto,
+        self_total: self_field(&result.self_total),
+        self_gap: self_field(&result.self_gap),
         categories: Categories(
             result
                 .categories
@@ -120,6 +132,7 @@ fn unit_summary<'a>(scored: &Scored<'a>, result: &'a UnitResult) -> UnitSummary<
                 points: rounded(&indicator.points),
                 deduction: rounded(&indicator.deduction),
                 reason: &indicator.reason,
+                self_score: self_field(&indicator.self_score),
             })
             .collect(),
     }

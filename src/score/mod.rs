@@ -12,6 +12,7 @@ mod ledger;
 #[cfg(test)]
 mod properties;
 mod ranking;
+mod self_assessment;
 #[cfg(test)]
 pub(crate) mod testing;
 
@@ -39,6 +40,10 @@ pub struct IndicatorResult {
     pub evidence: Vec<Origin>,
     /// A veto indicator that fired.
     pub vetoed: bool,
+    /// The score the unit gives itself (自评), if it gave one.
+    pub self_score: Option<Exact>,
+    /// The unit's own explanation of its self score (自评 说明), as typed.
+    pub self_note: String,
 }
 
 /// One category's result for one unit.
@@ -76,6 +81,11 @@ pub struct UnitResult {
     pub barred: bool,
     /// Every indicator that applies to the unit, in criteria order.
     pub indicators: Vec<IndicatorResult>,
+    /// The self total (自评总分): T with each self score in place of the
+    /// evaluated one, rounded to 2 decimals; `None` without a self score.
+    pub self_total: Option<Exact>,
+    /// self total − T (自评差), with the self total.
+    pub self_gap: Option<Exact>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -160,6 +170,7 @@ fn score_unit(model: &Model, ledger: &Ledger, unit: UnitIndex) -> (UnitResult, V
         let deduction =
             if definition.rule.counts_in_category() { &points - &outcome.score } else { number::int(0) };
         incidents.extend(outcome.incidents);
+        let claimed = ledger.self_score(unit, indicator);
         indicators.push(IndicatorResult {
             indicator,
             score: outcome.score,
@@ -168,21 +179,16 @@ fn score_unit(model: &Model, ledger: &Ledger, unit: UnitIndex) -> (UnitResult, V
             reason: outcome.reason,
             evidence: outcome.evidence,
             vetoed: outcome.vetoed,
+            self_score: claimed.map(|claimed| claimed.score.clone()),
+            self_note: claimed.map(|claimed| claimed.note.clone()).unwrap_or_default(),
         });
     }
     let system = model.system_of(unit).expect("validation gives every assessed unit a weight system");
     let (categories, weighted) = categories::weigh(model, system, &indicators);
-    let earned: Exact = indicators
-        .iter()
-        .filter(|result| model.criteria[result.indicator].rule.is_bonus())
-        .map(|result| &result.score)
-        .sum();
-    // B = min(加分上限, Σ bonus scores) (docs/计分.md).
-    let bonus = match &model.settings.bonus_cap {
-        Some(cap) if earned > *cap => cap.clone(),
-        _ => earned,
-    };
+    let bonus = bonus(model, &indicators);
     let total = number::round(&(&weighted + &bonus), 2);
+    let self_total = self_assessment::self_total(model, system, &indicators);
+    let self_gap = self_total.as_ref().map(|self_total| self_total - &total);
     // A unit may be both: a 最低等次 veto then decides its band.
     let vetoed_with = |bars_top_band_only: bool| {
         indicators.iter().any(|result| {
@@ -202,8 +208,23 @@ fn score_unit(model: &Model, ledger: &Ledger, unit: UnitIndex) -> (UnitResult, V
         veto,
         barred,
         indicators,
+        self_total,
+        self_gap,
     };
     (result, incidents)
+}
+
+/// B = min(加分上限, Σ bonus scores) (docs/计分.md).
+fn bonus(model: &Model, indicators: &[IndicatorResult]) -> Exact {
+    let earned: Exact = indicators
+        .iter()
+        .filter(|result| model.criteria[result.indicator].rule.is_bonus())
+        .map(|result| &result.score)
+        .sum();
+    match &model.settings.bonus_cap {
+        Some(cap) if earned > *cap => cap.clone(),
+        _ => earned,
+    }
 }
 
 #[cfg(test)]

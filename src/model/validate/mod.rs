@@ -23,7 +23,8 @@ mod weights;
 use std::collections::{BTreeSet, HashSet};
 
 pub use settings::{
-    DEFAULT_GRADES, DEFAULT_IDEOLOGICAL_CATEGORY, DEFAULT_MARKING, DEFAULT_RECTIFICATION_DAYS, parse_grades,
+    DEFAULT_GRADES, DEFAULT_IDEOLOGICAL_CATEGORY, DEFAULT_MARKING, DEFAULT_RECTIFICATION_DAYS, DEFAULT_SELF_GAP,
+    parse_grades,
 };
 
 use crate::diagnostic::{Diagnostics, Location, count_en};
@@ -129,6 +130,17 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
     } else {
         Vec::new()
     };
+    let self_tables = of_kind(&[SheetKind::SelfAssessment]);
+    let self_scores = if coverage.allows_checking(
+        &self_tables,
+        text!("自评表", "the self-assessment sheet"),
+        &[SheetKind::Criteria],
+    ) {
+        records::read_self_scores(&self_tables, &units, &lookup, &criteria, &mut diagnostics)
+    } else {
+        Vec::new()
+    };
+    let self_assessed = !self_tables.is_empty();
     let accountability =
         records::read_accountability(&of_kind(&[SheetKind::Accountability]), &lookup, &mut diagnostics);
     let model = settings.map(|settings| Model {
@@ -140,6 +152,8 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
         activities: ledger.activities,
         incidents: ledger.incidents,
         manual_scores,
+        self_scores,
+        self_assessed,
         accountability,
         out_of_year: OutOfYear {
             activities: ledger.activities_out_of_year,
