@@ -79,6 +79,8 @@ pub(super) fn fixture() -> (Model, Report) {
         reason: reason.into(),
         evidence: Vec::new(),
         vetoed,
+        self_score: None,
+        self_note: String::new(),
     };
     let categories = |party: &str, ideology: &str| {
         vec![
@@ -110,6 +112,8 @@ pub(super) fn fixture() -> (Model, Report) {
         veto,
         barred: false,
         indicators,
+        self_total: None,
+        self_gap: None,
     };
     let report = Report {
         units: vec![
@@ -313,6 +317,8 @@ fn a_manual_deduction_shows_exactly_beside_the_note_as_written() {
         reason: "全面完成年度业务目标。".into(),
         evidence: Vec::new(),
         vetoed: false,
+        self_score: None,
+        self_note: String::new(),
     });
     let scored = Scored { model: &model, report: &report, warnings: &[], created: created() };
     let (letters, _) = letters_and_volume(&scored, &Templates::bundled()).unwrap();

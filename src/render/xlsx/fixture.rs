@@ -121,6 +121,8 @@ fn result(indicator: usize, points: &str, score: &str, reason: &str, vetoed: boo
         reason: reason.into(),
         evidence: vec![origin("活动", 3 + indicator as u32)],
         vetoed,
+        self_score: None,
+        self_note: String::new(),
     }
 }
 
@@ -172,7 +174,21 @@ fn scored(model: &Model, unit: usize, system: usize, mut indicators: Vec<Indicat
         band.map_or("不合格".into(), |band| band.name.clone())
     };
     let barred = false;
-    UnitResult { unit, system, rank: 0, categories, weighted, bonus, total, grade, veto, barred, indicators }
+    UnitResult {
+        unit,
+        system,
+        rank: 0,
+        categories,
+        weighted,
+        bonus,
+        total,
+        grade,
+        veto,
+        barred,
+        indicators,
+        self_total: None,
+        self_gap: None,
+    }
 }
 
 pub(crate) fn report(model: &Model) -> Report {
