@@ -11,8 +11,8 @@ use chrono::NaiveDateTime;
 use crate::model::rules::{Bonus, Facts, Manual, MinCount, Outcome, Rule, Timeliness, Veto, VetoMode};
 use crate::model::{
     AccountabilityRow, Activity, Attributes, Condition, Decision, Expected, GradeBand, Incident, Indicator,
-    IndicatorIndex, ManualScore, Model, Origin, OutOfYear, Period, Role, Settings, Stance, Unit, UnitIndex,
-    WeightSystem,
+    IndicatorIndex, ManualScore, Model, Origin, OutOfYear, Period, Role, SelfScore, Settings, Stance, Unit,
+    UnitIndex, WeightSystem,
 };
 use crate::number::{Exact, parse_decimal};
 
@@ -217,6 +217,11 @@ pub(crate) fn manual_score(
     note: &str,
 ) -> ManualScore {
     ManualScore { unit, indicator, score: d(score), note: note.to_owned(), origin: origin("评分", 2) }
+}
+
+/// The score `unit` gives itself on `indicator` (a 自评 row).
+pub(crate) fn self_score(unit: UnitIndex, indicator: IndicatorIndex, score: &str, note: &str) -> SelfScore {
+    SelfScore { unit, indicator, score: d(score), note: note.to_owned(), origin: origin("自评", 2) }
 }
 
 /// Unit `U1` (类型 党支部) alone, scored on `criteria` under a top-level

@@ -234,6 +234,39 @@ mod tests {
     }
 
     #[test]
+    fn self_assessment_fields_appear_only_with_a_self_sheet() {
+        let mut model = assessment();
+        let report = score(&model);
+        let parsed: Value = serde_json::from_str(&render(&model, &report)).unwrap();
+        assert!(!parsed["units"][0].as_object().unwrap().contains_key("self_total"));
+        assert!(!parsed["units"][0].as_object().unwrap().contains_key("self_gap"));
+        assert!(!parsed["units"][0]["indicators"][0].as_object().unwrap().contains_key("self_score"));
+
+        model.self_assessed = true;
+        model.self_scores = vec![self_score(0, 0, "100", "")];
+        let report = score(&model);
+        let text = render(&model, &report);
+        let parsed: Value = serde_json::from_str(&text).unwrap();
+        // U10: A1 100 instead of 94: (15 × 100 + 85 × 77.5) / 100 + 0.5 = 81.375 → 81.38;
+        // T = 80.48, gap 0.9.
+        let u10 = &parsed["units"][0];
+        assert_eq!((u10["self_total"].clone(), u10["self_gap"].clone()), (json!(81.38), json!(0.9)));
+        let claimed: Vec<Value> =
+            u10["indicators"].as_array().unwrap().iter().map(|i| i["self_score"].clone()).collect();
+        assert_eq!(claimed, [json!(100.0), Value::Null, Value::Null, Value::Null]);
+        assert_eq!(
+            (parsed["units"][1]["self_total"].clone(), parsed["units"][1]["self_gap"].clone()),
+            (Value::Null, Value::Null)
+        );
+        let position = |needle: &str| text.find(needle).unwrap_or_else(|| panic!("{needle} missing"));
+        assert!(
+            position("\"veto\"") < position("\"self_total\"")
+                && position("\"self_gap\"") < position("\"categories\"")
+        );
+        assert!(position("\"reason\"") < position("\"self_score\""));
+    }
+
+    #[test]
     fn keys_keep_the_documented_order_and_output_is_deterministic() {
         let model = assessment();
         let report = score(&model);

@@ -84,6 +84,15 @@ fn score(dir: &Path, sheets: &[(&str, SheetRows)]) -> (std::path::PathBuf, Value
     (out, serde_json::from_slice(&output.stdout).unwrap())
 }
 
+/// The text runs of a .docx file's body, as XML.
+fn document_xml(path: &Path) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    archive.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
+    xml
+}
+
 fn unit<'v>(summary: &'v Value, id: &str) -> &'v Value {
     summary["units"].as_array().unwrap().iter().find(|u| u["id"] == id).unwrap()
 }
@@ -141,8 +150,18 @@ fn self_totals_reach_the_summary_and_the_workbook_and_merge_reads_it() {
     assert!(row.len() < labels.len() - 1 || row[labels.len() - 2] == Data::Empty);
     let detail = cells(&mut book, "明细");
     assert_eq!(detail[0].last(), Some(&Data::String("自评分".into())));
-    let ys02 = detail.iter().find(|r| r[0] == Data::String("U1".into()) && r[2] == Data::String("YS02".into()));
+    let ys02 =
+        detail.iter().find(|r| r[0] == Data::String("U1".into()) && r[2] == Data::String("YS02".into()));
     assert_eq!(ys02.unwrap()[11], Data::Float(8.0));
+
+    // The bulletin names U1 (gap 15.83 > 自评偏差 5); the letter lists YS02,
+    // DJ01 and JF01, each claimed above its score.
+    let bulletin = document_xml(&out.join("考核结果通报.docx"));
+    assert!(bulletin.contains("自评偏差") && bulletin.contains("90.24") && bulletin.contains("15.83"));
+    let letter = document_xml(&out.join("反馈/002-第一党支部.docx"));
+    assert!(letter.contains("季度分析：自评8分，考核得分2分，原因："), "{letter}");
+    assert!(letter.contains("组织生活：自评10分，考核得分9分，原因：组织生活记录不全。"));
+    assert!(letter.contains("表彰：自评2分，考核得分0分。"));
 
     let merged = dir.path().join("merged");
     kaohe().arg("merge").arg(out.join("考核得分表.xlsx")).arg("-o").arg(&merged).assert().code(0);

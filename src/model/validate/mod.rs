@@ -22,9 +22,9 @@ mod weights;
 
 use std::collections::{BTreeSet, HashSet};
 
+pub use settings::DEFAULT_SELF_GAP;
 pub use settings::{
-    DEFAULT_GRADES, DEFAULT_IDEOLOGICAL_CATEGORY, DEFAULT_MARKING, DEFAULT_RECTIFICATION_DAYS, DEFAULT_SELF_GAP,
-    parse_grades,
+    DEFAULT_GRADES, DEFAULT_IDEOLOGICAL_CATEGORY, DEFAULT_MARKING, DEFAULT_RECTIFICATION_DAYS, parse_grades,
 };
 
 use crate::diagnostic::{Diagnostics, Location, count_en};

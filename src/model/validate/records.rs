@@ -159,7 +159,13 @@ pub(super) fn read_self_scores(
                 );
                 continue;
             }
-            scores.push(SelfScore { unit, indicator, score, note: cells.text("note"), origin: cells.origin() });
+            scores.push(SelfScore {
+                unit,
+                indicator,
+                score,
+                note: cells.text("note"),
+                origin: cells.origin(),
+            });
         }
     }
     scores
