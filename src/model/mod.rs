@@ -1,5 +1,5 @@
 //! The validated model of one assessment: units, criteria, weight systems,
-//! ledger rows, manual scores, accountability rows and settings. Types only
+//! ledger rows, manual and self scores, accountability rows and settings. Types only
 //! hold values that passed validation ([`validate`]), with unit and
 //! indicator references resolved to indices; this module knows no file
 //! format and does no I/O.

@@ -1,6 +1,7 @@
 //! The scoring engine: turns a validated [`Model`] into a [`Report`] exactly
 //! as docs/计分.md defines it — indicator scores with their reasons and evidence,
-//! category scores, weighted score, bonus, total, rank, grade, veto, and the
+//! category scores, weighted score, bonus, total, rank, grade, veto, the self
+//! total and gap of a unit that assessed itself (自评), and the
 //! accountability findings. Pure arithmetic on the model: no I/O, no file
 //! formats, no diagnostics (everything that can be wrong was caught by
 //! validation).
