@@ -483,6 +483,8 @@ fn sample_workbook() -> Result<Vec<u8>, XlsxError> {
             SheetKind::Weights => plain(weights()),
             SheetKind::Incidents => plain(incidents()),
             SheetKind::Scores => plain(scores(&mut lcg)),
+            // Not in SHEET_ORDER: the sample carries no self-assessment.
+            SheetKind::SelfAssessment => continue,
             SheetKind::Accountability => {
                 plain(ACCOUNTABILITY.iter().map(|row| row.map(Cell::typed).to_vec()).collect())
             }

@@ -38,6 +38,10 @@ pub const COL_GRADE: &str = "等次";
 pub const COL_VETO: &str = "否决";
 /// The system a unit was assessed under, named as in 权重 column A.
 pub const COL_ASSESSED_UNDER: &str = "考核体系";
+/// With a 自评 sheet, 汇总's last two columns: the self total and self
+/// total − 总分. `kaohe merge` reads past them.
+pub const COL_SELF_TOTAL: &str = "自评总分";
+pub const COL_SELF_GAP: &str = "自评差";
 /// 权重 column A: the system's name.
 pub const COL_SYSTEM: &str = "体系";
 /// 权重: the column after the categories.

@@ -10,6 +10,8 @@ pub enum SheetKind {
     Activities,
     Incidents,
     Scores,
+    /// Each unit's self-assessment (自评), optional.
+    SelfAssessment,
     Accountability,
     Settings,
 }
@@ -88,6 +90,9 @@ pub const INCIDENT_COLUMNS: &[Column] = &[
 pub const SCORE_COLUMNS: &[Column] =
     &[req("单位编号", "unit"), req("指标编号", "code"), req("得分", "score"), opt("说明", "note")];
 
+pub const SELF_COLUMNS: &[Column] =
+    &[req("单位编号", "unit"), req("指标编号", "code"), req("自评分", "score"), opt("说明", "note")];
+
 pub const ACCOUNTABILITY_COLUMNS: &[Column] = &[
     req("案件", "case"),
     req("单位编号", "unit"),
@@ -101,13 +106,14 @@ pub const ACCOUNTABILITY_COLUMNS: &[Column] = &[
 pub const SETTING_COLUMNS: &[Column] = &[req("项目", "key"), req("值", "value")];
 
 impl SheetKind {
-    pub const ALL: [SheetKind; 8] = [
+    pub const ALL: [SheetKind; 9] = [
         SheetKind::Units,
         SheetKind::Criteria,
         SheetKind::Weights,
         SheetKind::Activities,
         SheetKind::Incidents,
         SheetKind::Scores,
+        SheetKind::SelfAssessment,
         SheetKind::Accountability,
         SheetKind::Settings,
     ];
@@ -120,6 +126,7 @@ impl SheetKind {
             SheetKind::Activities => "活动",
             SheetKind::Incidents => "舆情",
             SheetKind::Scores => "评分",
+            SheetKind::SelfAssessment => "自评",
             SheetKind::Accountability => "问责",
             SheetKind::Settings => "设置",
         }
@@ -133,6 +140,7 @@ impl SheetKind {
             SheetKind::Activities => "activities",
             SheetKind::Incidents => "incidents",
             SheetKind::Scores => "scores",
+            SheetKind::SelfAssessment => "self",
             SheetKind::Accountability => "accountability",
             SheetKind::Settings => "settings",
         }
@@ -146,6 +154,7 @@ impl SheetKind {
             SheetKind::Activities => ACTIVITY_COLUMNS,
             SheetKind::Incidents => INCIDENT_COLUMNS,
             SheetKind::Scores => SCORE_COLUMNS,
+            SheetKind::SelfAssessment => SELF_COLUMNS,
             SheetKind::Accountability => ACCOUNTABILITY_COLUMNS,
             SheetKind::Settings => SETTING_COLUMNS,
         }
@@ -177,10 +186,11 @@ pub enum SettingKey {
     RectificationDays,
     Marking,
     BonusCap,
+    SelfGap,
 }
 
 impl SettingKey {
-    pub const ALL: [(SettingKey, &'static str, &'static str); 11] = [
+    pub const ALL: [(SettingKey, &'static str, &'static str); 12] = [
         (SettingKey::Year, "年度", "year"),
         (SettingKey::Assessor, "考核单位", "assessor"),
         (SettingKey::IdeologicalCategory, "意识形态类别", "ideological_category"),
@@ -191,6 +201,7 @@ impl SettingKey {
         (SettingKey::RectificationDays, "整改期限", "rectification_days"),
         (SettingKey::Marking, "密级", "marking"),
         (SettingKey::BonusCap, "加分上限", "bonus_cap"),
+        (SettingKey::SelfGap, "自评偏差", "self_gap"),
         // English readers write "ideological category" too.
         (SettingKey::IdeologicalCategory, "意识形态类别", "ideological category"),
     ];
@@ -230,6 +241,8 @@ mod tests {
         assert_eq!(SheetKind::from_name(" Activities "), Some(SheetKind::Activities));
         assert_eq!(SheetKind::from_name("CRITERIA"), Some(SheetKind::Criteria));
         assert_eq!(SheetKind::from_name("第一党支部"), None);
+        assert_eq!(SheetKind::from_name("自评"), Some(SheetKind::SelfAssessment));
+        assert_eq!(SheetKind::from_name("Self"), Some(SheetKind::SelfAssessment));
     }
 
     #[test]

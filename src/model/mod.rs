@@ -1,5 +1,5 @@
 //! The validated model of one assessment: units, criteria, weight systems,
-//! ledger rows, manual scores, accountability rows and settings. Types only
+//! ledger rows, manual and self scores, accountability rows and settings. Types only
 //! hold values that passed validation ([`validate`]), with unit and
 //! indicator references resolved to indices; this module knows no file
 //! format and does no I/O.
@@ -278,6 +278,18 @@ pub struct ManualScore {
     pub origin: Origin,
 }
 
+/// One accepted 自评 row: the score a unit gives itself on an indicator
+/// (docs/输入.md “自评”).
+#[derive(Clone, Debug)]
+pub struct SelfScore {
+    pub unit: UnitIndex,
+    pub indicator: IndicatorIndex,
+    pub score: Exact,
+    /// 说明 as typed: the unit's own explanation.
+    pub note: String,
+    pub origin: Origin,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Decision {
     Collective,
@@ -392,6 +404,9 @@ pub struct Settings {
     pub marking: String,
     /// 加分上限: the most the bonus indicators together add to a total.
     pub bonus_cap: Option<Exact>,
+    /// 自评偏差: a unit whose self total exceeds its total by more than
+    /// this is named in the bulletin.
+    pub self_gap: Exact,
 }
 
 impl Settings {
@@ -428,6 +443,11 @@ pub struct Model {
     pub activities: Vec<Activity>,
     pub incidents: Vec<Incident>,
     pub manual_scores: Vec<ManualScore>,
+    /// The accepted 自评 rows, in input order.
+    pub self_scores: Vec<SelfScore>,
+    /// Whether the inputs hold a 自评 sheet (even an empty one): outputs
+    /// then show the self-assessment fields.
+    pub self_assessed: bool,
     pub accountability: Vec<AccountabilityRow>,
     pub out_of_year: OutOfYear,
     pub sources: Vec<Source>,

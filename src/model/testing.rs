@@ -14,8 +14,8 @@ use crate::model::rules::{
 };
 use crate::model::{
     AccountabilityRow, Activity, Attributes, Condition, Decision, Expected, GradeBand, Incident, Indicator,
-    IndicatorIndex, Item, ManualScore, Model, Origin, OutOfYear, Period, Role, Settings, Stance, Unit,
-    UnitIndex, WeightSystem,
+    IndicatorIndex, Item, ManualScore, Model, Origin, OutOfYear, Period, Role, SelfScore, Settings, Stance,
+    Unit, UnitIndex, WeightSystem,
 };
 use crate::number::{Exact, parse_decimal};
 
@@ -198,6 +198,7 @@ pub(crate) fn settings() -> Settings {
         rectification_days: 30,
         marking: "内部资料".to_owned(),
         bonus_cap: None,
+        self_gap: d("5"),
     }
 }
 
@@ -220,6 +221,8 @@ pub(crate) fn model(units: Vec<Unit>, criteria: Vec<Indicator>, systems: Vec<Wei
         activities: Vec::new(),
         incidents: Vec::new(),
         manual_scores: Vec::new(),
+        self_scores: Vec::new(),
+        self_assessed: false,
         accountability: Vec::new(),
         out_of_year: OutOfYear::default(),
         sources: Vec::new(),
@@ -247,6 +250,11 @@ pub(crate) fn manual_score(
     note: &str,
 ) -> ManualScore {
     ManualScore { unit, indicator, score: d(score), note: note.to_owned(), origin: origin("评分", 2) }
+}
+
+/// The score `unit` gives itself on `indicator` (a 自评 row).
+pub(crate) fn self_score(unit: UnitIndex, indicator: IndicatorIndex, score: &str, note: &str) -> SelfScore {
+    SelfScore { unit, indicator, score: d(score), note: note.to_owned(), origin: origin("自评", 2) }
 }
 
 /// Unit `U1` (类型 党支部) alone, scored on `criteria` under a top-level

@@ -57,6 +57,11 @@ struct UnitSummary<'a> {
     bonus: f64,
     grade: &'a str,
     veto: bool,
+    /// 自评总分 and 自评差 (`null` without a self score); only with a 自评 sheet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    self_total: Option<Option<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    self_gap: Option<Option<f64>>,
     categories: Categories<'a>,
     indicators: Vec<IndicatorSummary<'a>>,
 }
@@ -86,6 +91,9 @@ struct IndicatorSummary<'a> {
     /// `points − score`; 0 for bonus and veto indicators.
     deduction: f64,
     reason: &'a str,
+    /// The unit's self score (`null` where none); only with a 自评 sheet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    self_score: Option<Option<f64>>,
     /// An item's clauses that apply to the unit; absent for a plain indicator.
     #[serde(skip_serializing_if = "Option::is_none")]
     clauses: Option<Vec<ClauseSummary<'a>>>,
@@ -109,6 +117,8 @@ struct FindingSummary<'a> {
 fn unit_summary<'a>(scored: &Scored<'a>, result: &'a UnitResult) -> UnitSummary<'a> {
     let model = scored.model;
     let unit = &model.units[result.unit];
+    // The 自评 fields are there whenever a 自评 sheet is (docs/输出.md 四).
+    let self_field = |value: &Option<Exact>| model.self_assessed.then(|| value.as_ref().map(rounded));
     UnitSummary {
         id: &unit.id,
         name: &unit.name,
@@ -118,6 +128,8 @@ fn unit_summary<'a>(scored: &Scored<'a>, result: &'a UnitResult) -> UnitSummary<
         bonus: rounded(&result.bonus),
         grade: &result.grade,
         veto: result.veto,
+        self_total: self_field(&result.self_total),
+        self_gap: self_field(&result.self_gap),
         categories: Categories(
             result
                 .categories
@@ -135,6 +147,7 @@ fn unit_summary<'a>(scored: &Scored<'a>, result: &'a UnitResult) -> UnitSummary<
                 points: rounded(&indicator.points),
                 deduction: rounded(&indicator.deduction),
                 reason: &indicator.reason,
+                self_score: self_field(&indicator.self_score),
                 clauses: indicator.item.map(|_| {
                     indicator
                         .clauses
@@ -244,6 +257,39 @@ mod tests {
         );
         assert_eq!(parsed["warnings"], json!(["test.xlsx:评分!A9: 缺少评分"]));
         assert_eq!(parsed["outputs"], json!(["考核得分表.xlsx", "反馈/001-U2党支部.docx"]));
+    }
+
+    #[test]
+    fn self_assessment_fields_appear_only_with_a_self_sheet() {
+        let mut model = assessment();
+        let report = score(&model);
+        let parsed: Value = serde_json::from_str(&render(&model, &report)).unwrap();
+        assert!(!parsed["units"][0].as_object().unwrap().contains_key("self_total"));
+        assert!(!parsed["units"][0].as_object().unwrap().contains_key("self_gap"));
+        assert!(!parsed["units"][0]["indicators"][0].as_object().unwrap().contains_key("self_score"));
+
+        model.self_assessed = true;
+        model.self_scores = vec![self_score(0, 0, "100", "")];
+        let report = score(&model);
+        let text = render(&model, &report);
+        let parsed: Value = serde_json::from_str(&text).unwrap();
+        // U10: A1 100 instead of 94: (15 × 100 + 85 × 77.5) / 100 + 0.5 = 81.375 → 81.38;
+        // T = 80.48, gap 0.9.
+        let u10 = &parsed["units"][0];
+        assert_eq!((u10["self_total"].clone(), u10["self_gap"].clone()), (json!(81.38), json!(0.9)));
+        let claimed: Vec<Value> =
+            u10["indicators"].as_array().unwrap().iter().map(|i| i["self_score"].clone()).collect();
+        assert_eq!(claimed, [json!(100.0), Value::Null, Value::Null, Value::Null]);
+        assert_eq!(
+            (parsed["units"][1]["self_total"].clone(), parsed["units"][1]["self_gap"].clone()),
+            (Value::Null, Value::Null)
+        );
+        let position = |needle: &str| text.find(needle).unwrap_or_else(|| panic!("{needle} missing"));
+        assert!(
+            position("\"veto\"") < position("\"self_total\"")
+                && position("\"self_gap\"") < position("\"categories\"")
+        );
+        assert!(position("\"reason\"") < position("\"self_score\""));
     }
 
     #[test]

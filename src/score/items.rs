@@ -86,6 +86,8 @@ pub(super) fn score_item(
         reason,
         evidence: Vec::new(),
         vetoed: false,
+        self_score: None,
+        self_note: String::new(),
         clauses,
     })
 }

@@ -1,16 +1,17 @@
 //! The ledger indexed for scoring: activities by (unit, activity type),
-//! incidents by unit and manual scores by (unit, indicator), built once so
+//! incidents by unit, manual and self scores by (unit, indicator), built once so
 //! each rule looks its rows up instead of scanning the whole ledger.
 
 use std::collections::HashMap;
 
-use crate::model::{Activity, IndicatorIndex, ManualScore, Model, UnitIndex};
+use crate::model::{Activity, IndicatorIndex, ManualScore, Model, SelfScore, UnitIndex};
 
 pub(super) struct Ledger<'a> {
     activities: HashMap<(UnitIndex, &'a str), Vec<&'a Activity>>,
     /// Indices into `Model::incidents`, per unit, in input order.
     incidents: Vec<Vec<usize>>,
     manual_scores: HashMap<(UnitIndex, IndicatorIndex), &'a ManualScore>,
+    self_scores: HashMap<(UnitIndex, IndicatorIndex), &'a SelfScore>,
 }
 
 impl<'a> Ledger<'a> {
@@ -25,7 +26,9 @@ impl<'a> Ledger<'a> {
         }
         let manual_scores =
             model.manual_scores.iter().map(|score| ((score.unit, score.indicator), score)).collect();
-        Ledger { activities, incidents, manual_scores }
+        let self_scores =
+            model.self_scores.iter().map(|score| ((score.unit, score.indicator), score)).collect();
+        Ledger { activities, incidents, manual_scores, self_scores }
     }
 
     /// `unit`'s own activities of type `kind`, in input order.
@@ -43,5 +46,10 @@ impl<'a> Ledger<'a> {
     /// The evaluator's score for `unit` on a manual `indicator`.
     pub(super) fn manual_score(&self, unit: UnitIndex, indicator: IndicatorIndex) -> Option<&'a ManualScore> {
         self.manual_scores.get(&(unit, indicator)).copied()
+    }
+
+    /// The score `unit` gives itself on `indicator` (自评).
+    pub(super) fn self_score(&self, unit: UnitIndex, indicator: IndicatorIndex) -> Option<&'a SelfScore> {
+        self.self_scores.get(&(unit, indicator)).copied()
     }
 }

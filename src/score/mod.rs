@@ -1,6 +1,7 @@
 //! The scoring engine: turns a validated [`Model`] into a [`Report`] exactly
 //! as docs/计分.md defines it — indicator scores with their reasons and evidence,
-//! category scores, weighted score, bonus, total, rank, grade, veto, and the
+//! category scores, weighted score, bonus, total, rank, grade, veto, the self
+//! total and gap of a unit that assessed itself (自评), and the
 //! accountability findings. Pure arithmetic on the model: no I/O, no file
 //! formats, no diagnostics (everything that can be wrong was caught by
 //! validation).
@@ -13,6 +14,7 @@ mod ledger;
 #[cfg(test)]
 mod properties;
 mod ranking;
+mod self_assessment;
 #[cfg(test)]
 pub(crate) mod testing;
 
@@ -45,6 +47,10 @@ pub struct IndicatorResult {
     pub evidence: Vec<Origin>,
     /// A veto indicator that fired.
     pub vetoed: bool,
+    /// The score the unit gives itself (自评), if it gave one.
+    pub self_score: Option<Exact>,
+    /// The unit's own explanation of its self score (自评 说明), as typed.
+    pub self_note: String,
     /// An item's clauses that apply to the unit, in criteria order.
     pub clauses: Vec<ClauseResult>,
 }
@@ -129,6 +135,11 @@ pub struct UnitResult {
     pub barred: bool,
     /// Every indicator that applies to the unit, in criteria order.
     pub indicators: Vec<IndicatorResult>,
+    /// The self total (自评总分): T with each self score in place of the
+    /// evaluated one, rounded to 2 decimals; `None` without a self score.
+    pub self_total: Option<Exact>,
+    /// self total − T (自评差), with the self total.
+    pub self_gap: Option<Exact>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -217,21 +228,21 @@ fn score_unit(model: &Model, ledger: &Ledger, unit: UnitIndex) -> (UnitResult, V
                 plain_result(definition, indicator, outcome)
             }),
         };
-        indicators.extend(result);
+        indicators.extend(result.map(|mut result| {
+            // An item's self score is kept under its first clause, where it stands.
+            if let Some(claimed) = ledger.self_score(unit, result.indicator) {
+                result.self_score = Some(claimed.score.clone());
+                result.self_note = claimed.note.clone();
+            }
+            result
+        }));
     }
     let system = model.system_of(unit).expect("validation gives every assessed unit a weight system");
     let (categories, weighted) = categories::weigh(model, system, &indicators);
-    let earned: Exact = indicators
-        .iter()
-        .filter(|result| model.criteria[result.indicator].rule.is_bonus())
-        .map(|result| &result.score)
-        .sum();
-    // B = min(加分上限, Σ bonus scores) (docs/计分.md).
-    let bonus = match &model.settings.bonus_cap {
-        Some(cap) if earned > *cap => cap.clone(),
-        _ => earned,
-    };
+    let bonus = bonus(model, &indicators);
     let total = number::round(&(&weighted + &bonus), 2);
+    let self_total = self_assessment::self_total(model, system, &indicators);
+    let self_gap = self_total.as_ref().map(|self_total| self_total - &total);
     // A unit may be both: a 最低等次 veto then decides its band.
     let vetoed_with = |bars_top_band_only: bool| {
         indicators.iter().any(|result| {
@@ -251,6 +262,8 @@ fn score_unit(model: &Model, ledger: &Ledger, unit: UnitIndex) -> (UnitResult, V
         veto,
         barred,
         indicators,
+        self_total,
+        self_gap,
     };
     (result, incidents)
 }
@@ -269,7 +282,22 @@ fn plain_result(definition: &Indicator, indicator: IndicatorIndex, outcome: Outc
         reason: outcome.reason,
         evidence: outcome.evidence,
         vetoed: outcome.vetoed,
+        self_score: None,
+        self_note: String::new(),
         clauses: Vec::new(),
+    }
+}
+
+/// B = min(加分上限, Σ bonus scores) (docs/计分.md).
+fn bonus(model: &Model, indicators: &[IndicatorResult]) -> Exact {
+    let earned: Exact = indicators
+        .iter()
+        .filter(|result| model.criteria[result.indicator].rule.is_bonus())
+        .map(|result| &result.score)
+        .sum();
+    match &model.settings.bonus_cap {
+        Some(cap) if earned > *cap => cap.clone(),
+        _ => earned,
     }
 }
 

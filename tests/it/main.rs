@@ -18,4 +18,5 @@ mod properties;
 mod reports;
 mod sample;
 mod score;
+mod self_assessment;
 mod validate;

@@ -25,6 +25,7 @@ mod weights;
 
 use std::collections::{BTreeSet, HashSet};
 
+pub use settings::DEFAULT_SELF_GAP;
 pub use settings::{
     DEFAULT_GRADES, DEFAULT_IDEOLOGICAL_CATEGORY, DEFAULT_MARKING, DEFAULT_RECTIFICATION_DAYS, parse_grades,
 };
@@ -134,6 +135,17 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
     } else {
         Vec::new()
     };
+    let self_tables = of_kind(&[SheetKind::SelfAssessment]);
+    let self_scores = if coverage.allows_checking(
+        &self_tables,
+        text!("自评表", "the self-assessment sheet"),
+        &[SheetKind::Criteria],
+    ) {
+        records::read_self_scores(&self_tables, &units, &lookup, &criteria, &mut diagnostics)
+    } else {
+        Vec::new()
+    };
+    let self_assessed = !self_tables.is_empty();
     let accountability =
         records::read_accountability(&of_kind(&[SheetKind::Accountability]), &lookup, &mut diagnostics);
     let model = settings.map(|settings| Model {
@@ -146,6 +158,8 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
         activities: ledger.activities,
         incidents: ledger.incidents,
         manual_scores,
+        self_scores,
+        self_assessed,
         accountability,
         out_of_year: OutOfYear {
             activities: ledger.activities_out_of_year,

@@ -1,4 +1,5 @@
-//! Evaluator records: manual scores (评分) and accountability rows (问责).
+//! Evaluator records: manual scores (评分), the units' self-assessment
+//! (自评) and accountability rows (问责).
 
 use std::collections::HashMap;
 
@@ -7,7 +8,9 @@ use super::keywords::{DECISIONS, ROLES, STANCES};
 use super::units::UnitLookup;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::input::Table;
-use crate::model::{AccountabilityRow, Decision, Indicator, ManualScore, Origin, Role};
+use crate::model::{
+    AccountabilityRow, Decision, Indicator, IndicatorIndex, ManualScore, Origin, Role, SelfScore, Unit,
+};
 use crate::number::{format_trimmed, int};
 use crate::text::{nearest, normalize};
 
@@ -87,6 +90,107 @@ pub(super) fn read_scores(
         }
     }
     scores
+}
+
+/// The 自评 rows (docs/输入.md “自评”): each an indicator's score as the unit
+/// gives it itself. A veto indicator takes none; one that does not apply
+/// to the unit is a warning and ignored.
+pub(super) fn read_self_scores(
+    tables: &[&Table],
+    units: &[Unit],
+    lookup: &UnitLookup,
+    criteria: &[Indicator],
+    diagnostics: &mut Diagnostics,
+) -> Vec<SelfScore> {
+    let mut scores = Vec::new();
+    let mut given: HashMap<(usize, usize), Origin> = HashMap::new();
+    let codes: HashMap<String, usize> =
+        criteria.iter().enumerate().map(|(index, indicator)| (normalize(&indicator.code), index)).collect();
+    for &table in tables {
+        for row in &table.rows {
+            let mut cells = Cells::new(table, row, diagnostics);
+            let unit = lookup.resolve(&mut cells, "unit");
+            let indicator = self_assessed(&mut cells, &codes, criteria);
+            let score = cells.number("score");
+            let score = cells.present("score", score);
+            let (Some(unit), Some(indicator), Some(score)) = (unit, indicator, score) else { continue };
+            let criterion = &criteria[indicator];
+            let code = &criterion.code;
+            if !criterion.rule.carries_points() {
+                cells.error(
+                    "code",
+                    text!(
+                        "指标“{code}”是否决类指标，不能自评打分",
+                        "indicator \"{code}\" is a veto indicator and takes no self score"
+                    ),
+                );
+                continue;
+            }
+            if score < int(0) || score > criterion.points {
+                let (shown, points) = (format_trimmed(&score, 4), format_trimmed(&criterion.points, 4));
+                cells.error(
+                    "score",
+                    text!(
+                        "自评分{shown}超出指标“{code}”的分值范围0–{points}",
+                        "self score {shown} is outside 0–{points}, the points of indicator \"{code}\""
+                    ),
+                );
+                continue;
+            }
+            if let Some(first) = given.get(&(unit, indicator)) {
+                cells.error(
+                    "code",
+                    text!(
+                        "同一单位、同一指标“{code}”的自评重复，已在 {first} 给出",
+                        "a second self score for the same unit and indicator \"{code}\"; first at {first}"
+                    ),
+                );
+                continue;
+            }
+            given.insert((unit, indicator), cells.origin());
+            if !criterion.applies_to(&units[unit]) {
+                let (location, name) = (cells.location("code"), &units[unit].name);
+                cells.diagnostics.warning(
+                    Some(location),
+                    text!(
+                        "指标“{code}”不适用于“{name}”，此自评分不计入",
+                        "indicator \"{code}\" does not apply to \"{name}\"; this self score is ignored"
+                    ),
+                );
+                continue;
+            }
+            scores.push(SelfScore {
+                unit,
+                indicator,
+                score,
+                note: cells.text("note"),
+                origin: cells.origin(),
+            });
+        }
+    }
+    scores
+}
+
+/// What a 自评 row's 指标编号 names: an indicator, by its code. An unknown
+/// code is an error with the nearest code suggested.
+fn self_assessed(
+    cells: &mut Cells,
+    codes: &HashMap<String, usize>,
+    criteria: &[Indicator],
+) -> Option<IndicatorIndex> {
+    let code = cells.required("code")?;
+    let found = codes.get(&normalize(&code)).copied();
+    if found.is_none() {
+        let mut error = Diagnostic::error(
+            Some(cells.location("code")),
+            text!("未知指标编号“{code}”", "unknown indicator code \"{code}\""),
+        );
+        if let Some(near) = nearest(&code, criteria.iter().map(|i| i.code.as_str())) {
+            error = error.with_hint(text!("是否应为“{near}”？", "did you mean \"{near}\"?"));
+        }
+        cells.diagnostics.push(error);
+    }
+    found
 }
 
 pub(super) fn read_accountability(

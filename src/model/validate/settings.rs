@@ -18,6 +18,8 @@ pub const DEFAULT_IDEOLOGICAL_CATEGORY: &str = "意识形态工作";
 pub const DEFAULT_GRADES: &str = "优秀:90;良好:80;合格:60;不合格:0";
 pub const DEFAULT_RECTIFICATION_DAYS: u32 = 30;
 pub const DEFAULT_MARKING: &str = "内部资料";
+/// 自评偏差 when not set, in points.
+pub const DEFAULT_SELF_GAP: i64 = 5;
 
 /// Setting values as given, before parsing.
 pub(super) struct RawSettings {
@@ -154,6 +156,22 @@ impl RawSettings {
             }
             cap
         });
+        let self_gap = match self.get(SettingKey::SelfGap) {
+            None => int(DEFAULT_SELF_GAP),
+            Some((value, location)) => match value::parse_number(value).filter(|gap| *gap >= int(0)) {
+                Some(gap) => gap,
+                None => {
+                    invalid(
+                        location,
+                        value.display(),
+                        "自评偏差（不小于0的分数）",
+                        "self gap (points ≥ 0)",
+                        diagnostics,
+                    );
+                    int(DEFAULT_SELF_GAP)
+                }
+            },
+        };
         let rectification_days = match self.get(SettingKey::RectificationDays) {
             None => DEFAULT_RECTIFICATION_DAYS,
             Some((value, location)) => {
@@ -183,6 +201,7 @@ impl RawSettings {
             rectification_days,
             marking: self.text(SettingKey::Marking).unwrap_or_else(|| DEFAULT_MARKING.to_owned()),
             bonus_cap,
+            self_gap,
         };
         (diagnostics.errors().count() == errors_before).then_some(settings)
     }

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
 use serde::{Serialize, Serializer};
 
-use crate::model::validate::{DEFAULT_IDEOLOGICAL_CATEGORY, DEFAULT_MARKING, DEFAULT_RECTIFICATION_DAYS};
+use crate::model::validate::{
+    DEFAULT_IDEOLOGICAL_CATEGORY, DEFAULT_MARKING, DEFAULT_RECTIFICATION_DAYS, DEFAULT_SELF_GAP,
+};
 use crate::model::{MergedRanking, Settings};
 use crate::number::{self, Exact};
 use crate::render::Scored;
@@ -66,6 +68,8 @@ pub struct DocInfo {
     pub unit_count: usize,
     /// Grade names, best first.
     pub grades: Vec<String>,
+    /// 自评偏差 in points, trailing zeros dropped.
+    pub self_gap: String,
 }
 
 impl DocInfo {
@@ -83,6 +87,7 @@ impl DocInfo {
             deadline: chinese_date(deadline(date, settings.rectification_days)),
             unit_count,
             grades: settings.grades.iter().map(|band| band.name.clone()).collect(),
+            self_gap: trimmed(&settings.self_gap),
         }
     }
 
@@ -102,6 +107,7 @@ impl DocInfo {
             deadline: chinese_date(deadline(date, DEFAULT_RECTIFICATION_DAYS)),
             unit_count: ranking.units.len(),
             grades: ranking.grades.clone(),
+            self_gap: DEFAULT_SELF_GAP.to_string(),
         }
     }
 }
@@ -141,6 +147,20 @@ pub struct ItemView {
     pub score: String,
     pub reason: String,
     pub standard: String,
+}
+
+/// An indicator the unit scored itself higher on than the evaluation did.
+#[derive(Clone, Debug, Serialize)]
+pub struct SelfExcessView {
+    pub code: String,
+    pub name: String,
+    /// The self score and the evaluated score, every decimal.
+    pub self_score: String,
+    pub score: String,
+    /// Why the evaluation gave less (without a trailing full stop); may be empty.
+    pub reason: String,
+    /// The unit's own 自评 说明, as typed.
+    pub note: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -184,6 +204,11 @@ pub struct UnitView {
     pub rectifications: Vec<ItemView>,
     /// Accountability findings of the unit's own cases.
     pub findings: Vec<FindingView>,
+    /// 自评总分 and 自评差 (2 decimals), empty without a self score.
+    pub self_total: String,
+    pub self_gap: String,
+    /// Indicators whose self score exceeds the evaluated score, in criteria order.
+    pub self_excess: Vec<SelfExcessView>,
 }
 
 /// The context of one feedback letter: `doc` and `unit`.
@@ -291,6 +316,25 @@ impl FeedbackContext {
                 })
             })
             .collect();
+        let self_excess = result
+            .indicators
+            .iter()
+            .filter_map(|indicator| {
+                let claimed = indicator.self_score.as_ref().filter(|claimed| **claimed > indicator.score)?;
+                let criterion = &model.criteria[indicator.indicator];
+                Some(SelfExcessView {
+                    code: criterion.code.clone(),
+                    name: criterion.name.clone(),
+                    self_score: exact(claimed),
+                    score: exact(&indicator.score),
+                    reason: clause(&indicator.reason),
+                    note: indicator.self_note.clone(),
+                })
+            })
+            .collect();
+        let two_decimals = |value: &Option<Exact>| {
+            value.as_ref().map(|value| number::format_fixed(value, 2)).unwrap_or_default()
+        };
 
         FeedbackContext {
             doc: doc.clone(),
@@ -321,6 +365,9 @@ impl FeedbackContext {
                 bonuses,
                 rectifications,
                 findings,
+                self_total: two_decimals(&result.self_total),
+                self_gap: two_decimals(&result.self_gap),
+                self_excess,
             },
         }
     }
@@ -351,6 +398,20 @@ pub struct CommonDeduction {
     /// Points lost over all units, every decimal.
     pub points: String,
     pub standard: String,
+}
+
+/// A unit whose self total exceeds its total by more than 自评偏差.
+#[derive(Clone, Debug, Serialize)]
+pub struct SelfGapRow {
+    pub rank: u32,
+    pub id: String,
+    pub name: String,
+    #[serde(serialize_with = "fixed")]
+    pub self_total: Exact,
+    #[serde(serialize_with = "fixed")]
+    pub total: Exact,
+    #[serde(serialize_with = "fixed")]
+    pub gap: Exact,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -385,6 +446,9 @@ pub struct BulletinContext {
     pub ranking: Vec<RankingRow>,
     /// Whether any row names a submitting organisation.
     pub has_org: bool,
+    /// Units whose self gap exceeds 自评偏差, largest gap first (ties in rank
+    /// order); empty in a merged bulletin.
+    pub self_gaps: Vec<SelfGapRow>,
 }
 
 impl BulletinContext {
@@ -420,7 +484,7 @@ impl BulletinContext {
             })
             .collect();
         let has_org = ranking.iter().any(|row| !row.org.is_empty());
-        BulletinContext { doc, overview, grades, common_deductions, ranking, has_org }
+        BulletinContext { doc, overview, grades, common_deductions, ranking, has_org, self_gaps: Vec::new() }
     }
 
     pub fn from_scored(scored: &Scored, doc: DocInfo) -> Self {
@@ -439,8 +503,34 @@ impl BulletinContext {
                 veto: result.veto,
             })
             .collect();
-        BulletinContext::new(doc, ranking, common_deductions(scored))
+        let self_gaps = self_gaps(scored);
+        BulletinContext { self_gaps, ..BulletinContext::new(doc, ranking, common_deductions(scored)) }
     }
+}
+
+/// The units whose self gap is more than 自评偏差, largest first; the sort
+/// is stable, so ties keep rank order.
+fn self_gaps(scored: &Scored) -> Vec<SelfGapRow> {
+    let model = scored.model;
+    let mut rows: Vec<SelfGapRow> = scored
+        .report
+        .units
+        .iter()
+        .filter_map(|result| {
+            let (self_total, gap) = (result.self_total.as_ref()?, result.self_gap.as_ref()?);
+            let unit = &model.units[result.unit];
+            (*gap > model.settings.self_gap).then(|| SelfGapRow {
+                rank: result.rank,
+                id: unit.id.clone(),
+                name: unit.name.clone(),
+                self_total: self_total.clone(),
+                total: result.total.clone(),
+                gap: gap.clone(),
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| b.gap.cmp(&a.gap));
+    rows
 }
 
 /// Indicators (and items) that cost points, most units first, then most

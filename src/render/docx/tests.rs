@@ -81,6 +81,8 @@ pub(super) fn fixture() -> (Model, Report) {
         vetoed,
         item: None,
         clauses: Vec::new(),
+        self_score: None,
+        self_note: String::new(),
     };
     let categories = |party: &str, ideology: &str| {
         vec![
@@ -112,6 +114,8 @@ pub(super) fn fixture() -> (Model, Report) {
         veto,
         barred: false,
         indicators,
+        self_total: None,
+        self_gap: None,
     };
     let report = Report {
         units: vec![
@@ -317,6 +321,8 @@ fn a_manual_deduction_shows_exactly_beside_the_note_as_written() {
         vetoed: false,
         item: None,
         clauses: Vec::new(),
+        self_score: None,
+        self_note: String::new(),
     });
     let scored = Scored { model: &model, report: &report, warnings: &[], created: created() };
     let (letters, _) = letters_and_volume(&scored, &Templates::bundled()).unwrap();
@@ -633,4 +639,73 @@ fn the_merged_bulletin_is_issued_by_the_merging_organisation_with_the_defaults()
     assert_eq!((doc.marking.as_str(), doc.doc_number.as_str()), ("内部资料", ""));
     assert_eq!((doc.ideological_category.as_str(), doc.rectification_days), ("意识形态工作", 30));
     assert_eq!(doc.grades, ["优秀", "良好"]);
+}
+
+/// The fixture with self scores: 第一党支部 claims more than it got on B1
+/// and C1 and the same on A1 (self total 101, gap 6 > 自评偏差 5);
+/// the third unit's gap is 5, the second's 2.5: neither exceeds it.
+fn self_assessed() -> (Model, Report) {
+    let (mut model, mut report) = fixture();
+    model.self_assessed = true;
+    let first = &mut report.units[0];
+    (first.self_total, first.self_gap) = (Some(d("101")), Some(d("6")));
+    for (indicator, claimed) in [(0, "20"), (1, "30"), (4, "3")] {
+        first.indicators[indicator].self_score = Some(d(claimed));
+        first.indicators[indicator].self_note = "已按要求开展".into();
+    }
+    (report.units[1].self_total, report.units[1].self_gap) = (Some(d("83")), Some(d("2.5")));
+    report.units[1].indicators[0].self_score = Some(d("15"));
+    (report.units[2].self_total, report.units[2].self_gap) = (Some(d("86")), Some(d("5")));
+    (model, report)
+}
+
+#[test]
+fn a_letter_lists_each_indicator_scored_below_the_units_own_score() {
+    let (model, report) = self_assessed();
+    let scored = Scored { model: &model, report: &report, warnings: &[], created: created() };
+    let (letters, _) = letters_and_volume(&scored, &Templates::bundled()).unwrap();
+    let paragraphs: Vec<String> = document_text(&letters[0]).lines().map(str::to_owned).collect();
+    let at =
+        paragraphs.iter().position(|p| p.starts_with("你单位自评总分")).expect("a self-assessment section");
+    assert!(paragraphs[at - 1].ends_with("自评对照"), "{:?}", paragraphs[at - 1]);
+    assert_eq!(
+        paragraphs[at..at + 3],
+        [
+            "你单位自评总分101.00分，考核总分95.00分。以下指标的自评分高于考核得分：",
+            "专题研究：自评30分，考核得分25分，原因：全年缺1次，扣5分。",
+            "经验推广：自评3分，考核得分1分，原因：经验被推广1次，加1分。",
+        ]
+    );
+    // A1 was claimed at what it got; the second unit claimed nothing above its scores.
+    assert!(!paragraphs.iter().any(|p| p.starts_with("三会一课：自评")));
+    assert!(!document_text(&letters[1]).contains("自评"));
+    let (letters, _) = with_scored(|scored| letters_and_volume(scored, &Templates::bundled()).unwrap());
+    assert!(letters.iter().all(|letter| !document_text(letter).contains("自评")));
+}
+
+#[test]
+fn the_bulletin_names_the_units_whose_self_gap_exceeds_the_setting() {
+    let (model, report) = self_assessed();
+    let scored = Scored { model: &model, report: &report, warnings: &[], created: created() };
+    let bytes = bulletin(&scored, &Templates::bundled()).unwrap();
+    let text = document_text(&bytes);
+    assert!(
+        text.contains("以下单位自评总分高于考核总分，且相差超过5分，请认真对照考核标准查找差距："),
+        "{text}"
+    );
+    let document = part(&bytes, "word/document.xml");
+    let rows: Vec<Vec<Vec<String>>> = all(&document, "w:tbl")
+        .iter()
+        .map(|table| {
+            all(table, "w:tr").iter().map(|row| all(row, "w:tc").iter().map(|c| c.text()).collect()).collect()
+        })
+        .collect();
+    let gaps = rows.iter().find(|table| table[0][0] == "单位名称").expect("the self gap table");
+    assert_eq!(
+        gaps,
+        &[vec!["单位名称", "自评总分", "考核总分", "相差"], vec!["第一党支部", "101.00", "95.00", "6.00"]]
+    );
+
+    let plain = with_scored(|scored| bulletin(scored, &Templates::bundled()).unwrap());
+    assert!(!document_text(&plain).contains("自评"));
 }

@@ -123,6 +123,8 @@ fn result(indicator: usize, points: &str, score: &str, reason: &str, vetoed: boo
         vetoed,
         item: None,
         clauses: Vec::new(),
+        self_score: None,
+        self_note: String::new(),
     }
 }
 
@@ -174,7 +176,21 @@ fn scored(model: &Model, unit: usize, system: usize, mut indicators: Vec<Indicat
         band.map_or("不合格".into(), |band| band.name.clone())
     };
     let barred = false;
-    UnitResult { unit, system, rank: 0, categories, weighted, bonus, total, grade, veto, barred, indicators }
+    UnitResult {
+        unit,
+        system,
+        rank: 0,
+        categories,
+        weighted,
+        bonus,
+        total,
+        grade,
+        veto,
+        barred,
+        indicators,
+        self_total: None,
+        self_gap: None,
+    }
 }
 
 pub(crate) fn report(model: &Model) -> Report {

@@ -38,6 +38,7 @@ use crate::score_workbook::{
     SHEET_ABOUT, SHEET_ACCOUNTABILITY, SHEET_DETAIL, SHEET_INCIDENTS, SHEET_SUMMARY, SHEET_WARNINGS,
     SHEET_WEIGHTS, TOOL_PREFIX, TOP_SYSTEM, VETO_MARK,
 };
+use crate::score_workbook::{COL_SELF_GAP, COL_SELF_TOTAL};
 
 use grid::{
     Grid, MAX_CELL_CHARS, MAX_SHEET_ROWS, Styles, VETO_RED, excel_datetime, excel_len, pages, print_setup,
@@ -199,6 +200,10 @@ fn summary_sheet(
     let mut labels = vec![COL_RANK, COL_ID, COL_NAME];
     labels.extend_from_slice(categories);
     labels.extend([COL_WEIGHTED, COL_BONUS, COL_TOTAL, COL_GRADE, COL_VETO, COL_ASSESSED_UNDER]);
+    let self_col = veto_col + 2;
+    if model.self_assessed {
+        labels.extend([COL_SELF_TOTAL, COL_SELF_GAP]);
+    }
 
     title_row(sheet, &summary_title(model.settings.year), labels.len() as u16, styles)?;
     let grades: Vec<String> = model.settings.grades.iter().map(|band| band.name.clone()).collect();
@@ -252,6 +257,10 @@ fn summary_sheet(
             let veto = veto_cell(result.veto, result.barred, styles);
             grid.text(row, veto_col, veto.0, veto.1)?;
             grid.text(row, veto_col + 1, &system_name(model, result.system), &styles.text)?;
+            if model.self_assessed {
+                optional_decimal(grid, row, self_col, result.self_total.as_ref(), styles)?;
+                optional_decimal(grid, row, self_col + 1, result.self_gap.as_ref(), styles)?;
+            }
         }
         Ok(())
     })?;
@@ -297,6 +306,20 @@ fn veto_cell(veto: bool, barred: bool, styles: &Styles) -> (&'static str, &rust_
 /// Writes an exact value with 2 decimals.
 fn decimal(grid: &mut Grid, row: u32, col: u16, value: &Exact, styles: &Styles) -> Result<(), XlsxError> {
     grid.number(row, col, to_f64(value), two_decimals(value), &styles.decimal)
+}
+
+/// Writes an exact value with 2 decimals, or leaves the cell empty.
+fn optional_decimal(
+    grid: &mut Grid,
+    row: u32,
+    col: u16,
+    value: Option<&Exact>,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    match value {
+        Some(value) => decimal(grid, row, col, value, styles),
+        None => grid.text(row, col, "", &styles.center),
+    }
 }
 
 /// A table's fixed parts: its sheet name, header and frozen columns.
@@ -378,7 +401,7 @@ fn detail_sheets(
     styles: &Styles,
 ) -> Result<bool, XlsxError> {
     let model = scored.model;
-    let labels = [
+    let mut labels = vec![
         "单位编号",
         "单位名称",
         "指标编号",
@@ -391,6 +414,9 @@ fn detail_sheets(
         "原因",
         "佐证",
     ];
+    if model.self_assessed {
+        labels.push("自评分");
+    }
     let head = TableHead { name: SHEET_DETAIL, labels: &labels, frozen_cols: 2 };
     let cut = Cell::new(false);
     paged_table(
@@ -431,7 +457,15 @@ fn detail_sheets(
             }
             let (evidence, was_cut) = evidence_cell(line.evidence(), MAX_CELL_CHARS);
             cut.set(cut.get() || was_cut);
-            grid.wrapped(row, 10, &evidence, &styles.wrap)
+            grid.wrapped(row, 10, &evidence, &styles.wrap)?;
+            if model.self_assessed {
+                let claimed = match line {
+                    DetailLine::Scored(result) => result.self_score.as_ref(),
+                    DetailLine::Clause(_) => None,
+                };
+                optional_decimal(grid, row, 11, claimed, styles)?;
+            }
+            Ok(())
         },
     )?;
     Ok(cut.get())
