@@ -283,6 +283,8 @@ pub struct ManualScore {
 #[derive(Clone, Debug)]
 pub struct SelfScore {
     pub unit: UnitIndex,
+    /// The indicator self-assessed; for a whole 考核项目, its first clause,
+    /// where the item's result stands.
     pub indicator: IndicatorIndex,
     pub score: Exact,
     /// 说明 as typed: the unit's own explanation.

@@ -236,3 +236,30 @@ fn item_points_outside_an_item_are_a_warning() {
     assert!(checked.errors.is_empty(), "{:?}", checked.errors);
     assert_eq!(checked.warnings, ["items.xlsx:指标!O2: 本行没有填写“考核项目”，“项目分值”不起作用"]);
 }
+
+#[test]
+fn a_unit_assesses_itself_on_the_whole_item() {
+    let mut sheets = with_item();
+    sheets.push((
+        "自评",
+        vec![vec!["单位编号", "指标编号", "自评分", "说明"], vec!["U1", "理论学习", "4", "全部完成"]],
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let summary = score_sheets(dir.path(), "items.xlsx", &sheets);
+    let u1 = unit(&summary, "U1");
+    assert_eq!(indicator(u1, "理论学习")["self_score"].as_f64(), Some(4.0));
+    // 1.5 more of the ideological category's 39 points, weighted 50 of 100
+    // under D1's system: the self total is 50 × 150 / 39 / 100 = 1.923… higher.
+    let gap = u1["self_gap"].as_f64().unwrap();
+    assert!((gap - 1.92).abs() <= 0.011, "{gap}");
+
+    sheets.last_mut().unwrap().1 =
+        vec![vec!["单位编号", "指标编号", "自评分"], vec!["U1", "LL02", "1"], vec!["U2", "理论学习", "6"]];
+    assert_eq!(
+        check(&sheets).errors,
+        [
+            "items.xlsx:自评!B2: 指标“LL02”是考核项目“理论学习”中的一条细则，请对整个项目自评（指标编号填“理论学习”）",
+            "items.xlsx:自评!C3: 自评分6超出指标“理论学习”的分值范围0–5",
+        ]
+    );
+}

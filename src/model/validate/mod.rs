@@ -141,7 +141,7 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
         text!("自评表", "the self-assessment sheet"),
         &[SheetKind::Criteria],
     ) {
-        records::read_self_scores(&self_tables, &units, &lookup, &criteria, &mut diagnostics)
+        records::read_self_scores(&self_tables, &units, &lookup, &criteria, &items, &mut diagnostics)
     } else {
         Vec::new()
     };

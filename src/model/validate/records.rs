@@ -9,9 +9,9 @@ use super::units::UnitLookup;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::input::Table;
 use crate::model::{
-    AccountabilityRow, Decision, Indicator, IndicatorIndex, ManualScore, Origin, Role, SelfScore, Unit,
+    AccountabilityRow, Decision, Indicator, IndicatorIndex, Item, ManualScore, Origin, Role, SelfScore, Unit,
 };
-use crate::number::{format_trimmed, int};
+use crate::number::{Exact, format_trimmed, int};
 use crate::text::{nearest, normalize};
 
 pub(super) fn read_scores(
@@ -100,6 +100,7 @@ pub(super) fn read_self_scores(
     units: &[Unit],
     lookup: &UnitLookup,
     criteria: &[Indicator],
+    items: &[Item],
     diagnostics: &mut Diagnostics,
 ) -> Vec<SelfScore> {
     let mut scores = Vec::new();
@@ -110,13 +111,12 @@ pub(super) fn read_self_scores(
         for row in &table.rows {
             let mut cells = Cells::new(table, row, diagnostics);
             let unit = lookup.resolve(&mut cells, "unit");
-            let indicator = self_assessed(&mut cells, &codes, criteria);
+            let claimed = self_assessed(&mut cells, &codes, criteria, items);
             let score = cells.number("score");
             let score = cells.present("score", score);
-            let (Some(unit), Some(indicator), Some(score)) = (unit, indicator, score) else { continue };
-            let criterion = &criteria[indicator];
-            let code = &criterion.code;
-            if !criterion.rule.carries_points() {
+            let (Some(unit), Some(claimed), Some(score)) = (unit, claimed, score) else { continue };
+            let code = claimed.code();
+            if !claimed.carries_points() {
                 cells.error(
                     "code",
                     text!(
@@ -126,8 +126,8 @@ pub(super) fn read_self_scores(
                 );
                 continue;
             }
-            if score < int(0) || score > criterion.points {
-                let (shown, points) = (format_trimmed(&score, 4), format_trimmed(&criterion.points, 4));
+            if score < int(0) || score > *claimed.points() {
+                let (shown, points) = (format_trimmed(&score, 4), format_trimmed(claimed.points(), 4));
                 cells.error(
                     "score",
                     text!(
@@ -137,6 +137,7 @@ pub(super) fn read_self_scores(
                 );
                 continue;
             }
+            let indicator = claimed.stands_at();
             if let Some(first) = given.get(&(unit, indicator)) {
                 cells.error(
                     "code",
@@ -148,7 +149,7 @@ pub(super) fn read_self_scores(
                 continue;
             }
             given.insert((unit, indicator), cells.origin());
-            if !criterion.applies_to(&units[unit]) {
+            if !claimed.applies_to(&units[unit]) {
                 let (location, name) = (cells.location("code"), &units[unit].name);
                 cells.diagnostics.warning(
                     Some(location),
@@ -171,26 +172,98 @@ pub(super) fn read_self_scores(
     scores
 }
 
-/// What a 自评 row's 指标编号 names: an indicator, by its code. An unknown
-/// code is an error with the nearest code suggested.
-fn self_assessed(
+/// What a self score is for: an indicator outside any item, or a whole item.
+enum Claimed<'m> {
+    Indicator(IndicatorIndex, &'m [Indicator]),
+    Item(&'m Item, &'m [Indicator]),
+}
+
+impl Claimed<'_> {
+    /// The code messages name: the indicator's, or the item's name.
+    fn code(&self) -> &str {
+        match self {
+            Claimed::Indicator(index, criteria) => &criteria[*index].code,
+            Claimed::Item(item, _) => &item.name,
+        }
+    }
+
+    fn points(&self) -> &Exact {
+        match self {
+            Claimed::Indicator(index, criteria) => &criteria[*index].points,
+            Claimed::Item(item, _) => &item.points,
+        }
+    }
+
+    fn carries_points(&self) -> bool {
+        match self {
+            Claimed::Indicator(index, criteria) => criteria[*index].rule.carries_points(),
+            Claimed::Item(..) => true,
+        }
+    }
+
+    /// The indicator the result stands at: an item's first clause.
+    fn stands_at(&self) -> IndicatorIndex {
+        match self {
+            Claimed::Indicator(index, _) => *index,
+            Claimed::Item(item, _) => item.clauses[0],
+        }
+    }
+
+    /// An item applies when any of its clauses does.
+    fn applies_to(&self, unit: &Unit) -> bool {
+        match self {
+            Claimed::Indicator(index, criteria) => criteria[*index].applies_to(unit),
+            Claimed::Item(item, criteria) => {
+                item.clauses.iter().any(|&clause| criteria[clause].applies_to(unit))
+            }
+        }
+    }
+}
+
+/// What a 自评 row's 指标编号 names: an indicator outside any item by its
+/// code, or a 考核项目 by its name. An unknown code is an error with the
+/// nearest code suggested; a clause of an item is an error naming the item.
+fn self_assessed<'m>(
     cells: &mut Cells,
     codes: &HashMap<String, usize>,
-    criteria: &[Indicator],
-) -> Option<IndicatorIndex> {
+    criteria: &'m [Indicator],
+    items: &'m [Item],
+) -> Option<Claimed<'m>> {
     let code = cells.required("code")?;
-    let found = codes.get(&normalize(&code)).copied();
-    if found.is_none() {
-        let mut error = Diagnostic::error(
-            Some(cells.location("code")),
-            text!("未知指标编号“{code}”", "unknown indicator code \"{code}\""),
-        );
-        if let Some(near) = nearest(&code, criteria.iter().map(|i| i.code.as_str())) {
-            error = error.with_hint(text!("是否应为“{near}”？", "did you mean \"{near}\"?"));
-        }
-        cells.diagnostics.push(error);
+    let key = normalize(&code);
+    if let Some(item) = items.iter().find(|item| item.code == key) {
+        return Some(Claimed::Item(item, criteria));
     }
-    found
+    let found = codes.get(&key).copied();
+    match found.and_then(|index| criteria[index].item) {
+        Some(item) => {
+            let item = &items[item].name;
+            cells.error(
+                "code",
+                text!(
+                    "指标“{code}”是考核项目“{item}”中的一条细则，请对整个项目自评（指标编号填“{item}”）",
+                    "indicator \"{code}\" is a clause of the item \"{item}\": self-assess the whole item (code \"{item}\")"
+                ),
+            );
+            return None;
+        }
+        None if found.is_some() => return found.map(|index| Claimed::Indicator(index, criteria)),
+        None => {}
+    }
+    let mut error = Diagnostic::error(
+        Some(cells.location("code")),
+        text!("未知指标编号“{code}”", "unknown indicator code \"{code}\""),
+    );
+    let candidates = criteria
+        .iter()
+        .filter(|indicator| indicator.item.is_none())
+        .map(|indicator| indicator.code.as_str())
+        .chain(items.iter().map(|item| item.name.as_str()));
+    if let Some(near) = nearest(&code, candidates) {
+        error = error.with_hint(text!("是否应为“{near}”？", "did you mean \"{near}\"?"));
+    }
+    cells.diagnostics.push(error);
+    None
 }
 
 pub(super) fn read_accountability(
