@@ -21,6 +21,7 @@ use crate::number::{Exact, parse_decimal};
 
 pub(crate) const IDEOLOGY: &str = "意识形态工作";
 pub(crate) const PARTY: &str = "党建工作";
+pub(crate) const BUSINESS: &str = "业务工作";
 
 pub(crate) fn d(text: &str) -> Exact {
     parse_decimal(text).unwrap()
@@ -80,6 +81,11 @@ pub(crate) fn described(
         standard: standard.to_owned(),
         ..indicator(code, category, rule, points)
     }
+}
+
+/// A manual indicator of `points` in `category`.
+pub(crate) fn marked(code: &str, category: &str, points: &str) -> Indicator {
+    indicator(code, category, manual(), points)
 }
 
 /// A manual rule naming no activity type.

@@ -54,15 +54,9 @@ mod tests {
     use crate::score::score;
     use crate::score::testing::*;
 
-    const BUSINESS: &str = "业务工作";
-
-    fn manual(code: &str, category: &str, points: &str) -> Indicator {
-        indicator(code, category, crate::score::testing::manual(), points)
-    }
-
     #[test]
     fn exact_arithmetic_rounds_79_975_up() {
-        let mut model = one_unit(vec![manual("A1", IDEOLOGY, "100"), manual("B1", PARTY, "100")]);
+        let mut model = one_unit(vec![marked("A1", IDEOLOGY, "100"), marked("B1", PARTY, "100")]);
         model.systems = vec![system(None, &[(IDEOLOGY, "15"), (PARTY, "85")])];
         model.manual_scores = vec![manual_score(0, 0, "94", ""), manual_score(0, 1, "77.5", "")];
         let report = score(&model);
@@ -75,9 +69,9 @@ mod tests {
     #[test]
     fn normalises_each_category_over_its_applicable_points() {
         let mut model = one_unit(vec![
-            manual("A1", IDEOLOGY, "10"),
-            manual("A2", IDEOLOGY, "30"),
-            Indicator { applies_to: vec!["机关".into()], ..manual("A3", IDEOLOGY, "60") },
+            marked("A1", IDEOLOGY, "10"),
+            marked("A2", IDEOLOGY, "30"),
+            Indicator { applies_to: vec!["机关".into()], ..marked("A3", IDEOLOGY, "60") },
             indicator("B1", PARTY, Bonus { activity: "表彰".into(), unit_points: d("1").into() }, "5"),
         ]);
         model.manual_scores = vec![manual_score(0, 0, "10", ""), manual_score(0, 1, "24", "")];
@@ -97,9 +91,9 @@ mod tests {
     #[test]
     fn rescales_weights_when_a_category_is_left_out() {
         let mut model = one_unit(vec![
-            manual("A1", IDEOLOGY, "10"),
-            manual("B1", PARTY, "10"),
-            Indicator { applies_to: vec!["机关".into()], ..manual("C1", BUSINESS, "10") },
+            marked("A1", IDEOLOGY, "10"),
+            marked("B1", PARTY, "10"),
+            Indicator { applies_to: vec!["机关".into()], ..marked("C1", BUSINESS, "10") },
         ]);
         model.systems = vec![system(None, &[(IDEOLOGY, "35"), (PARTY, "40"), (BUSINESS, "25")])];
         model.manual_scores = vec![manual_score(0, 0, "9", ""), manual_score(0, 1, "8", "")];
@@ -121,7 +115,7 @@ mod tests {
             unit("U", "党支部", Some(1)),
             unit("V", "党支部", Some(0)),
         ];
-        let criteria = vec![manual("A1", IDEOLOGY, "10"), manual("B1", PARTY, "10")];
+        let criteria = vec![marked("A1", IDEOLOGY, "10"), marked("B1", PARTY, "10")];
         let mut model = model(
             units,
             criteria,

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use proptest::prelude::*;
 
-use super::testing::{IDEOLOGY, PARTY, condition, model, origin, system, unit};
+use super::testing::{BUSINESS, IDEOLOGY, PARTY, condition, model, origin, system, unit};
 use super::{IndicatorResult, Report, UnitResult, score};
 use crate::model::filter;
 use crate::model::rules::{Bonus, Deduct, Manual, MinCount, Rule, Timeliness, UnitPoints, Veto, VetoMode};
@@ -19,7 +19,6 @@ use crate::model::{Activity, Attributes, Expected, Incident, Indicator, ManualSc
 use crate::number::{Exact, int, round};
 use crate::text::natural_cmp;
 
-const BUSINESS: &str = "业务工作";
 const EXTRA: &str = "加分项";
 const CATEGORIES: [&str; 4] = [IDEOLOGY, PARTY, BUSINESS, EXTRA];
 const ACTIVITY_TYPES: [&str; 4] = ["专题研究", "季度分析", "违规", "表彰"];

@@ -31,18 +31,12 @@ mod tests {
     use crate::score::score;
     use crate::score::testing::*;
 
-    const BUSINESS: &str = "业务工作";
-
-    fn manual(code: &str, category: &str, points: &str) -> Indicator {
-        indicator(code, category, crate::score::testing::manual(), points)
-    }
-
     #[test]
     fn the_self_total_rescales_the_weights_left_in_like_the_total() {
         let mut model = one_unit(vec![
-            manual("A1", IDEOLOGY, "10"),
-            manual("B1", PARTY, "10"),
-            Indicator { applies_to: vec!["机关".into()], ..manual("C1", BUSINESS, "10") },
+            marked("A1", IDEOLOGY, "10"),
+            marked("B1", PARTY, "10"),
+            Indicator { applies_to: vec!["机关".into()], ..marked("C1", BUSINESS, "10") },
         ]);
         model.systems = vec![system(None, &[(IDEOLOGY, "35"), (PARTY, "40"), (BUSINESS, "25")])];
         model.manual_scores = vec![manual_score(0, 0, "9", ""), manual_score(0, 1, "8", "")];
@@ -63,7 +57,7 @@ mod tests {
 
     fn commendations() -> crate::model::Model {
         let mut model = one_unit(vec![
-            manual("A1", IDEOLOGY, "100"),
+            marked("A1", IDEOLOGY, "100"),
             indicator("B1", IDEOLOGY, Bonus { activity: "表彰".into(), unit_points: d("1.5").into() }, "4"),
         ]);
         model.manual_scores = vec![manual_score(0, 0, "90", "")];

@@ -22,8 +22,7 @@ pub(super) fn read_scores(
 ) -> Vec<ManualScore> {
     let mut scores = Vec::new();
     let mut given: HashMap<(usize, usize), Origin> = HashMap::new();
-    let codes: HashMap<String, usize> =
-        criteria.iter().enumerate().map(|(index, indicator)| (normalize(&indicator.code), index)).collect();
+    let codes = code_index(criteria);
     for &table in tables {
         for row in &table.rows {
             let mut cells = Cells::new(table, row, diagnostics);
@@ -31,14 +30,7 @@ pub(super) fn read_scores(
             let indicator = cells.required("code").and_then(|code| {
                 let found = codes.get(&normalize(&code)).copied();
                 if found.is_none() {
-                    let mut error = Diagnostic::error(
-                        Some(cells.location("code")),
-                        text!("未知指标编号“{code}”", "unknown indicator code \"{code}\""),
-                    );
-                    if let Some(near) = nearest(&code, criteria.iter().map(|i| i.code.as_str())) {
-                        error = error.with_hint(text!("是否应为“{near}”？", "did you mean \"{near}\"?"));
-                    }
-                    cells.diagnostics.push(error);
+                    unknown_code(&mut cells, &code, criteria.iter().map(|i| i.code.as_str()));
                 }
                 found
             });
@@ -105,8 +97,7 @@ pub(super) fn read_self_scores(
 ) -> Vec<SelfScore> {
     let mut scores = Vec::new();
     let mut given: HashMap<(usize, usize), Origin> = HashMap::new();
-    let codes: HashMap<String, usize> =
-        criteria.iter().enumerate().map(|(index, indicator)| (normalize(&indicator.code), index)).collect();
+    let codes = code_index(criteria);
     for &table in tables {
         for row in &table.rows {
             let mut cells = Cells::new(table, row, diagnostics);
@@ -250,20 +241,30 @@ fn self_assessed<'m>(
         None if found.is_some() => return found.map(|index| Claimed::Indicator(index, criteria)),
         None => {}
     }
-    let mut error = Diagnostic::error(
-        Some(cells.location("code")),
-        text!("未知指标编号“{code}”", "unknown indicator code \"{code}\""),
-    );
     let candidates = criteria
         .iter()
         .filter(|indicator| indicator.item.is_none())
         .map(|indicator| indicator.code.as_str())
         .chain(items.iter().map(|item| item.name.as_str()));
-    if let Some(near) = nearest(&code, candidates) {
+    unknown_code(cells, &code, candidates);
+    None
+}
+
+/// Each indicator's index by its normalised code, as 评分 and 自评 rows name it.
+fn code_index(criteria: &[Indicator]) -> HashMap<String, IndicatorIndex> {
+    criteria.iter().enumerate().map(|(index, indicator)| (normalize(&indicator.code), index)).collect()
+}
+
+/// An unknown 指标编号: an error at its cell, the nearest of `candidates` suggested.
+fn unknown_code<'c>(cells: &mut Cells, code: &str, candidates: impl Iterator<Item = &'c str>) {
+    let mut error = Diagnostic::error(
+        Some(cells.location("code")),
+        text!("未知指标编号“{code}”", "unknown indicator code \"{code}\""),
+    );
+    if let Some(near) = nearest(code, candidates) {
         error = error.with_hint(text!("是否应为“{near}”？", "did you mean \"{near}\"?"));
     }
     cells.diagnostics.push(error);
-    None
 }
 
 pub(super) fn read_accountability(
