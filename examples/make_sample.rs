@@ -170,10 +170,13 @@ const GAPS: &[(&str, &str, u32)] = &[
 /// 综合检查 done but its results not reported upward: (unit, month).
 const NOT_REPORTED: &[(&str, u32)] = &[("U14", 11)];
 
+/// A day as (year, month, day).
+type Ymd = (i32, u32, u32);
+
 /// Planned activities done after their due date: (unit, indicator, month, the
 /// day it was done) — a work plan after 31 March, a first-half report after
 /// 10 July, a second-half report after 10 January.
-const LATE: &[(&str, &str, u32, (i32, u32, u32))] = &[
+const LATE: &[(&str, &str, u32, Ymd)] = &[
     ("U22", "YS13", 2, (2025, 4, 18)),
     ("U14", "YS07", 7, (2025, 7, 15)),
     ("U31", "YS07", 13, (2026, 1, 15)),
