@@ -490,8 +490,10 @@ fn weights() -> Vec<Vec<Cell>> {
         .collect()
 }
 
-/// The 指标 sheet, its 类别 cells merged down each category as evaluators do;
-/// an optional column no indicator fills (否决方式) is left out.
+/// The 指标 sheet, its 类别 cells merged down each category and its 考核项目
+/// and 项目分值 down each item as evaluators do;
+/// an optional column no indicator fills is left out (the defaults now fill
+/// every one, 否决方式 and 截止 included).
 fn write_criteria(sheet: &mut Worksheet) -> Result<(), XlsxError> {
     let filled = |column: &&Column| {
         defaults::CRITERIA
@@ -528,6 +530,31 @@ fn write_criteria(sheet: &mut Worksheet) -> Result<(), XlsxError> {
                 &centred,
             )?;
         }
+    }
+    // Each item's 考核项目 and 项目分值 merged down its clauses, as published
+    // tables print the 二级指标 and its points.
+    let position = |key: &str| columns.iter().position(|column| column.en == key).map(|col| col as u16);
+    let (Some(item_col), Some(points_col)) = (position("item"), position("item_points")) else {
+        return Ok(());
+    };
+    let mut items: BTreeMap<&str, (u32, u32, &str)> = BTreeMap::new();
+    for (index, indicator) in defaults::CRITERIA.iter().enumerate().filter(|(_, row)| !row.item.is_empty()) {
+        let row = index as u32 + 1;
+        let entry = items.entry(indicator.item).or_insert((row, row, ""));
+        entry.1 = row;
+        if !indicator.item_points.is_empty() {
+            entry.2 = indicator.item_points;
+        }
+    }
+    for (item, (first, last, points)) in items {
+        sheet.merge_range(first, item_col, last, item_col, item, &centred)?;
+        sheet.merge_range(first, points_col, last, points_col, "", &centred)?;
+        sheet.write_number_with_format(
+            first,
+            points_col,
+            points.parse::<f64>().expect("项目分值 is a number"),
+            &centred,
+        )?;
     }
     Ok(())
 }
@@ -662,6 +689,16 @@ mod tests {
         let scores = workbook.worksheet_range("评分").unwrap();
         let assessed = ORGS.iter().filter(|org| org.assessed).count();
         assert_eq!(scores.height() - 1, assessed * NOTES.len(), "every unit × manual indicator");
+
+        // 研究部署's 考核项目 and 项目分值 are merged down its three clauses:
+        // only the first cell holds the value.
+        let criteria = workbook.worksheet_range("指标").unwrap();
+        let header: Vec<_> = criteria.rows().next().unwrap().to_vec();
+        let col = |name: &str| header.iter().position(|cell| cell == &Data::String(name.into())).unwrap();
+        let (item, points) = (col("考核项目"), col("项目分值"));
+        assert_eq!(criteria.get_value((1, item as u32)), Some(&Data::String("研究部署".into())));
+        assert_eq!(criteria.get_value((1, points as u32)), Some(&Data::Float(13.0)));
+        assert_eq!(criteria.get_value((3, item as u32)), Some(&Data::Empty), "merged, not repeated");
 
         let own = workbook.worksheet_range("自评").unwrap();
         assert_eq!(own.height() - 1, SELF_SCORES.len());
