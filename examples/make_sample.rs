@@ -1,9 +1,12 @@
 //! Writes the bundled demo workbook `samples/示例台账.xlsx` from the default
 //! criteria ([`kaohe::defaults`]): a bureau Party committee, two assessing
 //! organisations with their own weight systems, fifteen assessed units and a
-//! year of ledgers with realistic gaps, late public-opinion incidents, manual
-//! scores, one veto and two accountability cases. `samples/README.md` lists
-//! what it contains and what `kaohe check` / `kaohe score` should report.
+//! year of ledgers with realistic gaps — a missing 前置, late and
+//! next-January reports with 所属期, a record without evidence —, late
+//! public-opinion incidents graded by 级别, manual scores, a veto and a
+//! 不得评优, a few units' self-assessments and two accountability cases.
+//! `samples/README.md` lists what it contains and what `kaohe check` /
+//! `kaohe score` should report.
 //!
 //! Run `cargo run --example make_sample [PATH]`. The output is deterministic
 //! (a seeded LCG, fixed workbook metadata); a test checks that the committed
@@ -80,8 +83,8 @@ const OWN_SYSTEMS: &[(&str, [(&str, &str); 3])] = &[
 ];
 
 /// One activity of a complete year's ledger: the indicator it serves, the
-/// month, the title; `document` activities carry a document number, the
-/// others a meeting record.
+/// month (13 is January of the next year), the title; `document` activities
+/// carry a document number, the others a meeting record.
 struct Planned {
     code: &'static str,
     month: u32,
@@ -91,13 +94,17 @@ struct Planned {
     reported: &'static str,
     /// 形式 (专题汇报 only).
     form: &'static str,
+    /// 所属期 of a report made after its period: it is then due within the
+    /// first days after the period ends (YS07's `期末后10天`).
+    for_period: &'static str,
 }
 
 const fn planned(code: &'static str, month: u32, title: &'static str, document: bool) -> Planned {
-    Planned { code, month, title, document, reported: "", form: "" }
+    Planned { code, month, title, document, reported: "", form: "", for_period: "" }
 }
 
 const PLAN: &[Planned] = &[
+    planned("YS15", 1, "2025年度意识形态工作责任清单", true),
     planned("YS08", 1, "2024年度书记述职（含意识形态工作责任制落实情况）", false),
     planned("YW02", 1, "第一季度工作信息", true),
     planned("YS13", 2, "2025年意识形态工作计划及宣传思想工作要点", true),
@@ -114,8 +121,12 @@ const PLAN: &[Planned] = &[
     Planned {
         reported: "是", ..planned("YS05", 6, "上半年意识形态工作责任制落实情况综合检查", true)
     },
-    Planned { form: "书面", ..planned("YS07", 6, "上半年意识形态工作专题汇报", true) },
     planned("YW02", 7, "第三季度工作信息", true),
+    Planned {
+        form: "书面",
+        for_period: "2025年上半年",
+        ..planned("YS07", 7, "上半年意识形态工作专题汇报", true)
+    },
     planned("YS06", 8, "意识形态阵地管理专题督查", true),
     planned("DJ01", 8, "第三季度专题党课", false),
     planned("YS01", 9, "专题研究下半年意识形态工作", false),
@@ -128,14 +139,19 @@ const PLAN: &[Planned] = &[
     planned("DJ01", 11, "第四季度专题党课", false),
     planned("YS03", 12, "下半年意识形态领域情况通报", true),
     planned("YS04", 12, "第四季度意识形态领域形势分析", false),
-    Planned { form: "当面", ..planned("YS07", 12, "下半年意识形态工作专题汇报", false) },
+    Planned {
+        form: "当面",
+        for_period: "2025年下半年",
+        ..planned("YS07", 13, "下半年意识形态工作专题汇报", false)
+    },
 ];
 
 /// Planned activities a unit did not record: (unit, indicator, month).
 const GAPS: &[(&str, &str, u32)] = &[
     ("U10", "YS03", 12),
     ("U12", "YS04", 9),
-    ("U13", "YS07", 12),
+    ("U12", "YS15", 1),
+    ("U13", "YS07", 13),
     ("U14", "YS01", 9),
     ("U16", "YS04", 6),
     ("U16", "YS04", 12),
@@ -154,6 +170,22 @@ const GAPS: &[(&str, &str, u32)] = &[
 /// 综合检查 done but its results not reported upward: (unit, month).
 const NOT_REPORTED: &[(&str, u32)] = &[("U14", 11)];
 
+/// A day as (year, month, day).
+type Ymd = (i32, u32, u32);
+
+/// Planned activities done after their due date: (unit, indicator, month, the
+/// day it was done) — a work plan after 31 March, a first-half report after
+/// 10 July, a second-half report after 10 January.
+const LATE: &[(&str, &str, u32, Ymd)] = &[
+    ("U22", "YS13", 2, (2025, 4, 18)),
+    ("U14", "YS07", 7, (2025, 7, 15)),
+    ("U31", "YS07", 13, (2026, 1, 15)),
+];
+
+/// Planned activities recorded without evidence (材料 empty): (unit,
+/// indicator, month). YS06 counts only rows with 材料 (`材料!=`).
+const NO_EVIDENCE: &[(&str, &str, u32)] = &[("U10", "YS06", 8)];
+
 /// An activity outside the plan, with its own date and evidence.
 struct Extra {
     unit: &'static str,
@@ -161,6 +193,7 @@ struct Extra {
     code: &'static str,
     title: &'static str,
     evidence: &'static str,
+    for_period: &'static str,
 }
 
 const fn extra(
@@ -170,19 +203,31 @@ const fn extra(
     title: &'static str,
     evidence: &'static str,
 ) -> Extra {
-    Extra { unit, date, code, title, evidence }
+    Extra { unit, date, code, title, evidence, for_period: "" }
 }
 
 /// Activities outside the plan. The 2024-12 rows are carried over from last
-/// year's ledger; then bonus (表彰), veto and deduct (违纪) rows.
+/// year's ledger, and so is U20's report on 2024年下半年 made in January (its
+/// 所属期 puts it in 2024); then bonus (表彰), veto, 不得评优 (通报批评) and
+/// deduct (违纪) rows.
 const EXTRAS: &[Extra] = &[
     extra("U11", (2024, 12, 20), "YS04", "2024年第四季度意识形态领域形势分析", "会议记录（12月20日）"),
-    extra("U20", (2024, 12, 26), "YS07", "2024年下半年意识形态工作专题汇报", "会议记录（12月26日）"),
+    Extra {
+        for_period: "2024年下半年",
+        ..extra("U20", (2025, 1, 8), "YS07", "2024年下半年意识形态工作专题汇报", "会议记录（1月8日）")
+    },
     extra("U31", (2024, 12, 18), "YS03", "2024年下半年意识形态领域情况通报", "离支〔2024〕6号"),
     extra("U15", (2025, 11, 14), "JF01", "获评全县宣传思想工作先进集体", "县委宣传部〔2025〕21号"),
     extra("U20", (2025, 6, 28), "JF01", "获评县级先进基层党组织", "县委组织部〔2025〕15号"),
     extra("U20", (2025, 10, 16), "JF01", "机关党建品牌创建获县级表彰", "县直机关工委〔2025〕9号"),
     extra("U17", (2025, 8, 21), "YS14", "支部公众号转载含错误观点文章，造成不良影响", "局党委〔2025〕11号"),
+    extra(
+        "U15",
+        (2025, 9, 12),
+        "YS16",
+        "网络意识形态阵地管理不到位被县委宣传部通报批评",
+        "县委宣传部〔2025〕17号",
+    ),
     extra("U24", (2025, 6, 12), "DJ03", "党员违反廉洁纪律受到党内警告处分", "局纪委〔2025〕2号"),
 ];
 
@@ -213,6 +258,15 @@ fn date(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).expect("a valid date")
 }
 
+/// The day a planned activity was done: `draw` (0–23) picks a day from the
+/// 3rd of its month, or from the 1st to the 9th for a report due by the
+/// 10th; month 13 is January of the next year.
+fn planned_date(item: &Planned, draw: u32) -> NaiveDate {
+    let (year, month) = (YEAR + (item.month as i32 - 1) / 12, (item.month - 1) % 12 + 1);
+    let day = if item.for_period.is_empty() { 3 + draw } else { 1 + draw % 9 };
+    date(year, month, day)
+}
+
 /// A row of the 活动 sheet before numbering.
 struct Activity {
     unit: &'static str,
@@ -223,6 +277,7 @@ struct Activity {
     document: bool,
     reported: &'static str,
     form: &'static str,
+    for_period: &'static str,
 }
 
 impl Activity {
@@ -234,8 +289,8 @@ impl Activity {
             Cell::typed(self.kind),
             Cell::typed(&self.title),
             Cell::typed(evidence),
-            // 所属期: empty, the period of the row's date.
-            Cell::Empty,
+            // 所属期: empty is the period of the row's date.
+            Cell::typed(self.for_period),
             Cell::typed(self.reported),
             Cell::typed(self.form),
         ]
@@ -250,19 +305,26 @@ fn activities(lcg: &mut Lcg) -> Vec<Activity> {
             .iter()
             .filter(|item| applies(indicator(item.code), org))
             .filter(|item| !GAPS.contains(&(org.id, item.code, item.month)))
-            .map(|item| Activity {
-                unit: org.id,
-                date: date(YEAR, item.month, 3 + lcg.below(24)),
-                kind: indicator(item.code).activity,
-                title: item.title.to_string(),
-                evidence: None,
-                document: item.document,
-                reported: if NOT_REPORTED.contains(&(org.id, item.month)) && item.reported == "是" {
-                    "否"
-                } else {
-                    item.reported
-                },
-                form: item.form,
+            .map(|item| {
+                let on_plan = planned_date(item, lcg.below(24));
+                let late =
+                    LATE.iter().find(|late| (late.0, late.1, late.2) == (org.id, item.code, item.month));
+                let no_evidence = NO_EVIDENCE.contains(&(org.id, item.code, item.month));
+                Activity {
+                    unit: org.id,
+                    date: late.map_or(on_plan, |&(.., (year, month, day))| date(year, month, day)),
+                    kind: indicator(item.code).activity,
+                    title: item.title.to_string(),
+                    evidence: no_evidence.then(String::new),
+                    document: item.document,
+                    reported: if NOT_REPORTED.contains(&(org.id, item.month)) && item.reported == "是" {
+                        "否"
+                    } else {
+                        item.reported
+                    },
+                    form: item.form,
+                    for_period: item.for_period,
+                }
             })
             .collect();
         own.extend(EXTRAS.iter().filter(|extra| extra.unit == org.id).map(|extra| {
@@ -276,15 +338,19 @@ fn activities(lcg: &mut Lcg) -> Vec<Activity> {
                 document: false,
                 reported: "",
                 form: "",
+                for_period: extra.for_period,
             }
         }));
         own.sort_by_key(|activity| activity.date);
-        let mut number = 0;
+        // Document numbers run per year: 〔2025〕1号 …, then 〔2026〕1号.
+        let mut numbers: BTreeMap<i32, u32> = BTreeMap::new();
         for activity in &mut own {
             if activity.evidence.is_none() {
                 activity.evidence = Some(if activity.document {
-                    number += 1;
-                    format!("{}〔{YEAR}〕{number}号", org.prefix)
+                    let year = activity.date.year();
+                    let number = numbers.entry(year).or_default();
+                    *number += 1;
+                    format!("{}〔{year}〕{number}号", org.prefix)
                 } else {
                     activity.date.format("会议记录（%-m月%-d日）").to_string()
                 });
@@ -308,7 +374,8 @@ fn activities(lcg: &mut Lcg) -> Vec<Activity> {
 }
 
 /// The 舆情 sheet: (单位编号, 事件, 级别, then 发生, 发现, 研判, 报送 and 处置
-/// times; empty = not done).
+/// times; empty = not done). YS12 is graded by 级别: a late 一般 incident
+/// costs 2 points, 较大 4, 重大 6.
 #[rustfmt::skip]
 const INCIDENTS: &[[&str; 8]] = &[
     // 报送 exactly 24 hours after 研判: on time.
@@ -321,6 +388,8 @@ const INCIDENTS: &[[&str; 8]] = &[
     ["U23", "工作人员朋友圈发布不当言论", "一般", "2025-09-02 10:00", "2025-09-02 16:00", "2025-09-03 09:00", "2025-09-03 15:00", ""],
     ["U10", "政务公众号留言集中反映办事难", "一般", "2025-10-20 09:00", "2025-10-20 10:30", "2025-10-20 16:00", "2025-10-21 09:00", "2025-10-21 17:00"],
     ["U31", "退休人员微信群传播不实信息", "一般", "2025-11-05 19:00", "2025-11-06 08:00", "2025-11-06 10:00", "2025-11-06 15:00", "2025-11-07 11:00"],
+    // 处置 30 hours after 报送: a late 重大 incident.
+    ["U32", "短视频恶意剪辑窗口人员言行引发热议", "重大", "2025-08-11 21:00", "2025-08-12 07:30", "2025-08-12 10:00", "2025-08-12 11:00", "2025-08-13 17:00"],
     // Last year's incident: outside the year, not counted.
     ["U24", "档案查询服务遭网络投诉", "一般", "2024-12-28 09:00", "2024-12-28 14:00", "2024-12-29 10:00", "2024-12-29 16:00", "2024-12-30 11:00"],
 ];
@@ -377,6 +446,19 @@ const ACCOUNTABILITY: &[[&str; 7]] = &[
     ["WZ2025-02", "U23", "书记个人决定暂缓处置网络舆情，致使事态扩大", "个人", "罗敏", "班子成员", ""],
 ];
 
+/// The 自评 sheet: a few units' own scores (单位编号, 指标编号 — an indicator
+/// or the item 研究部署 —, 自评分, 说明). U16 rates itself far above its
+/// evaluation (beyond 自评偏差 5), U11 and U21 close to it.
+#[rustfmt::skip]
+const SELF_SCORES: &[[&str; 4]] = &[
+    ["U11", defaults::RESEARCH_AND_PLANNING, "13", "专题研究2次，工作计划按时制定"],
+    ["U11", "DJ02", "59", "组织生活规范"],
+    ["U16", "YS04", "12", "各季度均开展形势分析"],
+    ["U16", "YS11", "5", "参加县委宣传部主题宣讲"],
+    ["U16", "DJ02", "60", "党建工作全面完成"],
+    ["U21", "YS12", "12", "舆情均已报送处置"],
+];
+
 fn settings() -> Vec<Vec<Cell>> {
     let mut rows: Vec<Vec<Cell>> = defaults::settings_rows(YEAR)
         .into_iter()
@@ -408,8 +490,10 @@ fn weights() -> Vec<Vec<Cell>> {
         .collect()
 }
 
-/// The 指标 sheet, its 类别 cells merged down each category as evaluators do;
-/// an optional column no indicator fills (否决方式) is left out.
+/// The 指标 sheet, its 类别 cells merged down each category and its 考核项目
+/// and 项目分值 down each item as evaluators do;
+/// an optional column no indicator fills is left out (the defaults now fill
+/// every one, 否决方式 and 截止 included).
 fn write_criteria(sheet: &mut Worksheet) -> Result<(), XlsxError> {
     let filled = |column: &&Column| {
         defaults::CRITERIA
@@ -447,6 +531,31 @@ fn write_criteria(sheet: &mut Worksheet) -> Result<(), XlsxError> {
             )?;
         }
     }
+    // Each item's 考核项目 and 项目分值 merged down its clauses, as published
+    // tables print the 二级指标 and its points.
+    let position = |key: &str| columns.iter().position(|column| column.en == key).map(|col| col as u16);
+    let (Some(item_col), Some(points_col)) = (position("item"), position("item_points")) else {
+        return Ok(());
+    };
+    let mut items: BTreeMap<&str, (u32, u32, &str)> = BTreeMap::new();
+    for (index, indicator) in defaults::CRITERIA.iter().enumerate().filter(|(_, row)| !row.item.is_empty()) {
+        let row = index as u32 + 1;
+        let entry = items.entry(indicator.item).or_insert((row, row, ""));
+        entry.1 = row;
+        if !indicator.item_points.is_empty() {
+            entry.2 = indicator.item_points;
+        }
+    }
+    for (item, (first, last, points)) in items {
+        sheet.merge_range(first, item_col, last, item_col, item, &centred)?;
+        sheet.merge_range(first, points_col, last, points_col, "", &centred)?;
+        sheet.write_number_with_format(
+            first,
+            points_col,
+            points.parse::<f64>().expect("项目分值 is a number"),
+            &centred,
+        )?;
+    }
     Ok(())
 }
 
@@ -483,8 +592,9 @@ fn sample_workbook() -> Result<Vec<u8>, XlsxError> {
             SheetKind::Weights => plain(weights()),
             SheetKind::Incidents => plain(incidents()),
             SheetKind::Scores => plain(scores(&mut lcg)),
-            // Not in SHEET_ORDER: the sample carries no self-assessment.
-            SheetKind::SelfAssessment => continue,
+            SheetKind::SelfAssessment => {
+                plain(SELF_SCORES.iter().map(|row| row.map(Cell::typed).to_vec()).collect())
+            }
             SheetKind::Accountability => {
                 plain(ACCOUNTABILITY.iter().map(|row| row.map(Cell::typed).to_vec()).collect())
             }
@@ -522,6 +632,32 @@ mod tests {
     }
 
     #[test]
+    fn late_and_unevidenced_rows_are_planned_activities() {
+        let planned = |unit: &str, code: &str, month: u32| {
+            PLAN.iter().any(|item| item.code == code && item.month == month)
+                && !GAPS.contains(&(unit, code, month))
+        };
+        for &(unit, code, month, _) in LATE {
+            assert!(planned(unit, code, month), "{unit} {code} {month}");
+        }
+        for &(unit, code, month) in NO_EVIDENCE {
+            assert!(planned(unit, code, month), "{unit} {code} {month}");
+            assert_eq!(indicator(code).filter, "材料!=", "{code} requires evidence");
+        }
+    }
+
+    #[test]
+    fn self_scores_name_indicators_or_the_item() {
+        for [unit, code, _, _] in SELF_SCORES {
+            assert!(ORGS.iter().any(|org| org.id == *unit && org.assessed), "{unit}");
+            let known = defaults::CRITERIA
+                .iter()
+                .any(|indicator| indicator.code == *code && indicator.item.is_empty());
+            assert!(known || *code == defaults::RESEARCH_AND_PLANNING, "{code}");
+        }
+    }
+
+    #[test]
     fn every_manual_indicator_gets_scores() {
         let manual: Vec<_> = defaults::CRITERIA
             .iter()
@@ -541,13 +677,32 @@ mod tests {
         let rows: Vec<_> = ledger.rows().skip(2).collect();
         let out_of_year =
             rows.iter().filter(|row| matches!(&row[1], Data::DateTime(d) if d.as_f64() < 45658.0)).count();
-        assert_eq!(out_of_year, 3, "three rows carried over from 2024-12");
+        assert_eq!(out_of_year, 2, "two rows carried over from 2024-12");
+        let for_period = |text: &str| rows.iter().filter(|row| row[5] == Data::String(text.into())).count();
+        assert_eq!(for_period("2024年下半年"), 1, "U20's January report on last year");
+        let assessed = ORGS.iter().filter(|org| org.assessed).count();
+        assert_eq!(for_period("2025年上半年"), assessed, "every unit's first-half report, made in July");
+        assert_eq!(for_period("2025年下半年"), assessed - 1, "U13 made no second-half report");
         let last = rows.last().unwrap();
         assert_eq!(last[0], Data::String("后勤服务中心党支部".into()), "the duplicate names its unit");
 
         let scores = workbook.worksheet_range("评分").unwrap();
         let assessed = ORGS.iter().filter(|org| org.assessed).count();
         assert_eq!(scores.height() - 1, assessed * NOTES.len(), "every unit × manual indicator");
+
+        // 研究部署's 考核项目 and 项目分值 are merged down its three clauses:
+        // only the first cell holds the value.
+        let criteria = workbook.worksheet_range("指标").unwrap();
+        let header: Vec<_> = criteria.rows().next().unwrap().to_vec();
+        let col = |name: &str| header.iter().position(|cell| cell == &Data::String(name.into())).unwrap();
+        let (item, points) = (col("考核项目"), col("项目分值"));
+        assert_eq!(criteria.get_value((1, item as u32)), Some(&Data::String("研究部署".into())));
+        assert_eq!(criteria.get_value((1, points as u32)), Some(&Data::Float(13.0)));
+        assert_eq!(criteria.get_value((3, item as u32)), Some(&Data::Empty), "merged, not repeated");
+
+        let own = workbook.worksheet_range("自评").unwrap();
+        assert_eq!(own.height() - 1, SELF_SCORES.len());
+        assert_eq!(own.get_value((1, 1)), Some(&Data::String("研究部署".into())));
 
         let units = workbook.worksheet_range("单位").unwrap();
         assert_eq!(units.get_value((1, 1)), Some(&Data::String("局党委".into())));

@@ -75,9 +75,15 @@ const BLANK: DefaultIndicator = DefaultIndicator {
 /// Committee duties (述职, 民主生活会, 中心组专题学习) are not a branch's.
 const COMMITTEES: &str = "党委；党总支";
 
+/// The 考核项目 that joins the special studies (requirement 1) and the work
+/// plan (requirement 12) under one item's points, with a 前置 gate, as
+/// published tables read (docs/计分.md, section 15).
+pub const RESEARCH_AND_PLANNING: &str = "研究部署";
+
 /// The default criteria, in the order of the 指标 sheet. 意识形态工作 encodes
-/// requirements 1–13 of docs/简介.md (14 and 15 are rules, not indicators); the
-/// other categories are examples to replace.
+/// requirements 1–13 of docs/简介.md (14 and 15 are rules, not indicators),
+/// with two example rows no requirement asks for — the gate YS15 of 研究部署
+/// and the 不得评优 veto YS16; the other categories are examples to replace.
 pub const CRITERIA: &[DefaultIndicator] = &[
     DefaultIndicator {
         requirement: Some(1),
@@ -90,7 +96,35 @@ pub const CRITERIA: &[DefaultIndicator] = &[
         required: "2",
         period: "年",
         unit_points: "4",
-        standard: "党组织每年至少专题研究意识形态工作2次，少1次扣4分。",
+        standard: "党组织每年至少专题研究意识形态工作2次，少1次扣4分",
+        item: RESEARCH_AND_PLANNING,
+        item_points: "13",
+        ..BLANK
+    },
+    DefaultIndicator {
+        requirement: Some(12),
+        code: "YS13",
+        category: IDEOLOGICAL,
+        name: "意识形态工作计划",
+        rule: "至少",
+        activity: "工作计划",
+        required: "1",
+        period: "年",
+        unit_points: "5",
+        due: "3月31日",
+        late_points: "2",
+        standard: "每年3月31日前制定意识形态工作计划和宣传思想工作要点，未制定扣5分，逾期制定扣2分",
+        item: RESEARCH_AND_PLANNING,
+        ..BLANK
+    },
+    DefaultIndicator {
+        code: "YS15",
+        category: IDEOLOGICAL,
+        name: "明确意识形态工作责任分工",
+        rule: "前置",
+        activity: "责任分工",
+        standard: "（示例，请按实际修改）年初未明确意识形态工作责任分工（印发年度责任清单）的，本项不得分。",
+        item: RESEARCH_AND_PLANNING,
         ..BLANK
     },
     DefaultIndicator {
@@ -161,7 +195,8 @@ pub const CRITERIA: &[DefaultIndicator] = &[
         required: "1",
         period: "年",
         unit_points: "6",
-        standard: "每年至少开展1次意识形态工作专题督查，结果在党内通报；未开展扣6分。",
+        filter: "材料!=",
+        standard: "每年至少开展1次意识形态工作专题督查，结果在党内通报（以通报文件为佐证）；未开展或无佐证扣6分。",
         ..BLANK
     },
     DefaultIndicator {
@@ -175,7 +210,9 @@ pub const CRITERIA: &[DefaultIndicator] = &[
         required: "1",
         period: "半年",
         unit_points: "5",
-        standard: "每半年向局党委专题汇报1次意识形态工作（书面或当面），每缺1次扣5分。",
+        due: "期末后10天",
+        late_points: "2",
+        standard: "每半年结束后10日内向局党委专题汇报1次意识形态工作（书面或当面），每缺1次扣5分，逾期汇报扣2分。",
         ..BLANK
     },
     DefaultIndicator {
@@ -244,23 +281,10 @@ pub const CRITERIA: &[DefaultIndicator] = &[
         name: "舆情第一时间处置",
         points: "12",
         rule: "时效",
-        unit_points: "4",
+        unit_points: "重大:6；较大:4；一般:2",
+        graded_by: "级别",
         deadline_hours: "24",
-        standard: "舆情事件须第一时间发现、研判、报送、处置，每个环节不超过24小时；每起超时或缺少环节扣4分。",
-        ..BLANK
-    },
-    DefaultIndicator {
-        requirement: Some(12),
-        code: "YS13",
-        category: IDEOLOGICAL,
-        name: "意识形态工作计划",
-        points: "5",
-        rule: "至少",
-        activity: "工作计划",
-        required: "1",
-        period: "年",
-        unit_points: "5",
-        standard: "每年制定意识形态工作计划和宣传思想工作要点，未制定扣5分。",
+        standard: "舆情事件须第一时间发现、研判、报送、处置，每个环节不超过24小时；超时或缺少环节的，一般舆情每起扣2分，较大舆情每起扣4分，重大舆情每起扣6分。",
         ..BLANK
     },
     DefaultIndicator {
@@ -271,6 +295,16 @@ pub const CRITERIA: &[DefaultIndicator] = &[
         rule: "否决",
         activity: "严重错误倾向",
         standard: "意识形态领域出现严重错误倾向、造成不良影响的，实行一票否决。",
+        ..BLANK
+    },
+    DefaultIndicator {
+        code: "YS16",
+        category: IDEOLOGICAL,
+        name: "被上级通报批评",
+        rule: "否决",
+        activity: "通报批评",
+        veto_mode: "不得评优",
+        standard: "（示例，请按实际修改）因意识形态工作责任制落实不力被上级通报批评的，不得评为优秀等次。",
         ..BLANK
     },
     DefaultIndicator {
@@ -379,7 +413,8 @@ impl DefaultIndicator {
 
 /// Extra 活动 columns the default criteria rely on, after the schema's: 上报
 /// (results reported upward, filtered on by YS05) and 形式 (书面/当面, how a
-/// 专题汇报 was given). `条件` may only name a column some ledger has.
+/// 专题汇报 was given). `条件` may only name a column some ledger has (YS06's
+/// `材料!=` names the schema's own 材料).
 pub const ACTIVITY_ATTRIBUTES: &[&str] = &["上报", "形式"];
 
 /// The default top-level assessment system: (类别, 权重 in percent). The
@@ -387,11 +422,13 @@ pub const ACTIVITY_ATTRIBUTES: &[&str] = &["上报", "形式"];
 pub const WEIGHTS: &[(&str, &str)] = &[(IDEOLOGICAL, "30"), (PARTY_BUILDING, "40"), (BUSINESS, "30")];
 
 /// Settings with a default value, in the order of the 设置 sheet (after 年度).
+/// 加分上限 has none (no cap) and is not listed.
 pub const SETTINGS: &[(SettingKey, &str)] = &[
     (SettingKey::IdeologicalCategory, IDEOLOGICAL),
     (SettingKey::Grades, "优秀:90;良好:80;合格:60;不合格:0"),
     (SettingKey::RectificationDays, "30"),
     (SettingKey::Marking, "内部资料"),
+    (SettingKey::SelfGap, "5"),
 ];
 
 /// The 设置 rows for `year`: (项目, 值) with 年度 first, then [`SETTINGS`].
@@ -409,7 +446,7 @@ mod tests {
     use crate::number::{Exact, int, parse_decimal};
 
     /// The rule keywords of docs/输入.md (Chinese | English).
-    const RULE_KEYWORDS: [&str; 12] = [
+    const RULE_KEYWORDS: [&str; 14] = [
         "至少",
         "min_count",
         "扣分",
@@ -422,6 +459,8 @@ mod tests {
         "veto",
         "评分",
         "manual",
+        "前置",
+        "gate",
     ];
 
     fn ideological() -> impl Iterator<Item = &'static DefaultIndicator> {
@@ -432,6 +471,10 @@ mod tests {
         CRITERIA.iter().find(|indicator| indicator.code == code).expect(code)
     }
 
+    fn clauses(item: &str) -> Vec<&'static str> {
+        CRITERIA.iter().filter(|indicator| indicator.item == item).map(|indicator| indicator.code).collect()
+    }
+
     #[test]
     fn every_indicator_is_a_complete_row() {
         let codes: BTreeSet<_> = CRITERIA.iter().map(|indicator| indicator.code).collect();
@@ -440,16 +483,32 @@ mod tests {
             assert!(RULE_KEYWORDS.contains(&indicator.rule), "{}: rule {}", indicator.code, indicator.rule);
             assert_eq!(indicator.cells().len(), CRITERIA_COLUMNS.len());
             assert!(!indicator.name.is_empty() && !indicator.standard.is_empty(), "{}", indicator.code);
-            assert!(indicator.standard.ends_with('。'), "{}: full-width punctuation", indicator.code);
+            // An item's standard is its clauses' joined by `；`: only its last
+            // clause ends the sentence.
+            let last_clause =
+                CRITERIA.iter().rev().find(|row| row.item == indicator.item).map(|row| row.code);
+            let ends_sentence = indicator.item.is_empty() || last_clause == Some(indicator.code);
+            assert_eq!(
+                indicator.standard.ends_with('。'),
+                ends_sentence,
+                "{}: full-width punctuation",
+                indicator.code
+            );
             let needs_activity = !matches!(indicator.rule, "时效" | "评分");
             assert_eq!(!indicator.activity.is_empty(), needs_activity, "{}: 活动类型", indicator.code);
             let needs_unit_points = matches!(indicator.rule, "至少" | "扣分" | "加分" | "时效");
             assert_eq!(!indicator.unit_points.is_empty(), needs_unit_points, "{}: 单项分", indicator.code);
-            if indicator.rule == "否决" {
-                assert_eq!(indicator.points, "");
-            } else {
+            // A clause of an item may leave 分值 empty (no cap of its own); a
+            // veto or a gate has none.
+            if matches!(indicator.rule, "否决" | "前置") {
+                assert_eq!(indicator.points, "", "{}", indicator.code);
+            } else if indicator.item.is_empty() || !indicator.points.is_empty() {
                 assert!(parse_decimal(indicator.points).expect("分值 is a number") > int(0));
             }
+            if !indicator.veto_mode.is_empty() {
+                assert_eq!(indicator.rule, "否决", "{}: 否决方式 is a veto's", indicator.code);
+            }
+            assert_eq!(indicator.late_points.is_empty(), indicator.due.is_empty(), "{}", indicator.code);
         }
     }
 
@@ -460,14 +519,41 @@ mod tests {
         assert_eq!(find("YS01").required, "2");
         assert_eq!((find("YS03").period, find("YS04").period), ("半年", "季度"));
         assert_eq!((find("YS05").period, find("YS05").filter), ("半年", "上报=是"));
-        assert_eq!(find("YS07").period, "半年");
+        assert_eq!(find("YS06").filter, "材料!=", "results briefed internally: a document is required");
+        assert_eq!((find("YS07").period, find("YS07").due), ("半年", "期末后10天"));
         for committee_duty in ["YS08", "YS09", "YS10"] {
             assert_eq!(find(committee_duty).applies_to, "党委；党总支");
         }
         assert_eq!((find("YS12").rule, find("YS12").deadline_hours), ("时效", "24"));
-        assert_eq!(find("YS14").rule, "否决");
-        let points: Exact = ideological().filter_map(|indicator| parse_decimal(indicator.points)).sum();
-        assert_eq!(points, int(100), "a committee can earn 100 in the ideological category");
+        assert_eq!((find("YS12").graded_by, find("YS12").unit_points), ("级别", "重大:6；较大:4；一般:2"));
+        assert_eq!((find("YS13").due, find("YS13").late_points), ("3月31日", "2"));
+        assert_eq!(
+            (find("YS14").rule, find("YS14").veto_mode),
+            ("否决", ""),
+            "requirement 13: the lowest band"
+        );
+        assert_eq!((find("YS16").rule, find("YS16").veto_mode), ("否决", "不得评优"));
+        // An item counts once, with its 项目分值: 研究部署 13 (YS01 8 + YS13 5)
+        // and the other rows' 分值 make 100.
+        let plain: Exact = ideological()
+            .filter(|indicator| indicator.item.is_empty())
+            .filter_map(|indicator| parse_decimal(indicator.points))
+            .sum();
+        let items: Exact = ideological().filter_map(|indicator| parse_decimal(indicator.item_points)).sum();
+        assert_eq!(plain + items, int(100), "a committee can earn 100 in the ideological category");
+    }
+
+    #[test]
+    fn the_item_joins_studies_and_plan_behind_a_gate() {
+        assert_eq!(clauses(RESEARCH_AND_PLANNING), ["YS01", "YS13", "YS15"]);
+        let item_points: Vec<_> =
+            clauses(RESEARCH_AND_PLANNING).iter().map(|code| find(code).item_points).collect();
+        assert_eq!(item_points, ["13", "", ""], "项目分值 given once");
+        assert_eq!((find("YS01").points, find("YS13").points), ("8", ""), "YS01 capped at its own 分值");
+        assert_eq!(find("YS15").rule, "前置");
+        let adjacent =
+            CRITERIA.windows(3).any(|rows| rows.iter().all(|row| row.item == RESEARCH_AND_PLANNING));
+        assert!(adjacent, "the clauses stand together, as in a published table");
     }
 
     #[test]
@@ -475,7 +561,15 @@ mod tests {
         let examples: Vec<_> =
             CRITERIA.iter().filter(|indicator| indicator.category != IDEOLOGICAL).collect();
         assert!(examples.iter().all(|indicator| indicator.requirement.is_none()));
-        assert!(examples.iter().all(|indicator| indicator.standard.starts_with(EXAMPLE_MARK)));
+        for indicator in CRITERIA {
+            let marked = indicator.standard.starts_with(EXAMPLE_MARK);
+            assert_eq!(
+                marked,
+                indicator.requirement.is_none(),
+                "{}: a row of no requirement is an example",
+                indicator.code
+            );
+        }
         let rules: BTreeSet<_> = examples.iter().map(|indicator| indicator.rule).collect();
         assert!(rules.is_superset(&BTreeSet::from(["评分", "扣分", "加分"])));
     }
@@ -485,7 +579,12 @@ mod tests {
         for indicator in CRITERIA.iter().filter(|indicator| !indicator.filter.is_empty()) {
             for condition in indicator.filter.split(';') {
                 let (column, _) = condition.split_once('=').expect("column=value");
-                assert!(ACTIVITY_ATTRIBUTES.contains(&column), "{}: {column}", indicator.code);
+                let column = column.strip_suffix('!').unwrap_or(column);
+                assert!(
+                    ACTIVITY_ATTRIBUTES.contains(&column) || column == "材料",
+                    "{}: {column}",
+                    indicator.code
+                );
             }
         }
     }
@@ -497,7 +596,7 @@ mod tests {
         let weighted: BTreeSet<_> = WEIGHTS.iter().map(|(category, _)| *category).collect();
         let scored: BTreeSet<_> = CRITERIA
             .iter()
-            .filter(|indicator| !matches!(indicator.rule, "加分" | "否决"))
+            .filter(|indicator| !matches!(indicator.rule, "加分" | "否决" | "前置"))
             .map(|indicator| indicator.category)
             .collect();
         assert_eq!(weighted, scored, "bonus-only 加分项 has no weight");
@@ -509,6 +608,7 @@ mod tests {
         assert_eq!(rows[0], ("年度", "2025".to_string()));
         assert!(rows.contains(&("等次", "优秀:90;良好:80;合格:60;不合格:0".to_string())));
         assert!(rows.contains(&("意识形态类别", IDEOLOGICAL.to_string())));
+        assert!(rows.contains(&("自评偏差", "5".to_string())), "the default of docs/输入.md");
         let keys: Vec<_> = rows.iter().map(|(key, _)| SettingKey::from_name(key)).collect();
         assert!(keys.iter().all(Option::is_some));
     }

@@ -26,8 +26,9 @@ pub const WORKBOOK_FILE: &str = "考核台账.xlsx";
 /// The folder, inside `kaohe init`'s target, that receives the editable templates.
 pub const TEMPLATE_DIR: &str = "模板";
 
-/// Sheet order of the input workbook: settings and definitions first, then the ledgers.
-pub const SHEET_ORDER: [SheetKind; 8] = [
+/// Sheet order of the input workbook: settings and definitions first, then the
+/// ledgers and the units' self-assessment.
+pub const SHEET_ORDER: [SheetKind; 9] = [
     SheetKind::Settings,
     SheetKind::Units,
     SheetKind::Criteria,
@@ -35,6 +36,7 @@ pub const SHEET_ORDER: [SheetKind; 8] = [
     SheetKind::Activities,
     SheetKind::Incidents,
     SheetKind::Scores,
+    SheetKind::SelfAssessment,
     SheetKind::Accountability,
 ];
 
@@ -65,7 +67,9 @@ pub fn files(year: i32, templates: &[(&str, &str)]) -> Result<Vec<(String, Vec<u
 
 /// The bytes of the blank input workbook: every sheet of [`SHEET_ORDER`] with
 /// its header (活动 also with [`defaults::ACTIVITY_ATTRIBUTES`]); 设置, 指标
-/// and 权重 hold the defaults, the ledgers are empty.
+/// and 权重 hold the defaults, the ledgers and 自评 are empty. An empty 自评
+/// sheet is still a 自评 sheet: the outputs carry the self fields, empty
+/// (docs/命令.md).
 pub fn blank_workbook(year: i32) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = new_workbook();
     for kind in SHEET_ORDER {
@@ -250,7 +254,10 @@ mod tests {
         let path = target.join(WORKBOOK_FILE);
 
         let workbook: Xlsx<_> = open_workbook(&path).unwrap();
-        assert_eq!(workbook.sheet_names(), ["设置", "单位", "指标", "权重", "活动", "舆情", "评分", "问责"]);
+        assert_eq!(
+            workbook.sheet_names(),
+            ["设置", "单位", "指标", "权重", "活动", "舆情", "评分", "自评", "问责"]
+        );
 
         let criteria = read_sheet(&path, "指标");
         assert_eq!(criteria[0][0], Data::String("编号".into()));
@@ -269,6 +276,17 @@ mod tests {
 
         let settings = read_sheet(&path, "设置");
         assert_eq!(settings[1], [Data::String("年度".into()), Data::Float(2026.0)]);
+        assert!(settings.contains(&vec![Data::String("自评偏差".into()), Data::Float(5.0)]));
+
+        let own = read_sheet(&path, "自评");
+        let header = ["单位编号", "指标编号", "自评分", "说明"].map(|name| Data::String(name.into()));
+        assert_eq!(own, [header], "header only");
+
+        // The item's columns are filled: YS01 opens 研究部署 with its 项目分值.
+        let column = |name: &str| criteria[0].iter().position(|cell| cell == &Data::String(name.into()));
+        let (item, item_points) = (column("考核项目").unwrap(), column("项目分值").unwrap());
+        assert_eq!(criteria[1][item], Data::String("研究部署".into()));
+        assert_eq!(criteria[1][item_points], Data::Float(13.0));
 
         let ledger = read_sheet(&path, "活动");
         assert_eq!(ledger.len(), 1, "header only");

@@ -128,6 +128,39 @@ fn a_template_typo_is_located_and_nothing_is_written() {
     assert!(!out.exists());
 }
 
+/// `init`'s blank workbook holds an empty 自评 sheet: scored with one unit,
+/// the self fields are present and empty (docs/命令.md).
+#[test]
+fn the_blank_workbook_scores_with_empty_self_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let setup = dir.path().join("setup");
+    kaohe().arg("init").arg(&setup).assert().code(0);
+    let units = dir.path().join("单位.csv");
+    std::fs::write(&units, "编号,名称,上级编号,类型,参评\nD0,局党委,,党委,否\nD1,第一党支部,D0,党支部,是\n")
+        .unwrap();
+    let output = kaohe()
+        .arg("score")
+        .arg(setup.join("考核台账.xlsx"))
+        .arg(&units)
+        .args(["--year", "2025", "--json", "-o"])
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let d1 = &summary["units"][0];
+    assert_eq!((&d1["self_total"], &d1["self_gap"]), (&serde_json::Value::Null, &serde_json::Value::Null));
+    let indicators = d1["indicators"].as_array().unwrap();
+    assert!(indicators.iter().all(|indicator| indicator["self_score"].is_null()));
+    // No activity at all: the gate zeroes 研究部署; of a branch's 82
+    // ideological points only YS12 (no incidents) scores, 12/82; 党建 DJ03 20
+    // of 100 (DJ02 unscored counts 0); 业务 0. W = 0.3 × 1200/82 + 0.4 × 20 =
+    // 4.390… + 8 = 12.390… → 12.39.
+    assert_eq!(indicators[0]["code"], "研究部署");
+    assert_eq!(indicators[0]["reason"], "未开展“责任分工”，本项不得分");
+    assert_eq!(d1["total"].as_f64(), Some(12.39));
+}
+
 /// The exit status of `kaohe ARGS…` and what it printed on stderr, line by line.
 fn run<A: AsRef<std::ffi::OsStr>>(args: impl IntoIterator<Item = A>) -> (Option<i32>, Vec<String>) {
     let output = kaohe().args(args).output().unwrap();
