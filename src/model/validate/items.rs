@@ -154,13 +154,36 @@ pub(super) fn group_items(
             criteria[index].points = points.clone();
         }
         item.points = points;
-        let standards: Vec<&str> = item
-            .clauses
-            .iter()
-            .map(|&index| criteria[index].standard.as_str())
-            .filter(|s| !s.is_empty())
-            .collect();
-        item.standard = standards.join("；");
+        item.standard = joined_standards(item.clauses.iter().map(|&index| criteria[index].standard.as_str()));
     }
     items
+}
+
+/// The clauses' 评分标准 as one text: joined by `；`, each but the last
+/// without its closing `。` (`……扣1分；……本项不得分。`).
+fn joined_standards<'s>(standards: impl Iterator<Item = &'s str>) -> String {
+    let standards: Vec<&str> = standards.filter(|standard| !standard.is_empty()).collect();
+    let last = standards.len().saturating_sub(1);
+    let parts: Vec<&str> = standards
+        .iter()
+        .enumerate()
+        .map(|(index, standard)| if index < last { standard.trim_end_matches('。') } else { standard })
+        .collect();
+    parts.join("；")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::joined_standards;
+
+    #[test]
+    fn standards_join_without_a_full_stop_inside() {
+        let standards =
+            ["年初制定计划，未制定扣1分。", "", "每月集中学习不少于1次", "未成立专班的，本项不得分。"];
+        assert_eq!(
+            joined_standards(standards.into_iter()),
+            "年初制定计划，未制定扣1分；每月集中学习不少于1次；未成立专班的，本项不得分。"
+        );
+        assert_eq!(joined_standards(std::iter::empty()), "");
+    }
 }
