@@ -344,4 +344,54 @@ fn self_totals_gaps_and_the_documents() {
         "{letter}"
     );
     assert!(letter.contains("于2026年2月25日前"), "{letter}");
+
+    // JY07's letter names the 不得评优 matter; the bulletin's ranking marks
+    // only JY06 as vetoed.
+    let letter = document_text(&out().join("反馈/002-城关幼儿园党支部.docx"));
+    assert!(
+        letter.contains(
+            "你单位存在不得评优事项：师德失范：存在师德失范1次，不得评优。考核等次不得评为最高等次。"
+        ),
+        "{letter}"
+    );
+    assert!(bulletin.contains("\n8\n县职业中学党支部\n88.50\n不合格\n是\n"), "{bulletin}");
+}
+
+/// Without its 所属期, JY04's report of 2026-01-08 falls outside 2025: the
+/// second half misses it (d 4 → 情况报告 6), and `check` warns that it may
+/// be the last period's report.
+#[test]
+fn without_its_period_the_january_report_is_outside_the_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for file in sample_files() {
+        let mut text = std::fs::read_to_string(&file).unwrap();
+        if file.ends_with("活动.csv") {
+            assert_eq!(text.matches(",2025年下半年,").count(), 1);
+            text = text.replace(",2025年下半年,", ",,");
+        }
+        let copy = dir.path().join(file.file_name().unwrap());
+        std::fs::write(&copy, text).unwrap();
+        files.push(copy);
+    }
+    let output = kaohe()
+        .arg("score")
+        .args(&files)
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("警告: 活动.csv:活动!B102: 可能为上期报告，请填写所属期"), "{stderr}");
+    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let jy04 = summary["units"].as_array().unwrap().iter().find(|u| u["id"] == "JY04").unwrap();
+    let item = jy04["indicators"].as_array().unwrap().iter().find(|i| i["code"] == "情况报告").unwrap();
+    assert_eq!(
+        (item["score"].as_f64(), item["reason"].as_str()),
+        (Some(6.0), Some("半年报告：下半年缺1次（扣4分），扣4分"))
+    );
+    // 意识形态 38 − 4 = 34 → 85: W = (3400 + 3350 + 2400) / 100 = 91.5.
+    assert_eq!(jy04["total"], json!(91.5));
 }
