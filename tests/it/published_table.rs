@@ -340,7 +340,7 @@ fn self_totals_gaps_and_the_documents() {
     );
     assert!(letter.contains("你单位自评总分89.50分，考核总分87.50分。"));
     assert!(
-        letter.contains("：自评5分，考核得分4分，原因：阵地违规：较大1次、一般1次（扣4分）；"),
+        letter.contains("阵地管理：自评5分，考核得分4分，原因：阵地违规：较大1次、一般1次（扣4分）；"),
         "{letter}"
     );
     assert!(letter.contains("于2026年2月25日前"), "{letter}");

@@ -321,10 +321,10 @@ impl FeedbackContext {
             .iter()
             .filter_map(|indicator| {
                 let claimed = indicator.self_score.as_ref().filter(|claimed| **claimed > indicator.score)?;
-                let criterion = &model.criteria[indicator.indicator];
+                let subject = indicator.subject(model);
                 Some(SelfExcessView {
-                    code: criterion.code.clone(),
-                    name: criterion.name.clone(),
+                    code: subject.code.to_owned(),
+                    name: subject.name.to_owned(),
                     self_score: exact(claimed),
                     score: exact(&indicator.score),
                     reason: clause(&indicator.reason),
