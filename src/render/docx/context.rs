@@ -56,6 +56,10 @@ pub struct DocInfo {
     pub assessor: String,
     /// 密级 mark.
     pub marking: String,
+    /// 抄送 (without its closing 。), empty when not set.
+    pub cc: String,
+    /// 印发机关: issues the bulletin's 版记.
+    pub issued_by: String,
     /// 发文字号, empty when not set.
     pub doc_number: String,
     /// 成文日期 as `2026年1月15日`.
@@ -80,6 +84,8 @@ impl DocInfo {
             year: settings.year,
             assessor: settings.assessor.clone(),
             marking: settings.marking.clone(),
+            cc: settings.cc.clone().unwrap_or_default(),
+            issued_by: settings.issued_by.clone(),
             doc_number: settings.doc_number.clone().unwrap_or_default(),
             date: chinese_date(date),
             ideological_category: settings.ideological_category.clone(),
@@ -92,7 +98,7 @@ impl DocInfo {
     }
 
     /// For the bulletin of `kaohe merge`: the combined `ranking`, issued by
-    /// `assessor` on the date of its `created`, with the default 密级,
+    /// `assessor` on the date of its `created`, with the default 密级, no 抄送,
     /// 意识形态类别 and 整改期限 and no 发文字号.
     pub fn merged(ranking: &MergedRanking, assessor: &str) -> Self {
         let date = ranking.created.date();
@@ -100,6 +106,8 @@ impl DocInfo {
             year: ranking.year,
             assessor: assessor.to_owned(),
             marking: DEFAULT_MARKING.to_owned(),
+            cc: String::new(),
+            issued_by: assessor.to_owned(),
             doc_number: String::new(),
             date: chinese_date(date),
             ideological_category: DEFAULT_IDEOLOGICAL_CATEGORY.to_owned(),
