@@ -42,6 +42,7 @@ pub(super) fn fixture() -> (Model, Report) {
         ],
         doc_number: Some("机党发〔2026〕3号".into()),
         doc_date: Some(NaiveDate::from_ymd_opt(2026, 1, 15).unwrap()),
+        issued_by: "机关党委办公室".into(),
         ..settings()
     };
     let units = vec![
@@ -261,13 +262,13 @@ fn letters_show_each_unit_in_rank_order() {
     let (letters, _) = with_scored(|scored| letters_and_volume(scored, &Templates::bundled()).unwrap());
     assert_eq!(letters.len(), 3);
     let first = document_text(&letters[0]);
-    assert!(first.starts_with("内部资料\n关于2025年度考核结果的反馈\n第一党支部："), "{first}");
+    assert!(first.starts_with("内部资料\n关于第一党支部2025年度考核情况的反馈\n第一党支部："), "{first}");
     assert!(first.contains("考核总分95.00分"), "{first}");
     assert!(first.contains("排名第1位，考核等次为优秀。"), "{first}");
     assert!(first.contains("全年缺1次，扣5分"), "{first}");
     assert!(first.contains("每年至少专题研究2次，缺1次扣5分"), "{first}");
     assert!(first.contains("于2026年2月14日前将整改情况书面报送机关党委"), "{first}");
-    assert!(first.ends_with("机关党委\n2026年1月15日"), "{first}");
+    assert!(first.ends_with("机关党委\n２０２６年１月１５日"), "{first}");
     assert!(first.contains("经验推广：经验被推广1次，加1分。"), "{first}");
 
     let tricky = document_text(&letters[1]);
@@ -376,7 +377,8 @@ fn pages_follow_gbt_9704() {
 
     let parts = package::read_parts(&letters[0]);
     let footers: Vec<&String> = parts.keys().filter(|name| name.starts_with("word/footer")).collect();
-    assert_eq!(footers.len(), 2, "odd and even footers");
+    assert_eq!(footers.len(), 3, "odd and even footers, and the 版记's without a number");
+    let footers = &footers[..2];
     let alignments: Vec<String> = footers
         .iter()
         .map(|name| {
@@ -407,14 +409,17 @@ fn tables_repeat_their_header_and_keep_rows_whole() {
 fn the_bulletin_ranks_everyone_and_names_no_one() {
     let bulletin = with_scored(|scored| bulletin(scored, &Templates::bundled()).unwrap());
     let text = document_text(&bulletin);
-    assert!(text.starts_with("机关党委文件\n机党发〔2026〕3号\n关于2025年度考核结果的通报"), "{text}");
+    assert!(
+        text.starts_with("内部资料\n机关党委文件\n机党发〔2026〕3号\n关于2025年度考核结果的通报"),
+        "{text}"
+    );
     assert!(text.contains("本次考核共有3个单位参评，平均得分85.50分"), "{text}");
     assert!(text.contains("专题研究"), "the most common deduction: {text}");
     assert!(text.contains(TRICKY_NAME), "{text}");
     assert!(text.contains("80.50"), "{text}");
     assert!(!text.contains("张三"), "no accountability names in the bulletin");
     assert!(!text.contains("Q1"), "no accountability cases in the bulletin");
-    assert!(text.ends_with("抄送：各参评单位。\n机关党委2026年1月15日印发"), "{text}");
+    assert!(text.ends_with("是\n\n机关党委办公室2026年1月15日印发"), "no 抄送 set: {text}");
     let document = part(&bulletin, "word/document.xml");
     let ranking = all(&document, "w:tbl").pop().unwrap();
     let rows: Vec<Vec<String>> = all(ranking, "w:tr")
@@ -637,6 +642,7 @@ fn the_merged_bulletin_is_issued_by_the_merging_organisation_with_the_defaults()
     assert_eq!((doc.year, doc.assessor.as_str(), doc.unit_count), (2025, "县委", 1));
     assert_eq!((doc.date.as_str(), doc.deadline.as_str()), ("2026年1月20日", "2026年2月19日"));
     assert_eq!((doc.marking.as_str(), doc.doc_number.as_str()), ("内部资料", ""));
+    assert_eq!((doc.cc.as_str(), doc.issued_by.as_str()), ("", "县委"));
     assert_eq!((doc.ideological_category.as_str(), doc.rectification_days), ("意识形态工作", 30));
     assert_eq!(doc.grades, ["优秀", "良好"]);
 }
@@ -708,4 +714,227 @@ fn the_bulletin_names_the_units_whose_self_gap_exceeds_the_setting() {
 
     let plain = with_scored(|scored| bulletin(scored, &Templates::bundled()).unwrap());
     assert!(!document_text(&plain).contains("自评"));
+}
+
+/// The bulletin of the fixture with `change` made to its settings.
+fn bulletin_with(change: impl FnOnce(&mut Settings)) -> Package {
+    let (mut model, report) = fixture();
+    change(&mut model.settings);
+    let scored = Scored { model: &model, report: &report, warnings: &[], created: created() };
+    bulletin(&scored, &Templates::bundled()).unwrap()
+}
+
+/// The top-level paragraph whose text is `text`.
+fn paragraph<'a>(document: &'a Element, text: &str) -> &'a Element {
+    let body = document.child("w:body").unwrap();
+    body.elements()
+        .find(|p| p.name == "w:p" && p.text() == text)
+        .unwrap_or_else(|| panic!("no paragraph {text}"))
+}
+
+/// A paragraph's left indent and alignment.
+fn indent_and_alignment(paragraph: &Element) -> (Option<&str>, Option<&str>) {
+    let properties = paragraph.child("w:pPr").unwrap();
+    (
+        properties.child("w:ind").and_then(|ind| ind.attribute("w:left")),
+        properties.child("w:jc").and_then(|jc| jc.attribute("w:val")),
+    )
+}
+
+#[test]
+fn the_date_starts_two_characters_right_of_the_signature() {
+    // Every character is one 3号 character at the body pitch, 315 twips; the
+    // text area is 8845 twips wide. The date is written in full-width digits:
+    // ２０２６年１月１５日 is 10 characters.
+    let cases = [
+        // 13 characters: the signature ends two characters from the right,
+        // 8845 − 2 × 315 − 13 × 315 = 4120; the date starts 2 × 315 further.
+        ("中共某某县某某局机关委员会", 4120, 4750),
+        // 10 characters, × counted as one each: the date (10) is longer than
+        // 10 − 2, so it stands two from the right, 8845 − 630 − 3150 = 5065,
+        // and the signature starts two characters before it.
+        ("中共××县××局委员会", 4435, 5065),
+        // 4 characters: the same, the date decides.
+        ("机关党委", 4435, 5065),
+    ];
+    for (assessor, signature, date) in cases {
+        let bulletin = bulletin_with(|settings| settings.assessor = assessor.into());
+        let document = part(&bulletin, "word/document.xml");
+        let signature_paragraph = paragraph(&document, assessor);
+        let signature_text = signature.to_string();
+        assert_eq!(indent_and_alignment(signature_paragraph), (Some(signature_text.as_str()), Some("left")));
+        let date_paragraph = paragraph(&document, "２０２６年１月１５日");
+        let date_text = date.to_string();
+        assert_eq!(indent_and_alignment(date_paragraph), (Some(date_text.as_str()), Some("left")));
+        assert_eq!(date - signature, 630, "two characters");
+        // A × is widened from its 180 twips in Times New Roman to a full character.
+        let spacings: Vec<(String, Option<&str>)> = all(signature_paragraph, "w:r")
+            .into_iter()
+            .map(|run| {
+                let spacing = all(run, "w:spacing").first().and_then(|spacing| spacing.attribute("w:val"));
+                (run.text(), spacing)
+            })
+            .collect();
+        if assessor.contains('×') {
+            assert_eq!(
+                spacings,
+                [
+                    ("中共".to_owned(), Some("-5")),
+                    ("××".to_owned(), Some("135")),
+                    ("县".to_owned(), Some("-5")),
+                    ("××".to_owned(), Some("135")),
+                    ("局委员会".to_owned(), Some("-5")),
+                ]
+            );
+        } else {
+            assert_eq!(spacings, [(assessor.to_owned(), Some("-5"))]);
+        }
+    }
+    // The letters sign the same way.
+    let (letters, _) = with_scored(|scored| letters_and_volume(scored, &Templates::bundled()).unwrap());
+    let document = part(&letters[0], "word/document.xml");
+    assert_eq!(indent_and_alignment(paragraph(&document, "机关党委")), (Some("4435"), Some("left")));
+    assert_eq!(
+        indent_and_alignment(paragraph(&document, "２０２６年１月１５日")),
+        (Some("5065"), Some("left"))
+    );
+}
+
+#[test]
+fn the_imprint_is_a_section_of_its_own_at_the_foot_of_an_even_page_without_a_page_number() {
+    let bulletin = bulletin_with(|settings| settings.cc = Some("各参评单位，局机关各部门".into()));
+    assert_every_part_parses(&bulletin);
+    let document = part(&bulletin, "word/document.xml");
+    let body = document.child("w:body").unwrap();
+    let children: Vec<&Element> = body.elements().collect();
+    // The text's section ends in the paragraph after the ranking table.
+    let text_end = children.iter().position(|child| !all(child, "w:sectPr").is_empty()).unwrap();
+    assert_eq!(children[text_end - 1].name, "w:tbl");
+    let text_section = &all(children[text_end], "w:sectPr")[0];
+    let final_section = children.last().unwrap();
+    assert_eq!(final_section.name, "w:sectPr");
+    let names = |section: &Element| section.elements().map(|child| child.name.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        names(text_section),
+        ["w:footerReference", "w:footerReference", "w:pgSz", "w:pgMar", "w:cols", "w:docGrid"]
+    );
+    assert_eq!(
+        names(final_section),
+        [
+            "w:footerReference",
+            "w:footerReference",
+            "w:type",
+            "w:pgSz",
+            "w:pgMar",
+            "w:cols",
+            "w:vAlign",
+            "w:docGrid"
+        ]
+    );
+    assert_eq!(final_section.child("w:type").unwrap().attribute("w:val"), Some("evenPage"));
+    assert_eq!(final_section.child("w:vAlign").unwrap().attribute("w:val"), Some("bottom"));
+    let footers = |section: &Element| {
+        all(section, "w:footerReference")
+            .iter()
+            .map(|reference| {
+                (
+                    reference.attribute("w:type").unwrap().to_owned(),
+                    reference.attribute("r:id").unwrap().to_owned(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        footers(text_section),
+        [("default".to_owned(), "rIdFooterOdd".to_owned()), ("even".to_owned(), "rIdFooterEven".to_owned())]
+    );
+    assert_eq!(
+        footers(final_section),
+        [
+            ("default".to_owned(), "rIdFooterBlank".to_owned()),
+            ("even".to_owned(), "rIdFooterBlank".to_owned())
+        ]
+    );
+    let relationships = part(&bulletin, "word/_rels/document.xml.rels");
+    let blank = all(&relationships, "Relationship")
+        .into_iter()
+        .find(|relationship| relationship.attribute("Id") == Some("rIdFooterBlank"))
+        .unwrap();
+    assert_eq!(blank.attribute("Target"), Some("footer3.xml"));
+    let footer = part(&bulletin, "word/footer3.xml");
+    assert!(all(&footer, "w:instrText").is_empty() && all(&footer, "w:fldChar").is_empty(), "no PAGE field");
+    assert_eq!(footer.text(), "");
+
+    // Two 版记 lines after the section break, full width (no indent: the
+    // rules span the 8845 twips), the parts placed by tab stops one 4号
+    // character (280 twips) from each side; 1 pt (0.35 mm) rules outside,
+    // ¾ pt (0.25 mm) between.
+    let imprint = &children[text_end + 1..children.len() - 1];
+    let texts: Vec<String> = imprint.iter().map(|p| p.text()).collect();
+    assert_eq!(texts, ["抄送：各参评单位，局机关各部门。", "机关党委办公室2026年1月15日印发"]);
+    let border = |p: &Element, side: &str| {
+        all(p, "w:pBdr")
+            .first()
+            .and_then(|borders| borders.child(side))
+            .and_then(|b| b.attribute("w:sz"))
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        imprint.iter().map(|p| (border(p, "w:top"), border(p, "w:bottom"))).collect::<Vec<_>>(),
+        [(Some("8".to_owned()), Some("6".to_owned())), (None, Some("8".to_owned()))]
+    );
+    for line in imprint {
+        assert!(all(line, "w:ind").is_empty(), "an indent would shorten the rules");
+        let tabs: Vec<(Option<&str>, Option<&str>)> = all(line, "w:tab")
+            .iter()
+            .filter(|tab| tab.attribute("w:val").is_some())
+            .map(|tab| (tab.attribute("w:val"), tab.attribute("w:pos")))
+            .collect();
+        assert_eq!(tabs, [(Some("left"), Some("280")), (Some("right"), Some("8565"))]);
+    }
+    // The space above puts the last line on the last of the text area:
+    // 12756 − 2 lines × 579 − rules (40 + 35 + 40) − 200 of room = 11283.
+    let spacing = &all(imprint[0], "w:spacing")[0];
+    assert_eq!(spacing.attribute("w:before"), Some("11283"));
+    assert!(all(imprint[1], "w:spacing")[0].attribute("w:before").is_none());
+}
+
+#[test]
+fn the_cc_line_is_left_out_when_not_set() {
+    let bulletin = bulletin_with(|settings| settings.cc = None);
+    let text = document_text(&bulletin);
+    assert!(!text.contains("抄送"), "{text}");
+    let document = part(&bulletin, "word/document.xml");
+    let line = paragraph(&document, "机关党委办公室2026年1月15日印发");
+    let borders = &all(line, "w:pBdr")[0];
+    let size = |side: &str| borders.child(side).and_then(|border| border.attribute("w:sz"));
+    assert_eq!((size("w:top"), size("w:bottom")), (Some("8"), Some("8")));
+    // One line: 12756 − 579 − (40 + 40) − 200 = 11897.
+    assert_eq!(all(line, "w:spacing")[0].attribute("w:before"), Some("11897"));
+}
+
+#[test]
+fn the_annex_note_and_the_annex_title_stand_where_gbt_9704_puts_them() {
+    let bulletin = bulletin_with(|_| {});
+    let document = part(&bulletin, "word/document.xml");
+    // One blank line (579 twips) before 附件说明 (§7.3.4).
+    let note = paragraph(&document, "附件：2025年度考核排名表");
+    assert_eq!(all(note, "w:spacing")[0].attribute("w:before"), Some("579"));
+    // The 附件 label on the first line of its page, a blank line below it:
+    // the annex title on the third line (§7.3.7).
+    let label = paragraph(&document, "附件");
+    assert_eq!(all(label, "w:pageBreakBefore").len(), 1);
+    assert_eq!(all(label, "w:spacing")[0].attribute("w:after"), Some("579"));
+    // The 密级 first, then the red mark with its top 35 mm (1984 twips)
+    // below the text area's top: 1984 − the 密级's line 579 = 1405 above it,
+    // its line exactly as high as its characters (36 pt, 720 twips).
+    let body = document.child("w:body").unwrap();
+    let first: Vec<String> = body.elements().take(2).map(Element::text).collect();
+    assert_eq!(first, ["内部资料", "机关党委文件"]);
+    let red_head = paragraph(&document, "机关党委文件");
+    let spacing = &all(red_head, "w:spacing")[0];
+    assert_eq!(
+        (spacing.attribute("w:before"), spacing.attribute("w:line"), spacing.attribute("w:lineRule")),
+        (Some("1405"), Some("720"), Some("exact"))
+    );
 }
