@@ -345,13 +345,20 @@ fn signature_starts(signatures: &[String], date: Option<&str>) -> (i32, i32) {
 }
 
 /// A signature line's runs: 3号 仿宋, each `×` widened to one character.
+/// The `×` runs name Times New Roman for East-Asian text too: Word sets
+/// `×` in the East-Asian font when the language is Chinese, LibreOffice in
+/// the Latin one, and the width must not depend on which.
 fn signature_runs(out: &mut String, text: &str) {
     let mut rest = text;
     while !rest.is_empty() {
         let multiply = rest.starts_with('×');
         let end = rest.find(|c| (c == '×') != multiply).unwrap_or(rest.len());
         let properties = if multiply {
-            RunProperties { spacing: Some(CHAR - MULTIPLY_SIGN), ..BODY.run(false) }
+            RunProperties {
+                fonts: Some((LATIN_FONT, LATIN_FONT)),
+                spacing: Some(CHAR - MULTIPLY_SIGN),
+                ..BODY.run(false)
+            }
         } else {
             BODY.run(false)
         };

@@ -767,11 +767,14 @@ fn the_date_starts_two_characters_right_of_the_signature() {
         let date_text = date.to_string();
         assert_eq!(indent_and_alignment(date_paragraph), (Some(date_text.as_str()), Some("left")));
         assert_eq!(date - signature, 630, "two characters");
-        // A × is widened from its 180 twips in Times New Roman to a full character.
+        // A × is widened from its 180 twips in Times New Roman (named for
+        // East-Asian text too) to a full character.
         let spacings: Vec<(String, Option<&str>)> = all(signature_paragraph, "w:r")
             .into_iter()
             .map(|run| {
                 let spacing = all(run, "w:spacing").first().and_then(|spacing| spacing.attribute("w:val"));
+                let font = all(run, "w:rFonts")[0].attribute("w:eastAsia").unwrap();
+                assert_eq!(font, if run.text().contains('×') { "Times New Roman" } else { "仿宋_GB2312" });
                 (run.text(), spacing)
             })
             .collect();
