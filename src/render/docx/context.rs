@@ -10,10 +10,10 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
 use serde::{Serialize, Serializer};
 
+use crate::model::rules::{Definition, Due, Rule};
 use crate::model::validate::{
     DEFAULT_IDEOLOGICAL_CATEGORY, DEFAULT_MARKING, DEFAULT_RECTIFICATION_DAYS, DEFAULT_SELF_GAP,
 };
-use crate::model::rules::{Definition, Due, Rule};
 use crate::model::{AccountabilityRow, MergedRanking, Model, Period, Settings};
 use crate::number::{self, Exact};
 use crate::render::Scored;
@@ -437,7 +437,9 @@ impl FeedbackContext {
 /// name in front when it is not the type (`意识形态底线（严重错误倾向1次）`).
 fn veto_reason(model: &Model, indicator: &IndicatorResult) -> String {
     let criterion = &model.criteria[indicator.indicator];
-    let Some(activity) = criterion.rule.activity() else { return criterion.name.clone() };
+    let Some(activity) = criterion.rule.activity().filter(|activity| !activity.is_empty()) else {
+        return criterion.name.clone();
+    };
     let occurrences = format!("{activity}{}次", indicator.evidence.len().max(1));
     if criterion.name == activity { occurrences } else { format!("{}（{occurrences}）", criterion.name) }
 }
@@ -521,7 +523,11 @@ fn without_filter_note(details: &str, filter_text: &str) -> (String, usize) {
 /// The rectification items of one result that lost points or vetoed: one
 /// for an indicator, one for an item whose prerequisite failed, else one
 /// for each of the item's costing clauses.
-fn rectifications(scored: &Scored, result: &UnitResult, indicator: &IndicatorResult) -> Vec<RectificationView> {
+fn rectifications(
+    scored: &Scored,
+    result: &UnitResult,
+    indicator: &IndicatorResult,
+) -> Vec<RectificationView> {
     let model = scored.model;
     let subject = indicator.subject(model);
     let base = RectificationView {
@@ -572,7 +578,8 @@ fn rectifications(scored: &Scored, result: &UnitResult, indicator: &IndicatorRes
             .filter(|clause| clause.deduction > number::int(0))
             .map(|item_clause| {
                 let criterion = &model.criteria[item_clause.indicator];
-                let standard = if criterion.standard.is_empty() { subject.standard } else { &criterion.standard };
+                let standard =
+                    if criterion.standard.is_empty() { subject.standard } else { &criterion.standard };
                 RectificationView {
                     kind: RectificationKind::Clause,
                     code: criterion.code.clone(),

@@ -309,17 +309,20 @@ fn cell_chars(text: &str) -> f64 {
         .sum()
 }
 
+/// A cell of at most this many characters (a person's name) is not wrapped.
+const SHORT_CELL: f64 = 3.0;
+
 /// One cell's text for sizing: the width of each of its lines, and the
 /// widest run it cannot wrap inside (a case number, a figure: Latin text
-/// without spaces; CJK text wraps between any two characters).
+/// without spaces; a short cell whole; CJK text wraps between any two
+/// characters).
 fn cell_measure(inlines: &[Inline]) -> (Vec<f64>, f64) {
     let text: String = inlines.iter().map(|inline| inline.text.as_str()).collect();
-    let lines = text.split(ooxml::LINE_BREAK).map(cell_chars).collect();
-    let unbreakable = text
-        .split(|c: char| !c.is_ascii() || c.is_whitespace())
-        .map(cell_chars)
-        .fold(0.0, f64::max);
-    (lines, unbreakable)
+    let lines: Vec<f64> = text.split(ooxml::LINE_BREAK).map(cell_chars).collect();
+    let unbreakable =
+        text.split(|c: char| !c.is_ascii() || c.is_whitespace()).map(cell_chars).fold(0.0, f64::max);
+    let short = lines.iter().copied().filter(|line| *line <= SHORT_CELL).fold(0.0, f64::max);
+    (lines, unbreakable.max(short))
 }
 
 /// The whole characters a cell `width` characters wide holds on a line
@@ -332,11 +335,17 @@ fn whole_room(width: f64) -> f64 {
 /// character of padding). When every column fits on one line the widths
 /// are in proportion to the widest cells. Otherwise each column starts as
 /// wide as its header and its longest unbreakable run (so an id never
-/// wraps), and the rest of the text width goes half a character at a time
-/// to the column where it saves the most lines: a narrow figure column
-/// stays narrow and long text (扣分原因, 评分标准) gets the room.
+/// wraps), and the rest of the text width goes to the column where it
+/// saves the most lines for its width; then width moves between columns
+/// while that saves lines. A narrow figure column stays narrow and long
+/// text (扣分原因, 评分标准) gets the room.
 fn column_widths(table: &Table) -> Vec<i32> {
     const STEP: f64 = 0.5;
+    // Bounds on the second pass: tables up to this many rows, this many
+    // moves, each of at most this many steps.
+    const DESCENT_ROWS: usize = 300;
+    const DESCENT_ROUNDS: usize = 20;
+    const DESCENT_STEPS: u32 = 24;
     let columns = table.alignments.len().max(table.rows.iter().map(Vec::len).max().unwrap_or(0));
     let available = f64::from(TEXT_WIDTH) / f64::from(CHAR_4);
     // Per row, per column: line widths (empty for no content).
@@ -352,9 +361,21 @@ fn column_widths(table: &Table) -> Vec<i32> {
                 .collect()
         })
         .collect();
-    let widest = |column: usize| {
-        cells.iter().flat_map(|row| row[column].iter().copied()).fold(1.0, f64::max)
-    };
+    // How many rows each cell spans: itself and the `^` cells merged below it.
+    let spans: Vec<Vec<f64>> = (0..table.rows.len())
+        .map(|row| {
+            (0..columns)
+                .map(|column| {
+                    let below = table.rows[row + 1..]
+                        .iter()
+                        .take_while(|below| matches!(below.get(column), Some(Cell::MergeUp)))
+                        .count();
+                    (below + 1) as f64
+                })
+                .collect()
+        })
+        .collect();
+    let widest = |column: usize| cells.iter().flat_map(|row| row[column].iter().copied()).fold(1.0, f64::max);
     let desired: Vec<f64> = (0..columns).map(|column| widest(column).ceil() + 1.0).collect();
     let minimum: Vec<f64> = (0..columns)
         .map(|column| {
@@ -382,12 +403,13 @@ fn column_widths(table: &Table) -> Vec<i32> {
         let cost = |widths: &[f64]| {
             let mut rows = 0.0;
             let mut all = 0.0;
-            for row in &cells {
+            for (row, spans) in cells.iter().zip(&spans) {
                 let mut tallest: f64 = 1.0;
-                for (lines, width) in row.iter().zip(widths) {
+                for ((lines, width), span) in row.iter().zip(widths).zip(spans) {
                     let room = whole_room(*width);
                     let height: f64 = lines.iter().map(|line| (line / room).ceil().max(1.0)).sum();
-                    tallest = tallest.max(height);
+                    // A merged cell's lines spread over the rows it spans.
+                    tallest = tallest.max(height / span);
                     all += height;
                 }
                 rows += tallest;
@@ -443,6 +465,34 @@ fn column_widths(table: &Table) -> Vec<i32> {
             };
             left -= next - widths[column];
             widths[column] = next;
+        }
+        // Then move width from one column to another while that saves
+        // lines: a long text that needs a big step to lose a line gets it.
+        if cells.len() <= DESCENT_ROWS {
+            for _ in 0..DESCENT_ROUNDS {
+                let current = cost(&widths);
+                let mut best: Option<(Vec<f64>, (f64, f64))> = None;
+                for (from, to) in (0..columns).flat_map(|from| (0..columns).map(move |to| (from, to))) {
+                    for steps in 1..=DESCENT_STEPS {
+                        let moved = f64::from(steps) * STEP;
+                        if from == to
+                            || widths[from] - moved < minimum[from]
+                            || widths[to] + moved > desired[to]
+                        {
+                            break;
+                        }
+                        let mut trial = widths.clone();
+                        trial[from] -= moved;
+                        trial[to] += moved;
+                        let saving = cost(&trial);
+                        if saving < current && best.as_ref().is_none_or(|(_, best)| saving < *best) {
+                            best = Some((trial, saving));
+                        }
+                    }
+                }
+                let Some((better, _)) = best else { break };
+                widths = better;
+            }
         }
         widths
     };
