@@ -437,40 +437,212 @@ fn imprint_top(blocks: &[Block]) -> i32 {
 const IMPRINT_OUTER_RULE: u32 = 8;
 const IMPRINT_INNER_RULE: u32 = 6;
 
-/// Column widths in twips: every column gets room for its widest cell
-/// (one 4号 character of padding) when that fits; otherwise short columns
-/// keep their room and the long ones share the rest in proportion, wrapping.
+/// A table of at most this many rows (the header included), none of whose
+/// cells wraps, is kept on one page: every row keeps with the next, so a
+/// short table (the grade distribution, the category scores) is never split
+/// across pages, while a long or wrapping one still breaks between rows.
+const KEEP_TOGETHER_ROWS: usize = 12;
+
+/// Width of `text` in 4号 characters as a table cell sets it: CJK and
+/// full-width count 1, capitals and wide Latin letters ¾, other ASCII ½.
+fn cell_chars(text: &str) -> f64 {
+    text.chars()
+        .map(|c| match c {
+            'A'..='Z' | 'm' | 'w' | '%' | '@' => 0.75,
+            c if c.is_ascii() => 0.5,
+            _ => 1.0,
+        })
+        .sum()
+}
+
+/// A cell of at most this many characters (a person's name) is not wrapped.
+const SHORT_CELL: f64 = 3.0;
+
+/// One cell's text for sizing: the width of each of its lines, and the
+/// widest run it cannot wrap inside (a case number, a figure: Latin text
+/// without spaces; a short cell whole; CJK text wraps between any two
+/// characters).
+fn cell_measure(inlines: &[Inline]) -> (Vec<f64>, f64) {
+    let text: String = inlines.iter().map(|inline| inline.text.as_str()).collect();
+    let lines: Vec<f64> = text.split(ooxml::LINE_BREAK).map(cell_chars).collect();
+    let unbreakable =
+        text.split(|c: char| !c.is_ascii() || c.is_whitespace()).map(cell_chars).fold(0.0, f64::max);
+    let short = lines.iter().copied().filter(|line| *line <= SHORT_CELL).fold(0.0, f64::max);
+    (lines, unbreakable.max(short))
+}
+
+/// The whole characters a cell `width` characters wide holds on a line
+/// (one character of padding: the cell margins and some slack).
+fn whole_room(width: f64) -> f64 {
+    (width - 1.0).floor().max(1.0)
+}
+
+/// Column widths in twips, sized by content (in 4号 characters, with one
+/// character of padding). When every column fits on one line the widths
+/// are in proportion to the widest cells. Otherwise each column starts as
+/// wide as its header and its longest unbreakable run (so an id never
+/// wraps), and the rest of the text width goes to the column where it
+/// saves the most lines for its width; then width moves between columns
+/// while that saves lines. A narrow figure column stays narrow and long
+/// text (扣分原因, 评分标准) gets the room.
 fn column_widths(table: &Table) -> Vec<i32> {
-    const SHORT: f64 = 6.0;
+    const STEP: f64 = 0.5;
+    // Bounds on the second pass: tables up to this many rows, this many
+    // moves, each of at most this many steps.
+    const DESCENT_ROWS: usize = 300;
+    const DESCENT_ROUNDS: usize = 20;
+    const DESCENT_STEPS: u32 = 24;
     let columns = table.alignments.len().max(table.rows.iter().map(Vec::len).max().unwrap_or(0));
-    let text_width = f64::from(TEXT_WIDTH);
-    let desired: Vec<f64> = (0..columns)
+    let available = f64::from(TEXT_WIDTH) / f64::from(CHAR_4);
+    // Per row, per column: line widths (empty for no content).
+    let cells: Vec<Vec<Vec<f64>>> = table
+        .rows
+        .iter()
+        .map(|row| {
+            (0..columns)
+                .map(|column| match row.get(column) {
+                    Some(Cell::Content(inlines)) => cell_measure(inlines).0,
+                    _ => Vec::new(),
+                })
+                .collect()
+        })
+        .collect();
+    // How many rows each cell spans: itself and the `^` cells merged below it.
+    let spans: Vec<Vec<f64>> = (0..table.rows.len())
+        .map(|row| {
+            (0..columns)
+                .map(|column| {
+                    let below = table.rows[row + 1..]
+                        .iter()
+                        .take_while(|below| matches!(below.get(column), Some(Cell::MergeUp)))
+                        .count();
+                    (below + 1) as f64
+                })
+                .collect()
+        })
+        .collect();
+    let widest = |column: usize| cells.iter().flat_map(|row| row[column].iter().copied()).fold(1.0, f64::max);
+    let desired: Vec<f64> = (0..columns).map(|column| widest(column).ceil() + 1.0).collect();
+    let minimum: Vec<f64> = (0..columns)
         .map(|column| {
-            let widest = table
+            let unbreakable = table
                 .rows
                 .iter()
                 .filter_map(|row| match row.get(column) {
-                    Some(Cell::Content(inlines)) => {
-                        Some(inlines.iter().map(|inline| width_in_chars(&inline.text)).sum::<f64>())
-                    }
+                    Some(Cell::Content(inlines)) => Some(cell_measure(inlines).1),
                     _ => None,
                 })
                 .fold(1.0, f64::max);
-            (widest.ceil() + 1.0) * f64::from(CHAR_4)
+            let header = cells.first().map_or(0.0, |row| row[column].iter().copied().fold(0.0, f64::max));
+            (unbreakable.max(header).ceil() + 1.0).min(desired[column])
         })
         .collect();
     let total: f64 = desired.iter().sum();
-    let widths: Vec<f64> = if total <= text_width {
-        desired.iter().map(|width| width * text_width / total).collect()
+    let chars: Vec<f64> = if total <= available {
+        desired.iter().map(|width| width * available / total).collect()
+    } else if minimum.iter().sum::<f64>() >= available {
+        let total: f64 = minimum.iter().sum();
+        minimum.iter().map(|width| width * available / total).collect()
     } else {
-        let floor = (SHORT + 1.0) * f64::from(CHAR_4);
-        let kept: Vec<f64> = desired.iter().map(|width| width.min(floor)).collect();
-        let excess: Vec<f64> = desired.iter().zip(&kept).map(|(width, kept)| width - kept).collect();
-        let room = (text_width - kept.iter().sum::<f64>()).max(0.0);
-        let excess_total: f64 = excess.iter().sum();
-        kept.iter().zip(&excess).map(|(kept, excess)| kept + room * excess / excess_total).collect()
+        // Lines of the table (each row as tall as its tallest cell), then
+        // lines of all cells, at these widths.
+        let cost = |widths: &[f64]| {
+            let mut rows = 0.0;
+            let mut all = 0.0;
+            for (row, spans) in cells.iter().zip(&spans) {
+                let mut tallest: f64 = 1.0;
+                for ((lines, width), span) in row.iter().zip(widths).zip(spans) {
+                    let room = whole_room(*width);
+                    let height: f64 = lines.iter().map(|line| (line / room).ceil().max(1.0)).sum();
+                    // A merged cell's lines spread over the rows it spans.
+                    tallest = tallest.max(height / span);
+                    all += height;
+                }
+                rows += tallest;
+            }
+            (rows, all)
+        };
+        let mut widths = minimum.clone();
+        let mut left = available - widths.iter().sum::<f64>();
+        let snap = |width: f64| (width / STEP).ceil() * STEP;
+        while left >= STEP {
+            let current = cost(&widths);
+            // Each column widened to where one of its cells loses a line,
+            // and the lines that saves per character of width.
+            let mut best: Option<(usize, f64, (f64, f64))> = None;
+            for column in (0..columns).filter(|&column| widths[column] < desired[column]) {
+                let room = whole_room(widths[column]);
+                let next = cells
+                    .iter()
+                    .flat_map(|row| row[column].iter().copied())
+                    .filter_map(|line| {
+                        let lines = (line / room).ceil();
+                        (lines > 1.0).then(|| snap((line / (lines - 1.0)).ceil()) + 1.0)
+                    })
+                    .filter(|width| *width > widths[column])
+                    .fold(desired[column], f64::min)
+                    .min(widths[column] + left);
+                let mut wider = widths.clone();
+                wider[column] = next;
+                let (rows, all) = cost(&wider);
+                let step = next - widths[column];
+                let saving = ((current.0 - rows) / step, (current.1 - all) / step);
+                // Equal savings: the cheaper widening first.
+                let better = |(_, best_next, best): &(usize, f64, (f64, f64))| {
+                    saving > *best || (saving == *best && step < best_next - widths[column])
+                };
+                if saving.1 > 0.0 && best.as_ref().is_none_or(better) {
+                    best = Some((column, next, saving));
+                }
+            }
+            // Nothing saves a line: widen the column with the most text.
+            let (column, next) = match best {
+                Some((column, next, _)) => (column, next),
+                None => {
+                    let text = |column: usize| cells.iter().flat_map(|row| row[column].iter()).sum::<f64>();
+                    let Some(column) = (0..columns)
+                        .filter(|&column| widths[column] < desired[column])
+                        .max_by(|a, b| text(*a).total_cmp(&text(*b)).then(b.cmp(a)))
+                    else {
+                        break;
+                    };
+                    (column, widths[column] + STEP)
+                }
+            };
+            left -= next - widths[column];
+            widths[column] = next;
+        }
+        // Then move width from one column to another while that saves
+        // lines: a long text that needs a big step to lose a line gets it.
+        if cells.len() <= DESCENT_ROWS {
+            for _ in 0..DESCENT_ROUNDS {
+                let current = cost(&widths);
+                let mut best: Option<(Vec<f64>, (f64, f64))> = None;
+                for (from, to) in (0..columns).flat_map(|from| (0..columns).map(move |to| (from, to))) {
+                    for steps in 1..=DESCENT_STEPS {
+                        let moved = f64::from(steps) * STEP;
+                        if from == to
+                            || widths[from] - moved < minimum[from]
+                            || widths[to] + moved > desired[to]
+                        {
+                            break;
+                        }
+                        let mut trial = widths.clone();
+                        trial[from] -= moved;
+                        trial[to] += moved;
+                        let saving = cost(&trial);
+                        if saving < current && best.as_ref().is_none_or(|(_, best)| saving < *best) {
+                            best = Some((trial, saving));
+                        }
+                    }
+                }
+                let Some((better, _)) = best else { break };
+                widths = better;
+            }
+        }
+        widths
     };
-    let mut widths: Vec<i32> = widths.iter().map(|width| width.floor() as i32).collect();
+    let mut widths: Vec<i32> = chars.iter().map(|width| (width * f64::from(CHAR_4)).floor() as i32).collect();
     let used: i32 = widths.iter().sum();
     if let Some(last) = widths.last_mut() {
         *last += (TEXT_WIDTH - used).max(0);
@@ -479,12 +651,24 @@ fn column_widths(table: &Table) -> Vec<i32> {
 }
 
 /// A bordered table in 4号: header row in 黑体 repeated on every page,
-/// rows never split, `^` cells merged vertically.
+/// rows never split, `^` cells merged vertically; a short table is kept on
+/// one page.
 fn table(out: &mut String, table: &Table) {
     let widths = column_widths(table);
+    let one_line = |row: &Vec<Cell>| {
+        row.iter().zip(&widths).all(|(cell, width)| match cell {
+            Cell::Content(inlines) => {
+                let (lines, _) = cell_measure(inlines);
+                lines.len() == 1 && (lines[0] + 1.0) * f64::from(CHAR_4) <= f64::from(*width)
+            }
+            Cell::MergeUp => true,
+        })
+    };
+    let keep_together = table.rows.len() <= KEEP_TOGETHER_ROWS && table.rows.iter().all(one_line);
     start_table(out, TEXT_WIDTH, &widths);
     for (row_index, row) in table.rows.iter().enumerate() {
         let header = row_index == 0;
+        let keep_next = keep_together && row_index + 1 < table.rows.len();
         start_row(out, header);
         for (column, width) in widths.iter().enumerate() {
             let justify = match table.alignments.get(column) {
@@ -507,6 +691,7 @@ fn table(out: &mut String, table: &Table) {
             start_cell(out, *width, merge);
             out.push_str("<w:p>");
             ParagraphProperties {
+                keep_next,
                 snap_to_grid: Some(false),
                 line: Some(Line::Auto(240)),
                 justify: Some(justify),

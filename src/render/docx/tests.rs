@@ -3,8 +3,10 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use super::context::RectificationKind;
 use super::xml::{Element, Part};
 use super::*;
+use crate::model::rules::{MinCount, Veto, VetoMode};
 use crate::model::*;
 use crate::number::int;
 use crate::score::{CategoryResult, Finding, IndicatorResult, Report, Responsibility, UnitResult};
@@ -278,7 +280,7 @@ fn letters_show_each_unit_in_rank_order() {
 
     let vetoed = document_text(&letters[2]);
     assert!(vetoed.contains("考核等次为不合格"), "{vetoed}");
-    assert!(vetoed.contains("一票否决事项：严重错误倾向：严重错误倾向1次"), "{vetoed}");
+    assert!(vetoed.contains("一票否决事项（严重错误倾向），考核等次确定为不合格。"), "{vetoed}");
     assert!(vetoed.contains("张三"), "{vetoed}");
     assert!(vetoed.contains("主要领导责任"), "{vetoed}");
     assert!(!first.contains("张三"), "a finding only goes to its own unit");
@@ -335,7 +337,12 @@ fn a_manual_deduction_shows_exactly_beside_the_note_as_written() {
     assert_eq!(rows[0][1..4], ["指标", "扣分", "扣分原因"]);
     assert_eq!(rows[2][1..], ["业务工作", "1.002", "全面完成年度业务目标。", "按年度目标评分"]);
     let text = document_text(&letters[0]);
-    assert!(text.contains("存在问题：全面完成年度业务目标。整改要求"), "{text}");
+    assert!(
+        text.contains(
+            "存在问题：经考核组评定扣1.002分，评分说明：全面完成年度业务目标。整改要求：对照“按年度目标评分”查找差距、补齐短板。"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
@@ -940,4 +947,347 @@ fn the_annex_note_and_the_annex_title_stand_where_gbt_9704_puts_them() {
         (spacing.attribute("w:before"), spacing.attribute("w:line"), spacing.attribute("w:lineRule")),
         (Some("1405"), Some("720"), Some("exact"))
     );
+/// One unit scored by the engine on an indicator of every rectification
+/// kind: the reasons are the rules' own.
+fn every_kind() -> (Model, Report) {
+    use crate::model::rules::{Deduct, Gate};
+    use crate::model::testing::{
+        activity, condition, graded, incident, manual_score, one_unit, reporting, with_attribute, with_item,
+    };
+    const IDEOLOGY: &str = crate::model::testing::IDEOLOGY;
+    let deduct =
+        |activity: &str, points: &str| Deduct { activity: activity.into(), unit_points: d(points).into() };
+    let mut model = one_unit(vec![
+        described("V1", IDEOLOGY, "严重错误倾向", "0", veto("严重错误倾向"), ""),
+        described(
+            "A1",
+            IDEOLOGY,
+            "专题研究",
+            "10",
+            MinCount { required: 2, unit_points: d("2"), ..min_count("专题研究") },
+            "每年至少专题研究2次",
+        ),
+        described(
+            "A2",
+            IDEOLOGY,
+            "半年总结",
+            "5",
+            MinCount {
+                period: Period::Half,
+                due: Some(crate::model::rules::Due::AfterEnd { days: 15 }),
+                ..min_count("半年总结")
+            },
+            "",
+        ),
+        described("A3", IDEOLOGY, "综合检查", "5", min_count("综合检查"), ""),
+        described("D1", IDEOLOGY, "违纪", "10", deduct("违纪", "3"), ""),
+        described(
+            "D2",
+            IDEOLOGY,
+            "违规",
+            "10",
+            Deduct {
+                activity: "违规".into(),
+                unit_points: graded("severity", "严重程度", &[("较大", "3"), ("一般", "1")]),
+            },
+            "",
+        ),
+        described("T1", IDEOLOGY, "舆情处置", "5", timeliness("24"), ""),
+        described("M1", IDEOLOGY, "台账管理", "10", manual(), "每季度报送工作台账。"),
+        described("G1", IDEOLOGY, "工作专班", "0", Gate { activity: "工作专班".into() }, ""),
+        described("G2", IDEOLOGY, "阵地违规", "0", deduct("阵地违规", "1"), ""),
+        described("N1", IDEOLOGY, "违规发帖", "0", deduct("违规发帖", "1"), "发现违规发帖的每次扣1分。"),
+        described("N2", IDEOLOGY, "巡查", "0", min_count("巡查"), ""),
+    ]);
+    model.criteria[3].filter = vec![condition("上报", Expected::Bool(true))];
+    model.criteria[3].filter_text = "上报=是".into();
+    with_item(&mut model, "阵地建设", "6", &[8, 9], &[9]);
+    with_item(&mut model, "网络管理", "4", &[10, 11], &[10, 11]);
+    model.activities = vec![
+        activity(0, "2025-03-01", "严重错误倾向", 2),
+        activity(0, "2025-04-01", "专题研究", 3),
+        reporting(activity(0, "2025-07-20", "半年总结", 4), "2025H1"),
+        activity(0, "2025-12-20", "半年总结", 5),
+        activity(0, "2025-05-01", "综合检查", 6),
+        activity(0, "2025-06-01", "违纪", 7),
+        with_attribute(activity(0, "2025-06-02", "违规", 8), "severity", "较大"),
+        with_attribute(activity(0, "2025-06-03", "违规", 9), "severity", "一般"),
+        activity(0, "2025-02-01", "违规发帖", 10),
+    ];
+    model.incidents = vec![incident(
+        0,
+        "网帖事件",
+        "2025-03-01 08:00",
+        ["2025-03-01 09:00", "2025-03-02 16:00", "2025-03-02 17:00", "2025-03-02 18:00"],
+        2,
+    )];
+    model.manual_scores = vec![manual_score(0, 7, "8", "材料不全")];
+    let report = crate::score::score(&model);
+    (model, report)
+}
+
+/// The paragraphs of the letter's 整改要求 after each heading, keyed by the heading.
+fn rectification_paragraphs(text: &str) -> Vec<(String, String)> {
+    let start = text.find("三、整改要求").or_else(|| text.find("整改要求\n")).expect("a 整改要求 section");
+    let lines: Vec<&str> = text[start..].lines().collect();
+    lines
+        .windows(2)
+        .filter(|pair| pair[0].starts_with('（') && pair[1].starts_with("存在问题："))
+        .map(|pair| (pair[0].split_once('）').unwrap().1.to_owned(), pair[1].to_owned()))
+        .collect()
+}
+
+#[test]
+fn each_rule_kind_has_its_own_rectification_sentence() {
+    let (model, report) = every_kind();
+    let scored = Scored { model: &model, report: &report, warnings: &[], created: created() };
+    let doc = doc_info(&scored);
+    let context = FeedbackContext::new(&scored, &doc, &report.units[0]);
+    let kinds: Vec<(&str, RectificationKind)> =
+        context.unit.rectifications.iter().map(|r| (r.code.as_str(), r.kind)).collect();
+    use RectificationKind::*;
+    assert_eq!(
+        kinds,
+        [
+            ("V1", Veto),
+            ("A1", Shortfall),
+            ("A2", Late),
+            ("A3", Evidence),
+            ("D1", Deduct),
+            ("D2", Graded),
+            ("T1", Incident),
+            ("M1", Manual),
+            ("阵地建设", Gate),
+            ("N1", Clause),
+            ("N2", Clause),
+        ]
+    );
+    let (letters, _) = letters_and_volume(&scored, &Templates::bundled()).unwrap();
+    let text = document_text(&letters[0]);
+    // Found by the rules: A1 1 of 2 → 2 points; A2's first-half report on 7月20日
+    // after its due 6月30日 + 15 days; A3's only row lacks 上报=是; D2 较大 3 + 一般 1;
+    // T1 研判 31 h after 发现 (09:00 → next day 16:00); M1 10 − 8; the item 阵地建设
+    // lacks its 工作专班; 网络管理 loses 1 on each clause.
+    let expected = [
+        (
+            "严重错误倾向",
+            "存在问题：发生严重错误倾向1次，按规定一票否决。整改要求：深入剖析严重错误倾向问题产生的原因，严肃追究相关人员责任，举一反三堵塞漏洞，坚决杜绝此类问题再次发生。",
+        ),
+        (
+            "专题研究",
+            "存在问题：专题研究全年缺1次，未达到全年至少2次的要求，扣2分。整改要求：对照全年至少2次的要求补齐专题研究，今后按期完成并及时归档相关材料。",
+        ),
+        (
+            "半年总结",
+            "存在问题：半年总结上半年迟报1次（7月20日，截止7月15日），扣1分。整改要求：严格按照截止时间（期末后15天）报送半年总结，建立报送提醒机制，杜绝迟报。",
+        ),
+        (
+            "综合检查",
+            "存在问题：综合检查全年缺1次，另有1条记录不符合“上报=是”的要求，未计入考核，扣1分。整改要求：对未计入的1条记录逐条补齐“上报=是”所要求的内容，今后按要求规范填报台账。",
+        ),
+        (
+            "违纪",
+            "存在问题：发生违纪1次，扣3分。整改要求：逐项查明违纪问题的原因，落实整改措施，防止问题反复发生。",
+        ),
+        (
+            "违规",
+            "存在问题：发生违规较大1次、一般1次（按严重程度分级扣分），扣4分。整改要求：按问题等级逐项整改，等级较高的问题要专题研究、限期销号，防止问题反复发生。",
+        ),
+        (
+            "舆情处置",
+            "存在问题：网帖事件：研判超时（31小时）；1起舆情处置环节超过24小时时限，扣1分。整改要求：严格落实舆情发现、研判、报送、处置各环节24小时时限要求，完善舆情处置台账，做到每个环节有记录、可追溯。",
+        ),
+        (
+            "台账管理",
+            "存在问题：经考核组评定扣2分，评分说明：材料不全。整改要求：对照“每季度报送工作台账”查找差距、补齐短板。",
+        ),
+        (
+            "阵地建设",
+            "存在问题：未开展“工作专班”，“阵地建设”一项不得分。整改要求：尽快开展工作专班，夯实本项工作的前提和基础。",
+        ),
+        (
+            "网络管理：违规发帖",
+            "存在问题：违规发帖1次，扣1分。整改要求：对照“发现违规发帖的每次扣1分”逐项整改。",
+        ),
+        ("网络管理：巡查", "存在问题：全年缺1次，扣1分。整改要求：按指标要求逐项整改。"),
+    ];
+    let found = rectification_paragraphs(&text);
+    let found: Vec<(&str, &str)> = found.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    assert_eq!(found, expected, "{text}");
+    // The veto is named once, with its type and count.
+    assert!(text.contains("你单位存在一票否决事项（严重错误倾向1次），考核等次确定为不合格。"), "{text}");
+    assert!(!text.contains("严重错误倾向：存在严重错误倾向"), "{text}");
+}
+
+#[test]
+fn a_veto_named_apart_from_its_type_keeps_both_and_a_top_band_bar_says_so() {
+    let (mut model, _) = every_kind();
+    model.criteria[0].name = "意识形态底线".into();
+    model.criteria[0].rule = Veto { activity: "严重错误倾向".into(), mode: VetoMode::NoTopBand }.into();
+    let report = crate::score::score(&model);
+    let scored = Scored { model: &model, report: &report, warnings: &[], created: created() };
+    let doc = doc_info(&scored);
+    let unit = FeedbackContext::new(&scored, &doc, &report.units[0]).unit;
+    assert_eq!(unit.veto_reasons, ["意识形态底线（严重错误倾向1次）"]);
+    let veto = &unit.rectifications[0];
+    assert_eq!((veto.kind, veto.consequence.as_str(), veto.count), (RectificationKind::Veto, "不得评优", 1));
+}
+
+#[test]
+fn accountability_rows_merge_their_case_and_order_persons_by_responsibility() {
+    let (mut model, mut report) = fixture();
+    let person = |case: &str, matter: &str, name: &str, row: u32| AccountabilityRow {
+        person: name.into(),
+        origin: origin(row),
+        ..accountability(case, 2, matter)
+    };
+    model.accountability = vec![
+        person("Q2025-0012", "舆情处置不力", "李四", 3),
+        person("Q2025-0012", "舆情处置不力", "张三", 4),
+        person("Q2025-0013", "台账造假", "王五", 5),
+        person("Q2025-0012", "舆情处置不力", "赵六", 6),
+    ];
+    report.findings = vec![
+        Finding { row: 0, responsibility: Responsibility::None },
+        Finding { row: 1, responsibility: Responsibility::Main },
+        Finding { row: 2, responsibility: Responsibility::Individual },
+        Finding { row: 3, responsibility: Responsibility::Important },
+    ];
+    let scored = Scored { model: &model, report: &report, warnings: &[], created: created() };
+    let (letters, _) = letters_and_volume(&scored, &Templates::bundled()).unwrap();
+    let document = part(&letters[2], "word/document.xml");
+    let table = all(&document, "w:tbl").pop().unwrap();
+    let rows = all(table, "w:tr");
+    let cells = |row: &Element| all(row, "w:tc").iter().map(|cell| cell.text()).collect::<Vec<_>>();
+    // Case Q2025-0012 first (its first row comes first): 张三 主要, 赵六 重要, 李四 不承担.
+    let names: Vec<String> = rows[1..].iter().map(|row| cells(row)[3].clone()).collect();
+    assert_eq!(names, ["张三", "赵六", "李四", "王五"]);
+    let firsts: Vec<[String; 2]> =
+        rows[1..].iter().map(|row| [cells(row)[0].clone(), cells(row)[1].clone()]).collect();
+    let blank = || [String::new(), String::new()];
+    assert_eq!(
+        firsts,
+        [
+            ["Q2025-0012".into(), "舆情处置不力".into()],
+            blank(),
+            blank(),
+            ["Q2025-0013".into(), "台账造假".into()]
+        ]
+    );
+    let merge = |row: &Element, column: usize| {
+        all(all(row, "w:tc")[column], "w:vMerge")
+            .first()
+            .and_then(|m| m.attribute("w:val").map(str::to_owned))
+    };
+    let merges: Vec<[Option<String>; 2]> =
+        rows[1..].iter().map(|row| [merge(row, 0), merge(row, 1)]).collect();
+    let (restart, cont) = (Some("restart".to_owned()), Some("continue".to_owned()));
+    assert_eq!(
+        merges,
+        [[restart.clone(), restart], [cont.clone(), cont.clone()], [cont.clone(), cont], [None, None]]
+    );
+    // The case number fits its column unbroken: 10 Latin characters, a
+    // capital ¾ and the rest ½ of a 4号 character (0.75 + 9 × 0.5 = 5.25,
+    // rounded up to 6), 7 with the character of padding.
+    let grid: Vec<i32> = all(table, "w:gridCol")
+        .iter()
+        .map(|column| column.attribute("w:w").unwrap().parse().unwrap())
+        .collect();
+    assert!(grid[0] >= 7 * 280, "{grid:?}");
+}
+
+#[test]
+fn the_bulletin_prints_shares_one_way_and_ranks_rule_deductions_first_by_category() {
+    let (mut model, mut report) = fixture();
+    // A 评分 indicator every unit lost a point on: it would top a table
+    // counted by units alone.
+    model.criteria.push(described("D1", "党建工作", "组织建设", "10", manual(), "综合评定"));
+    for unit in &mut report.units {
+        unit.indicators.push(IndicatorResult {
+            indicator: model.criteria.len() - 1,
+            score: d("9"),
+            points: d("10"),
+            deduction: d("1"),
+            reason: "班子团结".into(),
+            evidence: Vec::new(),
+            vetoed: false,
+            item: None,
+            clauses: Vec::new(),
+            self_score: None,
+            self_note: String::new(),
+        });
+    }
+    let scored = Scored { model: &model, report: &report, warnings: &[], created: created() };
+    let context = BulletinContext::from_scored(&scored, doc_info(&scored));
+    // 1 of 3 units in each grade: 33.333…% → 33.3%.
+    let shares: Vec<&str> = context.grades.iter().map(|grade| grade.share.as_str()).collect();
+    assert_eq!(shares, ["33.3%", "33.3%", "33.3%"]);
+    // B1 cost 3 units (5 + 5 + 10), B2 2 units 12 points, A1 2 units 7.5, then the 评分 D1 (3 units).
+    let ranked: Vec<(&str, usize, &str)> = context
+        .common_deductions
+        .iter()
+        .map(|row| (row.code.as_str(), row.units, row.points.as_str()))
+        .collect();
+    assert_eq!(ranked, [("B1", 3, "20"), ("B2", 2, "12"), ("A1", 2, "7.5"), ("D1", 3, "3")]);
+
+    let bulletin = bulletin(&scored, &Templates::bundled()).unwrap();
+    let document = part(&bulletin, "word/document.xml");
+    let tables = all(&document, "w:tbl");
+    let cells = |row: &&Element| all(row, "w:tc").iter().map(|cell| cell.text()).collect::<Vec<_>>();
+    let grades: Vec<Vec<String>> = all(tables[0], "w:tr").iter().map(cells).collect();
+    assert_eq!(grades[0], ["等次", "单位数", "占比"]);
+    assert_eq!(grades[1], ["优秀", "1", "33.3%"]);
+    // The grade table keeps together: every row but the last keeps with the next.
+    let rows = all(tables[0], "w:tr");
+    let kept: Vec<bool> = rows.iter().map(|row| !all(row, "w:keepNext").is_empty()).collect();
+    assert_eq!(kept, [true, true, true, false]);
+
+    let deductions = all(tables[1], "w:tr");
+    let rows: Vec<Vec<String>> = deductions.iter().map(cells).collect();
+    assert_eq!(
+        rows[1..],
+        [
+            vec!["意识形态工作", "专题研究", "3", "20"],
+            vec!["", "舆情处置", "2", "12"],
+            vec!["党建工作", "三会一课", "2", "7.5"],
+            vec!["", "组织建设", "3", "3"],
+        ]
+    );
+    let merges: Vec<Option<String>> = deductions[1..]
+        .iter()
+        .map(|row| {
+            all(all(row, "w:tc")[0], "w:vMerge").first().and_then(|m| m.attribute("w:val").map(str::to_owned))
+        })
+        .collect();
+    let (restart, cont) = (Some("restart".to_owned()), Some("continue".to_owned()));
+    assert_eq!(merges, [restart.clone(), cont.clone(), restart, cont]);
+}
+
+#[test]
+fn letter_columns_are_sized_by_content() {
+    let (mut model, report) = fixture();
+    model.criteria[1].standard =
+        "每年至少专题研究2次，研究意识形态领域形势、部署重点任务，每缺1次扣5分，扣完为止。".into();
+    let scored = Scored { model: &model, report: &report, warnings: &[], created: created() };
+    let (letters, _) = letters_and_volume(&scored, &Templates::bundled()).unwrap();
+    let document = part(&letters[2], "word/document.xml");
+    let table = all(&document, "w:tbl")[1];
+    assert_eq!(
+        all(all(table, "w:tr")[0], "w:tc").iter().map(|c| c.text()).collect::<Vec<_>>()[4],
+        "评分标准"
+    );
+    let grid: Vec<i32> = all(table, "w:gridCol")
+        .iter()
+        .map(|column| column.attribute("w:w").unwrap().parse().unwrap())
+        .collect();
+    let (category, indicator, points, reason, standard) = (grid[0], grid[1], grid[2], grid[3], grid[4]);
+    // 扣分 holds `10` and its two-character header: 3 characters of 280 twips.
+    assert_eq!(points, 3 * 280, "{grid:?}");
+    assert!(reason > 2 * points && standard > 2 * points, "{grid:?}");
+    assert!(standard > reason && standard > category && standard > indicator, "{grid:?}");
+    assert_eq!(grid.iter().sum::<i32>(), layout::TEXT_WIDTH);
+    // The longest standard (41 characters) wraps to at most 4 lines: at
+    // least 11 characters of room, 12 with padding (the old sizing gave it
+    // 8 characters of room: 6 lines).
+    assert!(standard >= 12 * 280, "{grid:?}");
 }
