@@ -185,12 +185,14 @@ pub enum SettingKey {
     TopQuota,
     RectificationDays,
     Marking,
+    Cc,
+    IssuedBy,
     BonusCap,
     SelfGap,
 }
 
 impl SettingKey {
-    pub const ALL: [(SettingKey, &'static str, &'static str); 12] = [
+    pub const ALL: [(SettingKey, &'static str, &'static str); 14] = [
         (SettingKey::Year, "年度", "year"),
         (SettingKey::Assessor, "考核单位", "assessor"),
         (SettingKey::IdeologicalCategory, "意识形态类别", "ideological_category"),
@@ -200,6 +202,8 @@ impl SettingKey {
         (SettingKey::TopQuota, "优秀比例", "top_quota"),
         (SettingKey::RectificationDays, "整改期限", "rectification_days"),
         (SettingKey::Marking, "密级", "marking"),
+        (SettingKey::Cc, "抄送", "cc"),
+        (SettingKey::IssuedBy, "印发机关", "issued_by"),
         (SettingKey::BonusCap, "加分上限", "bonus_cap"),
         (SettingKey::SelfGap, "自评偏差", "self_gap"),
         // English readers write "ideological category" too.

@@ -404,6 +404,10 @@ pub struct Settings {
     pub top_quota: Option<Exact>,
     pub rectification_days: u32,
     pub marking: String,
+    /// 抄送: the bulletin's 抄送 line, without its closing 。; none when not set.
+    pub cc: Option<String>,
+    /// 印发机关: the 版记's issuing office, the assessor when not set.
+    pub issued_by: String,
     /// 加分上限: the most the bonus indicators together add to a total.
     pub bonus_cap: Option<Exact>,
     /// 自评偏差: a unit whose self total exceeds its total by more than

@@ -203,6 +203,8 @@ pub(crate) fn settings() -> Settings {
         top_quota: None,
         rectification_days: 30,
         marking: "内部资料".to_owned(),
+        cc: None,
+        issued_by: "局党委".to_owned(),
         bonus_cap: None,
         self_gap: d("5"),
     }

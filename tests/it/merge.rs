@@ -138,7 +138,7 @@ fn a_unit_barred_from_the_first_band_scores_and_merges() {
     );
     let letter = document_text(&scored.join("反馈/002-第一党支部.docx"));
     assert!(
-        letter.contains("你单位存在不得评优事项：严重错误倾向：存在严重错误倾向1次，不得评优。"),
+        letter.contains("你单位存在不得评优事项（严重错误倾向1次），考核等次不得评为最高等次。"),
         "{letter}"
     );
     assert!(!letter.contains("一票否决事项"));

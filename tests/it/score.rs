@@ -530,3 +530,50 @@ fn graded_points_score_each_row_by_its_value() {
     // 省级 3 + 省级 3 + 县级 1 = 7, at most 5.
     assert_eq!(result("JF01"), (5.0, "省级2次、县级1次，加5分".to_owned()));
 }
+
+/// The text of each paragraph of a .docx file's body that has text.
+fn paragraph_texts(path: &Path) -> Vec<String> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    archive.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
+    let document = roxmltree::Document::parse(&xml).unwrap();
+    document
+        .descendants()
+        .filter(|node| node.tag_name().name() == "p")
+        .map(|p| p.descendants().filter(|n| n.tag_name().name() == "t").filter_map(|t| t.text()).collect())
+        .filter(|text: &String| !text.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_bulletins_imprint_takes_cc_and_issuing_office_from_the_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let score_with = |name: &str, settings: &[[&'static str; 2]]| {
+        let mut sheets = base_sheets();
+        rows(&mut sheets, "设置").extend(settings.iter().map(|row| row.to_vec()));
+        let input = write_xlsx(dir.path(), &format!("{name}.xlsx"), &sheets);
+        let out = dir.path().join(name);
+        let output = Command::cargo_bin("kaohe")
+            .unwrap()
+            .arg("score")
+            .arg(input)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        let texts = paragraph_texts(&out.join("考核结果通报.docx"));
+        texts[texts.len().saturating_sub(2)..].to_vec()
+    };
+    // A closing 。 given with the setting is not doubled; 成文日期 2026-01-20.
+    let set = score_with(
+        "set",
+        &[["抄送", "各参评单位，局机关各部门。"], ["印发机关", "局党委办公室"], ["成文日期", "2026-01-20"]],
+    );
+    assert_eq!(set, ["抄送：各参评单位，局机关各部门。", "局党委办公室2026年1月20日印发"]);
+    // Neither set: no 抄送 line, the assessor (局党委) issues it.
+    let unset = score_with("unset", &[["成文日期", "2026-01-20"]]);
+    assert_eq!(unset[1], "局党委2026年1月20日印发");
+    assert!(!unset[0].contains("抄送"), "{unset:?}");
+}

@@ -826,3 +826,24 @@ fn a_counted_row_whose_value_is_not_in_the_table_is_an_error_at_its_graded_cell(
     let checked = check_sheets(&sheets);
     assert!(checked.ok, "{:#?}", checked.errors);
 }
+
+#[test]
+fn criteria_still_carrying_the_example_text_get_one_warning_with_their_number() {
+    let mut sheets = base_sheets();
+    set_cell(&mut sheets, "指标", 2, 12, "（示例，请按实际修改）每年至少专题研究2次");
+    set_cell(&mut sheets, "指标", 3, 2, "舆情处置（示例，请按实际修改）");
+    set_cell(&mut sheets, "指标", 4, 12, "（示例，请按实际修改）由考核组评定。");
+    let checked = check_sheets(&sheets);
+    assert!(checked.ok, "{:#?}", checked.errors);
+    let examples: Vec<&String> = checked.warnings.iter().filter(|w| w.contains("示例文字")).collect();
+    // Rows 3 and 5 in 评分标准 (M), row 4 in 名称 (C): three criteria, at the first one's cell.
+    assert_eq!(
+        examples,
+        [
+            "base.xlsx:指标!M3: 3条指标的评分标准或名称仍含示例文字“（示例，请按实际修改）”，请按实际修改后再发文"
+        ]
+    );
+    // Without the example text there is no such warning.
+    let checked = check_sheets(&base_sheets());
+    assert!(!checked.warnings.iter().any(|w| w.contains("示例文字")), "{:#?}", checked.warnings);
+}

@@ -17,6 +17,7 @@ use super::definitions::distinct_rows;
 use super::graded::read_graded;
 use super::items::{ClauseCells, group_items};
 use super::keywords::{PERIODS, VETO_MODES};
+use crate::defaults::EXAMPLE_MARK;
 use crate::diagnostic::{Diagnostics, Location};
 use crate::input::schema::{SheetKind, strip_bracketed_unit};
 use crate::input::value::{Value, parse_bool_text, parse_date_time};
@@ -156,6 +157,8 @@ pub(super) fn read_criteria(
     let key = |t: &Table, r: &Row| Some(normalize(&t.get(r, "code").display()));
     let mut criteria = Vec::new();
     let mut clauses = Vec::new();
+    // Rows still carrying the example mark of the default criteria, and the first one's cell.
+    let (mut examples, mut first_example) = (0usize, None);
     for (table, row) in distinct_rows(tables, "code", key, diagnostics) {
         let mut cells = Cells::new(table, row, diagnostics);
         let columns = |kind: SheetKind| match kind {
@@ -172,10 +175,27 @@ pub(super) fn read_criteria(
                 text!("适用范围“{kind}”不是任何单位的类型", "applies-to value \"{kind}\" is no unit's type"),
             );
         }
+        let marked = ["standard", "name"].into_iter().find(|key| match *key {
+            "standard" => indicator.standard.contains(EXAMPLE_MARK),
+            _ => indicator.name.contains(EXAMPLE_MARK),
+        });
+        if let Some(key) = marked {
+            examples += 1;
+            first_example = first_example.or_else(|| Some(cells.location(key)));
+        }
         if let Some(clause) = clause {
             clauses.push((criteria.len(), clause));
         }
         criteria.push(indicator);
+    }
+    if examples > 0 {
+        diagnostics.warning(
+            first_example,
+            text!(
+                "{examples}条指标的评分标准或名称仍含示例文字“{EXAMPLE_MARK}”，请按实际修改后再发文",
+                "{examples} criteria still carry the example text \"{EXAMPLE_MARK}\" in their scoring standard or name: edit them before the documents go out"
+            ),
+        );
     }
     let items = group_items(&mut criteria, clauses, diagnostics);
     (criteria, items)

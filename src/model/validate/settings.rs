@@ -192,7 +192,7 @@ impl RawSettings {
             .unwrap_or_default();
         let settings = Settings {
             year: year?,
-            assessor,
+            assessor: assessor.clone(),
             ideological_category,
             grades,
             doc_number: self.text(SettingKey::DocNumber),
@@ -200,6 +200,11 @@ impl RawSettings {
             top_quota,
             rectification_days,
             marking: self.text(SettingKey::Marking).unwrap_or_else(|| DEFAULT_MARKING.to_owned()),
+            cc: self
+                .text(SettingKey::Cc)
+                .map(|cc| cc.trim().trim_end_matches(['。', '.']).to_owned())
+                .filter(|cc| !cc.is_empty()),
+            issued_by: self.text(SettingKey::IssuedBy).unwrap_or_else(|| assessor.clone()),
             bonus_cap,
             self_gap,
         };

@@ -10,13 +10,14 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
 use serde::{Serialize, Serializer};
 
+use crate::model::rules::{Definition, Due, Rule};
 use crate::model::validate::{
     DEFAULT_IDEOLOGICAL_CATEGORY, DEFAULT_MARKING, DEFAULT_RECTIFICATION_DAYS, DEFAULT_SELF_GAP,
 };
-use crate::model::{MergedRanking, Settings};
+use crate::model::{AccountabilityRow, MergedRanking, Model, Period, Settings};
 use crate::number::{self, Exact};
 use crate::render::Scored;
-use crate::score::UnitResult;
+use crate::score::{Finding, IndicatorResult, UnitResult};
 
 /// `2026年1月15日`: Arabic digits without leading zeros (GB/T 9704).
 pub fn chinese_date(date: NaiveDate) -> String {
@@ -56,6 +57,10 @@ pub struct DocInfo {
     pub assessor: String,
     /// 密级 mark.
     pub marking: String,
+    /// 抄送 (without its closing 。), empty when not set.
+    pub cc: String,
+    /// 印发机关: issues the bulletin's 版记.
+    pub issued_by: String,
     /// 发文字号, empty when not set.
     pub doc_number: String,
     /// 成文日期 as `2026年1月15日`.
@@ -80,6 +85,8 @@ impl DocInfo {
             year: settings.year,
             assessor: settings.assessor.clone(),
             marking: settings.marking.clone(),
+            cc: settings.cc.clone().unwrap_or_default(),
+            issued_by: settings.issued_by.clone(),
             doc_number: settings.doc_number.clone().unwrap_or_default(),
             date: chinese_date(date),
             ideological_category: settings.ideological_category.clone(),
@@ -92,7 +99,7 @@ impl DocInfo {
     }
 
     /// For the bulletin of `kaohe merge`: the combined `ranking`, issued by
-    /// `assessor` on the date of its `created`, with the default 密级,
+    /// `assessor` on the date of its `created`, with the default 密级, no 抄送,
     /// 意识形态类别 and 整改期限 and no 发文字号.
     pub fn merged(ranking: &MergedRanking, assessor: &str) -> Self {
         let date = ranking.created.date();
@@ -100,6 +107,8 @@ impl DocInfo {
             year: ranking.year,
             assessor: assessor.to_owned(),
             marking: DEFAULT_MARKING.to_owned(),
+            cc: String::new(),
+            issued_by: assessor.to_owned(),
             doc_number: String::new(),
             date: chinese_date(date),
             ideological_category: DEFAULT_IDEOLOGICAL_CATEGORY.to_owned(),
@@ -149,6 +158,78 @@ pub struct ItemView {
     pub standard: String,
 }
 
+/// What a rectification item is about, as its sentence in `feedback.md`
+/// is chosen (templates/README.md “整改事项”).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RectificationKind {
+    /// A veto indicator that fired.
+    Veto,
+    /// 至少: activities missing in some period.
+    Shortfall,
+    /// 至少 with 截止: activities done, but after the due day.
+    Late,
+    /// A 前置 prerequisite not met: the item scores 0.
+    Gate,
+    /// 扣分 with 分级: occurrences counted by grade.
+    Graded,
+    /// 至少 whose filter left out some of the unit's rows.
+    Evidence,
+    /// 时效: late or missing incident steps.
+    Incident,
+    /// 扣分: each occurrence costs points.
+    Deduct,
+    /// 评分: the evaluator's mark.
+    Manual,
+    /// One costing clause of a 考核项目.
+    Clause,
+}
+
+/// One rectification item (整改事项) with the facts its sentence needs;
+/// fields that do not apply to its kind are empty (or 0).
+#[derive(Clone, Debug, Serialize)]
+pub struct RectificationView {
+    pub kind: RectificationKind,
+    pub code: String,
+    /// The indicator's name; for a clause, the clause's.
+    pub name: String,
+    /// The item's name for a clause (and a failed gate), else empty.
+    pub item: String,
+    /// Score, points and deduction, every decimal.
+    pub score: String,
+    pub points: String,
+    pub deduction: String,
+    /// The whole reason, trailing punctuation dropped.
+    pub reason: String,
+    /// The reason without its `，扣X分` tail and without the filter note;
+    /// a 至少's periods joined by `、`.
+    pub problem: String,
+    /// 评分标准, trailing punctuation dropped.
+    pub standard: String,
+    /// 活动类型 the rule counts; for a gate, the unmet types joined by `、`.
+    pub activity: String,
+    /// Rows counted: a veto's or a deduction's occurrences.
+    pub count: usize,
+    /// 至少: 要求次数 and the period as `全年`, `每半年`, `每季度`, `每月`.
+    pub required: u32,
+    pub period: String,
+    /// 至少 with 截止: the due day as `7月10日`, `次年1月15日`, `期末后15天`.
+    pub due: String,
+    /// Rows of the type the filter left out, and the filter as typed.
+    pub left_out: usize,
+    pub filter: String,
+    /// A veto's consequence: `一票否决` or `不得评优`.
+    pub consequence: String,
+    /// 时效: 时限小时, incidents with a step too late, with a step missing.
+    pub hours: String,
+    pub late: usize,
+    pub missing: usize,
+    /// 分级: the grading column.
+    pub column: String,
+    /// 评分: the evaluator's note (empty when none).
+    pub note: String,
+}
+
 /// An indicator the unit scored itself higher on than the evaluation did.
 #[derive(Clone, Debug, Serialize)]
 pub struct SelfExcessView {
@@ -166,6 +247,8 @@ pub struct SelfExcessView {
 #[derive(Clone, Debug, Serialize)]
 pub struct FindingView {
     pub case: String,
+    /// The first person of the case (the table merges 案件 and 事项 below it).
+    pub first_in_case: bool,
     pub matter: String,
     pub person: String,
     /// 主要负责人, 分管负责人, 班子成员 or 决定人.
@@ -192,7 +275,8 @@ pub struct UnitView {
     pub veto: bool,
     /// Barred from the first band by a 不得评优 veto (docs/计分.md 五).
     pub barred: bool,
-    /// `指标名称：原因` of each veto indicator that fired.
+    /// Each veto indicator that fired: `严重错误倾向1次`, or `指标名称（类型N次）`
+    /// when the name is not the activity type.
     pub veto_reasons: Vec<String>,
     /// The ideological category first, then criteria order.
     pub categories: Vec<CategoryView>,
@@ -200,9 +284,11 @@ pub struct UnitView {
     pub deductions: Vec<DeductionView>,
     /// Bonus indicators that earned points.
     pub bonuses: Vec<ItemView>,
-    /// Veto indicators that fired, then every deduction: what to rectify.
-    pub rectifications: Vec<ItemView>,
-    /// Accountability findings of the unit's own cases.
+    /// Veto indicators that fired, then every deduction (an item's costing
+    /// clauses one by one): what to rectify.
+    pub rectifications: Vec<RectificationView>,
+    /// Accountability findings of the unit's own cases: case by case in
+    /// input order, each by responsibility (主要, 重要, 个人, 不承担).
     pub findings: Vec<FindingView>,
     /// 自评总分 and 自评差 (2 decimals), empty without a self score.
     pub self_total: String,
@@ -288,8 +374,6 @@ impl FeedbackContext {
                 }
             })
             .collect();
-        let vetoes: Vec<ItemView> =
-            result.indicators.iter().filter(|indicator| indicator.vetoed).map(item).collect();
         let bonuses = result
             .indicators
             .iter()
@@ -298,24 +382,12 @@ impl FeedbackContext {
             })
             .map(item)
             .collect();
-        let rectifications =
-            vetoes.iter().cloned().chain(lost.iter().map(|indicator| item(indicator))).collect();
-        let findings = scored
-            .report
-            .findings
-            .iter()
-            .filter_map(|finding| {
-                let row = &model.accountability[finding.row];
-                (row.unit == result.unit).then(|| FindingView {
-                    case: row.case.clone(),
-                    matter: row.matter.clone(),
-                    person: row.person.clone(),
-                    role: row.role.label().to_owned(),
-                    decision: row.decision.prose().to_owned(),
-                    responsibility: finding.responsibility.zh().to_owned(),
-                })
-            })
+        let fired = result.indicators.iter().filter(|indicator| indicator.vetoed);
+        let rectifications = fired
+            .chain(lost.iter().copied())
+            .flat_map(|indicator| rectifications(scored, result, indicator))
             .collect();
+        let findings = findings(scored, result.unit);
         let self_excess = result
             .indicators
             .iter()
@@ -350,15 +422,11 @@ impl FeedbackContext {
                 grade: result.grade.clone(),
                 veto: result.veto,
                 barred: result.barred,
-                veto_reasons: vetoes
+                veto_reasons: result
+                    .indicators
                     .iter()
-                    .map(|veto| {
-                        if veto.reason.is_empty() {
-                            veto.name.clone()
-                        } else {
-                            format!("{}：{}", veto.name, veto.reason)
-                        }
-                    })
+                    .filter(|indicator| indicator.vetoed)
+                    .map(|indicator| veto_reason(model, indicator))
                     .collect(),
                 categories,
                 deductions,
@@ -371,6 +439,238 @@ impl FeedbackContext {
             },
         }
     }
+}
+
+/// A veto that fired as the letter names it: `严重错误倾向1次`, the indicator's
+/// name in front when it is not the type (`意识形态底线（严重错误倾向1次）`).
+fn veto_reason(model: &Model, indicator: &IndicatorResult) -> String {
+    let criterion = &model.criteria[indicator.indicator];
+    let Some(activity) = criterion.rule.activity().filter(|activity| !activity.is_empty()) else {
+        return criterion.name.clone();
+    };
+    let occurrences = format!("{activity}{}次", indicator.evidence.len().max(1));
+    if criterion.name == activity { occurrences } else { format!("{}（{occurrences}）", criterion.name) }
+}
+
+/// The accountability findings of `unit`'s own cases: cases in the order
+/// they first appear, each case's persons by responsibility (主要领导责任
+/// first, 不承担责任 last), ties in input order.
+fn findings(scored: &Scored, unit: usize) -> Vec<FindingView> {
+    let model = scored.model;
+    let mut own: Vec<(&AccountabilityRow, &Finding)> = scored
+        .report
+        .findings
+        .iter()
+        .map(|finding| (&model.accountability[finding.row], finding))
+        .filter(|(row, _)| row.unit == unit)
+        .collect();
+    let mut cases: Vec<&str> = Vec::new();
+    for (row, _) in &own {
+        if !cases.contains(&row.case.as_str()) {
+            cases.push(&row.case);
+        }
+    }
+    let case_order = |case: &str| cases.iter().position(|known| *known == case);
+    own.sort_by_key(|(row, finding)| (case_order(&row.case), finding.responsibility));
+    own.iter()
+        .enumerate()
+        .map(|(index, (row, finding))| FindingView {
+            case: row.case.clone(),
+            first_in_case: index == 0 || own[index - 1].0.case != row.case,
+            matter: row.matter.clone(),
+            person: row.person.clone(),
+            role: row.role.label().to_owned(),
+            decision: row.decision.prose().to_owned(),
+            responsibility: finding.responsibility.zh().to_owned(),
+        })
+        .collect()
+}
+
+/// `全年`, `每半年`, `每季度`, `每月`: the period a 至少 counts in.
+fn period_text(period: Period) -> &'static str {
+    match period {
+        Period::Year => "全年",
+        Period::Half => "每半年",
+        Period::Quarter => "每季度",
+        Period::Month => "每月",
+    }
+}
+
+/// 截止 as a sentence names it: `7月10日`, `次年1月15日`, `期末后15天`.
+fn due_text(due: Due) -> String {
+    match due {
+        Due::OnDate { next_year, month, day } => {
+            format!("{}{month}月{day}日", if next_year { "次年" } else { "" })
+        }
+        Due::AfterEnd { days } => format!("期末后{days}天"),
+    }
+}
+
+/// `reason` without the `，扣X分` tail a rule adds for `deduction`.
+fn without_tail(reason: &str, deduction: &Exact) -> String {
+    let tail = format!("，扣{}分", exact(deduction));
+    clause(reason.strip_suffix(tail.as_str()).unwrap_or(reason))
+}
+
+/// `details` without the filter note of docs/计分.md (`（另有1条不符合“上报=是”，未计入）`),
+/// and the number of rows it says were left out.
+fn without_filter_note(details: &str, filter_text: &str) -> (String, usize) {
+    let end = format!("条不符合“{filter_text}”，未计入）");
+    if filter_text.is_empty() {
+        return (details.to_owned(), 0);
+    }
+    let Some(at) = details.find(end.as_str()) else { return (details.to_owned(), 0) };
+    let Some(start) = details[..at].rfind("（另有") else { return (details.to_owned(), 0) };
+    let Ok(left_out) = details[start + "（另有".len()..at].parse::<usize>() else {
+        return (details.to_owned(), 0);
+    };
+    let rest = format!("{}{}", &details[..start], &details[at + end.len()..]);
+    (rest, left_out)
+}
+
+/// The rectification items of one result that lost points or vetoed: one
+/// for an indicator, one for an item whose prerequisite failed, else one
+/// for each of the item's costing clauses.
+fn rectifications(
+    scored: &Scored,
+    result: &UnitResult,
+    indicator: &IndicatorResult,
+) -> Vec<RectificationView> {
+    let model = scored.model;
+    let subject = indicator.subject(model);
+    let base = RectificationView {
+        kind: RectificationKind::Deduct,
+        code: subject.code.to_owned(),
+        name: subject.name.to_owned(),
+        item: String::new(),
+        score: exact(&indicator.score),
+        points: exact(&indicator.points),
+        deduction: exact(&indicator.deduction),
+        reason: clause(&indicator.reason),
+        problem: without_tail(&indicator.reason, &indicator.deduction),
+        standard: clause(subject.standard),
+        activity: String::new(),
+        count: indicator.evidence.len(),
+        required: 0,
+        period: String::new(),
+        due: String::new(),
+        left_out: 0,
+        filter: String::new(),
+        consequence: String::new(),
+        hours: String::new(),
+        late: 0,
+        missing: 0,
+        column: String::new(),
+        note: String::new(),
+    };
+    if let Some(item) = indicator.item {
+        let unmet: Vec<&str> = indicator
+            .clauses
+            .iter()
+            .filter(|clause| model.criteria[clause.indicator].rule.is_gate() && !clause.reason.is_empty())
+            .filter_map(|clause| model.criteria[clause.indicator].rule.activity())
+            .collect();
+        if !unmet.is_empty() {
+            let problem = indicator.reason.strip_suffix("，本项不得分").unwrap_or(&indicator.reason);
+            return vec![RectificationView {
+                kind: RectificationKind::Gate,
+                item: model.items[item].name.clone(),
+                problem: clause(problem),
+                activity: unmet.join("、"),
+                ..base
+            }];
+        }
+        return indicator
+            .clauses
+            .iter()
+            .filter(|clause| clause.deduction > number::int(0))
+            .map(|item_clause| {
+                let criterion = &model.criteria[item_clause.indicator];
+                let standard =
+                    if criterion.standard.is_empty() { subject.standard } else { &criterion.standard };
+                RectificationView {
+                    kind: RectificationKind::Clause,
+                    code: criterion.code.clone(),
+                    name: criterion.name.clone(),
+                    item: model.items[item].name.clone(),
+                    deduction: exact(&item_clause.deduction),
+                    reason: clause(&item_clause.reason),
+                    problem: clause(&item_clause.reason),
+                    standard: clause(standard),
+                    activity: criterion.rule.activity().unwrap_or_default().to_owned(),
+                    count: item_clause.evidence.len(),
+                    ..base.clone()
+                }
+            })
+            .collect();
+    }
+    let criterion = &model.criteria[indicator.indicator];
+    let activity = criterion.rule.activity().unwrap_or_default().to_owned();
+    let view = match &criterion.rule {
+        _ if indicator.vetoed => RectificationView {
+            kind: RectificationKind::Veto,
+            consequence: if criterion.rule.bars_top_band_only() { "不得评优" } else { "一票否决" }.to_owned(),
+            activity,
+            ..base
+        },
+        Rule::Manual(_) => {
+            let generated = format!("扣{}分", exact(&indicator.deduction));
+            let note = if indicator.reason == generated { String::new() } else { clause(&indicator.reason) };
+            RectificationView { kind: RectificationKind::Manual, problem: note.clone(), note, ..base }
+        }
+        Rule::MinCount(rule) => {
+            let (problem, left_out) = without_filter_note(&base.problem, &criterion.filter_text);
+            let problem = problem.replace('；', "、");
+            let kind = if left_out > 0 {
+                RectificationKind::Evidence
+            } else if !problem.contains('缺') && problem.contains("迟报") {
+                RectificationKind::Late
+            } else {
+                RectificationKind::Shortfall
+            };
+            RectificationView {
+                kind,
+                problem,
+                left_out,
+                filter: if left_out > 0 { criterion.filter_text.clone() } else { String::new() },
+                required: rule.required,
+                period: period_text(rule.period).to_owned(),
+                due: rule.due.map(due_text).unwrap_or_default(),
+                activity,
+                ..base
+            }
+        }
+        Rule::Timeliness(rule) => {
+            let checks = scored.report.incidents.iter().filter(|check| {
+                check.unit == result.unit && check.indicator == indicator.indicator && check.late.is_some()
+            });
+            let (missing, late): (Vec<_>, Vec<_>) =
+                checks.partition(|check| check.late.is_some_and(|late| late.missing));
+            RectificationView {
+                kind: RectificationKind::Incident,
+                hours: exact(&rule.deadline_hours),
+                late: late.len(),
+                missing: missing.len(),
+                activity,
+                ..base
+            }
+        }
+        Rule::Deduct(rule) => {
+            let (problem, _) = without_filter_note(&base.problem, &criterion.filter_text);
+            match rule.graded() {
+                Some(table) => RectificationView {
+                    kind: RectificationKind::Graded,
+                    column: table.header.clone(),
+                    problem,
+                    activity,
+                    ..base
+                },
+                None => RectificationView { problem, activity, ..base },
+            }
+        }
+        _ => RectificationView { activity, ..base },
+    };
+    vec![view]
 }
 
 /// One line of the ranking (the bulletin's 附件).
@@ -391,6 +691,9 @@ pub struct RankingRow {
 #[derive(Clone, Debug, Serialize)]
 pub struct CommonDeduction {
     pub category: String,
+    /// The category differs from the row before (the table merges the
+    /// category cell below it).
+    pub first_in_category: bool,
     pub code: String,
     pub name: String,
     /// Number of units that lost points on it.
@@ -430,7 +733,7 @@ pub struct Overview {
 pub struct GradeCount {
     pub name: String,
     pub count: usize,
-    /// Share of all units in percent, e.g. `33.33`.
+    /// Share of all units, one decimal with the percent sign: `20.0%`.
     pub share: String,
 }
 
@@ -441,8 +744,11 @@ pub struct BulletinContext {
     pub overview: Overview,
     /// Every grade of `doc.grades` (then any other grade met), with its count.
     pub grades: Vec<GradeCount>,
-    /// Most frequent first.
+    /// Rule-scored indicators before 评分 ones, each most units first.
     pub common_deductions: Vec<CommonDeduction>,
+    /// The first [`MAIN_DEDUCTIONS`] of them, grouped by category (in the
+    /// order of each category's first), for a table with merged categories.
+    pub main_deductions: Vec<CommonDeduction>,
     pub ranking: Vec<RankingRow>,
     /// Whether any row names a submitting organisation.
     pub has_org: bool,
@@ -476,15 +782,26 @@ impl BulletinContext {
             .map(|name| {
                 let count = ranking.iter().filter(|row| row.grade == name).count();
                 let share = if ranking.is_empty() {
-                    "0".to_owned()
+                    number::int(0)
                 } else {
-                    trimmed(&(number::int(100 * count as i64) / number::int(ranking.len() as i64)))
+                    number::int(100 * count as i64) / number::int(ranking.len() as i64)
                 };
+                let share = format!("{}%", number::format_fixed(&share, 1));
                 GradeCount { name, count, share }
             })
             .collect();
         let has_org = ranking.iter().any(|row| !row.org.is_empty());
-        BulletinContext { doc, overview, grades, common_deductions, ranking, has_org, self_gaps: Vec::new() }
+        let main_deductions = grouped(common_deductions.iter().take(MAIN_DEDUCTIONS).cloned().collect());
+        BulletinContext {
+            doc,
+            overview,
+            grades,
+            common_deductions,
+            main_deductions,
+            ranking,
+            has_org,
+            self_gaps: Vec::new(),
+        }
     }
 
     pub fn from_scored(scored: &Scored, doc: DocInfo) -> Self {
@@ -533,8 +850,34 @@ fn self_gaps(scored: &Scored) -> Vec<SelfGapRow> {
     rows
 }
 
-/// Indicators (and items) that cost points, most units first, then most
-/// points, then criteria order.
+/// How many of the common deductions the bulletin's table shows (`main_deductions`).
+pub const MAIN_DEDUCTIONS: usize = 5;
+
+/// `rows` grouped by category, categories in the order of their first row,
+/// each row marked when it starts its category.
+fn grouped(rows: Vec<CommonDeduction>) -> Vec<CommonDeduction> {
+    let mut categories: Vec<String> = Vec::new();
+    for row in &rows {
+        if !categories.contains(&row.category) {
+            categories.push(row.category.clone());
+        }
+    }
+    let mut rows = rows;
+    rows.sort_by_key(|row| categories.iter().position(|category| *category == row.category));
+    mark_categories(rows)
+}
+
+/// Marks each row whose category differs from the row before.
+fn mark_categories(mut rows: Vec<CommonDeduction>) -> Vec<CommonDeduction> {
+    for index in 0..rows.len() {
+        rows[index].first_in_category = index == 0 || rows[index - 1].category != rows[index].category;
+    }
+    rows
+}
+
+/// Indicators (and items) that cost points: those a rule scores before the
+/// evaluator's (评分) ones, then most units first, then most points, then
+/// criteria order.
 fn common_deductions(scored: &Scored) -> Vec<CommonDeduction> {
     let model = scored.model;
     // By the indicator (an item's first clause) each result stands at.
@@ -552,15 +895,27 @@ fn common_deductions(scored: &Scored) -> Vec<CommonDeduction> {
     }
     let mut ordered: Vec<(usize, (usize, Exact, &crate::score::IndicatorResult))> =
         lost.into_iter().collect();
-    ordered.sort_by(|(a, (a_units, a_points, _)), (b, (b_units, b_points, _))| {
-        b_units.cmp(a_units).then(b_points.cmp(a_points)).then(a.cmp(b))
+    // An item counts as scored by a rule unless every clause is a 评分.
+    let manual = |result: &crate::score::IndicatorResult| match result.item {
+        Some(item) => {
+            model.items[item].clauses.iter().all(|&clause| model.criteria[clause].rule.takes_manual_score())
+        }
+        None => model.criteria[result.indicator].rule.takes_manual_score(),
+    };
+    ordered.sort_by(|(a, (a_units, a_points, a_result)), (b, (b_units, b_points, b_result))| {
+        manual(a_result)
+            .cmp(&manual(b_result))
+            .then(b_units.cmp(a_units))
+            .then(b_points.cmp(a_points))
+            .then(a.cmp(b))
     });
-    ordered
+    let rows = ordered
         .into_iter()
         .map(|(index, (units, points, result))| {
             let subject = result.subject(model);
             CommonDeduction {
                 category: model.criteria[index].category.clone(),
+                first_in_category: false,
                 code: subject.code.to_owned(),
                 name: subject.name.to_owned(),
                 units,
@@ -568,5 +923,6 @@ fn common_deductions(scored: &Scored) -> Vec<CommonDeduction> {
                 standard: subject.standard.to_owned(),
             }
         })
-        .collect()
+        .collect();
+    mark_categories(rows)
 }

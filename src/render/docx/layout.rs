@@ -9,8 +9,8 @@ use std::fmt::Write;
 
 use super::markdown::{Align, Block, Cell, Inline, Inlines, Table};
 use super::ooxml::{
-    self, Border, Justify, Line, ParagraphProperties, RunProperties, VerticalMerge, page_break, start_cell,
-    start_row, start_table,
+    self, Border, Justify, LINE_BREAK, Line, ParagraphProperties, RunProperties, VerticalMerge, page_break,
+    start_cell, start_row, start_table,
 };
 
 /// A4 in twips.
@@ -25,8 +25,9 @@ pub const MARGIN_RIGHT: i32 = 1474;
 /// about 7 mm below the text area.
 const HEADER_DISTANCE: i32 = 851;
 const FOOTER_DISTANCE: i32 = 1247;
-/// Width of the text area (版心) in twips.
+/// Width and height of the text area (版心) in twips.
 pub const TEXT_WIDTH: i32 = PAGE_WIDTH as i32 - MARGIN_LEFT - MARGIN_RIGHT;
+pub const TEXT_HEIGHT: i32 = PAGE_HEIGHT as i32 - MARGIN_TOP - MARGIN_BOTTOM;
 /// Fixed line pitch: 28.95 pt gives 22 lines a page.
 pub const LINE_PITCH: i32 = 579;
 /// Character pitch 15.75 pt (28 characters a line): 3号 runs are condensed
@@ -39,6 +40,12 @@ const CHAR: i32 = 315;
 const FIRST_LINE_INDENT: i32 = 640;
 /// One 4号 character, in twips (page numbers and the 版记 are indented by one).
 const CHAR_4: i32 = 280;
+/// The 发文机关标志's top edge below the top of the text area: 35 mm (GB/T 9704 §7.2.4).
+const RED_HEAD_TOP: i32 = 1984;
+/// The advance of `×` in Times New Roman (and the metric-compatible
+/// Liberation Serif) at 3号: 1154/2048 em of 320 twips. A signature's `×`
+/// is widened by the rest of a character, so it takes one full character.
+const MULTIPLY_SIGN: i32 = 180;
 
 /// Latin fallback set beside every East-Asian font.
 pub const LATIN_FONT: &str = "Times New Roman";
@@ -90,6 +97,8 @@ pub struct Body {
     /// Where section properties can go when the body ends a section: the
     /// end of the last paragraph's `w:pPr`, if the body ends with a paragraph.
     pub section_at: Option<usize>,
+    /// The body ends with a 版记 in a section of its own ([`Section::Imprint`]).
+    pub imprint: bool,
 }
 
 impl Body {
@@ -102,6 +111,41 @@ impl Body {
         content(&mut self.xml);
         self.xml.push_str("</w:p>");
     }
+
+    /// Ends the text with a section break, so that what follows (the 版记)
+    /// is a section of its own: the last paragraph carries the section
+    /// properties, or an empty one after a table.
+    fn end_text_section(&mut self) {
+        let section = section(Section::Text);
+        match self.section_at {
+            Some(at) => self.xml.insert_str(at, &section),
+            None => {
+                self.xml.push_str("<w:p><w:pPr>");
+                self.xml.push_str(&section);
+                self.xml.push_str("</w:pPr></w:p>");
+            }
+        }
+        self.section_at = None;
+        self.imprint = true;
+    }
+}
+
+/// Whether a paragraph is the 附件说明 (`附件：…`).
+fn is_annex_note(content: &Inlines) -> bool {
+    let text: String = content.iter().map(|inline| inline.text.as_str()).collect();
+    text.starts_with("附件：") || text.starts_with("附件:")
+}
+
+/// `text` with every ASCII character in its full-width form (a space as
+/// U+3000), so each character of a signature or date is one em wide.
+fn full_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            ' ' => '\u{3000}',
+            '!'..='~' => char::from_u32(c as u32 + 0xFEE0).unwrap_or(c),
+            c => c,
+        })
+        .collect()
 }
 
 /// Runs of `inlines` in `face`; `*emphasis*` switches to 楷体 at the same size.
@@ -125,10 +169,6 @@ fn indented() -> ParagraphProperties {
 /// Display width in characters: CJK and full-width count 1, ASCII ½.
 fn width_in_chars(text: &str) -> f64 {
     text.chars().map(|c| if c.is_ascii() { 0.5 } else { 1.0 }).sum()
-}
-
-fn twips(chars: f64) -> i32 {
-    (chars * f64::from(CHAR)).round() as i32
 }
 
 /// The body for `blocks`.
@@ -175,6 +215,8 @@ pub fn body(blocks: &[Block]) -> Body {
             Block::Paragraph(content) => body.paragraph(
                 &plain(ParagraphProperties {
                     keep_next: next_is_signature,
+                    // The 附件说明 stands one blank line below the text (GB/T 9704 §7.3.4).
+                    before: is_annex_note(content).then_some(LINE_PITCH),
                     justify: Some(Justify::Both),
                     ..indented()
                 }),
@@ -186,11 +228,18 @@ pub fn body(blocks: &[Block]) -> Body {
             Block::Addressee(content) => {
                 body.paragraph(&plain(grid()), |out| runs(out, content, BODY, false))
             }
-            Block::Annex(content) => body
-                .paragraph(&ParagraphProperties { page_break_before: true, ..grid() }, |out| {
-                    runs(out, content, HEADING_1, false)
-                }),
-            Block::RedHead(content) => red_head(&mut body, content, page_break_before),
+            // The label on the first line of a new page, a blank line below
+            // it so the annex title stands on the third (GB/T 9704 §7.3.7).
+            Block::Annex(content) => body.paragraph(
+                &ParagraphProperties { page_break_before: true, after: Some(LINE_PITCH), ..grid() },
+                |out| runs(out, content, HEADING_1, false),
+            ),
+            Block::RedHead(content) => {
+                // The lines above it on the page (the 密级) take part of the 35 mm.
+                let above = blocks[..index].iter().filter(|block| matches!(block, Block::Marking(_))).count();
+                let before = (RED_HEAD_TOP - LINE_PITCH * above as i32).max(0);
+                red_head(&mut body, content, before, page_break_before)
+            }
             Block::DocNumber(content) => body.paragraph(
                 &plain(ParagraphProperties {
                     border_bottom: Some(Border { size: 18, space: 11, color: RED }),
@@ -202,7 +251,15 @@ pub fn body(blocks: &[Block]) -> Body {
             ),
             Block::Signature(lines) => signature(&mut body, lines, page_break_before),
             Block::Imprint { left, right } => {
-                imprint(&mut body, left, right, !previous_is_imprint, !next_is_imprint, page_break_before)
+                let mut before = None;
+                if !previous_is_imprint {
+                    if !body.imprint {
+                        body.end_text_section();
+                    }
+                    before = Some(imprint_top(&blocks[index..]));
+                }
+                let line = ImprintLine { first: !previous_is_imprint, last: !next_is_imprint, before };
+                imprint(&mut body, left, right, line, page_break_before)
             }
         }
     }
@@ -210,7 +267,7 @@ pub fn body(blocks: &[Block]) -> Body {
 }
 
 /// The red issuing-body mark: centred 小标宋, as large as fits on one line.
-fn red_head(body: &mut Body, content: &Inlines, page_break_before: bool) {
+fn red_head(body: &mut Body, content: &Inlines, before: i32, page_break_before: bool) {
     let text: String = content.iter().map(|inline| inline.text.as_str()).collect();
     let width = width_in_chars(&text).max(1.0);
     let fitting = (f64::from(TEXT_WIDTH) / 10.0 / width).floor() as usize;
@@ -218,8 +275,9 @@ fn red_head(body: &mut Body, content: &Inlines, page_break_before: bool) {
     let properties = ParagraphProperties {
         page_break_before,
         snap_to_grid: Some(false),
+        before: Some(before),
         after: Some(2 * LINE_PITCH),
-        line: Some(Line::Auto(240)),
+        line: Some(Line::Exact(half_points as i32 * 10)),
         justify: Some(Justify::Center),
         ..ParagraphProperties::default()
     };
@@ -231,58 +289,112 @@ fn red_head(body: &mut Body, content: &Inlines, page_break_before: bool) {
 /// signature two characters in from the right, the date below it starting
 /// two characters further right; a date longer than that moves the
 /// signature instead, so the date keeps two characters from the right.
+///
+/// Each line is left-aligned at an explicit indent, so the date starts
+/// exactly two characters right of the signature's first character
+/// whatever the fonts. The indents count characters, each one em at the
+/// body pitch: signature and date are written in full-width forms (the
+/// date's digits too: between half-width digits and Chinese LibreOffice
+/// adds a spacing Word does not, so their width is not the same
+/// everywhere), and a `×` is widened to a full character.
 fn signature(body: &mut Body, lines: &[String], page_break_before: bool) {
     let (signatures, date) = match lines {
         [] => return,
         [only] => (std::slice::from_ref(only), None),
         [signatures @ .., date] => (signatures, Some(date)),
     };
-    let widest = signatures.iter().map(|line| width_in_chars(line)).fold(0.0, f64::max);
-    let date_width = date.map(|date| width_in_chars(date)).unwrap_or(0.0);
-    let signature_gap = if date.is_some() { (4.0 + date_width - widest).max(2.0) } else { 2.0 };
-    let date_gap = (widest - date_width).max(2.0);
-    let mut line = |text: &str, gap: f64, before: bool, keep_next: bool, page_break_before: bool| {
+    let signatures: Vec<String> = signatures.iter().map(|line| full_width(line)).collect();
+    let date = date.map(|date| full_width(date));
+    let (signature_start, date_start) = signature_starts(&signatures, date.as_deref());
+    let mut line = |text: &str, start: i32, before: bool, keep_next: bool, page_break_before: bool| {
         let properties = ParagraphProperties {
             keep_next,
             page_break_before,
             before: before.then_some(LINE_PITCH),
-            indent_right: Some(twips(gap)),
-            justify: Some(Justify::Right),
+            indent_left: Some(start.max(0)),
+            justify: Some(Justify::Left),
             ..grid()
         };
-        body.paragraph(&properties, |out| ooxml::run(out, &BODY.run(false), text));
+        body.paragraph(&properties, |out| signature_runs(out, text));
     };
     for (index, text) in signatures.iter().enumerate() {
-        line(text, signature_gap, index == 0, true, page_break_before && index == 0);
+        line(text, signature_start, index == 0, true, page_break_before && index == 0);
     }
     if let Some(date) = date {
-        line(date, date_gap, false, false, false);
+        line(&date, date_start, false, false, false);
     }
 }
 
-/// One 版记 line in 4号 仿宋: left part one character in, right part one
-/// character from the right; thick rules above the first (a blank line
-/// below the text) and below the last line, thin rules between.
-fn imprint(
-    body: &mut Body,
-    left: &Inlines,
-    right: &Inlines,
+/// The left indents (twips) of the signature lines and of the date below
+/// them, from their lengths in characters (GB/T 9704 §7.3.5.2).
+fn signature_starts(signatures: &[String], date: Option<&str>) -> (i32, i32) {
+    let characters =
+        |text: &str| text.split(LINE_BREAK).map(|line| line.chars().count()).max().unwrap_or(0) as i32;
+    let widest = signatures.iter().map(|line| characters(line)).max().unwrap_or(0);
+    let right = TEXT_WIDTH - 2 * CHAR;
+    match date.map(characters) {
+        Some(date) if date + 2 > widest => {
+            let date_start = right - date * CHAR;
+            (date_start - 2 * CHAR, date_start)
+        }
+        _ => {
+            let signature_start = right - widest * CHAR;
+            (signature_start, signature_start + 2 * CHAR)
+        }
+    }
+}
+
+/// A signature line's runs: 3号 仿宋, each `×` widened to one character.
+/// The `×` runs name Times New Roman for East-Asian text too: Word sets
+/// `×` in the East-Asian font when the language is Chinese, LibreOffice in
+/// the Latin one, and the width must not depend on which.
+fn signature_runs(out: &mut String, text: &str) {
+    let mut rest = text;
+    while !rest.is_empty() {
+        let multiply = rest.starts_with('×');
+        let end = rest.find(|c| (c == '×') != multiply).unwrap_or(rest.len());
+        let properties = if multiply {
+            RunProperties {
+                fonts: Some((LATIN_FONT, LATIN_FONT)),
+                spacing: Some(CHAR - MULTIPLY_SIGN),
+                ..BODY.run(false)
+            }
+        } else {
+            BODY.run(false)
+        };
+        ooxml::run(out, &properties, &rest[..end]);
+        rest = &rest[end..];
+    }
+}
+
+/// Where a 版记 line stands in its group.
+struct ImprintLine {
     first: bool,
     last: bool,
-    page_break_before: bool,
-) {
+    /// Space above the first line, in twips.
+    before: Option<i32>,
+}
+
+/// One 版记 line in 4号 仿宋 (GB/T 9704 §7.4): left part one character
+/// in, right part one character from the right, both by tab stops so the
+/// paragraph keeps the full text width and its rules span all 156 mm:
+/// 0.35 mm (1 pt) above the first and below the last line, 0.25 mm
+/// (¾ pt) between lines.
+fn imprint(body: &mut Body, left: &Inlines, right: &Inlines, line: ImprintLine, page_break_before: bool) {
     let rule = |size| Border { size, space: 1, color: "auto" };
     let properties = ParagraphProperties {
         page_break_before,
-        border_top: first.then(|| rule(8)),
-        border_bottom: Some(rule(if last { 8 } else { 4 })),
+        border_top: line.first.then(|| rule(IMPRINT_OUTER_RULE)),
+        border_bottom: Some(rule(if line.last { IMPRINT_OUTER_RULE } else { IMPRINT_INNER_RULE })),
+        left_tab: Some(CHAR_4),
         right_tab: Some(TEXT_WIDTH - CHAR_4),
-        before: first.then_some(LINE_PITCH),
-        indent_left: Some(CHAR_4),
-        indent_right: Some(CHAR_4),
+        // Off the line grid, so LibreOffice does not round the space above to whole lines.
+        snap_to_grid: Some(false),
+        before: line.before,
         ..grid()
     };
     body.paragraph(&properties, |out| {
+        ooxml::tab_run(out, &SMALL.run(false));
         runs(out, left, SMALL, false);
         if !right.is_empty() {
             ooxml::tab_run(out, &SMALL.run(false));
@@ -291,40 +403,246 @@ fn imprint(
     });
 }
 
-/// Column widths in twips: every column gets room for its widest cell
-/// (one 4号 character of padding) when that fits; otherwise short columns
-/// keep their room and the long ones share the rest in proportion, wrapping.
+/// The space above the 版记 that puts its last line on the last line of
+/// the text area. Word does that with the section's bottom alignment
+/// alone; LibreOffice (7.4) ignores it, so the space is given as well:
+/// the text area less the group's lines (a line that would wrap counts
+/// twice or more) and rules, and room for the 9.6 pt by which LibreOffice
+/// sets a page's first paragraph lower than Word does, so the group never
+/// runs onto the next page.
+fn imprint_top(blocks: &[Block]) -> i32 {
+    const ROOM: i32 = 200;
+    let capacity = f64::from(TEXT_WIDTH / CHAR_4);
+    let group: Vec<f64> = blocks
+        .iter()
+        .map_while(|block| match block {
+            Block::Imprint { left, right } => {
+                let width = |inlines: &Inlines| {
+                    inlines.iter().map(|inline| width_in_chars(&inline.text)).sum::<f64>()
+                };
+                Some(width(left) + width(right) + 3.0)
+            }
+            _ => None,
+        })
+        .collect();
+    let lines: i32 = group.iter().map(|width| (width / capacity).ceil().max(1.0) as i32).sum();
+    // A rule takes its width and its 1 pt of space: 2.5 twips an eighth of a point, plus 20.
+    let rule = |size: u32| size as i32 * 5 / 2 + 20;
+    let inner = group.len().saturating_sub(1) as i32;
+    let rules = 2 * rule(IMPRINT_OUTER_RULE) + inner * rule(IMPRINT_INNER_RULE);
+    (TEXT_HEIGHT - lines * LINE_PITCH - rules - ROOM).max(0)
+}
+
+/// 版记 rules in eighths of a point: 0.35 mm ≈ 1 pt, 0.25 mm ≈ ¾ pt.
+const IMPRINT_OUTER_RULE: u32 = 8;
+const IMPRINT_INNER_RULE: u32 = 6;
+
+/// A table of at most this many rows (the header included), none of whose
+/// cells wraps, is kept on one page: every row keeps with the next, so a
+/// short table (the grade distribution, the category scores) is never split
+/// across pages, while a long or wrapping one still breaks between rows.
+const KEEP_TOGETHER_ROWS: usize = 12;
+
+/// Width of `text` in 4号 characters as a table cell sets it: CJK and
+/// full-width count 1, capitals and wide Latin letters ¾, other ASCII ½.
+fn cell_chars(text: &str) -> f64 {
+    text.chars()
+        .map(|c| match c {
+            'A'..='Z' | 'm' | 'w' | '%' | '@' => 0.75,
+            c if c.is_ascii() => 0.5,
+            _ => 1.0,
+        })
+        .sum()
+}
+
+/// A cell of at most this many characters (a person's name) is not wrapped.
+const SHORT_CELL: f64 = 3.0;
+
+/// One cell's text for sizing: the width of each of its lines, and the
+/// widest run it cannot wrap inside (a case number, a figure: Latin text
+/// without spaces; a short cell whole; CJK text wraps between any two
+/// characters).
+fn cell_measure(inlines: &[Inline]) -> (Vec<f64>, f64) {
+    let text: String = inlines.iter().map(|inline| inline.text.as_str()).collect();
+    let lines: Vec<f64> = text.split(ooxml::LINE_BREAK).map(cell_chars).collect();
+    let unbreakable =
+        text.split(|c: char| !c.is_ascii() || c.is_whitespace()).map(cell_chars).fold(0.0, f64::max);
+    let short = lines.iter().copied().filter(|line| *line <= SHORT_CELL).fold(0.0, f64::max);
+    (lines, unbreakable.max(short))
+}
+
+/// The whole characters a cell `width` characters wide holds on a line
+/// (one character of padding: the cell margins and some slack).
+fn whole_room(width: f64) -> f64 {
+    (width - 1.0).floor().max(1.0)
+}
+
+/// Column widths in twips, sized by content (in 4号 characters, with one
+/// character of padding). When every column fits on one line the widths
+/// are in proportion to the widest cells. Otherwise each column starts as
+/// wide as its header and its longest unbreakable run (so an id never
+/// wraps), and the rest of the text width goes to the column where it
+/// saves the most lines for its width; then width moves between columns
+/// while that saves lines. A narrow figure column stays narrow and long
+/// text (扣分原因, 评分标准) gets the room.
 fn column_widths(table: &Table) -> Vec<i32> {
-    const SHORT: f64 = 6.0;
+    const STEP: f64 = 0.5;
+    // Bounds on the second pass: tables up to this many rows, this many
+    // moves, each of at most this many steps.
+    const DESCENT_ROWS: usize = 300;
+    const DESCENT_ROUNDS: usize = 20;
+    const DESCENT_STEPS: u32 = 24;
     let columns = table.alignments.len().max(table.rows.iter().map(Vec::len).max().unwrap_or(0));
-    let text_width = f64::from(TEXT_WIDTH);
-    let desired: Vec<f64> = (0..columns)
+    let available = f64::from(TEXT_WIDTH) / f64::from(CHAR_4);
+    // Per row, per column: line widths (empty for no content).
+    let cells: Vec<Vec<Vec<f64>>> = table
+        .rows
+        .iter()
+        .map(|row| {
+            (0..columns)
+                .map(|column| match row.get(column) {
+                    Some(Cell::Content(inlines)) => cell_measure(inlines).0,
+                    _ => Vec::new(),
+                })
+                .collect()
+        })
+        .collect();
+    // How many rows each cell spans: itself and the `^` cells merged below it.
+    let spans: Vec<Vec<f64>> = (0..table.rows.len())
+        .map(|row| {
+            (0..columns)
+                .map(|column| {
+                    let below = table.rows[row + 1..]
+                        .iter()
+                        .take_while(|below| matches!(below.get(column), Some(Cell::MergeUp)))
+                        .count();
+                    (below + 1) as f64
+                })
+                .collect()
+        })
+        .collect();
+    let widest = |column: usize| cells.iter().flat_map(|row| row[column].iter().copied()).fold(1.0, f64::max);
+    let desired: Vec<f64> = (0..columns).map(|column| widest(column).ceil() + 1.0).collect();
+    let minimum: Vec<f64> = (0..columns)
         .map(|column| {
-            let widest = table
+            let unbreakable = table
                 .rows
                 .iter()
                 .filter_map(|row| match row.get(column) {
-                    Some(Cell::Content(inlines)) => {
-                        Some(inlines.iter().map(|inline| width_in_chars(&inline.text)).sum::<f64>())
-                    }
+                    Some(Cell::Content(inlines)) => Some(cell_measure(inlines).1),
                     _ => None,
                 })
                 .fold(1.0, f64::max);
-            (widest.ceil() + 1.0) * f64::from(CHAR_4)
+            let header = cells.first().map_or(0.0, |row| row[column].iter().copied().fold(0.0, f64::max));
+            (unbreakable.max(header).ceil() + 1.0).min(desired[column])
         })
         .collect();
     let total: f64 = desired.iter().sum();
-    let widths: Vec<f64> = if total <= text_width {
-        desired.iter().map(|width| width * text_width / total).collect()
+    let chars: Vec<f64> = if total <= available {
+        desired.iter().map(|width| width * available / total).collect()
+    } else if minimum.iter().sum::<f64>() >= available {
+        let total: f64 = minimum.iter().sum();
+        minimum.iter().map(|width| width * available / total).collect()
     } else {
-        let floor = (SHORT + 1.0) * f64::from(CHAR_4);
-        let kept: Vec<f64> = desired.iter().map(|width| width.min(floor)).collect();
-        let excess: Vec<f64> = desired.iter().zip(&kept).map(|(width, kept)| width - kept).collect();
-        let room = (text_width - kept.iter().sum::<f64>()).max(0.0);
-        let excess_total: f64 = excess.iter().sum();
-        kept.iter().zip(&excess).map(|(kept, excess)| kept + room * excess / excess_total).collect()
+        // Lines of the table (each row as tall as its tallest cell), then
+        // lines of all cells, at these widths.
+        let cost = |widths: &[f64]| {
+            let mut rows = 0.0;
+            let mut all = 0.0;
+            for (row, spans) in cells.iter().zip(&spans) {
+                let mut tallest: f64 = 1.0;
+                for ((lines, width), span) in row.iter().zip(widths).zip(spans) {
+                    let room = whole_room(*width);
+                    let height: f64 = lines.iter().map(|line| (line / room).ceil().max(1.0)).sum();
+                    // A merged cell's lines spread over the rows it spans.
+                    tallest = tallest.max(height / span);
+                    all += height;
+                }
+                rows += tallest;
+            }
+            (rows, all)
+        };
+        let mut widths = minimum.clone();
+        let mut left = available - widths.iter().sum::<f64>();
+        let snap = |width: f64| (width / STEP).ceil() * STEP;
+        while left >= STEP {
+            let current = cost(&widths);
+            // Each column widened to where one of its cells loses a line,
+            // and the lines that saves per character of width.
+            let mut best: Option<(usize, f64, (f64, f64))> = None;
+            for column in (0..columns).filter(|&column| widths[column] < desired[column]) {
+                let room = whole_room(widths[column]);
+                let next = cells
+                    .iter()
+                    .flat_map(|row| row[column].iter().copied())
+                    .filter_map(|line| {
+                        let lines = (line / room).ceil();
+                        (lines > 1.0).then(|| snap((line / (lines - 1.0)).ceil()) + 1.0)
+                    })
+                    .filter(|width| *width > widths[column])
+                    .fold(desired[column], f64::min)
+                    .min(widths[column] + left);
+                let mut wider = widths.clone();
+                wider[column] = next;
+                let (rows, all) = cost(&wider);
+                let step = next - widths[column];
+                let saving = ((current.0 - rows) / step, (current.1 - all) / step);
+                // Equal savings: the cheaper widening first.
+                let better = |(_, best_next, best): &(usize, f64, (f64, f64))| {
+                    saving > *best || (saving == *best && step < best_next - widths[column])
+                };
+                if saving.1 > 0.0 && best.as_ref().is_none_or(better) {
+                    best = Some((column, next, saving));
+                }
+            }
+            // Nothing saves a line: widen the column with the most text.
+            let (column, next) = match best {
+                Some((column, next, _)) => (column, next),
+                None => {
+                    let text = |column: usize| cells.iter().flat_map(|row| row[column].iter()).sum::<f64>();
+                    let Some(column) = (0..columns)
+                        .filter(|&column| widths[column] < desired[column])
+                        .max_by(|a, b| text(*a).total_cmp(&text(*b)).then(b.cmp(a)))
+                    else {
+                        break;
+                    };
+                    (column, widths[column] + STEP)
+                }
+            };
+            left -= next - widths[column];
+            widths[column] = next;
+        }
+        // Then move width from one column to another while that saves
+        // lines: a long text that needs a big step to lose a line gets it.
+        if cells.len() <= DESCENT_ROWS {
+            for _ in 0..DESCENT_ROUNDS {
+                let current = cost(&widths);
+                let mut best: Option<(Vec<f64>, (f64, f64))> = None;
+                for (from, to) in (0..columns).flat_map(|from| (0..columns).map(move |to| (from, to))) {
+                    for steps in 1..=DESCENT_STEPS {
+                        let moved = f64::from(steps) * STEP;
+                        if from == to
+                            || widths[from] - moved < minimum[from]
+                            || widths[to] + moved > desired[to]
+                        {
+                            break;
+                        }
+                        let mut trial = widths.clone();
+                        trial[from] -= moved;
+                        trial[to] += moved;
+                        let saving = cost(&trial);
+                        if saving < current && best.as_ref().is_none_or(|(_, best)| saving < *best) {
+                            best = Some((trial, saving));
+                        }
+                    }
+                }
+                let Some((better, _)) = best else { break };
+                widths = better;
+            }
+        }
+        widths
     };
-    let mut widths: Vec<i32> = widths.iter().map(|width| width.floor() as i32).collect();
+    let mut widths: Vec<i32> = chars.iter().map(|width| (width * f64::from(CHAR_4)).floor() as i32).collect();
     let used: i32 = widths.iter().sum();
     if let Some(last) = widths.last_mut() {
         *last += (TEXT_WIDTH - used).max(0);
@@ -333,12 +651,24 @@ fn column_widths(table: &Table) -> Vec<i32> {
 }
 
 /// A bordered table in 4号: header row in 黑体 repeated on every page,
-/// rows never split, `^` cells merged vertically.
+/// rows never split, `^` cells merged vertically; a short table is kept on
+/// one page.
 fn table(out: &mut String, table: &Table) {
     let widths = column_widths(table);
+    let one_line = |row: &Vec<Cell>| {
+        row.iter().zip(&widths).all(|(cell, width)| match cell {
+            Cell::Content(inlines) => {
+                let (lines, _) = cell_measure(inlines);
+                lines.len() == 1 && (lines[0] + 1.0) * f64::from(CHAR_4) <= f64::from(*width)
+            }
+            Cell::MergeUp => true,
+        })
+    };
+    let keep_together = table.rows.len() <= KEEP_TOGETHER_ROWS && table.rows.iter().all(one_line);
     start_table(out, TEXT_WIDTH, &widths);
     for (row_index, row) in table.rows.iter().enumerate() {
         let header = row_index == 0;
+        let keep_next = keep_together && row_index + 1 < table.rows.len();
         start_row(out, header);
         for (column, width) in widths.iter().enumerate() {
             let justify = match table.alignments.get(column) {
@@ -361,6 +691,7 @@ fn table(out: &mut String, table: &Table) {
             start_cell(out, *width, merge);
             out.push_str("<w:p>");
             ParagraphProperties {
+                keep_next,
                 snap_to_grid: Some(false),
                 line: Some(Line::Auto(240)),
                 justify: Some(justify),
@@ -377,9 +708,11 @@ fn table(out: &mut String, table: &Table) {
     out.push_str("</w:tbl>");
 }
 
-/// Relationship ids of the odd-page (default) and even-page footers.
+/// Relationship ids of the odd-page (default) and even-page footers, and
+/// of the footer without a page number of the 版记's section.
 pub const FOOTER_ODD: &str = "rIdFooterOdd";
 pub const FOOTER_EVEN: &str = "rIdFooterEven";
+pub const FOOTER_BLANK: &str = "rIdFooterBlank";
 
 /// The page footer `— 1 —` with a PAGE field, one character in from the
 /// outer edge: right-aligned on odd pages, left-aligned on even ones.
@@ -403,27 +736,58 @@ pub fn footer(odd: bool) -> String {
     out
 }
 
-/// Section properties: A4, the GB/T margins, the line grid and both
-/// footers; `restart` starts the section on a new page numbered 1 (each
-/// letter of the combined volume).
-pub fn section(restart: bool) -> String {
+/// The footer of the 版记's section: an empty paragraph, no page number
+/// (GB/T 9704 §7.5).
+pub fn blank_footer() -> String {
+    format!(
+        "{}<w:ftr xmlns:w=\"{}\" xmlns:r=\"{}\"><w:p/></w:ftr>",
+        ooxml::DECLARATION,
+        ooxml::W_NAMESPACE,
+        ooxml::R_NAMESPACE
+    )
+}
+
+/// What a section holds, for its properties.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    /// Text numbered on from the section before.
+    Text,
+    /// A letter of the combined volume: a new page numbered from 1.
+    Restart,
+    /// The 版记 (GB/T 9704 §7.4, §7.5): on an even page (Word and
+    /// LibreOffice add the blank page before it when the text ends on an
+    /// even one), at the foot of the page, neither page numbered.
+    Imprint,
+}
+
+/// Section properties: A4, the GB/T margins, the line grid and the
+/// footers of `kind`, in schema order (`w:type`, `w:pgSz`, `w:pgMar`,
+/// `w:pgNumType`, `w:cols`, `w:vAlign`, `w:docGrid`).
+pub fn section(kind: Section) -> String {
+    let (odd, even) = match kind {
+        Section::Imprint => (FOOTER_BLANK, FOOTER_BLANK),
+        Section::Text | Section::Restart => (FOOTER_ODD, FOOTER_EVEN),
+    };
     let mut out = format!(
-        "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"{FOOTER_ODD}\"/><w:footerReference w:type=\"even\" r:id=\"{FOOTER_EVEN}\"/>"
+        "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"{odd}\"/><w:footerReference w:type=\"even\" r:id=\"{even}\"/>"
     );
-    if restart {
-        out.push_str("<w:type w:val=\"nextPage\"/>");
+    match kind {
+        Section::Text => {}
+        Section::Restart => out.push_str("<w:type w:val=\"nextPage\"/>"),
+        Section::Imprint => out.push_str("<w:type w:val=\"evenPage\"/>"),
     }
     let _ = write!(
         out,
         "<w:pgSz w:w=\"{PAGE_WIDTH}\" w:h=\"{PAGE_HEIGHT}\"/><w:pgMar w:top=\"{MARGIN_TOP}\" w:right=\"{MARGIN_RIGHT}\" w:bottom=\"{MARGIN_BOTTOM}\" w:left=\"{MARGIN_LEFT}\" w:header=\"{HEADER_DISTANCE}\" w:footer=\"{FOOTER_DISTANCE}\" w:gutter=\"0\"/>"
     );
-    if restart {
+    if kind == Section::Restart {
         out.push_str("<w:pgNumType w:start=\"1\"/>");
     }
-    let _ = write!(
-        out,
-        "<w:cols w:space=\"425\"/><w:docGrid w:type=\"lines\" w:linePitch=\"{LINE_PITCH}\"/></w:sectPr>"
-    );
+    out.push_str("<w:cols w:space=\"425\"/>");
+    if kind == Section::Imprint {
+        out.push_str("<w:vAlign w:val=\"bottom\"/>");
+    }
+    let _ = write!(out, "<w:docGrid w:type=\"lines\" w:linePitch=\"{LINE_PITCH}\"/></w:sectPr>");
     out
 }
 

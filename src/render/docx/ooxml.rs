@@ -85,6 +85,8 @@ pub(super) struct ParagraphProperties {
     pub page_break_before: bool,
     pub border_top: Option<Border>,
     pub border_bottom: Option<Border>,
+    /// A left-aligned tab stop at this position (twips).
+    pub left_tab: Option<i32>,
     /// A right-aligned tab stop at this position (twips).
     pub right_tab: Option<i32>,
     /// `Some(false)` turns off snapping to the document grid.
@@ -129,8 +131,14 @@ impl ParagraphProperties {
             }
             out.push_str("</w:pBdr>");
         }
-        if let Some(position) = self.right_tab {
-            let _ = write!(out, "<w:tabs><w:tab w:val=\"right\" w:pos=\"{position}\"/></w:tabs>");
+        if self.left_tab.is_some() || self.right_tab.is_some() {
+            out.push_str("<w:tabs>");
+            for (kind, position) in [("left", self.left_tab), ("right", self.right_tab)] {
+                if let Some(position) = position {
+                    let _ = write!(out, "<w:tab w:val=\"{kind}\" w:pos=\"{position}\"/>");
+                }
+            }
+            out.push_str("</w:tabs>");
         }
         if let Some(snap) = self.snap_to_grid {
             out.push_str(if snap { "<w:snapToGrid/>" } else { "<w:snapToGrid w:val=\"0\"/>" });

@@ -12,7 +12,7 @@ use chrono::{Datelike, NaiveDateTime, Timelike};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
-use super::layout::{self, Body, FOOTER_EVEN, FOOTER_ODD};
+use super::layout::{self, Body, FOOTER_BLANK, FOOTER_EVEN, FOOTER_ODD, Section};
 use super::ooxml::DECLARATION;
 
 /// A package could not be written. Only reachable through a bug in kaohe
@@ -38,6 +38,7 @@ const CONTENT_TYPES: &str = concat!(
     "<Override PartName=\"/word/fontTable.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml\"/>",
     "<Override PartName=\"/word/footer1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>",
     "<Override PartName=\"/word/footer2.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>",
+    "<Override PartName=\"/word/footer3.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>",
     "<Override PartName=\"/word/theme/theme1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.theme+xml\"/>",
     "<Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>",
     "<Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>",
@@ -92,10 +93,12 @@ fn shared_parts(created: NaiveDateTime) -> Vec<(&'static str, String)> {
             "<Relationship Id=\"rIdTheme\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme\" Target=\"theme/theme1.xml\"/>",
             "<Relationship Id=\"{odd}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer1.xml\"/>",
             "<Relationship Id=\"{even}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer2.xml\"/>",
+            "<Relationship Id=\"{blank}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer3.xml\"/>",
             "</Relationships>"
         ),
         odd = FOOTER_ODD,
-        even = FOOTER_EVEN
+        even = FOOTER_EVEN,
+        blank = FOOTER_BLANK
     );
     let declared = |text: &str| format!("{DECLARATION}{text}");
     vec![
@@ -110,6 +113,7 @@ fn shared_parts(created: NaiveDateTime) -> Vec<(&'static str, String)> {
         ("word/theme/theme1.xml", THEME_XML.to_owned()),
         ("word/footer1.xml", layout::footer(true)),
         ("word/footer2.xml", layout::footer(false)),
+        ("word/footer3.xml", layout::blank_footer()),
     ]
 }
 
@@ -142,7 +146,7 @@ impl Shell {
     pub fn document(&self, body: &Body) -> Result<Vec<u8>, PackageError> {
         let mut writer = self.start()?;
         writer.write(&body.xml)?;
-        writer.finish(false)
+        writer.finish(if body.imprint { Section::Imprint } else { Section::Text })
     }
 
     /// A document whose body is written piece by piece.
@@ -166,10 +170,10 @@ impl DocumentWriter {
         Ok(self.zip.write_all(xml.as_bytes())?)
     }
 
-    /// Ends the body with its final section properties (`restart`: a new
-    /// page numbered from 1) and returns the package's bytes.
-    pub fn finish(mut self, restart: bool) -> Result<Vec<u8>, PackageError> {
-        self.write(&layout::section(restart))?;
+    /// Ends the body with its final section properties, of a section
+    /// holding `kind`, and returns the package's bytes.
+    pub fn finish(mut self, kind: Section) -> Result<Vec<u8>, PackageError> {
+        self.write(&layout::section(kind))?;
         self.write(layout::DOCUMENT_END)?;
         Ok(self.zip.finish()?.into_inner())
     }

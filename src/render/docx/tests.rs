@@ -3,8 +3,10 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use super::context::RectificationKind;
 use super::xml::{Element, Part};
 use super::*;
+use crate::model::rules::{MinCount, Veto, VetoMode};
 use crate::model::*;
 use crate::number::int;
 use crate::score::{CategoryResult, Finding, IndicatorResult, Report, Responsibility, UnitResult};
@@ -42,6 +44,7 @@ pub(super) fn fixture() -> (Model, Report) {
         ],
         doc_number: Some("机党发〔2026〕3号".into()),
         doc_date: Some(NaiveDate::from_ymd_opt(2026, 1, 15).unwrap()),
+        issued_by: "机关党委办公室".into(),
         ..settings()
     };
     let units = vec![
@@ -261,13 +264,13 @@ fn letters_show_each_unit_in_rank_order() {
     let (letters, _) = with_scored(|scored| letters_and_volume(scored, &Templates::bundled()).unwrap());
     assert_eq!(letters.len(), 3);
     let first = document_text(&letters[0]);
-    assert!(first.starts_with("内部资料\n关于2025年度考核结果的反馈\n第一党支部："), "{first}");
+    assert!(first.starts_with("内部资料\n关于第一党支部2025年度考核情况的反馈\n第一党支部："), "{first}");
     assert!(first.contains("考核总分95.00分"), "{first}");
     assert!(first.contains("排名第1位，考核等次为优秀。"), "{first}");
     assert!(first.contains("全年缺1次，扣5分"), "{first}");
     assert!(first.contains("每年至少专题研究2次，缺1次扣5分"), "{first}");
     assert!(first.contains("于2026年2月14日前将整改情况书面报送机关党委"), "{first}");
-    assert!(first.ends_with("机关党委\n2026年1月15日"), "{first}");
+    assert!(first.ends_with("机关党委\n２０２６年１月１５日"), "{first}");
     assert!(first.contains("经验推广：经验被推广1次，加1分。"), "{first}");
 
     let tricky = document_text(&letters[1]);
@@ -277,7 +280,7 @@ fn letters_show_each_unit_in_rank_order() {
 
     let vetoed = document_text(&letters[2]);
     assert!(vetoed.contains("考核等次为不合格"), "{vetoed}");
-    assert!(vetoed.contains("一票否决事项：严重错误倾向：严重错误倾向1次"), "{vetoed}");
+    assert!(vetoed.contains("一票否决事项（严重错误倾向），考核等次确定为不合格。"), "{vetoed}");
     assert!(vetoed.contains("张三"), "{vetoed}");
     assert!(vetoed.contains("主要领导责任"), "{vetoed}");
     assert!(!first.contains("张三"), "a finding only goes to its own unit");
@@ -334,7 +337,12 @@ fn a_manual_deduction_shows_exactly_beside_the_note_as_written() {
     assert_eq!(rows[0][1..4], ["指标", "扣分", "扣分原因"]);
     assert_eq!(rows[2][1..], ["业务工作", "1.002", "全面完成年度业务目标。", "按年度目标评分"]);
     let text = document_text(&letters[0]);
-    assert!(text.contains("存在问题：全面完成年度业务目标。整改要求"), "{text}");
+    assert!(
+        text.contains(
+            "存在问题：经考核组评定扣1.002分，评分说明：全面完成年度业务目标。整改要求：对照“按年度目标评分”查找差距、补齐短板。"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
@@ -376,7 +384,8 @@ fn pages_follow_gbt_9704() {
 
     let parts = package::read_parts(&letters[0]);
     let footers: Vec<&String> = parts.keys().filter(|name| name.starts_with("word/footer")).collect();
-    assert_eq!(footers.len(), 2, "odd and even footers");
+    assert_eq!(footers.len(), 3, "odd and even footers, and the 版记's without a number");
+    let footers = &footers[..2];
     let alignments: Vec<String> = footers
         .iter()
         .map(|name| {
@@ -407,14 +416,17 @@ fn tables_repeat_their_header_and_keep_rows_whole() {
 fn the_bulletin_ranks_everyone_and_names_no_one() {
     let bulletin = with_scored(|scored| bulletin(scored, &Templates::bundled()).unwrap());
     let text = document_text(&bulletin);
-    assert!(text.starts_with("机关党委文件\n机党发〔2026〕3号\n关于2025年度考核结果的通报"), "{text}");
+    assert!(
+        text.starts_with("内部资料\n机关党委文件\n机党发〔2026〕3号\n关于2025年度考核结果的通报"),
+        "{text}"
+    );
     assert!(text.contains("本次考核共有3个单位参评，平均得分85.50分"), "{text}");
     assert!(text.contains("专题研究"), "the most common deduction: {text}");
     assert!(text.contains(TRICKY_NAME), "{text}");
     assert!(text.contains("80.50"), "{text}");
     assert!(!text.contains("张三"), "no accountability names in the bulletin");
     assert!(!text.contains("Q1"), "no accountability cases in the bulletin");
-    assert!(text.ends_with("抄送：各参评单位。\n机关党委2026年1月15日印发"), "{text}");
+    assert!(text.ends_with("是\n\n机关党委办公室2026年1月15日印发"), "no 抄送 set: {text}");
     let document = part(&bulletin, "word/document.xml");
     let ranking = all(&document, "w:tbl").pop().unwrap();
     let rows: Vec<Vec<String>> = all(ranking, "w:tr")
@@ -637,6 +649,7 @@ fn the_merged_bulletin_is_issued_by_the_merging_organisation_with_the_defaults()
     assert_eq!((doc.year, doc.assessor.as_str(), doc.unit_count), (2025, "县委", 1));
     assert_eq!((doc.date.as_str(), doc.deadline.as_str()), ("2026年1月20日", "2026年2月19日"));
     assert_eq!((doc.marking.as_str(), doc.doc_number.as_str()), ("内部资料", ""));
+    assert_eq!((doc.cc.as_str(), doc.issued_by.as_str()), ("", "县委"));
     assert_eq!((doc.ideological_category.as_str(), doc.rectification_days), ("意识形态工作", 30));
     assert_eq!(doc.grades, ["优秀", "良好"]);
 }
@@ -708,4 +721,573 @@ fn the_bulletin_names_the_units_whose_self_gap_exceeds_the_setting() {
 
     let plain = with_scored(|scored| bulletin(scored, &Templates::bundled()).unwrap());
     assert!(!document_text(&plain).contains("自评"));
+}
+
+/// The bulletin of the fixture with `change` made to its settings.
+fn bulletin_with(change: impl FnOnce(&mut Settings)) -> Package {
+    let (mut model, report) = fixture();
+    change(&mut model.settings);
+    let scored = Scored { model: &model, report: &report, warnings: &[], created: created() };
+    bulletin(&scored, &Templates::bundled()).unwrap()
+}
+
+/// The top-level paragraph whose text is `text`.
+fn paragraph<'a>(document: &'a Element, text: &str) -> &'a Element {
+    let body = document.child("w:body").unwrap();
+    body.elements()
+        .find(|p| p.name == "w:p" && p.text() == text)
+        .unwrap_or_else(|| panic!("no paragraph {text}"))
+}
+
+/// A paragraph's left indent and alignment.
+fn indent_and_alignment(paragraph: &Element) -> (Option<&str>, Option<&str>) {
+    let properties = paragraph.child("w:pPr").unwrap();
+    (
+        properties.child("w:ind").and_then(|ind| ind.attribute("w:left")),
+        properties.child("w:jc").and_then(|jc| jc.attribute("w:val")),
+    )
+}
+
+#[test]
+fn the_date_starts_two_characters_right_of_the_signature() {
+    // Every character is one 3号 character at the body pitch, 315 twips; the
+    // text area is 8845 twips wide. The date is written in full-width digits:
+    // ２０２６年１月１５日 is 10 characters.
+    let cases = [
+        // 13 characters: the signature ends two characters from the right,
+        // 8845 − 2 × 315 − 13 × 315 = 4120; the date starts 2 × 315 further.
+        ("中共某某县某某局机关委员会", 4120, 4750),
+        // 10 characters, × counted as one each: the date (10) is longer than
+        // 10 − 2, so it stands two from the right, 8845 − 630 − 3150 = 5065,
+        // and the signature starts two characters before it.
+        ("中共××县××局委员会", 4435, 5065),
+        // 4 characters: the same, the date decides.
+        ("机关党委", 4435, 5065),
+    ];
+    for (assessor, signature, date) in cases {
+        let bulletin = bulletin_with(|settings| settings.assessor = assessor.into());
+        let document = part(&bulletin, "word/document.xml");
+        let signature_paragraph = paragraph(&document, assessor);
+        let signature_text = signature.to_string();
+        assert_eq!(indent_and_alignment(signature_paragraph), (Some(signature_text.as_str()), Some("left")));
+        let date_paragraph = paragraph(&document, "２０２６年１月１５日");
+        let date_text = date.to_string();
+        assert_eq!(indent_and_alignment(date_paragraph), (Some(date_text.as_str()), Some("left")));
+        assert_eq!(date - signature, 630, "two characters");
+        // A × is widened from its 180 twips in Times New Roman (named for
+        // East-Asian text too) to a full character.
+        let spacings: Vec<(String, Option<&str>)> = all(signature_paragraph, "w:r")
+            .into_iter()
+            .map(|run| {
+                let spacing = all(run, "w:spacing").first().and_then(|spacing| spacing.attribute("w:val"));
+                let font = all(run, "w:rFonts")[0].attribute("w:eastAsia").unwrap();
+                assert_eq!(font, if run.text().contains('×') { "Times New Roman" } else { "仿宋_GB2312" });
+                (run.text(), spacing)
+            })
+            .collect();
+        if assessor.contains('×') {
+            assert_eq!(
+                spacings,
+                [
+                    ("中共".to_owned(), Some("-5")),
+                    ("××".to_owned(), Some("135")),
+                    ("县".to_owned(), Some("-5")),
+                    ("××".to_owned(), Some("135")),
+                    ("局委员会".to_owned(), Some("-5")),
+                ]
+            );
+        } else {
+            assert_eq!(spacings, [(assessor.to_owned(), Some("-5"))]);
+        }
+    }
+    // The letters sign the same way.
+    let (letters, _) = with_scored(|scored| letters_and_volume(scored, &Templates::bundled()).unwrap());
+    let document = part(&letters[0], "word/document.xml");
+    assert_eq!(indent_and_alignment(paragraph(&document, "机关党委")), (Some("4435"), Some("left")));
+    assert_eq!(
+        indent_and_alignment(paragraph(&document, "２０２６年１月１５日")),
+        (Some("5065"), Some("left"))
+    );
+}
+
+#[test]
+fn the_imprint_is_a_section_of_its_own_at_the_foot_of_an_even_page_without_a_page_number() {
+    let bulletin = bulletin_with(|settings| settings.cc = Some("各参评单位，局机关各部门".into()));
+    assert_every_part_parses(&bulletin);
+    let document = part(&bulletin, "word/document.xml");
+    let body = document.child("w:body").unwrap();
+    let children: Vec<&Element> = body.elements().collect();
+    // The text's section ends in the paragraph after the ranking table.
+    let text_end = children.iter().position(|child| !all(child, "w:sectPr").is_empty()).unwrap();
+    assert_eq!(children[text_end - 1].name, "w:tbl");
+    let text_section = &all(children[text_end], "w:sectPr")[0];
+    let final_section = children.last().unwrap();
+    assert_eq!(final_section.name, "w:sectPr");
+    let names = |section: &Element| section.elements().map(|child| child.name.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        names(text_section),
+        ["w:footerReference", "w:footerReference", "w:pgSz", "w:pgMar", "w:cols", "w:docGrid"]
+    );
+    assert_eq!(
+        names(final_section),
+        [
+            "w:footerReference",
+            "w:footerReference",
+            "w:type",
+            "w:pgSz",
+            "w:pgMar",
+            "w:cols",
+            "w:vAlign",
+            "w:docGrid"
+        ]
+    );
+    assert_eq!(final_section.child("w:type").unwrap().attribute("w:val"), Some("evenPage"));
+    assert_eq!(final_section.child("w:vAlign").unwrap().attribute("w:val"), Some("bottom"));
+    let footers = |section: &Element| {
+        all(section, "w:footerReference")
+            .iter()
+            .map(|reference| {
+                (
+                    reference.attribute("w:type").unwrap().to_owned(),
+                    reference.attribute("r:id").unwrap().to_owned(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        footers(text_section),
+        [("default".to_owned(), "rIdFooterOdd".to_owned()), ("even".to_owned(), "rIdFooterEven".to_owned())]
+    );
+    assert_eq!(
+        footers(final_section),
+        [
+            ("default".to_owned(), "rIdFooterBlank".to_owned()),
+            ("even".to_owned(), "rIdFooterBlank".to_owned())
+        ]
+    );
+    let relationships = part(&bulletin, "word/_rels/document.xml.rels");
+    let blank = all(&relationships, "Relationship")
+        .into_iter()
+        .find(|relationship| relationship.attribute("Id") == Some("rIdFooterBlank"))
+        .unwrap();
+    assert_eq!(blank.attribute("Target"), Some("footer3.xml"));
+    let footer = part(&bulletin, "word/footer3.xml");
+    assert!(all(&footer, "w:instrText").is_empty() && all(&footer, "w:fldChar").is_empty(), "no PAGE field");
+    assert_eq!(footer.text(), "");
+
+    // Two 版记 lines after the section break, full width (no indent: the
+    // rules span the 8845 twips), the parts placed by tab stops one 4号
+    // character (280 twips) from each side; 1 pt (0.35 mm) rules outside,
+    // ¾ pt (0.25 mm) between.
+    let imprint = &children[text_end + 1..children.len() - 1];
+    let texts: Vec<String> = imprint.iter().map(|p| p.text()).collect();
+    assert_eq!(texts, ["抄送：各参评单位，局机关各部门。", "机关党委办公室2026年1月15日印发"]);
+    let border = |p: &Element, side: &str| {
+        all(p, "w:pBdr")
+            .first()
+            .and_then(|borders| borders.child(side))
+            .and_then(|b| b.attribute("w:sz"))
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        imprint.iter().map(|p| (border(p, "w:top"), border(p, "w:bottom"))).collect::<Vec<_>>(),
+        [(Some("8".to_owned()), Some("6".to_owned())), (None, Some("8".to_owned()))]
+    );
+    for line in imprint {
+        assert!(all(line, "w:ind").is_empty(), "an indent would shorten the rules");
+        let tabs: Vec<(Option<&str>, Option<&str>)> = all(line, "w:tab")
+            .iter()
+            .filter(|tab| tab.attribute("w:val").is_some())
+            .map(|tab| (tab.attribute("w:val"), tab.attribute("w:pos")))
+            .collect();
+        assert_eq!(tabs, [(Some("left"), Some("280")), (Some("right"), Some("8565"))]);
+    }
+    // The space above puts the last line on the last of the text area:
+    // 12756 − 2 lines × 579 − rules (40 + 35 + 40) − 200 of room = 11283.
+    let spacing = &all(imprint[0], "w:spacing")[0];
+    assert_eq!(spacing.attribute("w:before"), Some("11283"));
+    assert!(all(imprint[1], "w:spacing")[0].attribute("w:before").is_none());
+}
+
+#[test]
+fn the_cc_line_is_left_out_when_not_set() {
+    let bulletin = bulletin_with(|settings| settings.cc = None);
+    let text = document_text(&bulletin);
+    assert!(!text.contains("抄送"), "{text}");
+    let document = part(&bulletin, "word/document.xml");
+    let line = paragraph(&document, "机关党委办公室2026年1月15日印发");
+    let borders = &all(line, "w:pBdr")[0];
+    let size = |side: &str| borders.child(side).and_then(|border| border.attribute("w:sz"));
+    assert_eq!((size("w:top"), size("w:bottom")), (Some("8"), Some("8")));
+    // One line: 12756 − 579 − (40 + 40) − 200 = 11897.
+    assert_eq!(all(line, "w:spacing")[0].attribute("w:before"), Some("11897"));
+}
+
+#[test]
+fn the_annex_note_and_the_annex_title_stand_where_gbt_9704_puts_them() {
+    let bulletin = bulletin_with(|_| {});
+    let document = part(&bulletin, "word/document.xml");
+    // One blank line (579 twips) before 附件说明 (§7.3.4).
+    let note = paragraph(&document, "附件：2025年度考核排名表");
+    assert_eq!(all(note, "w:spacing")[0].attribute("w:before"), Some("579"));
+    // The 附件 label on the first line of its page, a blank line below it:
+    // the annex title on the third line (§7.3.7).
+    let label = paragraph(&document, "附件");
+    assert_eq!(all(label, "w:pageBreakBefore").len(), 1);
+    assert_eq!(all(label, "w:spacing")[0].attribute("w:after"), Some("579"));
+    // The 密级 first, then the red mark with its top 35 mm (1984 twips)
+    // below the text area's top: 1984 − the 密级's line 579 = 1405 above it,
+    // its line exactly as high as its characters (36 pt, 720 twips).
+    let body = document.child("w:body").unwrap();
+    let first: Vec<String> = body.elements().take(2).map(Element::text).collect();
+    assert_eq!(first, ["内部资料", "机关党委文件"]);
+    let red_head = paragraph(&document, "机关党委文件");
+    let spacing = &all(red_head, "w:spacing")[0];
+    assert_eq!(
+        (spacing.attribute("w:before"), spacing.attribute("w:line"), spacing.attribute("w:lineRule")),
+        (Some("1405"), Some("720"), Some("exact"))
+    );
+/// One unit scored by the engine on an indicator of every rectification
+/// kind: the reasons are the rules' own.
+fn every_kind() -> (Model, Report) {
+    use crate::model::rules::{Deduct, Gate};
+    use crate::model::testing::{
+        activity, condition, graded, incident, manual_score, one_unit, reporting, with_attribute, with_item,
+    };
+    const IDEOLOGY: &str = crate::model::testing::IDEOLOGY;
+    let deduct =
+        |activity: &str, points: &str| Deduct { activity: activity.into(), unit_points: d(points).into() };
+    let mut model = one_unit(vec![
+        described("V1", IDEOLOGY, "严重错误倾向", "0", veto("严重错误倾向"), ""),
+        described(
+            "A1",
+            IDEOLOGY,
+            "专题研究",
+            "10",
+            MinCount { required: 2, unit_points: d("2"), ..min_count("专题研究") },
+            "每年至少专题研究2次",
+        ),
+        described(
+            "A2",
+            IDEOLOGY,
+            "半年总结",
+            "5",
+            MinCount {
+                period: Period::Half,
+                due: Some(crate::model::rules::Due::AfterEnd { days: 15 }),
+                ..min_count("半年总结")
+            },
+            "",
+        ),
+        described("A3", IDEOLOGY, "综合检查", "5", min_count("综合检查"), ""),
+        described("D1", IDEOLOGY, "违纪", "10", deduct("违纪", "3"), ""),
+        described(
+            "D2",
+            IDEOLOGY,
+            "违规",
+            "10",
+            Deduct {
+                activity: "违规".into(),
+                unit_points: graded("severity", "严重程度", &[("较大", "3"), ("一般", "1")]),
+            },
+            "",
+        ),
+        described("T1", IDEOLOGY, "舆情处置", "5", timeliness("24"), ""),
+        described("M1", IDEOLOGY, "台账管理", "10", manual(), "每季度报送工作台账。"),
+        described("G1", IDEOLOGY, "工作专班", "0", Gate { activity: "工作专班".into() }, ""),
+        described("G2", IDEOLOGY, "阵地违规", "0", deduct("阵地违规", "1"), ""),
+        described("N1", IDEOLOGY, "违规发帖", "0", deduct("违规发帖", "1"), "发现违规发帖的每次扣1分。"),
+        described("N2", IDEOLOGY, "巡查", "0", min_count("巡查"), ""),
+    ]);
+    model.criteria[3].filter = vec![condition("上报", Expected::Bool(true))];
+    model.criteria[3].filter_text = "上报=是".into();
+    with_item(&mut model, "阵地建设", "6", &[8, 9], &[9]);
+    with_item(&mut model, "网络管理", "4", &[10, 11], &[10, 11]);
+    model.activities = vec![
+        activity(0, "2025-03-01", "严重错误倾向", 2),
+        activity(0, "2025-04-01", "专题研究", 3),
+        reporting(activity(0, "2025-07-20", "半年总结", 4), "2025H1"),
+        activity(0, "2025-12-20", "半年总结", 5),
+        activity(0, "2025-05-01", "综合检查", 6),
+        activity(0, "2025-06-01", "违纪", 7),
+        with_attribute(activity(0, "2025-06-02", "违规", 8), "severity", "较大"),
+        with_attribute(activity(0, "2025-06-03", "违规", 9), "severity", "一般"),
+        activity(0, "2025-02-01", "违规发帖", 10),
+    ];
+    model.incidents = vec![incident(
+        0,
+        "网帖事件",
+        "2025-03-01 08:00",
+        ["2025-03-01 09:00", "2025-03-02 16:00", "2025-03-02 17:00", "2025-03-02 18:00"],
+        2,
+    )];
+    model.manual_scores = vec![manual_score(0, 7, "8", "材料不全")];
+    let report = crate::score::score(&model);
+    (model, report)
+}
+
+/// The paragraphs of the letter's 整改要求 after each heading, keyed by the heading.
+fn rectification_paragraphs(text: &str) -> Vec<(String, String)> {
+    let start = text.find("三、整改要求").or_else(|| text.find("整改要求\n")).expect("a 整改要求 section");
+    let lines: Vec<&str> = text[start..].lines().collect();
+    lines
+        .windows(2)
+        .filter(|pair| pair[0].starts_with('（') && pair[1].starts_with("存在问题："))
+        .map(|pair| (pair[0].split_once('）').unwrap().1.to_owned(), pair[1].to_owned()))
+        .collect()
+}
+
+#[test]
+fn each_rule_kind_has_its_own_rectification_sentence() {
+    let (model, report) = every_kind();
+    let scored = Scored { model: &model, report: &report, warnings: &[], created: created() };
+    let doc = doc_info(&scored);
+    let context = FeedbackContext::new(&scored, &doc, &report.units[0]);
+    let kinds: Vec<(&str, RectificationKind)> =
+        context.unit.rectifications.iter().map(|r| (r.code.as_str(), r.kind)).collect();
+    use RectificationKind::*;
+    assert_eq!(
+        kinds,
+        [
+            ("V1", Veto),
+            ("A1", Shortfall),
+            ("A2", Late),
+            ("A3", Evidence),
+            ("D1", Deduct),
+            ("D2", Graded),
+            ("T1", Incident),
+            ("M1", Manual),
+            ("阵地建设", Gate),
+            ("N1", Clause),
+            ("N2", Clause),
+        ]
+    );
+    let (letters, _) = letters_and_volume(&scored, &Templates::bundled()).unwrap();
+    let text = document_text(&letters[0]);
+    // Found by the rules: A1 1 of 2 → 2 points; A2's first-half report on 7月20日
+    // after its due 6月30日 + 15 days; A3's only row lacks 上报=是; D2 较大 3 + 一般 1;
+    // T1 研判 31 h after 发现 (09:00 → next day 16:00); M1 10 − 8; the item 阵地建设
+    // lacks its 工作专班; 网络管理 loses 1 on each clause.
+    let expected = [
+        (
+            "严重错误倾向",
+            "存在问题：发生严重错误倾向1次，按规定一票否决。整改要求：深入剖析严重错误倾向问题产生的原因，严肃追究相关人员责任，举一反三堵塞漏洞，坚决杜绝此类问题再次发生。",
+        ),
+        (
+            "专题研究",
+            "存在问题：专题研究全年缺1次，未达到全年至少2次的要求，扣2分。整改要求：对照全年至少2次的要求补齐专题研究，今后按期完成并及时归档相关材料。",
+        ),
+        (
+            "半年总结",
+            "存在问题：半年总结上半年迟报1次（7月20日，截止7月15日），扣1分。整改要求：严格按照截止时间（期末后15天）报送半年总结，建立报送提醒机制，杜绝迟报。",
+        ),
+        (
+            "综合检查",
+            "存在问题：综合检查全年缺1次，另有1条记录不符合“上报=是”的要求，未计入考核，扣1分。整改要求：对未计入的1条记录逐条补齐“上报=是”所要求的内容，今后按要求规范填报台账。",
+        ),
+        (
+            "违纪",
+            "存在问题：发生违纪1次，扣3分。整改要求：逐项查明违纪问题的原因，落实整改措施，防止问题反复发生。",
+        ),
+        (
+            "违规",
+            "存在问题：发生违规较大1次、一般1次（按严重程度分级扣分），扣4分。整改要求：按问题等级逐项整改，等级较高的问题要专题研究、限期销号，防止问题反复发生。",
+        ),
+        (
+            "舆情处置",
+            "存在问题：网帖事件：研判超时（31小时）；1起舆情处置环节超过24小时时限，扣1分。整改要求：严格落实舆情发现、研判、报送、处置各环节24小时时限要求，完善舆情处置台账，做到每个环节有记录、可追溯。",
+        ),
+        (
+            "台账管理",
+            "存在问题：经考核组评定扣2分，评分说明：材料不全。整改要求：对照“每季度报送工作台账”查找差距、补齐短板。",
+        ),
+        (
+            "阵地建设",
+            "存在问题：未开展“工作专班”，“阵地建设”一项不得分。整改要求：尽快开展工作专班，夯实本项工作的前提和基础。",
+        ),
+        (
+            "网络管理：违规发帖",
+            "存在问题：违规发帖1次，扣1分。整改要求：对照“发现违规发帖的每次扣1分”逐项整改。",
+        ),
+        ("网络管理：巡查", "存在问题：全年缺1次，扣1分。整改要求：按指标要求逐项整改。"),
+    ];
+    let found = rectification_paragraphs(&text);
+    let found: Vec<(&str, &str)> = found.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    assert_eq!(found, expected, "{text}");
+    // The veto is named once, with its type and count.
+    assert!(text.contains("你单位存在一票否决事项（严重错误倾向1次），考核等次确定为不合格。"), "{text}");
+    assert!(!text.contains("严重错误倾向：存在严重错误倾向"), "{text}");
+}
+
+#[test]
+fn a_veto_named_apart_from_its_type_keeps_both_and_a_top_band_bar_says_so() {
+    let (mut model, _) = every_kind();
+    model.criteria[0].name = "意识形态底线".into();
+    model.criteria[0].rule = Veto { activity: "严重错误倾向".into(), mode: VetoMode::NoTopBand }.into();
+    let report = crate::score::score(&model);
+    let scored = Scored { model: &model, report: &report, warnings: &[], created: created() };
+    let doc = doc_info(&scored);
+    let unit = FeedbackContext::new(&scored, &doc, &report.units[0]).unit;
+    assert_eq!(unit.veto_reasons, ["意识形态底线（严重错误倾向1次）"]);
+    let veto = &unit.rectifications[0];
+    assert_eq!((veto.kind, veto.consequence.as_str(), veto.count), (RectificationKind::Veto, "不得评优", 1));
+}
+
+#[test]
+fn accountability_rows_merge_their_case_and_order_persons_by_responsibility() {
+    let (mut model, mut report) = fixture();
+    let person = |case: &str, matter: &str, name: &str, row: u32| AccountabilityRow {
+        person: name.into(),
+        origin: origin(row),
+        ..accountability(case, 2, matter)
+    };
+    model.accountability = vec![
+        person("Q2025-0012", "舆情处置不力", "李四", 3),
+        person("Q2025-0012", "舆情处置不力", "张三", 4),
+        person("Q2025-0013", "台账造假", "王五", 5),
+        person("Q2025-0012", "舆情处置不力", "赵六", 6),
+    ];
+    report.findings = vec![
+        Finding { row: 0, responsibility: Responsibility::None },
+        Finding { row: 1, responsibility: Responsibility::Main },
+        Finding { row: 2, responsibility: Responsibility::Individual },
+        Finding { row: 3, responsibility: Responsibility::Important },
+    ];
+    let scored = Scored { model: &model, report: &report, warnings: &[], created: created() };
+    let (letters, _) = letters_and_volume(&scored, &Templates::bundled()).unwrap();
+    let document = part(&letters[2], "word/document.xml");
+    let table = all(&document, "w:tbl").pop().unwrap();
+    let rows = all(table, "w:tr");
+    let cells = |row: &Element| all(row, "w:tc").iter().map(|cell| cell.text()).collect::<Vec<_>>();
+    // Case Q2025-0012 first (its first row comes first): 张三 主要, 赵六 重要, 李四 不承担.
+    let names: Vec<String> = rows[1..].iter().map(|row| cells(row)[3].clone()).collect();
+    assert_eq!(names, ["张三", "赵六", "李四", "王五"]);
+    let firsts: Vec<[String; 2]> =
+        rows[1..].iter().map(|row| [cells(row)[0].clone(), cells(row)[1].clone()]).collect();
+    let blank = || [String::new(), String::new()];
+    assert_eq!(
+        firsts,
+        [
+            ["Q2025-0012".into(), "舆情处置不力".into()],
+            blank(),
+            blank(),
+            ["Q2025-0013".into(), "台账造假".into()]
+        ]
+    );
+    let merge = |row: &Element, column: usize| {
+        all(all(row, "w:tc")[column], "w:vMerge")
+            .first()
+            .and_then(|m| m.attribute("w:val").map(str::to_owned))
+    };
+    let merges: Vec<[Option<String>; 2]> =
+        rows[1..].iter().map(|row| [merge(row, 0), merge(row, 1)]).collect();
+    let (restart, cont) = (Some("restart".to_owned()), Some("continue".to_owned()));
+    assert_eq!(
+        merges,
+        [[restart.clone(), restart], [cont.clone(), cont.clone()], [cont.clone(), cont], [None, None]]
+    );
+    // The case number fits its column unbroken: 10 Latin characters, a
+    // capital ¾ and the rest ½ of a 4号 character (0.75 + 9 × 0.5 = 5.25,
+    // rounded up to 6), 7 with the character of padding.
+    let grid: Vec<i32> = all(table, "w:gridCol")
+        .iter()
+        .map(|column| column.attribute("w:w").unwrap().parse().unwrap())
+        .collect();
+    assert!(grid[0] >= 7 * 280, "{grid:?}");
+}
+
+#[test]
+fn the_bulletin_prints_shares_one_way_and_ranks_rule_deductions_first_by_category() {
+    let (mut model, mut report) = fixture();
+    // A 评分 indicator every unit lost a point on: it would top a table
+    // counted by units alone.
+    model.criteria.push(described("D1", "党建工作", "组织建设", "10", manual(), "综合评定"));
+    for unit in &mut report.units {
+        unit.indicators.push(IndicatorResult {
+            indicator: model.criteria.len() - 1,
+            score: d("9"),
+            points: d("10"),
+            deduction: d("1"),
+            reason: "班子团结".into(),
+            evidence: Vec::new(),
+            vetoed: false,
+            item: None,
+            clauses: Vec::new(),
+            self_score: None,
+            self_note: String::new(),
+        });
+    }
+    let scored = Scored { model: &model, report: &report, warnings: &[], created: created() };
+    let context = BulletinContext::from_scored(&scored, doc_info(&scored));
+    // 1 of 3 units in each grade: 33.333…% → 33.3%.
+    let shares: Vec<&str> = context.grades.iter().map(|grade| grade.share.as_str()).collect();
+    assert_eq!(shares, ["33.3%", "33.3%", "33.3%"]);
+    // B1 cost 3 units (5 + 5 + 10), B2 2 units 12 points, A1 2 units 7.5, then the 评分 D1 (3 units).
+    let ranked: Vec<(&str, usize, &str)> = context
+        .common_deductions
+        .iter()
+        .map(|row| (row.code.as_str(), row.units, row.points.as_str()))
+        .collect();
+    assert_eq!(ranked, [("B1", 3, "20"), ("B2", 2, "12"), ("A1", 2, "7.5"), ("D1", 3, "3")]);
+
+    let bulletin = bulletin(&scored, &Templates::bundled()).unwrap();
+    let document = part(&bulletin, "word/document.xml");
+    let tables = all(&document, "w:tbl");
+    let cells = |row: &&Element| all(row, "w:tc").iter().map(|cell| cell.text()).collect::<Vec<_>>();
+    let grades: Vec<Vec<String>> = all(tables[0], "w:tr").iter().map(cells).collect();
+    assert_eq!(grades[0], ["等次", "单位数", "占比"]);
+    assert_eq!(grades[1], ["优秀", "1", "33.3%"]);
+    // The grade table keeps together: every row but the last keeps with the next.
+    let rows = all(tables[0], "w:tr");
+    let kept: Vec<bool> = rows.iter().map(|row| !all(row, "w:keepNext").is_empty()).collect();
+    assert_eq!(kept, [true, true, true, false]);
+
+    let deductions = all(tables[1], "w:tr");
+    let rows: Vec<Vec<String>> = deductions.iter().map(cells).collect();
+    assert_eq!(
+        rows[1..],
+        [
+            vec!["意识形态工作", "专题研究", "3", "20"],
+            vec!["", "舆情处置", "2", "12"],
+            vec!["党建工作", "三会一课", "2", "7.5"],
+            vec!["", "组织建设", "3", "3"],
+        ]
+    );
+    let merges: Vec<Option<String>> = deductions[1..]
+        .iter()
+        .map(|row| {
+            all(all(row, "w:tc")[0], "w:vMerge").first().and_then(|m| m.attribute("w:val").map(str::to_owned))
+        })
+        .collect();
+    let (restart, cont) = (Some("restart".to_owned()), Some("continue".to_owned()));
+    assert_eq!(merges, [restart.clone(), cont.clone(), restart, cont]);
+}
+
+#[test]
+fn letter_columns_are_sized_by_content() {
+    let (mut model, report) = fixture();
+    model.criteria[1].standard =
+        "每年至少专题研究2次，研究意识形态领域形势、部署重点任务，每缺1次扣5分，扣完为止。".into();
+    let scored = Scored { model: &model, report: &report, warnings: &[], created: created() };
+    let (letters, _) = letters_and_volume(&scored, &Templates::bundled()).unwrap();
+    let document = part(&letters[2], "word/document.xml");
+    let table = all(&document, "w:tbl")[1];
+    assert_eq!(
+        all(all(table, "w:tr")[0], "w:tc").iter().map(|c| c.text()).collect::<Vec<_>>()[4],
+        "评分标准"
+    );
+    let grid: Vec<i32> = all(table, "w:gridCol")
+        .iter()
+        .map(|column| column.attribute("w:w").unwrap().parse().unwrap())
+        .collect();
+    let (category, indicator, points, reason, standard) = (grid[0], grid[1], grid[2], grid[3], grid[4]);
+    // 扣分 holds `10` and its two-character header: 3 characters of 280 twips.
+    assert_eq!(points, 3 * 280, "{grid:?}");
+    assert!(reason > 2 * points && standard > 2 * points, "{grid:?}");
+    assert!(standard > reason && standard > category && standard > indicator, "{grid:?}");
+    assert_eq!(grid.iter().sum::<i32>(), layout::TEXT_WIDTH);
+    // The longest standard (41 characters) wraps to at most 4 lines: at
+    // least 11 characters of room, 12 with padding (the old sizing gave it
+    // 8 characters of room: 6 lines).
+    assert!(standard >= 12 * 280, "{grid:?}");
 }

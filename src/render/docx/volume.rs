@@ -3,7 +3,7 @@
 //! held in memory uncompressed. Each letter becomes a section of its own,
 //! starting on a new page with its page numbers restarting at 1.
 
-use super::layout::{self, Body};
+use super::layout::{self, Body, Section};
 use super::package::{DocumentWriter, PackageError, Shell};
 
 pub struct Volume {
@@ -14,7 +14,7 @@ pub struct Volume {
 
 impl Volume {
     pub fn new(shell: &Shell) -> Result<Volume, PackageError> {
-        Ok(Volume { writer: shell.start()?, section: layout::section(true) })
+        Ok(Volume { writer: shell.start()?, section: layout::section(Section::Restart) })
     }
 
     /// Appends a letter's body, ending its section: its last paragraph
@@ -39,6 +39,6 @@ impl Volume {
     /// Appends the last letter, whose section is the document's final one.
     pub fn finish(mut self, last: &Body) -> Result<Vec<u8>, PackageError> {
         self.writer.write(&last.xml)?;
-        self.writer.finish(true)
+        self.writer.finish(Section::Restart)
     }
 }
