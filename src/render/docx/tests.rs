@@ -947,6 +947,8 @@ fn the_annex_note_and_the_annex_title_stand_where_gbt_9704_puts_them() {
         (spacing.attribute("w:before"), spacing.attribute("w:line"), spacing.attribute("w:lineRule")),
         (Some("1405"), Some("720"), Some("exact"))
     );
+}
+
 /// One unit scored by the engine on an indicator of every rectification
 /// kind: the reasons are the rules' own.
 fn every_kind() -> (Model, Report) {
