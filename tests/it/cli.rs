@@ -421,9 +421,9 @@ fn termination_signals_remove_the_staging_folder() {
 
 #[test]
 fn check_and_score_warn_once_about_the_example_criteria_of_the_sample() {
-    // The bundled sample keeps the six example rows of the default criteria.
+    // The bundled sample keeps the eight example rows of the default criteria.
     let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/示例台账.xlsx");
-    let warning = "警告: 示例台账.xlsx:指标!M16: 6条指标的评分标准或名称仍含示例文字“（示例，请按实际修改）”，请按实际修改后再发文";
+    let warning = "警告: 示例台账.xlsx:指标!M4: 8条指标的评分标准或名称仍含示例文字“（示例，请按实际修改）”，请按实际修改后再发文";
     let (code, lines) = run(["check", sample]);
     assert_eq!(code, Some(0), "{lines:#?}");
     assert_eq!(lines.iter().filter(|line| line.contains("示例文字")).collect::<Vec<_>>(), [warning]);

@@ -349,9 +349,8 @@ fn self_totals_gaps_and_the_documents() {
     // only JY06 as vetoed.
     let letter = document_text(&out().join("反馈/002-城关幼儿园党支部.docx"));
     assert!(
-        letter.contains(
-            "你单位存在不得评优事项：师德失范：存在师德失范1次，不得评优。考核等次不得评为最高等次。"
-        ),
+        letter.contains("你单位存在不得评优事项（师德失范1次），考核等次不得评为最高等次。")
+            && letter.contains("存在问题：发生师德失范1次，按规定不得评优。"),
         "{letter}"
     );
     assert!(bulletin.contains("\n8\n县职业中学党支部\n88.50\n不合格\n是\n"), "{bulletin}");
