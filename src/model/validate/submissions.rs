@@ -560,6 +560,7 @@ impl RowReader<'_> {
         let weighted = self.number(row, columns.weighted, COL_WEIGHTED, diagnostics);
         let bonus = self.number(row, columns.bonus, COL_BONUS, diagnostics);
         let total = self.number(row, columns.total, COL_TOTAL, diagnostics);
+        let categories = self.category_scores(row, diagnostics);
         let (weighted, bonus, total) = (weighted?, bonus?, total?);
         let expected = round(&(&weighted + &bonus), 2);
         if total != expected {
@@ -573,7 +574,9 @@ impl RowReader<'_> {
             );
         }
         if let Some(recorded) = &self.about.recorded {
-            self.check_weighted(row, &weighted, diagnostics);
+            if let Some(scores) = &categories {
+                self.check_weighted(row, &weighted, scores, diagnostics);
+            }
             if let Some(cap) = recorded.bonus_cap.as_ref().filter(|cap| bonus > **cap) {
                 let (bonus, cap) = (format_trimmed(&bonus, 2), format_trimmed(cap, 2));
                 diagnostics.error(
@@ -596,12 +599,36 @@ impl RowReader<'_> {
             veto: veto == VETO_MARK,
             barred: veto == BARRED_MARK,
             rank: 0,
+            categories: categories?,
         })
     }
 
-    /// W against Σ weight × N_c ÷ Σ weight over the unit's categories, with
-    /// the weights of the system its 考核体系 names, to 2 decimals.
-    fn check_weighted(&self, row: u32, weighted: &Exact, diagnostics: &mut Diagnostics) {
+    /// The (category, N_c) of each category column of `row` but those left
+    /// out (`—`), or none when one is not a number (an error at its cell).
+    fn category_scores(&self, row: u32, diagnostics: &mut Diagnostics) -> Option<Vec<(String, Exact)>> {
+        let mut scores = Vec::new();
+        let mut readable = true;
+        for (col, category) in &self.columns.categories {
+            if self.sheet.text(row, *col) == LEFT_OUT {
+                continue;
+            }
+            match self.number(row, *col, category, diagnostics) {
+                Some(score) => scores.push((category.clone(), score)),
+                None => readable = false,
+            }
+        }
+        readable.then_some(scores)
+    }
+
+    /// W against Σ weight × N_c ÷ Σ weight over the unit's category
+    /// `scores`, with the weights of the system its 考核体系 names, to 2 decimals.
+    fn check_weighted(
+        &self,
+        row: u32,
+        weighted: &Exact,
+        scores: &[(String, Exact)],
+        diagnostics: &mut Diagnostics,
+    ) {
         let sheet = self.sheet;
         let (Some(weights), Some(system_col)) = (self.weights, self.columns.system) else { return };
         let system = sheet.text(row, system_col);
@@ -616,15 +643,13 @@ impl RowReader<'_> {
             return;
         };
         let (mut sum, mut weight_sum) = (int(0), int(0));
-        for (col, category) in &self.columns.categories {
-            if sheet.text(row, *col) == LEFT_OUT {
-                continue;
-            }
-            let Some(score) = self.number(row, *col, category, diagnostics) else { return };
+        for (category, score) in scores {
             let Some((_, weight)) = system.weights.iter().find(|(name, _)| name == category) else {
                 let name = &system.name;
+                let col =
+                    self.columns.categories.iter().find(|(_, label)| label == category).map(|(col, _)| *col);
                 diagnostics.error(
-                    Some(sheet.location(row, *col)),
+                    Some(sheet.location(row, col.unwrap_or(self.columns.weighted))),
                     text!(
                         "“{SHEET_WEIGHTS}”中“{name}”没有“{category}”权重",
                         "the “{SHEET_WEIGHTS}” sheet gives “{name}” no “{category}” weight"

@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use super::markdown::{Align, Block, Cell, Inline, Inlines, Table};
+use super::markdown::{Align, Block, Cell, ChartKind, Inline, Inlines, Table};
 use super::ooxml::{
     self, Border, Justify, LINE_BREAK, Line, ParagraphProperties, RunProperties, VerticalMerge, page_break,
     start_cell, start_row, start_table,
@@ -46,6 +46,13 @@ const RED_HEAD_TOP: i32 = 1984;
 /// Liberation Serif) at 3号: 1154/2048 em of 320 twips. A signature's `×`
 /// is widened by the rest of a character, so it takes one full character.
 const MULTIPLY_SIGN: i32 = 180;
+
+/// A chart is as wide as the text and seven body lines high (7.15 cm),
+/// so the text below it stays on the line grid.
+pub const CHART_WIDTH: i32 = TEXT_WIDTH;
+pub const CHART_HEIGHT: i32 = 7 * LINE_PITCH;
+/// EMU (DrawingML's unit) per twip.
+const EMU_PER_TWIP: i64 = 635;
 
 /// Latin fallback set beside every East-Asian font.
 pub const LATIN_FONT: &str = "Times New Roman";
@@ -99,6 +106,21 @@ pub struct Body {
     pub section_at: Option<usize>,
     /// The body ends with a 版记 in a section of its own ([`Section::Imprint`]).
     pub imprint: bool,
+    /// The charts it places, in order: the n-th (from 1) is the chart part
+    /// behind relationship [`chart_relationship`]`(n)`.
+    pub charts: Vec<PlacedChart>,
+}
+
+/// A chart placed in a body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlacedChart {
+    pub kind: ChartKind,
+    pub title: String,
+}
+
+/// The document's relationship id of its `number`-th chart (from 1).
+pub fn chart_relationship(number: usize) -> String {
+    format!("rIdChart{number}")
 }
 
 impl Body {
@@ -250,6 +272,22 @@ pub fn body(blocks: &[Block]) -> Body {
                 |out| runs(out, content, BODY, false),
             ),
             Block::Signature(lines) => signature(&mut body, lines, page_break_before),
+            Block::Chart { kind, title } => {
+                body.charts.push(PlacedChart { kind: *kind, title: title.clone() });
+                let number = body.charts.len();
+                // Single spacing off the grid, so the line is as high as the chart.
+                let properties = plain(ParagraphProperties {
+                    snap_to_grid: Some(false),
+                    line: Some(Line::Auto(240)),
+                    justify: Some(Justify::Center),
+                    ..ParagraphProperties::default()
+                });
+                body.paragraph(&properties, |out| {
+                    let (width, height) =
+                        (i64::from(CHART_WIDTH) * EMU_PER_TWIP, i64::from(CHART_HEIGHT) * EMU_PER_TWIP);
+                    ooxml::chart_run(out, &chart_relationship(number), number, title, width, height)
+                });
+            }
             Block::Imprint { left, right } => {
                 let mut before = None;
                 if !previous_is_imprint {
