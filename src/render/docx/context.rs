@@ -14,7 +14,7 @@ use crate::model::rules::{Definition, Due, Rule};
 use crate::model::validate::{
     DEFAULT_IDEOLOGICAL_CATEGORY, DEFAULT_MARKING, DEFAULT_RECTIFICATION_DAYS, DEFAULT_SELF_GAP,
 };
-use crate::model::{AccountabilityRow, MergedRanking, Model, Period, Settings};
+use crate::model::{AccountabilityRow, MergedRanking, MergedUnit, Model, Period, Settings};
 use crate::number::{self, Exact};
 use crate::render::Scored;
 use crate::score::{Finding, IndicatorResult, UnitResult};
@@ -845,6 +845,34 @@ impl BulletinContext {
             has_org,
             self_gaps: Vec::new(),
         }
+    }
+
+    /// The bulletin of `kaohe merge`: the combined `ranking`, each row
+    /// naming its submitting organisation, issued by `assessor`.
+    pub fn from_merged(ranking: &MergedRanking, assessor: &str) -> Self {
+        let rows = ranking
+            .units
+            .iter()
+            .map(|unit| RankingRow {
+                rank: unit.rank,
+                org: ranking.submissions[unit.submission].assessor.clone(),
+                id: unit.id.clone(),
+                name: unit.name.clone(),
+                total: unit.total.clone(),
+                grade: unit.grade.clone(),
+                veto: unit.veto,
+            })
+            .collect();
+        // Categories of the same name are one, averaged over the units scored
+        // in it; they come in the order the submissions' columns first name them.
+        let mut by_submission: Vec<&MergedUnit> = ranking.units.iter().collect();
+        by_submission.sort_by_key(|unit| unit.submission);
+        let scores = by_submission
+            .into_iter()
+            .flat_map(|unit| unit.categories.iter().map(|(category, score)| (category.as_str(), score)));
+        let categories = category_averages(scores);
+        let doc = DocInfo::merged(ranking, assessor);
+        BulletinContext::new(doc, rows, categories, Vec::new())
     }
 
     pub fn from_scored(scored: &Scored, doc: DocInfo) -> Self {

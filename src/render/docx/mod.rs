@@ -31,7 +31,7 @@ use package::Shell;
 use volume::Volume;
 
 use crate::diagnostic::{Diagnostic, Location};
-use crate::model::{MergedRanking, MergedUnit};
+use crate::model::MergedRanking;
 use crate::render::Scored;
 
 /// A document could not be made: a template problem the user can fix, or
@@ -118,29 +118,7 @@ pub fn merged_bulletin(
     assessor: &str,
     templates: &Templates,
 ) -> Result<Vec<u8>, DocxError> {
-    let rows = ranking
-        .units
-        .iter()
-        .map(|unit| RankingRow {
-            rank: unit.rank,
-            org: ranking.submissions[unit.submission].assessor.clone(),
-            id: unit.id.clone(),
-            name: unit.name.clone(),
-            total: unit.total.clone(),
-            grade: unit.grade.clone(),
-            veto: unit.veto,
-        })
-        .collect();
-    // Categories of the same name are one, averaged over the units scored
-    // in it; they come in the order the submissions' columns first name them.
-    let mut by_submission: Vec<&MergedUnit> = ranking.units.iter().collect();
-    by_submission.sort_by_key(|unit| unit.submission);
-    let scores = by_submission
-        .into_iter()
-        .flat_map(|unit| unit.categories.iter().map(|(category, score)| (category.as_str(), score)));
-    let categories = context::category_averages(scores);
-    let doc = DocInfo::merged(ranking, assessor);
-    bulletin_from(&BulletinContext::new(doc, rows, categories, Vec::new()), templates, ranking.created)
+    bulletin_from(&BulletinContext::from_merged(ranking, assessor), templates, ranking.created)
 }
 
 /// A bulletin from any ranking, e.g. the combined one of `kaohe merge`.
