@@ -202,6 +202,8 @@ pub fn body(blocks: &[Block]) -> Body {
         let next_is_imprint = matches!(blocks.get(index + 1), Some(Block::Imprint { .. }));
         // The signature never stands alone on a page: the paragraph before it keeps with it.
         let next_is_signature = matches!(blocks.get(index + 1), Some(Block::Signature(_)));
+        // Nor does a paragraph leading into a table end a page above it.
+        let next_is_table = matches!(blocks.get(index + 1), Some(Block::Table(_)));
         let page_break_before = std::mem::take(&mut break_before);
         let plain = |properties: ParagraphProperties| ParagraphProperties { page_break_before, ..properties };
         match block {
@@ -238,7 +240,7 @@ pub fn body(blocks: &[Block]) -> Body {
             }
             Block::Paragraph(content) => body.paragraph(
                 &plain(ParagraphProperties {
-                    keep_next: next_is_signature,
+                    keep_next: next_is_signature || next_is_table,
                     // The 附件说明 stands one blank line below the text (GB/T 9704 §7.3.4).
                     before: is_annex_note(content).then_some(LINE_PITCH),
                     justify: Some(Justify::Both),

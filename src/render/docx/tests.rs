@@ -1445,6 +1445,9 @@ fn the_bulletin_charts_units_per_grade_and_the_average_category_score() {
     assert_eq!(after_table(1).as_deref(), Some("rIdChart2"));
     let overview = all(blocks[blocks.iter().position(|b| b.name == "w:tbl").unwrap() + 2], "w:t");
     assert_eq!(overview.iter().map(|t| t.text()).collect::<String>(), "三、分类得分情况");
+    // The heading, the sentence leading into the table, the table and the chart stay on one page.
+    let lead = paragraph(&document, "各类别平均得分（百分制）如下：");
+    assert_eq!(all(lead, "w:keepNext").len(), 1);
 }
 
 #[test]
