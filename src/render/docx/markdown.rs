@@ -503,6 +503,19 @@ mod tests {
     }
 
     #[test]
+    fn chart_directives_take_the_text_after_them_as_the_title() {
+        let blocks = parse("<gradechart/>各等次 *单位* 数\n\n<categorychart/>\n\n<categorychart/>  \n");
+        assert_eq!(
+            blocks,
+            [
+                Block::Chart { kind: ChartKind::Grades, title: "各等次 单位 数".into() },
+                Block::Chart { kind: ChartKind::Categories, title: "各类别平均得分".into() },
+                Block::Chart { kind: ChartKind::Categories, title: "各类别平均得分".into() },
+            ]
+        );
+    }
+
+    #[test]
     fn a_lone_directive_and_indented_text_are_kept() {
         let blocks = parse("<docno/>\n\n    缩进的文字\n");
         assert_eq!(blocks, [Block::DocNumber(Vec::new()), Block::Paragraph(text("缩进的文字"))]);
