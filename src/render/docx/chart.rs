@@ -40,14 +40,15 @@ const COUNT_STEPS: usize = 5;
 /// One chart's data: a column of labels and a column of values.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct Chart {
-    pub(super) title: String,
+    title: String,
     /// Headings of the label and the value column; the value column's is
     /// the series name.
-    pub(super) label_heading: &'static str,
-    pub(super) series: &'static str,
-    pub(super) labels: Vec<String>,
-    /// Each value as the chart caches it (`1`, `91.67`).
-    pub(super) values: Vec<String>,
+    label_heading: &'static str,
+    series: &'static str,
+    labels: Vec<String>,
+    /// Each value as the chart caches it (`1`, `91.67`, as the bulletin's
+    /// tables print it) and as the workbook holds it.
+    values: Vec<(String, f64)>,
     /// The values' number format, in chart and workbook.
     format: &'static str,
     /// The value axis: its top when fixed, and its step.
@@ -66,7 +67,11 @@ impl Chart {
                     label_heading: "等次",
                     series: "单位数",
                     labels: context.grades.iter().map(|grade| grade.name.clone()).collect(),
-                    values: context.grades.iter().map(|grade| grade.count.to_string()).collect(),
+                    values: context
+                        .grades
+                        .iter()
+                        .map(|grade| (grade.count.to_string(), grade.count as f64))
+                        .collect(),
                     format: "0",
                     axis_max: None,
                     // Whole units only.
@@ -74,12 +79,15 @@ impl Chart {
                 }
             }
             ChartKind::Categories => {
-                let values: Vec<String> = context
+                let values: Vec<(String, f64)> = context
                     .categories
                     .iter()
-                    .map(|category| number::format_fixed(&category.average, 2))
+                    .map(|category| {
+                        let shown = number::round(&category.average, 2);
+                        (number::format_fixed(&shown, 2), number::to_f64(&shown))
+                    })
                     .collect();
-                let within = values.iter().all(|value| value.parse::<f64>().is_ok_and(|v| v <= FULL_SCORE));
+                let within = values.iter().all(|(_, value)| *value <= FULL_SCORE);
                 Chart {
                     title: placed.title.clone(),
                     label_heading: "类别",
@@ -115,7 +123,7 @@ impl Chart {
             "<c:barChart><c:barDir val=\"col\"/><c:grouping val=\"clustered\"/><c:varyColors val=\"0\"/>",
         );
         out.push_str("<c:ser><c:idx val=\"0\"/><c:order val=\"0\"/><c:tx><c:strRef>");
-        let _ = write!(out, "<c:f>{}</c:f>", self.reference(1, 1, 1));
+        let _ = write!(out, "<c:f>{}</c:f>", reference(1, 1, 1));
         out.push_str("<c:strCache><c:ptCount val=\"1\"/><c:pt idx=\"0\"><c:v>");
         ooxml::escape(&mut out, self.series);
         out.push_str("</c:v></c:pt></c:strCache></c:strRef></c:tx>");
@@ -144,7 +152,7 @@ impl Chart {
             self.format,
             self.values.len()
         );
-        for (index, value) in self.values.iter().enumerate() {
+        for (index, (value, _)) in self.values.iter().enumerate() {
             let _ = write!(out, "<c:pt idx=\"{index}\"><c:v>{value}</c:v></c:pt>");
         }
         out.push_str("</c:numCache></c:numRef></c:val></c:ser>");
@@ -214,25 +222,24 @@ impl Chart {
         sheet.set_column_width(1, 12)?;
         sheet.write_string(0, 0, self.label_heading)?;
         sheet.write_string(0, 1, self.series)?;
-        for (row, (label, value)) in (1..).zip(self.labels.iter().zip(&self.values)) {
+        for (row, (label, (_, value))) in (1..).zip(self.labels.iter().zip(&self.values)) {
             sheet.write_string(row, 0, label)?;
-            // The cached texts are numbers kaohe formatted itself.
-            sheet.write_number_with_format(row, 1, value.parse::<f64>().unwrap_or_default(), &format)?;
+            sheet.write_number_with_format(row, 1, *value, &format)?;
         }
         workbook.save_to_buffer()
     }
 
-    /// `Sheet1!$B$1`-style reference of rows `first..=last` of `column`.
-    fn reference(&self, column: u16, first: u32, last: u32) -> String {
-        let (first, last) =
-            (row_col_to_cell_absolute(first - 1, column), row_col_to_cell_absolute(last - 1, column));
-        if first == last { format!("{SHEET}!{first}") } else { format!("{SHEET}!{first}:{last}") }
-    }
-
     /// The data rows of `column` (below the heading; at least one row).
     fn column_reference(&self, column: u16) -> String {
-        self.reference(column, 2, self.labels.len().max(1) as u32 + 1)
+        reference(column, 2, self.labels.len().max(1) as u32 + 1)
     }
+}
+
+/// `Sheet1!$B$1`-style reference of rows `first..=last` (from 1) of `column`.
+fn reference(column: u16, first: u32, last: u32) -> String {
+    let (first, last) =
+        (row_col_to_cell_absolute(first - 1, column), row_col_to_cell_absolute(last - 1, column));
+    if first == last { format!("{SHEET}!{first}") } else { format!("{SHEET}!{first}:{last}") }
 }
 
 /// `<a:defRPr>` or `<a:rPr>` of `size` with `east_asian` for Chinese and
