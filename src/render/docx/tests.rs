@@ -1413,6 +1413,11 @@ fn the_bulletin_charts_units_per_grade_and_the_average_category_score() {
     assert_eq!(categories.values, ["80.00", "91.67"]);
     assert_eq!(workbook, &[["类别", "平均得分"], ["意识形态工作", "80"], ["党建工作", "91.67"]]);
 
+    // The workbook is dated with the run, as every part is (same input, same bytes).
+    let embedded = &package::read_parts(&bulletin)["word/embeddings/Microsoft_Excel_Worksheet2.xlsx"];
+    let core = part(embedded, "docProps/core.xml");
+    assert_eq!(all(&core, "dcterms:created")[0].text(), "2026-01-20T08:30:00Z");
+
     let chart = part(&bulletin, "word/charts/chart2.xml");
     let east_asian = |element: &str| {
         all(all(&chart, element)[0], "a:ea")
