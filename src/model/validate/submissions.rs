@@ -599,13 +599,16 @@ impl RowReader<'_> {
             veto: veto == VETO_MARK,
             barred: veto == BARRED_MARK,
             rank: 0,
-            categories: categories?,
+            categories: categories?
+                .into_iter()
+                .map(|(_, category, score)| (category.to_owned(), score))
+                .collect(),
         })
     }
 
-    /// The (category, N_c) of each category column of `row` but those left
-    /// out (`—`), or none when one is not a number (an error at its cell).
-    fn category_scores(&self, row: u32, diagnostics: &mut Diagnostics) -> Option<Vec<(String, Exact)>> {
+    /// The (column, category, N_c) of each category column of `row` but
+    /// those left out (`—`), or none when one is not a number (an error at its cell).
+    fn category_scores(&self, row: u32, diagnostics: &mut Diagnostics) -> Option<Vec<(u32, &str, Exact)>> {
         let mut scores = Vec::new();
         let mut readable = true;
         for (col, category) in &self.columns.categories {
@@ -613,7 +616,7 @@ impl RowReader<'_> {
                 continue;
             }
             match self.number(row, *col, category, diagnostics) {
-                Some(score) => scores.push((category.clone(), score)),
+                Some(score) => scores.push((*col, category.as_str(), score)),
                 None => readable = false,
             }
         }
@@ -626,7 +629,7 @@ impl RowReader<'_> {
         &self,
         row: u32,
         weighted: &Exact,
-        scores: &[(String, Exact)],
+        scores: &[(u32, &str, Exact)],
         diagnostics: &mut Diagnostics,
     ) {
         let sheet = self.sheet;
@@ -643,13 +646,11 @@ impl RowReader<'_> {
             return;
         };
         let (mut sum, mut weight_sum) = (int(0), int(0));
-        for (category, score) in scores {
+        for (col, category, score) in scores {
             let Some((_, weight)) = system.weights.iter().find(|(name, _)| name == category) else {
                 let name = &system.name;
-                let col =
-                    self.columns.categories.iter().find(|(_, label)| label == category).map(|(col, _)| *col);
                 diagnostics.error(
-                    Some(sheet.location(row, col.unwrap_or(self.columns.weighted))),
+                    Some(sheet.location(row, *col)),
                     text!(
                         "“{SHEET_WEIGHTS}”中“{name}”没有“{category}”权重",
                         "the “{SHEET_WEIGHTS}” sheet gives “{name}” no “{category}” weight"

@@ -743,7 +743,7 @@ pub struct CategoryAverage {
 
 /// The average of each category's `scores` (category, N_c), categories in
 /// the order they first appear.
-pub fn category_averages<'a>(scores: impl IntoIterator<Item = (&'a str, &'a Exact)>) -> Vec<CategoryAverage> {
+fn category_averages<'a>(scores: impl IntoIterator<Item = (&'a str, &'a Exact)>) -> Vec<CategoryAverage> {
     let mut sums: Vec<(&str, usize, Exact)> = Vec::new();
     for (category, score) in scores {
         match sums.iter_mut().find(|(name, _, _)| *name == category) {

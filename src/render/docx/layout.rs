@@ -49,8 +49,8 @@ const MULTIPLY_SIGN: i32 = 180;
 
 /// A chart is as wide as the text and seven body lines high (7.15 cm),
 /// so the text below it stays on the line grid.
-pub const CHART_WIDTH: i32 = TEXT_WIDTH;
-pub const CHART_HEIGHT: i32 = 7 * LINE_PITCH;
+const CHART_WIDTH: i32 = TEXT_WIDTH;
+const CHART_HEIGHT: i32 = 7 * LINE_PITCH;
 /// EMU (DrawingML's unit) per twip.
 const EMU_PER_TWIP: i64 = 635;
 

@@ -2,8 +2,8 @@
 //! volume. Each document goes context ([`context`]) → template text
 //! ([`templates`], minijinja) → dialect blocks ([`markdown`]) → body
 //! WordprocessingML ([`layout`], GB/T 9704, written by `ooxml`) →
-//! deflated package ([`package`]), with the bulletin's charts (`chart`). The volume appends the letters' bodies
-//! as they are made ([`volume`]). Pure functions returning bytes; naming
+//! deflated package ([`package`]), with the bulletin's charts (`chart`).
+//! The volume appends the letters' bodies as they are made ([`volume`]). Pure functions returning bytes; naming
 //! and writing files is [`crate::output`]'s job.
 
 mod chart;
