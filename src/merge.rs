@@ -35,8 +35,9 @@ mod tests {
     use super::*;
     use crate::diagnostic::Lang;
     use crate::input::submission::cell_text;
-    use crate::number::format_trimmed;
+    use crate::number::{format_fixed, format_trimmed};
     use crate::render::Scored;
+    use crate::render::docx::BulletinContext;
     use crate::render::xlsx::fixture::{self, COUNTY, TOWN, Variant, d};
     use crate::render::xlsx::{merged_workbook, workbook};
 
@@ -114,6 +115,48 @@ mod tests {
         let last = about.end().unwrap().0;
         assert_eq!(cell_text(&about, last, 0), dir.path().join("b.xlsx").display().to_string());
         assert_eq!(cell_text(&about, last - 1, 2), sha);
+    }
+
+    #[test]
+    fn each_unit_brings_its_category_scores_and_the_merged_bulletin_averages_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = [submit(dir.path(), "a.xlsx", &COUNTY), submit(dir.path(), "b.xlsx", &TOWN)];
+        let ranking = merge(&paths, None, None).0.unwrap();
+        // Each unit's N_c as its own workbook was scored, to the 15 digits the workbook keeps.
+        let mut expected: Vec<(String, String)> = Vec::new();
+        for (submission, variant) in [&COUNTY, &TOWN].into_iter().enumerate() {
+            let model = fixture::model(variant);
+            let report = fixture::report(&model);
+            for result in &report.units {
+                let id = &model.units[result.unit].id;
+                let unit = ranking.units.iter().find(|u| u.submission == submission && u.id == *id).unwrap();
+                let shown = |scores: Vec<(&str, &Exact)>| -> Vec<String> {
+                    scores.iter().map(|(name, score)| format!("{name} {}", format_fixed(score, 10))).collect()
+                };
+                let submitted =
+                    shown(unit.categories.iter().map(|(name, score)| (name.as_str(), score)).collect());
+                let scored =
+                    shown(result.categories.iter().map(|c| (c.category.as_str(), &c.normalized)).collect());
+                assert_eq!(submitted, scored, "{id}");
+                expected.extend(
+                    result.categories.iter().map(|c| (c.category.clone(), format_fixed(&c.normalized, 10))),
+                );
+            }
+        }
+
+        let context = BulletinContext::from_merged(&ranking, "市委");
+        let averages: Vec<(String, usize, String)> = context
+            .categories
+            .iter()
+            .map(|category| (category.name.clone(), category.units, format_fixed(&category.average, 2)))
+            .collect();
+        // 党建工作 is scored in four of the six units only: the others' systems leave it out.
+        let in_category = |name: &str| expected.iter().filter(|(category, _)| category == name).count();
+        assert_eq!((in_category("意识形态工作"), in_category("党建工作")), (6, 4));
+        let averages: Vec<(&str, usize, &str)> =
+            averages.iter().map(|(name, units, average)| (name.as_str(), *units, average.as_str())).collect();
+        assert_eq!(averages, [("意识形态工作", 6, "88.89"), ("党建工作", 4, "77.50")]);
+        assert_eq!(context.ranking.len(), 6);
     }
 
     #[test]

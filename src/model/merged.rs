@@ -37,6 +37,9 @@ pub struct MergedUnit {
     /// Barred from the first band by a 不得评优 veto (its 否决 cell reads 不得评优).
     pub barred: bool,
     pub rank: u32,
+    /// (category, N_c) of every category it was assessed in, in its
+    /// workbook's column order (a `—` cell is a category it was not).
+    pub categories: Vec<(String, Exact)>,
 }
 
 /// All submitted units ranked on one scale.

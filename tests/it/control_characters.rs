@@ -55,17 +55,27 @@ fn check_warns_once_at_each_cell_that_held_control_characters() {
     assert_eq!(kaohe(&["check", "--strict"], &input).status.code(), Some(1));
 }
 
-/// The parts of the zip package at `path`: (name, text).
+/// The parts of the zip package at `path`: (name, text), with the parts of
+/// a workbook embedded in it (a chart's data) as `embedded.xlsx!part`.
 fn parts(path: &Path) -> Vec<(String, String)> {
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    (0..archive.len())
-        .map(|index| {
-            let mut entry = archive.by_index(index).unwrap();
-            let mut text = String::new();
-            entry.read_to_string(&mut text).unwrap();
-            (entry.name().unwrap().into_owned(), text)
-        })
-        .collect()
+    package_parts(&std::fs::read(path).unwrap(), "")
+}
+
+fn package_parts(bytes: &[u8], prefix: &str) -> Vec<(String, String)> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut parts = Vec::new();
+    for index in 0..archive.len() {
+        let mut entry = archive.by_index(index).unwrap();
+        let name = format!("{prefix}{}", entry.name().unwrap());
+        let mut content = Vec::new();
+        entry.read_to_end(&mut content).unwrap();
+        if name.ends_with(".xlsx") {
+            parts.extend(package_parts(&content, &format!("{name}!")));
+        } else {
+            parts.push((name.clone(), String::from_utf8(content).unwrap_or_else(|_| panic!("{name}"))));
+        }
+    }
+    parts
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {

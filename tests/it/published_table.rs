@@ -325,7 +325,20 @@ fn self_totals_gaps_and_the_documents() {
     // The bulletin names JY03 alone (every other gap is at most 2).
     let bulletin = document_text(&out().join("考核结果通报.docx"));
     assert!(bulletin.contains("以下单位自评总分高于考核总分，且相差超过5分"), "{bulletin}");
-    assert!(bulletin.contains("县第二中学党支部\n102.00\n85.00\n17.00\n五、工作要求"), "{bulletin}");
+    assert!(bulletin.contains("县第二中学党支部\n102.00\n85.00\n17.00\n六、工作要求"), "{bulletin}");
+    // The category overview: each category's N_c of summary.json averaged over the eight units.
+    let units = scored().1["units"].as_array().unwrap();
+    let average = |category: &str| {
+        let scores: Vec<f64> =
+            units.iter().map(|unit| unit["categories"][category].as_f64().unwrap()).collect();
+        format!("{:.2}", scores.iter().sum::<f64>() / scores.len() as f64)
+    };
+    let overview: String = ["意识形态工作", "党建工作", "教育教学"]
+        .iter()
+        .map(|category| format!("{category}\n8\n{}\n", average(category)))
+        .collect();
+    assert!(bulletin.contains(&format!("平均得分\n{overview}")), "{overview}\n{bulletin}");
+    assert!(overview.starts_with("意识形态工作\n8\n89.38\n"), "{overview}");
     assert!(bulletin.contains("1个单位因存在一票否决事项"));
     assert!(bulletin.contains("\n2\n城关幼儿园党支部\n99.50\n良好\n"));
 

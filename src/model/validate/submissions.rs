@@ -560,6 +560,7 @@ impl RowReader<'_> {
         let weighted = self.number(row, columns.weighted, COL_WEIGHTED, diagnostics);
         let bonus = self.number(row, columns.bonus, COL_BONUS, diagnostics);
         let total = self.number(row, columns.total, COL_TOTAL, diagnostics);
+        let categories = self.category_scores(row, diagnostics);
         let (weighted, bonus, total) = (weighted?, bonus?, total?);
         let expected = round(&(&weighted + &bonus), 2);
         if total != expected {
@@ -573,7 +574,9 @@ impl RowReader<'_> {
             );
         }
         if let Some(recorded) = &self.about.recorded {
-            self.check_weighted(row, &weighted, diagnostics);
+            if let Some(scores) = &categories {
+                self.check_weighted(row, &weighted, scores, diagnostics);
+            }
             if let Some(cap) = recorded.bonus_cap.as_ref().filter(|cap| bonus > **cap) {
                 let (bonus, cap) = (format_trimmed(&bonus, 2), format_trimmed(cap, 2));
                 diagnostics.error(
@@ -596,12 +599,39 @@ impl RowReader<'_> {
             veto: veto == VETO_MARK,
             barred: veto == BARRED_MARK,
             rank: 0,
+            categories: categories?
+                .into_iter()
+                .map(|(_, category, score)| (category.to_owned(), score))
+                .collect(),
         })
     }
 
-    /// W against Σ weight × N_c ÷ Σ weight over the unit's categories, with
-    /// the weights of the system its 考核体系 names, to 2 decimals.
-    fn check_weighted(&self, row: u32, weighted: &Exact, diagnostics: &mut Diagnostics) {
+    /// The (column, category, N_c) of each category column of `row` but
+    /// those left out (`—`), or none when one is not a number (an error at its cell).
+    fn category_scores(&self, row: u32, diagnostics: &mut Diagnostics) -> Option<Vec<(u32, &str, Exact)>> {
+        let mut scores = Vec::new();
+        let mut readable = true;
+        for (col, category) in &self.columns.categories {
+            if self.sheet.text(row, *col) == LEFT_OUT {
+                continue;
+            }
+            match self.number(row, *col, category, diagnostics) {
+                Some(score) => scores.push((*col, category.as_str(), score)),
+                None => readable = false,
+            }
+        }
+        readable.then_some(scores)
+    }
+
+    /// W against Σ weight × N_c ÷ Σ weight over the unit's category
+    /// `scores`, with the weights of the system its 考核体系 names, to 2 decimals.
+    fn check_weighted(
+        &self,
+        row: u32,
+        weighted: &Exact,
+        scores: &[(u32, &str, Exact)],
+        diagnostics: &mut Diagnostics,
+    ) {
         let sheet = self.sheet;
         let (Some(weights), Some(system_col)) = (self.weights, self.columns.system) else { return };
         let system = sheet.text(row, system_col);
@@ -616,11 +646,7 @@ impl RowReader<'_> {
             return;
         };
         let (mut sum, mut weight_sum) = (int(0), int(0));
-        for (col, category) in &self.columns.categories {
-            if sheet.text(row, *col) == LEFT_OUT {
-                continue;
-            }
-            let Some(score) = self.number(row, *col, category, diagnostics) else { return };
+        for (col, category, score) in scores {
             let Some((_, weight)) = system.weights.iter().find(|(name, _)| name == category) else {
                 let name = &system.name;
                 diagnostics.error(

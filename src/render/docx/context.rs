@@ -14,7 +14,7 @@ use crate::model::rules::{Definition, Due, Rule};
 use crate::model::validate::{
     DEFAULT_IDEOLOGICAL_CATEGORY, DEFAULT_MARKING, DEFAULT_RECTIFICATION_DAYS, DEFAULT_SELF_GAP,
 };
-use crate::model::{AccountabilityRow, MergedRanking, Model, Period, Settings};
+use crate::model::{AccountabilityRow, MergedRanking, MergedUnit, Model, Period, Settings};
 use crate::number::{self, Exact};
 use crate::render::Scored;
 use crate::score::{Finding, IndicatorResult, UnitResult};
@@ -729,6 +729,40 @@ pub struct Overview {
     pub lowest: Exact,
 }
 
+/// One category of the bulletin's overview: its average N_c over the
+/// units assessed in it.
+#[derive(Clone, Debug, Serialize)]
+pub struct CategoryAverage {
+    pub name: String,
+    /// Units with a score in the category.
+    pub units: usize,
+    /// Their average N_c, 2 decimals.
+    #[serde(serialize_with = "fixed")]
+    pub average: Exact,
+}
+
+/// The average of each category's `scores` (category, N_c), categories in
+/// the order they first appear.
+fn category_averages<'a>(scores: impl IntoIterator<Item = (&'a str, &'a Exact)>) -> Vec<CategoryAverage> {
+    let mut sums: Vec<(&str, usize, Exact)> = Vec::new();
+    for (category, score) in scores {
+        match sums.iter_mut().find(|(name, _, _)| *name == category) {
+            Some((_, units, sum)) => {
+                *units += 1;
+                *sum += score;
+            }
+            None => sums.push((category, 1, score.clone())),
+        }
+    }
+    sums.into_iter()
+        .map(|(name, units, sum)| CategoryAverage {
+            name: name.to_owned(),
+            units,
+            average: sum / number::int(units as i64),
+        })
+        .collect()
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct GradeCount {
     pub name: String,
@@ -744,6 +778,8 @@ pub struct BulletinContext {
     pub overview: Overview,
     /// Every grade of `doc.grades` (then any other grade met), with its count.
     pub grades: Vec<GradeCount>,
+    /// Each category's average N_c, the ideological category first.
+    pub categories: Vec<CategoryAverage>,
     /// Rule-scored indicators before 评分 ones, each most units first.
     pub common_deductions: Vec<CommonDeduction>,
     /// The first [`MAIN_DEDUCTIONS`] of them, grouped by category (in the
@@ -758,8 +794,14 @@ pub struct BulletinContext {
 }
 
 impl BulletinContext {
-    /// From a ranking in rank order (a report's or a merged one).
-    pub fn new(doc: DocInfo, ranking: Vec<RankingRow>, common_deductions: Vec<CommonDeduction>) -> Self {
+    /// From a ranking in rank order (a report's or a merged one) and the
+    /// averages of its category scores.
+    pub fn new(
+        doc: DocInfo,
+        ranking: Vec<RankingRow>,
+        categories: Vec<CategoryAverage>,
+        common_deductions: Vec<CommonDeduction>,
+    ) -> Self {
         let totals: Vec<&Exact> = ranking.iter().map(|row| &row.total).collect();
         let zero = number::int(0);
         let sum: Exact = totals.iter().copied().sum();
@@ -796,12 +838,41 @@ impl BulletinContext {
             doc,
             overview,
             grades,
+            categories,
             common_deductions,
             main_deductions,
             ranking,
             has_org,
             self_gaps: Vec::new(),
         }
+    }
+
+    /// The bulletin of `kaohe merge`: the combined `ranking`, each row
+    /// naming its submitting organisation, issued by `assessor`.
+    pub fn from_merged(ranking: &MergedRanking, assessor: &str) -> Self {
+        let rows = ranking
+            .units
+            .iter()
+            .map(|unit| RankingRow {
+                rank: unit.rank,
+                org: ranking.submissions[unit.submission].assessor.clone(),
+                id: unit.id.clone(),
+                name: unit.name.clone(),
+                total: unit.total.clone(),
+                grade: unit.grade.clone(),
+                veto: unit.veto,
+            })
+            .collect();
+        // Categories of the same name are one, averaged over the units scored
+        // in it; they come in the order the submissions' columns first name them.
+        let mut by_submission: Vec<&MergedUnit> = ranking.units.iter().collect();
+        by_submission.sort_by_key(|unit| unit.submission);
+        let scores = by_submission
+            .into_iter()
+            .flat_map(|unit| unit.categories.iter().map(|(category, score)| (category.as_str(), score)));
+        let categories = category_averages(scores);
+        let doc = DocInfo::merged(ranking, assessor);
+        BulletinContext::new(doc, rows, categories, Vec::new())
     }
 
     pub fn from_scored(scored: &Scored, doc: DocInfo) -> Self {
@@ -820,8 +891,20 @@ impl BulletinContext {
                 veto: result.veto,
             })
             .collect();
+        // Category by category in the letters' order, so the averages come in it.
+        let order = category_order(&model.categories, &model.settings.ideological_category);
+        let scores = order.into_iter().flat_map(|category| {
+            scored.report.units.iter().flat_map(move |result| {
+                let scores = result.categories.iter().filter(move |score| score.category == category);
+                scores.map(|score| (score.category.as_str(), &score.normalized))
+            })
+        });
+        let categories = category_averages(scores);
         let self_gaps = self_gaps(scored);
-        BulletinContext { self_gaps, ..BulletinContext::new(doc, ranking, common_deductions(scored)) }
+        BulletinContext {
+            self_gaps,
+            ..BulletinContext::new(doc, ranking, categories, common_deductions(scored))
+        }
     }
 }
 

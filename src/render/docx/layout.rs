@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use super::markdown::{Align, Block, Cell, Inline, Inlines, Table};
+use super::markdown::{Align, Block, Cell, ChartKind, Inline, Inlines, Table};
 use super::ooxml::{
     self, Border, Justify, LINE_BREAK, Line, ParagraphProperties, RunProperties, VerticalMerge, page_break,
     start_cell, start_row, start_table,
@@ -46,6 +46,13 @@ const RED_HEAD_TOP: i32 = 1984;
 /// Liberation Serif) at 3号: 1154/2048 em of 320 twips. A signature's `×`
 /// is widened by the rest of a character, so it takes one full character.
 const MULTIPLY_SIGN: i32 = 180;
+
+/// A chart is as wide as the text and seven body lines high (7.15 cm),
+/// so the text below it stays on the line grid.
+const CHART_WIDTH: i32 = TEXT_WIDTH;
+const CHART_HEIGHT: i32 = 7 * LINE_PITCH;
+/// EMU (DrawingML's unit) per twip.
+const EMU_PER_TWIP: i64 = 635;
 
 /// Latin fallback set beside every East-Asian font.
 pub const LATIN_FONT: &str = "Times New Roman";
@@ -99,6 +106,21 @@ pub struct Body {
     pub section_at: Option<usize>,
     /// The body ends with a 版记 in a section of its own ([`Section::Imprint`]).
     pub imprint: bool,
+    /// The charts it places, in order: the n-th (from 1) is the chart part
+    /// behind relationship [`chart_relationship`]`(n)`.
+    pub charts: Vec<PlacedChart>,
+}
+
+/// A chart placed in a body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlacedChart {
+    pub kind: ChartKind,
+    pub title: String,
+}
+
+/// The document's relationship id of its `number`-th chart (from 1).
+pub fn chart_relationship(number: usize) -> String {
+    format!("rIdChart{number}")
 }
 
 impl Body {
@@ -180,6 +202,8 @@ pub fn body(blocks: &[Block]) -> Body {
         let next_is_imprint = matches!(blocks.get(index + 1), Some(Block::Imprint { .. }));
         // The signature never stands alone on a page: the paragraph before it keeps with it.
         let next_is_signature = matches!(blocks.get(index + 1), Some(Block::Signature(_)));
+        // Nor does a paragraph leading into a table end a page above it.
+        let next_is_table = matches!(blocks.get(index + 1), Some(Block::Table(_)));
         let page_break_before = std::mem::take(&mut break_before);
         let plain = |properties: ParagraphProperties| ParagraphProperties { page_break_before, ..properties };
         match block {
@@ -188,7 +212,9 @@ pub fn body(blocks: &[Block]) -> Body {
                 if page_break_before {
                     page_break(&mut body.xml);
                 }
-                table(&mut body.xml, content);
+                // A chart below a table stays on the table's page.
+                let chart_follows = matches!(blocks.get(index + 1), Some(Block::Chart { .. }));
+                table(&mut body.xml, content, chart_follows);
                 body.section_at = None;
             }
             Block::Title(content) => body.paragraph(
@@ -214,7 +240,7 @@ pub fn body(blocks: &[Block]) -> Body {
             }
             Block::Paragraph(content) => body.paragraph(
                 &plain(ParagraphProperties {
-                    keep_next: next_is_signature,
+                    keep_next: next_is_signature || next_is_table,
                     // The 附件说明 stands one blank line below the text (GB/T 9704 §7.3.4).
                     before: is_annex_note(content).then_some(LINE_PITCH),
                     justify: Some(Justify::Both),
@@ -250,6 +276,22 @@ pub fn body(blocks: &[Block]) -> Body {
                 |out| runs(out, content, BODY, false),
             ),
             Block::Signature(lines) => signature(&mut body, lines, page_break_before),
+            Block::Chart { kind, title } => {
+                body.charts.push(PlacedChart { kind: *kind, title: title.clone() });
+                let number = body.charts.len();
+                // Single spacing off the grid, so the line is as high as the chart.
+                let properties = plain(ParagraphProperties {
+                    snap_to_grid: Some(false),
+                    line: Some(Line::Auto(240)),
+                    justify: Some(Justify::Center),
+                    ..ParagraphProperties::default()
+                });
+                body.paragraph(&properties, |out| {
+                    let (width, height) =
+                        (i64::from(CHART_WIDTH) * EMU_PER_TWIP, i64::from(CHART_HEIGHT) * EMU_PER_TWIP);
+                    ooxml::chart_run(out, &chart_relationship(number), number, title, width, height)
+                });
+            }
             Block::Imprint { left, right } => {
                 let mut before = None;
                 if !previous_is_imprint {
@@ -652,8 +694,8 @@ fn column_widths(table: &Table) -> Vec<i32> {
 
 /// A bordered table in 4号: header row in 黑体 repeated on every page,
 /// rows never split, `^` cells merged vertically; a short table is kept on
-/// one page.
-fn table(out: &mut String, table: &Table) {
+/// one page, with the block after it when `keep_with_next`.
+fn table(out: &mut String, table: &Table, keep_with_next: bool) {
     let widths = column_widths(table);
     let one_line = |row: &Vec<Cell>| {
         row.iter().zip(&widths).all(|(cell, width)| match cell {
@@ -668,7 +710,7 @@ fn table(out: &mut String, table: &Table) {
     start_table(out, TEXT_WIDTH, &widths);
     for (row_index, row) in table.rows.iter().enumerate() {
         let header = row_index == 0;
-        let keep_next = keep_together && row_index + 1 < table.rows.len();
+        let keep_next = keep_together && (keep_with_next || row_index + 1 < table.rows.len());
         start_row(out, header);
         for (column, width) in widths.iter().enumerate() {
             let justify = match table.alignments.get(column) {

@@ -45,6 +45,25 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
+/// Which of the bulletin's charts a chart directive places.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Units per grade, the grades in band order.
+    Grades,
+    /// The average N_c of each category.
+    Categories,
+}
+
+impl ChartKind {
+    /// The title a chart directive without text gets.
+    pub fn default_title(self) -> &'static str {
+        match self {
+            ChartKind::Grades => "各等次单位数",
+            ChartKind::Categories => "各类别平均得分",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Block {
     /// `# 标题`
@@ -76,6 +95,13 @@ pub enum Block {
         left: Inlines,
         right: Inlines,
     },
+    /// `<gradechart/>标题`, `<categorychart/>标题`: a chart of the bulletin,
+    /// its title the text after the directive (without one,
+    /// [`ChartKind::default_title`]).
+    Chart {
+        kind: ChartKind,
+        title: String,
+    },
 }
 
 /// The directive tags a paragraph may start with.
@@ -87,6 +113,7 @@ enum Directive {
     RedHead,
     DocNumber,
     Imprint,
+    Chart(ChartKind),
 }
 
 fn directive(tag: &str) -> Option<Directive> {
@@ -97,6 +124,8 @@ fn directive(tag: &str) -> Option<Directive> {
         "redhead" => Some(Directive::RedHead),
         "docno" => Some(Directive::DocNumber),
         "imprint" => Some(Directive::Imprint),
+        "gradechart" => Some(Directive::Chart(ChartKind::Grades)),
+        "categorychart" => Some(Directive::Chart(ChartKind::Categories)),
         _ => None,
     }
 }
@@ -327,6 +356,11 @@ impl Builder<'_> {
             Some(Directive::RedHead) => Block::RedHead(all()),
             Some(Directive::DocNumber) => Block::DocNumber(all()),
             Some(Directive::Imprint) => Block::Imprint { left: runs.clone(), right: right.clone() },
+            Some(Directive::Chart(kind)) => {
+                let title = plain(&all()).trim().to_owned();
+                let title = if title.is_empty() { kind.default_title().to_owned() } else { title };
+                Block::Chart { kind, title }
+            }
         }
     }
 
@@ -466,6 +500,19 @@ mod tests {
         assert_eq!(table.rows[1], vec![Cell::Content(text(&broken))]);
         assert_eq!(blocks[1], Block::Paragraph(text(&broken)));
         assert_eq!(blocks[2], Block::Signature(vec![broken.clone(), "2026年1月15日".into()]));
+    }
+
+    #[test]
+    fn chart_directives_take_the_text_after_them_as_the_title() {
+        let blocks = parse("<gradechart/>各等次 *单位* 数\n\n<categorychart/>\n\n<categorychart/>  \n");
+        assert_eq!(
+            blocks,
+            [
+                Block::Chart { kind: ChartKind::Grades, title: "各等次 单位 数".into() },
+                Block::Chart { kind: ChartKind::Categories, title: "各类别平均得分".into() },
+                Block::Chart { kind: ChartKind::Categories, title: "各类别平均得分".into() },
+            ]
+        );
     }
 
     #[test]

@@ -2,10 +2,11 @@
 //! volume. Each document goes context ([`context`]) → template text
 //! ([`templates`], minijinja) → dialect blocks ([`markdown`]) → body
 //! WordprocessingML ([`layout`], GB/T 9704, written by `ooxml`) →
-//! deflated package ([`package`]). The volume appends the letters' bodies
-//! as they are made ([`volume`]). Pure functions returning bytes; naming
+//! deflated package ([`package`]), with the bulletin's charts (`chart`).
+//! The volume appends the letters' bodies as they are made ([`volume`]). Pure functions returning bytes; naming
 //! and writing files is [`crate::output`]'s job.
 
+mod chart;
 pub mod context;
 pub mod layout;
 pub mod markdown;
@@ -24,6 +25,7 @@ pub use context::{BulletinContext, CommonDeduction, DocInfo, FeedbackContext, Ra
 pub use package::PackageError;
 pub use templates::{BUNDLED as BUNDLED_TEMPLATES, TemplateError, Templates};
 
+use chart::Chart;
 use layout::Body;
 use package::Shell;
 use volume::Volume;
@@ -81,6 +83,16 @@ pub fn feedback_letters<E: From<DocxError> + Send>(
             .enumerate()
             .map(|(offset, result)| {
                 let body = body(templates, templates::FEEDBACK, &FeedbackContext::new(scored, &doc, result))?;
+                if !body.charts.is_empty() {
+                    return Err(DocxError::from(templates.error(
+                        templates::FEEDBACK,
+                        text!(
+                            "图表（<gradechart/>、<categorychart/>）只能用在通报中",
+                            "charts (<gradechart/>, <categorychart/>) belong in the bulletin only"
+                        ),
+                    ))
+                    .into());
+                }
                 emit(batch * BATCH + offset, shell.document(&body).map_err(DocxError::from)?)?;
                 Ok(body)
             })
@@ -106,21 +118,7 @@ pub fn merged_bulletin(
     assessor: &str,
     templates: &Templates,
 ) -> Result<Vec<u8>, DocxError> {
-    let rows = ranking
-        .units
-        .iter()
-        .map(|unit| RankingRow {
-            rank: unit.rank,
-            org: ranking.submissions[unit.submission].assessor.clone(),
-            id: unit.id.clone(),
-            name: unit.name.clone(),
-            total: unit.total.clone(),
-            grade: unit.grade.clone(),
-            veto: unit.veto,
-        })
-        .collect();
-    let doc = DocInfo::merged(ranking, assessor);
-    bulletin_from(&BulletinContext::new(doc, rows, Vec::new()), templates, ranking.created)
+    bulletin_from(&BulletinContext::from_merged(ranking, assessor), templates, ranking.created)
 }
 
 /// A bulletin from any ranking, e.g. the combined one of `kaohe merge`.
@@ -130,7 +128,8 @@ pub fn bulletin_from(
     created: NaiveDateTime,
 ) -> Result<Vec<u8>, DocxError> {
     let body = body(templates, templates::BULLETIN, context)?;
-    Ok(Shell::new(created)?.document(&body)?)
+    let charts: Vec<Chart> = body.charts.iter().map(|placed| Chart::new(placed, context)).collect();
+    Ok(Shell::with_charts(created, &charts)?.document(&body)?)
 }
 
 /// The body of template `name` filled with `context`.

@@ -12,6 +12,11 @@ use crate::input::control::is_forbidden_in_xml;
 pub(super) const W_NAMESPACE: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 /// The `r:` namespace of relationship ids.
 pub(super) const R_NAMESPACE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+/// The DrawingML namespaces: word-processing drawings, the main one, charts.
+pub(super) const WP_NAMESPACE: &str =
+    "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";
+pub(super) const A_NAMESPACE: &str = "http://schemas.openxmlformats.org/drawingml/2006/main";
+pub(super) const C_NAMESPACE: &str = "http://schemas.openxmlformats.org/drawingml/2006/chart";
 /// The declaration every part starts with.
 pub(super) const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 
@@ -244,6 +249,43 @@ pub(super) fn tab_run(out: &mut String, properties: &RunProperties) {
     out.push_str("<w:r>");
     properties.write(out);
     out.push_str("<w:tab/></w:r>");
+}
+
+/// A run holding a chart as an inline drawing `width` × `height` EMU: the
+/// chart part behind relationship `relationship`, drawing `id` of the
+/// document, `title` its alternative text. The DrawingML namespaces are
+/// declared where they are used, as Word writes them.
+pub(super) fn chart_run(
+    out: &mut String,
+    relationship: &str,
+    id: usize,
+    title: &str,
+    width: i64,
+    height: i64,
+) {
+    let _ = write!(
+        out,
+        concat!(
+            "<w:r><w:drawing><wp:inline xmlns:wp=\"{wp}\" distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\">",
+            "<wp:extent cx=\"{width}\" cy=\"{height}\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/>",
+            "<wp:docPr id=\"{id}\" name=\"图表 {id}\" descr=\""
+        ),
+        wp = WP_NAMESPACE,
+        width = width,
+        height = height,
+        id = id,
+    );
+    escape(out, title);
+    let _ = write!(
+        out,
+        concat!(
+            "\"/><wp:cNvGraphicFramePr/><a:graphic xmlns:a=\"{a}\"><a:graphicData uri=\"{c}\">",
+            "<c:chart xmlns:c=\"{c}\" r:id=\"{relationship}\"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+        ),
+        a = A_NAMESPACE,
+        c = C_NAMESPACE,
+        relationship = relationship,
+    );
 }
 
 /// A paragraph holding only a page break.

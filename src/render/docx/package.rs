@@ -6,12 +6,14 @@
 //! Entries are dated with the run's creation time, so the same inputs give
 //! the same bytes.
 
+use std::fmt::Write as _;
 use std::io::{Cursor, Write};
 
 use chrono::{Datelike, NaiveDateTime, Timelike};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
+use super::chart::Chart;
 use super::layout::{self, Body, FOOTER_BLANK, FOOTER_EVEN, FOOTER_ODD, Section};
 use super::ooxml::DECLARATION;
 
@@ -23,27 +25,60 @@ pub enum PackageError {
     Zip(#[from] zip::result::ZipError),
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
+    #[error("xlsx: {0}")]
+    Workbook(#[from] rust_xlsxwriter::XlsxError),
 }
 
 const DOCUMENT: &str = "word/document.xml";
 const THEME_XML: &str = include_str!("theme1.xml");
 
-const CONTENT_TYPES: &str = concat!(
-    "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">",
-    "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>",
-    "<Default Extension=\"xml\" ContentType=\"application/xml\"/>",
-    "<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>",
-    "<Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>",
-    "<Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>",
-    "<Override PartName=\"/word/fontTable.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml\"/>",
-    "<Override PartName=\"/word/footer1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>",
-    "<Override PartName=\"/word/footer2.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>",
-    "<Override PartName=\"/word/footer3.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>",
-    "<Override PartName=\"/word/theme/theme1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.theme+xml\"/>",
-    "<Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>",
-    "<Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>",
-    "</Types>"
-);
+/// `[Content_Types].xml` of a document with `charts` charts, each with its workbook.
+fn content_types(charts: usize) -> String {
+    let mut out = String::from(concat!(
+        "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">",
+        "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>",
+        "<Default Extension=\"xml\" ContentType=\"application/xml\"/>",
+    ));
+    if charts > 0 {
+        out.push_str("<Default Extension=\"xlsx\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\"/>");
+    }
+    out.push_str(concat!(
+        "<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>",
+        "<Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>",
+        "<Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>",
+        "<Override PartName=\"/word/fontTable.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml\"/>",
+        "<Override PartName=\"/word/footer1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>",
+        "<Override PartName=\"/word/footer2.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>",
+        "<Override PartName=\"/word/footer3.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>",
+        "<Override PartName=\"/word/theme/theme1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.theme+xml\"/>",
+        "<Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>",
+        "<Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>",
+    ));
+    for number in 1..=charts {
+        let _ = write!(
+            out,
+            "<Override PartName=\"/{}\" ContentType=\"application/vnd.openxmlformats-officedocument.drawingml.chart+xml\"/>",
+            chart_part(number)
+        );
+    }
+    out.push_str("</Types>");
+    out
+}
+
+/// The part of a document's `number`-th chart (from 1), its relationships
+/// and its workbook.
+pub(super) fn chart_part(number: usize) -> String {
+    format!("word/charts/chart{number}.xml")
+}
+
+fn chart_relationships_part(number: usize) -> String {
+    format!("word/charts/_rels/chart{number}.xml.rels")
+}
+
+/// Named as Word names the workbooks it embeds.
+pub(super) fn chart_workbook_part(number: usize) -> String {
+    format!("word/embeddings/Microsoft_Excel_Worksheet{number}.xlsx")
+}
 
 const PACKAGE_RELATIONSHIPS: &str = concat!(
     "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">",
@@ -70,9 +105,10 @@ const SETTINGS: &str = concat!(
     "</w:compat></w:settings>"
 );
 
-/// The part names and texts every document shares, `[Content_Types].xml`
-/// first as Word expects; only `docProps/core.xml` depends on the run.
-fn shared_parts(created: NaiveDateTime) -> Vec<(&'static str, String)> {
+/// The part names and texts every document of the run with `charts`
+/// charts shares, `[Content_Types].xml` first as Word expects; only
+/// `docProps/core.xml` depends on the run.
+fn shared_parts(created: NaiveDateTime, charts: usize) -> Vec<(&'static str, String)> {
     let stamp = created.format("%Y-%m-%dT%H:%M:%SZ");
     let core = format!(
         concat!(
@@ -84,7 +120,7 @@ fn shared_parts(created: NaiveDateTime) -> Vec<(&'static str, String)> {
         ),
         stamp = stamp
     );
-    let document_relationships = format!(
+    let mut document_relationships = format!(
         concat!(
             "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">",
             "<Relationship Id=\"rIdStyles\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>",
@@ -94,15 +130,23 @@ fn shared_parts(created: NaiveDateTime) -> Vec<(&'static str, String)> {
             "<Relationship Id=\"{odd}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer1.xml\"/>",
             "<Relationship Id=\"{even}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer2.xml\"/>",
             "<Relationship Id=\"{blank}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer3.xml\"/>",
-            "</Relationships>"
         ),
         odd = FOOTER_ODD,
         even = FOOTER_EVEN,
         blank = FOOTER_BLANK
     );
+    for number in 1..=charts {
+        let _ = write!(
+            document_relationships,
+            "<Relationship Id=\"{}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart\" Target=\"{}\"/>",
+            layout::chart_relationship(number),
+            chart_part(number).trim_start_matches("word/")
+        );
+    }
+    document_relationships.push_str("</Relationships>");
     let declared = |text: &str| format!("{DECLARATION}{text}");
     vec![
-        ("[Content_Types].xml", declared(CONTENT_TYPES)),
+        ("[Content_Types].xml", declared(&content_types(charts))),
         ("_rels/.rels", declared(PACKAGE_RELATIONSHIPS)),
         ("docProps/core.xml", declared(&core)),
         ("docProps/app.xml", declared(APP)),
@@ -128,16 +172,40 @@ pub struct Shell {
 }
 
 impl Shell {
+    /// The shared parts of documents without charts.
     pub fn new(created: NaiveDateTime) -> Result<Shell, PackageError> {
+        Shell::with_charts(created, &[])
+    }
+
+    /// The shared parts of a document placing `charts`, in order, with each
+    /// chart's part, relationships and workbook.
+    pub(super) fn with_charts(created: NaiveDateTime, charts: &[Chart]) -> Result<Shell, PackageError> {
         let options = SimpleFileOptions::default()
             .compression_method(CompressionMethod::Deflated)
             .compression_level(Some(DEFLATE_LEVEL))
             .last_modified_time(entry_time(created))
             .unix_permissions(0o644);
         let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-        for (name, text) in shared_parts(created) {
+        for (name, text) in shared_parts(created, charts.len()) {
             zip.start_file(name, options)?;
             zip.write_all(text.as_bytes())?;
+        }
+        for (number, chart) in (1..).zip(charts) {
+            let workbook = chart_workbook_part(number);
+            let from_chart = format!("../{}", workbook.trim_start_matches("word/"));
+            for (name, text) in [
+                (chart_part(number), chart.xml()),
+                (chart_relationships_part(number), Chart::relationships(&from_chart)),
+            ] {
+                zip.start_file(name, options)?;
+                zip.write_all(text.as_bytes())?;
+            }
+            // A workbook is a zip already: stored as it is.
+            zip.start_file(
+                workbook,
+                options.compression_method(CompressionMethod::Stored).compression_level(None),
+            )?;
+            zip.write_all(&chart.workbook(created)?)?;
         }
         Ok(Shell { zip: zip.finish()?.into_inner(), options })
     }

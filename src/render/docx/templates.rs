@@ -143,6 +143,11 @@ impl Templates {
         template.render(Serde(context)).map_err(|error| located(&error, &file, Some(template.source())))
     }
 
+    /// An error with `message` about template `name` as a whole.
+    pub fn error(&self, name: &str, message: Text) -> TemplateError {
+        TemplateError { file: self.file(name), line: None, message }
+    }
+
     fn file(&self, name: &str) -> String {
         self.files
             .iter()

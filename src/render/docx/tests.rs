@@ -208,10 +208,15 @@ fn part(bytes: &[u8], name: &str) -> Element {
     Part::parse(&text).unwrap().root
 }
 
-/// Parses every part of a package with the strict reader.
+/// Parses every part of a package with the strict reader, those of an
+/// embedded workbook too.
 fn assert_every_part_parses(bytes: &[u8]) {
     for (name, content) in package::read_parts(bytes) {
-        let text = String::from_utf8(content).unwrap();
+        if name.ends_with(".xlsx") {
+            assert_every_part_parses(&content);
+            continue;
+        }
+        let text = String::from_utf8(content).unwrap_or_else(|error| panic!("{name}: {error}"));
         if let Err(error) = Part::parse(&text) {
             panic!("{name}: {error}");
         }
@@ -455,6 +460,7 @@ fn a_merged_ranking_fills_the_same_bulletin() {
         doc,
         vec![row(1, "甲局", "一支部", "96", false), row(2, "乙局", "二支部", "70", true)],
         Vec::new(),
+        Vec::new(),
     );
     let bytes = bulletin_from(&context, &Templates::bundled(), created()).unwrap();
     let text = document_text(&bytes);
@@ -636,6 +642,7 @@ fn the_merged_bulletin_is_issued_by_the_merging_organisation_with_the_defaults()
         veto: false,
         barred: false,
         rank: 1,
+        categories: Vec::new(),
     };
     let ranking = MergedRanking {
         year: 2025,
@@ -1239,12 +1246,12 @@ fn the_bulletin_prints_shares_one_way_and_ranks_rule_deductions_first_by_categor
     let grades: Vec<Vec<String>> = all(tables[0], "w:tr").iter().map(cells).collect();
     assert_eq!(grades[0], ["等次", "单位数", "占比"]);
     assert_eq!(grades[1], ["优秀", "1", "33.3%"]);
-    // The grade table keeps together: every row but the last keeps with the next.
+    // The grade table keeps together, and with the chart below it: every row keeps with the next.
     let rows = all(tables[0], "w:tr");
     let kept: Vec<bool> = rows.iter().map(|row| !all(row, "w:keepNext").is_empty()).collect();
-    assert_eq!(kept, [true, true, true, false]);
+    assert_eq!(kept, [true, true, true, true]);
 
-    let deductions = all(tables[1], "w:tr");
+    let deductions = all(tables[2], "w:tr");
     let rows: Vec<Vec<String>> = deductions.iter().map(cells).collect();
     assert_eq!(
         rows[1..],
@@ -1292,4 +1299,236 @@ fn letter_columns_are_sized_by_content() {
     // least 11 characters of room, 12 with padding (the old sizing gave it
     // 8 characters of room: 6 lines).
     assert!(standard >= 12 * 280, "{grid:?}");
+}
+
+/// The element a relationship of `part`'s relationships part names: its
+/// target, resolved against `folder` (the part's folder).
+fn relationship_target(bytes: &[u8], relationships: &str, id: &str, folder: &str) -> String {
+    let rels = part(bytes, relationships);
+    let relationship = rels.elements().find(|rel| rel.attribute("Id") == Some(id)).unwrap();
+    let mut path: Vec<&str> = folder.split('/').filter(|step| !step.is_empty()).collect();
+    for step in relationship.attribute("Target").unwrap().split('/') {
+        match step {
+            ".." => {
+                path.pop();
+            }
+            step => path.push(step),
+        }
+    }
+    path.join("/")
+}
+
+/// A chart part's title, series name, cached labels and cached values,
+/// and the formulas they come from.
+struct ChartCache {
+    title: String,
+    series: String,
+    labels: Vec<String>,
+    values: Vec<String>,
+    formulas: Vec<String>,
+}
+
+fn chart_cache(chart: &Element) -> ChartCache {
+    let points =
+        |element: &Element| all(element, "c:pt").iter().map(|point| point.text()).collect::<Vec<_>>();
+    ChartCache {
+        title: all(chart, "c:title")[0].text(),
+        series: all(all(chart, "c:tx")[1], "c:v")[0].text(),
+        labels: points(all(chart, "c:strCache")[1]),
+        values: points(all(chart, "c:numCache")[0]),
+        formulas: all(chart, "c:f").iter().map(|formula| formula.text()).collect(),
+    }
+}
+
+/// The cells of an embedded workbook's one sheet, as text.
+fn workbook_cells(bytes: &[u8]) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = workbook.worksheet_range("Sheet1").unwrap();
+    range.rows().map(|row| row.iter().map(|cell| cell.to_string()).collect()).collect()
+}
+
+/// The charts of `bulletin` in document order: each drawing's chart part
+/// (through the document's relationships), checked to be declared in
+/// `[Content_Types].xml`, with its cache and its embedded workbook's cells
+/// (through the chart's relationships).
+fn charts(bulletin: &[u8]) -> Vec<(String, ChartCache, Vec<Vec<String>>)> {
+    let parts = package::read_parts(bulletin);
+    let types = part(bulletin, "[Content_Types].xml");
+    let declared = |name: &str| {
+        types.elements().any(|entry| {
+            entry.attribute("PartName") == Some(&format!("/{name}"))
+                && entry.attribute("ContentType")
+                    == Some("application/vnd.openxmlformats-officedocument.drawingml.chart+xml")
+        })
+    };
+    let xlsx_declared = types.elements().any(|entry| {
+        entry.attribute("Extension") == Some("xlsx")
+            && entry.attribute("ContentType")
+                == Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    });
+    let document = part(bulletin, "word/document.xml");
+    all(&document, "c:chart")
+        .into_iter()
+        .map(|reference| {
+            let id = reference.attribute("r:id").unwrap();
+            let name = relationship_target(bulletin, "word/_rels/document.xml.rels", id, "word");
+            assert!(declared(&name), "{name} has no content type");
+            let chart = part(bulletin, &name);
+            let external = all(&chart, "c:externalData")[0].attribute("r:id").unwrap().to_owned();
+            let file = name.rsplit('/').next().unwrap();
+            let relationships = format!("word/charts/_rels/{file}.rels");
+            let workbook = relationship_target(bulletin, &relationships, &external, "word/charts");
+            assert!(xlsx_declared && workbook.ends_with(".xlsx"), "{workbook}");
+            (name, chart_cache(&chart), workbook_cells(&parts[&workbook]))
+        })
+        .collect()
+}
+
+#[test]
+fn the_bulletin_charts_units_per_grade_and_the_average_category_score() {
+    let (model, mut report) = fixture();
+    // 第一党支部 and the unit ranked second both 优秀, no 合格, one 不合格.
+    report.units[1].grade = "优秀".into();
+    let scored = Scored { model: &model, report: &report, warnings: &[], created: created() };
+    let bulletin = bulletin(&scored, &Templates::bundled()).unwrap();
+    assert_every_part_parses(&bulletin);
+
+    let charts = charts(&bulletin);
+    assert_eq!(charts.len(), 2);
+    let (name, grades, workbook) = &charts[0];
+    assert_eq!(name, "word/charts/chart1.xml");
+    assert_eq!((grades.title.as_str(), grades.series.as_str()), ("各等次单位数", "单位数"));
+    assert_eq!(grades.labels, ["优秀", "合格", "不合格"]);
+    assert_eq!(grades.values, ["2", "0", "1"]);
+    assert_eq!(grades.formulas, ["Sheet1!$B$1", "Sheet1!$A$2:$A$4", "Sheet1!$B$2:$B$4"]);
+    assert_eq!(workbook, &[["等次", "单位数"], ["优秀", "2"], ["合格", "0"], ["不合格", "1"]]);
+
+    // N_c: 100, 100, 75 in 党建工作; 90, 90, 60 in 意识形态工作, which comes first.
+    let (name, categories, workbook) = &charts[1];
+    assert_eq!(name, "word/charts/chart2.xml");
+    assert_eq!((categories.title.as_str(), categories.series.as_str()), ("各类别平均得分", "平均得分"));
+    assert_eq!(categories.labels, ["意识形态工作", "党建工作"]);
+    assert_eq!(categories.values, ["80.00", "91.67"]);
+    assert_eq!(workbook, &[["类别", "平均得分"], ["意识形态工作", "80"], ["党建工作", "91.67"]]);
+
+    // The workbook is dated with the run, as every part is (same input, same bytes).
+    let embedded = &package::read_parts(&bulletin)["word/embeddings/Microsoft_Excel_Worksheet2.xlsx"];
+    let core = part(embedded, "docProps/core.xml");
+    assert_eq!(all(&core, "dcterms:created")[0].text(), "2026-01-20T08:30:00Z");
+
+    let chart = part(&bulletin, "word/charts/chart2.xml");
+    let east_asian = |element: &str| {
+        all(all(&chart, element)[0], "a:ea")
+            .iter()
+            .map(|ea| ea.attribute("typeface").unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(east_asian("c:title"), ["黑体", "黑体"]);
+    assert_eq!(east_asian("c:catAx"), ["仿宋_GB2312"]);
+    let sizes: Vec<&str> =
+        all(&chart, "a:defRPr").iter().map(|properties| properties.attribute("sz").unwrap()).collect();
+    assert_eq!(sizes, ["1400", "1200", "1200", "1200", "1200"]);
+    let scaling = all(&chart, "c:scaling")[1];
+    assert_eq!(scaling.child("c:max").unwrap().attribute("val"), Some("100"));
+
+    // Each chart as wide as the text (156 mm) and 7.15 cm high, below its table.
+    let document = part(&bulletin, "word/document.xml");
+    for extent in all(&document, "wp:extent") {
+        assert_eq!((extent.attribute("cx"), extent.attribute("cy")), (Some("5616575"), Some("2573655")));
+    }
+    let ids: Vec<&str> = all(&document, "wp:docPr").iter().map(|pr| pr.attribute("id").unwrap()).collect();
+    assert_eq!(ids, ["1", "2"]);
+    let body = document.child("w:body").unwrap();
+    let blocks: Vec<&Element> = body.elements().collect();
+    let after_table = |table: usize| {
+        let at = blocks.iter().enumerate().filter(|(_, block)| block.name == "w:tbl").nth(table).unwrap().0;
+        all(blocks[at + 1], "c:chart").first().and_then(|chart| chart.attribute("r:id")).map(str::to_owned)
+    };
+    assert_eq!(after_table(0).as_deref(), Some("rIdChart1"));
+    assert_eq!(after_table(1).as_deref(), Some("rIdChart2"));
+    let overview = all(blocks[blocks.iter().position(|b| b.name == "w:tbl").unwrap() + 2], "w:t");
+    assert_eq!(overview.iter().map(|t| t.text()).collect::<String>(), "三、分类得分情况");
+    // The heading, the sentence leading into the table, the table and the chart stay on one page.
+    let lead = paragraph(&document, "各类别平均得分（百分制）如下：");
+    assert_eq!(all(lead, "w:keepNext").len(), 1);
+}
+
+#[test]
+fn a_template_places_the_charts_it_names_and_letters_hold_none() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(templates::BULLETIN), "# 通报\n\n<categorychart/>\n").unwrap();
+    let templates = Templates::load(Some(dir.path())).unwrap();
+    let one_chart = with_scored(|scored| bulletin(scored, &templates).unwrap());
+    assert_every_part_parses(&one_chart);
+    let charts = charts(&one_chart);
+    assert_eq!(charts.len(), 1);
+    assert_eq!(charts[0].0, "word/charts/chart1.xml");
+    assert_eq!(charts[0].1.title, "各类别平均得分", "the default title");
+    assert_eq!(charts[0].1.values, ["80.00", "91.67"]);
+    let parts = package::read_parts(&one_chart);
+    assert!(!parts.contains_key("word/charts/chart2.xml"));
+
+    std::fs::write(dir.path().join(templates::BULLETIN), "# 通报\n\n正文。\n").unwrap();
+    let templates = Templates::load(Some(dir.path())).unwrap();
+    let plain = with_scored(|scored| bulletin(scored, &templates).unwrap());
+    let parts = package::read_parts(&plain);
+    assert!(parts.keys().all(|name| !name.contains("chart") && !name.ends_with(".xlsx")), "{parts:?}");
+    let types = String::from_utf8(parts["[Content_Types].xml"].clone()).unwrap();
+    assert!(!types.contains("chart") && !types.contains("xlsx"), "{types}");
+
+    std::fs::write(dir.path().join(templates::FEEDBACK), "# 反馈\n\n<gradechart/>等次\n").unwrap();
+    let templates = Templates::load(Some(dir.path())).unwrap();
+    let error = with_scored(|scored| letters_and_volume(scored, &templates).unwrap_err());
+    let DocxError::Template(error) = error else { panic!("{error:?}") };
+    assert_eq!(error.file, dir.path().join(templates::FEEDBACK).display().to_string());
+    assert!(error.message.zh.contains("只能用在通报中"), "{:?}", error.message);
+}
+
+#[test]
+fn the_merged_bulletin_averages_each_category_over_the_units_scored_in_it() {
+    let created = NaiveDate::from_ymd_opt(2026, 1, 20).unwrap().and_hms_opt(9, 0, 0).unwrap();
+    let submission = |assessor: &str| Submission {
+        file: format!("{assessor}.xlsx").into(),
+        sha256: String::new(),
+        assessor: assessor.into(),
+        grades: vec!["优秀".into(), "良好".into()],
+        created: None,
+    };
+    let unit = |submission, rank, id: &str, grade: &str, categories: &[(&str, &str)]| MergedUnit {
+        submission,
+        id: id.into(),
+        name: format!("{id}支部"),
+        weighted: d("80"),
+        bonus: int(0),
+        total: d("80"),
+        grade: grade.into(),
+        veto: false,
+        barred: false,
+        rank,
+        categories: categories.iter().map(|(name, score)| ((*name).to_owned(), d(score))).collect(),
+    };
+    // The second system has no 党建工作 but a 业务工作 of its own.
+    let ranking = MergedRanking {
+        year: 2025,
+        ideological_weight: None,
+        submissions: vec![submission("甲局"), submission("乙局")],
+        units: vec![
+            unit(1, 1, "B1", "优秀", &[("意识形态工作", "70"), ("业务工作", "60")]),
+            unit(0, 2, "A1", "良好", &[("意识形态工作", "90"), ("党建工作", "80")]),
+            unit(0, 3, "A2", "良好", &[("意识形态工作", "95.5"), ("党建工作", "85")]),
+        ],
+        grades: vec!["优秀".into(), "良好".into()],
+        created,
+    };
+    let bulletin = merged_bulletin(&ranking, "县委", &Templates::bundled()).unwrap();
+    assert_every_part_parses(&bulletin);
+    let charts = charts(&bulletin);
+    assert_eq!(charts[0].1.labels, ["优秀", "良好"]);
+    assert_eq!(charts[0].1.values, ["1", "2"]);
+    assert_eq!(charts[1].1.labels, ["意识形态工作", "党建工作", "业务工作"]);
+    assert_eq!(charts[1].1.values, ["85.17", "82.50", "60.00"]);
+    let text = document_text(&bulletin);
+    assert!(text.contains("意识形态工作\n3\n85.17\n党建工作\n2\n82.50\n业务工作\n1\n60.00"), "{text}");
 }

@@ -327,7 +327,7 @@ pub(super) fn pages<'r, T>(name: &str, rows: &'r [T], sheet_rows: u32) -> Vec<Pa
 }
 
 /// The spreadsheet date-time of `value`.
-pub(super) fn excel_datetime(value: NaiveDateTime) -> Result<ExcelDateTime, XlsxError> {
+pub(crate) fn excel_datetime(value: NaiveDateTime) -> Result<ExcelDateTime, XlsxError> {
     ExcelDateTime::from_ymd(value.year() as u16, value.month() as u8, value.day() as u8)?.and_hms(
         value.hour() as u16,
         value.minute() as u8,

@@ -40,10 +40,8 @@ use crate::score_workbook::{
 };
 use crate::score_workbook::{COL_SELF_GAP, COL_SELF_TOTAL};
 
-use grid::{
-    Grid, MAX_CELL_CHARS, MAX_SHEET_ROWS, Styles, VETO_RED, excel_datetime, excel_len, pages, print_setup,
-    table,
-};
+pub(crate) use grid::excel_datetime;
+use grid::{Grid, MAX_CELL_CHARS, MAX_SHEET_ROWS, Styles, VETO_RED, excel_len, pages, print_setup, table};
 
 /// The totals chart's height limit in pixels: what an A4 landscape page
 /// holds below the repeated title and header rows.
