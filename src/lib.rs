@@ -47,6 +47,7 @@ pub mod defaults;
 pub(crate) mod digest;
 pub mod init;
 pub mod input;
+pub(crate) mod libreoffice;
 pub mod merge;
 pub mod model;
 pub mod number;
