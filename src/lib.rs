@@ -60,7 +60,7 @@ pub(crate) mod text;
 pub(crate) mod timing;
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDateTime;
@@ -68,6 +68,7 @@ use clap::Parser;
 
 use cli::{Cli, Command, Config};
 use diagnostic::{Diagnostic, Diagnostics, Lang, Text};
+use libreoffice::{BlankPages, LibreOffice};
 pub use diagnostic::{EXIT_INVALID_INPUT, EXIT_USAGE, Failure};
 use model::Model;
 use render::Rendered;
@@ -120,8 +121,11 @@ pub fn run_check(input: &cli::Input, lang: Lang) -> Result<(), Failure> {
 /// `kaohe score`: reads, validates and scores the inputs and writes every
 /// output.
 pub fn run_score(args: &cli::Score, source_date: Option<NaiveDateTime>, lang: Lang) -> Result<(), Failure> {
+    let pdf = args.pdf.map(|which| LibreOffice::find().map(|office| (which, office)));
+    let pdf = pdf.transpose().map_err(Failure::Usage)?;
+    let planned = if pdf.is_some() { output::Planned::score_with_pdf() } else { output::Planned::score() };
     let inputs: Vec<PathBuf> = args.input.inputs.iter().chain(&args.templates).cloned().collect();
-    let destination = open_output(&args.output, &inputs, &output::Planned::score(), lang)?;
+    let destination = open_output(&args.output, &inputs, &planned, lang)?;
     let (model, diagnostics) = validated(&args.input, lang)?;
     let report = score::score(&model);
     timing::lap("score");
@@ -136,6 +140,10 @@ pub fn run_score(args: &cli::Score, source_date: Option<NaiveDateTime>, lang: La
     let templates = render::docx::Templates::load(args.templates.as_deref())
         .map_err(|error| Box::new(error.to_diagnostic()))?;
     render_into(&files, &scored, &templates, lang)?;
+    if let Some((which, office)) = &pdf {
+        convert_to_pdf(&files, office, *which, lang)?;
+        timing::lap("pdf");
+    }
     let summary = render::json::summary(&scored, &files.outputs());
     timing::lap("summary.json");
     files.commit(summary.as_bytes())?;
@@ -241,7 +249,7 @@ fn render_into(
     templates: &render::docx::Templates,
     lang: Lang,
 ) -> Result<(), Box<Diagnostic>> {
-    let progress = terminal::progress_bar(scored.report.units.len(), lang);
+    let progress = terminal::progress_bar(terminal::Counted::Letters, scored.report.units.len(), lang);
     let rendered = render::render_all(scored, templates, &|| progress.inc(1), &|rendered| {
         match rendered {
             Rendered::Workbook(bytes) => files.workbook(&bytes),
@@ -254,6 +262,46 @@ fn render_into(
     });
     progress.finish_and_clear();
     rendered
+}
+
+/// `--pdf`: converts the staged documents `which` names with `office`,
+/// counting the PDFs on a progress bar, and stages each PDF beside its
+/// document.
+fn convert_to_pdf(
+    files: &output::ScoreFiles,
+    office: &LibreOffice,
+    which: cli::Pdf,
+    lang: Lang,
+) -> Result<(), Failure> {
+    let documents = files.documents(which == cli::Pdf::All);
+    let staged = |document: &String| files.staged(document);
+    let (volume, others): (Vec<&String>, Vec<&String>) =
+        documents.iter().partition(|document| *document == output::VOLUME_FILE);
+    // Each letter of the volume starts at page 1, where LibreOffice alone
+    // adds a blank page after an odd one; the bulletin and the letters
+    // keep theirs: the 版记 stands on an even page (docs/命令.md).
+    let batches = [
+        (BlankPages::Kept, others.into_iter().map(staged).collect()),
+        (BlankPages::Skipped, volume.into_iter().map(staged).collect()),
+    ];
+    let progress = terminal::progress_bar(terminal::Counted::Pdfs, documents.len(), lang);
+    let converted = office.convert(&batches, &files.scratch(), libreoffice::STALL_TIMEOUT, &|made| {
+        progress.set_position(made as u64)
+    });
+    progress.finish_and_clear();
+    let pdfs = converted.map_err(Failure::External)?;
+    for document in &documents {
+        let pdf = pdfs.join(libreoffice::pdf_name(Path::new(document)));
+        let bytes = std::fs::read(&pdf).map_err(|error| {
+            let (shown, Text { zh, en }) = (pdf.display(), output::os_error(&error));
+            Failure::External(text!(
+                "无法读取 LibreOffice 生成的 {shown}：{zh}，未做任何改动",
+                "cannot read {shown}, made by LibreOffice: {en}; nothing was changed"
+            ))
+        })?;
+        files.pdf(document, &bytes)?;
+    }
+    Ok(())
 }
 
 /// `--ideological-weight` as an exact number; one that is not a finite

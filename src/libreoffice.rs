@@ -17,16 +17,16 @@ use std::time::{Duration, Instant};
 use crate::diagnostic::Text;
 
 /// The environment variable naming the LibreOffice program to use.
-pub const PROGRAM_VARIABLE: &str = "KAOHE_SOFFICE";
+const PROGRAM_VARIABLE: &str = "KAOHE_SOFFICE";
 
 /// How long a conversion may go without a new PDF appearing before it is
 /// taken as hung and stopped (the first PDF also waits for LibreOffice to
 /// start and set up its profile).
-pub const STALL_TIMEOUT: Duration = Duration::from_secs(300);
+pub(crate) const STALL_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The LibreOffice program a run converts with.
 #[derive(Debug, Clone)]
-pub struct LibreOffice {
+pub(crate) struct LibreOffice {
     program: PathBuf,
 }
 
@@ -42,7 +42,7 @@ impl LibreOffice {
     /// The program `KAOHE_SOFFICE` names, else `soffice` or `libreoffice` on
     /// the PATH (on Windows also where its installer puts it). Without one,
     /// the refusal the user sees, with how to install it.
-    pub fn find() -> Result<LibreOffice, Text> {
+    pub(crate) fn find() -> Result<LibreOffice, Text> {
         let Text { zh: hint_zh, en: hint_en } = install_hint();
         if let Some(program) = env::var_os(PROGRAM_VARIABLE).filter(|value| !value.is_empty()) {
             let program = PathBuf::from(program);
@@ -65,11 +65,6 @@ impl LibreOffice {
         }
     }
 
-    /// A program at `program`, as [`Self::find`] would take it.
-    pub fn at(program: impl Into<PathBuf>) -> LibreOffice {
-        LibreOffice { program: program.into() }
-    }
-
     /// Converts every document of `batches` to PDF, working in `work`
     /// (created; its `profile` is LibreOffice's, its `pdf` receives the
     /// PDFs, named as the documents with `.pdf`), and returns the folder of
@@ -79,7 +74,7 @@ impl LibreOffice {
     /// told how many PDFs exist so far. A conversion that fails, leaves a
     /// PDF out or makes no progress for `stall` is an error saying so
     /// (LibreOffice is then stopped).
-    pub fn convert(
+    pub(crate) fn convert(
         &self,
         batches: &[(BlankPages, Vec<PathBuf>)],
         work: &Path,
@@ -180,7 +175,7 @@ struct Folders {
 /// What LibreOffice's PDF export does with the blank pages LibreOffice adds
 /// itself to a document (docs/命令.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BlankPages {
+pub(crate) enum BlankPages {
     /// Kept, as Word prints them: a section that must start on an even page
     /// (the 版记 of GB/T 9704) has the blank page before it.
     Kept,
@@ -200,7 +195,7 @@ impl BlankPages {
 
 /// The name of `document`'s PDF: its file name with `.pdf` for its
 /// extension.
-pub fn pdf_name(document: &Path) -> PathBuf {
+pub(crate) fn pdf_name(document: &Path) -> PathBuf {
     PathBuf::from(document.file_name().unwrap_or_default()).with_extension("pdf")
 }
 
@@ -363,7 +358,7 @@ mod tests {
         let path = dir.join(name);
         fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
-        LibreOffice::at(path)
+        LibreOffice { program: path }
     }
 
     #[cfg(unix)]

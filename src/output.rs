@@ -415,6 +415,11 @@ impl Staging {
         self.staging.join(relative)
     }
 
+    /// The output folder as the user gave it, for messages.
+    fn shown(&self) -> &Path {
+        &self.destination.shown
+    }
+
     /// Writes `bytes` at `relative` inside the staging folder. Several
     /// threads may write at once.
     pub fn write(&self, relative: &Path, bytes: &[u8]) -> Result<(), OutputError> {

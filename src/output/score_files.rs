@@ -4,7 +4,9 @@
 //! summary.json's `outputs`. With `--pdf` the documents' PDFs join them,
 //! each beside its document ([`ScoreFiles::pdf`]).
 
-use std::path::Path;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::names::{BULLETIN_FILE, SUMMARY_FILE, VOLUME_FILE, WORKBOOK_FILE, pdf_path};
@@ -21,6 +23,10 @@ pub struct ScoreFiles {
     /// The documents whose PDF was written so far (`--pdf`).
     pdfs: Mutex<Vec<String>>,
 }
+
+/// [`ScoreFiles::scratch`], inside the staging folder: a name no output
+/// has.
+const SCRATCH_DIR: &str = ".kaohe-scratch";
 
 /// The fixed files in the order summary.json lists them, before the letters.
 const LISTED_FIRST: [&str; 3] = [WORKBOOK_FILE, BULLETIN_FILE, VOLUME_FILE];
@@ -61,8 +67,16 @@ impl ScoreFiles {
     }
 
     /// Where the staged file `relative` is, for LibreOffice to read.
-    pub fn staged(&self, relative: &str) -> std::path::PathBuf {
+    pub fn staged(&self, relative: &str) -> PathBuf {
         self.staging.path(Path::new(relative))
+    }
+
+    /// A folder for a program's own files while it works on the staged
+    /// ones (LibreOffice's profile and the PDFs it makes): inside the
+    /// staging folder, so that an interrupt removes it too, and removed
+    /// before the move into place ([`Self::commit`]).
+    pub fn scratch(&self) -> PathBuf {
+        self.staging.path(Path::new(SCRATCH_DIR))
     }
 
     /// The PDF of the document at `docx`, written beside it.
@@ -96,6 +110,12 @@ impl ScoreFiles {
     /// Writes `summary` as summary.json and moves everything staged into the
     /// output folder.
     pub fn commit(self, summary: &[u8]) -> Result<(), OutputError> {
+        match fs::remove_dir_all(self.scratch()) {
+            Err(error) if error.kind() != io::ErrorKind::NotFound => {
+                return Err(OutputError::io(&self.staging.shown(), &error));
+            }
+            _ => {}
+        }
         self.staging.write(Path::new(SUMMARY_FILE), summary)?;
         self.staging.commit()
     }
