@@ -299,7 +299,11 @@ mod tests {
         assert_eq!(pdf(&["score", "台账.xlsx", "--pdf", "-o", "结果"]), Some(Pdf::BulletinAndVolume));
         assert_eq!(pdf(&["score", "--pdf", "all", "台账.xlsx", "-o", "结果"]), Some(Pdf::All));
         let error = Cli::try_parse_from(["kaohe", "score", "--pdf", "台账.xlsx", "-o", "结果"]).unwrap_err();
-        assert_eq!(error.kind(), clap::error::ErrorKind::InvalidValue, "a file right after --pdf is its value");
+        assert_eq!(
+            error.kind(),
+            clap::error::ErrorKind::InvalidValue,
+            "a file right after --pdf is its value"
+        );
     }
 
     #[test]

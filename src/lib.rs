@@ -68,8 +68,8 @@ use clap::Parser;
 
 use cli::{Cli, Command, Config};
 use diagnostic::{Diagnostic, Diagnostics, Lang, Text};
-use libreoffice::{BlankPages, LibreOffice};
 pub use diagnostic::{EXIT_INVALID_INPUT, EXIT_USAGE, Failure};
+use libreoffice::{BlankPages, LibreOffice};
 use model::Model;
 use render::Rendered;
 
