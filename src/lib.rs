@@ -25,6 +25,8 @@
 //! 6. **Write** ([`output::ScoreFiles`]): each file goes under its name into
 //!    a staging folder that is moved into place only when complete;
 //!    `--force` replaces only what an earlier run recorded, all or nothing.
+//!    With `--pdf`, LibreOffice (found before step 1) first converts the
+//!    staged documents there, and their PDFs join them (`convert_to_pdf`).
 //!
 //! **`check`** ([`run_check`]) is steps 2–3 ([`load`]), ending with a
 //! summary line instead of files.

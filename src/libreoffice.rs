@@ -19,10 +19,11 @@ use crate::diagnostic::Text;
 /// The environment variable naming the LibreOffice program to use.
 const PROGRAM_VARIABLE: &str = "KAOHE_SOFFICE";
 
-/// How long a conversion may go without a new PDF appearing before it is
-/// taken as hung and stopped (the first PDF also waits for LibreOffice to
-/// start and set up its profile).
-pub(crate) const STALL_TIMEOUT: Duration = Duration::from_secs(300);
+/// How long a conversion may go with no new PDF and no processor time used
+/// by LibreOffice before it is taken as hung and stopped. A long document
+/// (the volume of thousands of letters) makes no PDF for many minutes, but
+/// LibreOffice is busy laying it out all that time.
+pub(crate) const STALL_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The LibreOffice program a run converts with.
 #[derive(Debug, Clone)]
@@ -126,8 +127,8 @@ impl LibreOffice {
             Waited::Stalled => {
                 let seconds = stall.as_secs();
                 text!(
-                    "LibreOffice 转换 PDF 超过 {seconds} 秒没有进展，已停止；未做任何改动",
-                    "LibreOffice made no progress converting to PDF for {seconds} seconds and was stopped; nothing was changed"
+                    "LibreOffice 转换 PDF 时 {seconds} 秒既没有生成文件也没有运行，已停止；未做任何改动",
+                    "LibreOffice made no PDF and did no work for {seconds} seconds and was stopped; nothing was changed"
                 )
             }
             Waited::Failed(error) => text!(
@@ -275,7 +276,9 @@ fn kill(child: &mut Child) {
 }
 
 /// Waits for `child`, telling `progress` the PDFs in `pdfs` as they appear;
-/// stops it when no new one appears for `stall`.
+/// stops it when for `stall` no new one appears and it uses no processor
+/// time. Where that time can't be read (other systems than Linux) it is
+/// waited for until it ends.
 fn wait(
     mut child: Child,
     pdfs: &Path,
@@ -284,7 +287,8 @@ fn wait(
 ) -> Result<ExitStatus, Waited> {
     #[cfg(unix)]
     RUNNING.store(i32::try_from(child.id()).unwrap_or(0), std::sync::atomic::Ordering::SeqCst);
-    let (mut made, mut since) = (0, Instant::now());
+    let group = child.id();
+    let (mut made, mut since, mut used) = (0, Instant::now(), processor_time(group));
     loop {
         match child.try_wait() {
             Ok(Some(status)) => {
@@ -304,11 +308,38 @@ fn wait(
             (made, since) = (now, Instant::now());
             progress(made);
         } else if since.elapsed() > stall {
-            kill(&mut child);
-            return Err(Waited::Stalled);
+            let now_used = processor_time(group);
+            if now_used.is_some() && now_used == used {
+                kill(&mut child);
+                return Err(Waited::Stalled);
+            }
+            (used, since) = (now_used, Instant::now());
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// The processor time (in clock ticks) the processes of the process group
+/// `group` have used so far, from Linux's `/proc/PID/stat`; `None` on other
+/// systems.
+fn processor_time(group: u32) -> Option<u64> {
+    if !cfg!(target_os = "linux") {
+        return None;
+    }
+    let processes = fs::read_dir("/proc").ok()?.filter_map(Result::ok);
+    let stats = processes.filter_map(|process| fs::read_to_string(process.path().join("stat")).ok());
+    Some(stats.filter_map(|stat| group_ticks(&stat, group)).sum())
+}
+
+/// The user and system ticks in `stat`, a `/proc/PID/stat` line, when its
+/// process is in `group`. Its fields follow the command name's `)`: state,
+/// parent, group, …, the user time 12th and the system time 13th.
+fn group_ticks(stat: &str, group: u32) -> Option<u64> {
+    let fields: Vec<&str> = stat.get(stat.rfind(')')? + 1..)?.split_whitespace().collect();
+    if fields.get(2)?.parse::<u32>().ok()? != group {
+        return None;
+    }
+    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
 }
 
 /// The PDFs in `folder` so far.
@@ -347,6 +378,30 @@ mod tests {
     }
 
     #[test]
+    fn processor_time_is_read_from_a_stat_line_of_the_group() {
+        // Fields as /proc/PID/stat prints them; the name may hold `) (`.
+        let stat = "4711 (soffice.bin) (x)) S 4700 4700 4700 0 -1 4194560 1 0 0 0 250 31 0 0 20 0 9 0";
+        assert_eq!(group_ticks(stat, 4700), Some(281));
+        assert_eq!(group_ticks(stat, 4711), None, "another group");
+        assert_eq!(group_ticks("garbage", 4700), None);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn processor_time_counts_a_busy_group() {
+        let mut busy = Command::new("sh");
+        busy.args(["-c", "while :; do :; done"]);
+        std::os::unix::process::CommandExt::process_group(&mut busy, 0);
+        let mut child = busy.spawn().unwrap();
+        let before = processor_time(child.id()).unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        let after = processor_time(child.id()).unwrap();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(after > before, "{before} → {after} ticks");
+    }
+
+    #[test]
     fn a_pdf_is_named_after_its_document() {
         assert_eq!(pdf_name(Path::new("/s/反馈/001-甲.docx")), PathBuf::from("001-甲.pdf"));
     }
@@ -363,7 +418,7 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn a_failure_a_missing_pdf_and_a_hang_are_told() {
+    fn a_failure_and_a_missing_pdf_are_told() {
         let dir = tempfile::tempdir().unwrap();
         let documents = [dir.path().join("甲.docx"), dir.path().join("乙.docx")];
         let batches = [(BlankPages::Skipped, documents.to_vec())];
@@ -386,13 +441,6 @@ mod tests {
             convert(&partial, "w2", STALL_TIMEOUT).unwrap_err(),
             "LibreOffice did not convert 乙.docx to PDF; nothing was changed"
         );
-        let hung = script(dir.path(), "hung", "sleep 30");
-        let started = Instant::now();
-        assert_eq!(
-            convert(&hung, "w3", Duration::from_secs(1)).unwrap_err(),
-            "LibreOffice made no progress converting to PDF for 1 seconds and was stopped; nothing was changed"
-        );
-        assert!(started.elapsed() < Duration::from_secs(10), "stopped, not waited for");
         let both = script(
             dir.path(),
             "both",
@@ -400,6 +448,37 @@ mod tests {
         );
         let pdfs = convert(&both, "w4", STALL_TIMEOUT).unwrap();
         assert_eq!(fs::read(pdfs.join("乙.pdf")).unwrap(), b"b\n");
+    }
+
+    /// A LibreOffice that neither makes a PDF nor works is stopped; one
+    /// that works (lays out a long document) is waited for.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_hang_is_stopped_and_long_work_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let documents = [dir.path().join("汇编.docx")];
+        let batches = [(BlankPages::Skipped, documents.to_vec())];
+        let convert = |office: &LibreOffice, work: &str| {
+            office
+                .convert(&batches, &dir.path().join(work), Duration::from_secs(1), &|_| {})
+                .map_err(|e| e.en)
+        };
+        let hung = script(dir.path(), "hung", "sleep 30");
+        let started = Instant::now();
+        assert_eq!(
+            convert(&hung, "w1").unwrap_err(),
+            "LibreOffice made no PDF and did no work for 1 seconds and was stopped; nothing was changed"
+        );
+        assert!(started.elapsed() < Duration::from_secs(10), "stopped, not waited for");
+        // Busy for 4 seconds, then makes the PDF.
+        let busy = script(
+            dir.path(),
+            "busy",
+            r#"end=$(($(date +%s) + 4)); while [ "$(date +%s)" -lt "$end" ]; do :; done
+while [ "$1" != --outdir ]; do shift; done; echo pdf > "$2/汇编.pdf""#,
+        );
+        let pdfs = convert(&busy, "w2").unwrap();
+        assert_eq!(fs::read(pdfs.join("汇编.pdf")).unwrap(), b"pdf\n");
     }
 
     /// Each batch is one process, given its export options, the private
