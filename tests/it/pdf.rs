@@ -87,6 +87,63 @@ fn a_failed_conversion_exits_3_and_writes_nothing() {
     assert_eq!(listing(dir.path()), ["soffice"], "no output folder and no staging folder");
 }
 
+/// A stand-in for LibreOffice at `dir/soffice` that "converts" each document
+/// by copying it: enough for what kaohe does with the PDFs.
+#[cfg(unix)]
+fn copying_soffice(dir: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("soffice");
+    let script = r#"#!/bin/sh
+while [ "$1" != --outdir ]; do shift; done; out=$2; shift 2
+for document; do cp "$document" "$out/$(basename "$document" .docx).pdf"; done
+"#;
+    std::fs::write(&path, script).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+/// PDFs are kaohe's outputs like the others under `--force`: a PDF it did
+/// not write is refused by name, the ones it wrote are replaced, and a run
+/// without `--pdf` removes them.
+#[cfg(unix)]
+#[test]
+fn force_replaces_only_the_pdfs_kaohe_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let soffice = copying_soffice(dir.path());
+    let out = dir.path().join("结果");
+    let score = |args: &[&str]| {
+        let output = kaohe()
+            .env("KAOHE_SOFFICE", &soffice)
+            .args(["score", SAMPLE, "-o"])
+            .arg(&out)
+            .args(args)
+            .output();
+        let output = output.unwrap();
+        (output.status.code(), String::from_utf8(output.stderr).unwrap())
+    };
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("考核结果通报.pdf"), "mine").unwrap();
+    let (code, stderr) = score(&["--force", "--pdf"]);
+    assert_eq!(code, Some(1));
+    let shown = out.join("考核结果通报.pdf");
+    let expected = format!("{} 不能确定是 kaohe 写出的", shown.display());
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert_eq!(std::fs::read(&shown).unwrap(), b"mine");
+    std::fs::remove_file(&shown).unwrap();
+
+    assert_eq!(score(&["--pdf", "all"]).0, Some(0));
+    let letter = out.join("反馈/001-第一党总支");
+    let docx = std::fs::read(letter.with_extension("docx")).unwrap();
+    assert_eq!(std::fs::read(letter.with_extension("pdf")).unwrap(), docx, "the PDF LibreOffice made");
+    assert_eq!(score(&["--force", "--pdf"]).0, Some(0));
+    assert!(out.join("考核结果通报.pdf").is_file() && !letter.with_extension("pdf").exists());
+    assert_eq!(score(&["--force"]).0, Some(0));
+    let pdfs: Vec<String> = listing(&out).into_iter().filter(|name| name.ends_with(".pdf")).collect();
+    assert!(pdfs.is_empty(), "{pdfs:?}");
+    let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(!summary.contains(".pdf"), "{summary}");
+}
+
 /// The LibreOffice program kaohe would find, if any.
 fn installed_libreoffice() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
