@@ -112,7 +112,7 @@ impl ScoreFiles {
     pub fn commit(self, summary: &[u8]) -> Result<(), OutputError> {
         match fs::remove_dir_all(self.scratch()) {
             Err(error) if error.kind() != io::ErrorKind::NotFound => {
-                return Err(OutputError::io(&self.staging.shown(), &error));
+                return Err(OutputError::io(self.staging.shown(), &error));
             }
             _ => {}
         }
