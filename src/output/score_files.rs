@@ -193,6 +193,22 @@ mod tests {
     }
 
     #[test]
+    fn the_scratch_folder_stays_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = staged(dir.path());
+        std::fs::create_dir_all(files.scratch().join("profile")).unwrap();
+        std::fs::write(files.scratch().join("profile/registrymodifications.xcu"), "x").unwrap();
+        files.workbook(b"w").unwrap();
+        files.commit(b"{}").unwrap();
+        let mut names: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, [".kaohe-outputs", "summary.json", "考核得分表.xlsx"]);
+    }
+
+    #[test]
     fn a_file_not_written_is_not_listed() {
         let dir = tempfile::tempdir().unwrap();
         let files = staged(dir.path());
