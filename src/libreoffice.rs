@@ -1,9 +1,10 @@
 //! Converting documents to PDF with LibreOffice (`--pdf`, docs/命令.md):
-//! finding the program before any work ([`LibreOffice::find`]), then one
-//! headless LibreOffice process converting every document at once
-//! ([`LibreOffice::convert`]) with a private profile inside the work folder,
-//! so that neither the user's own profile nor a LibreOffice already running
-//! is used. It knows nothing of kaohe's files: the caller says which
+//! finding the program before any work ([`LibreOffice::find`]), then
+//! headless LibreOffice processes converting many documents each — one per
+//! set of export options, unless the documents' paths overflow a command
+//! line ([`LibreOffice::convert`]) — with a private profile inside the work
+//! folder, so that neither the user's own profile nor a LibreOffice already
+//! running is used. It knows nothing of kaohe's files: the caller says which
 //! documents to convert and takes the PDFs from the folder it returns.
 
 use std::env;
@@ -24,6 +25,11 @@ const PROGRAM_VARIABLE: &str = "KAOHE_SOFFICE";
 /// (the volume of thousands of letters) makes no PDF for many minutes, but
 /// LibreOffice is busy laying it out all that time.
 pub(crate) const STALL_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// How many bytes of documents' paths one LibreOffice process is given:
+/// a command line holds at most 32,767 characters on Windows, about 2 MB
+/// (with the environment) on Linux.
+const COMMAND_LINE_BUDGET: usize = if cfg!(windows) { 30_000 } else { 1_000_000 };
 
 /// The LibreOffice program a run converts with.
 #[derive(Debug, Clone)]
@@ -69,12 +75,12 @@ impl LibreOffice {
     /// Converts every document of `batches` to PDF, working in `work`
     /// (created; its `profile` is LibreOffice's, its `pdf` receives the
     /// PDFs, named as the documents with `.pdf`), and returns the folder of
-    /// the PDFs. Each batch is one LibreOffice process, however many
-    /// documents it holds: LibreOffice takes one set of export options per
-    /// process, and [`BlankPages`] differ between documents. `progress` is
-    /// told how many PDFs exist so far. A conversion that fails, leaves a
-    /// PDF out or makes no progress for `stall` is an error saying so
-    /// (LibreOffice is then stopped).
+    /// the PDFs. Each batch is one LibreOffice process (LibreOffice takes
+    /// one set of export options per process, and [`BlankPages`] differ
+    /// between documents), or as few as its documents' paths fit on a
+    /// command line. `progress` is told how many PDFs exist so far. A
+    /// conversion that fails, leaves a PDF out, or for `stall` makes no PDF
+    /// and does no work is an error saying so (LibreOffice is then stopped).
     pub(crate) fn convert(
         &self,
         batches: &[(BlankPages, Vec<PathBuf>)],
@@ -86,10 +92,12 @@ impl LibreOffice {
         for folder in [&folders.profile, &folders.pdfs] {
             fs::create_dir_all(folder).map_err(|error| self.failed_to_start(&error))?;
         }
-        let batches = batches.iter().filter(|(_, documents)| !documents.is_empty());
-        for (index, (blank_pages, documents)) in batches.enumerate() {
+        let processes = batches.iter().flat_map(|(blank_pages, documents)| {
+            command_lines(documents, COMMAND_LINE_BUDGET).into_iter().map(move |chunk| (*blank_pages, chunk))
+        });
+        for (index, (blank_pages, documents)) in processes.enumerate() {
             let log = work.join(format!("libreoffice-{index}.log"));
-            self.convert_batch(documents, *blank_pages, &folders, &log, stall, progress)?;
+            self.convert_batch(documents, blank_pages, &folders, &log, stall, progress)?;
         }
         Ok(folders.pdfs)
     }
@@ -192,6 +200,25 @@ impl BlankPages {
         let skip = self == BlankPages::Skipped;
         format!(r#"pdf:writer_pdf_Export:{{"IsSkipEmptyPages":{{"type":"boolean","value":"{skip}"}}}}"#)
     }
+}
+
+/// `documents` cut into runs whose paths take at most `budget` bytes (one
+/// document at least each), in order; none when there are no documents.
+fn command_lines(documents: &[PathBuf], budget: usize) -> Vec<&[PathBuf]> {
+    let mut runs = Vec::new();
+    let (mut start, mut length) = (0, 0);
+    for (index, document) in documents.iter().enumerate() {
+        let size = document.as_os_str().len() + 1;
+        if index > start && length + size > budget {
+            runs.push(&documents[start..index]);
+            (start, length) = (index, 0);
+        }
+        length += size;
+    }
+    if start < documents.len() {
+        runs.push(&documents[start..]);
+    }
+    runs
 }
 
 /// The name of `document`'s PDF: its file name with `.pdf` for its
@@ -399,6 +426,19 @@ mod tests {
         child.kill().unwrap();
         child.wait().unwrap();
         assert!(after > before, "{before} → {after} ticks");
+    }
+
+    #[test]
+    fn documents_are_cut_into_command_lines_that_fit() {
+        let documents: Vec<PathBuf> =
+            ["a.docx", "bb.docx", "c.docx", "dddddddddd.docx"].map(PathBuf::from).to_vec();
+        let lengths =
+            |budget| command_lines(&documents, budget).iter().map(|run| run.len()).collect::<Vec<_>>();
+        assert_eq!(lengths(COMMAND_LINE_BUDGET), [4]);
+        // 7 + 8 + 7 bytes fit in 22; at 10 each is alone, the last (16) over it.
+        assert_eq!(lengths(22), [3, 1]);
+        assert_eq!(lengths(10), [1, 1, 1, 1]);
+        assert!(command_lines(&[], 10).is_empty());
     }
 
     #[test]
