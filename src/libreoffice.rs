@@ -1,8 +1,8 @@
 //! Converting documents to PDF with LibreOffice (`--pdf`, docs/命令.md):
 //! finding the program before any work ([`LibreOffice::find`]), then
 //! headless LibreOffice processes converting many documents each — one per
-//! set of export options, unless the documents' paths overflow a command
-//! line ([`LibreOffice::convert`]) — with a private profile inside the work
+//! set of export options and up to [`DOCUMENTS_PER_PROCESS`] documents
+//! ([`LibreOffice::convert`]) — with a private profile inside the work
 //! folder, so that neither the user's own profile nor a LibreOffice already
 //! running is used. It knows nothing of kaohe's files: the caller says which
 //! documents to convert and takes the PDFs from the folder it returns.
@@ -26,10 +26,14 @@ const PROGRAM_VARIABLE: &str = "KAOHE_SOFFICE";
 /// LibreOffice is busy laying it out all that time.
 pub(crate) const STALL_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// How many documents one LibreOffice process is given: LibreOffice 7.4
+/// reads about 250 arguments and silently ignores the rest (a process given
+/// 300 letters converts 243 and ends with success).
+const DOCUMENTS_PER_PROCESS: usize = 200;
+
 /// How many bytes of documents' paths one LibreOffice process is given:
-/// a command line holds at most 32,767 characters on Windows, about 2 MB
-/// (with the environment) on Linux.
-const COMMAND_LINE_BUDGET: usize = if cfg!(windows) { 30_000 } else { 1_000_000 };
+/// a command line holds at most 32,767 characters on Windows.
+const COMMAND_LINE_BUDGET: usize = 30_000;
 
 /// The LibreOffice program a run converts with.
 #[derive(Debug, Clone)]
@@ -77,8 +81,7 @@ impl LibreOffice {
     /// PDFs, named as the documents with `.pdf`), and returns the folder of
     /// the PDFs. Each batch is one LibreOffice process (LibreOffice takes
     /// one set of export options per process, and [`BlankPages`] differ
-    /// between documents), or as few as its documents' paths fit on a
-    /// command line. `progress` is told how many PDFs exist so far. A
+    /// between documents), or as few as its documents fit on command lines. `progress` is told how many PDFs exist so far. A
     /// conversion that fails, leaves a PDF out, or for `stall` makes no PDF
     /// and does no work is an error saying so (LibreOffice is then stopped).
     pub(crate) fn convert(
@@ -93,7 +96,8 @@ impl LibreOffice {
             fs::create_dir_all(folder).map_err(|error| self.failed_to_start(&error))?;
         }
         let processes = batches.iter().flat_map(|(blank_pages, documents)| {
-            command_lines(documents, COMMAND_LINE_BUDGET).into_iter().map(move |chunk| (*blank_pages, chunk))
+            let command_lines = command_lines(documents, DOCUMENTS_PER_PROCESS, COMMAND_LINE_BUDGET);
+            command_lines.into_iter().map(move |chunk| (*blank_pages, chunk))
         });
         for (index, (blank_pages, documents)) in processes.enumerate() {
             let log = work.join(format!("libreoffice-{index}.log"));
@@ -202,14 +206,15 @@ impl BlankPages {
     }
 }
 
-/// `documents` cut into runs whose paths take at most `budget` bytes (one
-/// document at least each), in order; none when there are no documents.
-fn command_lines(documents: &[PathBuf], budget: usize) -> Vec<&[PathBuf]> {
+/// `documents` cut into runs of at most `count` documents whose paths take
+/// at most `bytes` (one document at least each), in order; none when there
+/// are no documents.
+fn command_lines(documents: &[PathBuf], count: usize, bytes: usize) -> Vec<&[PathBuf]> {
     let mut runs = Vec::new();
     let (mut start, mut length) = (0, 0);
     for (index, document) in documents.iter().enumerate() {
         let size = document.as_os_str().len() + 1;
-        if index > start && length + size > budget {
+        if index > start && (index - start == count || length + size > bytes) {
             runs.push(&documents[start..index]);
             (start, length) = (index, 0);
         }
@@ -432,13 +437,16 @@ mod tests {
     fn documents_are_cut_into_command_lines_that_fit() {
         let documents: Vec<PathBuf> =
             ["a.docx", "bb.docx", "c.docx", "dddddddddd.docx"].map(PathBuf::from).to_vec();
-        let lengths =
-            |budget| command_lines(&documents, budget).iter().map(|run| run.len()).collect::<Vec<_>>();
-        assert_eq!(lengths(COMMAND_LINE_BUDGET), [4]);
+        let lengths = |count, bytes| {
+            command_lines(&documents, count, bytes).iter().map(|run| run.len()).collect::<Vec<_>>()
+        };
+        assert_eq!(lengths(DOCUMENTS_PER_PROCESS, COMMAND_LINE_BUDGET), [4]);
+        assert_eq!(lengths(3, COMMAND_LINE_BUDGET), [3, 1]);
+        assert_eq!(lengths(2, COMMAND_LINE_BUDGET), [2, 2]);
         // 7 + 8 + 7 bytes fit in 22; at 10 each is alone, the last (16) over it.
-        assert_eq!(lengths(22), [3, 1]);
-        assert_eq!(lengths(10), [1, 1, 1, 1]);
-        assert!(command_lines(&[], 10).is_empty());
+        assert_eq!(lengths(4, 22), [3, 1]);
+        assert_eq!(lengths(4, 10), [1, 1, 1, 1]);
+        assert!(command_lines(&[], 4, 10).is_empty());
     }
 
     #[test]
