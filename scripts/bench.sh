@@ -20,10 +20,15 @@
 # memory of each stage (read, validate, score, the workbook and the
 # documents rendered side by side, writing), printed after the table.
 #
+# With LibreOffice installed (soffice or libreoffice on the PATH, or
+# KAOHE_SOFFICE), the city set is also scored PDF_RUNS times with --pdf and
+# with --pdf all (thousands of PDFs: minutes), printed as a second table.
+#
 # Environment: RUNS (3), SEED (1), PER_UNIT (60), SIZES ("500 2000 8000 20000"),
-# CITIES (10), BENCH_DIR (target/bench), OUT_DIR (where kaohe writes; default
-# BENCH_DIR — put it on tmpfs, e.g. /dev/shm/kaohe-bench, to leave the disk
-# out), KAOHE (the release build by default).
+# CITIES (10; 0 leaves the province out), PDF_RUNS (1; 0 leaves --pdf out),
+# BENCH_DIR (target/bench), OUT_DIR (where kaohe writes; default BENCH_DIR —
+# put it on tmpfs, e.g. /dev/shm/kaohe-bench, to leave the disk out), KAOHE
+# (the release build by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +37,7 @@ SEED=${SEED:-1}
 PER_UNIT=${PER_UNIT:-60}
 SIZES=${SIZES:-"500 2000 8000 20000"}
 CITIES=${CITIES:-10}
+PDF_RUNS=${PDF_RUNS:-1}
 BENCH_DIR=${BENCH_DIR:-target/bench}
 OUT_DIR=${OUT_DIR:-$BENCH_DIR}
 CITY_UNITS=2000
@@ -84,6 +90,7 @@ generate() {
 
 ROWS=()
 STAGES=()
+PDF_ROWS=()
 
 # measure NAME UNITS TARGET: scores $BENCH_DIR/NAME/*.xlsx RUNS times, runs
 # the floor, and appends a table row.
@@ -137,6 +144,36 @@ measure() {
     ROWS+=("| $name | ${#inputs[@]} | $units | $LEDGER_ROWS | $input_mb | $GEN_SECONDS | $read_s | $deflate_s | $wall | $hyper | $rss | $target |")
 }
 
+# measure_pdf NAME PDF_ARGS…: scores $BENCH_DIR/NAME/*.xlsx PDF_RUNS times
+# with PDF_ARGS (--pdf or --pdf all) and appends a row to the PDF table.
+measure_pdf() {
+    local name=$1
+    shift
+    local inputs=("$BENCH_DIR/$name"/*.xlsx)
+    local out=$OUT_DIR/out-$name-pdf
+    local walls=() rss=0 pdfs=0 stages=""
+    for run in $(seq "$PDF_RUNS"); do
+        rm -rf "$out"
+        local log=$LOGS/$name.pdf$*.run$run.time
+        log=${log// /}
+        if ! KAOHE_TIMINGS=1 /usr/bin/time -v -o "$log" "$KAOHE" score "${inputs[@]}" -o "$out" "$@" \
+            >/dev/null 2>"$log.err"; then
+            PDF_ROWS+=("| $name | \`$*\` | failed (see $log.err) | | | |")
+            return
+        fi
+        walls+=("$(wall_seconds "$log")")
+        local mb
+        mb=$(rss_mb "$log")
+        if ((mb > rss)); then rss=$mb; fi
+        stages=$(sed -n 's/^timing: *pdf \([0-9.]*\)s.*/\1/p' "$log.err")
+        pdfs=$(find "$out" -name '*.pdf' | wc -l)
+    done
+    rm -rf "$out"
+    local wall
+    wall=$(printf '%s\n' "${walls[@]}" | median)
+    PDF_ROWS+=("| $name | \`$*\` | $pdfs | $wall | $stages | $rss |")
+}
+
 for size in $SIZES; do
     name=units-$size
     [[ $size == "$CITY_UNITS" ]] && name=city
@@ -145,10 +182,21 @@ for size in $SIZES; do
     target="—"
     [[ $size == "$CITY_UNITS" ]] && target="≤ 2 s, ≤ 300 MB"
     measure "$name" "$size" "$target"
+    if [[ $size == "$CITY_UNITS" ]] && ((PDF_RUNS > 0)); then
+        if [[ -n ${KAOHE_SOFFICE:-} ]] || command -v soffice >/dev/null || command -v libreoffice >/dev/null; then
+            echo "workload $name with --pdf, --pdf all…" >&2
+            measure_pdf "$name" --pdf
+            measure_pdf "$name" --pdf all
+        else
+            echo "note: LibreOffice not installed; --pdf not measured" >&2
+        fi
+    fi
 done
-echo "workload province…" >&2
-generate province --units "$CITY_UNITS" --cities "$CITIES"
-measure province "$((CITY_UNITS * CITIES))" "≤ 20 s, ≤ 1.5 GB"
+if ((CITIES > 0)); then
+    echo "workload province…" >&2
+    generate province --units "$CITY_UNITS" --cities "$CITIES"
+    measure province "$((CITY_UNITS * CITIES))" "≤ 20 s, ≤ 1.5 GB"
+fi
 
 cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 mem=$(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)
@@ -159,6 +207,15 @@ echo "| workload | files | units | ledger rows | input MB | generate s | read fl
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 printf '%s\n' "${ROWS[@]}"
 echo
+if ((${#PDF_ROWS[@]} > 0)); then
+    soffice_version=$("${KAOHE_SOFFICE:-$(command -v soffice || command -v libreoffice)}" --version 2>/dev/null | head -1)
+    echo "With --pdf ($soffice_version; runs: $PDF_RUNS; the PDF stage from KAOHE_TIMINGS=1):"
+    echo
+    echo "| workload | options | PDFs | kaohe wall s (median) | of which PDF s | max RSS MB (kaohe or LibreOffice) |"
+    echo "|---|---|---:|---:|---:|---:|"
+    printf '%s\n' "${PDF_ROWS[@]}"
+    echo
+fi
 echo "Stages (one run with KAOHE_TIMINGS=1: seconds, peak RSS so far; the two \"in parallel\" lines overlap inside \"render\"):"
 echo
 printf -- '- %s\n' "${STAGES[@]}"

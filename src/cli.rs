@@ -92,6 +92,16 @@ pub struct ScoreArgs {
     /// 并行线程数
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// 同时用 LibreOffice 生成通报和反馈汇编的 PDF；--pdf all 连每份反馈意见也生成
+    #[arg(long, value_enum, value_name = "all", num_args = 0..=1)]
+    pub pdf: Option<Option<PdfArg>>,
+}
+
+/// The value `--pdf` may take.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PdfArg {
+    /// 每份反馈意见也生成 PDF
+    All,
 }
 
 #[derive(Debug, Args)]
@@ -177,6 +187,17 @@ pub struct Score {
     pub templates: Option<PathBuf>,
     /// `--json`: print summary.json on standard output.
     pub json: bool,
+    /// `--pdf`: the documents also written as PDF, if any.
+    pub pdf: Option<Pdf>,
+}
+
+/// Which documents `--pdf` also writes as PDF (docs/命令.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pdf {
+    /// `--pdf`: the bulletin and the volume.
+    BulletinAndVolume,
+    /// `--pdf all`: each letter too.
+    All,
 }
 
 #[derive(Debug)]
@@ -211,6 +232,10 @@ impl From<Cli> for Config {
                     output: Output { dir: args.output, force: args.force },
                     templates: args.templates,
                     json: args.json,
+                    pdf: args.pdf.map(|all| match all {
+                        Some(PdfArg::All) => Pdf::All,
+                        None => Pdf::BulletinAndVolume,
+                    }),
                 };
                 let jobs = jobs.map(|jobs| NonZeroUsize::new(jobs).unwrap_or(NonZeroUsize::MIN));
                 (lang, jobs, Command::Score(score))
@@ -261,6 +286,24 @@ mod tests {
         assert_eq!((args.output.dir, args.output.force), (PathBuf::from("结果"), false));
         let check = config(&["check", "台账.xlsx"]);
         assert_eq!((check.lang, check.jobs), (Lang::Zh, None));
+    }
+
+    #[test]
+    fn pdf_takes_all_or_nothing() {
+        let pdf = |args: &[&str]| {
+            let Command::Score(score) = config(args).command else { panic!() };
+            score.pdf
+        };
+        assert_eq!(pdf(&["score", "台账.xlsx", "-o", "结果"]), None);
+        assert_eq!(pdf(&["score", "台账.xlsx", "-o", "结果", "--pdf"]), Some(Pdf::BulletinAndVolume));
+        assert_eq!(pdf(&["score", "台账.xlsx", "--pdf", "-o", "结果"]), Some(Pdf::BulletinAndVolume));
+        assert_eq!(pdf(&["score", "--pdf", "all", "台账.xlsx", "-o", "结果"]), Some(Pdf::All));
+        let error = Cli::try_parse_from(["kaohe", "score", "--pdf", "台账.xlsx", "-o", "结果"]).unwrap_err();
+        assert_eq!(
+            error.kind(),
+            clap::error::ErrorKind::InvalidValue,
+            "a file right after --pdf is its value"
+        );
     }
 
     #[test]

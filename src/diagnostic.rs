@@ -299,10 +299,14 @@ const PRINTED_WARNINGS: usize = 200;
 pub const EXIT_INVALID_INPUT: u8 = 1;
 /// Exit status of a command line kaohe can't carry out.
 pub const EXIT_USAGE: u8 = 2;
+/// Exit status of a run stopped by an external program (LibreOffice,
+/// `--pdf`) that failed.
+pub const EXIT_EXTERNAL: u8 = 3;
 
 /// Why a command stopped short. [`Failure::report`] tells the user (once)
 /// and [`Failure::exit_status`] is the one mapping to exit statuses: a
-/// usage error 2, anything else 1 — and 0 for clap's help and version. (An
+/// usage error 2, a failed external program 3, anything else 1 — and 0 for
+/// clap's help and version. (An
 /// interrupt ends the process from its signal handler, with
 /// [`crate::output::EXIT_INTERRUPTED`].)
 #[derive(Debug)]
@@ -320,6 +324,8 @@ pub enum Failure {
     /// One message stopped the run, shown as it is: the output folder can't
     /// be used, or a file can't be made or written.
     Message(Text),
+    /// An external program (LibreOffice) failed, shown as it is.
+    External(Text),
 }
 
 impl Failure {
@@ -329,6 +335,7 @@ impl Failure {
             Failure::Arguments(error) if !error.use_stderr() => 0,
             Failure::Arguments(_) | Failure::Usage(_) => EXIT_USAGE,
             Failure::InvalidInput | Failure::Diagnostic(_) | Failure::Message(_) => EXIT_INVALID_INPUT,
+            Failure::External(_) => EXIT_EXTERNAL,
         }
     }
 
@@ -338,7 +345,9 @@ impl Failure {
             Failure::Arguments(error) => {
                 let _ = error.print();
             }
-            Failure::Usage(message) | Failure::Message(message) => eprintln!("{}", message.get(lang)),
+            Failure::Usage(message) | Failure::Message(message) | Failure::External(message) => {
+                eprintln!("{}", message.get(lang))
+            }
             Failure::InvalidInput => {}
             Failure::Diagnostic(diagnostic) => eprintln!("{}", diagnostic.render(lang)),
         }
@@ -410,6 +419,7 @@ mod tests {
         assert_eq!(Failure::Usage(text!("x", "x")).exit_status(), 2);
         assert_eq!(Failure::InvalidInput.exit_status(), 1);
         assert_eq!(Failure::Message(text!("x", "x")).exit_status(), 1);
+        assert_eq!(Failure::External(text!("x", "x")).exit_status(), 3);
         assert_eq!(Failure::from(Box::new(Diagnostic::error(None, text!("x", "x")))).exit_status(), 1);
     }
 

@@ -25,6 +25,8 @@
 //! 6. **Write** ([`output::ScoreFiles`]): each file goes under its name into
 //!    a staging folder that is moved into place only when complete;
 //!    `--force` replaces only what an earlier run recorded, all or nothing.
+//!    With `--pdf`, LibreOffice (found before step 1) first converts the
+//!    staged documents there, and their PDFs join them (`convert_to_pdf`).
 //!
 //! **`check`** ([`run_check`]) is steps 2–3 ([`load`]), ending with a
 //! summary line instead of files.
@@ -47,6 +49,7 @@ pub mod defaults;
 pub(crate) mod digest;
 pub mod init;
 pub mod input;
+pub(crate) mod libreoffice;
 pub mod merge;
 pub mod model;
 pub mod number;
@@ -59,7 +62,7 @@ pub(crate) mod text;
 pub(crate) mod timing;
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDateTime;
@@ -68,6 +71,7 @@ use clap::Parser;
 use cli::{Cli, Command, Config};
 use diagnostic::{Diagnostic, Diagnostics, Lang, Text};
 pub use diagnostic::{EXIT_INVALID_INPUT, EXIT_USAGE, Failure};
+use libreoffice::{BlankPages, LibreOffice};
 use model::Model;
 use render::Rendered;
 
@@ -119,8 +123,11 @@ pub fn run_check(input: &cli::Input, lang: Lang) -> Result<(), Failure> {
 /// `kaohe score`: reads, validates and scores the inputs and writes every
 /// output.
 pub fn run_score(args: &cli::Score, source_date: Option<NaiveDateTime>, lang: Lang) -> Result<(), Failure> {
+    let pdf = args.pdf.map(|which| LibreOffice::find().map(|office| (which, office)));
+    let pdf = pdf.transpose().map_err(Failure::Usage)?;
+    let planned = if pdf.is_some() { output::Planned::score_with_pdf() } else { output::Planned::score() };
     let inputs: Vec<PathBuf> = args.input.inputs.iter().chain(&args.templates).cloned().collect();
-    let destination = open_output(&args.output, &inputs, &output::Planned::score(), lang)?;
+    let destination = open_output(&args.output, &inputs, &planned, lang)?;
     let (model, diagnostics) = validated(&args.input, lang)?;
     let report = score::score(&model);
     timing::lap("score");
@@ -135,6 +142,10 @@ pub fn run_score(args: &cli::Score, source_date: Option<NaiveDateTime>, lang: La
     let templates = render::docx::Templates::load(args.templates.as_deref())
         .map_err(|error| Box::new(error.to_diagnostic()))?;
     render_into(&files, &scored, &templates, lang)?;
+    if let Some((which, office)) = &pdf {
+        convert_to_pdf(&files, office, *which, lang)?;
+        timing::lap("pdf");
+    }
     let summary = render::json::summary(&scored, &files.outputs());
     timing::lap("summary.json");
     files.commit(summary.as_bytes())?;
@@ -240,7 +251,7 @@ fn render_into(
     templates: &render::docx::Templates,
     lang: Lang,
 ) -> Result<(), Box<Diagnostic>> {
-    let progress = terminal::progress_bar(scored.report.units.len(), lang);
+    let progress = terminal::progress_bar(terminal::Counted::Letters, scored.report.units.len(), lang);
     let rendered = render::render_all(scored, templates, &|| progress.inc(1), &|rendered| {
         match rendered {
             Rendered::Workbook(bytes) => files.workbook(&bytes),
@@ -253,6 +264,46 @@ fn render_into(
     });
     progress.finish_and_clear();
     rendered
+}
+
+/// `--pdf`: converts the staged documents `which` names with `office`,
+/// counting the PDFs on a progress bar, and stages each PDF beside its
+/// document.
+fn convert_to_pdf(
+    files: &output::ScoreFiles,
+    office: &LibreOffice,
+    which: cli::Pdf,
+    lang: Lang,
+) -> Result<(), Failure> {
+    let documents = files.documents(which == cli::Pdf::All);
+    let staged = |document: &String| files.staged(document);
+    let (volume, others): (Vec<&String>, Vec<&String>) =
+        documents.iter().partition(|document| *document == output::VOLUME_FILE);
+    // Each letter of the volume starts at page 1, where LibreOffice alone
+    // adds a blank page after an odd one; the bulletin and the letters
+    // keep theirs: the 版记 stands on an even page (docs/命令.md).
+    let batches = [
+        (BlankPages::Kept, others.into_iter().map(staged).collect()),
+        (BlankPages::Skipped, volume.into_iter().map(staged).collect()),
+    ];
+    let progress = terminal::progress_bar(terminal::Counted::Pdfs, documents.len(), lang);
+    let converted = office.convert(&batches, &files.scratch(), libreoffice::STALL_TIMEOUT, &|made| {
+        progress.set_position(made as u64)
+    });
+    progress.finish_and_clear();
+    let pdfs = converted.map_err(Failure::External)?;
+    for document in &documents {
+        let pdf = pdfs.join(libreoffice::pdf_name(Path::new(document)));
+        let bytes = std::fs::read(&pdf).map_err(|error| {
+            let (shown, Text { zh, en }) = (pdf.display(), output::os_error(&error));
+            Failure::External(text!(
+                "无法读取 LibreOffice 生成的 {shown}：{zh}，未做任何改动",
+                "cannot read {shown}, made by LibreOffice: {en}; nothing was changed"
+            ))
+        })?;
+        files.pdf(document, &bytes)?;
+    }
+    Ok(())
 }
 
 /// `--ideological-weight` as an exact number; one that is not a finite

@@ -44,7 +44,7 @@ use std::sync::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 pub use names::{
     BULLETIN_FILE, LETTERS_DIR, SUMMARY_FILE, VOLUME_FILE, WORKBOOK_FILE, letter_file_names, letter_paths,
-    safe_file_name,
+    pdf_path, safe_file_name,
 };
 pub use record::RECORD_FILE;
 use record::{Record, file_sha256};
@@ -120,6 +120,7 @@ pub const EXIT_INTERRUPTED: i32 = 130;
 /// [`EXIT_INTERRUPTED`]. Installing it a second time does nothing.
 pub fn remove_staging_on_interrupt() {
     let _ = ctrlc::set_handler(|| {
+        crate::libreoffice::stop_running();
         let _held = abandon_staging();
         std::process::exit(EXIT_INTERRUPTED);
     });
@@ -406,6 +407,17 @@ impl Staging {
         fs::create_dir(&staging).map_err(|e| OutputError::io(&destination.shown, &e))?;
         *registered = Some(staging.clone());
         Ok(Staging { destination, staging, record: Mutex::new(Record::default()) })
+    }
+
+    /// Where `relative` is inside the staging folder, for a program that
+    /// reads what was staged (LibreOffice, `--pdf`).
+    pub fn path(&self, relative: &Path) -> PathBuf {
+        self.staging.join(relative)
+    }
+
+    /// The output folder as the user gave it, for messages.
+    fn shown(&self) -> &Path {
+        &self.destination.shown
     }
 
     /// Writes `bytes` at `relative` inside the staging folder. Several

@@ -1,5 +1,6 @@
 //! What kaohe prints on the terminal besides diagnostics: the line each
-//! command ends with (docs/命令.md) and the progress bar of the letters.
+//! command ends with (docs/命令.md) and the progress bars of the letters
+//! and the PDFs.
 //! Diagnostics and failures print themselves ([`crate::diagnostic`]).
 
 use std::path::Path;
@@ -76,12 +77,23 @@ pub(crate) fn merge_summary(submissions: usize, units: usize, dir: &Path, lang: 
     }
 }
 
-/// A bar counting `letters` as they are rendered, drawn only when stderr
+/// What a progress bar counts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Counted {
+    /// The letters, as they are rendered.
+    Letters,
+    /// The PDFs, as LibreOffice makes them (`--pdf`).
+    Pdfs,
+}
+
+/// A bar counting `count` things as they are made, drawn only when stderr
 /// is a terminal.
-pub(crate) fn progress_bar(letters: usize, lang: Lang) -> indicatif::ProgressBar {
-    let label = match lang {
-        Lang::Zh => "生成反馈意见",
-        Lang::En => "rendering letters",
+pub(crate) fn progress_bar(counted: Counted, count: usize, lang: Lang) -> indicatif::ProgressBar {
+    let label = match (counted, lang) {
+        (Counted::Letters, Lang::Zh) => "生成反馈意见",
+        (Counted::Letters, Lang::En) => "rendering letters",
+        (Counted::Pdfs, Lang::Zh) => "转换 PDF",
+        (Counted::Pdfs, Lang::En) => "converting to PDF",
     };
     let style = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
         .expect("a valid template")
@@ -90,6 +102,6 @@ pub(crate) fn progress_bar(letters: usize, lang: Lang) -> indicatif::ProgressBar
     if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    bar.set_length(letters as u64);
+    bar.set_length(count as u64);
     bar
 }

@@ -30,10 +30,25 @@ impl Planned {
         }
     }
 
+    /// What `score --pdf` writes: [`Self::score`] and the PDFs of the
+    /// bulletin and the volume (the letters' PDFs go into the letters'
+    /// folder).
+    pub fn score_with_pdf() -> Planned {
+        let mut planned = Planned::score();
+        planned.files.extend([BULLETIN_FILE, VOLUME_FILE].map(pdf_path));
+        planned
+    }
+
     /// What `merge` writes.
     pub fn merge() -> Planned {
         Planned { files: [WORKBOOK_FILE, BULLETIN_FILE].map(str::to_owned).to_vec(), folders: Vec::new() }
     }
+}
+
+/// The path of the PDF of the document at `docx` (`--pdf`): beside it, with
+/// `.pdf` for `.docx`.
+pub fn pdf_path(docx: &str) -> String {
+    format!("{}.pdf", docx.strip_suffix(".docx").unwrap_or(docx))
 }
 
 /// The paths of the feedback letters of units ranked `letters` — (rank,
