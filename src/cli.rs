@@ -92,6 +92,9 @@ pub struct ScoreArgs {
     /// 并行线程数
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// 上年（考核年度 − 1）的考核得分表，用于与上年对比
+    #[arg(long, value_name = "WORKBOOK")]
+    pub previous: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -177,6 +180,8 @@ pub struct Score {
     pub templates: Option<PathBuf>,
     /// `--json`: print summary.json on standard output.
     pub json: bool,
+    /// `--previous`: last year's score workbook (or 上年结果 sheet).
+    pub previous: Option<PathBuf>,
 }
 
 #[derive(Debug)]
@@ -211,6 +216,7 @@ impl From<Cli> for Config {
                     output: Output { dir: args.output, force: args.force },
                     templates: args.templates,
                     json: args.json,
+                    previous: args.previous,
                 };
                 let jobs = jobs.map(|jobs| NonZeroUsize::new(jobs).unwrap_or(NonZeroUsize::MIN));
                 (lang, jobs, Command::Score(score))

@@ -121,7 +121,16 @@ pub fn run_check(input: &cli::Input, lang: Lang) -> Result<(), Failure> {
 pub fn run_score(args: &cli::Score, source_date: Option<NaiveDateTime>, lang: Lang) -> Result<(), Failure> {
     let inputs: Vec<PathBuf> = args.input.inputs.iter().chain(&args.templates).cloned().collect();
     let destination = open_output(&args.output, &inputs, &output::Planned::score(), lang)?;
-    let (model, diagnostics) = validated(&args.input, lang)?;
+    let (mut model, mut diagnostics) = validated(&args.input, lang)?;
+    if let Some(path) = &args.previous {
+        let (previous, mut read) = model::previous::load(path, &model);
+        if args.input.strict {
+            read.make_warnings_errors();
+        }
+        read.print(lang);
+        model.previous = Some(previous.filter(|_| !read.has_errors()).ok_or(Failure::InvalidInput)?);
+        diagnostics.extend(read);
+    }
     let report = score::score(&model);
     timing::lap("score");
     let warnings: Vec<String> = diagnostics.warnings().map(|d| d.headline(lang)).collect();

@@ -14,7 +14,9 @@ use calamine::{Data, Range, Reader, Sheets, open_workbook_auto_from_rs};
 
 use crate::diagnostic::{Diagnostic, Location, Text};
 use crate::number::{Exact, from_spreadsheet, int, parse_decimal};
-use crate::score_workbook::{COL_RANK, KEY_TOOL, SHEET_ABOUT, SHEET_SUMMARY, SHEET_WEIGHTS, TOOL_PREFIX};
+use crate::score_workbook::{
+    COL_RANK, KEY_TOOL, SHEET_ABOUT, SHEET_PREVIOUS, SHEET_SUMMARY, SHEET_WEIGHTS, TOOL_PREFIX,
+};
 
 /// A submitted workbook as read.
 pub struct SubmittedWorkbook {
@@ -167,6 +169,24 @@ pub fn read_submission(path: &Path) -> Result<SubmittedWorkbook, Box<Diagnostic>
         Ok(SummarySheet { sheet, header, labels })
     });
     Ok(SubmittedWorkbook { file: book.file, sha256, about, weights, summary })
+}
+
+/// The 上年结果 sheet of the workbook at `path` (`--previous` with results
+/// kept elsewhere, docs/命令.md), `None` when it has none: then it must be a
+/// score workbook, read by [`read_submission`].
+pub fn read_previous_sheet(path: &Path) -> Result<Option<SubmittedSheet>, Box<Diagnostic>> {
+    let file: Arc<str> = path.display().to_string().into();
+    let unreadable = |message| Box::new(Diagnostic::error(Some(Location::file(file.clone())), message));
+    if not_a_workbook_file(path).is_some() {
+        return Ok(None);
+    }
+    let bytes = super::read_checked_workbook(path).map_err(unreadable)?;
+    let Ok(sheets) = open_workbook_auto_from_rs(Cursor::new(bytes)) else { return Ok(None) };
+    let mut book = Book { file: file.clone(), sheets };
+    if !book.sheets.sheet_names().iter().any(|sheet| sheet == SHEET_PREVIOUS) {
+        return Ok(None);
+    }
+    book.sheet(SHEET_PREVIOUS).map(Some)
 }
 
 /// A workbook's sheets and where messages about it point.
