@@ -119,7 +119,8 @@ pub fn run_check(input: &cli::Input, lang: Lang) -> Result<(), Failure> {
 /// `kaohe score`: reads, validates and scores the inputs and writes every
 /// output.
 pub fn run_score(args: &cli::Score, source_date: Option<NaiveDateTime>, lang: Lang) -> Result<(), Failure> {
-    let inputs: Vec<PathBuf> = args.input.inputs.iter().chain(&args.templates).cloned().collect();
+    let inputs: Vec<PathBuf> =
+        args.input.inputs.iter().chain(&args.templates).chain(&args.previous).cloned().collect();
     let destination = open_output(&args.output, &inputs, &output::Planned::score(), lang)?;
     let (mut model, mut diagnostics) = validated(&args.input, lang)?;
     if let Some(path) = &args.previous {

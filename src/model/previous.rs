@@ -5,15 +5,16 @@
 //! here once: by id (normalised), else by exact name; in a merged workbook
 //! an id found in several submissions matches by id and name.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostics, Location};
-use crate::input::submission::{read_previous_sheet, read_submission};
+use crate::input::submission::{PreviousResults, read_previous};
 use crate::model::validate::submissions::{read_previous_results, validate_previous};
 use crate::model::{Model, Unit, UnitIndex};
-use crate::number::{Exact, format_trimmed};
+use crate::number::Exact;
 use crate::text::normalize;
 
 /// One unit of last year, as its workbook or sheet records it.
@@ -72,15 +73,9 @@ impl PreviousUnit {
 pub fn load(path: &Path, model: &Model) -> (Option<PreviousYear>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let year = model.settings.year - 1;
-    let units = match read_previous_sheet(path) {
-        Ok(Some(sheet)) => read_previous_results(&sheet, year, &mut diagnostics),
-        Ok(None) => match read_submission(path) {
-            Ok(workbook) => validate_previous(workbook, year, &mut diagnostics),
-            Err(diagnostic) => {
-                diagnostics.push(*diagnostic);
-                None
-            }
-        },
+    let units = match read_previous(path) {
+        Ok(PreviousResults::Sheet(sheet)) => read_previous_results(&sheet, year, &mut diagnostics),
+        Ok(PreviousResults::Scored(workbook)) => validate_previous(workbook, year, &mut diagnostics),
         Err(diagnostic) => {
             diagnostics.push(*diagnostic);
             None
@@ -141,10 +136,8 @@ pub fn match_units(
                 if let [one] = named[..] {
                     Some(one)
                 } else {
-                    let submitters: Vec<&str> = several
-                        .iter()
-                        .map(|&i| previous[i].submitter.as_deref().unwrap_or(file))
-                        .collect();
+                    let submitters: Vec<&str> =
+                        several.iter().map(|&i| previous[i].submitter.as_deref().unwrap_or(file)).collect();
                     let (zh, en) = (submitters.join("、"), submitters.join(", "));
                     let (id, name) = (&unit.id, &unit.name);
                     diagnostics.error(
@@ -163,7 +156,8 @@ pub fn match_units(
         }
         matched[index] = hit;
     }
-    let gone: Vec<&PreviousUnit> = previous.iter().zip(&found).filter(|(_, f)| !**f).map(|(u, _)| u).collect();
+    let gone: Vec<&PreviousUnit> =
+        previous.iter().zip(&found).filter(|(_, f)| !**f).map(|(u, _)| u).collect();
     if let Some(first) = gone.first() {
         let count = gone.len();
         let shown: Vec<&str> = gone.iter().take(3).map(|unit| unit.name.as_str()).collect();
@@ -179,7 +173,10 @@ pub fn match_units(
     matched
 }
 
-/// `Δ` as the letter and bulletin say it: `2.5`, without trailing zeros.
-pub fn points(value: &Exact) -> String {
-    format_trimmed(value, 2)
+/// How `now` stands against `last`, grades compared by name among `bands`
+/// (best first): `Greater` for a better band this year, `Less` for a worse
+/// one; `None` when either is not one of them.
+pub fn grade_move(bands: &[String], last: &str, now: &str) -> Option<Ordering> {
+    let at = |name: &str| bands.iter().position(|band| band == name);
+    Some(at(last)?.cmp(&at(now)?))
 }

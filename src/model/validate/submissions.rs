@@ -16,9 +16,9 @@ use chrono::NaiveDateTime;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::input::submission::{AboutSheet, SubmittedSheet, SubmittedWorkbook, SummarySheet};
+use crate::model::previous::PreviousUnit;
 use crate::model::ranking::{Standing, by_standing, competition_ranks, rank_and_grade};
 use crate::model::validate::DEFAULT_IDEOLOGICAL_CATEGORY;
-use crate::model::previous::PreviousUnit;
 use crate::model::{GradeBand, MergedRanking, MergedUnit, Submission};
 use crate::number::{Exact, format_trimmed, int, parse_decimal, round};
 use crate::score_workbook::{
@@ -763,16 +763,21 @@ pub fn read_previous_results(
         return None;
     };
     let column = |label: &str| labels.iter().find(|(_, text)| text == label).map(|(col, _)| *col);
-    let missing: Vec<&str> = PREVIOUS_COLUMNS.iter().copied().filter(|label| column(label).is_none()).collect();
+    let missing: Vec<&str> =
+        PREVIOUS_COLUMNS.iter().copied().filter(|label| column(label).is_none()).collect();
     if !missing.is_empty() {
         let missing = missing.join("、");
         diagnostics.error(
             Some(sheet.row_location(header)),
-            text!("“{SHEET_PREVIOUS}”缺少列：{missing}", "the “{SHEET_PREVIOUS}” sheet lacks columns: {missing}"),
+            text!(
+                "“{SHEET_PREVIOUS}”缺少列：{missing}",
+                "the “{SHEET_PREVIOUS}” sheet lacks columns: {missing}"
+            ),
         );
         return None;
     }
-    let [id, name, total, rank, grade, of_year] = PREVIOUS_COLUMNS.map(|label| column(label).unwrap_or_default());
+    let [id, name, total, rank, grade, of_year] =
+        PREVIOUS_COLUMNS.map(|label| column(label).unwrap_or_default());
     let before = diagnostics.errors().count();
     let mut units = Vec::new();
     for row in sheet.rows_from(header + 1) {
@@ -781,11 +786,15 @@ pub fn read_previous_results(
         }
         let read_id = sheet.text(row, id);
         if read_id.is_empty() {
-            diagnostics.error(Some(sheet.location(row, id)), text!("“编号”为空", "“编号” (unit id) is empty"));
+            diagnostics
+                .error(Some(sheet.location(row, id)), text!("“编号”为空", "“编号” (unit id) is empty"));
         }
         let read_total = sheet.number(row, total);
         if read_total.is_none() {
-            diagnostics.error(Some(sheet.location(row, total)), text!("“总分”不是数字", "“总分” (total) is not a number"));
+            diagnostics.error(
+                Some(sheet.location(row, total)),
+                text!("“总分”不是数字", "“总分” (total) is not a number"),
+            );
         }
         let read_rank = sheet.text(row, rank).parse::<u32>().ok().filter(|&rank| rank > 0);
         if read_rank.is_none() {
