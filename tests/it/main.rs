@@ -14,6 +14,7 @@ mod hostile;
 mod input;
 mod items;
 mod merge;
+mod previous;
 mod properties;
 mod published_table;
 mod reports;
