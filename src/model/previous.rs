@@ -8,7 +8,6 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostics, Location};
 use crate::input::submission::{PreviousResults, read_previous};
@@ -36,8 +35,6 @@ pub struct PreviousUnit {
 #[derive(Clone, Debug)]
 pub struct PreviousYear {
     pub year: i32,
-    /// The file as given on the command line.
-    pub file: Arc<str>,
     pub units: Vec<PreviousUnit>,
     /// By [`UnitIndex`] of this year's model: the index into
     /// [`PreviousYear::units`] of the unit matched, if any.
@@ -82,12 +79,12 @@ pub fn load(path: &Path, model: &Model) -> (Option<PreviousYear>, Diagnostics) {
         }
     };
     let Some(units) = units.filter(|_| !diagnostics.has_errors()) else { return (None, diagnostics) };
-    let file: Arc<str> = path.display().to_string().into();
+    let file = path.display().to_string();
     let matched = match_units(&model.units, &units, &file, &mut diagnostics);
     if diagnostics.has_errors() {
         return (None, diagnostics);
     }
-    (Some(PreviousYear { year, file, units, matched }), diagnostics)
+    (Some(PreviousYear { year, units, matched }), diagnostics)
 }
 
 /// Matches this year's assessed units (`units`, by [`UnitIndex`]) to last
@@ -95,7 +92,7 @@ pub fn load(path: &Path, model: &Model) -> (Option<PreviousYear>, Diagnostics) {
 /// several submissions of a merged workbook share matches by id and name,
 /// else it is an error naming them. An id whose name changed is a warning;
 /// last year's units not found this year are one note with their count.
-pub fn match_units(
+fn match_units(
     units: &[Unit],
     previous: &[PreviousUnit],
     file: &str,
