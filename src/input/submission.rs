@@ -143,7 +143,7 @@ pub fn read_submission(path: &Path) -> Result<SubmittedWorkbook, Box<Diagnostic>
 /// kept elsewhere, or else a score workbook.
 pub enum PreviousResults {
     Sheet(SubmittedSheet),
-    Scored(SubmittedWorkbook),
+    Scored(Box<SubmittedWorkbook>),
 }
 
 /// Reads the workbook at `path` for `--previous`: its 上年结果 sheet when
@@ -153,7 +153,7 @@ pub fn read_previous(path: &Path) -> Result<PreviousResults, Box<Diagnostic>> {
     if book.sheets.sheet_names().iter().any(|sheet| sheet == SHEET_PREVIOUS) {
         return book.sheet(SHEET_PREVIOUS).map(PreviousResults::Sheet);
     }
-    book.score_workbook(sha256).map(PreviousResults::Scored)
+    book.score_workbook(sha256).map(|workbook| PreviousResults::Scored(Box::new(workbook)))
 }
 
 /// A workbook's sheets and where messages about it point.

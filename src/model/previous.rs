@@ -72,7 +72,7 @@ pub fn load(path: &Path, model: &Model) -> (Option<PreviousYear>, Diagnostics) {
     let year = model.settings.year - 1;
     let units = match read_previous(path) {
         Ok(PreviousResults::Sheet(sheet)) => read_previous_results(&sheet, year, &mut diagnostics),
-        Ok(PreviousResults::Scored(workbook)) => validate_previous(workbook, year, &mut diagnostics),
+        Ok(PreviousResults::Scored(workbook)) => validate_previous(*workbook, year, &mut diagnostics),
         Err(diagnostic) => {
             diagnostics.push(*diagnostic);
             None
