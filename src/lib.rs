@@ -131,6 +131,7 @@ pub fn run_score(args: &cli::Score, source_date: Option<NaiveDateTime>, lang: La
         read.print(lang);
         model.previous = Some(previous.filter(|_| !read.has_errors()).ok_or(Failure::InvalidInput)?);
         diagnostics.extend(read);
+        timing::lap("previous");
     }
     let report = score::score(&model);
     timing::lap("score");
