@@ -122,9 +122,15 @@ pub fn run_score(args: &cli::Score, source_date: Option<NaiveDateTime>, lang: La
     let inputs: Vec<PathBuf> =
         args.input.inputs.iter().chain(&args.templates).chain(&args.previous).cloned().collect();
     let destination = open_output(&args.output, &inputs, &output::Planned::score(), lang)?;
-    let (mut model, mut diagnostics) = validated(&args.input, lang)?;
-    if let Some(path) = &args.previous {
-        let (previous, mut read) = model::previous::load(path, &model);
+    // Last year's workbook is read while the inputs are (a second core is
+    // free while one file is read), verified once the year is known.
+    let (validated, previous) = rayon::join(
+        || validated(&args.input, lang),
+        || timing::measure("read previous", || args.previous.as_deref().map(model::previous::read)),
+    );
+    let (mut model, mut diagnostics) = validated?;
+    if let Some(previous) = previous {
+        let (previous, mut read) = model::previous::load(previous, &model);
         if args.input.strict {
             read.make_warnings_errors();
         }

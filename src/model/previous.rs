@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::diagnostic::{Diagnostics, Location};
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::input::submission::{PreviousResults, read_previous};
 use crate::model::validate::submissions::{read_previous_results, validate_previous};
 use crate::model::{Model, Unit, UnitIndex};
@@ -63,14 +63,29 @@ impl PreviousUnit {
     }
 }
 
-/// Reads last year's results at `path` for `model` (of year Y): a plain
-/// 上年结果 sheet when the workbook has one, else a score workbook of
-/// Y − 1, plain or merged, verified; then matches the units. Any error
-/// means `None`; every diagnostic comes either way.
-pub fn load(path: &Path, model: &Model) -> (Option<PreviousYear>, Diagnostics) {
+/// The workbook `--previous` names, as read ([`read`]): its cells, not yet
+/// verified, or why it can't be read.
+pub struct Read {
+    /// The file as given on the command line.
+    file: String,
+    results: Result<PreviousResults, Box<Diagnostic>>,
+}
+
+/// Reads the workbook at `path` for `--previous`: a plain 上年结果 sheet
+/// when it has one, else a score workbook. Needs nothing of this year, so
+/// it can run beside reading the inputs.
+pub fn read(path: &Path) -> Read {
+    Read { file: path.display().to_string(), results: read_previous(path) }
+}
+
+/// Last year's results as `read` for `model` (of year Y): the 上年结果
+/// sheet's rows, or the units of a score workbook of Y − 1, plain or
+/// merged, verified; then matched to this year's units. Any error means
+/// `None`; every diagnostic comes either way.
+pub fn load(read: Read, model: &Model) -> (Option<PreviousYear>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let year = model.settings.year - 1;
-    let units = match read_previous(path) {
+    let units = match read.results {
         Ok(PreviousResults::Sheet(sheet)) => read_previous_results(&sheet, year, &mut diagnostics),
         Ok(PreviousResults::Scored(workbook)) => validate_previous(*workbook, year, &mut diagnostics),
         Err(diagnostic) => {
@@ -79,8 +94,7 @@ pub fn load(path: &Path, model: &Model) -> (Option<PreviousYear>, Diagnostics) {
         }
     };
     let Some(units) = units.filter(|_| !diagnostics.has_errors()) else { return (None, diagnostics) };
-    let file = path.display().to_string();
-    let matched = match_units(&model.units, &units, &file, &mut diagnostics);
+    let matched = match_units(&model.units, &units, &read.file, &mut diagnostics);
     if diagnostics.has_errors() {
         return (None, diagnostics);
     }
