@@ -17,6 +17,9 @@
 //!    columns mapped to the [`input::schema`].
 //! 3. **Validate** ([`model::validate::validate`]): tables become a
 //!    [`model::Model`]; every problem is a located [`diagnostic::Diagnostic`].
+//!    With `--previous`, last year's workbook is read and verified beside
+//!    the inputs ([`model::previous::read`]), then checked for the year and
+//!    matched to the model's units ([`model::previous::load`]).
 //! 4. **Score** ([`score::score`]): the model becomes a [`score::Report`] in
 //!    exact arithmetic.
 //! 5. **Render** ([`render::render_all`]): pure functions from the report to
@@ -122,11 +125,15 @@ pub fn run_score(args: &cli::Score, source_date: Option<NaiveDateTime>, lang: La
     let inputs: Vec<PathBuf> =
         args.input.inputs.iter().chain(&args.templates).chain(&args.previous).cloned().collect();
     let destination = open_output(&args.output, &inputs, &output::Planned::score(), lang)?;
-    // Last year's workbook is read while the inputs are (a second core is
-    // free while one file is read), verified once the year is known.
+    // Last year's workbook is read and verified while the inputs are read
+    // (a second core is free while one file is read).
     let (validated, previous) = rayon::join(
         || validated(&args.input, lang),
-        || timing::measure("read previous", || args.previous.as_deref().map(model::previous::read)),
+        || {
+            args.previous
+                .as_deref()
+                .map(|path| timing::measure("read previous", || model::previous::read(path)))
+        },
     );
     let (mut model, mut diagnostics) = validated?;
     if let Some(previous) = previous {

@@ -1,6 +1,6 @@
 //! Last year's results for `kaohe score --previous` (docs/命令.md): the
 //! units of last year's score workbook (plain or merged, verified by
-//! [`crate::model::validate::submissions::validate_previous`]) or of a plain
+//! [`crate::model::validate::submissions::verify_previous`]) or of a plain
 //! 上年结果 sheet, and which of them is each unit of this year. Matching is
 //! here once: by id (normalised), else by exact name; in a merged workbook
 //! an id found in several submissions matches by id and name.
@@ -9,9 +9,9 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Location};
-use crate::input::submission::{PreviousResults, read_previous};
-use crate::model::validate::submissions::{read_previous_results, validate_previous};
+use crate::diagnostic::{Diagnostics, Location};
+use crate::input::submission::{PreviousResults, SubmittedSheet, read_previous};
+use crate::model::validate::submissions::{VerifiedPrevious, read_previous_results, verify_previous};
 use crate::model::{Model, Unit, UnitIndex};
 use crate::number::Exact;
 use crate::text::normalize;
@@ -63,38 +63,66 @@ impl PreviousUnit {
     }
 }
 
-/// The workbook `--previous` names, as read ([`read`]): its cells, not yet
-/// verified, or why it can't be read.
+/// The workbook `--previous` names, as read and, when it is a score
+/// workbook, verified ([`read`]); its year not yet checked.
 pub struct Read {
     /// The file as given on the command line.
     file: String,
-    results: Result<PreviousResults, Box<Diagnostic>>,
+    found: Found,
+    diagnostics: Diagnostics,
+}
+
+/// What [`read`] found.
+enum Found {
+    /// A 上年结果 sheet, read once the year it must give is known.
+    Sheet(SubmittedSheet),
+    /// A score workbook, verified; `None` when it could not be.
+    Scored(Option<VerifiedPrevious>),
 }
 
 /// Reads the workbook at `path` for `--previous`: a plain 上年结果 sheet
-/// when it has one, else a score workbook. Needs nothing of this year, so
-/// it can run beside reading the inputs.
+/// when it has one, else a score workbook, verified. Needs nothing of this
+/// year, so it runs beside reading the inputs.
 pub fn read(path: &Path) -> Read {
-    Read { file: path.display().to_string(), results: read_previous(path) }
+    let mut diagnostics = Diagnostics::default();
+    let found = match read_previous(path) {
+        Ok(PreviousResults::Sheet(sheet)) => Found::Sheet(sheet),
+        Ok(PreviousResults::Scored(workbook)) => Found::Scored(verify_previous(*workbook, &mut diagnostics)),
+        Err(diagnostic) => {
+            diagnostics.push(*diagnostic);
+            Found::Scored(None)
+        }
+    };
+    Read { file: path.display().to_string(), found, diagnostics }
 }
 
 /// Last year's results as `read` for `model` (of year Y): the 上年结果
-/// sheet's rows, or the units of a score workbook of Y − 1, plain or
-/// merged, verified; then matched to this year's units. Any error means
-/// `None`; every diagnostic comes either way.
+/// sheet's rows, or the units of a score workbook that must be of Y − 1
+/// (else that is the one error told); then matched to this year's units.
+/// Any error means `None`; every diagnostic comes either way.
 pub fn load(read: Read, model: &Model) -> (Option<PreviousYear>, Diagnostics) {
-    let mut diagnostics = Diagnostics::default();
+    let Read { file, found, mut diagnostics } = read;
     let year = model.settings.year - 1;
-    let units = match read.results {
-        Ok(PreviousResults::Sheet(sheet)) => read_previous_results(&sheet, year, &mut diagnostics),
-        Ok(PreviousResults::Scored(workbook)) => validate_previous(*workbook, year, &mut diagnostics),
-        Err(diagnostic) => {
-            diagnostics.push(*diagnostic);
-            None
+    let units = match found {
+        Found::Sheet(sheet) => read_previous_results(&sheet, year, &mut diagnostics),
+        Found::Scored(None) => None,
+        Found::Scored(Some(VerifiedPrevious { year: (found, location), .. })) if found != year => {
+            let this = model.settings.year;
+            // Whatever else is wrong with a workbook of another year does not matter.
+            let mut refused = Diagnostics::default();
+            refused.error(
+                Some(location),
+                text!(
+                    "上年得分表的年度为 {found}，应为 {year}（考核年度 {this} 的上一年）",
+                    "last year's workbook is of year {found}; it must be of {year} (the year before {this})"
+                ),
+            );
+            return (None, refused);
         }
+        Found::Scored(Some(verified)) => Some(verified.units),
     };
     let Some(units) = units.filter(|_| !diagnostics.has_errors()) else { return (None, diagnostics) };
-    let matched = match_units(&model.units, &units, &read.file, &mut diagnostics);
+    let matched = match_units(&model.units, &units, &file, &mut diagnostics);
     if diagnostics.has_errors() {
         return (None, diagnostics);
     }

@@ -697,30 +697,25 @@ fn check_grades(
     }
 }
 
+/// A score workbook named by `--previous`, verified: the year its 说明
+/// gives and where, and its units with their rank in it.
+pub struct VerifiedPrevious {
+    pub year: (i32, Location),
+    pub units: Vec<PreviousUnit>,
+}
+
 /// Last year's score workbook for `--previous` (docs/命令.md), verified as a
 /// submission is (a merged workbook: its totals and its unit count; its
-/// units were verified when merged); it must be of `year`. Its units with
-/// their rank in it, or `None` after an error.
-pub fn validate_previous(
+/// units were verified when merged); whether its year is the right one is
+/// for the caller, which knows this year. `None` when its 说明 or 汇总
+/// can't be used; every problem is in `diagnostics`.
+pub fn verify_previous(
     workbook: SubmittedWorkbook,
-    year: i32,
     diagnostics: &mut Diagnostics,
-) -> Option<Vec<PreviousUnit>> {
+) -> Option<VerifiedPrevious> {
     let SubmittedWorkbook { file, sha256, about, weights, summary } = workbook;
     let merged = about.value(KEY_KIND) == MERGED_KIND;
     let about = read_about(&about, file, sha256, diagnostics).map_err(|d| diagnostics.push(*d)).ok()?;
-    let (found, location) = &about.year;
-    if *found != year {
-        let this = year + 1;
-        diagnostics.error(
-            Some(location.clone()),
-            text!(
-                "上年得分表的年度为 {found}，应为 {year}（考核年度 {this} 的上一年）",
-                "last year's workbook is of year {found}; it must be of {year} (the year before {this})"
-            ),
-        );
-        return None;
-    }
     let weights = if merged {
         None
     } else {
@@ -740,7 +735,7 @@ pub fn validate_previous(
         submitter: submitter.filter(|_| merged).map(|col| sheet.text(row, col)),
         location: sheet.row_location(row),
     });
-    Some(units.collect())
+    Some(VerifiedPrevious { year: about.year, units: units.collect() })
 }
 
 /// A plain 上年结果 sheet (docs/命令.md): 编号, 名称, 总分, 排名, 等次, 年度,
