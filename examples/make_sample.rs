@@ -8,9 +8,15 @@
 //! `samples/README.md` lists what it contains and what `kaohe check` /
 //! `kaohe score` should report.
 //!
-//! Run `cargo run --example make_sample [PATH]`. The output is deterministic
-//! (a seeded LCG, fixed workbook metadata); a test checks that the committed
-//! file equals what this generator writes now.
+//! It also writes last year's score workbook `samples/2024年度考核得分表.xlsx`,
+//! for `kaohe score --previous`: kaohe's own scoring of the 2024 edition of
+//! the same ledger ([`Edition::LastYear`]: a year earlier, other draws of
+//! the days and manual scores, U32 not yet founded and U18 still assessed).
+//!
+//! Run `cargo run --example make_sample [PATH [PREVIOUS_PATH]]`. The output
+//! is deterministic (a seeded LCG, fixed workbook metadata, kaohe's own
+//! byte-identical output); a test checks that the committed files equal
+//! what this generator writes now.
 
 use std::collections::BTreeMap;
 use std::error::Error;
@@ -24,14 +30,116 @@ use rust_xlsxwriter::{Format, FormatAlign, Worksheet, XlsxError};
 
 /// Where the committed sample lives.
 const SAMPLE_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/示例台账.xlsx");
+/// Where the committed previous-year workbook lives.
+const PREVIOUS_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/2024年度考核得分表.xlsx");
+/// The name of the 2024 ledger as the previous workbook's 说明 lists it.
+const PREVIOUS_LEDGER: &str = "2024年度示例台账.xlsx";
 const YEAR: i32 = 2025;
 const LEDGER_TITLE: &str = "2025年度意识形态工作台账";
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let path = std::env::args_os().nth(1).map_or_else(|| PathBuf::from(SAMPLE_PATH), PathBuf::from);
-    std::fs::write(&path, sample_workbook()?)?;
-    println!("{}", path.display());
+    let path = |index: usize, default: &str| {
+        std::env::args_os().nth(index).map_or_else(|| PathBuf::from(default), PathBuf::from)
+    };
+    let (sample, previous) = (path(1, SAMPLE_PATH), path(2, PREVIOUS_PATH));
+    std::fs::write(&sample, sample_workbook(Edition::ThisYear)?)?;
+    std::fs::write(&previous, previous_workbook()?)?;
+    println!("{}\n{}", sample.display(), previous.display());
     Ok(())
+}
+
+/// Last year's score workbook: the 2024 ledger scored by kaohe.
+fn previous_workbook() -> Result<Vec<u8>, Box<dyn Error>> {
+    let dir = tempfile::tempdir()?;
+    let ledger = dir.path().join(PREVIOUS_LEDGER);
+    std::fs::write(&ledger, sample_workbook(Edition::LastYear)?)?;
+    let out = dir.path().join("out");
+    let args = kaohe::cli::Score {
+        input: kaohe::cli::Input { inputs: vec![ledger], year: None, strict: false },
+        output: kaohe::cli::Output { dir: out.clone(), force: false },
+        templates: None,
+        json: false,
+        pdf: None,
+        previous: None,
+    };
+    // No SOURCE_DATE_EPOCH: the workbook's dates come from the ledger.
+    kaohe::run_score(&args, None, kaohe::diagnostic::Lang::Zh)
+        .map_err(|_| "the 2024 ledger does not score")?;
+    Ok(std::fs::read(out.join("考核得分表.xlsx"))?)
+}
+
+/// One year of the sample.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Edition {
+    /// The committed 2025 ledger.
+    ThisYear,
+    /// The 2024 ledger behind last year's workbook: the same plan, gaps and
+    /// cases a year earlier, with its own draws of days and manual scores;
+    /// U32 was founded in 2025 (上年未参评) and U18, assessed in 2024, has
+    /// since been merged away (a unit of last year not found).
+    LastYear,
+}
+
+/// U18, assessed in 2024 only.
+const MERGED_AWAY: Org = org("U18", "党建办党支部", "U10", "钱进", "党支部", "党支");
+/// U32, founded in 2025.
+const FOUNDED: &str = "U32";
+
+impl Edition {
+    fn year(self) -> i32 {
+        match self {
+            Edition::ThisYear => YEAR,
+            Edition::LastYear => YEAR - 1,
+        }
+    }
+
+    /// The organisations of the 单位 sheet.
+    fn orgs(self) -> Vec<&'static Org> {
+        match self {
+            Edition::ThisYear => ORGS.iter().collect(),
+            Edition::LastYear => {
+                let mut orgs: Vec<&Org> = ORGS.iter().filter(|org| org.id != FOUNDED).collect();
+                let after = orgs.iter().position(|org| org.id == "U17").expect("U17") + 1;
+                orgs.insert(after, &MERGED_AWAY);
+                orgs
+            }
+        }
+    }
+
+    /// Whether `unit` (an id or a name) is one of this edition's organisations.
+    fn has(self, unit: &str) -> bool {
+        self.orgs().iter().any(|org| org.id == unit || org.name == unit)
+    }
+
+    /// A cell written for 2025 as this edition has it: dates, and the years
+    /// named in text, as many years earlier.
+    fn cell(self, cell: Cell) -> Cell {
+        let earlier = YEAR - self.year();
+        let shifted = |year: i32| year - earlier;
+        match cell {
+            _ if earlier == 0 => cell,
+            Cell::Text(text) => Cell::Text(self.text(&text)),
+            Cell::Date(day) => Cell::Date(day.with_year(shifted(day.year())).expect("not 29 February")),
+            Cell::DateTime(moment) => {
+                Cell::DateTime(moment.with_year(shifted(moment.year())).expect("not 29 February"))
+            }
+            other => other,
+        }
+    }
+
+    /// `text` written for 2025 with every year it names (2024–2026) as
+    /// many years earlier.
+    fn text(self, text: &str) -> String {
+        let earlier = YEAR - self.year();
+        (YEAR - 1..=YEAR + 1).fold(text.to_owned(), |text, year| {
+            text.replace(&year.to_string(), &(year - earlier).to_string())
+        })
+    }
+
+    /// Every row of a sheet as this edition has it.
+    fn rows(self, rows: Vec<Vec<Cell>>) -> Vec<Vec<Cell>> {
+        rows.into_iter().map(|row| row.into_iter().map(|cell| self.cell(cell)).collect()).collect()
+    }
 }
 
 /// An organisation of the 单位 sheet; `prefix` abbreviates it in document numbers.
@@ -297,10 +405,11 @@ impl Activity {
     }
 }
 
-/// Every unit's ledger rows, unit by unit in date order, then the duplicate.
-fn activities(lcg: &mut Lcg) -> Vec<Activity> {
+/// Every unit's ledger rows, unit by unit in date order, then the duplicate
+/// (written for 2025).
+fn activities(edition: Edition, lcg: &mut Lcg) -> Vec<Activity> {
     let mut rows = Vec::new();
-    for org in ORGS.iter().filter(|org| org.assessed) {
+    for org in edition.orgs().into_iter().filter(|org| org.assessed) {
         let mut own: Vec<Activity> = PLAN
             .iter()
             .filter(|item| applies(indicator(item.code), org))
@@ -359,6 +468,9 @@ fn activities(lcg: &mut Lcg) -> Vec<Activity> {
         rows.extend(own);
     }
     let (unit, code, month) = DUPLICATED;
+    if !edition.has(unit) {
+        return rows;
+    }
     let original = rows
         .iter()
         .find(|row| row.unit == unit && row.kind == indicator(code).activity && row.date.month() == month)
@@ -394,13 +506,14 @@ const INCIDENTS: &[[&str; 8]] = &[
     ["U24", "档案查询服务遭网络投诉", "一般", "2024-12-28 09:00", "2024-12-28 14:00", "2024-12-29 10:00", "2024-12-29 16:00", "2024-12-30 11:00"],
 ];
 
-fn incidents() -> Vec<Vec<Cell>> {
+fn incidents(edition: Edition) -> Vec<Vec<Cell>> {
     const FIRST_TIME_COLUMN: usize = 3;
     let cell = |(col, text): (usize, &str)| match NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M") {
         Ok(moment) if col >= FIRST_TIME_COLUMN => Cell::DateTime(moment),
         _ => Cell::typed(text),
     };
-    INCIDENTS.iter().map(|row| row.iter().copied().enumerate().map(cell).collect()).collect()
+    let rows = INCIDENTS.iter().filter(|row| edition.has(row[0]));
+    rows.map(|row| row.iter().copied().enumerate().map(cell).collect()).collect()
 }
 
 /// Notes for manual scores: (at or above 57 points, below).
@@ -419,9 +532,9 @@ const NOTES: &[(&str, [&str; 2], [&str; 2])] = &[
 
 /// Manual scores: evaluators mark a unit with a patchy ledger lower, so each
 /// gap costs 4 points off 59.5, less up to 2.5 points of chance.
-fn scores(lcg: &mut Lcg) -> Vec<Vec<Cell>> {
+fn scores(edition: Edition, lcg: &mut Lcg) -> Vec<Vec<Cell>> {
     let mut rows = Vec::new();
-    for org in ORGS.iter().filter(|org| org.assessed) {
+    for org in edition.orgs().into_iter().filter(|org| org.assessed) {
         let gaps = GAPS.iter().filter(|gap| gap.0 == org.id).count()
             + NOT_REPORTED.iter().filter(|n| n.0 == org.id).count();
         for (code, good, weak) in NOTES {
@@ -459,8 +572,8 @@ const SELF_SCORES: &[[&str; 4]] = &[
     ["U21", "YS12", "12", "舆情均已报送处置"],
 ];
 
-fn settings() -> Vec<Vec<Cell>> {
-    let mut rows: Vec<Vec<Cell>> = defaults::settings_rows(YEAR)
+fn settings(edition: Edition) -> Vec<Vec<Cell>> {
+    let mut rows: Vec<Vec<Cell>> = defaults::settings_rows(edition.year())
         .into_iter()
         .map(|(key, value)| vec![Cell::typed(key), Cell::typed(&value)])
         .collect();
@@ -471,8 +584,10 @@ fn settings() -> Vec<Vec<Cell>> {
     rows
 }
 
-fn units() -> Vec<Vec<Cell>> {
-    ORGS.iter()
+fn units(edition: Edition) -> Vec<Vec<Cell>> {
+    edition
+        .orgs()
+        .into_iter()
         .map(|org| {
             let assessed = if org.assessed { "是" } else { "否" };
             [org.id, org.name, org.parent, org.secretary, org.kind, assessed].map(Cell::typed).to_vec()
@@ -560,19 +675,19 @@ fn write_criteria(sheet: &mut Worksheet) -> Result<(), XlsxError> {
 }
 
 /// The 活动 sheet: a title row above the header, so header detection is exercised.
-fn write_activities(sheet: &mut Worksheet, rows: &[Activity]) -> Result<(), XlsxError> {
+fn write_activities(sheet: &mut Worksheet, edition: Edition, rows: &[Activity]) -> Result<(), XlsxError> {
     let mut columns = header(SheetKind::Activities);
     columns.extend(defaults::ACTIVITY_ATTRIBUTES);
-    let cells: Vec<Vec<Cell>> = rows.iter().map(Activity::cells).collect();
+    let cells = edition.rows(rows.iter().map(Activity::cells).collect());
     write_table(sheet, 1, &columns, &cells)?;
     let title = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);
-    sheet.merge_range(0, 0, 0, columns.len() as u16 - 1, LEDGER_TITLE, &title)?;
+    sheet.merge_range(0, 0, 0, columns.len() as u16 - 1, &edition.text(LEDGER_TITLE), &title)?;
     Ok(())
 }
 
-/// The sample workbook's bytes.
-fn sample_workbook() -> Result<Vec<u8>, XlsxError> {
-    let mut lcg = Lcg(YEAR as u64);
+/// The bytes of the sample workbook of `edition`.
+fn sample_workbook(edition: Edition) -> Result<Vec<u8>, XlsxError> {
+    let mut lcg = Lcg(edition.year() as u64);
     let mut workbook = new_workbook();
     for kind in SHEET_ORDER {
         let sheet = workbook.add_worksheet();
@@ -584,14 +699,14 @@ fn sample_workbook() -> Result<Vec<u8>, XlsxError> {
                 continue;
             }
             SheetKind::Activities => {
-                write_activities(sheet, &activities(&mut lcg))?;
+                write_activities(sheet, edition, &activities(edition, &mut lcg))?;
                 continue;
             }
-            SheetKind::Settings => plain(settings()),
-            SheetKind::Units => plain(units()),
+            SheetKind::Settings => plain(settings(edition)),
+            SheetKind::Units => plain(units(edition)),
             SheetKind::Weights => plain(weights()),
-            SheetKind::Incidents => plain(incidents()),
-            SheetKind::Scores => plain(scores(&mut lcg)),
+            SheetKind::Incidents => plain(incidents(edition)),
+            SheetKind::Scores => plain(scores(edition, &mut lcg)),
             SheetKind::SelfAssessment => {
                 plain(SELF_SCORES.iter().map(|row| row.map(Cell::typed).to_vec()).collect())
             }
@@ -599,7 +714,7 @@ fn sample_workbook() -> Result<Vec<u8>, XlsxError> {
                 plain(ACCOUNTABILITY.iter().map(|row| row.map(Cell::typed).to_vec()).collect())
             }
         };
-        write_table(sheet, 0, &columns, &rows)?;
+        write_table(sheet, 0, &columns, &edition.rows(rows))?;
     }
     workbook.save_to_buffer()
 }
@@ -614,7 +729,12 @@ mod tests {
     fn committed_sample_is_what_the_generator_writes() {
         let committed = std::fs::read(SAMPLE_PATH).expect("samples/示例台账.xlsx is committed");
         assert!(
-            committed == sample_workbook().unwrap(),
+            committed == sample_workbook(Edition::ThisYear).unwrap(),
+            "run `cargo run --example make_sample` and commit the result"
+        );
+        let committed = std::fs::read(PREVIOUS_PATH).expect("samples/2024年度考核得分表.xlsx is committed");
+        assert!(
+            committed == previous_workbook().unwrap(),
             "run `cargo run --example make_sample` and commit the result"
         );
     }

@@ -23,6 +23,11 @@
 # With LibreOffice installed (soffice or libreoffice on the PATH, or
 # KAOHE_SOFFICE), the city set is also scored PDF_RUNS times with --pdf and
 # with --pdf all (thousands of PDFs: minutes), printed as a second table.
+# `--previous` on the city set: its own 2,000 units scored as 2024 (--year
+# 2024, the ledger then counting for nothing, every unit present) make last
+# year's workbook; the city is then scored RUNS times with and RUNS times
+# without `--previous`, in turns, and the medians compared (the target: at
+# most 10 % more).
 #
 # Environment: RUNS (3), SEED (1), PER_UNIT (60), SIZES ("500 2000 8000 20000"),
 # CITIES (10; 0 leaves the province out), PDF_RUNS (1; 0 leaves --pdf out),
@@ -91,6 +96,34 @@ generate() {
 ROWS=()
 STAGES=()
 PDF_ROWS=()
+PREVIOUS_LINE=""
+
+# measure_previous NAME: the city with and without --previous, in turns;
+# sets PREVIOUS_LINE.
+measure_previous() {
+    local name=$1
+    local inputs=("$BENCH_DIR/$name"/*.xlsx)
+    local last_year=$BENCH_DIR/previous-$name
+    rm -rf "$last_year"
+    "$KAOHE" score "${inputs[@]}" --year 2024 -o "$last_year" >/dev/null 2>&1
+    local out=$OUT_DIR/out-$name-previous plain=() compared=()
+    for run in $(seq "$RUNS"); do
+        local log=$LOGS/$name.plain$run.time
+        rm -rf "$out"
+        /usr/bin/time -v -o "$log" "$KAOHE" score "${inputs[@]}" -o "$out" >/dev/null 2>&1
+        plain+=("$(wall_seconds "$log")")
+        log=$LOGS/$name.previous$run.time
+        rm -rf "$out"
+        /usr/bin/time -v -o "$log" "$KAOHE" score "${inputs[@]}" --previous "$last_year/考核得分表.xlsx" \
+            -o "$out" >/dev/null 2>"$LOGS/$name.previous$run.err"
+        compared+=("$(wall_seconds "$log")")
+    done
+    rm -rf "$out"
+    local without with
+    without=$(printf '%s\n' "${plain[@]}" | median)
+    with=$(printf '%s\n' "${compared[@]}" | median)
+    PREVIOUS_LINE="$name --previous: $with s against $without s without (median of $RUNS each, in turns): $(awk -v a="$with" -v b="$without" 'BEGIN { printf "%+.1f %%", (a - b) / b * 100 }') (target ≤ +10 %)"
+}
 
 # measure NAME UNITS TARGET: scores $BENCH_DIR/NAME/*.xlsx RUNS times, runs
 # the floor, and appends a table row.
@@ -191,6 +224,10 @@ for size in $SIZES; do
             echo "note: LibreOffice not installed; --pdf not measured" >&2
         fi
     fi
+    if [[ $size == "$CITY_UNITS" ]]; then
+        echo "workload $name with --previous…" >&2
+        measure_previous "$name"
+    fi
 done
 if ((CITIES > 0)); then
     echo "workload province…" >&2
@@ -206,6 +243,10 @@ echo
 echo "| workload | files | units | ledger rows | input MB | generate s | read floor s | deflate floor s | kaohe wall s (median) | hyperfine s (mean ± σ) | kaohe max RSS MB | target |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 printf '%s\n' "${ROWS[@]}"
+if [[ -n $PREVIOUS_LINE ]]; then
+    echo
+    echo "$PREVIOUS_LINE"
+fi
 echo
 if ((${#PDF_ROWS[@]} > 0)); then
     soffice_version=$("${KAOHE_SOFFICE:-$(command -v soffice || command -v libreoffice)}" --version 2>/dev/null | head -1)

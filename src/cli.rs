@@ -95,6 +95,9 @@ pub struct ScoreArgs {
     /// 同时用 LibreOffice 生成通报和反馈汇编的 PDF；--pdf all 连每份反馈意见也生成
     #[arg(long, value_enum, value_name = "all", num_args = 0..=1)]
     pub pdf: Option<Option<PdfArg>>,
+    /// 上年（考核年度 − 1）的考核得分表，用于与上年对比
+    #[arg(long, value_name = "WORKBOOK")]
+    pub previous: Option<PathBuf>,
 }
 
 /// The value `--pdf` may take.
@@ -189,6 +192,8 @@ pub struct Score {
     pub json: bool,
     /// `--pdf`: the documents also written as PDF, if any.
     pub pdf: Option<Pdf>,
+    /// `--previous`: last year's score workbook (or 上年结果 sheet).
+    pub previous: Option<PathBuf>,
 }
 
 /// Which documents `--pdf` also writes as PDF (docs/命令.md).
@@ -236,6 +241,7 @@ impl From<Cli> for Config {
                         Some(PdfArg::All) => Pdf::All,
                         None => Pdf::BulletinAndVolume,
                     }),
+                    previous: args.previous,
                 };
                 let jobs = jobs.map(|jobs| NonZeroUsize::new(jobs).unwrap_or(NonZeroUsize::MIN));
                 (lang, jobs, Command::Score(score))

@@ -17,6 +17,9 @@
 //!    columns mapped to the [`input::schema`].
 //! 3. **Validate** ([`model::validate::validate`]): tables become a
 //!    [`model::Model`]; every problem is a located [`diagnostic::Diagnostic`].
+//!    With `--previous`, last year's workbook is read and verified beside
+//!    the inputs ([`model::previous::read`]), then checked for the year and
+//!    matched to the model's units ([`model::previous::load`]).
 //! 4. **Score** ([`score::score`]): the model becomes a [`score::Report`] in
 //!    exact arithmetic.
 //! 5. **Render** ([`render::render_all`]): pure functions from the report to
@@ -126,9 +129,30 @@ pub fn run_score(args: &cli::Score, source_date: Option<NaiveDateTime>, lang: La
     let pdf = args.pdf.map(|which| LibreOffice::find().map(|office| (which, office)));
     let pdf = pdf.transpose().map_err(Failure::Usage)?;
     let planned = if pdf.is_some() { output::Planned::score_with_pdf() } else { output::Planned::score() };
-    let inputs: Vec<PathBuf> = args.input.inputs.iter().chain(&args.templates).cloned().collect();
+    let inputs: Vec<PathBuf> =
+        args.input.inputs.iter().chain(&args.templates).chain(&args.previous).cloned().collect();
     let destination = open_output(&args.output, &inputs, &planned, lang)?;
-    let (model, diagnostics) = validated(&args.input, lang)?;
+    // Last year's workbook is read and verified while the inputs are read
+    // (a second core is free while one file is read).
+    let (validated, previous) = rayon::join(
+        || validated(&args.input, lang),
+        || {
+            args.previous
+                .as_deref()
+                .map(|path| timing::measure("read previous", || model::previous::read(path)))
+        },
+    );
+    let (mut model, mut diagnostics) = validated?;
+    if let Some(previous) = previous {
+        let (previous, mut read) = model::previous::load(previous, &model);
+        if args.input.strict {
+            read.make_warnings_errors();
+        }
+        read.print(lang);
+        model.previous = Some(previous.filter(|_| !read.has_errors()).ok_or(Failure::InvalidInput)?);
+        diagnostics.extend(read);
+        timing::lap("previous");
+    }
     let report = score::score(&model);
     timing::lap("score");
     let warnings: Vec<String> = diagnostics.warnings().map(|d| d.headline(lang)).collect();

@@ -545,8 +545,8 @@ mod tests {
         assert_eq!(
             errors(dir.path(), &[csv, folder]),
             [
-                "台账.csv: 是 CSV 文件；kaohe merge 只读取 kaohe score 生成的考核得分表（.xlsx）",
-                "县局: 是文件夹；kaohe merge 只读取 kaohe score 生成的考核得分表（.xlsx）",
+                "台账.csv: 是 CSV 文件；这里只读取 kaohe score 生成的考核得分表（.xlsx）",
+                "县局: 是文件夹；这里只读取 kaohe score 生成的考核得分表（.xlsx）",
             ]
         );
     }

@@ -24,6 +24,9 @@ pub const KEY_ASSESSED: &str = "参评单位数";
 /// The 说明 value of a setting that is not set (no 优秀比例, no 加分上限).
 pub const NOT_SET: &str = "无";
 pub const KEY_CREATED: &str = "生成时间";
+/// 说明 of a merged workbook: its kind, [`MERGED_KIND`].
+pub const KEY_KIND: &str = "类型";
+pub const MERGED_KIND: &str = "汇总（kaohe merge）";
 /// The 说明 value of [`KEY_TOOL`]: `kaohe 0.1.0`.
 pub const TOOL_PREFIX: &str = "kaohe ";
 
@@ -42,6 +45,15 @@ pub const COL_ASSESSED_UNDER: &str = "考核体系";
 /// total − 总分. `kaohe merge` reads past them.
 pub const COL_SELF_TOTAL: &str = "自评总分";
 pub const COL_SELF_GAP: &str = "自评差";
+/// With `--previous`, 汇总's last five columns (docs/输出.md).
+pub const COL_PREVIOUS_TOTAL: &str = "上年总分";
+pub const COL_PREVIOUS_RANK: &str = "上年排名";
+pub const COL_PREVIOUS_GRADE: &str = "上年等次";
+pub const COL_TOTAL_CHANGE: &str = "总分增减";
+pub const COL_RANK_CHANGE: &str = "名次升降";
+/// The plain sheet of last year's results kept elsewhere, and its columns.
+pub const SHEET_PREVIOUS: &str = "上年结果";
+pub const PREVIOUS_COLUMNS: [&str; 6] = ["编号", "名称", "总分", "排名", "等次", "年度"];
 /// 权重 column A: the system's name.
 pub const COL_SYSTEM: &str = "体系";
 /// 权重: the column after the categories.

@@ -1,4 +1,5 @@
-//! Reading a score workbook submitted to `kaohe merge` (docs/命令.md): its
+//! Reading a score workbook submitted to `kaohe merge` or named by `kaohe
+//! score --previous` (docs/命令.md), or a plain 上年结果 sheet: its
 //! 说明, 权重 and 汇总 sheets as cells Excel would show, each at its
 //! location, numbers read as Excel reads them (15 significant digits).
 //! What can't be read is a located message: a file that is no workbook, is
@@ -14,7 +15,9 @@ use calamine::{Data, Range, Reader, Sheets, open_workbook_auto_from_rs};
 
 use crate::diagnostic::{Diagnostic, Location, Text};
 use crate::number::{Exact, from_spreadsheet, int, parse_decimal};
-use crate::score_workbook::{COL_RANK, KEY_TOOL, SHEET_ABOUT, SHEET_SUMMARY, SHEET_WEIGHTS, TOOL_PREFIX};
+use crate::score_workbook::{
+    COL_RANK, KEY_TOOL, SHEET_ABOUT, SHEET_PREVIOUS, SHEET_SUMMARY, SHEET_WEIGHTS, TOOL_PREFIX,
+};
 
 /// A submitted workbook as read.
 pub struct SubmittedWorkbook {
@@ -132,41 +135,25 @@ pub struct SummarySheet {
 
 /// Reads the workbook at `path`; `Err` when it is no score workbook at all.
 pub fn read_submission(path: &Path) -> Result<SubmittedWorkbook, Box<Diagnostic>> {
-    // Every submission is called 考核得分表.xlsx: name it by its path as given.
-    let file: Arc<str> = path.display().to_string().into();
-    let unreadable = |message| Box::new(Diagnostic::error(Some(Location::file(file.clone())), message));
-    if let Some(why) = not_a_workbook_file(path) {
-        return Err(unreadable(why));
+    let (book, sha256) = Book::open(path)?;
+    book.score_workbook(sha256)
+}
+
+/// What `--previous` names (docs/命令.md): a plain 上年结果 sheet of results
+/// kept elsewhere, or else a score workbook.
+pub enum PreviousResults {
+    Sheet(SubmittedSheet),
+    Scored(Box<SubmittedWorkbook>),
+}
+
+/// Reads the workbook at `path` for `--previous`: its 上年结果 sheet when
+/// it has one, else it must be a score workbook ([`read_submission`]).
+pub fn read_previous(path: &Path) -> Result<PreviousResults, Box<Diagnostic>> {
+    let (mut book, sha256) = Book::open(path)?;
+    if book.sheets.sheet_names().iter().any(|sheet| sheet == SHEET_PREVIOUS) {
+        return book.sheet(SHEET_PREVIOUS).map(PreviousResults::Sheet);
     }
-    // Bounded and checked before calamine sees the bytes (submissions are input too).
-    let bytes = super::read_checked_workbook(path).map_err(unreadable)?;
-    let sha256 = crate::digest::sha256(&bytes);
-    let sheets = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|error| {
-        let why = text!("无法作为工作簿打开（{error}）", "cannot be opened as a workbook ({error})");
-        not_kaohe(Location::file(file.clone()), why)
-    })?;
-    let mut book = Book { file, sheets };
-    let about = AboutSheet(book.sheet(SHEET_ABOUT)?);
-    if about.find(KEY_TOOL).filter(|(_, tool)| tool.starts_with(TOOL_PREFIX)).is_none() {
-        let why = text!(
-            "“{SHEET_ABOUT}”中没有“{KEY_TOOL}”一行",
-            "its “{SHEET_ABOUT}” sheet has no “{KEY_TOOL}” row"
-        );
-        return Err(not_kaohe(about.sheet_location(), why));
-    }
-    let weights = book.sheet(SHEET_WEIGHTS);
-    let summary = book.sheet(SHEET_SUMMARY).and_then(|mut sheet| {
-        let Some((header, labels)) = sheet.header_row(COL_RANK) else {
-            let why = text!(
-                "“{SHEET_SUMMARY}”中没有“{COL_RANK}”表头",
-                "its “{SHEET_SUMMARY}” sheet has no “{COL_RANK}” header"
-            );
-            return Err(not_kaohe(sheet.sheet_location(), why));
-        };
-        sheet.formulas = book.sheets.worksheet_formula(SHEET_SUMMARY).ok();
-        Ok(SummarySheet { sheet, header, labels })
-    });
-    Ok(SubmittedWorkbook { file: book.file, sha256, about, weights, summary })
+    book.score_workbook(sha256).map(|workbook| PreviousResults::Scored(Box::new(workbook)))
 }
 
 /// A workbook's sheets and where messages about it point.
@@ -176,6 +163,49 @@ struct Book {
 }
 
 impl Book {
+    /// The workbook at `path` and the SHA-256 of its bytes.
+    fn open(path: &Path) -> Result<(Book, String), Box<Diagnostic>> {
+        // Every submission is called 考核得分表.xlsx: name it by its path as given.
+        let file: Arc<str> = path.display().to_string().into();
+        let unreadable = |message| Box::new(Diagnostic::error(Some(Location::file(file.clone())), message));
+        if let Some(why) = not_a_workbook_file(path) {
+            return Err(unreadable(why));
+        }
+        // Bounded and checked before calamine sees the bytes (submissions are input too).
+        let bytes = super::read_checked_workbook(path).map_err(unreadable)?;
+        let sha256 = crate::digest::sha256(&bytes);
+        let sheets = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|error| {
+            let why = text!("无法作为工作簿打开（{error}）", "cannot be opened as a workbook ({error})");
+            not_kaohe(Location::file(file.clone()), why)
+        })?;
+        Ok((Book { file, sheets }, sha256))
+    }
+
+    /// The sheets of a score workbook; `Err` when it is none.
+    fn score_workbook(mut self, sha256: String) -> Result<SubmittedWorkbook, Box<Diagnostic>> {
+        let about = AboutSheet(self.sheet(SHEET_ABOUT)?);
+        if about.find(KEY_TOOL).filter(|(_, tool)| tool.starts_with(TOOL_PREFIX)).is_none() {
+            let why = text!(
+                "“{SHEET_ABOUT}”中没有“{KEY_TOOL}”一行",
+                "its “{SHEET_ABOUT}” sheet has no “{KEY_TOOL}” row"
+            );
+            return Err(not_kaohe(about.sheet_location(), why));
+        }
+        let weights = self.sheet(SHEET_WEIGHTS);
+        let summary = self.sheet(SHEET_SUMMARY).and_then(|mut sheet| {
+            let Some((header, labels)) = sheet.header_row(COL_RANK) else {
+                let why = text!(
+                    "“{SHEET_SUMMARY}”中没有“{COL_RANK}”表头",
+                    "its “{SHEET_SUMMARY}” sheet has no “{COL_RANK}” header"
+                );
+                return Err(not_kaohe(sheet.sheet_location(), why));
+            };
+            sheet.formulas = self.sheets.worksheet_formula(SHEET_SUMMARY).ok();
+            Ok(SummarySheet { sheet, header, labels })
+        });
+        Ok(SubmittedWorkbook { file: self.file, sha256, about, weights, summary })
+    }
+
     fn sheet(&mut self, name: &'static str) -> Result<SubmittedSheet, Box<Diagnostic>> {
         if !self.sheets.sheet_names().iter().any(|sheet| sheet == name) {
             return Err(not_kaohe(
@@ -216,8 +246,8 @@ fn not_a_workbook_file(path: &Path) -> Option<Text> {
     };
     let (zh, en) = (what.zh, what.en);
     Some(text!(
-        "{zh}；kaohe merge 只读取 kaohe score 生成的考核得分表（.xlsx）",
-        "{en}; kaohe merge reads only the score workbooks (.xlsx) that kaohe score writes"
+        "{zh}；这里只读取 kaohe score 生成的考核得分表（.xlsx）",
+        "{en}; only the score workbooks (.xlsx) that kaohe score writes are read here"
     ))
 }
 

@@ -6,6 +6,7 @@
 
 pub(crate) mod filter;
 pub mod merged;
+pub mod previous;
 pub mod ranking;
 mod report_period;
 pub mod rules;
@@ -457,6 +458,8 @@ pub struct Model {
     pub accountability: Vec<AccountabilityRow>,
     pub out_of_year: OutOfYear,
     pub sources: Vec<Source>,
+    /// Last year's results, with `--previous` (docs/命令.md).
+    pub previous: Option<previous::PreviousYear>,
 }
 
 impl Indicator {

@@ -234,6 +234,7 @@ pub(crate) fn model(units: Vec<Unit>, criteria: Vec<Indicator>, systems: Vec<Wei
         accountability: Vec::new(),
         out_of_year: OutOfYear::default(),
         sources: Vec::new(),
+        previous: None,
     }
 }
 

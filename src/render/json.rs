@@ -64,6 +64,18 @@ struct UnitSummary<'a> {
     self_gap: Option<Option<f64>>,
     categories: Categories<'a>,
     indicators: Vec<IndicatorSummary<'a>>,
+    /// Last year's result (`null` for a unit not found); only with `--previous`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous: Option<Option<PreviousSummary<'a>>>,
+}
+
+/// A unit's result in last year's workbook, as it records it.
+#[derive(Serialize)]
+struct PreviousSummary<'a> {
+    year: i32,
+    total: f64,
+    rank: u32,
+    grade: &'a str,
 }
 
 /// Category name → N_c, as a JSON object in criteria order.
@@ -161,6 +173,14 @@ fn unit_summary<'a>(scored: &Scored<'a>, result: &'a UnitResult) -> UnitSummary<
                 }),
             })
             .collect(),
+        previous: model.previous.as_ref().map(|previous| {
+            previous.of(result.unit).map(|last| PreviousSummary {
+                year: previous.year,
+                total: rounded(&last.total),
+                rank: last.rank,
+                grade: &last.grade,
+            })
+        }),
     }
 }
 

@@ -15,6 +15,7 @@ mod input;
 mod items;
 mod merge;
 mod pdf;
+mod previous;
 mod properties;
 mod published_table;
 mod reports;

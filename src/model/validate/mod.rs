@@ -166,6 +166,7 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
             incidents: ledger.incidents_out_of_year,
         },
         sources,
+        previous: None,
     });
     if let Some(model) = &model {
         let assessed_checks = text!(

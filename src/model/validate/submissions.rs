@@ -16,6 +16,7 @@ use chrono::NaiveDateTime;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::input::submission::{AboutSheet, SubmittedSheet, SubmittedWorkbook, SummarySheet};
+use crate::model::previous::PreviousUnit;
 use crate::model::ranking::{Standing, by_standing, competition_ranks, rank_and_grade};
 use crate::model::validate::DEFAULT_IDEOLOGICAL_CATEGORY;
 use crate::model::{GradeBand, MergedRanking, MergedUnit, Submission};
@@ -23,8 +24,8 @@ use crate::number::{Exact, format_trimmed, int, parse_decimal, round};
 use crate::score_workbook::{
     BARRED_MARK, COL_ASSESSED_UNDER, COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_SYSTEM, COL_TOTAL,
     COL_VETO, COL_WEIGHT_SUM, COL_WEIGHTED, KEY_ASSESSED, KEY_ASSESSOR, KEY_BONUS_CAP, KEY_CREATED,
-    KEY_GRADES, KEY_IDEOLOGICAL, KEY_TOP_QUOTA, KEY_YEAR, LEFT_OUT, NOT_SET, SHEET_ABOUT, SHEET_SUMMARY,
-    SHEET_WEIGHTS, VETO_MARK,
+    KEY_GRADES, KEY_IDEOLOGICAL, KEY_KIND, KEY_TOP_QUOTA, KEY_YEAR, LEFT_OUT, MERGED_KIND, NOT_SET,
+    PREVIOUS_COLUMNS, SHEET_ABOUT, SHEET_PREVIOUS, SHEET_SUMMARY, SHEET_WEIGHTS, VETO_MARK,
 };
 use crate::text::natural_cmp;
 
@@ -185,6 +186,7 @@ fn verify(
         .map_err(|d| diagnostics.push(*d))
         .ok()
         .and_then(|summary| verify_summary(&summary, &about, weights.as_deref(), diagnostics));
+    let units = units.map(|units| units.into_iter().map(|(_, unit)| unit).collect());
     Some(Verified { units: units.unwrap_or_default(), year: about.year, submission: about.submission })
 }
 
@@ -248,7 +250,9 @@ fn read_about(
         );
     }
     let bands = grade_bands(&about.value(KEY_GRADES));
-    let recorded = read_recorded(about, &bands, diagnostics);
+    // A merged workbook records no bands: its units were verified when merged.
+    let merged = about.value(KEY_KIND) == MERGED_KIND;
+    let recorded = if merged { None } else { read_recorded(about, &bands, diagnostics) };
     let created = NaiveDateTime::parse_from_str(&about.value(KEY_CREATED), "%Y-%m-%d %H:%M:%S").ok();
     let ideological = Some(about.value(KEY_IDEOLOGICAL))
         .filter(|v| !v.is_empty())
@@ -394,6 +398,8 @@ struct SummaryColumns {
     veto: u32,
     /// 考核体系, in a workbook that records it.
     system: Option<u32>,
+    /// 考核单位, in a merged workbook: ids repeat across submitters.
+    submitter: Option<u32>,
     /// The category columns between 单位名称 and 加权得分.
     categories: Vec<(u32, String)>,
     /// Every labelled column.
@@ -433,6 +439,7 @@ impl SummaryColumns {
             grade: at(COL_GRADE),
             veto: at(COL_VETO),
             system: column(COL_ASSESSED_UNDER),
+            submitter: column(KEY_ASSESSOR),
             categories: labels
                 .iter()
                 .filter(|(col, _)| (name + 1..weighted).contains(col))
@@ -443,15 +450,15 @@ impl SummaryColumns {
     }
 }
 
-/// The units of 汇总, each verified against its workbook: every row below
-/// the header with a cell besides 排名 (empty rows are skipped; the
-/// sign-off lines below the table only fill the 排名 column).
+/// The units of 汇总 with their rows, each verified against its workbook:
+/// every row below the header with a cell besides 排名 (empty rows are
+/// skipped; the sign-off lines below the table only fill the 排名 column).
 fn verify_summary(
     summary: &SummarySheet,
     about: &About,
     weights: Option<&[SystemWeights]>,
     diagnostics: &mut Diagnostics,
-) -> Option<Vec<MergedUnit>> {
+) -> Option<Vec<(u32, MergedUnit)>> {
     let sheet = &summary.sheet;
     let columns =
         SummaryColumns::find(summary, about.recorded.is_some()).map_err(|d| diagnostics.push(*d)).ok()?;
@@ -486,11 +493,13 @@ fn verify_summary(
     }
     let reader = RowReader { sheet, columns: &columns, about, weights };
     let mut units = Vec::new();
-    let mut seen: HashMap<String, Location> = HashMap::new();
+    let mut seen: HashMap<(String, String), Location> = HashMap::new();
     for &row in &rows {
         let Some(unit) = reader.unit(row, diagnostics) else { continue };
         let here = sheet.location(row, columns.id);
-        match seen.get(&unit.id) {
+        let submitter = columns.submitter.map(|col| sheet.text(row, col)).unwrap_or_default();
+        let key = (submitter, unit.id.clone());
+        match seen.get(&key) {
             Some(first) => {
                 let id = &unit.id;
                 diagnostics.error(
@@ -502,7 +511,7 @@ fn verify_summary(
                 );
             }
             None => {
-                seen.insert(unit.id.clone(), here);
+                seen.insert(key, here);
             }
         }
         units.push((row, unit));
@@ -512,7 +521,7 @@ fn verify_summary(
     {
         check_grades(sheet, recorded, &units, columns.grade, diagnostics);
     }
-    Some(units.into_iter().map(|(_, unit)| unit).collect())
+    Some(units)
 }
 
 /// Reads and verifies one row of 汇总.
@@ -598,7 +607,8 @@ impl RowReader<'_> {
             grade: sheet.text(row, columns.grade),
             veto: veto == VETO_MARK,
             barred: veto == BARRED_MARK,
-            rank: 0,
+            // The rank in its own workbook (`merge` ranks again).
+            rank: sheet.text(row, columns.rank).parse().unwrap_or(0),
             categories: categories?
                 .into_iter()
                 .map(|(_, category, score)| (category.to_owned(), score))
@@ -711,4 +721,139 @@ fn check_grades(
             ),
         );
     }
+}
+
+/// A score workbook named by `--previous`, verified: the year its 说明
+/// gives and where, and its units with their rank in it.
+pub struct VerifiedPrevious {
+    pub year: (i32, Location),
+    pub units: Vec<PreviousUnit>,
+}
+
+/// Last year's score workbook for `--previous` (docs/命令.md), verified as a
+/// submission is (a merged workbook: its totals and its unit count; its
+/// units were verified when merged); whether its year is the right one is
+/// for the caller, which knows this year. `None` when its 说明 or 汇总
+/// can't be used; every problem is in `diagnostics`.
+pub fn verify_previous(
+    workbook: SubmittedWorkbook,
+    diagnostics: &mut Diagnostics,
+) -> Option<VerifiedPrevious> {
+    let SubmittedWorkbook { file, sha256, about, weights, summary } = workbook;
+    let merged = about.value(KEY_KIND) == MERGED_KIND;
+    let about = read_about(&about, file, sha256, diagnostics).map_err(|d| diagnostics.push(*d)).ok()?;
+    let weights = if merged {
+        None
+    } else {
+        let weights = weights.map_err(|d| diagnostics.push(*d)).ok();
+        weights.and_then(|sheet| read_weights(&sheet, &about, None, diagnostics))
+    };
+    let summary = summary.map_err(|d| diagnostics.push(*d)).ok()?;
+    let units = verify_summary(&summary, &about, weights.as_deref(), diagnostics)?;
+    let sheet = &summary.sheet;
+    let submitter = summary.labels.iter().find(|(_, label)| label == KEY_ASSESSOR).map(|(col, _)| *col);
+    let units = units.into_iter().map(|(row, unit)| PreviousUnit {
+        id: unit.id,
+        name: unit.name,
+        total: unit.total,
+        rank: unit.rank,
+        grade: unit.grade,
+        submitter: submitter.filter(|_| merged).map(|col| sheet.text(row, col)),
+        location: sheet.row_location(row),
+    });
+    Some(VerifiedPrevious { year: about.year, units: units.collect() })
+}
+
+/// A plain 上年结果 sheet (docs/命令.md): 编号, 名称, 总分, 排名, 等次, 年度,
+/// one row per unit, every 年度 `year`. Not verified (a note says so);
+/// each unreadable cell is an error.
+pub fn read_previous_results(
+    sheet: &SubmittedSheet,
+    year: i32,
+    diagnostics: &mut Diagnostics,
+) -> Option<Vec<PreviousUnit>> {
+    let Some((header, labels)) = sheet.header_row(PREVIOUS_COLUMNS[0]) else {
+        let wanted = PREVIOUS_COLUMNS.join("、");
+        diagnostics.error(
+            Some(sheet.sheet_location()),
+            text!(
+                "“{SHEET_PREVIOUS}”中没有表头（应为 {wanted}）",
+                "the “{SHEET_PREVIOUS}” sheet has no header ({wanted})"
+            ),
+        );
+        return None;
+    };
+    let column = |label: &str| labels.iter().find(|(_, text)| text == label).map(|(col, _)| *col);
+    let missing: Vec<&str> =
+        PREVIOUS_COLUMNS.iter().copied().filter(|label| column(label).is_none()).collect();
+    if !missing.is_empty() {
+        let missing = missing.join("、");
+        diagnostics.error(
+            Some(sheet.row_location(header)),
+            text!(
+                "“{SHEET_PREVIOUS}”缺少列：{missing}",
+                "the “{SHEET_PREVIOUS}” sheet lacks columns: {missing}"
+            ),
+        );
+        return None;
+    }
+    let [id, name, total, rank, grade, of_year] =
+        PREVIOUS_COLUMNS.map(|label| column(label).unwrap_or_default());
+    let before = diagnostics.errors().count();
+    let mut units = Vec::new();
+    for row in sheet.rows_from(header + 1) {
+        if [id, name, total].iter().all(|&col| sheet.text(row, col).is_empty()) {
+            continue;
+        }
+        let read_id = sheet.text(row, id);
+        if read_id.is_empty() {
+            diagnostics
+                .error(Some(sheet.location(row, id)), text!("“编号”为空", "“编号” (unit id) is empty"));
+        }
+        let read_total = sheet.number(row, total);
+        if read_total.is_none() {
+            diagnostics.error(
+                Some(sheet.location(row, total)),
+                text!("“总分”不是数字", "“总分” (total) is not a number"),
+            );
+        }
+        let read_rank = sheet.text(row, rank).parse::<u32>().ok().filter(|&rank| rank > 0);
+        if read_rank.is_none() {
+            diagnostics.error(
+                Some(sheet.location(row, rank)),
+                text!("“排名”应为正整数", "“排名” (rank) must be a positive whole number"),
+            );
+        }
+        let read_year = sheet.text(row, of_year);
+        if read_year.trim_end_matches(['年', '度']).parse::<i32>().ok() != Some(year) {
+            diagnostics.error(
+                Some(sheet.location(row, of_year)),
+                text!(
+                    "“年度”应为上一年 {year}，而不是“{read_year}”",
+                    "“年度” (year) must be last year, {year}, not “{read_year}”"
+                ),
+            );
+        }
+        let (Some(total), Some(rank)) = (read_total, read_rank) else { continue };
+        units.push(PreviousUnit {
+            id: read_id,
+            name: sheet.text(row, name),
+            total,
+            rank,
+            grade: sheet.text(row, grade),
+            submitter: None,
+            location: sheet.row_location(row),
+        });
+    }
+    if diagnostics.errors().count() > before {
+        return None;
+    }
+    diagnostics.note(
+        Some(sheet.sheet_location()),
+        text!(
+            "上年结果取自“{SHEET_PREVIOUS}”工作表，未经核验（不是 kaohe 生成的得分表）",
+            "last year's results come from a “{SHEET_PREVIOUS}” sheet and are not verified (it is not a workbook kaohe wrote)"
+        ),
+    );
+    Some(units)
 }

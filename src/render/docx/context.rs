@@ -5,11 +5,13 @@
 //! The bulletin context is built from a list of [`RankingRow`]s, so that
 //! `kaohe merge` can fill it from a merged ranking as well as from a report.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
 use serde::{Serialize, Serializer};
 
+use crate::model::previous::{PreviousUnit, PreviousYear, grade_move};
 use crate::model::rules::{Definition, Due, Rule};
 use crate::model::validate::{
     DEFAULT_IDEOLOGICAL_CATEGORY, DEFAULT_MARKING, DEFAULT_RECTIFICATION_DAYS, DEFAULT_SELF_GAP,
@@ -75,6 +77,8 @@ pub struct DocInfo {
     pub grades: Vec<String>,
     /// 自评偏差 in points, trailing zeros dropped.
     pub self_gap: String,
+    /// Last year with `--previous`, else none: the letters then compare.
+    pub previous_year: Option<i32>,
 }
 
 impl DocInfo {
@@ -95,6 +99,7 @@ impl DocInfo {
             unit_count,
             grades: settings.grades.iter().map(|band| band.name.clone()).collect(),
             self_gap: trimmed(&settings.self_gap),
+            previous_year: None,
         }
     }
 
@@ -117,6 +122,7 @@ impl DocInfo {
             unit_count: ranking.units.len(),
             grades: ranking.grades.clone(),
             self_gap: DEFAULT_SELF_GAP.to_string(),
+            previous_year: None,
         }
     }
 }
@@ -295,6 +301,63 @@ pub struct UnitView {
     pub self_gap: String,
     /// Indicators whose self score exceeds the evaluated score, in criteria order.
     pub self_excess: Vec<SelfExcessView>,
+    /// Last year's result and the change since, with `--previous`; none
+    /// without it and for a unit not found last year.
+    pub previous: Option<PreviousView>,
+}
+
+/// Which way a unit's total or rank moved since last year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Trend {
+    Up,
+    Down,
+    Same,
+}
+
+impl Trend {
+    fn of(change: Ordering) -> Self {
+        match change {
+            Ordering::Greater => Trend::Up,
+            Ordering::Less => Trend::Down,
+            Ordering::Equal => Trend::Same,
+        }
+    }
+}
+
+/// A unit's result last year and how it moved since.
+#[derive(Clone, Debug, Serialize)]
+pub struct PreviousView {
+    pub year: i32,
+    /// Last year's total (2 decimals), rank and grade.
+    #[serde(serialize_with = "fixed")]
+    pub total: Exact,
+    pub rank: u32,
+    pub grade: String,
+    /// How the total moved, and by how many points (trailing zeros dropped, no sign).
+    pub total_trend: Trend,
+    pub total_change: String,
+    /// How the rank moved (up = a better place), and by how many places (no sign).
+    pub rank_trend: Trend,
+    pub rank_change: u64,
+}
+
+impl PreviousView {
+    /// `result`'s comparison with last year, when it was found.
+    fn of(previous: &PreviousYear, result: &UnitResult) -> Option<Self> {
+        let last = previous.of(result.unit)?;
+        let change = last.change(&result.total, result.rank);
+        Some(PreviousView {
+            year: previous.year,
+            total: last.total.clone(),
+            rank: last.rank,
+            grade: last.grade.clone(),
+            total_trend: Trend::of(change.total.cmp(&number::int(0))),
+            total_change: trimmed(&num_traits::Signed::abs(&change.total)),
+            rank_trend: Trend::of(change.rank.cmp(&0)),
+            rank_change: change.rank.unsigned_abs(),
+        })
+    }
 }
 
 /// The context of one feedback letter: `doc` and `unit`.
@@ -436,6 +499,7 @@ impl FeedbackContext {
                 self_total: two_decimals(&result.self_total),
                 self_gap: two_decimals(&result.self_gap),
                 self_excess,
+                previous: model.previous.as_ref().and_then(|previous| PreviousView::of(previous, result)),
             },
         }
     }
@@ -791,6 +855,40 @@ pub struct BulletinContext {
     /// Units whose self gap exceeds 自评偏差, largest gap first (ties in rank
     /// order); empty in a merged bulletin.
     pub self_gaps: Vec<SelfGapRow>,
+    /// The comparison with last year, with `--previous`; none in a merged bulletin.
+    pub previous: Option<PreviousSummary>,
+}
+
+/// How many units the bulletin lists as rising most (ties with the last included).
+pub const TOP_RISERS: usize = 5;
+
+/// The bulletin's comparison with last year.
+#[derive(Clone, Debug, Serialize)]
+pub struct PreviousSummary {
+    pub year: i32,
+    /// Units in a better band than last year, and in a worse one (bands
+    /// compared by name; a unit new this year or whose grade is not a band
+    /// of this year counts in neither).
+    pub rose: usize,
+    pub fell: usize,
+    /// The [`TOP_RISERS`] units whose total rose most, with every unit tied
+    /// with the last of them; only rises, largest first (ties in rank order).
+    pub risers: Vec<RiserRow>,
+}
+
+/// A unit whose total rose since last year.
+#[derive(Clone, Debug, Serialize)]
+pub struct RiserRow {
+    pub rank: u32,
+    pub id: String,
+    pub name: String,
+    /// Last year's total and this year's (2 decimals).
+    #[serde(serialize_with = "fixed")]
+    pub previous_total: Exact,
+    #[serde(serialize_with = "fixed")]
+    pub total: Exact,
+    /// The rise in points, trailing zeros dropped.
+    pub change: String,
 }
 
 impl BulletinContext {
@@ -844,6 +942,7 @@ impl BulletinContext {
             ranking,
             has_org,
             self_gaps: Vec::new(),
+            previous: None,
         }
     }
 
@@ -901,10 +1000,56 @@ impl BulletinContext {
         });
         let categories = category_averages(scores);
         let self_gaps = self_gaps(scored);
+        let previous = model.previous.as_ref().map(|previous| previous_summary(scored, previous));
         BulletinContext {
             self_gaps,
+            previous,
             ..BulletinContext::new(doc, ranking, categories, common_deductions(scored))
         }
+    }
+}
+
+/// The grade moves and the largest rises since last year; the sort is
+/// stable, so ties keep rank order.
+fn previous_summary(scored: &Scored, previous: &PreviousYear) -> PreviousSummary {
+    let model = scored.model;
+    let bands: Vec<String> = model.settings.grades.iter().map(|band| band.name.clone()).collect();
+    let matched: Vec<(&UnitResult, &PreviousUnit)> =
+        scored.report.units.iter().filter_map(|result| Some((result, previous.of(result.unit)?))).collect();
+    let moved = |way: Ordering| {
+        matched
+            .iter()
+            .filter(|(result, last)| grade_move(&bands, &last.grade, &result.grade) == Some(way))
+            .count()
+    };
+    let mut rises: Vec<(&UnitResult, &PreviousUnit, Exact)> = matched
+        .iter()
+        .map(|&(result, last)| (result, last, &result.total - &last.total))
+        .filter(|(_, _, rise)| *rise > number::int(0))
+        .collect();
+    rises.sort_by(|a, b| b.2.cmp(&a.2));
+    if let Some((_, _, last_shown)) = rises.get(TOP_RISERS - 1).cloned() {
+        rises.retain(|(_, _, rise)| *rise >= last_shown);
+    }
+    let risers = rises
+        .into_iter()
+        .map(|(result, last, rise)| {
+            let unit = &model.units[result.unit];
+            RiserRow {
+                rank: result.rank,
+                id: unit.id.clone(),
+                name: unit.name.clone(),
+                previous_total: last.total.clone(),
+                total: result.total.clone(),
+                change: trimmed(&rise),
+            }
+        })
+        .collect();
+    PreviousSummary {
+        year: previous.year,
+        rose: moved(Ordering::Greater),
+        fell: moved(Ordering::Less),
+        risers,
     }
 }
 

@@ -58,7 +58,11 @@ impl From<DocxError> for Diagnostic {
 
 /// The facts every document of `scored` shares.
 pub fn doc_info(scored: &Scored) -> DocInfo {
-    DocInfo::new(&scored.model.settings, scored.report.units.len(), scored.created)
+    let previous_year = scored.model.previous.as_ref().map(|previous| previous.year);
+    DocInfo {
+        previous_year,
+        ..DocInfo::new(&scored.model.settings, scored.report.units.len(), scored.created)
+    }
 }
 
 /// Letters rendered in parallel at once; their bodies then go into the

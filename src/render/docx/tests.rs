@@ -1532,3 +1532,57 @@ fn the_merged_bulletin_averages_each_category_over_the_units_scored_in_it() {
     let text = document_text(&bulletin);
     assert!(text.contains("意识形态工作\n3\n85.17\n党建工作\n2\n82.50\n业务工作\n1\n60.00"), "{text}");
 }
+
+#[test]
+fn the_bulletin_counts_grade_moves_and_lists_the_largest_rises_with_ties_at_the_fifth() {
+    use crate::model::previous::{PreviousUnit, PreviousYear};
+    use crate::model::testing::{IDEOLOGY, indicator, manual_score, model};
+    // Seven units marked 90, 85 … 60 on one manual indicator: totals as marked.
+    let units = (1..=7).map(|n| crate::model::testing::unit(&format!("U{n}"), "党支部", None)).collect();
+    let mut model = model(
+        units,
+        vec![indicator("A1", IDEOLOGY, manual(), "100")],
+        vec![system(None, &[(IDEOLOGY, "100")])],
+    );
+    let now = ["90", "85", "80", "75", "70", "65", "60"];
+    model.manual_scores =
+        now.iter().enumerate().map(|(unit, score)| manual_score(unit, 0, score, "")).collect();
+    // Last year: rises of 2, 5, 4, 3, 2, 2 and a fall of 1; U1 and U3 rose
+    // a band, U7 fell one, U6's grade is none of this year's bands.
+    let last = [
+        ("88", "良好"),
+        ("80", "良好"),
+        ("76", "合格"),
+        ("72", "合格"),
+        ("68", "合格"),
+        ("63", "中等"),
+        ("61", "良好"),
+    ];
+    let previous: Vec<PreviousUnit> = last
+        .iter()
+        .enumerate()
+        .map(|(index, (total, grade))| PreviousUnit {
+            id: format!("U{}", index + 1),
+            name: String::new(),
+            total: d(total),
+            rank: index as u32 + 1,
+            grade: (*grade).into(),
+            submitter: None,
+            location: crate::diagnostic::Location::file("2024.xlsx".into()),
+        })
+        .collect();
+    model.previous = Some(PreviousYear { year: 2024, units: previous, matched: (0..7).map(Some).collect() });
+    let report = crate::score::score(&model);
+    let scored = Scored { model: &model, report: &report, warnings: &[], created: created() };
+    let summary = BulletinContext::from_scored(&scored, doc_info(&scored)).previous.unwrap();
+    assert_eq!((summary.year, summary.rose, summary.fell), (2024, 2, 1));
+    let risers: Vec<(&str, &str)> =
+        summary.risers.iter().map(|row| (row.id.as_str(), row.change.as_str())).collect();
+    // The fifth largest rise is 2: all three units that rose 2 are listed, U7 (a fall) is not.
+    assert_eq!(risers, [("U2", "5"), ("U3", "4"), ("U4", "3"), ("U1", "2"), ("U5", "2"), ("U6", "2")]);
+    let text = part(&bulletin(&scored, &Templates::bundled()).unwrap(), "word/document.xml").text();
+    assert!(
+        text.contains("与2024年度相比，2个单位等次上升，1个单位等次下降。总分提高最多的单位："),
+        "{text}"
+    );
+}

@@ -14,7 +14,7 @@ use crate::model::MergedRanking;
 use crate::number::format_trimmed;
 use crate::score_workbook::{
     COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_TOTAL, COL_VETO, COL_WEIGHTED, KEY_ASSESSOR,
-    SHEET_ABOUT, SHEET_SUMMARY,
+    KEY_KIND, MERGED_KIND, SHEET_ABOUT, SHEET_SUMMARY,
 };
 
 /// Renders the combined workbook of `ranking`.
@@ -69,7 +69,7 @@ fn about_sheet(sheet: &mut Worksheet, ranking: &MergedRanking, styles: &Styles) 
         .as_ref()
         .map_or_else(|| "未指定".to_owned(), |p| format!("{}%", format_trimmed(p, 2)));
     let rows = [
-        ("类型", "汇总（kaohe merge）".to_owned()),
+        (KEY_KIND, MERGED_KIND.to_owned()),
         ("本级意识形态工作权重", floor),
         ("报送单位数", ranking.submissions.len().to_string()),
         ("参评单位数", ranking.units.len().to_string()),

@@ -2,8 +2,9 @@
 //! 问责, 权重, 校验, 说明, in that order; 明细 and 校验 continue on 明细-2,
 //! 校验-2 … past Excel's rows, and a 佐证 sheet follows 明细 when one of its
 //! evidence cells had to be cut. 加权得分 and 总分 are live formulas
-//! over the category cells and the 权重 sheet, stored with their computed
-//! values; every other cell is a value (user text is never a formula). The
+//! over the category cells and the 权重 sheet, and with `--previous` 总分增减
+//! and 名次升降 over 总分, 排名 and last year's stored values, all stored with
+//! their computed values; every other cell is a value (user text is never a formula). The
 //! sheet and label names are [`crate::score_workbook`]'s, which `kaohe
 //! merge` reads back. Returns bytes; the big sheets stream their rows
 //! through anonymous temporary files (the system temp folder) on the way.
@@ -27,6 +28,7 @@ use rust_xlsxwriter::{
     Worksheet, XlsxError,
 };
 
+use crate::model::previous::PreviousUnit;
 use crate::model::{INCIDENT_STEPS, IndicatorIndex, Model, Origin, Stance, UnitIndex};
 use crate::number::{Exact, format_fixed, format_trimmed, to_f64};
 use crate::render::{Scored, VERSION};
@@ -38,7 +40,10 @@ use crate::score_workbook::{
     SHEET_ABOUT, SHEET_ACCOUNTABILITY, SHEET_DETAIL, SHEET_INCIDENTS, SHEET_SUMMARY, SHEET_WARNINGS,
     SHEET_WEIGHTS, TOOL_PREFIX, TOP_SYSTEM, VETO_MARK,
 };
-use crate::score_workbook::{COL_SELF_GAP, COL_SELF_TOTAL};
+use crate::score_workbook::{
+    COL_PREVIOUS_GRADE, COL_PREVIOUS_RANK, COL_PREVIOUS_TOTAL, COL_RANK_CHANGE, COL_SELF_GAP, COL_SELF_TOTAL,
+    COL_TOTAL_CHANGE,
+};
 
 pub(crate) use grid::excel_datetime;
 use grid::{Grid, MAX_CELL_CHARS, MAX_SHEET_ROWS, Styles, VETO_RED, excel_len, pages, print_setup, table};
@@ -202,6 +207,10 @@ fn summary_sheet(
     if model.self_assessed {
         labels.extend([COL_SELF_TOTAL, COL_SELF_GAP]);
     }
+    let previous_col = labels.len() as u16;
+    if model.previous.is_some() {
+        labels.extend(PREVIOUS_LABELS);
+    }
 
     title_row(sheet, &summary_title(model.settings.year), labels.len() as u16, styles)?;
     let grades: Vec<String> = model.settings.grades.iter().map(|band| band.name.clone()).collect();
@@ -259,6 +268,10 @@ fn summary_sheet(
                 optional_decimal(grid, row, self_col, result.self_total.as_ref(), styles)?;
                 optional_decimal(grid, row, self_col + 1, result.self_gap.as_ref(), styles)?;
             }
+            if let Some(previous) = &model.previous {
+                let cells = (total_col, previous_col);
+                previous_cells(grid, row, cells, previous.of(result.unit), result, &grades, styles)?;
+            }
         }
         Ok(())
     })?;
@@ -266,6 +279,42 @@ fn summary_sheet(
     print_setup(sheet, SUMMARY_HEADER_ROW, 3)?;
     let after = sign_off(sheet, SUMMARY_HEADER_ROW + vetoed.len() as u32, &model.settings.assessor, styles)?;
     totals_chart(sheet, SHEET_SUMMARY, (first_row, &vetoed), (2, total_col), after)
+}
+
+/// 汇总's columns with `--previous` (docs/输出.md 一), from the first after the others.
+const PREVIOUS_LABELS: [&str; 5] =
+    [COL_PREVIOUS_TOTAL, COL_PREVIOUS_RANK, COL_PREVIOUS_GRADE, COL_TOTAL_CHANGE, COL_RANK_CHANGE];
+
+/// One unit's last-year cells of 汇总 from column `first` (`cells.1`):
+/// last year's total, rank and grade as stored values, then 总分增减 =
+/// ROUND(总分 − 上年总分, 2) (总分 in column `cells.0`) and 名次升降 = 上年排名 −
+/// 排名 (positive = moved up) as live formulas with their results; empty
+/// for a unit not found last year.
+fn previous_cells(
+    grid: &mut Grid,
+    row: u32,
+    (total_col, first): (u16, u16),
+    last: Option<&PreviousUnit>,
+    result: &UnitResult,
+    grades: &[String],
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let Some(last) = last else {
+        for col in first..first + PREVIOUS_LABELS.len() as u16 {
+            grid.text(row, col, "", &styles.center)?;
+        }
+        return Ok(());
+    };
+    let change = last.change(&result.total, result.rank);
+    let cell = |col: u16| row_col_to_cell(row, col);
+    decimal(grid, row, first, &last.total, styles)?;
+    grid.number(row, first + 1, f64::from(last.rank), last.rank, &styles.integer)?;
+    grid.text(row, first + 2, &last.grade, styles.band(band_of(grades, &last.grade)))?;
+    let total_change = format!("ROUND({}-{},2)", cell(total_col), cell(first));
+    let shown = two_decimals(&change.total);
+    grid.formula(row, first + 3, &total_change, to_f64(&change.total), shown, &styles.decimal)?;
+    let rank_change = format!("{}-{}", cell(first + 1), cell(0));
+    grid.formula(row, first + 4, &rank_change, change.rank as f64, change.rank, &styles.integer)
 }
 
 /// The absolute 权重 range holding `system`'s weights of the shown categories.
