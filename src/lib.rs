@@ -122,33 +122,81 @@ pub fn run_score(args: &cli::Score, source_date: Option<NaiveDateTime>, lang: La
     let inputs: Vec<PathBuf> = args.input.inputs.iter().chain(&args.templates).cloned().collect();
     let destination = open_output(&args.output, &inputs, &output::Planned::score(), lang)?;
     let (model, diagnostics) = validated(&args.input, lang)?;
-    let report = score::score(&model);
-    timing::lap("score");
-    let warnings: Vec<String> = diagnostics.warnings().map(|d| d.headline(lang)).collect();
-    let scored = render::Scored {
-        model: &model,
-        report: &report,
-        warnings: &warnings,
-        created: created::creation_time(source_date, model.settings.document_date()),
-    };
-    let files = output::ScoreFiles::new(output::Staging::new(destination)?, letter_paths(&scored));
-    let templates = render::docx::Templates::load(args.templates.as_deref())
-        .map_err(|error| Box::new(error.to_diagnostic()))?;
-    render_into(&files, &scored, &templates, lang)?;
-    let summary = render::json::summary(&scored, &files.outputs());
-    timing::lap("summary.json");
-    files.commit(summary.as_bytes())?;
-    timing::lap("move into place");
+    let progress = terminal::LetterBar::new(lang);
+    let scoring = Scoring { templates: args.templates.as_deref(), source_date, lang };
+    let written = scoring.write(&model, &diagnostics, destination, &progress);
+    progress.finish();
+    let written = written?;
     if args.json {
-        println!("{summary}");
+        println!("{}", written.summary);
     } else {
-        eprintln!("{}", terminal::score_summary(&scored, &args.output.dir, lang));
+        let line = terminal::score_summary(&model, &written.report, lang);
+        eprintln!("{}", terminal::written_to(&line, &args.output.dir, lang));
     }
     // The process ends here: leave the model and report to the operating
     // system rather than free millions of small allocations one by one
     // (half a second at province scale).
-    std::mem::forget((model, report));
+    std::mem::forget((model, written));
     Ok(())
+}
+
+/// How `score` scores and writes a validated model: the options beside the
+/// inputs. `kaohe serve` scores through the very same [`Scoring::write`], so
+/// the page's files are the command line's, byte for byte.
+#[derive(Debug, Clone, Copy)]
+pub struct Scoring<'a> {
+    /// `--templates`: the folder of the user's document templates.
+    pub templates: Option<&'a std::path::Path>,
+    /// `SOURCE_DATE_EPOCH`, when set.
+    pub source_date: Option<NaiveDateTime>,
+    /// The language of the warnings the outputs list.
+    pub lang: Lang,
+}
+
+/// What [`Scoring::write`] made: the report and summary.json's text.
+pub struct Written {
+    pub report: score::Report,
+    pub summary: String,
+}
+
+/// Told how the rendering of the letters goes: first how many there are,
+/// then each one made (a terminal's progress bar, the page's progress).
+pub trait LetterProgress: Sync {
+    fn start(&self, letters: usize);
+    fn letter_done(&self);
+}
+
+impl Scoring<'_> {
+    /// Steps 4–6 of `score`: scores `model` (validated, with its
+    /// `diagnostics`), renders every file and moves them all into
+    /// `destination`.
+    pub fn write(
+        &self,
+        model: &Model,
+        diagnostics: &Diagnostics,
+        destination: output::Destination,
+        progress: &dyn LetterProgress,
+    ) -> Result<Written, Failure> {
+        let report = score::score(model);
+        timing::lap("score");
+        let warnings: Vec<String> = diagnostics.warnings().map(|d| d.headline(self.lang)).collect();
+        let scored = render::Scored {
+            model,
+            report: &report,
+            warnings: &warnings,
+            created: created::creation_time(self.source_date, model.settings.document_date()),
+        };
+        let files = output::ScoreFiles::new(output::Staging::new(destination)?, letter_paths(&scored));
+        let templates =
+            render::docx::Templates::load(self.templates).map_err(|error| Box::new(error.to_diagnostic()))?;
+        progress.start(report.units.len());
+        render_into(&files, &scored, &templates, progress)?;
+        let summary = render::json::summary(&scored, &files.outputs());
+        timing::lap("summary.json");
+        files.commit(summary.as_bytes())?;
+        timing::lap("move into place");
+        Ok(Written { report, summary })
+    }
 }
 
 /// `kaohe merge`: reads, verifies and ranks the submitted workbooks, then
@@ -232,16 +280,15 @@ fn letter_paths(scored: &render::Scored) -> Vec<String> {
     )
 }
 
-/// Renders every file of `score` into `files`, counting the letters on a
-/// progress bar.
+/// Renders every file of `score` into `files`, telling `progress` of each
+/// letter.
 fn render_into(
     files: &output::ScoreFiles,
     scored: &render::Scored,
     templates: &render::docx::Templates,
-    lang: Lang,
+    progress: &dyn LetterProgress,
 ) -> Result<(), Box<Diagnostic>> {
-    let progress = terminal::progress_bar(scored.report.units.len(), lang);
-    let rendered = render::render_all(scored, templates, &|| progress.inc(1), &|rendered| {
+    render::render_all(scored, templates, &|| progress.letter_done(), &|rendered| {
         match rendered {
             Rendered::Workbook(bytes) => files.workbook(&bytes),
             Rendered::Bulletin(bytes) => files.bulletin(&bytes),
@@ -250,9 +297,7 @@ fn render_into(
         }
         // Told as a diagnostic (`错误: …`), like a rendering failure.
         .map_err(|error| Box::new(Diagnostic::error(None, error.0)))
-    });
-    progress.finish_and_clear();
-    rendered
+    })
 }
 
 /// `--ideological-weight` as an exact number; one that is not a finite

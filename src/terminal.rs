@@ -3,10 +3,12 @@
 //! Diagnostics and failures print themselves ([`crate::diagnostic`]).
 
 use std::path::Path;
+use std::sync::OnceLock;
 
+use crate::LetterProgress;
 use crate::diagnostic::{Lang, count_en};
 use crate::model::Model;
-use crate::render::Scored;
+use crate::score::Report;
 
 /// The line `check` ends with. Rows outside the year are told by their own
 /// note; notes are not counted as warnings.
@@ -27,39 +29,49 @@ pub(crate) fn check_summary(model: &Model, warnings: usize, lang: Lang) -> Strin
     }
 }
 
-/// What a person sees after `score`: units scored, grade counts, and `dir`,
-/// where the files went.
-pub(crate) fn score_summary(scored: &Scored, dir: &Path, lang: Lang) -> String {
-    let units = &scored.report.units;
-    let grades: Vec<String> = scored
-        .model
-        .settings
-        .grades
-        .iter()
-        .map(|band| {
-            let count = units.iter().filter(|u| u.grade == band.name).count();
-            match lang {
-                Lang::Zh => format!("{}{count}个", band.name),
-                Lang::En => format!("{} {count}", band.name),
-            }
+/// What a person sees after `score`: units scored and grade counts.
+pub(crate) fn score_summary(model: &Model, report: &Report, lang: Lang) -> String {
+    let units = &report.units;
+    let grades: Vec<String> = grade_counts(model, report)
+        .map(|(grade, count)| match lang {
+            Lang::Zh => format!("{grade}{count}个"),
+            Lang::En => format!("{grade} {count}"),
         })
         .collect();
     let vetoed = units.iter().filter(|u| u.veto).count();
-    let shown = dir.display();
     match lang {
         Lang::Zh => format!(
-            "已完成{}年度考核计分：{}个单位（{}；一票否决{vetoed}个），结果已写入 {shown}",
-            scored.model.settings.year,
+            "已完成{}年度考核计分：{}个单位（{}；一票否决{vetoed}个）",
+            model.settings.year,
             units.len(),
             grades.join("、")
         ),
         Lang::En => format!(
-            "Scored {} for {} ({}; {vetoed} vetoed); results written to {shown}",
+            "Scored {} for {} ({}; {vetoed} vetoed)",
             count_en(units.len(), "unit", "units"),
-            scored.model.settings.year,
+            model.settings.year,
             grades.join(", ")
         ),
     }
+}
+
+/// [`score_summary`]'s `line` with `dir`, where the files went.
+pub(crate) fn written_to(line: &str, dir: &Path, lang: Lang) -> String {
+    let shown = dir.display();
+    match lang {
+        Lang::Zh => format!("{line}，结果已写入 {shown}"),
+        Lang::En => format!("{line}; results written to {shown}"),
+    }
+}
+
+/// Each grade band in order with the number of units given it.
+pub(crate) fn grade_counts<'a>(
+    model: &'a Model,
+    report: &'a Report,
+) -> impl Iterator<Item = (&'a str, usize)> {
+    model.settings.grades.iter().map(|band| {
+        (band.name.as_str(), report.units.iter().filter(|u| u.grade == band.name).count())
+    })
 }
 
 /// What a person sees after `merge`: how many workbooks (`submissions`)
@@ -76,20 +88,46 @@ pub(crate) fn merge_summary(submissions: usize, units: usize, dir: &Path, lang: 
     }
 }
 
-/// A bar counting `letters` as they are rendered, drawn only when stderr
-/// is a terminal.
-pub(crate) fn progress_bar(letters: usize, lang: Lang) -> indicatif::ProgressBar {
-    let label = match lang {
-        Lang::Zh => "生成反馈意见",
-        Lang::En => "rendering letters",
-    };
-    let style = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
-        .expect("a valid template")
-        .progress_chars("=> ");
-    let bar = indicatif::ProgressBar::new(0).with_style(style).with_message(label);
-    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+/// A bar counting the letters as they are rendered, drawn only when stderr
+/// is a terminal; made when the count is known.
+pub(crate) struct LetterBar {
+    lang: Lang,
+    bar: OnceLock<indicatif::ProgressBar>,
+}
+
+impl LetterBar {
+    pub(crate) fn new(lang: Lang) -> Self {
+        LetterBar { lang, bar: OnceLock::new() }
     }
-    bar.set_length(letters as u64);
-    bar
+
+    /// Clears the bar from the terminal.
+    pub(crate) fn finish(&self) {
+        if let Some(bar) = self.bar.get() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl LetterProgress for LetterBar {
+    fn start(&self, letters: usize) {
+        let label = match self.lang {
+            Lang::Zh => "生成反馈意见",
+            Lang::En => "rendering letters",
+        };
+        let style = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+            .expect("a valid template")
+            .progress_chars("=> ");
+        let bar = indicatif::ProgressBar::new(0).with_style(style).with_message(label);
+        if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        }
+        bar.set_length(letters as u64);
+        let _ = self.bar.set(bar);
+    }
+
+    fn letter_done(&self) {
+        if let Some(bar) = self.bar.get() {
+            bar.inc(1);
+        }
+    }
 }
