@@ -38,6 +38,10 @@
 //!
 //! **`init`** ([`run_init`]) opens the output (1) and writes the blank input
 //! workbook and the editable templates ([`init::files`]).
+//!
+//! **`serve`** ([`serve::run`]) answers a browser: each upload becomes a job
+//! in its own folder that runs steps 2–6 — [`load`], then
+//! [`Scoring::write`], the functions `score` runs.
 
 #[macro_use]
 pub mod diagnostic;
@@ -54,6 +58,7 @@ pub mod output;
 pub mod render;
 pub mod score;
 pub mod score_workbook;
+pub mod serve;
 pub(crate) mod terminal;
 pub(crate) mod text;
 pub(crate) mod timing;
@@ -106,6 +111,7 @@ pub fn run(config: Config) -> Result<(), Failure> {
         Command::Score(args) => run_score(&args, config.source_date, lang),
         Command::Merge(args) => run_merge(&args, config.source_date, lang),
         Command::Init(args) => run_init(&args, lang),
+        Command::Serve(args) => serve::run(&args, config.source_date, lang),
     }
 }
 

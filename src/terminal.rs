@@ -69,9 +69,11 @@ pub(crate) fn grade_counts<'a>(
     model: &'a Model,
     report: &'a Report,
 ) -> impl Iterator<Item = (&'a str, usize)> {
-    model.settings.grades.iter().map(|band| {
-        (band.name.as_str(), report.units.iter().filter(|u| u.grade == band.name).count())
-    })
+    model
+        .settings
+        .grades
+        .iter()
+        .map(|band| (band.name.as_str(), report.units.iter().filter(|u| u.grade == band.name).count()))
 }
 
 /// What a person sees after `merge`: how many workbooks (`submissions`)

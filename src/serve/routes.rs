@@ -1,0 +1,337 @@
+//! Every address of the page and its handler (docs/网页版.md lists them):
+//!
+//! | route | answers |
+//! |---|---|
+//! | `GET /` | the upload form |
+//! | `POST /score` | stores the upload as a job, then 303 to the job |
+//! | `GET /jobs/{id}` | the job: its place, progress, errors or results |
+//! | `GET /jobs/{id}/status` | the same as JSON, for the page's script |
+//! | `GET /jobs/{id}/units/{n}` | the `n`-th unit's indicators and findings |
+//! | `GET /jobs/{id}/files/{path}` | one file the job wrote |
+//! | `GET /jobs/{id}/zip` | all of them as one .zip |
+//! | `GET /init`, `GET /init/files/{path}` | `kaohe init`'s files |
+//! | `GET /assets/{name}` | the page's CSS and JavaScript |
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json};
+use serde::Serialize;
+use tower_http::limit::RequestBodyLimitLayer;
+
+use super::jobs::{Job, ScoreJob, State as JobState, ZIP_FILE};
+use super::pages::Message;
+use super::results::{self, Summary};
+use super::upload::{self, Refused};
+use super::{Server, download};
+use crate::diagnostic::Lang;
+use crate::output::{BULLETIN_FILE, LETTERS_DIR, SUMMARY_FILE, VOLUME_FILE, WORKBOOK_FILE};
+
+type Shared = State<Arc<Server>>;
+
+/// The router: every route behind [`super::access::guard`], uploads
+/// limited to `--max-upload-mb`.
+pub(super) fn router(server: Arc<Server>) -> Router {
+    let limit = usize::try_from(server.options.max_upload_bytes).unwrap_or(usize::MAX);
+    Router::new()
+        .route("/", get(index))
+        .route("/score", post(score))
+        .route("/jobs/{id}", get(job_page))
+        .route("/jobs/{id}/status", get(job_status))
+        .route("/jobs/{id}/units/{index}", get(unit_page))
+        .route("/jobs/{id}/files/{*path}", get(job_file))
+        .route("/jobs/{id}/zip", get(job_zip))
+        .route("/init", get(init_page))
+        .route("/init/files/{*path}", get(init_file))
+        .route("/assets/{name}", get(asset))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(axum::middleware::from_fn_with_state(server.clone(), super::access::guard))
+        .with_state(server)
+}
+
+async fn not_found(State(server): Shared, Extension(lang): Extension<Lang>) -> Response {
+    server.pages.message(StatusCode::NOT_FOUND, Message::NotFound, lang)
+}
+
+async fn asset(
+    State(server): Shared,
+    Extension(lang): Extension<Lang>,
+    Path(name): Path<String>,
+) -> Response {
+    super::pages::asset(&name)
+        .unwrap_or_else(|| server.pages.message(StatusCode::NOT_FOUND, Message::NotFound, lang))
+}
+
+async fn index(State(server): Shared, Extension(lang): Extension<Lang>) -> Response {
+    let limit = server.options.max_upload_bytes >> 20;
+    server.pages.render(StatusCode::OK, "index.html", lang, minijinja::context! { limit })
+}
+
+/// The answer to a refused upload.
+fn refused(server: &Server, refused: Refused, lang: Lang) -> Response {
+    match refused {
+        Refused::TooLarge => super::access::too_large(server, lang),
+        Refused::BadForm => server.pages.message(StatusCode::BAD_REQUEST, Message::BadForm, lang),
+        Refused::NoFiles => server.pages.message(StatusCode::BAD_REQUEST, Message::NoFiles, lang),
+        Refused::Storage(error) => {
+            let message = crate::output::os_error(&error);
+            let context = minijinja::context! {
+                heading => text!("无法保存上传的文件", "cannot store the upload").get(lang),
+                body => message.get(lang),
+            };
+            server.pages.render(StatusCode::INTERNAL_SERVER_ERROR, "message.html", lang, context)
+        }
+    }
+}
+
+async fn score(State(server): Shared, Extension(lang): Extension<Lang>, form: Multipart) -> Response {
+    let received = match upload::receive(&server.jobs, form).await {
+        Ok(received) => received,
+        Err(refusal) => return refused(&server, refusal, lang),
+    };
+    let field =
+        |name: &str| received.fields.get(name).map(|value| value.trim()).filter(|value| !value.is_empty());
+    let year = match field("year").map(str::parse::<i32>) {
+        None => None,
+        Some(Ok(year)) => Some(year),
+        Some(Err(_)) => {
+            server.jobs.discard(&received.job);
+            return server.pages.message(StatusCode::BAD_REQUEST, Message::BadYear, lang);
+        }
+    };
+    let options =
+        ScoreJob { year, strict: field("strict").is_some(), templates: received.templates > 0, lang };
+    let id = received.job.id.clone();
+    server.jobs.submit(received.job, options, server.source_date);
+    Redirect::to(&format!("/jobs/{id}")).into_response()
+}
+
+/// The job `id`, or the 404 page.
+fn find_job(server: &Server, id: &str, lang: Lang) -> Result<Arc<Job>, Response> {
+    server.jobs.get(id).ok_or_else(|| server.pages.message(StatusCode::NOT_FOUND, Message::NotFound, lang))
+}
+
+/// The job's summary.json, read from its folder.
+fn summary_of(server: &Server, job: &Job, lang: Lang) -> Result<Summary, Response> {
+    std::fs::read_to_string(job.results().join(SUMMARY_FILE))
+        .ok()
+        .and_then(|text| Summary::parse(&text).ok())
+        .ok_or_else(|| server.pages.message(StatusCode::NOT_FOUND, Message::NotFound, lang))
+}
+
+/// What the page's script polls.
+#[derive(Serialize)]
+struct Status {
+    stage: &'static str,
+    place: Option<usize>,
+    letters_done: usize,
+    letters: usize,
+}
+
+fn stage_name(state: &JobState) -> &'static str {
+    match state {
+        JobState::Queued => "queued",
+        JobState::Validating => "validating",
+        JobState::Scoring => "scoring",
+        JobState::Invalid { .. } => "invalid",
+        JobState::Failed { .. } => "failed",
+        JobState::Done { .. } => "done",
+    }
+}
+
+async fn job_status(
+    State(server): Shared,
+    Extension(lang): Extension<Lang>,
+    Path(id): Path<String>,
+) -> Response {
+    let job = match find_job(&server, &id, lang) {
+        Ok(job) => job,
+        Err(response) => return response,
+    };
+    let (letters_done, letters) = job.progress();
+    let stage = stage_name(&job.state());
+    Json(Status { stage, place: server.jobs.place(&id), letters_done, letters }).into_response()
+}
+
+/// A download link: what it is and where.
+#[derive(Serialize)]
+struct Link {
+    label: String,
+    href: String,
+}
+
+/// The downloads of a finished job: the .zip, the fixed files, the letters.
+fn downloads(id: &str, summary: &Summary, lang: Lang) -> (Vec<Link>, Vec<Link>) {
+    let words = [
+        (WORKBOOK_FILE, text!("考核得分表", "Score workbook")),
+        (BULLETIN_FILE, text!("考核结果通报", "Bulletin")),
+        (VOLUME_FILE, text!("反馈汇编", "Volume of letters")),
+        (SUMMARY_FILE, text!("机器可读汇总", "Machine summary")),
+    ];
+    let file = |path: &str| format!("/jobs/{id}/files/{path}");
+    let mut fixed = vec![Link {
+        label: text!("全部结果（.zip）", "Everything (.zip)").get(lang).to_owned(),
+        href: format!("/jobs/{id}/zip"),
+    }];
+    for (path, label) in words {
+        if summary.outputs.iter().any(|output| output == path) {
+            fixed.push(Link { label: format!("{}（{path}）", label.get(lang)), href: file(path) });
+        }
+    }
+    let prefix = format!("{LETTERS_DIR}/");
+    let letters = summary
+        .outputs
+        .iter()
+        .filter_map(|path| {
+            path.strip_prefix(&prefix).map(|name| Link { label: name.to_owned(), href: file(path) })
+        })
+        .collect();
+    (fixed, letters)
+}
+
+async fn job_page(
+    State(server): Shared,
+    Extension(lang): Extension<Lang>,
+    Path(id): Path<String>,
+) -> Response {
+    let job = match find_job(&server, &id, lang) {
+        Ok(job) => job,
+        Err(response) => return response,
+    };
+    let state = job.state();
+    let (letters_done, letters) = job.progress();
+    let place = server.jobs.place(&id);
+    let stage = stage_name(&state);
+    let state_value = super::pages::value(&state);
+    let mut context =
+        minijinja::context! { id => &id, stage, state => state_value, place, letters_done, letters };
+    if let JobState::Done { grades, .. } = &state {
+        let summary = match summary_of(&server, &job, lang) {
+            Ok(summary) => summary,
+            Err(response) => return response,
+        };
+        let (fixed, letters) = downloads(&id, &summary, lang);
+        let bars = results::bars(grades);
+        let chart = minijinja::context! {
+            width => results::chart_width(bars.len()),
+            height => results::CHART_TOP + results::CHART_PLOT + 30,
+            base => results::CHART_TOP + results::CHART_PLOT,
+            bar_width => results::CHART_BAR_WIDTH,
+            bars => super::pages::value(&bars),
+        };
+        context = minijinja::context! {
+            year => summary.year,
+            categories => super::pages::value(summary.categories()),
+            rows => super::pages::value(summary.rows()),
+            fixed => super::pages::value(&fixed),
+            letter_links => super::pages::value(&letters),
+            chart,
+            ..context
+        };
+    }
+    server.pages.render(StatusCode::OK, "job.html", lang, context)
+}
+
+async fn unit_page(
+    State(server): Shared,
+    Extension(lang): Extension<Lang>,
+    Path((id, index)): Path<(String, usize)>,
+) -> Response {
+    let summary = match find_job(&server, &id, lang).and_then(|job| summary_of(&server, &job, lang)) {
+        Ok(summary) => summary,
+        Err(response) => return response,
+    };
+    let Some(unit) = summary.units.get(index) else {
+        return server.pages.message(StatusCode::NOT_FOUND, Message::NotFound, lang);
+    };
+    let findings: Vec<&results::Finding> =
+        summary.accountability.iter().filter(|finding| finding.unit == unit.id).collect();
+    server.pages.render(
+        StatusCode::OK,
+        "unit.html",
+        lang,
+        minijinja::context! {
+            id,
+            unit => super::pages::value(unit),
+            findings => super::pages::value(&findings),
+        },
+    )
+}
+
+async fn job_file(
+    State(server): Shared,
+    Extension(lang): Extension<Lang>,
+    Path((id, path)): Path<(String, String)>,
+) -> Response {
+    let summary = match find_job(&server, &id, lang)
+        .and_then(|job| summary_of(&server, &job, lang).map(|s| (job, s)))
+    {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let (job, summary) = summary;
+    // Only a listed output: the path is looked up, never joined as given.
+    let Some(listed) = summary.outputs.iter().find(|output| **output == path) else {
+        return server.pages.message(StatusCode::NOT_FOUND, Message::NotFound, lang);
+    };
+    match tokio::fs::read(job.results().join(listed)).await {
+        Ok(bytes) => download::attachment(listed, bytes),
+        Err(_) => server.pages.message(StatusCode::NOT_FOUND, Message::NotFound, lang),
+    }
+}
+
+async fn job_zip(
+    State(server): Shared,
+    Extension(lang): Extension<Lang>,
+    Path(id): Path<String>,
+) -> Response {
+    let job = match find_job(&server, &id, lang) {
+        Ok(job) => job,
+        Err(response) => return response,
+    };
+    if !matches!(job.state(), JobState::Done { .. }) {
+        return server.pages.message(StatusCode::NOT_FOUND, Message::NotFound, lang);
+    }
+    match tokio::fs::read(job.dir.join(ZIP_FILE)).await {
+        Ok(bytes) => download::attachment(ZIP_FILE, bytes),
+        Err(_) => server.pages.message(StatusCode::NOT_FOUND, Message::NotFound, lang),
+    }
+}
+
+/// `kaohe init`'s files for this year.
+fn init_files() -> Result<Vec<(String, Vec<u8>)>, crate::diagnostic::Failure> {
+    use chrono::Datelike;
+    crate::init::files(chrono::Local::now().year(), &crate::render::docx::BUNDLED_TEMPLATES)
+}
+
+async fn init_page(State(server): Shared, Extension(lang): Extension<Lang>) -> Response {
+    let files: Vec<Link> = init_files()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(path, _)| Link { href: format!("/init/files/{path}"), label: path })
+        .collect();
+    server.pages.render(
+        StatusCode::OK,
+        "init.html",
+        lang,
+        minijinja::context! { files => super::pages::value(&files) },
+    )
+}
+
+async fn init_file(
+    State(server): Shared,
+    Extension(lang): Extension<Lang>,
+    Path(path): Path<String>,
+) -> Response {
+    let found = init_files().unwrap_or_default().into_iter().find(|(listed, _)| *listed == path);
+    match found {
+        Some((path, bytes)) => download::attachment(&path, bytes),
+        None => server.pages.message(StatusCode::NOT_FOUND, Message::NotFound, lang),
+    }
+}
