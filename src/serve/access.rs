@@ -227,10 +227,10 @@ pub(super) async fn guard(State(server): State<Arc<Server>>, mut request: Reques
         pages.message(StatusCode::MISDIRECTED_REQUEST, Message::ForeignHost, lang)
     } else if request.method() != Method::GET && request.method() != Method::HEAD && !same_origin(headers) {
         pages.message(StatusCode::FORBIDDEN, Message::CrossOrigin, lang)
-    } else if server.access.token.is_none() || request.uri().path().starts_with("/assets/") {
-        request.extensions_mut().insert(lang);
-        next.run(request).await
-    } else if cookie(headers, TOKEN_COOKIE).is_some_and(|token| server.access.is_token(token)) {
+    } else if server.access.token.is_none()
+        || request.uri().path().starts_with("/assets/")
+        || cookie(headers, TOKEN_COOKIE).is_some_and(|token| server.access.is_token(token))
+    {
         request.extensions_mut().insert(lang);
         next.run(request).await
     } else if let Some(token) = query.get("token").filter(|token| server.access.is_token(token)) {

@@ -363,3 +363,71 @@ fn input_paths(dir: &Path) -> io::Result<Vec<PathBuf>> {
     names.sort_by(|a, b| crate::text::natural_cmp(a, b).then_with(|| a.cmp(b)));
     Ok(names.into_iter().map(|name| dir.join(name)).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> ScoreJob {
+        ScoreJob { year: None, strict: false, templates: false, lang: Lang::Zh }
+    }
+
+    /// Waits until `job` settles.
+    async fn settled(job: &Job) -> State {
+        for _ in 0..200 {
+            if job.is_settled() {
+                return job.state();
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("the job did not settle");
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn jobs_wait_their_turn_with_their_place_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        let jobs = Arc::new(Jobs::create(&dir.path().join("jobs"), 1).unwrap());
+        let busy = jobs.permits.clone().try_acquire_owned().unwrap();
+        let (first, second) = (jobs.create_job().unwrap(), jobs.create_job().unwrap());
+        jobs.submit(first.clone(), options(), None);
+        jobs.submit(second.clone(), options(), None);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!((jobs.place(&first.id), jobs.place(&second.id)), (Some(1), Some(2)));
+        assert!(matches!(second.state(), State::Queued));
+        drop(busy);
+        // No inputs: validation says so, as `kaohe check` would.
+        let State::Invalid { groups, .. } = settled(&first).await else { panic!("{:?}", first.state()) };
+        assert!(!groups.is_empty());
+        settled(&second).await;
+        assert_eq!((jobs.place(&first.id), jobs.place(&second.id)), (None, None));
+        assert_eq!(jobs.get(&second.id).map(|job| job.dir.clone()), Some(second.dir.clone()));
+    }
+
+    #[test]
+    fn a_panic_is_the_jobs_own_error() {
+        let panic = catch_unwind(|| panic!("index out of bounds")).unwrap_err();
+        let State::Failed { message } = failed_by_panic(panic.as_ref(), Lang::En) else { panic!() };
+        assert_eq!(message, "kaohe failed internally: index out of bounds");
+        let owned = catch_unwind(|| panic!("{}", String::from("owned"))).unwrap_err();
+        let State::Failed { message } = failed_by_panic(owned.as_ref(), Lang::Zh) else { panic!() };
+        assert_eq!(message, "kaohe 内部出错：owned");
+    }
+
+    #[test]
+    fn diagnostics_are_grouped_by_file_and_sheet_in_order() {
+        use crate::diagnostic::Location;
+        let mut diagnostics = Diagnostics::default();
+        let (a, b, sheet): (std::sync::Arc<str>, std::sync::Arc<str>, std::sync::Arc<str>) =
+            ("甲.xlsx".into(), "乙.csv".into(), "活动".into());
+        diagnostics.error(Some(Location::cell(a.clone(), sheet.clone(), 3, 1)), text!("坏", "bad"));
+        diagnostics.warning(Some(Location::file(b.clone())), text!("空", "empty"));
+        diagnostics.error(Some(Location::cell(a, sheet, 9, 2)), text!("又坏", "bad again"));
+        diagnostics.note(None, text!("提示", "note"));
+        let (groups, more) = grouped(&diagnostics, Lang::Zh);
+        let places: Vec<&str> = groups.iter().map(|group| group.place.as_str()).collect();
+        assert_eq!(places, ["甲.xlsx:活动", "乙.csv", ""]);
+        let first: Vec<&str> = groups[0].lines.iter().map(|line| line.text.as_str()).collect();
+        assert_eq!(first, ["错误: 甲.xlsx:活动!B3: 坏", "错误: 甲.xlsx:活动!C9: 又坏"]);
+        assert_eq!((groups[1].lines[0].severity, more), ("warning", None));
+    }
+}

@@ -111,6 +111,16 @@ async fn serve(options: cli::Serve, source_date: Option<NaiveDateTime>, lang: La
     let urls = access.urls();
     let root = job_root();
     let app = App::new(options, access, &root, source_date, lang)?;
+    // Installed before the addresses are printed: from then on Ctrl-C,
+    // SIGTERM or SIGHUP waits for a file write in progress, removes every
+    // job folder and exits with 130.
+    let _ = ctrlc::set_handler(move || {
+        crate::output::exit_interrupted(|| {
+            let _ = std::fs::remove_dir_all(&root);
+            let line = text!("已停止，全部任务文件已删除", "stopped; every job's files were removed");
+            eprintln!("{}", line.get(lang));
+        })
+    });
     for url in urls {
         println!(
             "{}",
@@ -126,14 +136,6 @@ async fn serve(options: cli::Serve, source_date: Option<NaiveDateTime>, lang: La
         }
     });
     let router = app.router();
-    tokio::spawn(async move {
-        let _ = tokio::signal::ctrl_c().await;
-        crate::output::exit_interrupted(|| {
-            let _ = std::fs::remove_dir_all(&root);
-            let line = text!("已停止，全部任务文件已删除", "stopped; every job's files were removed");
-            eprintln!("{}", line.get(lang));
-        });
-    });
     axum::serve(listener, router)
         .await
         .map_err(|error| Failure::Message(text!("网页服务出错：{error}", "the web server failed: {error}")))

@@ -50,7 +50,7 @@ mod tests {
     #[test]
     fn paths_and_reserved_names_never_reach_the_folder() {
         let names = logical_names(["../../x.xlsx", "C:\\Users\\a\\台账.xlsx", "CON.csv", "a\0b.xlsx", ".."]);
-        assert_eq!(names, ["x.xlsx", "台账.xlsx", "_CON.csv", "a_b.xlsx", "__"]);
+        assert_eq!(names, ["x.xlsx", "台账.xlsx", "_CON.csv", "a_b.xlsx", "_._"]);
         assert_eq!(logical_names([""]), ["_"]);
         assert_eq!(logical_names([".xlsx"]), ["_xlsx"]);
     }

@@ -56,7 +56,7 @@ pub(super) fn router(server: Arc<Server>) -> Router {
 }
 
 async fn not_found(State(server): Shared, Extension(lang): Extension<Lang>) -> Response {
-    server.pages.message(StatusCode::NOT_FOUND, Message::NotFound, lang)
+    missing(&server, lang)
 }
 
 async fn asset(
@@ -64,8 +64,7 @@ async fn asset(
     Extension(lang): Extension<Lang>,
     Path(name): Path<String>,
 ) -> Response {
-    super::pages::asset(&name)
-        .unwrap_or_else(|| server.pages.message(StatusCode::NOT_FOUND, Message::NotFound, lang))
+    super::pages::asset(&name).unwrap_or_else(|| missing(&server, lang))
 }
 
 async fn index(State(server): Shared, Extension(lang): Extension<Lang>) -> Response {
@@ -112,17 +111,15 @@ async fn score(State(server): Shared, Extension(lang): Extension<Lang>, form: Mu
     Redirect::to(&format!("/jobs/{id}")).into_response()
 }
 
-/// The job `id`, or the 404 page.
-fn find_job(server: &Server, id: &str, lang: Lang) -> Result<Arc<Job>, Response> {
-    server.jobs.get(id).ok_or_else(|| server.pages.message(StatusCode::NOT_FOUND, Message::NotFound, lang))
+/// The 404 page.
+fn missing(server: &Server, lang: Lang) -> Response {
+    server.pages.message(StatusCode::NOT_FOUND, Message::NotFound, lang)
 }
 
 /// The job's summary.json, read from its folder.
-fn summary_of(server: &Server, job: &Job, lang: Lang) -> Result<Summary, Response> {
-    std::fs::read_to_string(job.results().join(SUMMARY_FILE))
-        .ok()
-        .and_then(|text| Summary::parse(&text).ok())
-        .ok_or_else(|| server.pages.message(StatusCode::NOT_FOUND, Message::NotFound, lang))
+fn summary_of(job: &Job) -> Option<Summary> {
+    let text = std::fs::read_to_string(job.results().join(SUMMARY_FILE)).ok()?;
+    Summary::parse(&text).ok()
 }
 
 /// What the page's script polls.
@@ -150,10 +147,7 @@ async fn job_status(
     Extension(lang): Extension<Lang>,
     Path(id): Path<String>,
 ) -> Response {
-    let job = match find_job(&server, &id, lang) {
-        Ok(job) => job,
-        Err(response) => return response,
-    };
+    let Some(job) = server.jobs.get(&id) else { return missing(&server, lang) };
     let (letters_done, letters) = job.progress();
     let stage = stage_name(&job.state());
     Json(Status { stage, place: server.jobs.place(&id), letters_done, letters }).into_response()
@@ -200,10 +194,7 @@ async fn job_page(
     Extension(lang): Extension<Lang>,
     Path(id): Path<String>,
 ) -> Response {
-    let job = match find_job(&server, &id, lang) {
-        Ok(job) => job,
-        Err(response) => return response,
-    };
+    let Some(job) = server.jobs.get(&id) else { return missing(&server, lang) };
     let state = job.state();
     let (letters_done, letters) = job.progress();
     let place = server.jobs.place(&id);
@@ -212,10 +203,7 @@ async fn job_page(
     let mut context =
         minijinja::context! { id => &id, stage, state => state_value, place, letters_done, letters };
     if let JobState::Done { grades, .. } = &state {
-        let summary = match summary_of(&server, &job, lang) {
-            Ok(summary) => summary,
-            Err(response) => return response,
-        };
+        let Some(summary) = summary_of(&job) else { return missing(&server, lang) };
         let (fixed, letters) = downloads(&id, &summary, lang);
         let bars = results::bars(grades);
         let chart = minijinja::context! {
@@ -243,12 +231,11 @@ async fn unit_page(
     Extension(lang): Extension<Lang>,
     Path((id, index)): Path<(String, usize)>,
 ) -> Response {
-    let summary = match find_job(&server, &id, lang).and_then(|job| summary_of(&server, &job, lang)) {
-        Ok(summary) => summary,
-        Err(response) => return response,
+    let Some(summary) = server.jobs.get(&id).and_then(|job| summary_of(&job)) else {
+        return missing(&server, lang);
     };
     let Some(unit) = summary.units.get(index) else {
-        return server.pages.message(StatusCode::NOT_FOUND, Message::NotFound, lang);
+        return missing(&server, lang);
     };
     let findings: Vec<&results::Finding> =
         summary.accountability.iter().filter(|finding| finding.unit == unit.id).collect();
@@ -269,20 +256,18 @@ async fn job_file(
     Extension(lang): Extension<Lang>,
     Path((id, path)): Path<(String, String)>,
 ) -> Response {
-    let summary = match find_job(&server, &id, lang)
-        .and_then(|job| summary_of(&server, &job, lang).map(|s| (job, s)))
-    {
-        Ok(found) => found,
-        Err(response) => return response,
+    let Some((job, summary)) =
+        server.jobs.get(&id).and_then(|job| summary_of(&job).map(|summary| (job, summary)))
+    else {
+        return missing(&server, lang);
     };
-    let (job, summary) = summary;
     // Only a listed output: the path is looked up, never joined as given.
     let Some(listed) = summary.outputs.iter().find(|output| **output == path) else {
-        return server.pages.message(StatusCode::NOT_FOUND, Message::NotFound, lang);
+        return missing(&server, lang);
     };
     match tokio::fs::read(job.results().join(listed)).await {
         Ok(bytes) => download::attachment(listed, bytes),
-        Err(_) => server.pages.message(StatusCode::NOT_FOUND, Message::NotFound, lang),
+        Err(_) => missing(&server, lang),
     }
 }
 
@@ -291,16 +276,13 @@ async fn job_zip(
     Extension(lang): Extension<Lang>,
     Path(id): Path<String>,
 ) -> Response {
-    let job = match find_job(&server, &id, lang) {
-        Ok(job) => job,
-        Err(response) => return response,
-    };
+    let Some(job) = server.jobs.get(&id) else { return missing(&server, lang) };
     if !matches!(job.state(), JobState::Done { .. }) {
-        return server.pages.message(StatusCode::NOT_FOUND, Message::NotFound, lang);
+        return missing(&server, lang);
     }
     match tokio::fs::read(job.dir.join(ZIP_FILE)).await {
         Ok(bytes) => download::attachment(ZIP_FILE, bytes),
-        Err(_) => server.pages.message(StatusCode::NOT_FOUND, Message::NotFound, lang),
+        Err(_) => missing(&server, lang),
     }
 }
 
@@ -332,6 +314,6 @@ async fn init_file(
     let found = init_files().unwrap_or_default().into_iter().find(|(listed, _)| *listed == path);
     match found {
         Some((path, bytes)) => download::attachment(&path, bytes),
-        None => server.pages.message(StatusCode::NOT_FOUND, Message::NotFound, lang),
+        None => missing(&server, lang),
     }
 }
