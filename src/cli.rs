@@ -241,7 +241,7 @@ pub struct Serve {
 }
 
 /// `merge`'s assessor without `--assessor`.
-const DEFAULT_ASSESSOR: &str = "（汇总单位）";
+pub(crate) const DEFAULT_ASSESSOR: &str = "（汇总单位）";
 
 impl From<Cli> for Config {
     fn from(cli: Cli) -> Config {

@@ -213,17 +213,27 @@ pub fn run_merge(args: &cli::Merge, source_date: Option<NaiveDateTime>, lang: La
     let (ranking, diagnostics) = merge::merge(&args.workbooks, floor, source_date);
     diagnostics.print(lang);
     let ranking = ranking.ok_or(Failure::InvalidInput)?;
-    let bulletin =
-        render::docx::merged_bulletin(&ranking, &args.assessor, &render::docx::Templates::bundled())
-            .map_err(|error| Box::new(Diagnostic::from(error)))?;
-    let workbook = render::xlsx::merged_workbook(&ranking).map_err(|error| {
-        Failure::Message(text!("无法生成得分表：{error}", "cannot render the workbook: {error}"))
-    })?;
-    let files = [(output::WORKBOOK_FILE, &workbook[..]), (output::BULLETIN_FILE, &bulletin[..])];
-    output::write_files(destination, files)?;
+    write_merged(&ranking, &args.assessor, destination)?;
     let (submissions, units) = (ranking.submissions.len(), ranking.units.len());
     eprintln!("{}", terminal::merge_summary(submissions, units, &args.output.dir, lang));
     Ok(())
+}
+
+/// The combined workbook and bulletin of `ranking`, issued by `assessor`,
+/// written into `destination`: the end of `merge`, and of the page's merge
+/// (`kaohe serve`).
+pub fn write_merged(
+    ranking: &model::MergedRanking,
+    assessor: &str,
+    destination: output::Destination,
+) -> Result<(), Failure> {
+    let bulletin = render::docx::merged_bulletin(ranking, assessor, &render::docx::Templates::bundled())
+        .map_err(|error| Box::new(Diagnostic::from(error)))?;
+    let workbook = render::xlsx::merged_workbook(ranking).map_err(|error| {
+        Failure::Message(text!("无法生成得分表：{error}", "cannot render the workbook: {error}"))
+    })?;
+    let files = [(output::WORKBOOK_FILE, &workbook[..]), (output::BULLETIN_FILE, &bulletin[..])];
+    Ok(output::write_files(destination, files)?)
 }
 
 /// `kaohe init DIR`: the blank input workbook for the current year and the
@@ -308,7 +318,7 @@ fn render_into(
 
 /// `--ideological-weight` as an exact number; one that is not a finite
 /// number can't be used.
-fn ideological_floor(weight: Option<f64>) -> Result<Option<number::Exact>, Failure> {
+pub(crate) fn ideological_floor(weight: Option<f64>) -> Result<Option<number::Exact>, Failure> {
     let Some(weight) = weight else { return Ok(None) };
     let line = format!("--ideological-weight: {weight}");
     number::from_f64(weight).map(Some).ok_or(Failure::Usage(Text::new(line.clone(), line)))

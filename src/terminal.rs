@@ -79,11 +79,20 @@ pub(crate) fn grade_counts<'a>(
 /// What a person sees after `merge`: how many workbooks (`submissions`)
 /// and units were combined, and `dir`, where the files went.
 pub(crate) fn merge_summary(submissions: usize, units: usize, dir: &Path, lang: Lang) -> String {
+    let line = merged(submissions, units, lang);
     let shown = dir.display();
     match lang {
-        Lang::Zh => format!("已汇总{submissions}份得分表、{units}个单位，结果已写入 {shown}"),
+        Lang::Zh => format!("{line}，结果已写入 {shown}"),
+        Lang::En => format!("{line}; written to {shown}"),
+    }
+}
+
+/// How many workbooks (`submissions`) and units a merge combined.
+pub(crate) fn merged(submissions: usize, units: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("已汇总{submissions}份得分表、{units}个单位"),
         Lang::En => format!(
-            "Merged {}, {}; written to {shown}",
+            "Merged {}, {}",
             count_en(submissions, "workbook", "workbooks"),
             count_en(units, "unit", "units")
         ),

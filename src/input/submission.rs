@@ -133,7 +133,12 @@ pub struct SummarySheet {
 /// Reads the workbook at `path`; `Err` when it is no score workbook at all.
 pub fn read_submission(path: &Path) -> Result<SubmittedWorkbook, Box<Diagnostic>> {
     // Every submission is called 考核得分表.xlsx: name it by its path as given.
-    let file: Arc<str> = path.display().to_string().into();
+    read_submission_named(path, path.display().to_string().into())
+}
+
+/// [`read_submission`] of a workbook shown as `file` (in messages and the
+/// merged workbook's 说明).
+pub fn read_submission_named(path: &Path, file: Arc<str>) -> Result<SubmittedWorkbook, Box<Diagnostic>> {
     let unreadable = |message| Box::new(Diagnostic::error(Some(Location::file(file.clone())), message));
     if let Some(why) = not_a_workbook_file(path) {
         return Err(unreadable(why));

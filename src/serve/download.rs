@@ -11,11 +11,9 @@ use std::path::Path;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
-/// Writes `zip` holding every output `summary` (summary.json's text) lists,
-/// read from `results`, under the same paths; already compressed office
-/// files are stored, the JSON deflated.
-pub(super) fn zip_results(results: &Path, zip: &Path, summary: &str) -> io::Result<()> {
-    let outputs = super::results::outputs(summary).map_err(io::Error::other)?;
+/// Writes `zip` holding `outputs` (paths inside `results`) under the same
+/// paths; already compressed office files are stored, the JSON deflated.
+pub(super) fn zip_results(results: &Path, zip: &Path, outputs: &[String]) -> io::Result<()> {
     let mut writer = zip::ZipWriter::new(io::BufWriter::new(fs::File::create(zip)?));
     for path in outputs {
         let method = if path.ends_with(".json") {
@@ -25,7 +23,7 @@ pub(super) fn zip_results(results: &Path, zip: &Path, summary: &str) -> io::Resu
         };
         let options = zip::write::SimpleFileOptions::default().compression_method(method);
         writer.start_file(path.as_str(), options).map_err(io::Error::other)?;
-        writer.write_all(&fs::read(results.join(&path))?)?;
+        writer.write_all(&fs::read(results.join(path))?)?;
     }
     writer.finish().map_err(io::Error::other)?.flush()
 }

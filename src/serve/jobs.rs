@@ -36,8 +36,37 @@ pub(super) const TEMPLATES_DIR: &str = "模板";
 pub(super) const RESULTS_DIR: &str = "结果";
 /// The .zip of everything in [`RESULTS_DIR`], beside it.
 pub(super) const ZIP_FILE: &str = "考核结果.zip";
+/// A merge's combined ranking as the page shows it, beside [`RESULTS_DIR`].
+pub(super) const RANKING_FILE: &str = "ranking.json";
 
-/// What a job does, with the options of its form.
+/// What a job does.
+#[derive(Debug, Clone)]
+pub(super) enum Work {
+    Score(ScoreJob),
+    Merge(MergeJob),
+}
+
+impl Work {
+    fn lang(&self) -> Lang {
+        match self {
+            Work::Score(options) => options.lang,
+            Work::Merge(options) => options.lang,
+        }
+    }
+}
+
+/// A merge's options: `kaohe merge`'s.
+#[derive(Debug, Clone)]
+pub(super) struct MergeJob {
+    /// `--ideological-weight`.
+    pub(super) ideological_weight: Option<f64>,
+    /// `--assessor`, or the default.
+    pub(super) assessor: String,
+    /// The page's language, the run's `--lang`.
+    pub(super) lang: Lang,
+}
+
+/// A scoring's options: `kaohe score`'s.
 #[derive(Debug, Clone)]
 pub(super) struct ScoreJob {
     /// `--year`.
@@ -74,6 +103,26 @@ pub(super) enum State {
         groups: Vec<Group>,
         more_warnings: Option<String>,
     },
+    /// Merged: the same, the ranking in [`RANKING_FILE`].
+    Merged {
+        line: String,
+        grades: Vec<GradeCount>,
+        groups: Vec<Group>,
+        more_warnings: Option<String>,
+    },
+}
+
+/// One row of a merge's combined ranking.
+#[derive(Debug, Serialize, serde::Deserialize)]
+pub(super) struct MergedRow {
+    pub(super) rank: u32,
+    pub(super) id: String,
+    pub(super) name: String,
+    /// The submitting organisation.
+    pub(super) organisation: String,
+    pub(super) total: String,
+    pub(super) grade: String,
+    pub(super) veto: bool,
 }
 
 /// One grade band and its number of units.
@@ -156,7 +205,10 @@ impl Job {
     }
 
     fn is_settled(&self) -> bool {
-        matches!(*lock(&self.state), State::Invalid { .. } | State::Failed { .. } | State::Done { .. })
+        matches!(
+            *lock(&self.state),
+            State::Invalid { .. } | State::Failed { .. } | State::Done { .. } | State::Merged { .. }
+        )
     }
 
     /// The folder of the job's inputs.
@@ -254,13 +306,8 @@ impl Jobs {
         lock(&self.waiting).iter().position(|waiting| waiting == id).map(|index| index + 1)
     }
 
-    /// Queues `job` to score its inputs as `options` say.
-    pub(super) fn submit(
-        self: &Arc<Self>,
-        job: Arc<Job>,
-        options: ScoreJob,
-        source_date: Option<NaiveDateTime>,
-    ) {
+    /// Queues `job` to do `work` on its inputs.
+    pub(super) fn submit(self: &Arc<Self>, job: Arc<Job>, work: Work, source_date: Option<NaiveDateTime>) {
         lock(&self.jobs).insert(job.id.clone(), job.clone());
         lock(&self.waiting).push_back(job.id.clone());
         let jobs = self.clone();
@@ -269,8 +316,12 @@ impl Jobs {
             lock(&jobs.waiting).retain(|id| *id != job.id);
             let running = job.clone();
             let outcome = tokio::task::spawn_blocking(move || {
-                catch_unwind(AssertUnwindSafe(|| score(&running, &options, source_date)))
-                    .unwrap_or_else(|panic| failed_by_panic(panic.as_ref(), options.lang))
+                let lang = work.lang();
+                catch_unwind(AssertUnwindSafe(|| match &work {
+                    Work::Score(options) => score(&running, options, source_date),
+                    Work::Merge(options) => merge(&running, options, source_date),
+                }))
+                .unwrap_or_else(|panic| failed_by_panic(panic.as_ref(), lang))
             })
             .await;
             job.set(outcome.unwrap_or_else(|error| State::Failed { message: error.to_string() }));
@@ -317,13 +368,18 @@ fn failure_message(failure: &Failure, lang: Lang) -> String {
     }
 }
 
+/// A failed job's state: `message` in the job's language.
+fn failed(message: &crate::diagnostic::Text, lang: Lang) -> State {
+    State::Failed { message: message.get(lang).to_owned() }
+}
+
 /// The job's work, on a blocking thread: what `kaohe score` does with the
 /// job's inputs in natural order of their logical names.
 fn score(job: &Job, options: &ScoreJob, source_date: Option<NaiveDateTime>) -> State {
     let lang = options.lang;
     let inputs = match input_paths(&job.inputs()) {
         Ok(inputs) => inputs,
-        Err(error) => return State::Failed { message: crate::output::os_error(&error).get(lang).to_owned() },
+        Err(error) => return failed(&crate::output::os_error(&error), lang),
     };
     job.set(State::Validating);
     let input = crate::cli::Input { inputs, year: options.year, strict: options.strict };
@@ -342,10 +398,11 @@ fn score(job: &Job, options: &ScoreJob, source_date: Option<NaiveDateTime>) -> S
         Ok(written) => written,
         Err(failure) => return State::Failed { message: failure_message(&failure, lang) },
     };
-    if let Err(error) =
-        super::download::zip_results(&job.results(), &job.dir.join(ZIP_FILE), &written.summary)
-    {
-        return State::Failed { message: crate::output::os_error(&error).get(lang).to_owned() };
+    let zipped = super::results::outputs(&written.summary)
+        .map_err(io::Error::other)
+        .and_then(|outputs| super::download::zip_results(&job.results(), &job.dir.join(ZIP_FILE), &outputs));
+    if let Err(error) = zipped {
+        return failed(&crate::output::os_error(&error), lang);
     }
     let line = crate::terminal::score_summary(&model, &written.report, lang);
     let grades = crate::terminal::grade_counts(&model, &written.report)
@@ -353,6 +410,66 @@ fn score(job: &Job, options: &ScoreJob, source_date: Option<NaiveDateTime>) -> S
         .collect();
     let (groups, more_warnings) = grouped(&diagnostics, lang);
     State::Done { line, grades, groups, more_warnings }
+}
+
+/// A merge job's work: what `kaohe merge` does with the job's workbooks.
+fn merge(job: &Job, options: &MergeJob, source_date: Option<NaiveDateTime>) -> State {
+    let lang = options.lang;
+    let inputs = match input_paths(&job.inputs()) {
+        Ok(inputs) => inputs,
+        Err(error) => return failed(&crate::output::os_error(&error), lang),
+    };
+    job.set(State::Validating);
+    let floor = match crate::ideological_floor(options.ideological_weight) {
+        Ok(floor) => floor,
+        Err(failure) => return State::Failed { message: failure_message(&failure, lang) },
+    };
+    let named: Vec<(&Path, std::sync::Arc<str>)> = inputs
+        .iter()
+        .map(|path| (path.as_path(), path.file_name().unwrap_or_default().to_string_lossy().into()))
+        .collect();
+    let (ranking, diagnostics) = crate::merge::merge_named(&named, floor, source_date);
+    let Some(ranking) = ranking else {
+        let (groups, more_warnings) = grouped(&diagnostics, lang);
+        return State::Invalid { groups, more_warnings };
+    };
+    job.set(State::Scoring);
+    let planned = Planned::merge();
+    let written = Destination::open(&job.results(), &inputs, false, &planned)
+        .map_err(Failure::from)
+        .and_then(|destination| crate::write_merged(&ranking, &options.assessor, destination));
+    if let Err(failure) = written {
+        return State::Failed { message: failure_message(&failure, lang) };
+    }
+    let rows: Vec<MergedRow> = ranking
+        .units
+        .iter()
+        .map(|unit| MergedRow {
+            rank: unit.rank,
+            id: unit.id.clone(),
+            name: unit.name.clone(),
+            organisation: ranking.submissions[unit.submission].assessor.clone(),
+            total: crate::number::format_fixed(&unit.total, 2),
+            grade: unit.grade.clone(),
+            veto: unit.veto,
+        })
+        .collect();
+    let stored = super::download::zip_results(&job.results(), &job.dir.join(ZIP_FILE), &planned.files)
+        .and_then(|()| fs::write(job.dir.join(RANKING_FILE), serde_json::to_vec(&rows)?));
+    if let Err(error) = stored {
+        return failed(&crate::output::os_error(&error), lang);
+    }
+    let line = crate::terminal::merged(ranking.submissions.len(), ranking.units.len(), lang);
+    let grades = ranking
+        .grades
+        .iter()
+        .map(|grade| GradeCount {
+            grade: grade.clone(),
+            count: ranking.units.iter().filter(|unit| unit.grade == *grade).count(),
+        })
+        .collect();
+    let (groups, more_warnings) = grouped(&diagnostics, lang);
+    State::Merged { line, grades, groups, more_warnings }
 }
 
 /// The files in `dir`, in natural order of their names.
@@ -389,8 +506,8 @@ mod tests {
         let jobs = Arc::new(Jobs::create(&dir.path().join("jobs"), 1).unwrap());
         let busy = jobs.permits.clone().try_acquire_owned().unwrap();
         let (first, second) = (jobs.create_job().unwrap(), jobs.create_job().unwrap());
-        jobs.submit(first.clone(), options(), None);
-        jobs.submit(second.clone(), options(), None);
+        jobs.submit(first.clone(), Work::Score(options()), None);
+        jobs.submit(second.clone(), Work::Score(options()), None);
         tokio::time::sleep(Duration::from_millis(100)).await;
         assert_eq!((jobs.place(&first.id), jobs.place(&second.id)), (Some(1), Some(2)));
         assert!(matches!(second.state(), State::Queued));

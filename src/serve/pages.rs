@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::diagnostic::Lang;
 
 /// The templates, by name.
-const TEMPLATES: [(&str, &str); 7] = [
+const TEMPLATES: [(&str, &str); 8] = [
     ("layout.html", include_str!("assets/layout.html")),
     ("macros.html", include_str!("assets/macros.html")),
     ("index.html", include_str!("assets/index.html")),
@@ -20,6 +20,7 @@ const TEMPLATES: [(&str, &str); 7] = [
     ("unit.html", include_str!("assets/unit.html")),
     ("message.html", include_str!("assets/message.html")),
     ("init.html", include_str!("assets/init.html")),
+    ("merge.html", include_str!("assets/merge.html")),
 ];
 
 /// The files under `/assets/`: name, content type, bytes.
@@ -144,6 +145,8 @@ pub(super) enum Message {
     BadForm,
     /// 400: a year that is not a number.
     BadYear,
+    /// 400: an ideological weight that is not a number.
+    BadWeight,
 }
 
 impl Message {
@@ -193,6 +196,13 @@ impl Message {
                 text!(
                     "考核年度应为四位数字，如 2025，或不填。",
                     "The year is four digits, such as 2025, or left empty."
+                ),
+            ),
+            Message::BadWeight => (
+                text!("权重无效", "Invalid weight"),
+                text!(
+                    "意识形态工作权重应为数字（百分比），如 30，或不填。",
+                    "The ideological weight is a number (a percentage) such as 30, or left empty."
                 ),
             ),
             Message::BadForm => (

@@ -11,7 +11,6 @@ use super::jobs::GradeCount;
 /// What the pages show of summary.json.
 #[derive(Debug, Deserialize)]
 pub(super) struct Summary {
-    pub(super) year: i32,
     pub(super) units: Vec<Unit>,
     pub(super) accountability: Vec<Finding>,
     pub(super) outputs: Vec<String>,

@@ -9,6 +9,7 @@
 //! | `GET /jobs/{id}/units/{n}` | the `n`-th unit's indicators and findings |
 //! | `GET /jobs/{id}/files/{path}` | one file the job wrote |
 //! | `GET /jobs/{id}/zip` | all of them as one .zip |
+//! | `GET /merge`, `POST /merge` | the merge form; stores a merge job, then 303 |
 //! | `GET /init`, `GET /init/files/{path}` | `kaohe init`'s files |
 //! | `GET /assets/{name}` | the page's CSS and JavaScript |
 
@@ -23,7 +24,7 @@ use axum::{Extension, Json};
 use serde::Serialize;
 use tower_http::limit::RequestBodyLimitLayer;
 
-use super::jobs::{Job, ScoreJob, State as JobState, ZIP_FILE};
+use super::jobs::{Job, MergeJob, MergedRow, RANKING_FILE, ScoreJob, State as JobState, Work, ZIP_FILE};
 use super::pages::Message;
 use super::results::{self, Summary};
 use super::upload::{self, Refused};
@@ -45,6 +46,7 @@ pub(super) fn router(server: Arc<Server>) -> Router {
         .route("/jobs/{id}/units/{index}", get(unit_page))
         .route("/jobs/{id}/files/{*path}", get(job_file))
         .route("/jobs/{id}/zip", get(job_zip))
+        .route("/merge", get(merge_page).post(merge))
         .route("/init", get(init_page))
         .route("/init/files/{*path}", get(init_file))
         .route("/assets/{name}", get(asset))
@@ -107,7 +109,35 @@ async fn score(State(server): Shared, Extension(lang): Extension<Lang>, form: Mu
     let options =
         ScoreJob { year, strict: field("strict").is_some(), templates: received.templates > 0, lang };
     let id = received.job.id.clone();
-    server.jobs.submit(received.job, options, server.source_date);
+    server.jobs.submit(received.job, Work::Score(options), server.source_date);
+    Redirect::to(&format!("/jobs/{id}")).into_response()
+}
+
+async fn merge_page(State(server): Shared, Extension(lang): Extension<Lang>) -> Response {
+    let limit = server.options.max_upload_bytes >> 20;
+    let assessor = crate::cli::DEFAULT_ASSESSOR;
+    server.pages.render(StatusCode::OK, "merge.html", lang, minijinja::context! { limit, assessor })
+}
+
+async fn merge(State(server): Shared, Extension(lang): Extension<Lang>, form: Multipart) -> Response {
+    let received = match upload::receive(&server.jobs, form).await {
+        Ok(received) => received,
+        Err(refusal) => return refused(&server, refusal, lang),
+    };
+    let field =
+        |name: &str| received.fields.get(name).map(|value| value.trim()).filter(|value| !value.is_empty());
+    let ideological_weight = match field("ideological_weight").map(str::parse::<f64>) {
+        None => None,
+        Some(Ok(weight)) => Some(weight),
+        Some(Err(_)) => {
+            server.jobs.discard(&received.job);
+            return server.pages.message(StatusCode::BAD_REQUEST, Message::BadWeight, lang);
+        }
+    };
+    let assessor = field("assessor").unwrap_or(crate::cli::DEFAULT_ASSESSOR).to_owned();
+    let id = received.job.id.clone();
+    let options = MergeJob { ideological_weight, assessor, lang };
+    server.jobs.submit(received.job, Work::Merge(options), server.source_date);
     Redirect::to(&format!("/jobs/{id}")).into_response()
 }
 
@@ -138,7 +168,7 @@ fn stage_name(state: &JobState) -> &'static str {
         JobState::Scoring => "scoring",
         JobState::Invalid { .. } => "invalid",
         JobState::Failed { .. } => "failed",
-        JobState::Done { .. } => "done",
+        JobState::Done { .. } | JobState::Merged { .. } => "done",
     }
 }
 
@@ -160,8 +190,19 @@ struct Link {
     href: String,
 }
 
-/// The downloads of a finished job: the .zip, the fixed files, the letters.
-fn downloads(id: &str, summary: &Summary, lang: Lang) -> (Vec<Link>, Vec<Link>) {
+/// What a finished job wrote, as it may be downloaded: summary.json's
+/// outputs, or a merge's two files; `None` before it finished.
+fn outputs_of(job: &Job, state: &JobState) -> Option<Vec<String>> {
+    match state {
+        JobState::Done { .. } => summary_of(job).map(|summary| summary.outputs),
+        JobState::Merged { .. } => Some(crate::output::Planned::merge().files),
+        _ => None,
+    }
+}
+
+/// The downloads of a finished job's `outputs`: the .zip, the fixed files,
+/// the letters.
+fn downloads(id: &str, outputs: &[String], lang: Lang) -> (Vec<Link>, Vec<Link>) {
     let words = [
         (WORKBOOK_FILE, text!("考核得分表", "Score workbook")),
         (BULLETIN_FILE, text!("考核结果通报", "Bulletin")),
@@ -174,13 +215,12 @@ fn downloads(id: &str, summary: &Summary, lang: Lang) -> (Vec<Link>, Vec<Link>) 
         href: format!("/jobs/{id}/zip"),
     }];
     for (path, label) in words {
-        if summary.outputs.iter().any(|output| output == path) {
+        if outputs.iter().any(|output| output == path) {
             fixed.push(Link { label: format!("{}（{path}）", label.get(lang)), href: file(path) });
         }
     }
     let prefix = format!("{LETTERS_DIR}/");
-    let letters = summary
-        .outputs
+    let letters = outputs
         .iter()
         .filter_map(|path| {
             path.strip_prefix(&prefix).map(|name| Link { label: name.to_owned(), href: file(path) })
@@ -202,24 +242,33 @@ async fn job_page(
     let state_value = super::pages::value(&state);
     let mut context =
         minijinja::context! { id => &id, stage, state => state_value, place, letters_done, letters };
-    if let JobState::Done { grades, .. } = &state {
-        let Some(summary) = summary_of(&job) else { return missing(&server, lang) };
-        let (fixed, letters) = downloads(&id, &summary, lang);
-        let bars = results::bars(grades);
-        let chart = minijinja::context! {
-            width => results::chart_width(bars.len()),
-            height => results::CHART_TOP + results::CHART_PLOT + 30,
-            base => results::CHART_TOP + results::CHART_PLOT,
-            bar_width => results::CHART_BAR_WIDTH,
-            bars => super::pages::value(&bars),
+    let (JobState::Done { grades, .. } | JobState::Merged { grades, .. }) = &state else {
+        return server.pages.render(StatusCode::OK, "job.html", lang, context);
+    };
+    let Some(outputs) = outputs_of(&job, &state) else { return missing(&server, lang) };
+    let (fixed, letter_links) = downloads(&id, &outputs, lang);
+    let bars = results::bars(grades);
+    let chart = minijinja::context! {
+        width => results::chart_width(bars.len()),
+        height => results::CHART_TOP + results::CHART_PLOT + 30,
+        base => results::CHART_TOP + results::CHART_PLOT,
+        bar_width => results::CHART_BAR_WIDTH,
+        bars => super::pages::value(&bars),
+    };
+    let fixed = super::pages::value(&fixed);
+    let letter_links = super::pages::value(&letter_links);
+    context = minijinja::context! { chart, fixed, letter_links, ..context };
+    if let JobState::Merged { .. } = &state {
+        let rows = std::fs::read(job.dir.join(RANKING_FILE)).ok();
+        let Some(rows) = rows.and_then(|bytes| serde_json::from_slice::<Vec<MergedRow>>(&bytes).ok()) else {
+            return missing(&server, lang);
         };
+        context = minijinja::context! { merged => super::pages::value(&rows), ..context };
+    } else {
+        let Some(summary) = summary_of(&job) else { return missing(&server, lang) };
         context = minijinja::context! {
-            year => summary.year,
             categories => super::pages::value(summary.categories()),
             rows => super::pages::value(summary.rows()),
-            fixed => super::pages::value(&fixed),
-            letter_links => super::pages::value(&letters),
-            chart,
             ..context
         };
     }
@@ -256,13 +305,10 @@ async fn job_file(
     Extension(lang): Extension<Lang>,
     Path((id, path)): Path<(String, String)>,
 ) -> Response {
-    let Some((job, summary)) =
-        server.jobs.get(&id).and_then(|job| summary_of(&job).map(|summary| (job, summary)))
-    else {
-        return missing(&server, lang);
-    };
+    let Some(job) = server.jobs.get(&id) else { return missing(&server, lang) };
+    let outputs = outputs_of(&job, &job.state()).unwrap_or_default();
     // Only a listed output: the path is looked up, never joined as given.
-    let Some(listed) = summary.outputs.iter().find(|output| **output == path) else {
+    let Some(listed) = outputs.iter().find(|output| **output == path) else {
         return missing(&server, lang);
     };
     match tokio::fs::read(job.results().join(listed)).await {
@@ -277,7 +323,7 @@ async fn job_zip(
     Path(id): Path<String>,
 ) -> Response {
     let Some(job) = server.jobs.get(&id) else { return missing(&server, lang) };
-    if !matches!(job.state(), JobState::Done { .. }) {
+    if !matches!(job.state(), JobState::Done { .. } | JobState::Merged { .. }) {
         return missing(&server, lang);
     }
     match tokio::fs::read(job.dir.join(ZIP_FILE)).await {

@@ -480,3 +480,72 @@ fn ctrl_c_removes_every_job_folder_and_exits_130() {
     assert_eq!(status.code(), Some(130));
     assert!(!root.exists(), "job folders removed");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_merge_page_writes_the_bytes_kaohe_merge_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let scored = dir.path().join("scored");
+    let run = |args: &[&std::ffi::OsStr]| {
+        assert_cmd::Command::cargo_bin("kaohe")
+            .unwrap()
+            .current_dir(dir.path())
+            .env_remove("SOURCE_DATE_EPOCH")
+            .args(args)
+            .assert()
+            .success();
+    };
+    let sample_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/示例台账.xlsx");
+    run(&["score".as_ref(), sample_path.as_os_str(), "-o".as_ref(), scored.as_os_str()]);
+    let submitted = std::fs::read(scored.join("考核得分表.xlsx")).unwrap();
+    let merged = dir.path().join("merged");
+    let workbook = dir.path().join("县局.xlsx");
+    std::fs::write(&workbook, &submitted).unwrap();
+    run(&[
+        "merge".as_ref(),
+        "县局.xlsx".as_ref(),
+        "-o".as_ref(),
+        merged.as_os_str(),
+        "--ideological-weight".as_ref(),
+        "20".as_ref(),
+        "--assessor".as_ref(),
+        "中共××县委".as_ref(),
+    ]);
+
+    let served = served(options());
+    let form = served.get("/merge").await.text();
+    assert!(form.contains("action=\"/merge\"") && form.contains("（汇总单位）"), "{form}");
+    let job = served
+        .send(post(
+            "/merge",
+            &[("inputs", "县局.xlsx", &submitted)],
+            &[("ideological_weight", "20"), ("assessor", "中共××县委")],
+        ))
+        .await;
+    assert_eq!(job.status, StatusCode::SEE_OTHER);
+    let job = job.header("location").to_owned();
+    let mut page = String::new();
+    for _ in 0..300 {
+        page = served.get(&job).await.text();
+        if !page.contains("data-poll") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(page.contains("已汇总1份得分表、15个单位"), "{page}");
+    assert!(page.contains("<td>中共××县××局委员会</td>"), "the submitting organisation: {page}");
+    for (name, encoded) in [
+        ("考核得分表.xlsx", "%E8%80%83%E6%A0%B8%E5%BE%97%E5%88%86%E8%A1%A8.xlsx"),
+        ("考核结果通报.docx", "%E8%80%83%E6%A0%B8%E7%BB%93%E6%9E%9C%E9%80%9A%E6%8A%A5.docx"),
+    ] {
+        let file = served.get(&format!("{job}/files/{encoded}")).await;
+        assert_eq!(file.status, StatusCode::OK, "{name}");
+        assert!(file.body == std::fs::read(merged.join(name)).unwrap(), "{name} differs from kaohe merge's");
+    }
+    assert_eq!(served.get(&format!("{job}/zip")).await.status, StatusCode::OK);
+
+    let bad = served
+        .send(post("/merge", &[("inputs", "县局.xlsx", &submitted)], &[("ideological_weight", "三十")]))
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.text().contains("权重无效"));
+}
