@@ -242,9 +242,9 @@ pub(super) async fn guard(State(server): State<Arc<Server>>, mut request: Reques
     } else {
         pages.message(StatusCode::UNAUTHORIZED, Message::TokenNeeded, lang)
     };
+    // The body limit's own 413, answered before any handler ran.
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_html(&response) {
-        let limit = server.options.max_upload_bytes >> 20;
-        response = pages.message(StatusCode::PAYLOAD_TOO_LARGE, Message::TooLarge { limit }, lang);
+        response = too_large(&server, lang);
     }
     let headers = response.headers_mut();
     if lang_asked.is_some() {

@@ -148,7 +148,7 @@ pub(super) struct Bar {
 
 /// The chart's size: height of the plot, width of one bar and its gap.
 pub(super) const CHART_PLOT: u32 = 160;
-const BAR_WIDTH: u32 = 60;
+pub(super) const BAR_WIDTH: u32 = 60;
 const BAR_GAP: u32 = 30;
 /// Room above the plot for the counts.
 pub(super) const CHART_TOP: u32 = 20;
@@ -178,9 +178,6 @@ pub(super) fn bars(grades: &[GradeCount]) -> Vec<Bar> {
 pub(super) fn chart_width(bars: usize) -> u32 {
     BAR_GAP + bars as u32 * (BAR_WIDTH + BAR_GAP)
 }
-
-/// The width of each bar.
-pub(super) const CHART_BAR_WIDTH: u32 = BAR_WIDTH;
 
 #[cfg(test)]
 mod tests {

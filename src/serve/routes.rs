@@ -252,7 +252,7 @@ async fn job_page(
         width => results::chart_width(bars.len()),
         height => results::CHART_TOP + results::CHART_PLOT + 30,
         base => results::CHART_TOP + results::CHART_PLOT,
-        bar_width => results::CHART_BAR_WIDTH,
+        bar_width => results::BAR_WIDTH,
         bars => super::pages::value(&bars),
     };
     let fixed = super::pages::value(&fixed);
