@@ -1,14 +1,14 @@
 //! `kaohe serve`: the local web page (docs/网页版.md). A browser uploads the
-//! inputs; each upload becomes a job ([`jobs`]) in its own folder under the
+//! inputs; each upload becomes a job (`jobs`) in its own folder under the
 //! temporary directory, scored by the same functions as `kaohe score`
 //! ([`crate::load`], [`crate::Scoring::write`]) under the uploads' logical
-//! names ([`names`]), so its files are the command line's, byte for byte.
+//! names (`names`), so its files are the command line's, byte for byte.
 //!
-//! - [`access`] decides who may ask: the `Host` check, the token, the
+//! - `access` decides who may ask: the `Host` check, the token, the
 //!   same-origin check, and the headers every answer carries.
-//! - [`pages`] renders the HTML (minijinja templates embedded in the binary,
+//! - `pages` renders the HTML (minijinja templates embedded in the binary,
 //!   with the page's CSS and JavaScript as files, never inline).
-//! - [`routes`] maps each address to its handler.
+//! - `routes` maps each address to its handler.
 //!
 //! Nothing here scores, reads a spreadsheet or writes an output file itself.
 
