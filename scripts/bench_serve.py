@@ -10,6 +10,10 @@
 2. Memory: SAMPLE.xlsx scored as --jobs sequential jobs; the server's RSS
    after the first job and after the last (jobs are kept, as within
    --keep-hours; their folders are on disk, not in memory).
+3. Load: --concurrent uploads of SAMPLE.xlsx at once (the queue runs
+   --max-jobs 1 of them at a time): how many completed, how many failed,
+   whether every one's summary.json is the same bytes, p50/p95 of upload to
+   full results, and the server's peak RSS (VmHWM).
 
 Only the standard library; the server listens on 127.0.0.1 on a free
 port and is stopped with Ctrl-C (SIGINT) at the end, which removes its
@@ -17,6 +21,7 @@ job folders.
 """
 
 import argparse
+import concurrent.futures
 import json
 import os
 import re
@@ -88,10 +93,25 @@ def timed_job(base, body):
         time.sleep(0.01)
 
 
-def rss_mb(pid):
+def rss_mb(pid, field="VmRSS"):
     with open(f"/proc/{pid}/status") as status:
-        kb = int(re.search(r"VmRSS:\s+(\d+)", status.read()).group(1))
+        kb = int(re.search(field + r":\s+(\d+)", status.read()).group(1))
     return kb / 1024
+
+
+def summary_of(base, job):
+    with urllib.request.urlopen(f"{base}{job}/files/summary.json") as answer:
+        return answer.read()
+
+
+def loaded_job(base, body):
+    """(seconds to the full results, the job's summary.json) of one upload."""
+    start = time.monotonic()
+    job = upload(base, body)
+    while stage(base, job) not in ("done", "invalid", "failed"):
+        time.sleep(0.05)
+    seconds = time.monotonic() - start
+    return seconds, summary_of(base, job)
 
 
 def main():
@@ -101,6 +121,7 @@ def main():
     parser.add_argument("--kaohe", default="target/release/kaohe")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=200)
+    parser.add_argument("--concurrent", type=int, default=50)
     args = parser.parse_args()
 
     scratch = tempfile.mkdtemp(prefix="kaohe-bench-serve-")
@@ -129,6 +150,10 @@ def main():
         for _ in range(args.jobs - 1):
             timed_job(base, sample)
         last = rss_mb(server.pid)
+        with concurrent.futures.ThreadPoolExecutor(args.concurrent) as pool:
+            futures = [pool.submit(loaded_job, base, sample) for _ in range(args.concurrent)]
+            outcomes = [future.exception() or future.result() for future in futures]
+        peak = rss_mb(server.pid, "VmHWM")
     finally:
         server.send_signal(signal.SIGINT)
         code = server.wait()
@@ -141,6 +166,15 @@ def main():
     print(f"| city through HTTP: full results (median of {args.runs}) | {full:.2f} s |")
     print(f"| full results − `kaohe score` | {full - statistics.median(cli):+.2f} s |")
     print(f"| server RSS after job 1 → after job {args.jobs} (sample) | {first:.0f} MB → {last:.0f} MB ({last - first:+.1f} MB) |")
+    done = [outcome for outcome in outcomes if isinstance(outcome, tuple)]
+    latencies = sorted(seconds for seconds, _ in done)
+    same = len({summary for _, summary in done}) == 1
+    p50 = latencies[len(latencies) // 2]
+    p95 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))]
+    print(f"| {args.concurrent} concurrent uploads of the sample: completed, failed | {len(done)}, {args.concurrent - len(done)} |")
+    print(f"| … every summary.json the same bytes | {'yes' if same else 'no'} |")
+    print(f"| … upload to full results p50 / p95 | {p50:.2f} s / {p95:.2f} s |")
+    print(f"| server peak RSS (VmHWM, whole run) | {peak:.0f} MB |")
     print(f"| Ctrl-C: exit status, job folders left | {code}, {len(left)} |")
     return 0
 
