@@ -159,16 +159,20 @@ pub struct Scoring<'a> {
     pub lang: Lang,
 }
 
-/// What [`Scoring::write`] made: the report and summary.json's text.
+/// What [`Scoring::write`] made.
 pub struct Written {
+    /// The scored units, in rank order.
     pub report: score::Report,
+    /// summary.json's text, as written.
     pub summary: String,
 }
 
 /// Told how the rendering of the letters goes: first how many there are,
 /// then each one made (a terminal's progress bar, the page's progress).
 pub trait LetterProgress: Sync {
+    /// Rendering starts: `letters` letters to make.
     fn start(&self, letters: usize);
+    /// One more letter is made.
     fn letter_done(&self);
 }
 

@@ -27,7 +27,6 @@ use std::sync::Arc;
 use chrono::NaiveDateTime;
 
 pub use access::Access;
-pub use names::logical_names;
 
 use crate::cli;
 use crate::diagnostic::{Failure, Lang};

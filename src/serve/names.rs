@@ -17,7 +17,7 @@ use crate::output::safe_file_name;
 /// `/` or `\`; its stem and extension are made safe apart, so the extension
 /// — the file's format — survives the cut to 60 characters. Names are
 /// compared as macOS and Windows do (NFC, case folded).
-pub fn logical_names<'a>(given: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+pub(super) fn logical_names<'a>(given: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut taken = HashSet::new();
     given
         .into_iter()

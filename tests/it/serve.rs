@@ -36,9 +36,14 @@ struct Served {
 }
 
 fn served(options: Serve) -> Served {
+    served_in(options, Lang::Zh)
+}
+
+/// [`served`], the page in `lang` by default (`--lang`).
+fn served_in(options: Serve, lang: Lang) -> Served {
     let dir = tempfile::tempdir().unwrap();
     let access = Access::for_address(options.listen, options.token.clone());
-    let app = App::new(options, access, &dir.path().join("jobs"), None, Lang::Zh).unwrap();
+    let app = App::new(options, access, &dir.path().join("jobs"), None, lang).unwrap();
     Served { app, _dir: dir }
 }
 
@@ -188,6 +193,22 @@ async fn every_answer_carries_the_strict_headers_and_the_page_works_in_both_lang
         assert!(answer.text().contains("找不到页面"), "{missing}");
         assert_eq!(answer.header("content-security-policy"), "default-src 'self'");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn lang_en_makes_english_the_default_and_the_switch_still_works() {
+    let served = served_in(options(), Lang::En);
+    let index = served.get("/").await.text();
+    assert!(index.contains("<html lang=\"en\">") && index.contains("Check and score"), "{index}");
+    assert!(index.contains("href=\"?lang=zh\""), "{index}");
+    let chinese = served.get("/?lang=zh").await;
+    assert!(chinese.text().contains("校验并计分"));
+    assert_eq!(chinese.header("set-cookie"), "kaohe_lang=zh; Path=/; HttpOnly; SameSite=Strict");
+    let remembered =
+        Request::get("/nowhere").header(header::HOST, HOST).header(header::COOKIE, "kaohe_lang=zh");
+    let missing = served.send(remembered.body(Body::empty()).unwrap()).await;
+    assert!(missing.text().contains("找不到页面"));
+    assert!(served.get("/nowhere").await.text().contains("Not found"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
