@@ -418,6 +418,17 @@ async fn inputs_with_errors_are_listed_by_file_and_sheet_and_nothing_is_scored()
     assert!(!job_folders(&served.app)[0].join("结果").exists(), "nothing written");
     assert_eq!(served.get(&format!("{job}/zip")).await.status, StatusCode::NOT_FOUND);
 
+    // Files that are not spreadsheets get the command line's guard.
+    let hostile: [(&str, &str, &[u8]); 3] = [
+        ("inputs", "示例台账.xlsx", &sample),
+        ("inputs", "伪装.xlsx", b"PK\x03\x04 not really a zip"),
+        ("inputs", "说明.txt", b"plain text"),
+    ];
+    let refused = served.score(&hostile, &[]).await;
+    let page = served.get(&refused).await.text();
+    assert!(page.contains("<h3>伪装.xlsx</h3>") && page.contains("错误: 伪装.xlsx: "), "{page}");
+    assert!(page.contains("错误: 说明.txt: 无法读取 说明.txt：不是 kaohe 支持的格式"), "{page}");
+
     let strict = served.score(&[("inputs", "示例台账.xlsx", &sample)], &[("strict", "on")]).await;
     let page = served.get(&strict).await.text();
     assert!(
