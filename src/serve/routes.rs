@@ -91,23 +91,27 @@ fn refused(server: &Server, refused: Refused, lang: Lang) -> Response {
     }
 }
 
+/// The answer to an upload whose field is not what it should be: its job
+/// goes, with what was stored.
+fn refuse_field(server: &Server, received: &upload::Received, message: Message, lang: Lang) -> Response {
+    server.jobs.discard(&received.job);
+    server.pages.message(StatusCode::BAD_REQUEST, message, lang)
+}
+
 async fn score(State(server): Shared, Extension(lang): Extension<Lang>, form: Multipart) -> Response {
     let received = match upload::receive(&server.jobs, form).await {
         Ok(received) => received,
         Err(refusal) => return refused(&server, refusal, lang),
     };
-    let field =
-        |name: &str| received.fields.get(name).map(|value| value.trim()).filter(|value| !value.is_empty());
-    let year = match field("year").map(str::parse::<i32>) {
-        None => None,
-        Some(Ok(year)) => Some(year),
-        Some(Err(_)) => {
-            server.jobs.discard(&received.job);
-            return server.pages.message(StatusCode::BAD_REQUEST, Message::BadYear, lang);
-        }
+    let Ok(year) = received.parsed::<i32>("year") else {
+        return refuse_field(&server, &received, Message::BadYear, lang);
     };
-    let options =
-        ScoreJob { year, strict: field("strict").is_some(), templates: received.templates > 0, lang };
+    let options = ScoreJob {
+        year,
+        strict: received.field("strict").is_some(),
+        templates: received.templates > 0,
+        lang,
+    };
     let id = received.job.id.clone();
     server.jobs.submit(received.job, Work::Score(options), server.source_date);
     Redirect::to(&format!("/jobs/{id}")).into_response()
@@ -124,17 +128,10 @@ async fn merge(State(server): Shared, Extension(lang): Extension<Lang>, form: Mu
         Ok(received) => received,
         Err(refusal) => return refused(&server, refusal, lang),
     };
-    let field =
-        |name: &str| received.fields.get(name).map(|value| value.trim()).filter(|value| !value.is_empty());
-    let ideological_weight = match field("ideological_weight").map(str::parse::<f64>) {
-        None => None,
-        Some(Ok(weight)) => Some(weight),
-        Some(Err(_)) => {
-            server.jobs.discard(&received.job);
-            return server.pages.message(StatusCode::BAD_REQUEST, Message::BadWeight, lang);
-        }
+    let Ok(ideological_weight) = received.parsed::<f64>("ideological_weight") else {
+        return refuse_field(&server, &received, Message::BadWeight, lang);
     };
-    let assessor = field("assessor").unwrap_or(crate::cli::DEFAULT_ASSESSOR).to_owned();
+    let assessor = received.field("assessor").unwrap_or(crate::cli::DEFAULT_ASSESSOR).to_owned();
     let id = received.job.id.clone();
     let options = MergeJob { ideological_weight, assessor, lang };
     server.jobs.submit(received.job, Work::Merge(options), server.source_date);

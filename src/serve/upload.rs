@@ -56,6 +56,19 @@ pub(super) struct Received {
     pub(super) templates: usize,
 }
 
+impl Received {
+    /// The text field `name`, trimmed, unless empty.
+    pub(super) fn field(&self, name: &str) -> Option<&str> {
+        self.fields.get(name).map(|value| value.trim()).filter(|value| !value.is_empty())
+    }
+
+    /// The field `name` as a `T`, `None` when empty; `Err` when it is not
+    /// one.
+    pub(super) fn parsed<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>, T::Err> {
+        self.field(name).map(str::parse).transpose()
+    }
+}
+
 /// Stores `form` into a new job of `jobs`; on refusal nothing of it stays.
 pub(super) async fn receive(jobs: &Jobs, form: Multipart) -> Result<Received, Refused> {
     let job = jobs.create_job()?;

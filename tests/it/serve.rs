@@ -294,6 +294,10 @@ async fn an_upload_over_the_limit_gets_413_before_it_is_stored() {
     assert_eq!(empty.status, StatusCode::BAD_REQUEST);
     assert!(empty.text().contains("请至少选择一个输入文件"));
     assert!(job_folders(&served.app).is_empty());
+    let year = served.send(post("/score", &[("inputs", "活动.csv", b"x")], &[("year", "二〇二五")])).await;
+    assert_eq!(year.status, StatusCode::BAD_REQUEST);
+    assert!(year.text().contains("年度无效"));
+    assert!(job_folders(&served.app).is_empty(), "the stored upload went with its job");
 }
 
 #[tokio::test(flavor = "multi_thread")]
