@@ -1,6 +1,6 @@
 //! Jobs: one upload each, in its own folder under the server's folder in
 //! the temporary directory, named by a random 128-bit id (docs/网页版.md,
-//! 任务). A job waits in a bounded queue (at most `--max-jobs` run at once,
+//! 文件放在哪里). A job waits in the queue (at most `--max-jobs` run at once,
 //! first come first served, each waiting one told its place), then runs on
 //! a blocking thread: validation ([`crate::load`]), then scoring and
 //! writing ([`crate::Scoring::write`]) into the job's `结果` folder, then the

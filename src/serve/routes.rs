@@ -1,4 +1,4 @@
-//! Every address of the page and its handler (docs/网页版.md lists them):
+//! Every address of the page and its handler (the page: docs/网页版.md):
 //!
 //! | route | answers |
 //! |---|---|
