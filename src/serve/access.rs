@@ -88,6 +88,12 @@ impl Access {
     }
 }
 
+/// Whether `token` can stand in a URL and a cookie as it is: letters,
+/// digits and `- _ . ~`, at least one.
+pub(super) fn is_token_text(token: &str) -> bool {
+    !token.is_empty() && token.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte))
+}
+
 /// An IP address as a URL's host: IPv6 in brackets.
 fn host_name_of(ip: IpAddr) -> String {
     match ip {
@@ -182,7 +188,7 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// A cookie only this site's own pages send, out of scripts' reach.
 fn set_cookie(name: &str, value: &str) -> HeaderValue {
     HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict"))
-        .expect("cookie values are hex or a language code")
+        .expect("cookie values are tokens (is_token_text) or a language code")
 }
 
 /// Whether a request that changes something comes from this site's own
@@ -304,6 +310,14 @@ mod tests {
         }
         assert!(access.urls().iter().all(|url| url.contains("?token=")));
         assert!(!access.admits_host("rebound.example:7878"));
+    }
+
+    #[test]
+    fn a_token_must_fit_a_url_and_a_cookie_as_it_is() {
+        assert!(is_token_text("0123abcdXYZ-_.~") && is_token_text(&new_token()));
+        for bad in ["", "a b", "a;b", "令牌", "a=b", "a\r\nSet-Cookie: x"] {
+            assert!(!is_token_text(bad), "{bad:?}");
+        }
     }
 
     #[test]

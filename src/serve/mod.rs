@@ -93,6 +93,12 @@ const CLEANUP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 /// `kaohe serve`: listens, prints the addresses to open, answers until
 /// Ctrl-C, then removes every job folder and exits with status 130.
 pub fn run(options: &cli::Serve, source_date: Option<NaiveDateTime>, lang: Lang) -> Result<(), Failure> {
+    if let Some(token) = options.token.as_deref().filter(|token| !access::is_token_text(token)) {
+        return Err(Failure::Usage(text!(
+            "--token {token}：令牌只能由字母、数字和 - _ . ~ 组成",
+            "--token {token}: a token is letters, digits and - _ . ~ only"
+        )));
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|error| {
         Failure::Message(text!("无法启动网页服务：{error}", "cannot start the web server: {error}"))
     })?;

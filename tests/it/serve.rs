@@ -585,3 +585,14 @@ async fn the_merge_page_writes_the_bytes_kaohe_merge_writes() {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.text().contains("权重无效"));
 }
+
+#[test]
+fn a_token_that_cannot_stand_in_a_url_is_a_usage_error() {
+    let assert = assert_cmd::Command::cargo_bin("kaohe")
+        .unwrap()
+        .args(["serve", "--listen", "127.0.0.1:0", "--token", "a;b"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert_eq!(stderr, "--token a;b：令牌只能由字母、数字和 - _ . ~ 组成\n");
+}
