@@ -213,7 +213,11 @@ fn downloads(id: &str, outputs: &[String], lang: Lang) -> (Vec<Link>, Vec<Link>)
     }];
     for (path, label) in words {
         if outputs.iter().any(|output| output == path) {
-            fixed.push(Link { label: format!("{}（{path}）", label.get(lang)), href: file(path) });
+            let label = match lang {
+                Lang::Zh => format!("{}（{path}）", label.zh),
+                Lang::En => format!("{} ({path})", label.en),
+            };
+            fixed.push(Link { label, href: file(path) });
         }
     }
     let prefix = format!("{LETTERS_DIR}/");
