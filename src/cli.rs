@@ -3,8 +3,10 @@
 //! once — the message language, the thread count, the year `init` writes,
 //! `merge`'s default assessor — and [`crate::run`] carries it out.
 
+use std::net::SocketAddr;
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -32,6 +34,8 @@ pub enum CliCommand {
     Merge(MergeArgs),
     /// 写出空白输入工作簿与可编辑模板 (write a blank input workbook and templates)
     Init(InitArgs),
+    /// 启动本机网页版 (serve the local web page)
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, Default)]
@@ -140,6 +144,28 @@ pub struct InitArgs {
     pub lang: LangArg,
 }
 
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// 监听地址；非本机回环地址必须使用访问令牌
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7878")]
+    pub listen: SocketAddr,
+    /// 访问令牌（不给出时，非回环地址会生成一个随机令牌）
+    #[arg(long, value_name = "T")]
+    pub token: Option<String>,
+    /// 同时计分的任务数
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub max_jobs: usize,
+    /// 任务文件保留的小时数
+    #[arg(long, value_name = "H", default_value_t = 24.0)]
+    pub keep_hours: f64,
+    /// 一次上传的总大小上限（MB）
+    #[arg(long, value_name = "M", default_value_t = 256)]
+    pub max_upload_mb: u64,
+    /// 网页默认语言
+    #[arg(long, value_enum, default_value_t)]
+    pub lang: LangArg,
+}
+
 /// One run, resolved from the command line: the message language, the
 /// threads to render with and the command.
 #[derive(Debug)]
@@ -161,6 +187,7 @@ pub enum Command {
     Score(Score),
     Merge(Merge),
     Init(Init),
+    Serve(Serve),
 }
 
 /// The inputs `check` and `score` read and validate.
@@ -223,8 +250,24 @@ pub struct Init {
     pub year: i32,
 }
 
+/// `kaohe serve`'s options (docs/网页版.md).
+#[derive(Debug, Clone)]
+pub struct Serve {
+    /// `--listen`: the address and port to listen on.
+    pub listen: SocketAddr,
+    /// `--token`: the access token; `None` on a loopback address means none
+    /// is asked for, elsewhere that one is generated.
+    pub token: Option<String>,
+    /// `--max-jobs`: jobs scored at once, at least one.
+    pub max_jobs: NonZeroUsize,
+    /// `--keep-hours`: how long a job's files are kept.
+    pub keep: Duration,
+    /// `--max-upload-mb` in bytes: the largest upload, all files together.
+    pub max_upload_bytes: u64,
+}
+
 /// `merge`'s assessor without `--assessor`.
-const DEFAULT_ASSESSOR: &str = "（汇总单位）";
+pub(crate) const DEFAULT_ASSESSOR: &str = "（汇总单位）";
 
 impl From<Cli> for Config {
     fn from(cli: Cli) -> Config {
@@ -262,6 +305,16 @@ impl From<Cli> for Config {
                     year: chrono::Local::now().year(),
                 };
                 (args.lang, None, Command::Init(init))
+            }
+            CliCommand::Serve(args) => {
+                let serve = Serve {
+                    listen: args.listen,
+                    token: args.token,
+                    max_jobs: NonZeroUsize::new(args.max_jobs).unwrap_or(NonZeroUsize::MIN),
+                    keep: Duration::try_from_secs_f64(args.keep_hours * 3600.0).unwrap_or(Duration::ZERO),
+                    max_upload_bytes: args.max_upload_mb.saturating_mul(1 << 20),
+                };
+                (args.lang, None, Command::Serve(serve))
             }
         };
         Config { lang: lang.into(), jobs, source_date: crate::created::source_date_epoch(), command }
@@ -310,6 +363,17 @@ mod tests {
             clap::error::ErrorKind::InvalidValue,
             "a file right after --pdf is its value"
         );
+    }
+
+    #[test]
+    fn serve_defaults_to_loopback_one_job_a_day_and_256_mb() {
+        let Command::Serve(serve) = config(&["serve"]).command else { panic!() };
+        assert_eq!(serve.listen.to_string(), "127.0.0.1:7878");
+        assert_eq!((serve.token, serve.max_jobs.get()), (None, 1));
+        assert_eq!((serve.keep.as_secs(), serve.max_upload_bytes), (86_400, 268_435_456));
+        let options = ["serve", "--listen", "0.0.0.0:80", "--max-jobs", "0", "--keep-hours", "0.5"];
+        let Command::Serve(serve) = config(&options).command else { panic!() };
+        assert_eq!((serve.listen.port(), serve.max_jobs.get(), serve.keep.as_secs()), (80, 1, 1800));
     }
 
     #[test]

@@ -266,28 +266,41 @@ impl Diagnostics {
         }
     }
 
-    /// Prints every error and note and the first 200 warnings on stderr,
-    /// then how many warnings were left out.
-    pub fn print(&self, lang: Lang) {
+    /// What a person is shown: every error and note and the first 200
+    /// warnings, in order, and how many warnings were left out.
+    pub fn shown(&self) -> (Vec<&Diagnostic>, usize) {
         let mut warnings = 0;
-        for diagnostic in self.iter() {
-            if diagnostic.severity == Severity::Warning {
-                warnings += 1;
-                if warnings > PRINTED_WARNINGS {
-                    continue;
+        let shown = self
+            .iter()
+            .filter(|diagnostic| {
+                if diagnostic.severity == Severity::Warning {
+                    warnings += 1;
+                    return warnings <= PRINTED_WARNINGS;
                 }
-            }
+                true
+            })
+            .collect();
+        (shown, warnings.saturating_sub(PRINTED_WARNINGS))
+    }
+
+    /// Prints [`Self::shown`] on stderr, then how many warnings were left out.
+    pub fn print(&self, lang: Lang) {
+        let (shown, more) = self.shown();
+        for diagnostic in shown {
             eprintln!("{}", diagnostic.render(lang));
         }
-        let more = warnings.saturating_sub(PRINTED_WARNINGS);
         if more > 0 {
-            let line = text!(
-                "……另有{more}条警告未显示，得分表的“校验”表和 summary.json 列出全部警告",
-                "… {more} more warnings not shown; the workbook's 校验 sheet and summary.json list them all"
-            );
-            eprintln!("{}", line.get(lang));
+            eprintln!("{}", more_warnings(more).get(lang));
         }
     }
+}
+
+/// Said after the shown warnings when `more` were left out.
+pub fn more_warnings(more: usize) -> Text {
+    text!(
+        "……另有{more}条警告未显示，得分表的“校验”表和 summary.json 列出全部警告",
+        "… {more} more warnings not shown; the workbook's 校验 sheet and summary.json list them all"
+    )
 }
 
 /// Warnings printed on the terminal; the rest are counted there, and the

@@ -43,6 +43,10 @@
 //!
 //! **`init`** ([`run_init`]) opens the output (1) and writes the blank input
 //! workbook and the editable templates ([`init::files`]).
+//!
+//! **`serve`** ([`serve::run`]) answers a browser: each upload becomes a job
+//! in its own folder that runs steps 2–6 — [`load`], then
+//! [`Scoring::write`], the functions `score` runs.
 
 #[macro_use]
 pub mod diagnostic;
@@ -52,7 +56,7 @@ pub mod defaults;
 pub(crate) mod digest;
 pub mod init;
 pub mod input;
-pub(crate) mod libreoffice;
+pub mod libreoffice;
 pub mod merge;
 pub mod model;
 pub mod number;
@@ -60,6 +64,7 @@ pub mod output;
 pub mod render;
 pub mod score;
 pub mod score_workbook;
+pub mod serve;
 pub(crate) mod terminal;
 pub(crate) mod text;
 pub(crate) mod timing;
@@ -113,6 +118,7 @@ pub fn run(config: Config) -> Result<(), Failure> {
         Command::Score(args) => run_score(&args, config.source_date, lang),
         Command::Merge(args) => run_merge(&args, config.source_date, lang),
         Command::Init(args) => run_init(&args, lang),
+        Command::Serve(args) => serve::run(&args, config.source_date, lang),
     }
 }
 
@@ -153,37 +159,92 @@ pub fn run_score(args: &cli::Score, source_date: Option<NaiveDateTime>, lang: La
         diagnostics.extend(read);
         timing::lap("previous");
     }
-    let report = score::score(&model);
-    timing::lap("score");
-    let warnings: Vec<String> = diagnostics.warnings().map(|d| d.headline(lang)).collect();
-    let scored = render::Scored {
-        model: &model,
-        report: &report,
-        warnings: &warnings,
-        created: created::creation_time(source_date, model.settings.document_date()),
-    };
-    let files = output::ScoreFiles::new(output::Staging::new(destination)?, letter_paths(&scored));
-    let templates = render::docx::Templates::load(args.templates.as_deref())
-        .map_err(|error| Box::new(error.to_diagnostic()))?;
-    render_into(&files, &scored, &templates, lang)?;
-    if let Some((which, office)) = &pdf {
-        convert_to_pdf(&files, office, *which, lang)?;
-        timing::lap("pdf");
-    }
-    let summary = render::json::summary(&scored, &files.outputs());
-    timing::lap("summary.json");
-    files.commit(summary.as_bytes())?;
-    timing::lap("move into place");
+    let progress = terminal::LetterBar::new(lang);
+    let pdf = pdf.as_ref().map(|(which, office)| (*which, office));
+    let scoring = Scoring { templates: args.templates.as_deref(), source_date, lang, pdf };
+    let written = scoring.write(&model, &diagnostics, destination, &progress);
+    progress.finish();
+    let written = written?;
     if args.json {
-        println!("{summary}");
+        println!("{}", written.summary);
     } else {
-        eprintln!("{}", terminal::score_summary(&scored, &args.output.dir, lang));
+        let line = terminal::score_summary(&model, &written.report, lang);
+        eprintln!("{}", terminal::written_to(&line, &args.output.dir, lang));
     }
     // The process ends here: leave the model and report to the operating
     // system rather than free millions of small allocations one by one
     // (half a second at province scale).
-    std::mem::forget((model, report));
+    std::mem::forget((model, written));
     Ok(())
+}
+
+/// How `score` scores and writes a validated model: the options beside the
+/// inputs. `kaohe serve` scores through the very same [`Scoring::write`], so
+/// the page's files are the command line's, byte for byte.
+#[derive(Debug, Clone, Copy)]
+pub struct Scoring<'a> {
+    /// `--templates`: the folder of the user's document templates.
+    pub templates: Option<&'a std::path::Path>,
+    /// `SOURCE_DATE_EPOCH`, when set.
+    pub source_date: Option<NaiveDateTime>,
+    /// The language of the warnings the outputs list.
+    pub lang: Lang,
+    /// `--pdf`: which documents to convert, and with which LibreOffice.
+    pub pdf: Option<(cli::Pdf, &'a LibreOffice)>,
+}
+
+/// What [`Scoring::write`] made.
+pub struct Written {
+    /// The scored units, in rank order.
+    pub report: score::Report,
+    /// summary.json's text, as written.
+    pub summary: String,
+}
+
+/// Told how the rendering of the letters goes: first how many there are,
+/// then each one made (a terminal's progress bar, the page's progress).
+pub trait LetterProgress: Sync {
+    /// Rendering starts: `letters` letters to make.
+    fn start(&self, letters: usize);
+    /// One more letter is made.
+    fn letter_done(&self);
+}
+
+impl Scoring<'_> {
+    /// Steps 4–6 of `score`: scores `model` (validated, with its
+    /// `diagnostics`), renders every file and moves them all into
+    /// `destination`.
+    pub fn write(
+        &self,
+        model: &Model,
+        diagnostics: &Diagnostics,
+        destination: output::Destination,
+        progress: &dyn LetterProgress,
+    ) -> Result<Written, Failure> {
+        let report = score::score(model);
+        timing::lap("score");
+        let warnings: Vec<String> = diagnostics.warnings().map(|d| d.headline(self.lang)).collect();
+        let scored = render::Scored {
+            model,
+            report: &report,
+            warnings: &warnings,
+            created: created::creation_time(self.source_date, model.settings.document_date()),
+        };
+        let files = output::ScoreFiles::new(output::Staging::new(destination)?, letter_paths(&scored));
+        let templates =
+            render::docx::Templates::load(self.templates).map_err(|error| Box::new(error.to_diagnostic()))?;
+        progress.start(report.units.len());
+        render_into(&files, &scored, &templates, progress)?;
+        if let Some((which, office)) = self.pdf {
+            convert_to_pdf(&files, office, which, self.lang)?;
+            timing::lap("pdf");
+        }
+        let summary = render::json::summary(&scored, &files.outputs());
+        timing::lap("summary.json");
+        files.commit(summary.as_bytes())?;
+        timing::lap("move into place");
+        Ok(Written { report, summary })
+    }
 }
 
 /// `kaohe merge`: reads, verifies and ranks the submitted workbooks, then
@@ -194,17 +255,27 @@ pub fn run_merge(args: &cli::Merge, source_date: Option<NaiveDateTime>, lang: La
     let (ranking, diagnostics) = merge::merge(&args.workbooks, floor, source_date);
     diagnostics.print(lang);
     let ranking = ranking.ok_or(Failure::InvalidInput)?;
-    let bulletin =
-        render::docx::merged_bulletin(&ranking, &args.assessor, &render::docx::Templates::bundled())
-            .map_err(|error| Box::new(Diagnostic::from(error)))?;
-    let workbook = render::xlsx::merged_workbook(&ranking).map_err(|error| {
-        Failure::Message(text!("无法生成得分表：{error}", "cannot render the workbook: {error}"))
-    })?;
-    let files = [(output::WORKBOOK_FILE, &workbook[..]), (output::BULLETIN_FILE, &bulletin[..])];
-    output::write_files(destination, files)?;
+    write_merged(&ranking, &args.assessor, destination)?;
     let (submissions, units) = (ranking.submissions.len(), ranking.units.len());
     eprintln!("{}", terminal::merge_summary(submissions, units, &args.output.dir, lang));
     Ok(())
+}
+
+/// The combined workbook and bulletin of `ranking`, issued by `assessor`,
+/// written into `destination`: the end of `merge`, and of the page's merge
+/// (`kaohe serve`).
+pub fn write_merged(
+    ranking: &model::MergedRanking,
+    assessor: &str,
+    destination: output::Destination,
+) -> Result<(), Failure> {
+    let bulletin = render::docx::merged_bulletin(ranking, assessor, &render::docx::Templates::bundled())
+        .map_err(|error| Box::new(Diagnostic::from(error)))?;
+    let workbook = render::xlsx::merged_workbook(ranking).map_err(|error| {
+        Failure::Message(text!("无法生成得分表：{error}", "cannot render the workbook: {error}"))
+    })?;
+    let files = [(output::WORKBOOK_FILE, &workbook[..]), (output::BULLETIN_FILE, &bulletin[..])];
+    Ok(output::write_files(destination, files)?)
 }
 
 /// `kaohe init DIR`: the blank input workbook for the current year and the
@@ -267,16 +338,15 @@ fn letter_paths(scored: &render::Scored) -> Vec<String> {
     )
 }
 
-/// Renders every file of `score` into `files`, counting the letters on a
-/// progress bar.
+/// Renders every file of `score` into `files`, telling `progress` of each
+/// letter.
 fn render_into(
     files: &output::ScoreFiles,
     scored: &render::Scored,
     templates: &render::docx::Templates,
-    lang: Lang,
+    progress: &dyn LetterProgress,
 ) -> Result<(), Box<Diagnostic>> {
-    let progress = terminal::progress_bar(terminal::Counted::Letters, scored.report.units.len(), lang);
-    let rendered = render::render_all(scored, templates, &|| progress.inc(1), &|rendered| {
+    render::render_all(scored, templates, &|| progress.letter_done(), &|rendered| {
         match rendered {
             Rendered::Workbook(bytes) => files.workbook(&bytes),
             Rendered::Bulletin(bytes) => files.bulletin(&bytes),
@@ -285,9 +355,7 @@ fn render_into(
         }
         // Told as a diagnostic (`错误: …`), like a rendering failure.
         .map_err(|error| Box::new(Diagnostic::error(None, error.0)))
-    });
-    progress.finish_and_clear();
-    rendered
+    })
 }
 
 /// `--pdf`: converts the staged documents `which` names with `office`,
@@ -332,7 +400,7 @@ fn convert_to_pdf(
 
 /// `--ideological-weight` as an exact number; one that is not a finite
 /// number can't be used.
-fn ideological_floor(weight: Option<f64>) -> Result<Option<number::Exact>, Failure> {
+pub(crate) fn ideological_floor(weight: Option<f64>) -> Result<Option<number::Exact>, Failure> {
     let Some(weight) = weight else { return Ok(None) };
     let line = format!("--ideological-weight: {weight}");
     number::from_f64(weight).map(Some).ok_or(Failure::Usage(Text::new(line.clone(), line)))

@@ -1,8 +1,8 @@
 //! Converting documents to PDF with LibreOffice (`--pdf`, docs/命令.md):
 //! finding the program before any work ([`LibreOffice::find`]), then
 //! headless LibreOffice processes converting many documents each — one per
-//! set of export options and up to [`DOCUMENTS_PER_PROCESS`] documents
-//! ([`LibreOffice::convert`]) — with a private profile inside the work
+//! set of export options and up to `DOCUMENTS_PER_PROCESS` documents
+//! (`LibreOffice::convert`) — with a private profile inside the work
 //! folder, so that neither the user's own profile nor a LibreOffice already
 //! running is used. It knows nothing of kaohe's files: the caller says which
 //! documents to convert and takes the PDFs from the folder it returns.
@@ -37,7 +37,7 @@ const COMMAND_LINE_BUDGET: usize = 30_000;
 
 /// The LibreOffice program a run converts with.
 #[derive(Debug, Clone)]
-pub(crate) struct LibreOffice {
+pub struct LibreOffice {
     program: PathBuf,
 }
 
@@ -53,7 +53,7 @@ impl LibreOffice {
     /// The program `KAOHE_SOFFICE` names, else `soffice` or `libreoffice` on
     /// the PATH (on Windows also where its installer puts it). Without one,
     /// the refusal the user sees, with how to install it.
-    pub(crate) fn find() -> Result<LibreOffice, Text> {
+    pub fn find() -> Result<LibreOffice, Text> {
         let Text { zh: hint_zh, en: hint_en } = install_hint();
         if let Some(program) = env::var_os(PROGRAM_VARIABLE).filter(|value| !value.is_empty()) {
             let program = PathBuf::from(program);

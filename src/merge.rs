@@ -4,25 +4,37 @@
 //! their units are ranked on one scale; [`crate::render::xlsx::merged_workbook`]
 //! and [`crate::render::docx::merged_bulletin`] render the result.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 
 use crate::diagnostic::Diagnostics;
-use crate::input::submission::read_submission;
+use crate::input::submission::{read_submission, read_submission_named};
 use crate::model::MergedRanking;
 use crate::model::validate::submissions::validate_submissions;
 use crate::number::Exact;
 
-/// Reads, verifies and ranks the workbooks at `paths`; P is
-/// `ideological_weight`, `source_date` the creation time to record when set.
-/// Any error means no ranking.
+/// Reads, verifies and ranks the workbooks at `paths`, each named by its
+/// path as given; P is `ideological_weight`, `source_date` the creation
+/// time to record when set. Any error means no ranking.
 pub fn merge(
     paths: &[PathBuf],
     ideological_weight: Option<Exact>,
     source_date: Option<NaiveDateTime>,
 ) -> (Option<MergedRanking>, Diagnostics) {
     validate_submissions(paths.iter().map(|path| read_submission(path)), ideological_weight, source_date)
+}
+
+/// [`merge`] of workbooks each shown (in messages and 说明) by the name
+/// beside its path: the page's logical names (`kaohe serve`).
+pub fn merge_named(
+    workbooks: &[(&Path, Arc<str>)],
+    ideological_weight: Option<Exact>,
+    source_date: Option<NaiveDateTime>,
+) -> (Option<MergedRanking>, Diagnostics) {
+    let read = workbooks.iter().map(|(path, name)| read_submission_named(path, name.clone()));
+    validate_submissions(read, ideological_weight, source_date)
 }
 
 #[cfg(test)]

@@ -119,11 +119,17 @@ pub const EXIT_INTERRUPTED: i32 = 130;
 /// staging folder of the run in progress, if any, and exits with
 /// [`EXIT_INTERRUPTED`]. Installing it a second time does nothing.
 pub fn remove_staging_on_interrupt() {
-    let _ = ctrlc::set_handler(|| {
-        crate::libreoffice::stop_running();
-        let _held = abandon_staging();
-        std::process::exit(EXIT_INTERRUPTED);
-    });
+    let _ = ctrlc::set_handler(|| exit_interrupted(|| {}));
+}
+
+/// Ends an interrupted process: waits for the file write or move in
+/// progress, removes the staging folder, runs `clean_up` while no other
+/// write can start, and exits with [`EXIT_INTERRUPTED`].
+pub fn exit_interrupted(clean_up: impl FnOnce()) -> ! {
+    crate::libreoffice::stop_running();
+    let _held = abandon_staging();
+    clean_up();
+    std::process::exit(EXIT_INTERRUPTED);
 }
 
 /// Waits for the step in progress, removes the staging folder and returns

@@ -4,10 +4,12 @@
 //! Diagnostics and failures print themselves ([`crate::diagnostic`]).
 
 use std::path::Path;
+use std::sync::OnceLock;
 
+use crate::LetterProgress;
 use crate::diagnostic::{Lang, count_en};
 use crate::model::Model;
-use crate::render::Scored;
+use crate::score::Report;
 
 /// The line `check` ends with. Rows outside the year are told by their own
 /// note; notes are not counted as warnings.
@@ -28,49 +30,70 @@ pub(crate) fn check_summary(model: &Model, warnings: usize, lang: Lang) -> Strin
     }
 }
 
-/// What a person sees after `score`: units scored, grade counts, and `dir`,
-/// where the files went.
-pub(crate) fn score_summary(scored: &Scored, dir: &Path, lang: Lang) -> String {
-    let units = &scored.report.units;
-    let grades: Vec<String> = scored
-        .model
-        .settings
-        .grades
-        .iter()
-        .map(|band| {
-            let count = units.iter().filter(|u| u.grade == band.name).count();
-            match lang {
-                Lang::Zh => format!("{}{count}个", band.name),
-                Lang::En => format!("{} {count}", band.name),
-            }
+/// What a person sees after `score`: units scored and grade counts.
+pub(crate) fn score_summary(model: &Model, report: &Report, lang: Lang) -> String {
+    let units = &report.units;
+    let grades: Vec<String> = grade_counts(model, report)
+        .map(|(grade, count)| match lang {
+            Lang::Zh => format!("{grade}{count}个"),
+            Lang::En => format!("{grade} {count}"),
         })
         .collect();
     let vetoed = units.iter().filter(|u| u.veto).count();
-    let shown = dir.display();
     match lang {
         Lang::Zh => format!(
-            "已完成{}年度考核计分：{}个单位（{}；一票否决{vetoed}个），结果已写入 {shown}",
-            scored.model.settings.year,
+            "已完成{}年度考核计分：{}个单位（{}；一票否决{vetoed}个）",
+            model.settings.year,
             units.len(),
             grades.join("、")
         ),
         Lang::En => format!(
-            "Scored {} for {} ({}; {vetoed} vetoed); results written to {shown}",
+            "Scored {} for {} ({}; {vetoed} vetoed)",
             count_en(units.len(), "unit", "units"),
-            scored.model.settings.year,
+            model.settings.year,
             grades.join(", ")
         ),
     }
 }
 
+/// [`score_summary`]'s `line` with `dir`, where the files went.
+pub(crate) fn written_to(line: &str, dir: &Path, lang: Lang) -> String {
+    let shown = dir.display();
+    match lang {
+        Lang::Zh => format!("{line}，结果已写入 {shown}"),
+        Lang::En => format!("{line}; results written to {shown}"),
+    }
+}
+
+/// Each grade band in order with the number of units given it.
+pub(crate) fn grade_counts<'a>(
+    model: &'a Model,
+    report: &'a Report,
+) -> impl Iterator<Item = (&'a str, usize)> {
+    model
+        .settings
+        .grades
+        .iter()
+        .map(|band| (band.name.as_str(), report.units.iter().filter(|u| u.grade == band.name).count()))
+}
+
 /// What a person sees after `merge`: how many workbooks (`submissions`)
 /// and units were combined, and `dir`, where the files went.
 pub(crate) fn merge_summary(submissions: usize, units: usize, dir: &Path, lang: Lang) -> String {
+    let line = merged(submissions, units, lang);
     let shown = dir.display();
     match lang {
-        Lang::Zh => format!("已汇总{submissions}份得分表、{units}个单位，结果已写入 {shown}"),
+        Lang::Zh => format!("{line}，结果已写入 {shown}"),
+        Lang::En => format!("{line}; written to {shown}"),
+    }
+}
+
+/// How many workbooks (`submissions`) and units a merge combined.
+pub(crate) fn merged(submissions: usize, units: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("已汇总{submissions}份得分表、{units}个单位"),
         Lang::En => format!(
-            "Merged {}, {}; written to {shown}",
+            "Merged {}, {}",
             count_en(submissions, "workbook", "workbooks"),
             count_en(units, "unit", "units")
         ),
@@ -104,4 +127,36 @@ pub(crate) fn progress_bar(counted: Counted, count: usize, lang: Lang) -> indica
     }
     bar.set_length(count as u64);
     bar
+}
+
+/// A bar counting the letters as they are rendered, drawn only when stderr
+/// is a terminal; made when the count is known.
+pub(crate) struct LetterBar {
+    lang: Lang,
+    bar: OnceLock<indicatif::ProgressBar>,
+}
+
+impl LetterBar {
+    pub(crate) fn new(lang: Lang) -> Self {
+        LetterBar { lang, bar: OnceLock::new() }
+    }
+
+    /// Clears the bar from the terminal.
+    pub(crate) fn finish(&self) {
+        if let Some(bar) = self.bar.get() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl LetterProgress for LetterBar {
+    fn start(&self, letters: usize) {
+        let _ = self.bar.set(progress_bar(Counted::Letters, letters, self.lang));
+    }
+
+    fn letter_done(&self) {
+        if let Some(bar) = self.bar.get() {
+            bar.inc(1);
+        }
+    }
 }

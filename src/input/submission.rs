@@ -135,7 +135,14 @@ pub struct SummarySheet {
 
 /// Reads the workbook at `path`; `Err` when it is no score workbook at all.
 pub fn read_submission(path: &Path) -> Result<SubmittedWorkbook, Box<Diagnostic>> {
-    let (book, sha256) = Book::open(path)?;
+    // Every submission is called 考核得分表.xlsx: name it by its path as given.
+    read_submission_named(path, path.display().to_string().into())
+}
+
+/// [`read_submission`] of a workbook shown as `file` (in messages and the
+/// merged workbook's 说明).
+pub fn read_submission_named(path: &Path, file: Arc<str>) -> Result<SubmittedWorkbook, Box<Diagnostic>> {
+    let (book, sha256) = Book::open(path, file)?;
     book.score_workbook(sha256)
 }
 
@@ -149,7 +156,7 @@ pub enum PreviousResults {
 /// Reads the workbook at `path` for `--previous`: its 上年结果 sheet when
 /// it has one, else it must be a score workbook ([`read_submission`]).
 pub fn read_previous(path: &Path) -> Result<PreviousResults, Box<Diagnostic>> {
-    let (mut book, sha256) = Book::open(path)?;
+    let (mut book, sha256) = Book::open(path, path.display().to_string().into())?;
     if book.sheets.sheet_names().iter().any(|sheet| sheet == SHEET_PREVIOUS) {
         return book.sheet(SHEET_PREVIOUS).map(PreviousResults::Sheet);
     }
@@ -164,9 +171,7 @@ struct Book {
 
 impl Book {
     /// The workbook at `path` and the SHA-256 of its bytes.
-    fn open(path: &Path) -> Result<(Book, String), Box<Diagnostic>> {
-        // Every submission is called 考核得分表.xlsx: name it by its path as given.
-        let file: Arc<str> = path.display().to_string().into();
+    fn open(path: &Path, file: Arc<str>) -> Result<(Book, String), Box<Diagnostic>> {
         let unreadable = |message| Box::new(Diagnostic::error(Some(Location::file(file.clone())), message));
         if let Some(why) = not_a_workbook_file(path) {
             return Err(unreadable(why));

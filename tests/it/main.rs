@@ -22,4 +22,5 @@ mod reports;
 mod sample;
 mod score;
 mod self_assessment;
+mod serve;
 mod validate;
