@@ -27,11 +27,11 @@
 #
 # Then the other commands: `kaohe check` on the city set, and `kaohe merge`
 # of MERGE (100) score workbooks — MERGE cities generated and scored one at
-# a time, only each one's 考核得分表.xlsx kept (≈ 1 MB each) — with the floor
+# a time, only each one's 考核得分表.xlsx kept (≈ 4 MB each) — with the floor
 # beside each, in a second table.
 #
-# Environment: RUNS (3), MERGE (100; 0 skips merge), PEER (0), PEER_RUNS
-# (1), SEED (1), PER_UNIT (60), SIZES ("500 2000 8000 20000"), CITIES (10),
+# Environment: RUNS (3), MERGE (100; 0 skips merge), MERGE_RUNS (1; a
+# 100-workbook merge takes minutes), PEER (0), PEER_RUNS (1), SEED (1), PER_UNIT (60), SIZES ("500 2000 8000 20000"), CITIES (10),
 # BENCH_DIR (target/bench), OUT_DIR (where kaohe writes; default
 # BENCH_DIR — put it on tmpfs, e.g. /dev/shm/kaohe-bench, to leave the disk
 # out), KAOHE (the release build by default).
@@ -46,6 +46,7 @@ CITIES=${CITIES:-10}
 BENCH_DIR=${BENCH_DIR:-target/bench}
 OUT_DIR=${OUT_DIR:-$BENCH_DIR}
 MERGE=${MERGE:-100}
+MERGE_RUNS=${MERGE_RUNS:-1}
 PEER=${PEER:-0}
 PEER_RUNS=${PEER_RUNS:-1}
 PEER_VENV=target/peer-venv
@@ -229,9 +230,9 @@ if ((MERGE > 0)); then
     rm -rf "$merge_dir/scored" "$merge_dir/in"
     out=$OUT_DIR/out-merge
     workbooks=("$merge_dir"/workbooks/*.xlsx)
-    timed merge "$RUNS" "$out" "$KAOHE" merge "${workbooks[@]}" -o "$out"
+    timed merge "$MERGE_RUNS" "$out" "$KAOHE" merge "${workbooks[@]}" -o "$out"
     floor merge "${workbooks[@]}" --output "$out"
-    command_row "kaohe merge" "$MERGE score workbooks, $((CITY_UNITS * MERGE)) units" "$RUNS" \
+    command_row "kaohe merge" "$MERGE score workbooks, $((CITY_UNITS * MERGE)) units" "$MERGE_RUNS" \
         "read $READ_S + deflate $DEFLATE_S" "≤ 10 s, ≤ 1 GB"
     rm -rf "$out"
 fi
