@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDateTime;
+use rustc_hash::FxHashSet;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::input::submission::{AboutSheet, SubmittedSheet, SubmittedWorkbook, SummarySheet};
@@ -123,6 +124,11 @@ fn check_same_year(verified: &[Verified], diagnostics: &mut Diagnostics) {
 /// workbooks (an original and a corrected copy: the same 考核单位 with
 /// unit ids in common).
 fn check_distinct(verified: &[Verified], diagnostics: &mut Diagnostics) {
+    // Each workbook's ids, hashed once: a province's cities share one
+    // assessor, and comparing every pair's unit lists directly grew with
+    // the square of their units (100 city workbooks: 90 s).
+    let ids: Vec<FxHashSet<&str>> =
+        verified.iter().map(|v| v.units.iter().map(|unit| unit.id.as_str()).collect()).collect();
     for (index, submitted) in verified.iter().enumerate() {
         let this = &submitted.submission;
         let location = || Some(Location::file(this.file.clone()));
@@ -134,12 +140,16 @@ fn check_distinct(verified: &[Verified], diagnostics: &mut Diagnostics) {
             );
             continue;
         }
-        for earlier in verified[..index].iter().filter(|other| other.submission.assessor == this.assessor) {
+        let same_assessor = verified[..index]
+            .iter()
+            .zip(&ids)
+            .filter(|(other, _)| other.submission.assessor == this.assessor);
+        for (earlier, earlier_ids) in same_assessor {
             let shared: Vec<&str> = submitted
                 .units
                 .iter()
                 .map(|unit| unit.id.as_str())
-                .filter(|id| earlier.units.iter().any(|unit| unit.id == *id))
+                .filter(|id| earlier_ids.contains(id))
                 .collect();
             if shared.is_empty() {
                 continue;
