@@ -1,12 +1,13 @@
 //! `kaohe merge` (docs/命令.md): combine the score workbooks submitted by
 //! lower-level organisations. Each is read ([`crate::input::submission`])
-//! and verified ([`crate::model::validate::submissions`]) in turn, then all
+//! and verified ([`crate::model::validate::submissions`]) on every core, then all
 //! their units are ranked on one scale; [`crate::render::xlsx::merged_workbook`]
 //! and [`crate::render::docx::merged_bulletin`] render the result.
 
 use std::path::PathBuf;
 
 use chrono::NaiveDateTime;
+use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostics;
 use crate::input::submission::read_submission;
@@ -22,7 +23,7 @@ pub fn merge(
     ideological_weight: Option<Exact>,
     source_date: Option<NaiveDateTime>,
 ) -> (Option<MergedRanking>, Diagnostics) {
-    validate_submissions(paths.iter().map(|path| read_submission(path)), ideological_weight, source_date)
+    validate_submissions(paths.par_iter().map(|path| read_submission(path)), ideological_weight, source_date)
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDateTime;
+use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
@@ -30,21 +31,33 @@ use crate::score_workbook::{
 use crate::text::natural_cmp;
 
 /// Verifies and ranks the submitted workbooks, each as it is read (or why
-/// it could not be). Every problem of every workbook is reported; any
-/// error means no ranking. Warnings (a workbook that could only be
-/// verified in part) come either way.
+/// it could not be), on every core; their diagnostics come in the given
+/// order. Every problem of every workbook is reported; any error means no
+/// ranking. Warnings (a workbook that could only be verified in part) come
+/// either way.
 pub fn validate_submissions(
-    read: impl IntoIterator<Item = Result<SubmittedWorkbook, Box<Diagnostic>>>,
+    read: impl IndexedParallelIterator<Item = Result<SubmittedWorkbook, Box<Diagnostic>>>,
     ideological_weight: Option<Exact>,
     source_date: Option<NaiveDateTime>,
 ) -> (Option<MergedRanking>, Diagnostics) {
+    let each: Vec<(Option<Verified>, Diagnostics)> = read
+        .map(|workbook| {
+            let mut diagnostics = Diagnostics::default();
+            let verified = match workbook {
+                Ok(workbook) => verify(workbook, ideological_weight.as_ref(), &mut diagnostics),
+                Err(diagnostic) => {
+                    diagnostics.push(*diagnostic);
+                    None
+                }
+            };
+            (verified, diagnostics)
+        })
+        .collect();
     let mut diagnostics = Diagnostics::default();
     let mut verified = Vec::new();
-    for workbook in read {
-        match workbook {
-            Ok(workbook) => verified.extend(verify(workbook, ideological_weight.as_ref(), &mut diagnostics)),
-            Err(diagnostic) => diagnostics.push(*diagnostic),
-        }
+    for (workbook, its_diagnostics) in each {
+        verified.extend(workbook);
+        diagnostics.extend(its_diagnostics);
     }
     check_same_year(&verified, &mut diagnostics);
     check_distinct(&verified, &mut diagnostics);
