@@ -1,6 +1,6 @@
 //! `kaohe merge` (docs/命令.md): combine the score workbooks submitted by
 //! lower-level organisations. Each is read ([`crate::input::submission`])
-//! and verified ([`crate::model::validate::submissions`]) in turn, then all
+//! and verified ([`crate::model::validate::submissions`]) on every core, then all
 //! their units are ranked on one scale; [`crate::render::xlsx::merged_workbook`]
 //! and [`crate::render::docx::merged_bulletin`] render the result.
 
@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::NaiveDateTime;
+use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostics;
 use crate::input::submission::{read_submission, read_submission_named};
@@ -23,7 +24,7 @@ pub fn merge(
     ideological_weight: Option<Exact>,
     source_date: Option<NaiveDateTime>,
 ) -> (Option<MergedRanking>, Diagnostics) {
-    validate_submissions(paths.iter().map(|path| read_submission(path)), ideological_weight, source_date)
+    validate_submissions(paths.par_iter().map(|path| read_submission(path)), ideological_weight, source_date)
 }
 
 /// [`merge`] of workbooks each shown (in messages and 说明) by the name

@@ -13,6 +13,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDateTime;
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::input::submission::{AboutSheet, SubmittedSheet, SubmittedWorkbook, SummarySheet};
@@ -30,21 +32,33 @@ use crate::score_workbook::{
 use crate::text::natural_cmp;
 
 /// Verifies and ranks the submitted workbooks, each as it is read (or why
-/// it could not be). Every problem of every workbook is reported; any
-/// error means no ranking. Warnings (a workbook that could only be
-/// verified in part) come either way.
+/// it could not be), on every core; their diagnostics come in the given
+/// order. Every problem of every workbook is reported; any error means no
+/// ranking. Warnings (a workbook that could only be verified in part) come
+/// either way.
 pub fn validate_submissions(
-    read: impl IntoIterator<Item = Result<SubmittedWorkbook, Box<Diagnostic>>>,
+    read: impl IndexedParallelIterator<Item = Result<SubmittedWorkbook, Box<Diagnostic>>>,
     ideological_weight: Option<Exact>,
     source_date: Option<NaiveDateTime>,
 ) -> (Option<MergedRanking>, Diagnostics) {
+    let each: Vec<(Option<Verified>, Diagnostics)> = read
+        .map(|workbook| {
+            let mut diagnostics = Diagnostics::default();
+            let verified = match workbook {
+                Ok(workbook) => verify(workbook, ideological_weight.as_ref(), &mut diagnostics),
+                Err(diagnostic) => {
+                    diagnostics.push(*diagnostic);
+                    None
+                }
+            };
+            (verified, diagnostics)
+        })
+        .collect();
     let mut diagnostics = Diagnostics::default();
     let mut verified = Vec::new();
-    for workbook in read {
-        match workbook {
-            Ok(workbook) => verified.extend(verify(workbook, ideological_weight.as_ref(), &mut diagnostics)),
-            Err(diagnostic) => diagnostics.push(*diagnostic),
-        }
+    for (workbook, its_diagnostics) in each {
+        verified.extend(workbook);
+        diagnostics.extend(its_diagnostics);
     }
     check_same_year(&verified, &mut diagnostics);
     check_distinct(&verified, &mut diagnostics);
@@ -124,6 +138,11 @@ fn check_same_year(verified: &[Verified], diagnostics: &mut Diagnostics) {
 /// workbooks (an original and a corrected copy: the same 考核单位 with
 /// unit ids in common).
 fn check_distinct(verified: &[Verified], diagnostics: &mut Diagnostics) {
+    // Each workbook's ids, hashed once: a province's cities share one
+    // assessor, and comparing every pair's unit lists directly grew with
+    // the square of their units (100 city workbooks: 90 s).
+    let ids: Vec<FxHashSet<&str>> =
+        verified.iter().map(|v| v.units.iter().map(|unit| unit.id.as_str()).collect()).collect();
     for (index, submitted) in verified.iter().enumerate() {
         let this = &submitted.submission;
         let location = || Some(Location::file(this.file.clone()));
@@ -135,12 +154,16 @@ fn check_distinct(verified: &[Verified], diagnostics: &mut Diagnostics) {
             );
             continue;
         }
-        for earlier in verified[..index].iter().filter(|other| other.submission.assessor == this.assessor) {
+        let same_assessor = verified[..index]
+            .iter()
+            .zip(&ids)
+            .filter(|(other, _)| other.submission.assessor == this.assessor);
+        for (earlier, earlier_ids) in same_assessor {
             let shared: Vec<&str> = submitted
                 .units
                 .iter()
                 .map(|unit| unit.id.as_str())
-                .filter(|id| earlier.units.iter().any(|unit| unit.id == *id))
+                .filter(|id| earlier_ids.contains(id))
                 .collect();
             if shared.is_empty() {
                 continue;
