@@ -11,7 +11,7 @@ use chrono::NaiveDateTime;
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostics;
-use crate::input::submission::{read_submission, read_submission_named};
+use crate::input::submission::read_submission_named;
 use crate::model::MergedRanking;
 use crate::model::validate::submissions::validate_submissions;
 use crate::number::Exact;
@@ -24,7 +24,10 @@ pub fn merge(
     ideological_weight: Option<Exact>,
     source_date: Option<NaiveDateTime>,
 ) -> (Option<MergedRanking>, Diagnostics) {
-    validate_submissions(paths.par_iter().map(|path| read_submission(path)), ideological_weight, source_date)
+    // Every submission is called 考核得分表.xlsx: name it by its path as given.
+    let named: Vec<(&Path, Arc<str>)> =
+        paths.iter().map(|path| (path.as_path(), path.display().to_string().into())).collect();
+    merge_named(&named, ideological_weight, source_date)
 }
 
 /// [`merge`] of workbooks each shown (in messages and 说明) by the name
@@ -34,7 +37,7 @@ pub fn merge_named(
     ideological_weight: Option<Exact>,
     source_date: Option<NaiveDateTime>,
 ) -> (Option<MergedRanking>, Diagnostics) {
-    let read = workbooks.iter().map(|(path, name)| read_submission_named(path, name.clone()));
+    let read = workbooks.par_iter().map(|(path, name)| read_submission_named(path, name.clone()));
     validate_submissions(read, ideological_weight, source_date)
 }
 
