@@ -212,9 +212,9 @@ pub fn body(blocks: &[Block]) -> Body {
                 if page_break_before {
                     page_break(&mut body.xml);
                 }
-                // A chart below a table stays on the table's page.
-                let chart_follows = matches!(blocks.get(index + 1), Some(Block::Chart { .. }));
-                table(&mut body.xml, content, chart_follows);
+                // A chart below a table may start the next page: kept with the
+                // table, the two would leave half of the page above empty.
+                table(&mut body.xml, content);
                 body.section_at = None;
             }
             Block::Title(content) => body.paragraph(
@@ -694,8 +694,8 @@ fn column_widths(table: &Table) -> Vec<i32> {
 
 /// A bordered table in 4号: header row in 黑体 repeated on every page,
 /// rows never split, `^` cells merged vertically; a short table is kept on
-/// one page, with the block after it when `keep_with_next`.
-fn table(out: &mut String, table: &Table, keep_with_next: bool) {
+/// one page.
+fn table(out: &mut String, table: &Table) {
     let widths = column_widths(table);
     let one_line = |row: &Vec<Cell>| {
         row.iter().zip(&widths).all(|(cell, width)| match cell {
@@ -710,7 +710,7 @@ fn table(out: &mut String, table: &Table, keep_with_next: bool) {
     start_table(out, TEXT_WIDTH, &widths);
     for (row_index, row) in table.rows.iter().enumerate() {
         let header = row_index == 0;
-        let keep_next = keep_together && (keep_with_next || row_index + 1 < table.rows.len());
+        let keep_next = keep_together && row_index + 1 < table.rows.len();
         start_row(out, header);
         for (column, width) in widths.iter().enumerate() {
             let justify = match table.alignments.get(column) {
