@@ -217,3 +217,37 @@ pub(crate) fn load_valid(inputs: Vec<PathBuf>) -> (Model, Vec<String>) {
     };
     (model, diagnostics.warnings().map(|d| d.headline(Lang::Zh)).collect())
 }
+
+/// The paragraphs of a .docx file's body as plain text, one per line.
+pub(crate) fn document_text(path: &Path) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    archive.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
+    let mut text = String::new();
+    let mut in_tag = false;
+    for (i, ch) in xml.char_indices() {
+        match ch {
+            '<' => {
+                in_tag = true;
+                if xml[i..].starts_with("</w:p>") {
+                    text.push('\n');
+                }
+            }
+            '>' => in_tag = false,
+            _ if !in_tag => text.push(ch),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// The names of what is in `dir`, sorted.
+pub(crate) fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}

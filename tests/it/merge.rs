@@ -2,13 +2,12 @@
 //! together into a workbook and a bulletin; a weight below this level's
 //! is refused with nothing written.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 
-use crate::common;
+use crate::common::{self, document_text};
 
 fn kaohe() -> Command {
     Command::cargo_bin("kaohe").unwrap()
@@ -21,13 +20,6 @@ fn two_submissions(dir: &Path) -> (PathBuf, PathBuf) {
         kaohe().arg("score").arg(input).arg("-o").arg(dir.join(out)).assert().code(0);
     }
     (dir.join("bureau/考核得分表.xlsx"), dir.join("committee/考核得分表.xlsx"))
-}
-
-fn document_text(path: &Path) -> String {
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let mut xml = String::new();
-    archive.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
-    xml
 }
 
 #[test]

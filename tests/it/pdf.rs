@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+use crate::common::file_names;
+
 const SAMPLE: &str = "samples/示例台账.xlsx";
 
 /// kaohe with a clean LibreOffice lookup: no `KAOHE_SOFFICE` unless a test
@@ -15,16 +17,6 @@ fn kaohe() -> Command {
     let mut command = Command::cargo_bin("kaohe").unwrap();
     command.env_remove("KAOHE_SOFFICE");
     command
-}
-
-/// What is in `dir`, by name, sorted.
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]
@@ -56,7 +48,7 @@ fn without_libreoffice_the_run_is_refused_before_any_work() {
         missing.display()
     );
     assert!(stderr.starts_with(&expected), "{stderr}");
-    assert!(listing(dir.path()).is_empty(), "nothing written: {:?}", listing(dir.path()));
+    assert!(file_names(dir.path()).is_empty(), "nothing written: {:?}", file_names(dir.path()));
 }
 
 #[cfg(unix)]
@@ -84,7 +76,7 @@ fn a_failed_conversion_exits_3_and_writes_nothing() {
         ),
         "{stderr}"
     );
-    assert_eq!(listing(dir.path()), ["soffice"], "no output folder and no staging folder");
+    assert_eq!(file_names(dir.path()), ["soffice"], "no output folder and no staging folder");
 }
 
 /// A stand-in for LibreOffice at `dir/soffice` that "converts" each document
@@ -138,7 +130,7 @@ fn force_replaces_only_the_pdfs_kaohe_wrote() {
     assert_eq!(score(&["--force", "--pdf"]).0, Some(0));
     assert!(out.join("考核结果通报.pdf").is_file() && !letter.with_extension("pdf").exists());
     assert_eq!(score(&["--force"]).0, Some(0));
-    let pdfs: Vec<String> = listing(&out).into_iter().filter(|name| name.ends_with(".pdf")).collect();
+    let pdfs: Vec<String> = file_names(&out).into_iter().filter(|name| name.ends_with(".pdf")).collect();
     assert!(pdfs.is_empty(), "{pdfs:?}");
     let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
     assert!(!summary.contains(".pdf"), "{summary}");
@@ -205,7 +197,7 @@ fn pdfs_have_the_pages_of_their_documents() {
         assert!(record.lines().any(|line| line.ends_with(&format!("  {pdf}"))), "{pdf} recorded");
     }
     assert!(
-        !listing(&out).iter().any(|name| name.starts_with('.') && name != ".kaohe-outputs"),
+        !file_names(&out).iter().any(|name| name.starts_with('.') && name != ".kaohe-outputs"),
         "no work folder left"
     );
 

@@ -10,7 +10,7 @@ use assert_cmd::Command;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use serde_json::{Value, json};
 
-use crate::common::{SheetRows, base_sheets, rows, set_cell, write_xlsx};
+use crate::common::{SheetRows, base_sheets, document_text, rows, set_cell, write_xlsx};
 
 fn kaohe() -> Command {
     Command::cargo_bin("kaohe").unwrap()
@@ -101,24 +101,6 @@ fn score_against(dir: &Path, this: &Path, previous: &Path, extra: &[&str]) -> (i
 
 fn unit<'v>(summary: &'v Value, id: &str) -> &'v Value {
     summary["units"].as_array().unwrap().iter().find(|u| u["id"] == id).unwrap()
-}
-
-/// A .docx body's text, tags left out.
-fn document_text(path: &Path) -> String {
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let mut xml = String::new();
-    archive.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in xml.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text
 }
 
 /// The sentence of `text` that starts with `start`, up to its full stop.
@@ -226,7 +208,9 @@ fn matched_by_id_the_columns_json_letters_and_bulletin_compare() {
     let bulletin = document_text(&out.join("考核结果通报.docx"));
     assert_eq!(sentence(&bulletin, "与2024年度相比"), "与2024年度相比，1个单位等次上升，1个单位等次下降。");
     assert!(
-        bulletin.contains("总分提高最多的单位：单位名称上年总分本年总分提高第一党支部64.4174.4110"),
+        bulletin.contains(
+            "总分提高最多的单位：\n单位名称\n上年总分\n本年总分\n提高\n第一党支部\n64.41\n74.41\n10\n"
+        ),
         "{bulletin}"
     );
 

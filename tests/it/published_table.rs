@@ -17,6 +17,8 @@ use assert_cmd::Command;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use serde_json::{Value, json};
 
+use crate::common::document_text;
+
 fn kaohe() -> Command {
     Command::cargo_bin("kaohe").unwrap()
 }
@@ -81,30 +83,6 @@ fn clauses(id: &str, item: &str) -> Vec<(&'static str, f64, &'static str)> {
             (c["code"].as_str().unwrap(), c["deduction"].as_f64().unwrap(), c["reason"].as_str().unwrap())
         })
         .collect()
-}
-
-/// The paragraphs of a .docx file's body as plain text, one per line.
-fn document_text(path: &Path) -> String {
-    use std::io::Read;
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let mut xml = String::new();
-    archive.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
-    let mut text = String::new();
-    let mut in_tag = false;
-    for (i, ch) in xml.char_indices() {
-        match ch {
-            '<' => {
-                in_tag = true;
-                if xml[i..].starts_with("</w:p>") {
-                    text.push('\n');
-                }
-            }
-            '>' => in_tag = false,
-            _ if !in_tag => text.push(ch),
-            _ => {}
-        }
-    }
-    text
 }
 
 #[test]

@@ -13,7 +13,7 @@ use assert_cmd::Command;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use sha2::{Digest, Sha256};
 
-use crate::common::{SheetRows, base_sheets, rows, set_cell, write_xlsx};
+use crate::common::{SheetRows, base_sheets, file_names, rows, set_cell, write_xlsx};
 
 const SAMPLE: &str = "samples/示例台账.xlsx";
 
@@ -318,17 +318,7 @@ fn force_keeps_a_foreign_file_in_the_letters_folder_a_foreign_folder_and_an_inpu
     assert_eq!(letters(hashes(&out)).len(), 15);
     assert_eq!(letters(hashes(&out)), letters(first.clone()));
     assert_ne!(hashes(&out)["summary.json"], first["summary.json"], "summary.json was replaced");
-    assert_eq!(beside(dir.path()), ["out"], "no staging folder, aside folder or lock is left");
-}
-
-/// The names in `dir`.
-fn beside(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
+    assert_eq!(file_names(dir.path()), ["out"], "no staging folder, aside folder or lock is left");
 }
 
 #[test]
@@ -364,7 +354,7 @@ fn force_refuses_a_changed_output_and_a_folder_without_a_record() {
         )
     );
     assert_eq!(hashes(&out), before);
-    assert_eq!(beside(dir.path()), ["out"]);
+    assert_eq!(file_names(dir.path()), ["out"]);
 }
 
 #[test]
@@ -410,7 +400,7 @@ fn an_input_where_an_output_goes_is_refused_before_any_work() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).starts_with(&format!("输入 {}", fresh.join("summary.json").display())));
     assert_eq!(hashes(&out), before);
-    assert_eq!(beside(dir.path()), ["out"]);
+    assert_eq!(file_names(dir.path()), ["out"]);
 }
 
 #[test]
@@ -442,7 +432,7 @@ fn of_two_runs_into_one_new_folder_exactly_one_writes() {
     );
     assert!(outcomes[1].1.contains("未做任何改动"), "{}", outcomes[1].1);
     assert_one_complete_set(&out, &BTreeMap::new());
-    assert_eq!(beside(dir.path()), ["out"]);
+    assert_eq!(file_names(dir.path()), ["out"]);
 }
 
 #[test]
@@ -454,7 +444,7 @@ fn a_staging_folder_left_by_a_killed_run_is_removed() {
     std::fs::write(stale.join("反馈/001-第一党总支.docx"), "half").unwrap();
     let out = dir.path().join("out");
     score(&out, &[]);
-    assert_eq!(beside(dir.path()), ["out"]);
+    assert_eq!(file_names(dir.path()), ["out"]);
     assert_one_complete_set(&out, &BTreeMap::new());
 }
 
