@@ -6,6 +6,7 @@
 
 use std::ffi::{OsStr, OsString};
 
+use clap::builder::Str;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, Command, CommandFactory, FromArgMatches};
 
@@ -98,6 +99,25 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The placeholders of the values options take, in Chinese: `--output
+/// <文件夹>`. A value spelled as it is typed (`all`) or a letter stands for
+/// itself; a unit test fails for a placeholder missing here.
+const VALUE_NAMES: &[(&str, &str)] = &[
+    ("INPUT", "输入文件"),
+    ("WORKBOOK", "得分表"),
+    ("DIR", "文件夹"),
+    ("YEAR", "年度"),
+    ("LANG", "语言"),
+    ("NAME", "名称"),
+    ("ADDR", "地址"),
+    ("T", "令牌"),
+    ("N", "N"),
+    ("P", "P"),
+    ("H", "H"),
+    ("M", "M"),
+    ("all", "all"),
+];
+
 /// The text `key` names, in `lang`.
 fn text(key: &str, lang: Lang) -> Option<&'static str> {
     let (_, zh, en) = TEXTS.iter().find(|(known, ..)| *known == key)?;
@@ -158,8 +178,9 @@ pub fn command(lang: Lang) -> Command {
 }
 
 /// `command` and its subcommands described in `lang`.
-fn localise(mut command: Command, lang: Lang) -> Command {
+fn localise(command: Command, lang: Lang) -> Command {
     let name = command.get_name().to_owned();
+    let mut command = command.mut_args(|arg| describe(arg, &name, lang));
     let usage = command.render_usage().to_string();
     let usage = usage.strip_prefix("Usage: ").unwrap_or(&usage);
     let usage = match lang {
@@ -169,19 +190,36 @@ fn localise(mut command: Command, lang: Lang) -> Command {
         Lang::En => usage.to_owned(),
     };
     let template = help_template(&command, lang);
-    let about = text(&name, lang);
     command
-        .about(about)
+        .about(text(&name, lang))
         .override_usage(usage)
         .help_template(template)
-        .mut_args(|arg| {
-            let arg = match arg_text(&name, arg.get_id().as_str(), lang) {
-                Some(help) => arg.clone().help(help.to_owned() + &values(&arg, lang)),
-                None => arg,
-            };
-            arg.hide_possible_values(true).hide_default_value(true)
-        })
         .mut_subcommands(|subcommand| localise(subcommand, lang))
+}
+
+/// Argument `arg` of command `command` with its help, default and possible
+/// values and (in Chinese) its placeholders in `lang`.
+fn describe(arg: Arg, command: &str, lang: Lang) -> Arg {
+    let arg = match arg_text(command, arg.get_id().as_str(), lang) {
+        Some(help) => arg.clone().help(help.to_owned() + &values(&arg, lang)),
+        None => arg,
+    };
+    let arg = arg.hide_possible_values(true).hide_default_value(true);
+    let placeholders: Vec<Str> = arg
+        .get_value_names()
+        .unwrap_or_default()
+        .iter()
+        .map(|placeholder| match (lang, value_name(placeholder)) {
+            (Lang::Zh, Some(chinese)) => Str::from(chinese),
+            _ => placeholder.clone(),
+        })
+        .collect();
+    if placeholders.is_empty() { arg } else { arg.value_names(placeholders) }
+}
+
+/// The Chinese for the placeholder `name`.
+fn value_name(name: &str) -> Option<&'static str> {
+    VALUE_NAMES.iter().find(|(english, _)| *english == name).map(|(_, chinese)| *chinese)
 }
 
 /// The help's layout with its headings in `lang`, naming only the sections
@@ -331,6 +369,25 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn every_placeholder_has_a_chinese_one() {
+        let command = command(Lang::En);
+        for command in every_command(&command) {
+            for arg in command.get_arguments().filter(|arg| arg.get_action().takes_values()) {
+                for name in arg.get_value_names().unwrap_or_default() {
+                    assert!(
+                        value_name(name).is_some(),
+                        "{} {}: add <{name}> to VALUE_NAMES",
+                        command.get_name(),
+                        arg.get_id()
+                    );
+                }
+            }
+        }
+        let score = super::command(Lang::Zh).find_subcommand_mut("score").unwrap().render_usage().to_string();
+        assert_eq!(score, "Usage: kaohe score [选项] --output <文件夹> <输入文件>...");
     }
 
     #[test]

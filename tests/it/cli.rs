@@ -77,7 +77,7 @@ fn every_option_of_every_command_is_described_in_both_languages() {
     let (_, merge, _) = said(&["merge", "--help"]);
     let force = argument_lines(&merge).into_iter().find(|line| line.contains("--force")).unwrap();
     assert!(force.ends_with("输出文件夹已存在且非空时，替换 kaohe 上次在这里写出的文件"), "{force}");
-    assert!(merge.contains("\n参数：\n  <WORKBOOK>...  下级报送的考核得分表\n"), "{merge}");
+    assert!(merge.contains("\n参数：\n  <得分表>...  下级报送的考核得分表\n"), "{merge}");
 }
 
 #[test]
@@ -94,7 +94,7 @@ fn the_help_is_in_english_with_lang_en() {
     assert!(line("--lang").ends_with("[default: zh] [possible values: zh, en]"), "{help}");
     assert!(line("--help").ends_with("Print help"), "{help}");
     let (_, chinese, _) = said(&["score", "--help"]);
-    assert!(chinese.contains("\n用法：kaohe score [选项] --output <DIR> <INPUT>...\n"), "{chinese}");
+    assert!(chinese.contains("\n用法：kaohe score [选项] --output <文件夹> <输入文件>...\n"), "{chinese}");
     let lang = argument_lines(&chinese).into_iter().find(|line| line.contains("--lang")).unwrap();
     assert!(lang.ends_with("提示信息和本说明的语言 [默认：zh；可选：zh、en]"), "{lang}");
 }
@@ -108,14 +108,14 @@ fn usage_errors_are_told_in_chinese_with_the_usage_and_where_to_read_more() {
     assert_eq!((status, stdout.as_str()), (Some(2), ""));
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines[0], "错误: 不认识的参数 --foo", "{stderr}");
-    assert!(lines.contains(&"用法：kaohe score [选项] --output <DIR> <INPUT>..."), "{stderr}");
+    assert!(lines.contains(&"用法：kaohe score [选项] --output <文件夹> <输入文件>..."), "{stderr}");
     assert_eq!(lines.last(), Some(&"运行 kaohe score --help 查看说明"), "{stderr}");
     assert!(!Path::new(out).exists(), "nothing written");
     let cases: [(&[&str], &str); 7] = [
-        (&["score", "x.xlsx"], "错误: 缺少必填的参数 --output <DIR>"),
-        (&["check"], "错误: 缺少必填的参数 <INPUT>..."),
-        (&["check", "x.xlsx", "--lang", "fr"], "错误: --lang <LANG> 的值“fr”无效，可用的值：zh、en"),
-        (&["check", "x.xlsx", "--year", "明年"], "错误: --year <YEAR> 的值“明年”无效"),
+        (&["score", "x.xlsx"], "错误: 缺少必填的参数 --output <文件夹>"),
+        (&["check"], "错误: 缺少必填的参数 <输入文件>..."),
+        (&["check", "x.xlsx", "--lang", "fr"], "错误: --lang <语言> 的值“fr”无效，可用的值：zh、en"),
+        (&["check", "x.xlsx", "--year", "明年"], "错误: --year <年度> 的值“明年”无效"),
         (&["check", "x.xlsx", "--strict", "--strict"], "错误: --strict 只能给出一次"),
         (&["serve", "8080"], "错误: 多余的参数 8080"),
         (&["scor", "x.xlsx"], "错误: 不认识的命令 scor"),
