@@ -1,5 +1,5 @@
 //! The command line in the user's language: every help text of [`Cli`] in
-//! Chinese and English side by side ([`TEXTS`]), set on clap's command before
+//! Chinese and English side by side (`TEXTS`), set on clap's command before
 //! it parses, with the help's headings, the usage line and clap's usage
 //! errors in Chinese — clap's own English under `--lang en`. The language is
 //! the one `--lang` asks for, read from the raw arguments first.
