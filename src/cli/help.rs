@@ -70,7 +70,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "merge.assessor",
-        "本级单位名称，用于汇总通报的发文机关和落款（默认“（汇总单位）”）",
+        "本级单位名称，用于汇总通报的发文机关和落款",
         "This level's organisation, issuer and signature of the combined bulletin",
     ),
     ("init.dir", "目标文件夹", "Target folder"),
