@@ -1,7 +1,9 @@
 //! Command-line arguments in two layers: [`Cli`] holds the raw values clap
 //! parsed (docs/命令.md lists them); [`Config`] is what a run needs, resolved
 //! once — the message language, the thread count, the year `init` writes,
-//! `merge`'s default assessor — and [`crate::run`] carries it out.
+//! `merge`'s default assessor — and [`crate::run`] carries it out. The help
+//! texts are not here but in [`help`], both languages side by side, which
+//! also [`parse`]s the arguments in the language they ask for.
 
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
@@ -12,13 +14,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::Lang;
 
+pub mod help;
+pub use help::{parse, requested_lang};
+
 #[derive(Debug, Parser)]
-#[command(
-    name = "kaohe",
-    version,
-    about = "考核：读取台账与考核指标，计算得分，生成得分表与反馈文书",
-    long_about = None
-)]
+#[command(name = "kaohe", version)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: CliCommand,
@@ -26,15 +26,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
-    /// 校验、计分并写出全部结果 (validate, score, write everything)
     Score(ScoreArgs),
-    /// 只校验输入并报告问题 (validate and report only)
     Check(CheckArgs),
-    /// 汇总下级报送的得分表 (combine submitted score workbooks)
     Merge(MergeArgs),
-    /// 写出空白输入工作簿与可编辑模板 (write a blank input workbook and templates)
     Init(InitArgs),
-    /// 启动本机网页版 (serve the local web page)
     Serve(ServeArgs),
 }
 
@@ -54,19 +49,16 @@ impl From<LangArg> for Lang {
     }
 }
 
-/// Options shared by `check` and `score`.
+// Options shared by `check` and `score` (a doc comment would be clap's
+// about of both).
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// 输入文件：.xlsx .xlsm .xls .ods .csv
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// 考核年度（优先于设置表中的年度）
     #[arg(long)]
     pub year: Option<i32>,
-    /// 将警告视为错误
     #[arg(long)]
     pub strict: bool,
-    /// 提示语言
     #[arg(long, value_enum, default_value_t)]
     pub lang: LangArg,
 }
@@ -81,25 +73,18 @@ pub struct CheckArgs {
 pub struct ScoreArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// 输出文件夹
     #[arg(short, long, value_name = "DIR")]
     pub output: PathBuf,
-    /// 在标准输出打印机器可读的汇总 (JSON)
     #[arg(long)]
     pub json: bool,
-    /// 输出文件夹已存在且非空时，覆盖 kaohe 自己写出的文件
     #[arg(long)]
     pub force: bool,
-    /// 自定义文书模板所在文件夹
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
-    /// 并行线程数
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
-    /// 同时用 LibreOffice 生成通报和反馈汇编的 PDF；--pdf all 连每份反馈意见也生成
     #[arg(long, value_enum, value_name = "all", num_args = 0..=1)]
     pub pdf: Option<Option<PdfArg>>,
-    /// 上年（考核年度 − 1）的考核得分表，用于与上年对比
     #[arg(long, value_name = "WORKBOOK")]
     pub previous: Option<PathBuf>,
 }
@@ -107,22 +92,17 @@ pub struct ScoreArgs {
 /// The value `--pdf` may take.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum PdfArg {
-    /// 每份反馈意见也生成 PDF
     All,
 }
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// 下级报送的考核得分表
     #[arg(required = true, value_name = "WORKBOOK")]
     pub workbooks: Vec<PathBuf>,
-    /// 输出文件夹
     #[arg(short, long, value_name = "DIR")]
     pub output: PathBuf,
-    /// 本级意识形态工作权重（%），下级不得低于此值
     #[arg(long, value_name = "P")]
     pub ideological_weight: Option<f64>,
-    /// 本级单位名称，用于汇总通报的发文机关和落款
     #[arg(long, value_name = "NAME")]
     pub assessor: Option<String>,
     #[arg(long)]
@@ -133,35 +113,26 @@ pub struct MergeArgs {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// 目标文件夹
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
-    /// 目标文件夹已存在且非空时，替换 kaohe 上次写出且未改动的文件
     #[arg(long)]
     pub force: bool,
-    /// 提示语言
     #[arg(long, value_enum, default_value_t)]
     pub lang: LangArg,
 }
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// 监听地址；非本机回环地址必须使用访问令牌
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7878")]
     pub listen: SocketAddr,
-    /// 访问令牌（不给出时，非回环地址会生成一个随机令牌）
     #[arg(long, value_name = "T")]
     pub token: Option<String>,
-    /// 同时计分的任务数
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub max_jobs: usize,
-    /// 任务文件保留的小时数
     #[arg(long, value_name = "H", default_value_t = 24.0)]
     pub keep_hours: f64,
-    /// 一次上传的总大小上限（MB）
     #[arg(long, value_name = "M", default_value_t = 256)]
     pub max_upload_mb: u64,
-    /// 网页默认语言
     #[arg(long, value_enum, default_value_t)]
     pub lang: LangArg,
 }

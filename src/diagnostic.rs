@@ -324,10 +324,11 @@ pub const EXIT_EXTERNAL: u8 = 3;
 /// [`crate::output::EXIT_INTERRUPTED`].)
 #[derive(Debug)]
 pub enum Failure {
-    /// clap could not parse the command line, or it asked for the help or
-    /// the version: clap's own text (on stdout for help and version).
+    /// The command line asked for the help or the version (on stdout), or
+    /// gave no command (the help, on stderr): clap's text of it.
     Arguments(clap::Error),
-    /// An option's value can't be used, shown as it is.
+    /// The command line can't be parsed, or an option's value can't be
+    /// used, shown as it is.
     Usage(Text),
     /// The inputs have errors, already printed with the other diagnostics.
     InvalidInput,

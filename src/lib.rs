@@ -74,9 +74,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDateTime;
-use clap::Parser;
 
-use cli::{Cli, Command, Config};
+use cli::{Command, Config};
 use diagnostic::{Diagnostic, Diagnostics, Lang, Text};
 pub use diagnostic::{EXIT_INVALID_INPUT, EXIT_USAGE, Failure};
 use libreoffice::{BlankPages, LibreOffice};
@@ -85,13 +84,15 @@ use render::Rendered;
 
 /// Runs kaohe with command-line arguments, printing to stdout/stderr.
 pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitCode {
-    match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let lang = cli::requested_lang(&args);
+    match cli::parse(args, lang) {
         Ok(cli) => {
             let config = Config::from(cli);
             let lang = config.lang;
             exit(run(config), lang)
         }
-        Err(error) => exit(Err(Failure::Arguments(error)), Lang::default()),
+        Err(failure) => exit(Err(failure), lang),
     }
 }
 

@@ -20,6 +20,132 @@ fn usage_errors_exit_2() {
     kaohe().args(["score", "x.xlsx"]).assert().code(2);
 }
 
+/// `kaohe ARGS`: the exit status, standard output and standard error.
+fn said(args: &[&str]) -> (Option<i32>, String, String) {
+    let output = kaohe().args(args).output().unwrap();
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+    (output.status.code(), text(output.stdout), text(output.stderr))
+}
+
+/// The argument lines of a help text (`  -o, --output <DIR>  输出文件夹`):
+/// the lines under its 参数/选项 (Arguments/Options) headings.
+fn argument_lines(help: &str) -> Vec<&str> {
+    help.lines().filter(|line| line.starts_with("  ") && line.trim_start().starts_with(['-', '<'])).collect()
+}
+
+#[test]
+fn the_help_is_in_chinese_with_every_command() {
+    let (status, help, stderr) = said(&["--help"]);
+    assert_eq!((status, stderr.as_str()), (Some(0), ""), "{help}");
+    let lines: Vec<&str> = help.lines().collect();
+    assert_eq!(lines[0], "考核：读取台账与考核指标，计算得分，生成得分表与反馈文书");
+    for line in
+        ["用法：kaohe <命令>", "命令：", "选项：", "  -h, --help     显示帮助", "  -V, --version  显示版本"]
+    {
+        assert!(lines.contains(&line), "{line} in {help}");
+    }
+    let commands = [
+        ("score", "校验、计分并写出全部结果"),
+        ("check", "只校验输入并报告问题，不写文件"),
+        ("merge", "汇总下级报送的得分表"),
+        ("init", "写出空白输入工作簿与可编辑模板"),
+        ("serve", "启动本机网页版"),
+        ("help", "显示本说明或所给命令的说明"),
+    ];
+    for (name, about) in commands {
+        assert!(lines.contains(&format!("  {name:<5}  {about}").as_str()), "{name} in {help}");
+    }
+}
+
+#[test]
+fn every_option_of_every_command_is_described_in_both_languages() {
+    for command in ["check", "score", "merge", "init", "serve"] {
+        for (lang, [usage, options]) in [("zh", ["用法：", "选项："]), ("en", ["Usage: ", "Options:"])]
+        {
+            let (status, help, _) = said(&[command, "--help", "--lang", lang]);
+            assert_eq!(status, Some(0), "{help}");
+            assert!(help.contains(&format!("\n{usage}kaohe {command} ")), "{help}");
+            assert!(help.lines().any(|line| line == options), "{help}");
+            let lines = argument_lines(&help);
+            assert!(lines.len() >= 3, "{help}");
+            for line in lines {
+                let described = line.trim().split_once("  ").is_some_and(|(_, text)| !text.trim().is_empty());
+                assert!(described, "kaohe {command} --help --lang {lang}: {line:?} has no description");
+            }
+        }
+    }
+    let (_, merge, _) = said(&["merge", "--help"]);
+    let force = argument_lines(&merge).into_iter().find(|line| line.contains("--force")).unwrap();
+    assert!(force.ends_with("输出文件夹已存在且非空时，替换 kaohe 上次在这里写出的文件"), "{force}");
+    assert!(merge.contains("\n参数：\n  <得分表>...  下级报送的考核得分表\n"), "{merge}");
+}
+
+#[test]
+fn the_help_is_in_english_with_lang_en() {
+    let (status, help, _) = said(&["score", "--lang=en", "--help"]);
+    assert_eq!(status, Some(0));
+    assert!(
+        help.starts_with("Validate, score and write every output\n\nUsage: kaohe score [OPTIONS] --output"),
+        "{help}"
+    );
+    let lines = argument_lines(&help);
+    let line = |option: &str| lines.iter().find(|line| line.contains(option)).copied().unwrap_or_default();
+    assert!(line("--output").ends_with("Output folder (required)"), "{help}");
+    assert!(line("--lang").ends_with("[default: zh] [possible values: zh, en]"), "{help}");
+    assert!(line("--help").ends_with("Print help"), "{help}");
+    let (_, chinese, _) = said(&["score", "--help"]);
+    assert!(chinese.contains("\n用法：kaohe score [选项] --output <文件夹> <输入文件>...\n"), "{chinese}");
+    let lang = argument_lines(&chinese).into_iter().find(|line| line.contains("--lang")).unwrap();
+    assert!(lang.ends_with("提示信息和本说明的语言 [默认：zh；可选：zh、en]"), "{lang}");
+}
+
+#[test]
+fn usage_errors_are_told_in_chinese_with_the_usage_and_where_to_read_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    let (status, stdout, stderr) = said(&["score", "--foo", "x.xlsx", "-o", out]);
+    assert_eq!((status, stdout.as_str()), (Some(2), ""));
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines[0], "错误: 不认识的参数 --foo", "{stderr}");
+    assert!(lines.contains(&"用法：kaohe score [选项] --output <文件夹> <输入文件>..."), "{stderr}");
+    assert_eq!(lines.last(), Some(&"运行 kaohe score --help 查看说明"), "{stderr}");
+    assert!(!Path::new(out).exists(), "nothing written");
+    let cases: [(&[&str], &str); 7] = [
+        (&["score", "x.xlsx"], "错误: 缺少必填的参数 --output <文件夹>"),
+        (&["check"], "错误: 缺少必填的参数 <输入文件>..."),
+        (&["check", "x.xlsx", "--lang", "fr"], "错误: --lang <语言> 的值“fr”无效，可用的值：zh、en"),
+        (&["check", "x.xlsx", "--year", "明年"], "错误: --year <年度> 的值“明年”无效"),
+        (&["check", "x.xlsx", "--strict", "--strict"], "错误: --strict 只能给出一次"),
+        (&["serve", "8080"], "错误: 多余的参数 8080"),
+        (&["scor", "x.xlsx"], "错误: 不认识的命令 scor"),
+    ];
+    for (args, first) in cases {
+        let (status, _, stderr) = said(args);
+        assert_eq!(status, Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().next(), Some(first), "{args:?}: {stderr}");
+    }
+    let (_, _, stderr) = said(&["score", "x.xlsx", "-o", out, "--forse"]);
+    assert!(stderr.contains("\n  提示: 要写的是 --force 吗？\n"), "{stderr}");
+    let (_, _, stderr) = said(&["scor"]);
+    assert!(stderr.contains("\n  提示: 要写的是 score 吗？\n\n用法：kaohe <命令>\n"), "{stderr}");
+}
+
+#[test]
+fn usage_errors_are_clap_s_english_with_lang_en() {
+    let (status, _, stderr) = said(&["score", "--foo", "x.xlsx", "--lang", "en"]);
+    assert_eq!(status, Some(2));
+    assert!(stderr.starts_with("error: unexpected argument '--foo' found\n"), "{stderr}");
+    assert!(stderr.contains("\nUsage: kaohe score [OPTIONS] --output <DIR> <INPUT>...\n"), "{stderr}");
+}
+
+#[test]
+fn no_command_shows_the_help_on_stderr() {
+    let (status, stdout, stderr) = said(&[]);
+    assert_eq!((status, stdout.as_str()), (Some(2), ""));
+    assert!(stderr.contains("用法：kaohe <命令>\n\n命令：\n"), "{stderr}");
+}
+
 #[test]
 fn check_passes_a_valid_workbook() {
     let dir = tempfile::tempdir().unwrap();
