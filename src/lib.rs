@@ -286,7 +286,7 @@ pub fn write_merged(
 }
 
 /// `kaohe init DIR`: the blank input workbook for the current year and the
-/// editable templates.
+/// editable templates, then what to do next.
 pub fn run_init(args: &cli::Init, lang: Lang) -> Result<(), Failure> {
     let templates = &render::docx::BUNDLED_TEMPLATES;
     let destination = open_output(&args.output, &[], &init::planned(templates), lang)?;
@@ -295,6 +295,7 @@ pub fn run_init(args: &cli::Init, lang: Lang) -> Result<(), Failure> {
     for (path, _) in &files {
         println!("{}", args.output.dir.join(path).display());
     }
+    eprintln!("{}", terminal::init_next_step(&args.output.dir, lang));
     Ok(())
 }
 

@@ -45,7 +45,8 @@ pub enum Shape {
     Keyword,
 }
 
-const fn req(
+/// A required column.
+pub const fn req(
     zh: &'static str,
     en: &'static str,
     shape: Shape,
@@ -55,7 +56,8 @@ const fn req(
     Column { zh, en, required: true, shape, about, example }
 }
 
-const fn opt(
+/// An optional column.
+pub const fn opt(
     zh: &'static str,
     en: &'static str,
     shape: Shape,
@@ -373,6 +375,10 @@ impl SettingKey {
 
     pub fn zh(self) -> &'static str {
         SettingKey::ALL.iter().find(|(key, _, _)| *key == self).map(|e| e.1).unwrap_or("")
+    }
+
+    pub fn en(self) -> &'static str {
+        SettingKey::ALL.iter().find(|(key, _, _)| *key == self).map(|e| e.2).unwrap_or("")
     }
 }
 
