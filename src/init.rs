@@ -489,7 +489,7 @@ mod tests {
         let workbook: Xlsx<_> = open_workbook(&path).unwrap();
         assert_eq!(
             workbook.sheet_names(),
-            ["设置", "单位", "指标", "权重", "活动", "舆情", "评分", "自评", "问责"]
+            ["填写说明", "设置", "单位", "指标", "权重", "活动", "舆情", "评分", "自评", "问责"]
         );
 
         let criteria = read_sheet(&path, "指标");
@@ -508,8 +508,9 @@ mod tests {
         assert_eq!(weights[1], [Data::Empty, Data::String("意识形态工作".into()), Data::Float(30.0)]);
 
         let settings = read_sheet(&path, "设置");
-        assert_eq!(settings[1], [Data::String("年度".into()), Data::Float(2026.0)]);
-        assert!(settings.contains(&vec![Data::String("自评偏差".into()), Data::Float(5.0)]));
+        assert_eq!(settings[1][..2], [Data::String("年度".into()), Data::Float(2026.0)]);
+        let self_gap = settings.iter().find(|row| row[0] == Data::String("自评偏差".into())).unwrap();
+        assert_eq!(self_gap[1], Data::Float(5.0));
 
         let own = read_sheet(&path, "自评");
         let header = ["单位编号", "指标编号", "自评分", "说明"].map(|name| Data::String(name.into()));
@@ -586,6 +587,20 @@ mod tests {
         assert_eq!(run(), std::process::ExitCode::SUCCESS);
         assert!(dir.path().join(WORKBOOK_FILE).is_file());
         assert_eq!(run(), std::process::ExitCode::from(crate::EXIT_INVALID_INPUT));
+    }
+
+    #[test]
+    fn every_keyword_and_boolean_column_has_a_drop_down_list() {
+        for kind in SHEET_ORDER {
+            for column in template_columns(kind) {
+                let listed = matches!(column.shape, Shape::Keyword | Shape::Boolean);
+                let types = kind == SheetKind::Activities && column.en == "type";
+                assert_eq!(choices(kind, &column).is_some(), listed || types, "{}.{}", kind.zh(), column.zh);
+            }
+        }
+        let boolean = choices(SheetKind::Units, &SheetKind::Units.columns()[5]);
+        assert_eq!(boolean, Some(Choices::Words(vec!["是", "否"])));
+        assert!(BOOLEAN_CHOICES.iter().all(|word| crate::input::value::parse_bool_text(word).is_some()));
     }
 
     #[test]
