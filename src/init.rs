@@ -1,6 +1,9 @@
 //! `kaohe init DIR`: makes a blank input workbook (`考核台账.xlsx`) with
 //! every sheet and its header, filled with the default criteria, weights and
-//! settings of [`crate::defaults`], plus the editable document templates the
+//! settings of [`crate::defaults`] — and a 填写说明 sheet, header notes,
+//! drop-down lists and date formats, all taken from the schema
+//! ([`crate::input::schema`]) and the validator's word lists, so the
+//! template tells what kaohe reads — plus the editable document templates the
 //! caller hands over, for `DIR/模板/` (docs/命令.md). They are written by
 //! the output rules of [`crate::output`], like `score`'s files: a non-empty
 //! folder only with `--force`, and then only over the files an earlier
