@@ -677,7 +677,7 @@ fn write_criteria(sheet: &mut Worksheet) -> Result<(), XlsxError> {
 /// The 活动 sheet: a title row above the header, so header detection is exercised.
 fn write_activities(sheet: &mut Worksheet, edition: Edition, rows: &[Activity]) -> Result<(), XlsxError> {
     let mut columns = header(SheetKind::Activities);
-    columns.extend(defaults::ACTIVITY_ATTRIBUTES);
+    columns.extend(defaults::ACTIVITY_ATTRIBUTES.iter().map(|attribute| attribute.zh));
     let cells = edition.rows(rows.iter().map(Activity::cells).collect());
     write_table(sheet, 1, &columns, &cells)?;
     let title = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);

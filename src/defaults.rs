@@ -4,7 +4,7 @@
 //! (`examples/make_sample.rs`) and the tests read these tables; nothing here
 //! parses or validates them — that is [`crate::model::validate`]'s job.
 
-use crate::input::schema::{CRITERIA_COLUMNS, SettingKey};
+use crate::input::schema::{CRITERIA_COLUMNS, Column, SettingKey, Shape, opt};
 
 /// The ideological-work category (意识形态工作责任制), weighted on its own.
 pub const IDEOLOGICAL: &str = "意识形态工作";
@@ -415,7 +415,10 @@ impl DefaultIndicator {
 /// (results reported upward, filtered on by YS05) and 形式 (书面/当面, how a
 /// 专题汇报 was given). `条件` may only name a column some ledger has (YS06's
 /// `材料!=` names the schema's own 材料).
-pub const ACTIVITY_ATTRIBUTES: &[&str] = &["上报", "形式"];
+pub const ACTIVITY_ATTRIBUTES: &[Column] = &[
+    opt("上报", "reported", Shape::Boolean, "综合检查的结果是否已向上级报告（YS05 只计“是”的）", "是"),
+    opt("形式", "form", Shape::Text, "专题汇报的形式：书面或当面", "书面"),
+];
 
 /// The default top-level assessment system: (类别, 权重 in percent). The
 /// bonus-only category 加分项 gets no weight.
@@ -581,7 +584,7 @@ mod tests {
                 let (column, _) = condition.split_once('=').expect("column=value");
                 let column = column.strip_suffix('!').unwrap_or(column);
                 assert!(
-                    ACTIVITY_ATTRIBUTES.contains(&column) || column == "材料",
+                    ACTIVITY_ATTRIBUTES.iter().any(|attribute| attribute.zh == column) || column == "材料",
                     "{}: {column}",
                     indicator.code
                 );

@@ -214,7 +214,8 @@ pub trait LetterProgress: Sync {
 impl Scoring<'_> {
     /// Steps 4–6 of `score`: scores `model` (validated, with its
     /// `diagnostics`), renders every file and moves them all into
-    /// `destination`.
+    /// `destination`. A model without an assessed unit (a blank template)
+    /// has nothing to score and is refused before any file is made.
     pub fn write(
         &self,
         model: &Model,
@@ -222,6 +223,12 @@ impl Scoring<'_> {
         destination: output::Destination,
         progress: &dyn LetterProgress,
     ) -> Result<Written, Failure> {
+        if !model.units.iter().any(|unit| unit.assessed) {
+            return Err(Failure::Message(text!(
+                "没有参评单位：“单位”表中没有“参评”为“是”（或留空）的单位，未生成任何文件",
+                "no assessed unit: the units sheet lists no unit whose 参评 (assessed) is 是 or empty; nothing was written"
+            )));
+        }
         let report = score::score(model);
         timing::lap("score");
         let warnings: Vec<String> = diagnostics.warnings().map(|d| d.headline(self.lang)).collect();
@@ -229,7 +236,7 @@ impl Scoring<'_> {
             model,
             report: &report,
             warnings: &warnings,
-            created: created::creation_time(self.source_date, model.settings.document_date()),
+            created: created::creation_time(self.source_date, Some(model.settings.document_date())),
         };
         let files = output::ScoreFiles::new(output::Staging::new(destination)?, letter_paths(&scored));
         let templates =
@@ -280,7 +287,7 @@ pub fn write_merged(
 }
 
 /// `kaohe init DIR`: the blank input workbook for the current year and the
-/// editable templates.
+/// editable templates, then what to do next.
 pub fn run_init(args: &cli::Init, lang: Lang) -> Result<(), Failure> {
     let templates = &render::docx::BUNDLED_TEMPLATES;
     let destination = open_output(&args.output, &[], &init::planned(templates), lang)?;
@@ -289,6 +296,7 @@ pub fn run_init(args: &cli::Init, lang: Lang) -> Result<(), Failure> {
     for (path, _) in &files {
         println!("{}", args.output.dir.join(path).display());
     }
+    eprintln!("{}", terminal::init_next_step(&args.output.dir, lang));
     Ok(())
 }
 

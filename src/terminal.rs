@@ -65,6 +65,22 @@ pub(crate) fn written_to(line: &str, dir: &Path, lang: Lang) -> String {
     }
 }
 
+/// What to do after `kaohe init DIR`: fill in the workbook, check it,
+/// score it (with the edited templates, once edited).
+pub(crate) fn init_next_step(dir: &Path, lang: Lang) -> String {
+    let workbook = dir.join(crate::init::WORKBOOK_FILE);
+    let (workbook, templates) = (workbook.display(), dir.join(crate::init::TEMPLATE_DIR));
+    let templates = templates.display();
+    match lang {
+        Lang::Zh => format!(
+            "填好后运行 kaohe check {workbook} 检查，再运行 kaohe score {workbook} -o 输出文件夹 计分；改过 {templates} 中的文书模板时加 --templates {templates}"
+        ),
+        Lang::En => format!(
+            "Once filled in, run kaohe check {workbook} to check it, then kaohe score {workbook} -o OUTPUT_FOLDER to score it; add --templates {templates} once you edit the document templates there"
+        ),
+    }
+}
+
 /// Each grade band in order with the number of units given it.
 pub(crate) fn grade_counts<'a>(
     model: &'a Model,

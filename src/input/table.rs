@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use super::schema::{Column, SettingKey, SheetKind, strip_bracketed_unit};
+use super::schema::{Column, SettingKey, SheetKind, is_instructions, strip_bracketed_unit};
 use super::sheet::{Row, Sheet};
 use super::value::Value;
 use crate::diagnostic::{Diagnostics, Location, Text, column_name};
@@ -95,7 +95,7 @@ impl Table {
 }
 
 /// Finds the header of `sheet` and maps its columns. Returns `None` for a
-/// sheet that is no kind kaohe knows (it is ignored). A known sheet without
+/// sheet that is no kind kaohe knows, or holds instructions (it is ignored). A known sheet without
 /// a header row is reported at the sheet, a missing required column at the
 /// header row; such sheets are left out too.
 pub fn build_table(sheet: Sheet, file_stem: &str, diagnostics: &mut Diagnostics) -> Option<Table> {
@@ -117,6 +117,7 @@ pub fn build_table(sheet: Sheet, file_stem: &str, diagnostics: &mut Diagnostics)
                 return None;
             }
         },
+        None if is_instructions(&sheet.name) => return None,
         None => (SheetKind::Activities, sheet.rows.iter().position(is_ledger_header)?),
     };
     let mut rows = sheet.rows;
@@ -391,6 +392,18 @@ mod tests {
         let (table, diagnostics) = build(sheet("说明", &[(1, &["日期", "内容"])]), "台账");
         assert!(table.is_none());
         assert!(diagnostics.is_empty());
+    }
+
+    #[test]
+    fn an_instructions_sheet_is_ignored_even_with_a_ledger_header() {
+        let rows: &[(u32, &[&str])] =
+            &[(1, &["工作表", "日期", "类型"]), (2, &["活动", "2025-03-15", "专题研究"])];
+        for name in ["填写说明", "Readme"] {
+            let (table, diagnostics) = build(sheet(name, rows), "台账");
+            assert!(table.is_none(), "{name}");
+            assert!(diagnostics.is_empty());
+        }
+        assert_eq!(build(sheet("第一党支部", rows), "台账").0.unwrap().kind, SheetKind::Activities);
     }
 
     #[test]

@@ -90,6 +90,9 @@ const BOOLEAN_WORDS: [(&str, bool); 16] = [
     ("✘", false),
 ];
 
+/// The boolean words a template offers: 是 and 否.
+pub const BOOLEAN_CHOICES: [&str; 2] = [BOOLEAN_WORDS[0].0, BOOLEAN_WORDS[1].0];
+
 /// 是/否, Y/N, yes/no, true/false, 1/0, √/× (case-insensitive), or a boolean
 /// cell, or a number cell holding 1 or 0.
 pub fn parse_bool(value: &Value) -> Option<bool> {

@@ -417,12 +417,21 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// The date these settings fix for the outputs' metadata: the 成文日期,
-    /// else the first day after the assessment year.
-    pub fn document_date(&self) -> Option<chrono::NaiveDateTime> {
-        self.doc_date
-            .or_else(|| NaiveDate::from_ymd_opt(self.year + 1, 1, 1))
-            .and_then(|date| date.and_hms_opt(0, 0, 0))
+    /// The date the documents carry (落款, the 整改期限's start): the
+    /// 成文日期, else [`Settings::default_doc_date`].
+    pub fn signing_date(&self) -> NaiveDate {
+        self.doc_date.unwrap_or_else(|| Settings::default_doc_date(self.year))
+    }
+
+    /// The 成文日期 when none is set: the first day after the assessment `year`.
+    pub fn default_doc_date(year: i32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap_or(NaiveDate::MAX)
+    }
+
+    /// The date these settings fix for the outputs' metadata: the
+    /// [`signing_date`](Settings::signing_date), at midnight.
+    pub fn document_date(&self) -> chrono::NaiveDateTime {
+        self.signing_date().and_time(chrono::NaiveTime::MIN)
     }
 }
 

@@ -310,6 +310,11 @@ fn damaged_file(dir: &Path, name: &str) -> (PathBuf, String) {
     (path, error)
 }
 
+/// The note the base fixture gets: it sets no 成文日期.
+const BASE_NO_DOC_DATE: &str =
+    "提示: 未设置成文日期：文书落款日期和整改期限按 2026-01-01 计；请在“设置”表填写“成文日期”";
+const BASE_NO_DOC_DATE_EN: &str = "note: 成文日期 (doc_date) is not set: the documents are dated 2026-01-01 and the rectification deadline counts from it; set it in the settings sheet";
+
 /// The note the base fixture's one row dated 2024 gets.
 const BASE_OUT_OF_YEAR: &str = "提示: 1条台账、0起舆情不在2025年度任何考核期间内，未计入";
 
@@ -338,6 +343,7 @@ fn an_unreadable_criteria_file_leaves_nothing_checked_against_it() {
         lines,
         [
             error.as_str(),
+            BASE_NO_DOC_DATE,
             BASE_OUT_OF_YEAR,
             "提示: 因 指标.xlsx 未能读取，跳过了依赖其内容的检查：必需的表、意识形态类别、权重表、活动类型有无指标统计、评分表、参评单位的考核体系与意识形态指标、未计分的舆情",
         ]
@@ -357,6 +363,7 @@ fn an_unreadable_units_file_leaves_unit_references_unchecked() {
         lines,
         [
             error.as_str(),
+            BASE_NO_DOC_DATE,
             "提示: 因 单位.xlsx 未能读取，跳过了依赖其内容的检查：必需的表、单位引用、参评单位的考核体系与意识形态指标",
         ]
     );
@@ -372,6 +379,7 @@ fn the_same_file_given_twice_is_read_once() {
         lines,
         [
             "警告: base.xlsx: 第2个输入与第1个输入是同一个文件，只读取一次",
+            BASE_NO_DOC_DATE,
             BASE_OUT_OF_YEAR,
             "校验通过：2025年度，3个参评单位，6条台账，1起舆情，1条警告。",
         ]
@@ -394,6 +402,7 @@ fn inputs_sharing_a_name_are_told_apart_by_their_folders() {
     assert_eq!(
         lines,
         [
+            BASE_NO_DOC_DATE.to_owned(),
             format!("警告: {second_name}:活动!A2: 与 {first_name}:活动!A7 完全重复，只计一次"),
             BASE_OUT_OF_YEAR.to_owned(),
             "校验通过：2025年度，3个参评单位，6条台账，1起舆情，1条警告。".to_owned(),
@@ -415,7 +424,11 @@ fn a_folder_given_as_an_input_is_named_as_one() {
     assert_eq!(code, Some(1));
     assert_eq!(
         lines,
-        ["错误: 各支部: 各支部 是文件夹，不是文件：请给出其中的各个输入文件", BASE_OUT_OF_YEAR]
+        [
+            "错误: 各支部: 各支部 是文件夹，不是文件：请给出其中的各个输入文件",
+            BASE_NO_DOC_DATE,
+            BASE_OUT_OF_YEAR
+        ]
     );
 }
 
@@ -427,7 +440,7 @@ fn a_newline_in_a_file_name_is_printed_escaped() {
     let (code, lines) = run([OsStr::new("check"), path.as_os_str(), damaged.as_os_str()]);
     assert_eq!(code, Some(1));
     assert!(error.starts_with("错误: x\\n错误: x.xlsx: 无法读取 x\\n错误: x.xlsx："), "{error}");
-    assert_eq!(lines, [error.as_str(), BASE_OUT_OF_YEAR]);
+    assert_eq!(lines, [error.as_str(), BASE_NO_DOC_DATE, BASE_OUT_OF_YEAR]);
 }
 
 #[test]
@@ -440,6 +453,7 @@ fn a_year_far_from_the_ledger_is_a_note_even_when_strict() {
     assert_eq!(
         lines,
         [
+            "提示: 未设置成文日期：文书落款日期和整改期限按 2031-01-01 计；请在“设置”表填写“成文日期”",
             "提示: 7条台账、1起舆情不在2030年度任何考核期间内，未计入——超过全部台账的一半，几乎没有台账计入考核；请检查“年度”设置或 --year",
             "校验通过：2030年度，3个参评单位，0条台账，0起舆情，0条警告。",
         ]
@@ -458,6 +472,7 @@ fn english_counts_agree_in_number() {
         lines,
         [
             "warning: base.xlsx:指标!L6: applies-to value \"机关\" is no unit's type",
+            BASE_NO_DOC_DATE_EN,
             "note: 1 ledger row and 0 incidents fall in no period of 2025 and are not counted",
             "OK: year 2025, 3 assessed units, 6 ledger rows, 1 incident, 1 warning.",
         ]
@@ -484,6 +499,7 @@ fn score_counts_one_unit_in_the_singular() {
     assert_eq!(
         lines,
         [
+            BASE_NO_DOC_DATE_EN.to_owned(),
             "note: 1 ledger row and 0 incidents fall in no period of 2025 and are not counted".to_owned(),
             format!(
                 "Scored 1 unit for 2025 (优秀 0, 良好 0, 合格 1, 不合格 0; 0 vetoed); results written to {}",

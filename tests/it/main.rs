@@ -11,6 +11,7 @@ mod cli;
 mod control_characters;
 mod fuzz;
 mod hostile;
+mod init;
 mod input;
 mod items;
 mod merge;

@@ -145,7 +145,8 @@ pub(super) fn split_list(text: &str) -> Vec<String> {
 }
 
 /// Reads the indicators. `unit_kinds` are the normalised 类型 of every unit,
-/// when they can be known: a `适用` value none of them has is a warning.
+/// when they can be known and there are units: a `适用` value none of them
+/// has is a warning.
 pub(super) fn read_criteria(
     tables: &[&Table],
     ledger_tables: &[&Table],

@@ -62,8 +62,9 @@ pub fn validate(inputs: Inputs, year: Option<i32>) -> (Option<Model>, Diagnostic
     let (units, unit_locations) = units::read_units(&of_kind(&[SheetKind::Units]), &mut diagnostics);
     let units_known = coverage.allows(text!("单位引用", "unit references"), &[SheetKind::Units]);
     let lookup = units::UnitLookup::new(&units, units_known);
+    // Without any unit (a blank template) no 适用 type can be checked yet.
     let unit_kinds: Option<BTreeSet<String>> =
-        units_known.then(|| units.iter().map(|u| u.kind_key.clone()).collect());
+        (units_known && !units.is_empty()).then(|| units.iter().map(|u| u.kind_key.clone()).collect());
     let (criteria, items) = criteria::read_criteria(
         &of_kind(&[SheetKind::Criteria]),
         &ledger_tables.iter().collect::<Vec<_>>(),

@@ -27,14 +27,18 @@ pub(super) struct RawSettings {
 }
 
 pub(super) fn read_settings(tables: &[&Table], diagnostics: &mut Diagnostics) -> RawSettings {
+    // A key left without a value is not set: it neither clashes with
+    // another input's value (the template a branch sends back) nor replaces it.
     let key_of = |table: &Table, row: &crate::input::Row| {
-        SettingKey::from_name(&table.get(row, "key").display()).map(|key| format!("{key:?}"))
+        let key = SettingKey::from_name(&table.get(row, "key").display());
+        key.filter(|_| !table.get(row, "value").is_empty()).map(|key| format!("{key:?}"))
     };
     let mut values = HashMap::new();
     for (table, row) in distinct_rows(tables, "value", key_of, diagnostics) {
         let mut cells = Cells::new(table, row, diagnostics);
         let Some(name) = cells.required("key") else { continue };
         match SettingKey::from_name(&name) {
+            Some(_) if cells.value("value").is_empty() => {}
             Some(key) => {
                 values.insert(key, (cells.value("value").clone(), cells.location("value")));
             }
@@ -190,8 +194,19 @@ impl RawSettings {
             .text(SettingKey::Assessor)
             .or_else(|| units.iter().find(|u| u.parent.is_none()).map(|u| u.name.clone()))
             .unwrap_or_default();
+        let year = year?;
+        if doc_date.is_none() && self.get(SettingKey::DocDate).is_none() {
+            let shown = Settings::default_doc_date(year).format("%Y-%m-%d");
+            diagnostics.note(
+                None,
+                text!(
+                    "未设置成文日期：文书落款日期和整改期限按 {shown} 计；请在“设置”表填写“成文日期”",
+                    "成文日期 (doc_date) is not set: the documents are dated {shown} and the rectification deadline counts from it; set it in the settings sheet"
+                ),
+            );
+        }
         let settings = Settings {
-            year: year?,
+            year,
             assessor: assessor.clone(),
             ideological_category,
             grades,

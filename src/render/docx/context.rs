@@ -8,7 +8,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Days, NaiveDate};
 use serde::{Serialize, Serializer};
 
 use crate::model::previous::{PreviousUnit, PreviousYear, grade_move};
@@ -82,9 +82,10 @@ pub struct DocInfo {
 }
 
 impl DocInfo {
-    /// From the settings; the 成文日期 defaults to the date of `created`.
-    pub fn new(settings: &Settings, unit_count: usize, created: NaiveDateTime) -> Self {
-        let date = settings.doc_date.unwrap_or(created.date());
+    /// From the settings, dated their [`Settings::signing_date`] whatever
+    /// the files record as their creation (`SOURCE_DATE_EPOCH`).
+    pub fn new(settings: &Settings, unit_count: usize) -> Self {
+        let date = settings.signing_date();
         DocInfo {
             year: settings.year,
             assessor: settings.assessor.clone(),

@@ -59,10 +59,7 @@ impl From<DocxError> for Diagnostic {
 /// The facts every document of `scored` shares.
 pub fn doc_info(scored: &Scored) -> DocInfo {
     let previous_year = scored.model.previous.as_ref().map(|previous| previous.year);
-    DocInfo {
-        previous_year,
-        ..DocInfo::new(&scored.model.settings, scored.report.units.len(), scored.created)
-    }
+    DocInfo { previous_year, ..DocInfo::new(&scored.model.settings, scored.report.units.len()) }
 }
 
 /// Letters rendered in parallel at once; their bodies then go into the

@@ -446,7 +446,7 @@ fn the_bulletin_ranks_everyone_and_names_no_one() {
 #[test]
 fn a_merged_ranking_fills_the_same_bulletin() {
     let (model, _) = fixture();
-    let doc = DocInfo::new(&model.settings, 2, created());
+    let doc = DocInfo::new(&model.settings, 2);
     let row = |rank, org: &str, name: &str, total: &str, veto| RankingRow {
         rank,
         org: org.into(),
@@ -618,13 +618,16 @@ fn the_readme_documents_every_variable() {
 }
 
 #[test]
-fn without_a_doc_date_the_creation_date_is_used() {
+fn without_a_doc_date_the_first_day_after_the_year_is_used() {
     let (mut model, _) = fixture();
     model.settings.doc_date = None;
     model.settings.rectification_days = 45;
-    let doc = DocInfo::new(&model.settings, 3, created());
-    assert_eq!(doc.date, "2026年1月20日");
-    assert_eq!(doc.deadline, "2026年3月6日");
+    // Whatever time the files record (created(), SOURCE_DATE_EPOCH), the
+    // documents are dated 1 January after the assessment year.
+    let doc = DocInfo::new(&model.settings, 3);
+    assert_eq!(model.settings.year, 2025);
+    assert_eq!(doc.date, "2026年1月1日");
+    assert_eq!(doc.deadline, "2026年2月15日");
     assert_eq!(context::chinese_date(NaiveDate::from_ymd_opt(2026, 10, 5).unwrap()), "2026年10月5日");
 }
 
