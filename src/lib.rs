@@ -19,7 +19,8 @@
 //!    [`model::Model`]; every problem is a located [`diagnostic::Diagnostic`].
 //!    With `--previous`, last year's workbook is read and verified beside
 //!    the inputs ([`model::previous::read`]), then checked for the year and
-//!    matched to the model's units ([`model::previous::load`]).
+//!    matched to the model's units ([`model::previous::load`]); both in
+//!    [`load_with_previous`].
 //! 4. **Score** ([`score::score`]): the model becomes a [`score::Report`] in
 //!    exact arithmetic.
 //! 5. **Render** ([`render::render_all`]): pure functions from the report to
@@ -45,7 +46,7 @@
 //! workbook and the editable templates ([`init::files`]).
 //!
 //! **`serve`** ([`serve::run`]) answers a browser: each upload becomes a job
-//! in its own folder that runs steps 2–6 — [`load`], then
+//! in its own folder that runs steps 2–6 — [`load_with_previous`], then
 //! [`Scoring::write`], the functions `score` runs.
 
 #[macro_use]
@@ -138,27 +139,10 @@ pub fn run_score(args: &cli::Score, source_date: Option<NaiveDateTime>, lang: La
     let inputs: Vec<PathBuf> =
         args.input.inputs.iter().chain(&args.templates).chain(&args.previous).cloned().collect();
     let destination = open_output(&args.output, &inputs, &planned, lang)?;
-    // Last year's workbook is read and verified while the inputs are read
-    // (a second core is free while one file is read).
-    let (validated, previous) = rayon::join(
-        || validated(&args.input, lang),
-        || {
-            args.previous
-                .as_deref()
-                .map(|path| timing::measure("read previous", || model::previous::read(path)))
-        },
-    );
-    let (mut model, mut diagnostics) = validated?;
-    if let Some(previous) = previous {
-        let (previous, mut read) = model::previous::load(previous, &model);
-        if args.input.strict {
-            read.make_warnings_errors();
-        }
-        read.print(lang);
-        model.previous = Some(previous.filter(|_| !read.has_errors()).ok_or(Failure::InvalidInput)?);
-        diagnostics.extend(read);
-        timing::lap("previous");
-    }
+    let previous = args.previous.as_deref().map(|path| (path, path.display().to_string().into()));
+    let (model, diagnostics) = load_with_previous(&args.input, previous);
+    diagnostics.print(lang);
+    let model = model.ok_or(Failure::InvalidInput)?;
     let progress = terminal::LetterBar::new(lang);
     let pdf = pdf.as_ref().map(|(which, office)| (*which, office));
     let scoring = Scoring { templates: args.templates.as_deref(), source_date, lang, pdf };
@@ -303,6 +287,40 @@ pub fn load(input: &cli::Input) -> (Option<Model>, Diagnostics) {
         diagnostics.make_warnings_errors();
     }
     if diagnostics.has_errors() { (None, diagnostics) } else { (model, diagnostics) }
+}
+
+/// [`load`], and with `--previous` last year's workbook at `path` (named
+/// `file` in messages), read and verified while the inputs are read (a
+/// second core is free while one file is read), then checked for the year
+/// and matched to the model's units ([`model::previous::load`]); its
+/// diagnostics follow the inputs' (`--strict` applied to them too), an error
+/// among them means no model. `kaohe score` and the page load through here.
+pub fn load_with_previous(
+    input: &cli::Input,
+    previous: Option<(&Path, std::sync::Arc<str>)>,
+) -> (Option<Model>, Diagnostics) {
+    let (loaded, read) = rayon::join(
+        || load(input),
+        || {
+            previous
+                .map(|(path, file)| timing::measure("read previous", || model::previous::read(path, file)))
+        },
+    );
+    let (Some(mut model), mut diagnostics) = loaded else { return loaded };
+    if let Some(read) = read {
+        let (previous, mut found) = model::previous::load(read, &model);
+        if input.strict {
+            found.make_warnings_errors();
+        }
+        let failed = found.has_errors();
+        diagnostics.extend(found);
+        timing::lap("previous");
+        match previous.filter(|_| !failed) {
+            Some(previous) => model.previous = Some(previous),
+            None => return (None, diagnostics),
+        }
+    }
+    (Some(model), diagnostics)
 }
 
 /// [`load`], with every diagnostic printed; no model is a failure.
