@@ -2,7 +2,7 @@
 //! the temporary directory, named by a random 128-bit id (docs/网页版.md,
 //! 文件放在哪里). A job waits in the queue (at most `--max-jobs` run at once,
 //! first come first served, each waiting one told its place), then runs on
-//! a blocking thread: validation ([`crate::load`]), then scoring and
+//! a blocking thread: validation ([`crate::load_with_previous`]), then scoring and
 //! writing ([`crate::Scoring::write`]) into the job's `结果` folder, then the
 //! .zip of everything. A job that fails — or panics — ends in its own
 //! error; the server goes on. A finished job is removed with its folder once
@@ -26,12 +26,16 @@ use serde::Serialize;
 use tokio::sync::Semaphore;
 
 use crate::diagnostic::{Diagnostics, Failure, Lang, Severity};
+use crate::libreoffice::LibreOffice;
 use crate::output::{Destination, Planned};
 
 /// The uploaded inputs in a job's folder, under their logical names.
 pub(super) const INPUTS_DIR: &str = "输入";
 /// The uploaded templates in a job's folder.
 pub(super) const TEMPLATES_DIR: &str = "模板";
+/// Last year's uploaded workbook in a job's folder (`--previous`), apart
+/// from the inputs.
+pub(super) const PREVIOUS_DIR: &str = "上年";
 /// The output folder in a job's folder: what `kaohe score -o` would hold.
 pub(super) const RESULTS_DIR: &str = "结果";
 /// The .zip of everything in [`RESULTS_DIR`], beside it.
@@ -75,6 +79,11 @@ pub(super) struct ScoreJob {
     pub(super) strict: bool,
     /// Whether templates were uploaded (`--templates` on their folder).
     pub(super) templates: bool,
+    /// `--previous`: the logical name of last year's workbook in
+    /// [`PREVIOUS_DIR`].
+    pub(super) previous: Option<String>,
+    /// `--pdf`: which documents to convert, and with which LibreOffice.
+    pub(super) pdf: Option<(crate::cli::Pdf, LibreOffice)>,
     /// The page's language, the run's `--lang`.
     pub(super) lang: Lang,
 }
@@ -279,6 +288,7 @@ impl Jobs {
         create_private_dir(&dir)?;
         fs::create_dir(dir.join(INPUTS_DIR))?;
         fs::create_dir(dir.join(TEMPLATES_DIR))?;
+        fs::create_dir(dir.join(PREVIOUS_DIR))?;
         let job = Arc::new(Job {
             id: id.clone(),
             dir,
@@ -385,16 +395,22 @@ fn score(job: &Job, options: &ScoreJob, source_date: Option<NaiveDateTime>) -> S
     };
     job.set(State::Validating);
     let input = crate::cli::Input { inputs, year: options.year, strict: options.strict };
-    let (model, diagnostics) = crate::load(&input);
+    let previous = options.previous.as_deref().map(|name| (job.dir.join(PREVIOUS_DIR).join(name), name));
+    let (model, diagnostics) = crate::load_with_previous(
+        &input,
+        previous.as_ref().map(|(path, name)| (path.as_path(), (*name).into())),
+    );
     let Some(model) = model else {
         let (groups, more_warnings) = grouped(&diagnostics, lang);
         return State::Invalid { groups, more_warnings };
     };
     job.set(State::Scoring);
     let templates = job.dir.join(TEMPLATES_DIR);
+    let pdf = options.pdf.as_ref().map(|(which, office)| (*which, office));
     let scoring =
-        crate::Scoring { templates: options.templates.then_some(&templates), source_date, lang, pdf: None };
-    let written = Destination::open(&job.results(), &input.inputs, false, &Planned::score())
+        crate::Scoring { templates: options.templates.then_some(&templates), source_date, lang, pdf };
+    let planned = if pdf.is_some() { Planned::score_with_pdf() } else { Planned::score() };
+    let written = Destination::open(&job.results(), &input.inputs, false, &planned)
         .map_err(Failure::from)
         .and_then(|destination| scoring.write(&model, &diagnostics, destination, job));
     let written = match written {
@@ -489,7 +505,7 @@ mod tests {
     use super::*;
 
     fn options() -> ScoreJob {
-        ScoreJob { year: None, strict: false, templates: false, lang: Lang::Zh }
+        ScoreJob { year: None, strict: false, templates: false, previous: None, pdf: None, lang: Lang::Zh }
     }
 
     /// Waits until `job` settles.

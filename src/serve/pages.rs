@@ -49,6 +49,21 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("year", "考核年度（可不填，默认用设置表中的年度）", "Year (optional; the 设置 sheet's by default)"),
     ("strict", "严格模式：警告也视为错误", "Strict: warnings are errors"),
     ("templates", "自定义文书模板（可不选）", "Custom document templates (optional)"),
+    (
+        "previous",
+        "上年得分表（可不选）：上年 kaohe 生成的考核得分表，或含“上年结果”表的工作簿",
+        "Last year's results (optional): last year's kaohe score workbook, or a workbook with a 上年结果 sheet",
+    ),
+    ("pdf", "同时生成 PDF（用 LibreOffice）", "Also make PDFs (with LibreOffice)"),
+    ("pdf_none", "不生成", "None"),
+    ("pdf_bulletin", "通报和汇编", "The bulletin and the volume"),
+    ("pdf_all", "全部（含每份反馈函）", "All (each letter too)"),
+    (
+        "pdf_unavailable",
+        "运行本服务的电脑启动时未找到 LibreOffice，不能生成 PDF。",
+        "LibreOffice was not found on the computer running this page when it started, so no PDF can be made. ",
+    ),
+    ("pdf_restart", "，装好后重新启动 kaohe serve。", ", then start kaohe serve again."),
     ("submit_score", "校验并计分", "Check and score"),
     ("limit", "上传总大小上限", "Upload limit"),
     ("queued", "排队中，前面还有", "Waiting; jobs ahead"),
@@ -141,6 +156,12 @@ pub(super) enum Message {
     BadYear,
     /// 400: an ideological weight that is not a number.
     BadWeight,
+    /// 400: more than one workbook of last year.
+    SeveralPrevious,
+    /// 400: a PDF choice the form does not offer.
+    BadPdf,
+    /// 400: PDFs asked for, but LibreOffice was not found at start.
+    NoLibreOffice,
 }
 
 impl Message {
@@ -199,6 +220,30 @@ impl Message {
                     "The ideological weight is a number (a percentage) such as 30, or left empty."
                 ),
             ),
+            Message::SeveralPrevious => (
+                text!("上年得分表只能有一个", "Only one workbook of last year"),
+                text!(
+                    "请只选择一个上年得分表（上年的考核得分表，或含“上年结果”表的工作簿）。",
+                    "Choose one workbook of last year only (last year's score workbook, or a workbook with a 上年结果 sheet)."
+                ),
+            ),
+            Message::BadPdf => (
+                text!("PDF 选项无效", "Invalid PDF choice"),
+                text!(
+                    "PDF 只能选择“不生成”“通报和汇编”或“全部”。",
+                    "The PDF choice is one of none, the bulletin and volume, or all."
+                ),
+            ),
+            Message::NoLibreOffice => {
+                let crate::diagnostic::Text { zh, en } = crate::libreoffice::install_hint();
+                (
+                    text!("不能生成 PDF", "PDFs cannot be made"),
+                    text!(
+                        "运行本服务的电脑在启动 kaohe serve 时没有找到 LibreOffice，所以不能生成 PDF，本次上传未计分。{zh}，然后重新启动 kaohe serve。",
+                        "LibreOffice was not found on the computer running kaohe serve when it started, so no PDF can be made; this upload was not scored. {en}, then start kaohe serve again."
+                    ),
+                )
+            }
             Message::BadForm => (
                 text!("无法读取上传的表单", "The form could not be read"),
                 text!("上传没有完成，请重试。", "The upload did not complete; try again."),

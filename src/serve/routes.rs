@@ -27,12 +27,17 @@ use tower_http::limit::RequestBodyLimitLayer;
 use super::jobs::{Job, MergeJob, MergedRow, RANKING_FILE, ScoreJob, State as JobState, Work, ZIP_FILE};
 use super::pages::Message;
 use super::results::{self, Summary};
-use super::upload::{self, Refused};
+use super::upload::{self, PREVIOUS_FIELD, Refused, TEMPLATES_FIELD};
 use super::{Server, download};
+use crate::cli::Pdf;
 use crate::diagnostic::Lang;
 use crate::output::{BULLETIN_FILE, LETTERS_DIR, SUMMARY_FILE, VOLUME_FILE, WORKBOOK_FILE};
 
 type Shared = State<Arc<Server>>;
+
+/// The form field of the PDF choice: `none`, `bulletin` (the bulletin and
+/// the volume) or `all`.
+const PDF_FIELD: &str = "pdf";
 
 /// The router: every route behind [`super::access::guard`], uploads
 /// limited to `--max-upload-mb`.
@@ -71,7 +76,21 @@ async fn asset(
 
 async fn index(State(server): Shared, Extension(lang): Extension<Lang>) -> Response {
     let limit = server.options.max_upload_bytes >> 20;
-    server.pages.render(StatusCode::OK, "index.html", lang, minijinja::context! { limit })
+    let pdf_available = server.office.is_some();
+    let pdf_hint = crate::libreoffice::install_hint().get(lang).to_owned();
+    let context = minijinja::context! { limit, pdf_available, pdf_hint };
+    server.pages.render(StatusCode::OK, "index.html", lang, context)
+}
+
+/// The form's PDF choice (`pdf`): `--pdf`, `--pdf all` or neither; `Err`
+/// for a value the form does not offer.
+fn pdf_choice(received: &upload::Received) -> Result<Option<Pdf>, Message> {
+    match received.field(PDF_FIELD) {
+        None | Some("none") => Ok(None),
+        Some("bulletin") => Ok(Some(Pdf::BulletinAndVolume)),
+        Some("all") => Ok(Some(Pdf::All)),
+        Some(_) => Err(Message::BadPdf),
+    }
 }
 
 /// The answer to a refused upload.
@@ -106,10 +125,23 @@ async fn score(State(server): Shared, Extension(lang): Extension<Lang>, form: Mu
     let Ok(year) = received.parsed::<i32>("year") else {
         return refuse_field(&server, &received, Message::BadYear, lang);
     };
+    let previous = match received.files(PREVIOUS_FIELD) {
+        [] => None,
+        [one] => Some(one.clone()),
+        _ => return refuse_field(&server, &received, Message::SeveralPrevious, lang),
+    };
+    let pdf = match (pdf_choice(&received), &server.office) {
+        (Ok(None), _) => None,
+        (Ok(Some(which)), Some(office)) => Some((which, office.clone())),
+        (Ok(Some(_)), None) => return refuse_field(&server, &received, Message::NoLibreOffice, lang),
+        (Err(message), _) => return refuse_field(&server, &received, message, lang),
+    };
     let options = ScoreJob {
         year,
         strict: received.field("strict").is_some(),
-        templates: received.templates > 0,
+        templates: !received.files(TEMPLATES_FIELD).is_empty(),
+        previous,
+        pdf,
         lang,
     };
     let id = received.job.id.clone();
@@ -211,13 +243,18 @@ fn downloads(id: &str, outputs: &[String], lang: Lang) -> (Vec<Link>, Vec<Link>)
         label: text!("全部结果（.zip）", "Everything (.zip)").get(lang).to_owned(),
         href: format!("/jobs/{id}/zip"),
     }];
+    // Each document's PDF (`--pdf`) follows it.
+    let words = words.into_iter().flat_map(|(path, label)| {
+        let pdf = path.ends_with(".docx").then(|| (crate::output::pdf_path(path), label.clone()));
+        std::iter::once((path.to_owned(), label)).chain(pdf)
+    });
     for (path, label) in words {
-        if outputs.iter().any(|output| output == path) {
+        if outputs.iter().any(|output| *output == path) {
             let label = match lang {
                 Lang::Zh => format!("{}（{path}）", label.zh),
                 Lang::En => format!("{} ({path})", label.en),
             };
-            fixed.push(Link { label, href: file(path) });
+            fixed.push(Link { label, href: file(&path) });
         }
     }
     let prefix = format!("{LETTERS_DIR}/");

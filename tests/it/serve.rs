@@ -43,7 +43,7 @@ fn served(options: Serve) -> Served {
 fn served_in(options: Serve, lang: Lang) -> Served {
     let dir = tempfile::tempdir().unwrap();
     let access = Access::for_address(options.listen, options.token.clone());
-    let app = App::new(options, access, &dir.path().join("jobs"), None, lang).unwrap();
+    let app = App::new(options, access, &dir.path().join("jobs"), None, lang, None).unwrap();
     Served { app, _dir: dir }
 }
 
