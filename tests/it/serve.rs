@@ -77,9 +77,16 @@ impl Served {
     }
 
     /// Uploads `files` (form field, client file name, bytes) with `fields`
-    /// and waits until its job settles; returns the job's address.
+    /// to be scored and waits until its job settles; returns the job's
+    /// address.
     async fn score(&self, files: &[(&str, &str, &[u8])], fields: &[(&str, &str)]) -> String {
-        let answer = self.send(post("/score", files, fields)).await;
+        self.submit("/score", files, fields).await
+    }
+
+    /// Posts the upload of `files` and `fields` to `path` and waits until
+    /// its job settles; returns the job's address.
+    async fn submit(&self, path: &str, files: &[(&str, &str, &[u8])], fields: &[(&str, &str)]) -> String {
+        let answer = self.send(post(path, files, fields)).await;
         assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
         let job = answer.header("location").to_owned();
         for _ in 0..600 {
@@ -158,6 +165,53 @@ fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         }
     }
     found
+}
+
+/// What a kaohe command wrote into `dir`, by path, without its record of
+/// the files it wrote.
+fn outputs_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut found = files_under(dir);
+    found.remove(".kaohe-outputs");
+    found
+}
+
+/// Runs kaohe with `args` in `dir`, `SOURCE_DATE_EPOCH` unset, and expects
+/// success.
+fn kaohe_in(dir: &Path, args: &[&std::ffi::OsStr]) {
+    assert_cmd::Command::cargo_bin("kaohe")
+        .unwrap()
+        .current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .args(args)
+        .assert()
+        .success();
+}
+
+/// `path` as a URL path: each byte but letters, digits and `./-_`
+/// percent-encoded.
+fn encoded(path: &str) -> String {
+    path.bytes()
+        .map(|byte| {
+            if byte.is_ascii_alphanumeric() || b"./-_".contains(&byte) {
+                char::from(byte).to_string()
+            } else {
+                format!("%{byte:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Every file in the .zip `bytes`, by its path there.
+fn unzipped(bytes: Vec<u8>) -> BTreeMap<String, Vec<u8>> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut entries = BTreeMap::new();
+    for index in 0..archive.len() {
+        let mut entry = archive.by_index(index).unwrap();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        entries.insert(entry.name().unwrap().into_owned(), bytes);
+    }
+    entries
 }
 
 /// The job folders under the server's folder.
@@ -325,17 +379,11 @@ async fn a_job_writes_the_bytes_kaohe_score_writes_under_the_logical_names() {
     std::fs::write(cli.path().join("办公室党支部台账.csv"), UNIT_LEDGER).unwrap();
     std::fs::write(cli.path().join("人事股党支部台账.csv"), UNIT_LEDGER).unwrap();
     let out = cli.path().join("out");
-    assert_cmd::Command::cargo_bin("kaohe")
-        .unwrap()
-        .current_dir(cli.path())
-        .env_remove("SOURCE_DATE_EPOCH")
-        .args(["score", "人事股党支部台账.csv", "办公室党支部台账.csv", "示例台账.xlsx", "--year", "2025"])
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
-    let mut expected = files_under(&out);
-    expected.remove(".kaohe-outputs");
+    let args = ["score", "人事股党支部台账.csv", "办公室党支部台账.csv", "示例台账.xlsx", "--year", "2025"];
+    let args: Vec<&std::ffi::OsStr> =
+        args.iter().map(|arg| arg.as_ref()).chain(["-o".as_ref(), out.as_os_str()]).collect();
+    kaohe_in(cli.path(), &args);
+    let expected = outputs_in(&out);
     assert_eq!(expected.len(), 19, "{:?}", expected.keys());
     let summary = String::from_utf8(expected["summary.json"].clone()).unwrap();
 
@@ -346,14 +394,7 @@ async fn a_job_writes_the_bytes_kaohe_score_writes_under_the_logical_names() {
         zip.header("content-disposition")
             .contains("filename*=UTF-8''%E8%80%83%E6%A0%B8%E7%BB%93%E6%9E%9C.zip")
     );
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.body)).unwrap();
-    let mut zipped = BTreeMap::new();
-    for index in 0..archive.len() {
-        let mut entry = archive.by_index(index).unwrap();
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).unwrap();
-        zipped.insert(entry.name().unwrap().into_owned(), bytes);
-    }
+    let zipped = unzipped(zip.body);
     assert_eq!(zipped.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
     for (path, bytes) in &expected {
         assert!(zipped[path] == *bytes, "{path} differs from kaohe score's");
@@ -361,17 +402,7 @@ async fn a_job_writes_the_bytes_kaohe_score_writes_under_the_logical_names() {
 
     // Each file downloads alone, the same bytes, named in filename*.
     for (path, bytes) in &expected {
-        let encoded: String = path
-            .bytes()
-            .map(|byte| {
-                if byte.is_ascii_alphanumeric() || b"./-_".contains(&byte) {
-                    char::from(byte).to_string()
-                } else {
-                    format!("%{byte:02X}")
-                }
-            })
-            .collect();
-        let file = served.get(&format!("{job}/files/{encoded}")).await;
+        let file = served.get(&format!("{job}/files/{}", encoded(path))).await;
         assert_eq!(file.status, StatusCode::OK, "{path}");
         assert!(file.body == *bytes, "{path}");
         assert!(file.header("content-disposition").starts_with("attachment; filename=\""), "{path}");
@@ -464,25 +495,12 @@ async fn init_files_download_as_kaohe_init_writes_them() {
     let page = served.get("/init").await.text();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("init");
-    assert_cmd::Command::cargo_bin("kaohe").unwrap().arg("init").arg(&out).assert().success();
-    let written = files_under(&out);
+    kaohe_in(dir.path(), &["init".as_ref(), out.as_os_str()]);
+    let written = outputs_in(&out);
     let mut checked = 0;
     for (path, bytes) in &written {
-        if path == ".kaohe-outputs" {
-            continue;
-        }
         assert!(page.contains(&path.replace('/', "&#x2f;")), "{path}: {page}");
-        let encoded: String = path
-            .bytes()
-            .map(|byte| {
-                if byte.is_ascii_alphanumeric() || b"./-_".contains(&byte) {
-                    char::from(byte).to_string()
-                } else {
-                    format!("%{byte:02X}")
-                }
-            })
-            .collect();
-        let file = served.get(&format!("/init/files/{encoded}")).await;
+        let file = served.get(&format!("/init/files/{}", encoded(path))).await;
         assert_eq!(file.status, StatusCode::OK, "{path}");
         if !path.ends_with(".xlsx") {
             assert!(file.body == *bytes, "{path}");
@@ -521,15 +539,7 @@ fn ctrl_c_removes_every_job_folder_and_exits_130() {
 async fn the_merge_page_writes_the_bytes_kaohe_merge_writes() {
     let dir = tempfile::tempdir().unwrap();
     let scored = dir.path().join("scored");
-    let run = |args: &[&std::ffi::OsStr]| {
-        assert_cmd::Command::cargo_bin("kaohe")
-            .unwrap()
-            .current_dir(dir.path())
-            .env_remove("SOURCE_DATE_EPOCH")
-            .args(args)
-            .assert()
-            .success();
-    };
+    let run = |args: &[&std::ffi::OsStr]| kaohe_in(dir.path(), args);
     let sample_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/示例台账.xlsx");
     run(&["score".as_ref(), sample_path.as_os_str(), "-o".as_ref(), scored.as_os_str()]);
     let submitted = std::fs::read(scored.join("考核得分表.xlsx")).unwrap();
@@ -550,30 +560,14 @@ async fn the_merge_page_writes_the_bytes_kaohe_merge_writes() {
     let served = served(options());
     let form = served.get("/merge").await.text();
     assert!(form.contains("action=\"/merge\"") && form.contains("（汇总单位）"), "{form}");
-    let job = served
-        .send(post(
-            "/merge",
-            &[("inputs", "县局.xlsx", &submitted)],
-            &[("ideological_weight", "20"), ("assessor", "中共××县委")],
-        ))
-        .await;
-    assert_eq!(job.status, StatusCode::SEE_OTHER);
-    let job = job.header("location").to_owned();
-    let mut page = String::new();
-    for _ in 0..300 {
-        page = served.get(&job).await.text();
-        if !page.contains("data-poll") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let uploads: [(&str, &str, &[u8]); 1] = [("inputs", "县局.xlsx", &submitted)];
+    let fields = [("ideological_weight", "20"), ("assessor", "中共××县委")];
+    let job = served.submit("/merge", &uploads, &fields).await;
+    let page = served.get(&job).await.text();
     assert!(page.contains("已汇总1份得分表、15个单位"), "{page}");
     assert!(page.contains("<td>中共××县××局委员会</td>"), "the submitting organisation: {page}");
-    for (name, encoded) in [
-        ("考核得分表.xlsx", "%E8%80%83%E6%A0%B8%E5%BE%97%E5%88%86%E8%A1%A8.xlsx"),
-        ("考核结果通报.docx", "%E8%80%83%E6%A0%B8%E7%BB%93%E6%9E%9C%E9%80%9A%E6%8A%A5.docx"),
-    ] {
-        let file = served.get(&format!("{job}/files/{encoded}")).await;
+    for name in ["考核得分表.xlsx", "考核结果通报.docx"] {
+        let file = served.get(&format!("{job}/files/{}", encoded(name))).await;
         assert_eq!(file.status, StatusCode::OK, "{name}");
         assert!(file.body == std::fs::read(merged.join(name)).unwrap(), "{name} differs from kaohe merge's");
     }
