@@ -590,3 +590,145 @@ fn a_token_that_cannot_stand_in_a_url_is_a_usage_error() {
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert_eq!(stderr, "--token a;b：令牌只能由字母、数字和 - _ . ~ 组成\n");
 }
+
+fn previous_sample() -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2024年度考核得分表.xlsx")).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn last_years_workbook_is_kept_apart_and_gives_the_bytes_of_kaohe_score_previous() {
+    let served = served(options());
+    let (sample, previous) = (sample(), previous_sample());
+    let uploads: [(&str, &str, &[u8]); 2] =
+        [("inputs", "示例台账.xlsx", &sample), ("previous", "D:\\去年\\2024年度考核得分表.xlsx", &previous)];
+    let job = served.score(&uploads, &[]).await;
+    let page = served.get(&job).await.text();
+    assert!(page.contains("已完成2025年度考核计分：15个单位"), "{page}");
+    // Its note is told under the workbook's logical name, not where it is stored.
+    assert!(page.contains("<h3>2024年度考核得分表.xlsx</h3>"), "{page}");
+    assert!(
+        page.contains("提示: 2024年度考核得分表.xlsx: 上年的 1 个单位今年未参评（如 党建办党支部）"),
+        "{page}"
+    );
+    let folder = &job_folders(&served.app)[0];
+    let inputs: Vec<String> = files_under(&folder.join("输入")).into_keys().collect();
+    assert_eq!(inputs, ["示例台账.xlsx"], "last year's workbook is no input");
+    assert_eq!(std::fs::read(folder.join("上年/2024年度考核得分表.xlsx")).unwrap(), previous);
+
+    let cli = tempfile::tempdir().unwrap();
+    std::fs::write(cli.path().join("示例台账.xlsx"), &sample).unwrap();
+    std::fs::write(cli.path().join("2024年度考核得分表.xlsx"), &previous).unwrap();
+    let out = cli.path().join("out");
+    let args = ["score", "示例台账.xlsx", "--previous", "2024年度考核得分表.xlsx", "-o"];
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(|arg| arg.as_ref()).chain([out.as_os_str()]).collect();
+    kaohe_in(cli.path(), &args);
+    let expected = outputs_in(&out);
+    let zipped = unzipped(served.get(&format!("{job}/zip")).await.body);
+    assert_eq!(zipped.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
+    for (path, bytes) in &expected {
+        assert!(zipped[path] == *bytes, "{path} differs from kaohe score --previous's");
+    }
+    let summary: serde_json::Value = serde_json::from_slice(&expected["summary.json"]).unwrap();
+    let first = &summary["units"][0];
+    assert_eq!(
+        first["previous"],
+        serde_json::json!({"year": 2024, "total": 100.25, "rank": 1, "grade": "优秀"})
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_workbook_of_last_year_is_located_by_its_logical_name() {
+    let served = served(options());
+    let sample = sample();
+    let uploads: [(&str, &str, &[u8]); 2] =
+        [("inputs", "示例台账.xlsx", &sample), ("previous", "../去年.xlsx", &sample)];
+    let job = served.score(&uploads, &[]).await;
+    let page = served.get(&job).await.text();
+    assert!(page.contains("输入有错误，未计分") && page.contains("<h3>去年.xlsx</h3>"), "{page}");
+    assert!(page.contains("错误: 去年.xlsx: 不是 kaohe 生成的考核得分表：没有“说明”工作表"), "{page}");
+    assert!(!page.contains("上年/") && !page.contains("/tmp"), "no stored path shown: {page}");
+    assert!(!job_folders(&served.app)[0].join("结果").exists(), "nothing written");
+
+    let previous = previous_sample();
+    let two: [(&str, &str, &[u8]); 3] = [
+        ("inputs", "示例台账.xlsx", &sample),
+        ("previous", "甲.xlsx", &previous),
+        ("previous", "乙.xlsx", &previous),
+    ];
+    let answer = served.send(post("/score", &two, &[])).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert!(answer.text().contains("请只选择一个上年得分表"), "{}", answer.text());
+    assert_eq!(job_folders(&served.app).len(), 1, "the refused upload went");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_libreoffice_the_pdf_choice_is_disabled_and_a_forged_one_refused() {
+    let served = served(options());
+    // minijinja escapes a `/` in a value as `&#x2f;`.
+    let index = served.get("/").await.text().replace("&#x2f;", "/");
+    assert!(index.contains("<fieldset class=\"choice\" disabled aria-describedby=\"pdf-hint\">"), "{index}");
+    assert!(
+        index.contains("启动时未找到 LibreOffice，不能生成 PDF。请安装 LibreOffice：Debian/Ubuntu 运行 sudo apt-get install libreoffice-writer-nogui"),
+        "{index}"
+    );
+    let english = served.get("/?lang=en").await.text().replace("&#x2f;", "/");
+    assert!(english.contains("Install LibreOffice: on Debian/Ubuntu run"), "{english}");
+    let sample = sample();
+    for (choice, shown) in [("all", "不能生成 PDF"), ("bulletin", "不能生成 PDF"), ("every", "PDF 选项无效")]
+    {
+        let answer =
+            served.send(post("/score", &[("inputs", "示例台账.xlsx", &sample)], &[("pdf", choice)])).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{choice}");
+        assert!(answer.text().contains(shown), "{choice}: {}", answer.text());
+    }
+    assert!(job_folders(&served.app).is_empty(), "nothing stored");
+    // 不生成 is scored as without --pdf.
+    let job = served.score(&[("inputs", "示例台账.xlsx", &sample)], &[("pdf", "none")]).await;
+    assert!(served.get(&job).await.text().contains("已完成2025年度考核计分"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_libreoffice_the_bulletin_and_volume_come_as_pdf_too() {
+    let Ok(office) = kaohe::libreoffice::LibreOffice::find() else {
+        eprintln!("skipped: LibreOffice (soffice or libreoffice) is not on the PATH");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let access = Access::for_address(options().listen, None);
+    let app = App::new(options(), access, &dir.path().join("jobs"), None, Lang::Zh, Some(office)).unwrap();
+    let served = Served { app, _dir: dir };
+    let index = served.get("/").await.text();
+    assert!(index.contains("<fieldset class=\"choice\">") && !index.contains("pdf-hint"), "{index}");
+
+    let sample = sample();
+    let job = served.score(&[("inputs", "示例台账.xlsx", &sample)], &[("pdf", "bulletin")]).await;
+    let page = served.get(&job).await.text().replace("&#x2f;", "/");
+    assert!(page.contains("已完成2025年度考核计分"), "{page}");
+    for name in ["考核结果通报.pdf", "反馈汇编.pdf"] {
+        assert!(page.contains(&format!("href=\"{job}/files/{name}\"")), "{name}: {page}");
+    }
+    let zipped = unzipped(served.get(&format!("{job}/zip")).await.body);
+    let summary: serde_json::Value = serde_json::from_slice(&zipped["summary.json"]).unwrap();
+    let outputs: Vec<&str> =
+        summary["outputs"].as_array().unwrap().iter().map(|o| o.as_str().unwrap()).collect();
+    assert_eq!(
+        outputs[..5],
+        ["考核得分表.xlsx", "考核结果通报.docx", "考核结果通报.pdf", "反馈汇编.docx", "反馈汇编.pdf"]
+    );
+    assert_eq!(zipped.len(), outputs.len());
+    let bulletin = served.get(&format!("{job}/files/{}", encoded("考核结果通报.pdf"))).await;
+    assert_eq!(bulletin.header("content-type"), "application/pdf");
+    assert!(bulletin.body == zipped["考核结果通报.pdf"]);
+    let document = lopdf::Document::load_mem(&bulletin.body).unwrap();
+    let first = document.extract_text(&[1]).unwrap().split_whitespace().collect::<String>();
+    assert!(first.contains("关于2025年度考核结果的通报"), "{first}");
+
+    // The documents are kaohe score's; only summary.json lists the PDFs besides.
+    let cli = tempfile::tempdir().unwrap();
+    std::fs::write(cli.path().join("示例台账.xlsx"), &sample).unwrap();
+    let out = cli.path().join("out");
+    kaohe_in(cli.path(), &["score".as_ref(), "示例台账.xlsx".as_ref(), "-o".as_ref(), out.as_os_str()]);
+    for (path, bytes) in outputs_in(&out).iter().filter(|(path, _)| *path != "summary.json") {
+        assert!(zipped[path] == *bytes, "{path} differs from kaohe score's");
+    }
+}
