@@ -9,8 +9,9 @@
 //! older than `--keep-hours`.
 //!
 //! Only a job's state lives in memory, small and of fixed size but for the
-//! messages shown; the results page reads the job's summary.json from its
-//! folder, so memory follows the running jobs, not how many have run.
+//! messages shown; the results page reads the job's summary.json (and the
+//! indicators' names, [`NAMES_FILE`]) from its folder, so memory follows
+//! the running jobs, not how many have run.
 
 use std::collections::{HashMap, VecDeque};
 use std::fs;
@@ -42,6 +43,9 @@ pub(super) const RESULTS_DIR: &str = "结果";
 pub(super) const ZIP_FILE: &str = "考核结果.zip";
 /// A merge's combined ranking as the page shows it, beside [`RESULTS_DIR`].
 pub(super) const RANKING_FILE: &str = "ranking.json";
+/// A scoring's indicator names ([`super::results::Names`]), beside
+/// [`RESULTS_DIR`].
+pub(super) const NAMES_FILE: &str = "names.json";
 
 /// What a job does.
 #[derive(Debug, Clone)]
@@ -417,10 +421,12 @@ fn score(job: &Job, options: &ScoreJob, source_date: Option<NaiveDateTime>) -> S
         Ok(written) => written,
         Err(failure) => return State::Failed { message: failure_message(&failure, lang) },
     };
-    let zipped = super::results::outputs(&written.summary)
+    let names = serde_json::to_vec(&super::results::Names::of(&model)).map_err(io::Error::other);
+    let stored = super::results::outputs(&written.summary)
         .map_err(io::Error::other)
-        .and_then(|outputs| super::download::zip_results(&job.results(), &job.dir.join(ZIP_FILE), &outputs));
-    if let Err(error) = zipped {
+        .and_then(|outputs| super::download::zip_results(&job.results(), &job.dir.join(ZIP_FILE), &outputs))
+        .and_then(|()| fs::write(job.dir.join(NAMES_FILE), names?));
+    if let Err(error) = stored {
         return failed(&crate::output::os_error(&error), lang);
     }
     let line = crate::terminal::score_summary(&model, &written.report, lang);

@@ -95,7 +95,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("yes", "是", "yes"),
     ("no", "否", "no"),
     ("indicators", "指标得分", "Indicators"),
-    ("indicator", "指标", "Indicator"),
+    ("indicator_name", "指标名称", "Indicator"),
     ("points", "分值", "Points"),
     ("score", "得分", "Score"),
     ("deduction", "扣分", "Deduction"),

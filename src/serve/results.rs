@@ -1,12 +1,17 @@
 //! The results page's content, read back from the job's summary.json (the
 //! file `kaohe score` writes, docs/输出.md): the ranking, a unit's
 //! indicators and accountability findings, the downloads, and the grade
-//! chart's bars. Read on each request, so nothing of a finished job stays
-//! in memory but its state.
+//! chart's bars. summary.json names indicators by code only; their names
+//! come from [`Names`], which the job keeps beside its results. Read on
+//! each request, so nothing of a finished job stays in memory but its
+//! state.
+
+use std::collections::HashMap;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::jobs::GradeCount;
+use crate::model::Model;
 
 /// What the pages show of summary.json.
 #[derive(Debug, Deserialize)]
@@ -35,6 +40,12 @@ pub(super) struct Unit {
 #[derive(Debug, Deserialize, Serialize)]
 pub(super) struct Indicator {
     pub(super) code: String,
+    /// Whether it is a 考核项目 (its code then the item's).
+    #[serde(default)]
+    pub(super) item: bool,
+    /// Its name, from [`Names`].
+    #[serde(skip_deserializing)]
+    pub(super) name: String,
     pub(super) score: f64,
     pub(super) points: f64,
     #[serde(default)]
@@ -47,6 +58,9 @@ pub(super) struct Indicator {
 #[derive(Debug, Deserialize, Serialize)]
 pub(super) struct Clause {
     pub(super) code: String,
+    /// Its name, from [`Names`].
+    #[serde(skip_deserializing)]
+    pub(super) name: String,
     pub(super) deduction: f64,
     pub(super) reason: String,
 }
@@ -112,6 +126,37 @@ impl Summary {
                     .collect(),
             })
             .collect()
+    }
+}
+
+/// The name (指标名称, 考核项目) of each indicator and item of a job's
+/// criteria, by code: what the unit page shows beside the codes of
+/// summary.json.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub(super) struct Names {
+    indicators: HashMap<String, String>,
+    items: HashMap<String, String>,
+}
+
+impl Names {
+    /// The names of `model`'s criteria and items.
+    pub(super) fn of(model: &Model) -> Names {
+        Names {
+            indicators: model.criteria.iter().map(|row| (row.code.clone(), row.name.clone())).collect(),
+            items: model.items.iter().map(|item| (item.code.clone(), item.name.clone())).collect(),
+        }
+    }
+
+    /// Gives each indicator of `unit`, and each clause of an item, its name.
+    pub(super) fn name(&self, unit: &mut Unit) {
+        let find = |names: &HashMap<String, String>, code: &str| names.get(code).cloned().unwrap_or_default();
+        for indicator in &mut unit.indicators {
+            let names = if indicator.item { &self.items } else { &self.indicators };
+            indicator.name = find(names, &indicator.code);
+            for clause in &mut indicator.clauses {
+                clause.name = find(&self.indicators, &clause.code);
+            }
+        }
     }
 }
 
@@ -192,6 +237,28 @@ mod tests {
         assert_eq!(heights, [80, 160, 0]);
         assert_eq!((bars[0].x, bars[1].x, bars[0].y, bars[2].y), (30, 120, 100, 180));
         assert_eq!(chart_width(3), 300);
+    }
+
+    #[test]
+    fn indicators_and_clauses_are_named_by_code_items_apart() {
+        let text = r#"{"year":2025,"units":[{"id":"U1","name":"甲","rank":1,"total":90,"weighted":90,"bonus":0,
+            "grade":"优秀","veto":false,"categories":{},"indicators":[
+            {"code":"研究部署","item":true,"score":8,"points":8,"deduction":0,"reason":"",
+             "clauses":[{"code":"YS01","deduction":0,"reason":""}]},
+            {"code":"YS02","score":6,"points":6,"deduction":0,"reason":""},
+            {"code":"YS99","score":1,"points":1,"deduction":0,"reason":""}]}],
+            "accountability":[],"warnings":[],"outputs":[]}"#;
+        let mut unit = Summary::parse(text).unwrap().units.remove(0);
+        let pairs =
+            |pairs: &[(&str, &str)]| pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        let names = Names {
+            indicators: pairs(&[("YS01", "专题研究"), ("YS02", "综合分析"), ("研究部署", "不是项目")]),
+            items: pairs(&[("研究部署", "研究部署（项目）")]),
+        };
+        names.name(&mut unit);
+        let named: Vec<&str> = unit.indicators.iter().map(|indicator| indicator.name.as_str()).collect();
+        assert_eq!(named, ["研究部署（项目）", "综合分析", ""]);
+        assert_eq!(unit.indicators[0].clauses[0].name, "专题研究");
     }
 
     #[test]

@@ -24,9 +24,11 @@ use axum::{Extension, Json};
 use serde::Serialize;
 use tower_http::limit::RequestBodyLimitLayer;
 
-use super::jobs::{Job, MergeJob, MergedRow, RANKING_FILE, ScoreJob, State as JobState, Work, ZIP_FILE};
+use super::jobs::{
+    Job, MergeJob, MergedRow, NAMES_FILE, RANKING_FILE, ScoreJob, State as JobState, Work, ZIP_FILE,
+};
 use super::pages::Message;
-use super::results::{self, Summary};
+use super::results::{self, Names, Summary};
 use super::upload::{self, PREVIOUS_FIELD, Refused, TEMPLATES_FIELD};
 use super::{Server, download};
 use crate::cli::Pdf;
@@ -318,12 +320,17 @@ async fn unit_page(
     Extension(lang): Extension<Lang>,
     Path((id, index)): Path<(String, usize)>,
 ) -> Response {
-    let Some(summary) = server.jobs.get(&id).and_then(|job| summary_of(&job)) else {
+    let Some(job) = server.jobs.get(&id) else { return missing(&server, lang) };
+    let Some(mut summary) = summary_of(&job) else { return missing(&server, lang) };
+    if index >= summary.units.len() {
+        return missing(&server, lang);
+    }
+    let mut unit = summary.units.swap_remove(index);
+    let names = std::fs::read(job.dir.join(NAMES_FILE)).ok();
+    let Some(names) = names.and_then(|bytes| serde_json::from_slice::<Names>(&bytes).ok()) else {
         return missing(&server, lang);
     };
-    let Some(unit) = summary.units.get(index) else {
-        return missing(&server, lang);
-    };
+    names.name(&mut unit);
     let findings: Vec<&results::Finding> =
         summary.accountability.iter().filter(|finding| finding.unit == unit.id).collect();
     server.pages.render(
@@ -332,7 +339,7 @@ async fn unit_page(
         lang,
         minijinja::context! {
             id,
-            unit => super::pages::value(unit),
+            unit => super::pages::value(&unit),
             findings => super::pages::value(&findings),
         },
     )

@@ -426,7 +426,18 @@ async fn a_job_writes_the_bytes_kaohe_score_writes_under_the_logical_names() {
     // The ranking links each unit's page: indicators, reasons, findings.
     assert!(page.contains(&format!("href=\"{job}/units/0\"")), "{page}");
     let first = served.get(&format!("{job}/units/0")).await.text();
-    assert!(first.contains("第一党总支（U20）") && first.contains("研究部署"), "{first}");
+    assert!(first.contains("第一党总支（U20）"), "{first}");
+    // Each indicator by its name (the 指标 sheet's 名称), then its code.
+    for row in [
+        "<tr><th scope=\"row\">研究部署</th><td>研究部署</td><td>13.00</td>",
+        "<tr class=\"clause\"><th scope=\"row\">专题研究意识形态工作</th><td>YS01</td>",
+        "<tr><th scope=\"row\">意识形态和舆情综合分析</th><td>YS02</td>",
+    ] {
+        assert!(first.contains(row), "{row}: {first}");
+    }
+    let english = served.get(&format!("{job}/units/0?lang=en")).await.text();
+    assert!(english.contains("<th scope=\"col\">Indicator</th><th scope=\"col\">Id</th>"), "{english}");
+    assert!(english.contains("<tr><th scope=\"row\">意识形态和舆情综合分析</th><td>YS02</td>"), "{english}");
     let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();
     let audited = summary["accountability"][0]["unit"].as_str().unwrap();
     let index = summary["units"].as_array().unwrap().iter().position(|unit| unit["id"] == audited).unwrap();
