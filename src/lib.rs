@@ -143,7 +143,7 @@ pub fn run_score(args: &cli::Score, source_date: Option<NaiveDateTime>, lang: La
     let (model, diagnostics) = load_with_previous(&args.input, previous);
     diagnostics.print(lang);
     let model = model.ok_or(Failure::InvalidInput)?;
-    let progress = terminal::LetterBar::new(lang);
+    let progress = terminal::ProgressBars::new(lang);
     let pdf = pdf.as_ref().map(|(which, office)| (*which, office));
     let scoring = Scoring { templates: args.templates.as_deref(), source_date, lang, pdf };
     let written = scoring.write(&model, &diagnostics, destination, &progress);
@@ -185,13 +185,19 @@ pub struct Written {
     pub summary: String,
 }
 
-/// Told how the rendering of the letters goes: first how many there are,
-/// then each one made (a terminal's progress bar, the page's progress).
-pub trait LetterProgress: Sync {
+/// Told how writing goes (a terminal's progress bars, the page's
+/// progress): first how many letters there are, then each one made; with
+/// `--pdf`, then how many documents LibreOffice converts and how many PDFs
+/// it has made so far.
+pub trait Progress: Sync {
     /// Rendering starts: `letters` letters to make.
     fn start(&self, letters: usize);
     /// One more letter is made.
     fn letter_done(&self);
+    /// Converting to PDF starts: `documents` to convert.
+    fn converting(&self, documents: usize);
+    /// `made` PDFs exist so far.
+    fn pdfs_made(&self, made: usize);
 }
 
 impl Scoring<'_> {
@@ -203,7 +209,7 @@ impl Scoring<'_> {
         model: &Model,
         diagnostics: &Diagnostics,
         destination: output::Destination,
-        progress: &dyn LetterProgress,
+        progress: &dyn Progress,
     ) -> Result<Written, Failure> {
         let report = score::score(model);
         timing::lap("score");
@@ -220,7 +226,7 @@ impl Scoring<'_> {
         progress.start(report.units.len());
         render_into(&files, &scored, &templates, progress)?;
         if let Some((which, office)) = self.pdf {
-            convert_to_pdf(&files, office, which, self.lang)?;
+            convert_to_pdf(&files, office, which, progress)?;
             timing::lap("pdf");
         }
         let summary = render::json::summary(&scored, &files.outputs());
@@ -362,7 +368,7 @@ fn render_into(
     files: &output::ScoreFiles,
     scored: &render::Scored,
     templates: &render::docx::Templates,
-    progress: &dyn LetterProgress,
+    progress: &dyn Progress,
 ) -> Result<(), Box<Diagnostic>> {
     render::render_all(scored, templates, &|| progress.letter_done(), &|rendered| {
         match rendered {
@@ -377,13 +383,13 @@ fn render_into(
 }
 
 /// `--pdf`: converts the staged documents `which` names with `office`,
-/// counting the PDFs on a progress bar, and stages each PDF beside its
+/// telling `progress` of the PDFs made, and stages each PDF beside its
 /// document.
 fn convert_to_pdf(
     files: &output::ScoreFiles,
     office: &LibreOffice,
     which: cli::Pdf,
-    lang: Lang,
+    progress: &dyn Progress,
 ) -> Result<(), Failure> {
     let documents = files.documents(which == cli::Pdf::All);
     let staged = |document: &String| files.staged(document);
@@ -396,11 +402,9 @@ fn convert_to_pdf(
         (BlankPages::Kept, others.into_iter().map(staged).collect()),
         (BlankPages::Skipped, volume.into_iter().map(staged).collect()),
     ];
-    let progress = terminal::progress_bar(terminal::Counted::Pdfs, documents.len(), lang);
-    let converted = office.convert(&batches, &files.scratch(), libreoffice::STALL_TIMEOUT, &|made| {
-        progress.set_position(made as u64)
-    });
-    progress.finish_and_clear();
+    progress.converting(documents.len());
+    let converted = office
+        .convert(&batches, &files.scratch(), libreoffice::STALL_TIMEOUT, &|made| progress.pdfs_made(made));
     let pdfs = converted.map_err(Failure::External)?;
     for document in &documents {
         let pdf = pdfs.join(libreoffice::pdf_name(Path::new(document)));

@@ -99,6 +99,8 @@ pub(super) enum State {
     Queued,
     Validating,
     Scoring,
+    /// With `--pdf`: LibreOffice converts the documents.
+    Converting,
     /// The inputs have errors: what was found, by file and sheet.
     Invalid {
         groups: Vec<Group>,
@@ -197,6 +199,9 @@ pub(super) struct Job {
     /// Letters to render, and rendered so far.
     letters: AtomicUsize,
     letters_done: AtomicUsize,
+    /// With `--pdf`, documents to convert, and PDFs made so far.
+    pdfs: AtomicUsize,
+    pdfs_done: AtomicUsize,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -217,6 +222,11 @@ impl Job {
         (self.letters_done.load(Ordering::Relaxed), self.letters.load(Ordering::Relaxed))
     }
 
+    /// PDFs made and documents to convert (`--pdf`).
+    pub(super) fn pdf_progress(&self) -> (usize, usize) {
+        (self.pdfs_done.load(Ordering::Relaxed), self.pdfs.load(Ordering::Relaxed))
+    }
+
     fn is_settled(&self) -> bool {
         matches!(
             *lock(&self.state),
@@ -235,13 +245,22 @@ impl Job {
     }
 }
 
-impl crate::LetterProgress for Job {
+impl crate::Progress for Job {
     fn start(&self, letters: usize) {
         self.letters.store(letters, Ordering::Relaxed);
     }
 
     fn letter_done(&self) {
         self.letters_done.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn converting(&self, documents: usize) {
+        self.pdfs.store(documents, Ordering::Relaxed);
+        self.set(State::Converting);
+    }
+
+    fn pdfs_made(&self, made: usize) {
+        self.pdfs_done.store(made, Ordering::Relaxed);
     }
 }
 
@@ -300,6 +319,8 @@ impl Jobs {
             state: Mutex::new(State::Queued),
             letters: AtomicUsize::new(0),
             letters_done: AtomicUsize::new(0),
+            pdfs: AtomicUsize::new(0),
+            pdfs_done: AtomicUsize::new(0),
         });
         Ok(job)
     }

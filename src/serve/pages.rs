@@ -70,6 +70,8 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("validating", "正在校验输入……", "Checking the inputs…"),
     ("scoring", "正在计分并生成文书……", "Scoring and writing the documents…"),
     ("letters_done", "份反馈函已生成", "letters written"),
+    ("converting", "正在用 LibreOffice 生成 PDF……", "LibreOffice is making the PDFs…"),
+    ("pdfs_done", "个 PDF 已生成", "PDFs made"),
     ("invalid", "输入有错误，未计分", "The inputs have errors; nothing was scored"),
     (
         "invalid_hint",
@@ -316,6 +318,38 @@ pub(super) fn asset(name: &str) -> Option<Response> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The waiting job's page for `stage`, with 3 of 15 letters and 1 of 2
+    /// PDFs done.
+    fn waiting(stage: &str) -> String {
+        let pages = Pages::new();
+        let template = pages.env.get_template("job.html").unwrap();
+        let context = minijinja::context! {
+            t => words(Lang::Zh), lang => "zh-CN", id => "abc", stage, place => 2,
+            letters_done => 3, letters => 15, pdfs_done => 1, pdfs => 2,
+        };
+        template.render(context).unwrap()
+    }
+
+    #[test]
+    fn a_waiting_job_shows_what_it_counts_and_refreshes_without_script() {
+        let scoring = waiting("scoring");
+        assert!(scoring.contains("<noscript><meta http-equiv=\"refresh\" content=\"2\"></noscript>"));
+        assert!(scoring.contains("data-stage=\"scoring\" data-count=\"letters\""), "{scoring}");
+        assert!(scoring.contains("<h1>正在计分并生成文书……</h1>"), "{scoring}");
+        assert!(scoring.contains("<span class=\"count\">3 / 15</span> 份反馈函已生成"), "{scoring}");
+        let converting = waiting("converting");
+        assert!(converting.contains("<noscript><meta http-equiv=\"refresh\" content=\"2\"></noscript>"));
+        assert!(converting.contains("data-stage=\"converting\" data-count=\"pdfs\""), "{converting}");
+        assert!(converting.contains("<h1>正在用 LibreOffice 生成 PDF……</h1>"), "{converting}");
+        assert!(
+            converting.contains(
+                "<progress max=\"2\" value=\"1\"></progress> <span class=\"count\">1 / 2</span> 个 PDF 已生成"
+            ),
+            "{converting}"
+        );
+        assert!(waiting("queued").contains("<h1>排队中，前面还有 2</h1>"));
+    }
 
     #[test]
     fn every_word_has_both_languages_and_one_key() {

@@ -190,6 +190,8 @@ struct Status {
     place: Option<usize>,
     letters_done: usize,
     letters: usize,
+    pdfs_done: usize,
+    pdfs: usize,
 }
 
 fn stage_name(state: &JobState) -> &'static str {
@@ -197,6 +199,7 @@ fn stage_name(state: &JobState) -> &'static str {
         JobState::Queued => "queued",
         JobState::Validating => "validating",
         JobState::Scoring => "scoring",
+        JobState::Converting => "converting",
         JobState::Invalid { .. } => "invalid",
         JobState::Failed { .. } => "failed",
         JobState::Done { .. } | JobState::Merged { .. } => "done",
@@ -210,8 +213,10 @@ async fn job_status(
 ) -> Response {
     let Some(job) = server.jobs.get(&id) else { return missing(&server, lang) };
     let (letters_done, letters) = job.progress();
+    let (pdfs_done, pdfs) = job.pdf_progress();
     let stage = stage_name(&job.state());
-    Json(Status { stage, place: server.jobs.place(&id), letters_done, letters }).into_response()
+    let place = server.jobs.place(&id);
+    Json(Status { stage, place, letters_done, letters, pdfs_done, pdfs }).into_response()
 }
 
 /// A download link: what it is and where.
@@ -277,11 +282,13 @@ async fn job_page(
     let Some(job) = server.jobs.get(&id) else { return missing(&server, lang) };
     let state = job.state();
     let (letters_done, letters) = job.progress();
+    let (pdfs_done, pdfs) = job.pdf_progress();
     let place = server.jobs.place(&id);
     let stage = stage_name(&state);
     let state_value = super::pages::value(&state);
-    let mut context =
-        minijinja::context! { id => &id, stage, state => state_value, place, letters_done, letters };
+    let mut context = minijinja::context! {
+        id => &id, stage, state => state_value, place, letters_done, letters, pdfs_done, pdfs
+    };
     let (JobState::Done { grades, .. } | JobState::Merged { grades, .. }) = &state else {
         return server.pages.render(StatusCode::OK, "job.html", lang, context);
     };

@@ -713,6 +713,8 @@ async fn with_libreoffice_the_bulletin_and_volume_come_as_pdf_too() {
 
     let sample = sample();
     let job = served.score(&[("inputs", "示例台账.xlsx", &sample)], &[("pdf", "bulletin")]).await;
+    let status = served.get(&format!("{job}/status")).await.text();
+    assert!(status.contains("\"letters_done\":15,\"letters\":15,\"pdfs_done\":2,\"pdfs\":2"), "{status}");
     let page = served.get(&job).await.text().replace("&#x2f;", "/");
     assert!(page.contains("已完成2025年度考核计分"), "{page}");
     for name in ["考核结果通报.pdf", "反馈汇编.pdf"] {
