@@ -35,6 +35,26 @@ pub(super) struct Unit {
     #[serde(deserialize_with = "in_order")]
     pub(super) categories: Vec<(String, f64)>,
     pub(super) indicators: Vec<Indicator>,
+    /// Last year's result with `--previous`: `Some(None)` for a unit not
+    /// found then, `None` without `--previous`.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub(super) previous: Option<Option<Previous>>,
+}
+
+/// A unit's result last year, as summary.json gives it.
+#[derive(Debug, Deserialize, Serialize)]
+pub(super) struct Previous {
+    pub(super) year: i32,
+    pub(super) total: f64,
+    pub(super) rank: u32,
+    pub(super) grade: String,
+}
+
+/// A field that is there, `null` or not: `Some(None)` for `null`.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -108,6 +128,11 @@ impl Summary {
         seen
     }
 
+    /// Whether the units are compared with last year (`--previous`).
+    pub(super) fn compared(&self) -> bool {
+        self.units.iter().any(|unit| unit.previous.is_some())
+    }
+
     /// One ranking row per unit, its category scores under `categories`.
     pub(super) fn rows(&self) -> Vec<Row<'_>> {
         let categories = self.categories();
@@ -124,6 +149,11 @@ impl Summary {
                         score.map(|(_, score)| *score)
                     })
                     .collect(),
+                moved: unit
+                    .previous
+                    .as_ref()
+                    .and_then(Option::as_ref)
+                    .map(|last| i64::from(last.rank) - i64::from(unit.rank)),
             })
             .collect()
     }
@@ -168,6 +198,9 @@ pub(super) struct Row<'a> {
     pub(super) unit: &'a Unit,
     /// Its score in each category of [`Summary::categories`].
     pub(super) scores: Vec<Option<f64>>,
+    /// Places moved up since last year (名次升降, negative = down); `None`
+    /// when not compared or not found last year.
+    pub(super) moved: Option<i64>,
 }
 
 /// The outputs summary.json (`text`) lists.

@@ -316,6 +316,7 @@ async fn job_page(
         context = minijinja::context! {
             categories => super::pages::value(summary.categories()),
             rows => super::pages::value(summary.rows()),
+            compared => summary.compared(),
             ..context
         };
     }

@@ -366,6 +366,7 @@ async fn a_job_writes_the_bytes_kaohe_score_writes_under_the_logical_names() {
     let job = served.score(&uploads, &[("year", "2025")]).await;
     let page = served.get(&job).await.text();
     assert!(page.contains("已完成2025年度考核计分：15个单位"), "{page}");
+    assert!(!page.contains("上年总分"), "no comparison without last year's workbook");
 
     // The uploads under their logical names, and nothing outside the job.
     let folders = job_folders(&served.app);
@@ -426,7 +427,7 @@ async fn a_job_writes_the_bytes_kaohe_score_writes_under_the_logical_names() {
     // The ranking links each unit's page: indicators, reasons, findings.
     assert!(page.contains(&format!("href=\"{job}/units/0\"")), "{page}");
     let first = served.get(&format!("{job}/units/0")).await.text();
-    assert!(first.contains("第一党总支（U20）"), "{first}");
+    assert!(first.contains("第一党总支（U20）") && !first.contains("class=\"previous\""), "{first}");
     // Each indicator by its name (the 指标 sheet's 名称), then its code.
     for row in [
         "<tr><th scope=\"row\">研究部署</th><td>研究部署</td><td>13.00</td>",
@@ -640,11 +641,24 @@ async fn last_years_workbook_is_kept_apart_and_gives_the_bytes_of_kaohe_score_pr
         assert!(zipped[path] == *bytes, "{path} differs from kaohe score --previous's");
     }
     let summary: serde_json::Value = serde_json::from_slice(&expected["summary.json"]).unwrap();
-    let first = &summary["units"][0];
+    let fifth = &summary["units"][4];
     assert_eq!(
-        first["previous"],
-        serde_json::json!({"year": 2024, "total": 100.25, "rank": 1, "grade": "优秀"})
+        fifth["previous"],
+        serde_json::json!({"year": 2024, "total": 93.07, "rank": 7, "grade": "良好"})
     );
+
+    // The ranking compares: 上年总分, 上年排名, 上年等次, 名次升降 (up 2 from 7th to 5th).
+    assert!(page.contains("<button type=\"button\">上年总分</button>"), "{page}");
+    assert!(page.contains("<td data-value=\"93.07\">93.07</td>\n<td data-value=\"7\">7</td>\n<td>良好</td>\n<td data-value=\"2\">2</td>"), "{page}");
+    let new = "<td data-value=\"-1\">上年未参评</td>";
+    assert_eq!(page.matches(new).count(), 1, "后勤服务中心党支部 is new: {page}");
+    let unit = served.get(&format!("{job}/units/4")).await.text();
+    assert!(
+        unit.contains("<p class=\"previous\">上年（2024）：总分 93.07 · 排名 7 · 等次 良好</p>"),
+        "{unit}"
+    );
+    let new = served.get(&format!("{job}/units/9?lang=en")).await.text();
+    assert!(new.contains("<p class=\"previous\">not assessed last year</p>"), "{new}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
