@@ -256,7 +256,7 @@ fn downloads(id: &str, outputs: &[String], lang: Lang) -> (Vec<Link>, Vec<Link>)
         std::iter::once((path.to_owned(), label)).chain(pdf)
     });
     for (path, label) in words {
-        if outputs.iter().any(|output| *output == path) {
+        if outputs.contains(&path) {
             let label = match lang {
                 Lang::Zh => format!("{}（{path}）", label.zh),
                 Lang::En => format!("{} ({path})", label.en),
