@@ -41,9 +41,14 @@ fn served(options: Serve) -> Served {
 
 /// [`served`], the page in `lang` by default (`--lang`).
 fn served_in(options: Serve, lang: Lang) -> Served {
+    served_with(options, lang, None)
+}
+
+/// [`served_in`], its jobs converting to PDF with `office` when given.
+fn served_with(options: Serve, lang: Lang, office: Option<kaohe::libreoffice::LibreOffice>) -> Served {
     let dir = tempfile::tempdir().unwrap();
     let access = Access::for_address(options.listen, options.token.clone());
-    let app = App::new(options, access, &dir.path().join("jobs"), None, lang, None).unwrap();
+    let app = App::new(options, access, &dir.path().join("jobs"), None, lang, office).unwrap();
     Served { app, _dir: dir }
 }
 
@@ -718,10 +723,7 @@ async fn with_libreoffice_the_bulletin_and_volume_come_as_pdf_too() {
         eprintln!("skipped: LibreOffice (soffice or libreoffice) is not on the PATH");
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let access = Access::for_address(options().listen, None);
-    let app = App::new(options(), access, &dir.path().join("jobs"), None, Lang::Zh, Some(office)).unwrap();
-    let served = Served { app, _dir: dir };
+    let served = served_with(options(), Lang::Zh, Some(office));
     let index = served.get("/").await.text();
     assert!(index.contains("<fieldset class=\"choice\">") && !index.contains("pdf-hint"), "{index}");
 
