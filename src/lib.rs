@@ -19,7 +19,8 @@
 //!    [`model::Model`]; every problem is a located [`diagnostic::Diagnostic`].
 //!    With `--previous`, last year's workbook is read and verified beside
 //!    the inputs ([`model::previous::read`]), then checked for the year and
-//!    matched to the model's units ([`model::previous::load`]).
+//!    matched to the model's units ([`model::previous::load`]); both in
+//!    [`load_with_previous`].
 //! 4. **Score** ([`score::score`]): the model becomes a [`score::Report`] in
 //!    exact arithmetic.
 //! 5. **Render** ([`render::render_all`]): pure functions from the report to
@@ -45,7 +46,7 @@
 //! workbook and the editable templates ([`init::files`]).
 //!
 //! **`serve`** ([`serve::run`]) answers a browser: each upload becomes a job
-//! in its own folder that runs steps 2–6 — [`load`], then
+//! in its own folder that runs steps 2–6 — [`load_with_previous`], then
 //! [`Scoring::write`], the functions `score` runs.
 
 #[macro_use]
@@ -139,28 +140,11 @@ pub fn run_score(args: &cli::Score, source_date: Option<NaiveDateTime>, lang: La
     let inputs: Vec<PathBuf> =
         args.input.inputs.iter().chain(&args.templates).chain(&args.previous).cloned().collect();
     let destination = open_output(&args.output, &inputs, &planned, lang)?;
-    // Last year's workbook is read and verified while the inputs are read
-    // (a second core is free while one file is read).
-    let (validated, previous) = rayon::join(
-        || validated(&args.input, lang),
-        || {
-            args.previous
-                .as_deref()
-                .map(|path| timing::measure("read previous", || model::previous::read(path)))
-        },
-    );
-    let (mut model, mut diagnostics) = validated?;
-    if let Some(previous) = previous {
-        let (previous, mut read) = model::previous::load(previous, &model);
-        if args.input.strict {
-            read.make_warnings_errors();
-        }
-        read.print(lang);
-        model.previous = Some(previous.filter(|_| !read.has_errors()).ok_or(Failure::InvalidInput)?);
-        diagnostics.extend(read);
-        timing::lap("previous");
-    }
-    let progress = terminal::LetterBar::new(lang);
+    let previous = args.previous.as_deref().map(|path| (path, path.display().to_string().into()));
+    let (model, diagnostics) = load_with_previous(&args.input, previous);
+    diagnostics.print(lang);
+    let model = model.ok_or(Failure::InvalidInput)?;
+    let progress = terminal::ProgressBars::new(lang);
     let pdf = pdf.as_ref().map(|(which, office)| (*which, office));
     let scoring = Scoring { templates: args.templates.as_deref(), source_date, lang, pdf };
     let written = scoring.write(&model, &diagnostics, destination, &progress);
@@ -202,13 +186,19 @@ pub struct Written {
     pub summary: String,
 }
 
-/// Told how the rendering of the letters goes: first how many there are,
-/// then each one made (a terminal's progress bar, the page's progress).
-pub trait LetterProgress: Sync {
+/// Told how writing goes (a terminal's progress bars, the page's
+/// progress): first how many letters there are, then each one made; with
+/// `--pdf`, then how many documents LibreOffice converts and how many PDFs
+/// it has made so far.
+pub trait Progress: Sync {
     /// Rendering starts: `letters` letters to make.
     fn start(&self, letters: usize);
     /// One more letter is made.
     fn letter_done(&self);
+    /// Converting to PDF starts: `documents` to convert.
+    fn converting(&self, documents: usize);
+    /// `made` PDFs exist so far.
+    fn pdfs_made(&self, made: usize);
 }
 
 impl Scoring<'_> {
@@ -221,7 +211,7 @@ impl Scoring<'_> {
         model: &Model,
         diagnostics: &Diagnostics,
         destination: output::Destination,
-        progress: &dyn LetterProgress,
+        progress: &dyn Progress,
     ) -> Result<Written, Failure> {
         if !model.units.iter().any(|unit| unit.assessed) {
             return Err(Failure::Message(text!(
@@ -244,7 +234,7 @@ impl Scoring<'_> {
         progress.start(report.units.len());
         render_into(&files, &scored, &templates, progress)?;
         if let Some((which, office)) = self.pdf {
-            convert_to_pdf(&files, office, which, self.lang)?;
+            convert_to_pdf(&files, office, which, progress)?;
             timing::lap("pdf");
         }
         let summary = render::json::summary(&scored, &files.outputs());
@@ -314,6 +304,40 @@ pub fn load(input: &cli::Input) -> (Option<Model>, Diagnostics) {
     if diagnostics.has_errors() { (None, diagnostics) } else { (model, diagnostics) }
 }
 
+/// [`load`], and with `--previous` last year's workbook at `path` (named
+/// `file` in messages), read and verified while the inputs are read (a
+/// second core is free while one file is read), then checked for the year
+/// and matched to the model's units ([`model::previous::load`]); its
+/// diagnostics follow the inputs' (`--strict` applied to them too), an error
+/// among them means no model. `kaohe score` and the page load through here.
+pub fn load_with_previous(
+    input: &cli::Input,
+    previous: Option<(&Path, std::sync::Arc<str>)>,
+) -> (Option<Model>, Diagnostics) {
+    let (loaded, read) = rayon::join(
+        || load(input),
+        || {
+            previous
+                .map(|(path, file)| timing::measure("read previous", || model::previous::read(path, file)))
+        },
+    );
+    let (Some(mut model), mut diagnostics) = loaded else { return loaded };
+    if let Some(read) = read {
+        let (previous, mut found) = model::previous::load(read, &model);
+        if input.strict {
+            found.make_warnings_errors();
+        }
+        let failed = found.has_errors();
+        diagnostics.extend(found);
+        timing::lap("previous");
+        match previous.filter(|_| !failed) {
+            Some(previous) => model.previous = Some(previous),
+            None => return (None, diagnostics),
+        }
+    }
+    (Some(model), diagnostics)
+}
+
 /// [`load`], with every diagnostic printed; no model is a failure.
 fn validated(input: &cli::Input, lang: Lang) -> Result<(Model, Diagnostics), Failure> {
     let (model, diagnostics) = load(input);
@@ -353,7 +377,7 @@ fn render_into(
     files: &output::ScoreFiles,
     scored: &render::Scored,
     templates: &render::docx::Templates,
-    progress: &dyn LetterProgress,
+    progress: &dyn Progress,
 ) -> Result<(), Box<Diagnostic>> {
     render::render_all(scored, templates, &|| progress.letter_done(), &|rendered| {
         match rendered {
@@ -368,13 +392,13 @@ fn render_into(
 }
 
 /// `--pdf`: converts the staged documents `which` names with `office`,
-/// counting the PDFs on a progress bar, and stages each PDF beside its
+/// telling `progress` of the PDFs made, and stages each PDF beside its
 /// document.
 fn convert_to_pdf(
     files: &output::ScoreFiles,
     office: &LibreOffice,
     which: cli::Pdf,
-    lang: Lang,
+    progress: &dyn Progress,
 ) -> Result<(), Failure> {
     let documents = files.documents(which == cli::Pdf::All);
     let staged = |document: &String| files.staged(document);
@@ -387,11 +411,9 @@ fn convert_to_pdf(
         (BlankPages::Kept, others.into_iter().map(staged).collect()),
         (BlankPages::Skipped, volume.into_iter().map(staged).collect()),
     ];
-    let progress = terminal::progress_bar(terminal::Counted::Pdfs, documents.len(), lang);
-    let converted = office.convert(&batches, &files.scratch(), libreoffice::STALL_TIMEOUT, &|made| {
-        progress.set_position(made as u64)
-    });
-    progress.finish_and_clear();
+    progress.converting(documents.len());
+    let converted = office
+        .convert(&batches, &files.scratch(), libreoffice::STALL_TIMEOUT, &|made| progress.pdfs_made(made));
     let pdfs = converted.map_err(Failure::External)?;
     for document in &documents {
         let pdf = pdfs.join(libreoffice::pdf_name(Path::new(document)));

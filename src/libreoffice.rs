@@ -41,8 +41,9 @@ pub struct LibreOffice {
     program: PathBuf,
 }
 
-/// How to get LibreOffice, said after each refusal.
-fn install_hint() -> Text {
+/// How to get LibreOffice, said after each refusal (and on the page, beside
+/// its disabled PDF choice).
+pub(crate) fn install_hint() -> Text {
     text!(
         "请安装 LibreOffice：Debian/Ubuntu 运行 sudo apt-get install libreoffice-writer-nogui；Windows 从 https://www.libreoffice.org 下载安装，或把环境变量 KAOHE_SOFFICE 设为 soffice.exe 的完整路径",
         "Install LibreOffice: on Debian/Ubuntu run sudo apt-get install libreoffice-writer-nogui; on Windows download it from https://www.libreoffice.org, or set the environment variable KAOHE_SOFFICE to the full path of soffice.exe"

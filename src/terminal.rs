@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use crate::LetterProgress;
+use crate::Progress;
 use crate::diagnostic::{Lang, count_en};
 use crate::model::Model;
 use crate::score::Report;
@@ -118,7 +118,7 @@ pub(crate) fn merged(submissions: usize, units: usize, lang: Lang) -> String {
 
 /// What a progress bar counts.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Counted {
+enum Counted {
     /// The letters, as they are rendered.
     Letters,
     /// The PDFs, as LibreOffice makes them (`--pdf`).
@@ -127,7 +127,7 @@ pub(crate) enum Counted {
 
 /// A bar counting `count` things as they are made, drawn only when stderr
 /// is a terminal.
-pub(crate) fn progress_bar(counted: Counted, count: usize, lang: Lang) -> indicatif::ProgressBar {
+fn progress_bar(counted: Counted, count: usize, lang: Lang) -> indicatif::ProgressBar {
     let label = match (counted, lang) {
         (Counted::Letters, Lang::Zh) => "生成反馈意见",
         (Counted::Letters, Lang::En) => "rendering letters",
@@ -145,34 +145,46 @@ pub(crate) fn progress_bar(counted: Counted, count: usize, lang: Lang) -> indica
     bar
 }
 
-/// A bar counting the letters as they are rendered, drawn only when stderr
-/// is a terminal; made when the count is known.
-pub(crate) struct LetterBar {
+/// The bars counting the letters as they are rendered and, with `--pdf`,
+/// the PDFs as LibreOffice makes them; drawn only when stderr is a
+/// terminal, each made when its count is known.
+pub(crate) struct ProgressBars {
     lang: Lang,
-    bar: OnceLock<indicatif::ProgressBar>,
+    letters: OnceLock<indicatif::ProgressBar>,
+    pdfs: OnceLock<indicatif::ProgressBar>,
 }
 
-impl LetterBar {
+impl ProgressBars {
     pub(crate) fn new(lang: Lang) -> Self {
-        LetterBar { lang, bar: OnceLock::new() }
+        ProgressBars { lang, letters: OnceLock::new(), pdfs: OnceLock::new() }
     }
 
-    /// Clears the bar from the terminal.
+    /// Clears the bars from the terminal.
     pub(crate) fn finish(&self) {
-        if let Some(bar) = self.bar.get() {
+        for bar in [&self.letters, &self.pdfs].into_iter().filter_map(OnceLock::get) {
             bar.finish_and_clear();
         }
     }
 }
 
-impl LetterProgress for LetterBar {
+impl Progress for ProgressBars {
     fn start(&self, letters: usize) {
-        let _ = self.bar.set(progress_bar(Counted::Letters, letters, self.lang));
+        let _ = self.letters.set(progress_bar(Counted::Letters, letters, self.lang));
     }
 
     fn letter_done(&self) {
-        if let Some(bar) = self.bar.get() {
+        if let Some(bar) = self.letters.get() {
             bar.inc(1);
+        }
+    }
+
+    fn converting(&self, documents: usize) {
+        let _ = self.pdfs.set(progress_bar(Counted::Pdfs, documents, self.lang));
+    }
+
+    fn pdfs_made(&self, made: usize) {
+        if let Some(bar) = self.pdfs.get() {
+            bar.set_position(made as u64);
         }
     }
 }

@@ -153,10 +153,11 @@ pub enum PreviousResults {
     Scored(Box<SubmittedWorkbook>),
 }
 
-/// Reads the workbook at `path` for `--previous`: its 上年结果 sheet when
-/// it has one, else it must be a score workbook ([`read_submission`]).
-pub fn read_previous(path: &Path) -> Result<PreviousResults, Box<Diagnostic>> {
-    let (mut book, sha256) = Book::open(path, path.display().to_string().into())?;
+/// Reads the workbook at `path` for `--previous`, shown as `file` in
+/// messages: its 上年结果 sheet when it has one, else it must be a score
+/// workbook ([`read_submission`]).
+pub fn read_previous(path: &Path, file: Arc<str>) -> Result<PreviousResults, Box<Diagnostic>> {
+    let (mut book, sha256) = Book::open(path, file)?;
     if book.sheets.sheet_names().iter().any(|sheet| sheet == SHEET_PREVIOUS) {
         return book.sheet(SHEET_PREVIOUS).map(PreviousResults::Sheet);
     }

@@ -8,6 +8,7 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostics, Location};
 use crate::input::submission::{PreviousResults, SubmittedSheet, read_previous};
@@ -66,8 +67,8 @@ impl PreviousUnit {
 /// The workbook `--previous` names, as read and, when it is a score
 /// workbook, verified ([`read`]); its year not yet checked.
 pub struct Read {
-    /// The file as given on the command line.
-    file: String,
+    /// The file as messages name it.
+    file: Arc<str>,
     found: Found,
     diagnostics: Diagnostics,
 }
@@ -80,12 +81,13 @@ enum Found {
     Scored(Option<VerifiedPrevious>),
 }
 
-/// Reads the workbook at `path` for `--previous`: a plain 上年结果 sheet
-/// when it has one, else a score workbook, verified. Needs nothing of this
-/// year, so it runs beside reading the inputs.
-pub fn read(path: &Path) -> Read {
+/// Reads the workbook at `path` for `--previous`, named `file` in messages
+/// (its path as given on the command line, its logical name on the page): a
+/// plain 上年结果 sheet when it has one, else a score workbook, verified.
+/// Needs nothing of this year, so it runs beside reading the inputs.
+pub fn read(path: &Path, file: Arc<str>) -> Read {
     let mut diagnostics = Diagnostics::default();
-    let found = match read_previous(path) {
+    let found = match read_previous(path, file.clone()) {
         Ok(PreviousResults::Sheet(sheet)) => Found::Sheet(sheet),
         Ok(PreviousResults::Scored(workbook)) => Found::Scored(verify_previous(*workbook, &mut diagnostics)),
         Err(diagnostic) => {
@@ -93,7 +95,7 @@ pub fn read(path: &Path) -> Read {
             Found::Scored(None)
         }
     };
-    Read { file: path.display().to_string(), found, diagnostics }
+    Read { file, found, diagnostics }
 }
 
 /// Last year's results as `read` for `model` (of year Y): the 上年结果

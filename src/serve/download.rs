@@ -55,6 +55,7 @@ fn content_type(name: &str) -> &'static str {
         "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "json" => "application/json",
         "zip" => "application/zip",
+        "pdf" => "application/pdf",
         "md" => "text/markdown; charset=utf-8",
         _ => "application/octet-stream",
     }

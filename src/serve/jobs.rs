@@ -2,15 +2,16 @@
 //! the temporary directory, named by a random 128-bit id (docs/网页版.md,
 //! 文件放在哪里). A job waits in the queue (at most `--max-jobs` run at once,
 //! first come first served, each waiting one told its place), then runs on
-//! a blocking thread: validation ([`crate::load`]), then scoring and
+//! a blocking thread: validation ([`crate::load_with_previous`]), then scoring and
 //! writing ([`crate::Scoring::write`]) into the job's `结果` folder, then the
 //! .zip of everything. A job that fails — or panics — ends in its own
 //! error; the server goes on. A finished job is removed with its folder once
 //! older than `--keep-hours`.
 //!
 //! Only a job's state lives in memory, small and of fixed size but for the
-//! messages shown; the results page reads the job's summary.json from its
-//! folder, so memory follows the running jobs, not how many have run.
+//! messages shown; the results page reads the job's summary.json (and the
+//! indicators' names, [`NAMES_FILE`]) from its folder, so memory follows
+//! the running jobs, not how many have run.
 
 use std::collections::{HashMap, VecDeque};
 use std::fs;
@@ -26,18 +27,25 @@ use serde::Serialize;
 use tokio::sync::Semaphore;
 
 use crate::diagnostic::{Diagnostics, Failure, Lang, Severity};
+use crate::libreoffice::LibreOffice;
 use crate::output::{Destination, Planned};
 
 /// The uploaded inputs in a job's folder, under their logical names.
 pub(super) const INPUTS_DIR: &str = "输入";
 /// The uploaded templates in a job's folder.
 pub(super) const TEMPLATES_DIR: &str = "模板";
+/// Last year's uploaded workbook in a job's folder (`--previous`), apart
+/// from the inputs.
+pub(super) const PREVIOUS_DIR: &str = "上年";
 /// The output folder in a job's folder: what `kaohe score -o` would hold.
 pub(super) const RESULTS_DIR: &str = "结果";
 /// The .zip of everything in [`RESULTS_DIR`], beside it.
 pub(super) const ZIP_FILE: &str = "考核结果.zip";
 /// A merge's combined ranking as the page shows it, beside [`RESULTS_DIR`].
 pub(super) const RANKING_FILE: &str = "ranking.json";
+/// A scoring's indicator names ([`super::results::Names`]), beside
+/// [`RESULTS_DIR`].
+pub(super) const NAMES_FILE: &str = "names.json";
 
 /// What a job does.
 #[derive(Debug, Clone)]
@@ -75,6 +83,11 @@ pub(super) struct ScoreJob {
     pub(super) strict: bool,
     /// Whether templates were uploaded (`--templates` on their folder).
     pub(super) templates: bool,
+    /// `--previous`: the logical name of last year's workbook in
+    /// [`PREVIOUS_DIR`].
+    pub(super) previous: Option<String>,
+    /// `--pdf`: which documents to convert, and with which LibreOffice.
+    pub(super) pdf: Option<(crate::cli::Pdf, LibreOffice)>,
     /// The page's language, the run's `--lang`.
     pub(super) lang: Lang,
 }
@@ -86,6 +99,8 @@ pub(super) enum State {
     Queued,
     Validating,
     Scoring,
+    /// With `--pdf`: LibreOffice converts the documents.
+    Converting,
     /// The inputs have errors: what was found, by file and sheet.
     Invalid {
         groups: Vec<Group>,
@@ -184,6 +199,9 @@ pub(super) struct Job {
     /// Letters to render, and rendered so far.
     letters: AtomicUsize,
     letters_done: AtomicUsize,
+    /// With `--pdf`, documents to convert, and PDFs made so far.
+    pdfs: AtomicUsize,
+    pdfs_done: AtomicUsize,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -204,6 +222,11 @@ impl Job {
         (self.letters_done.load(Ordering::Relaxed), self.letters.load(Ordering::Relaxed))
     }
 
+    /// PDFs made and documents to convert (`--pdf`).
+    pub(super) fn pdf_progress(&self) -> (usize, usize) {
+        (self.pdfs_done.load(Ordering::Relaxed), self.pdfs.load(Ordering::Relaxed))
+    }
+
     fn is_settled(&self) -> bool {
         matches!(
             *lock(&self.state),
@@ -222,13 +245,22 @@ impl Job {
     }
 }
 
-impl crate::LetterProgress for Job {
+impl crate::Progress for Job {
     fn start(&self, letters: usize) {
         self.letters.store(letters, Ordering::Relaxed);
     }
 
     fn letter_done(&self) {
         self.letters_done.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn converting(&self, documents: usize) {
+        self.pdfs.store(documents, Ordering::Relaxed);
+        self.set(State::Converting);
+    }
+
+    fn pdfs_made(&self, made: usize) {
+        self.pdfs_done.store(made, Ordering::Relaxed);
     }
 }
 
@@ -279,6 +311,7 @@ impl Jobs {
         create_private_dir(&dir)?;
         fs::create_dir(dir.join(INPUTS_DIR))?;
         fs::create_dir(dir.join(TEMPLATES_DIR))?;
+        fs::create_dir(dir.join(PREVIOUS_DIR))?;
         let job = Arc::new(Job {
             id: id.clone(),
             dir,
@@ -286,6 +319,8 @@ impl Jobs {
             state: Mutex::new(State::Queued),
             letters: AtomicUsize::new(0),
             letters_done: AtomicUsize::new(0),
+            pdfs: AtomicUsize::new(0),
+            pdfs_done: AtomicUsize::new(0),
         });
         Ok(job)
     }
@@ -385,26 +420,34 @@ fn score(job: &Job, options: &ScoreJob, source_date: Option<NaiveDateTime>) -> S
     };
     job.set(State::Validating);
     let input = crate::cli::Input { inputs, year: options.year, strict: options.strict };
-    let (model, diagnostics) = crate::load(&input);
+    let previous = options.previous.as_deref().map(|name| (job.dir.join(PREVIOUS_DIR).join(name), name));
+    let (model, diagnostics) = crate::load_with_previous(
+        &input,
+        previous.as_ref().map(|(path, name)| (path.as_path(), (*name).into())),
+    );
     let Some(model) = model else {
         let (groups, more_warnings) = grouped(&diagnostics, lang);
         return State::Invalid { groups, more_warnings };
     };
     job.set(State::Scoring);
     let templates = job.dir.join(TEMPLATES_DIR);
+    let pdf = options.pdf.as_ref().map(|(which, office)| (*which, office));
     let scoring =
-        crate::Scoring { templates: options.templates.then_some(&templates), source_date, lang, pdf: None };
-    let written = Destination::open(&job.results(), &input.inputs, false, &Planned::score())
+        crate::Scoring { templates: options.templates.then_some(&templates), source_date, lang, pdf };
+    let planned = if pdf.is_some() { Planned::score_with_pdf() } else { Planned::score() };
+    let written = Destination::open(&job.results(), &input.inputs, false, &planned)
         .map_err(Failure::from)
         .and_then(|destination| scoring.write(&model, &diagnostics, destination, job));
     let written = match written {
         Ok(written) => written,
         Err(failure) => return State::Failed { message: failure_message(&failure, lang) },
     };
-    let zipped = super::results::outputs(&written.summary)
+    let names = serde_json::to_vec(&super::results::Names::of(&model)).map_err(io::Error::other);
+    let stored = super::results::outputs(&written.summary)
         .map_err(io::Error::other)
-        .and_then(|outputs| super::download::zip_results(&job.results(), &job.dir.join(ZIP_FILE), &outputs));
-    if let Err(error) = zipped {
+        .and_then(|outputs| super::download::zip_results(&job.results(), &job.dir.join(ZIP_FILE), &outputs))
+        .and_then(|()| fs::write(job.dir.join(NAMES_FILE), names?));
+    if let Err(error) = stored {
         return failed(&crate::output::os_error(&error), lang);
     }
     let line = crate::terminal::score_summary(&model, &written.report, lang);
@@ -489,7 +532,7 @@ mod tests {
     use super::*;
 
     fn options() -> ScoreJob {
-        ScoreJob { year: None, strict: false, templates: false, lang: Lang::Zh }
+        ScoreJob { year: None, strict: false, templates: false, previous: None, pdf: None, lang: Lang::Zh }
     }
 
     /// Waits until `job` settles.

@@ -1,7 +1,7 @@
 //! `kaohe serve`: the local web page (docs/网页版.md). A browser uploads the
 //! inputs; each upload becomes a job (`jobs`) in its own folder under the
 //! temporary directory, scored by the same functions as `kaohe score`
-//! ([`crate::load`], [`crate::Scoring::write`]) under the uploads' logical
+//! ([`crate::load_with_previous`], [`crate::Scoring::write`]) under the uploads' logical
 //! names (`names`), so its files are the command line's, byte for byte.
 //!
 //! - `access` decides who may ask: the `Host` check, the token, the
@@ -30,6 +30,7 @@ pub use access::Access;
 
 use crate::cli;
 use crate::diagnostic::{Failure, Lang};
+use crate::libreoffice::LibreOffice;
 
 /// Everything a request may need: the options, who may ask, the jobs.
 pub(crate) struct Server {
@@ -38,6 +39,9 @@ pub(crate) struct Server {
     /// The page's language when the visitor chose none.
     lang: Lang,
     source_date: Option<NaiveDateTime>,
+    /// LibreOffice, when it was found at start: the PDF choice is offered
+    /// only then.
+    office: Option<LibreOffice>,
     jobs: Arc<jobs::Jobs>,
     pages: pages::Pages,
 }
@@ -49,13 +53,15 @@ pub struct App {
 
 impl App {
     /// A server with `options` whose jobs live in folders under `root`
-    /// (created, private to this user), answering requests `access` admits.
+    /// (created, private to this user), answering requests `access` admits;
+    /// its jobs convert to PDF with `office`, when given.
     pub fn new(
         options: cli::Serve,
         access: Access,
         root: &Path,
         source_date: Option<NaiveDateTime>,
         lang: Lang,
+        office: Option<LibreOffice>,
     ) -> Result<App, Failure> {
         let jobs = jobs::Jobs::create(root, options.max_jobs.get()).map_err(|error| {
             let shown = root.display();
@@ -65,8 +71,8 @@ impl App {
                 "cannot create the job folder {shown}: {en}"
             ))
         })?;
-        let server =
-            Server { options, access, lang, source_date, jobs: Arc::new(jobs), pages: pages::Pages::new() };
+        let pages = pages::Pages::new();
+        let server = Server { options, access, lang, source_date, office, jobs: Arc::new(jobs), pages };
         Ok(App { server: Arc::new(server) })
     }
 
@@ -115,7 +121,7 @@ async fn serve(options: cli::Serve, source_date: Option<NaiveDateTime>, lang: La
     let access = Access::for_address(bound, options.token.clone());
     let urls = access.urls();
     let root = job_root();
-    let app = App::new(options, access, &root, source_date, lang)?;
+    let app = App::new(options, access, &root, source_date, lang, LibreOffice::find().ok())?;
     // Installed before the addresses are printed: from then on Ctrl-C,
     // SIGTERM or SIGHUP waits for a file write in progress, removes every
     // job folder and exits with 130.

@@ -49,12 +49,29 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("year", "考核年度（可不填，默认用设置表中的年度）", "Year (optional; the 设置 sheet's by default)"),
     ("strict", "严格模式：警告也视为错误", "Strict: warnings are errors"),
     ("templates", "自定义文书模板（可不选）", "Custom document templates (optional)"),
+    (
+        "previous",
+        "上年得分表（可不选）：上年 kaohe 生成的考核得分表，或含“上年结果”表的工作簿",
+        "Last year's results (optional): last year's kaohe score workbook, or a workbook with a 上年结果 sheet",
+    ),
+    ("pdf", "同时生成 PDF（用 LibreOffice）", "Also make PDFs (with LibreOffice)"),
+    ("pdf_none", "不生成", "None"),
+    ("pdf_bulletin", "通报和汇编", "The bulletin and the volume"),
+    ("pdf_all", "全部（含每份反馈函）", "All (each letter too)"),
+    (
+        "pdf_unavailable",
+        "运行本服务的电脑启动时未找到 LibreOffice，不能生成 PDF。",
+        "LibreOffice was not found on the computer running this page when it started, so no PDF can be made. ",
+    ),
+    ("pdf_restart", "，装好后重新启动 kaohe serve。", ", then start kaohe serve again."),
     ("submit_score", "校验并计分", "Check and score"),
     ("limit", "上传总大小上限", "Upload limit"),
     ("queued", "排队中，前面还有", "Waiting; jobs ahead"),
     ("validating", "正在校验输入……", "Checking the inputs…"),
     ("scoring", "正在计分并生成文书……", "Scoring and writing the documents…"),
     ("letters_done", "份反馈函已生成", "letters written"),
+    ("converting", "正在用 LibreOffice 生成 PDF……", "LibreOffice is making the PDFs…"),
+    ("pdfs_done", "个 PDF 已生成", "PDFs made"),
     ("invalid", "输入有错误，未计分", "The inputs have errors; nothing was scored"),
     (
         "invalid_hint",
@@ -77,10 +94,16 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("total", "总分", "Total"),
     ("grade", "等次", "Grade"),
     ("veto", "否决", "Veto"),
+    ("previous_total", "上年总分", "Last year's total"),
+    ("previous_rank", "上年排名", "Last year's rank"),
+    ("previous_grade", "上年等次", "Last year's grade"),
+    ("moved", "名次升降", "Places moved up"),
+    ("last_year", "上年", "Last year"),
+    ("not_assessed_before", "上年未参评", "not assessed last year"),
     ("yes", "是", "yes"),
     ("no", "否", "no"),
     ("indicators", "指标得分", "Indicators"),
-    ("indicator", "指标", "Indicator"),
+    ("indicator_name", "指标名称", "Indicator"),
     ("points", "分值", "Points"),
     ("score", "得分", "Score"),
     ("deduction", "扣分", "Deduction"),
@@ -141,6 +164,12 @@ pub(super) enum Message {
     BadYear,
     /// 400: an ideological weight that is not a number.
     BadWeight,
+    /// 400: more than one workbook of last year.
+    SeveralPrevious,
+    /// 400: a PDF choice the form does not offer.
+    BadPdf,
+    /// 400: PDFs asked for, but LibreOffice was not found at start.
+    NoLibreOffice,
 }
 
 impl Message {
@@ -199,6 +228,30 @@ impl Message {
                     "The ideological weight is a number (a percentage) such as 30, or left empty."
                 ),
             ),
+            Message::SeveralPrevious => (
+                text!("上年得分表只能有一个", "Only one workbook of last year"),
+                text!(
+                    "请只选择一个上年得分表（上年的考核得分表，或含“上年结果”表的工作簿）。",
+                    "Choose one workbook of last year only (last year's score workbook, or a workbook with a 上年结果 sheet)."
+                ),
+            ),
+            Message::BadPdf => (
+                text!("PDF 选项无效", "Invalid PDF choice"),
+                text!(
+                    "PDF 只能选择“不生成”“通报和汇编”或“全部”。",
+                    "The PDF choice is one of none, the bulletin and volume, or all."
+                ),
+            ),
+            Message::NoLibreOffice => {
+                let crate::diagnostic::Text { zh, en } = crate::libreoffice::install_hint();
+                (
+                    text!("不能生成 PDF", "PDFs cannot be made"),
+                    text!(
+                        "运行本服务的电脑在启动 kaohe serve 时没有找到 LibreOffice，所以不能生成 PDF，本次上传未计分。{zh}，然后重新启动 kaohe serve。",
+                        "LibreOffice was not found on the computer running kaohe serve when it started, so no PDF can be made; this upload was not scored. {en}, then start kaohe serve again."
+                    ),
+                )
+            }
             Message::BadForm => (
                 text!("无法读取上传的表单", "The form could not be read"),
                 text!("上传没有完成，请重试。", "The upload did not complete; try again."),
@@ -271,6 +324,38 @@ pub(super) fn asset(name: &str) -> Option<Response> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The waiting job's page for `stage`, with 3 of 15 letters and 1 of 2
+    /// PDFs done.
+    fn waiting(stage: &str) -> String {
+        let pages = Pages::new();
+        let template = pages.env.get_template("job.html").unwrap();
+        let context = minijinja::context! {
+            t => words(Lang::Zh), lang => "zh-CN", id => "abc", stage, place => 2,
+            letters_done => 3, letters => 15, pdfs_done => 1, pdfs => 2,
+        };
+        template.render(context).unwrap()
+    }
+
+    #[test]
+    fn a_waiting_job_shows_what_it_counts_and_refreshes_without_script() {
+        let scoring = waiting("scoring");
+        assert!(scoring.contains("<noscript><meta http-equiv=\"refresh\" content=\"2\"></noscript>"));
+        assert!(scoring.contains("data-stage=\"scoring\" data-count=\"letters\""), "{scoring}");
+        assert!(scoring.contains("<h1>正在计分并生成文书……</h1>"), "{scoring}");
+        assert!(scoring.contains("<span class=\"count\">3 / 15</span> 份反馈函已生成"), "{scoring}");
+        let converting = waiting("converting");
+        assert!(converting.contains("<noscript><meta http-equiv=\"refresh\" content=\"2\"></noscript>"));
+        assert!(converting.contains("data-stage=\"converting\" data-count=\"pdfs\""), "{converting}");
+        assert!(converting.contains("<h1>正在用 LibreOffice 生成 PDF……</h1>"), "{converting}");
+        assert!(
+            converting.contains(
+                "<progress max=\"2\" value=\"1\"></progress> <span class=\"count\">1 / 2</span> 个 PDF 已生成"
+            ),
+            "{converting}"
+        );
+        assert!(waiting("queued").contains("<h1>排队中，前面还有 2</h1>"));
+    }
 
     #[test]
     fn every_word_has_both_languages_and_one_key() {

@@ -1,12 +1,17 @@
 //! The results page's content, read back from the job's summary.json (the
 //! file `kaohe score` writes, docs/输出.md): the ranking, a unit's
 //! indicators and accountability findings, the downloads, and the grade
-//! chart's bars. Read on each request, so nothing of a finished job stays
-//! in memory but its state.
+//! chart's bars. summary.json names indicators by code only; their names
+//! come from [`Names`], which the job keeps beside its results. Read on
+//! each request, so nothing of a finished job stays in memory but its
+//! state.
+
+use std::collections::HashMap;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::jobs::GradeCount;
+use crate::model::Model;
 
 /// What the pages show of summary.json.
 #[derive(Debug, Deserialize)]
@@ -30,11 +35,37 @@ pub(super) struct Unit {
     #[serde(deserialize_with = "in_order")]
     pub(super) categories: Vec<(String, f64)>,
     pub(super) indicators: Vec<Indicator>,
+    /// Last year's result with `--previous`: `Some(None)` for a unit not
+    /// found then, `None` without `--previous`.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub(super) previous: Option<Option<Previous>>,
+}
+
+/// A unit's result last year, as summary.json gives it.
+#[derive(Debug, Deserialize, Serialize)]
+pub(super) struct Previous {
+    pub(super) year: i32,
+    pub(super) total: f64,
+    pub(super) rank: u32,
+    pub(super) grade: String,
+}
+
+/// A field that is there, `null` or not: `Some(None)` for `null`.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 #[derive(Debug, Deserialize, Serialize)]
 pub(super) struct Indicator {
     pub(super) code: String,
+    /// Whether it is a 考核项目 (its code then the item's).
+    #[serde(default)]
+    pub(super) item: bool,
+    /// Its name, from [`Names`].
+    #[serde(skip_deserializing)]
+    pub(super) name: String,
     pub(super) score: f64,
     pub(super) points: f64,
     #[serde(default)]
@@ -47,6 +78,9 @@ pub(super) struct Indicator {
 #[derive(Debug, Deserialize, Serialize)]
 pub(super) struct Clause {
     pub(super) code: String,
+    /// Its name, from [`Names`].
+    #[serde(skip_deserializing)]
+    pub(super) name: String,
     pub(super) deduction: f64,
     pub(super) reason: String,
 }
@@ -94,6 +128,11 @@ impl Summary {
         seen
     }
 
+    /// Whether the units are compared with last year (`--previous`).
+    pub(super) fn compared(&self) -> bool {
+        self.units.iter().any(|unit| unit.previous.is_some())
+    }
+
     /// One ranking row per unit, its category scores under `categories`.
     pub(super) fn rows(&self) -> Vec<Row<'_>> {
         let categories = self.categories();
@@ -110,8 +149,44 @@ impl Summary {
                         score.map(|(_, score)| *score)
                     })
                     .collect(),
+                moved: unit
+                    .previous
+                    .as_ref()
+                    .and_then(Option::as_ref)
+                    .map(|last| i64::from(last.rank) - i64::from(unit.rank)),
             })
             .collect()
+    }
+}
+
+/// The name (指标名称, 考核项目) of each indicator and item of a job's
+/// criteria, by code: what the unit page shows beside the codes of
+/// summary.json.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub(super) struct Names {
+    indicators: HashMap<String, String>,
+    items: HashMap<String, String>,
+}
+
+impl Names {
+    /// The names of `model`'s criteria and items.
+    pub(super) fn of(model: &Model) -> Names {
+        Names {
+            indicators: model.criteria.iter().map(|row| (row.code.clone(), row.name.clone())).collect(),
+            items: model.items.iter().map(|item| (item.code.clone(), item.name.clone())).collect(),
+        }
+    }
+
+    /// Gives each indicator of `unit`, and each clause of an item, its name.
+    pub(super) fn name(&self, unit: &mut Unit) {
+        let find = |names: &HashMap<String, String>, code: &str| names.get(code).cloned().unwrap_or_default();
+        for indicator in &mut unit.indicators {
+            let names = if indicator.item { &self.items } else { &self.indicators };
+            indicator.name = find(names, &indicator.code);
+            for clause in &mut indicator.clauses {
+                clause.name = find(&self.indicators, &clause.code);
+            }
+        }
     }
 }
 
@@ -123,6 +198,9 @@ pub(super) struct Row<'a> {
     pub(super) unit: &'a Unit,
     /// Its score in each category of [`Summary::categories`].
     pub(super) scores: Vec<Option<f64>>,
+    /// Places moved up since last year (名次升降, negative = down); `None`
+    /// when not compared or not found last year.
+    pub(super) moved: Option<i64>,
 }
 
 /// The outputs summary.json (`text`) lists.
@@ -192,6 +270,28 @@ mod tests {
         assert_eq!(heights, [80, 160, 0]);
         assert_eq!((bars[0].x, bars[1].x, bars[0].y, bars[2].y), (30, 120, 100, 180));
         assert_eq!(chart_width(3), 300);
+    }
+
+    #[test]
+    fn indicators_and_clauses_are_named_by_code_items_apart() {
+        let text = r#"{"year":2025,"units":[{"id":"U1","name":"甲","rank":1,"total":90,"weighted":90,"bonus":0,
+            "grade":"优秀","veto":false,"categories":{},"indicators":[
+            {"code":"研究部署","item":true,"score":8,"points":8,"deduction":0,"reason":"",
+             "clauses":[{"code":"YS01","deduction":0,"reason":""}]},
+            {"code":"YS02","score":6,"points":6,"deduction":0,"reason":""},
+            {"code":"YS99","score":1,"points":1,"deduction":0,"reason":""}]}],
+            "accountability":[],"warnings":[],"outputs":[]}"#;
+        let mut unit = Summary::parse(text).unwrap().units.remove(0);
+        let pairs =
+            |pairs: &[(&str, &str)]| pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        let names = Names {
+            indicators: pairs(&[("YS01", "专题研究"), ("YS02", "综合分析"), ("研究部署", "不是项目")]),
+            items: pairs(&[("研究部署", "研究部署（项目）")]),
+        };
+        names.name(&mut unit);
+        let named: Vec<&str> = unit.indicators.iter().map(|indicator| indicator.name.as_str()).collect();
+        assert_eq!(named, ["研究部署（项目）", "综合分析", ""]);
+        assert_eq!(unit.indicators[0].clauses[0].name, "专题研究");
     }
 
     #[test]

@@ -24,15 +24,22 @@ use axum::{Extension, Json};
 use serde::Serialize;
 use tower_http::limit::RequestBodyLimitLayer;
 
-use super::jobs::{Job, MergeJob, MergedRow, RANKING_FILE, ScoreJob, State as JobState, Work, ZIP_FILE};
+use super::jobs::{
+    Job, MergeJob, MergedRow, NAMES_FILE, RANKING_FILE, ScoreJob, State as JobState, Work, ZIP_FILE,
+};
 use super::pages::Message;
-use super::results::{self, Summary};
-use super::upload::{self, Refused};
+use super::results::{self, Names, Summary};
+use super::upload::{self, PREVIOUS_FIELD, Refused, TEMPLATES_FIELD};
 use super::{Server, download};
+use crate::cli::Pdf;
 use crate::diagnostic::Lang;
 use crate::output::{BULLETIN_FILE, LETTERS_DIR, SUMMARY_FILE, VOLUME_FILE, WORKBOOK_FILE};
 
 type Shared = State<Arc<Server>>;
+
+/// The form field of the PDF choice: `none`, `bulletin` (the bulletin and
+/// the volume) or `all`.
+const PDF_FIELD: &str = "pdf";
 
 /// The router: every route behind [`super::access::guard`], uploads
 /// limited to `--max-upload-mb`.
@@ -71,7 +78,21 @@ async fn asset(
 
 async fn index(State(server): Shared, Extension(lang): Extension<Lang>) -> Response {
     let limit = server.options.max_upload_bytes >> 20;
-    server.pages.render(StatusCode::OK, "index.html", lang, minijinja::context! { limit })
+    let pdf_available = server.office.is_some();
+    let pdf_hint = crate::libreoffice::install_hint().get(lang).to_owned();
+    let context = minijinja::context! { limit, pdf_available, pdf_hint };
+    server.pages.render(StatusCode::OK, "index.html", lang, context)
+}
+
+/// The form's PDF choice (`pdf`): `--pdf`, `--pdf all` or neither; `Err`
+/// for a value the form does not offer.
+fn pdf_choice(received: &upload::Received) -> Result<Option<Pdf>, Message> {
+    match received.field(PDF_FIELD) {
+        None | Some("none") => Ok(None),
+        Some("bulletin") => Ok(Some(Pdf::BulletinAndVolume)),
+        Some("all") => Ok(Some(Pdf::All)),
+        Some(_) => Err(Message::BadPdf),
+    }
 }
 
 /// The answer to a refused upload.
@@ -106,10 +127,23 @@ async fn score(State(server): Shared, Extension(lang): Extension<Lang>, form: Mu
     let Ok(year) = received.parsed::<i32>("year") else {
         return refuse_field(&server, &received, Message::BadYear, lang);
     };
+    let previous = match received.files(PREVIOUS_FIELD) {
+        [] => None,
+        [one] => Some(one.clone()),
+        _ => return refuse_field(&server, &received, Message::SeveralPrevious, lang),
+    };
+    let pdf = match (pdf_choice(&received), &server.office) {
+        (Ok(None), _) => None,
+        (Ok(Some(which)), Some(office)) => Some((which, office.clone())),
+        (Ok(Some(_)), None) => return refuse_field(&server, &received, Message::NoLibreOffice, lang),
+        (Err(message), _) => return refuse_field(&server, &received, message, lang),
+    };
     let options = ScoreJob {
         year,
         strict: received.field("strict").is_some(),
-        templates: received.templates > 0,
+        templates: !received.files(TEMPLATES_FIELD).is_empty(),
+        previous,
+        pdf,
         lang,
     };
     let id = received.job.id.clone();
@@ -156,6 +190,8 @@ struct Status {
     place: Option<usize>,
     letters_done: usize,
     letters: usize,
+    pdfs_done: usize,
+    pdfs: usize,
 }
 
 fn stage_name(state: &JobState) -> &'static str {
@@ -163,6 +199,7 @@ fn stage_name(state: &JobState) -> &'static str {
         JobState::Queued => "queued",
         JobState::Validating => "validating",
         JobState::Scoring => "scoring",
+        JobState::Converting => "converting",
         JobState::Invalid { .. } => "invalid",
         JobState::Failed { .. } => "failed",
         JobState::Done { .. } | JobState::Merged { .. } => "done",
@@ -176,8 +213,10 @@ async fn job_status(
 ) -> Response {
     let Some(job) = server.jobs.get(&id) else { return missing(&server, lang) };
     let (letters_done, letters) = job.progress();
+    let (pdfs_done, pdfs) = job.pdf_progress();
     let stage = stage_name(&job.state());
-    Json(Status { stage, place: server.jobs.place(&id), letters_done, letters }).into_response()
+    let place = server.jobs.place(&id);
+    Json(Status { stage, place, letters_done, letters, pdfs_done, pdfs }).into_response()
 }
 
 /// A download link: what it is and where.
@@ -211,13 +250,18 @@ fn downloads(id: &str, outputs: &[String], lang: Lang) -> (Vec<Link>, Vec<Link>)
         label: text!("全部结果（.zip）", "Everything (.zip)").get(lang).to_owned(),
         href: format!("/jobs/{id}/zip"),
     }];
+    // Each document's PDF (`--pdf`) follows it.
+    let words = words.into_iter().flat_map(|(path, label)| {
+        let pdf = path.ends_with(".docx").then(|| (crate::output::pdf_path(path), label.clone()));
+        std::iter::once((path.to_owned(), label)).chain(pdf)
+    });
     for (path, label) in words {
-        if outputs.iter().any(|output| output == path) {
+        if outputs.contains(&path) {
             let label = match lang {
                 Lang::Zh => format!("{}（{path}）", label.zh),
                 Lang::En => format!("{} ({path})", label.en),
             };
-            fixed.push(Link { label, href: file(path) });
+            fixed.push(Link { label, href: file(&path) });
         }
     }
     let prefix = format!("{LETTERS_DIR}/");
@@ -238,11 +282,13 @@ async fn job_page(
     let Some(job) = server.jobs.get(&id) else { return missing(&server, lang) };
     let state = job.state();
     let (letters_done, letters) = job.progress();
+    let (pdfs_done, pdfs) = job.pdf_progress();
     let place = server.jobs.place(&id);
     let stage = stage_name(&state);
     let state_value = super::pages::value(&state);
-    let mut context =
-        minijinja::context! { id => &id, stage, state => state_value, place, letters_done, letters };
+    let mut context = minijinja::context! {
+        id => &id, stage, state => state_value, place, letters_done, letters, pdfs_done, pdfs
+    };
     let (JobState::Done { grades, .. } | JobState::Merged { grades, .. }) = &state else {
         return server.pages.render(StatusCode::OK, "job.html", lang, context);
     };
@@ -270,6 +316,7 @@ async fn job_page(
         context = minijinja::context! {
             categories => super::pages::value(summary.categories()),
             rows => super::pages::value(summary.rows()),
+            compared => summary.compared(),
             ..context
         };
     }
@@ -281,12 +328,17 @@ async fn unit_page(
     Extension(lang): Extension<Lang>,
     Path((id, index)): Path<(String, usize)>,
 ) -> Response {
-    let Some(summary) = server.jobs.get(&id).and_then(|job| summary_of(&job)) else {
+    let Some(job) = server.jobs.get(&id) else { return missing(&server, lang) };
+    let Some(mut summary) = summary_of(&job) else { return missing(&server, lang) };
+    if index >= summary.units.len() {
+        return missing(&server, lang);
+    }
+    let mut unit = summary.units.swap_remove(index);
+    let names = std::fs::read(job.dir.join(NAMES_FILE)).ok();
+    let Some(names) = names.and_then(|bytes| serde_json::from_slice::<Names>(&bytes).ok()) else {
         return missing(&server, lang);
     };
-    let Some(unit) = summary.units.get(index) else {
-        return missing(&server, lang);
-    };
+    names.name(&mut unit);
     let findings: Vec<&results::Finding> =
         summary.accountability.iter().filter(|finding| finding.unit == unit.id).collect();
     server.pages.render(
@@ -295,7 +347,7 @@ async fn unit_page(
         lang,
         minijinja::context! {
             id,
-            unit => super::pages::value(unit),
+            unit => super::pages::value(&unit),
             findings => super::pages::value(&findings),
         },
     )

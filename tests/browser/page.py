@@ -11,6 +11,10 @@ Starts `kaohe serve` on a free loopback port, then:
    writes for the same file;
 2. with JavaScript off: uploads through the plain form and waits (the job's
    page refreshes itself) for the same ranking;
+3. with last year's workbook (the sample's 2024 results) chosen in its own
+   field: the ranking gains 上年总分 … 名次升降, a unit's page says where it
+   stood last year, and the .zip is what `kaohe score --previous` writes;
+   the PDF choice is enabled exactly when LibreOffice is installed;
 and stops the server with Ctrl-C, which must exit 130 and leave no job
 folder. Screenshots of every page go to --shots (a test artefact, not
 committed). Exits 0 when everything held.
@@ -19,6 +23,7 @@ committed). Exits 0 when everything held.
 import argparse
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -34,6 +39,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SAMPLE = os.path.join(ROOT, "samples", "示例台账.xlsx")
+PREVIOUS = os.path.join(ROOT, "samples", "2024年度考核得分表.xlsx")
 
 
 # Debian's browser and driver, named so that Selenium looks nothing up
@@ -57,11 +63,14 @@ def browser(downloads, javascript):
     return webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
 
 
-def upload_sample(driver, base, shots, name):
-    """Opens the page, chooses the sample, submits, waits for the ranking."""
+def upload_sample(driver, base, shots, name, previous=None):
+    """Opens the page, chooses the sample (and last year's workbook),
+    submits, waits for the ranking."""
     driver.get(base)
-    driver.save_screenshot(os.path.join(shots, f"{name}-1-upload.png"))
     driver.find_element(By.ID, "inputs").send_keys(SAMPLE)
+    if previous:
+        driver.find_element(By.ID, "previous").send_keys(previous)
+    driver.save_screenshot(os.path.join(shots, f"{name}-1-upload.png"))
     driver.find_element(By.CSS_SELECTOR, "form.upload button[type=submit]").click()
     WebDriverWait(driver, 120).until(ready.presence_of_element_located((By.CSS_SELECTOR, "table.ranking")))
     driver.save_screenshot(os.path.join(shots, f"{name}-2-results.png"))
@@ -74,6 +83,24 @@ def upload_sample(driver, base, shots, name):
 
 def ranks(driver):
     return [row.find_element(By.TAG_NAME, "td").text for row in driver.find_elements(By.CSS_SELECTOR, "table.ranking tbody tr")]
+
+
+def downloaded_zip(driver, downloads):
+    """Clicks the .zip link and returns its files by path."""
+    driver.find_element(By.CSS_SELECTOR, "ul.downloads li a").click()
+    zip_path = os.path.join(downloads, "考核结果.zip")
+    for _ in range(300):
+        if os.path.exists(zip_path):
+            break
+        time.sleep(0.1)
+    with zipfile.ZipFile(zip_path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def same_files(got, expected):
+    assert sorted(got) == sorted(expected), (sorted(got), sorted(expected))
+    for path, content in expected.items():
+        assert got[path] == content, f"{path} differs from kaohe score's"
 
 
 def with_javascript(base, shots, downloads, expected):
@@ -97,17 +124,7 @@ def with_javascript(base, shots, downloads, expected):
         driver.save_screenshot(os.path.join(shots, "js-4-unit.png"))
         driver.back()
         WebDriverWait(driver, 30).until(ready.presence_of_element_located((By.CSS_SELECTOR, "table.ranking")))
-        driver.find_element(By.CSS_SELECTOR, "ul.downloads li a").click()
-        zip_path = os.path.join(downloads, "考核结果.zip")
-        for _ in range(300):
-            if os.path.exists(zip_path):
-                break
-            time.sleep(0.1)
-        with zipfile.ZipFile(zip_path) as archive:
-            got = {name: archive.read(name) for name in archive.namelist()}
-        assert sorted(got) == sorted(expected), (sorted(got), sorted(expected))
-        for path, content in expected.items():
-            assert got[path] == content, f"{path} differs from kaohe score's"
+        same_files(downloaded_zip(driver, downloads), expected)
     finally:
         driver.quit()
 
@@ -121,10 +138,46 @@ def without_javascript(base, shots, downloads):
         driver.quit()
 
 
-def score_files(kaohe, scratch):
-    """What `kaohe score` writes for the sample, by path."""
-    out = os.path.join(scratch, "cli")
-    subprocess.run([kaohe, "score", SAMPLE, "-o", out], check=True, stderr=subprocess.DEVNULL)
+def with_previous(base, shots, downloads, expected):
+    driver = browser(downloads, javascript=True)
+    try:
+        driver.get(base)
+        pdf = driver.find_element(By.ID, "pdf-bulletin")
+        assert pdf.is_enabled() == bool(shutil.which("soffice") or shutil.which("libreoffice")), pdf.is_enabled()
+        upload_sample(driver, base, shots, "previous", previous=PREVIOUS)
+        headings = [cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "table.ranking thead th")]
+        assert headings[-4:] == ["上年总分", "上年排名", "上年等次", "名次升降"], headings
+        cells = [cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "table.ranking tbody tr")[4].find_elements(By.TAG_NAME, "td")]
+        assert cells[-4:] == ["93.07", "7", "良好", "2"], cells
+        # 名次升降 twice: the one that rose most first.
+        moved = driver.find_elements(By.CSS_SELECTOR, "table.ranking thead th button")[-1]
+        moved.click()
+        moved.click()
+        assert ranks(driver)[0] == "5", ranks(driver)
+        driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.CSS_SELECTOR, "table.ranking"))
+        driver.save_screenshot(os.path.join(shots, "previous-3-sorted.png"))
+        driver.find_elements(By.CSS_SELECTOR, "table.ranking tbody tr td a")[0].click()
+        WebDriverWait(driver, 30).until(ready.presence_of_element_located((By.CSS_SELECTOR, "table.indicators")))
+        stood = driver.find_element(By.CSS_SELECTOR, "p.previous").text
+        assert stood == "上年（2024）：总分 93.07 · 排名 7 · 等次 良好", stood
+        names = [cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "table.indicators tbody th")]
+        assert "意识形态和舆情综合分析" in names, names
+        driver.save_screenshot(os.path.join(shots, "previous-4-unit.png"))
+        driver.back()
+        WebDriverWait(driver, 30).until(ready.presence_of_element_located((By.CSS_SELECTOR, "table.ranking")))
+        same_files(downloaded_zip(driver, downloads), expected)
+    finally:
+        driver.quit()
+
+
+def score_files(kaohe, scratch, name="cli", previous=None):
+    """What `kaohe score` writes for the sample (against `previous`, named
+    by its file name as the page names it), by path."""
+    out = os.path.join(scratch, name)
+    args = [kaohe, "score", SAMPLE, "-o", out]
+    if previous:
+        args += ["--previous", os.path.basename(previous)]
+    subprocess.run(args, check=True, stderr=subprocess.DEVNULL, cwd=os.path.dirname(PREVIOUS))
     files = {}
     for folder, _, names in os.walk(out):
         for name in names:
@@ -145,6 +198,7 @@ def main():
     scratch = tempfile.mkdtemp(prefix="kaohe-browser-")
     env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
     expected = score_files(args.kaohe, scratch)
+    compared = score_files(args.kaohe, scratch, "cli-previous", PREVIOUS)
     server = subprocess.Popen(
         [args.kaohe, "serve", "--listen", "127.0.0.1:0"],
         stdout=subprocess.PIPE,
@@ -155,13 +209,14 @@ def main():
         base = re.search(r"(http://127\.0\.0\.1:\d+/)", server.stdout.readline()).group(1)
         with_javascript(base, args.shots, os.path.join(scratch, "js"), expected)
         without_javascript(base, args.shots, os.path.join(scratch, "nojs"))
+        with_previous(base, args.shots, os.path.join(scratch, "previous"), compared)
     finally:
         server.send_signal(signal.SIGINT)
         code = server.wait(timeout=30)
     left = [name for name in os.listdir(scratch) if name.startswith("kaohe-serve-")]
     assert code == 130, code
     assert not left, left
-    print(f"browser: the page passed with and without JavaScript; screenshots in {args.shots}")
+    print(f"browser: the page passed with and without JavaScript and with last year's workbook; screenshots in {args.shots}")
     return 0
 
 

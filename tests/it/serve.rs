@@ -41,9 +41,14 @@ fn served(options: Serve) -> Served {
 
 /// [`served`], the page in `lang` by default (`--lang`).
 fn served_in(options: Serve, lang: Lang) -> Served {
+    served_with(options, lang, None)
+}
+
+/// [`served_in`], its jobs converting to PDF with `office` when given.
+fn served_with(options: Serve, lang: Lang, office: Option<kaohe::libreoffice::LibreOffice>) -> Served {
     let dir = tempfile::tempdir().unwrap();
     let access = Access::for_address(options.listen, options.token.clone());
-    let app = App::new(options, access, &dir.path().join("jobs"), None, lang).unwrap();
+    let app = App::new(options, access, &dir.path().join("jobs"), None, lang, office).unwrap();
     Served { app, _dir: dir }
 }
 
@@ -77,9 +82,16 @@ impl Served {
     }
 
     /// Uploads `files` (form field, client file name, bytes) with `fields`
-    /// and waits until its job settles; returns the job's address.
+    /// to be scored and waits until its job settles; returns the job's
+    /// address.
     async fn score(&self, files: &[(&str, &str, &[u8])], fields: &[(&str, &str)]) -> String {
-        let answer = self.send(post("/score", files, fields)).await;
+        self.submit("/score", files, fields).await
+    }
+
+    /// Posts the upload of `files` and `fields` to `path` and waits until
+    /// its job settles; returns the job's address.
+    async fn submit(&self, path: &str, files: &[(&str, &str, &[u8])], fields: &[(&str, &str)]) -> String {
+        let answer = self.send(post(path, files, fields)).await;
         assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
         let job = answer.header("location").to_owned();
         for _ in 0..600 {
@@ -158,6 +170,53 @@ fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         }
     }
     found
+}
+
+/// What a kaohe command wrote into `dir`, by path, without its record of
+/// the files it wrote.
+fn outputs_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut found = files_under(dir);
+    found.remove(".kaohe-outputs");
+    found
+}
+
+/// Runs kaohe with `args` in `dir`, `SOURCE_DATE_EPOCH` unset, and expects
+/// success.
+fn kaohe_in(dir: &Path, args: &[&std::ffi::OsStr]) {
+    assert_cmd::Command::cargo_bin("kaohe")
+        .unwrap()
+        .current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .args(args)
+        .assert()
+        .success();
+}
+
+/// `path` as a URL path: each byte but letters, digits and `./-_`
+/// percent-encoded.
+fn encoded(path: &str) -> String {
+    path.bytes()
+        .map(|byte| {
+            if byte.is_ascii_alphanumeric() || b"./-_".contains(&byte) {
+                char::from(byte).to_string()
+            } else {
+                format!("%{byte:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Every file in the .zip `bytes`, by its path there.
+fn unzipped(bytes: Vec<u8>) -> BTreeMap<String, Vec<u8>> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut entries = BTreeMap::new();
+    for index in 0..archive.len() {
+        let mut entry = archive.by_index(index).unwrap();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        entries.insert(entry.name().unwrap().into_owned(), bytes);
+    }
+    entries
 }
 
 /// The job folders under the server's folder.
@@ -312,6 +371,7 @@ async fn a_job_writes_the_bytes_kaohe_score_writes_under_the_logical_names() {
     let job = served.score(&uploads, &[("year", "2025")]).await;
     let page = served.get(&job).await.text();
     assert!(page.contains("已完成2025年度考核计分：15个单位"), "{page}");
+    assert!(!page.contains("上年总分"), "no comparison without last year's workbook");
 
     // The uploads under their logical names, and nothing outside the job.
     let folders = job_folders(&served.app);
@@ -325,17 +385,11 @@ async fn a_job_writes_the_bytes_kaohe_score_writes_under_the_logical_names() {
     std::fs::write(cli.path().join("办公室党支部台账.csv"), UNIT_LEDGER).unwrap();
     std::fs::write(cli.path().join("人事股党支部台账.csv"), UNIT_LEDGER).unwrap();
     let out = cli.path().join("out");
-    assert_cmd::Command::cargo_bin("kaohe")
-        .unwrap()
-        .current_dir(cli.path())
-        .env_remove("SOURCE_DATE_EPOCH")
-        .args(["score", "人事股党支部台账.csv", "办公室党支部台账.csv", "示例台账.xlsx", "--year", "2025"])
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
-    let mut expected = files_under(&out);
-    expected.remove(".kaohe-outputs");
+    let args = ["score", "人事股党支部台账.csv", "办公室党支部台账.csv", "示例台账.xlsx", "--year", "2025"];
+    let args: Vec<&std::ffi::OsStr> =
+        args.iter().map(|arg| arg.as_ref()).chain(["-o".as_ref(), out.as_os_str()]).collect();
+    kaohe_in(cli.path(), &args);
+    let expected = outputs_in(&out);
     assert_eq!(expected.len(), 19, "{:?}", expected.keys());
     let summary = String::from_utf8(expected["summary.json"].clone()).unwrap();
 
@@ -346,14 +400,7 @@ async fn a_job_writes_the_bytes_kaohe_score_writes_under_the_logical_names() {
         zip.header("content-disposition")
             .contains("filename*=UTF-8''%E8%80%83%E6%A0%B8%E7%BB%93%E6%9E%9C.zip")
     );
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.body)).unwrap();
-    let mut zipped = BTreeMap::new();
-    for index in 0..archive.len() {
-        let mut entry = archive.by_index(index).unwrap();
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).unwrap();
-        zipped.insert(entry.name().unwrap().into_owned(), bytes);
-    }
+    let zipped = unzipped(zip.body);
     assert_eq!(zipped.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
     for (path, bytes) in &expected {
         assert!(zipped[path] == *bytes, "{path} differs from kaohe score's");
@@ -361,17 +408,7 @@ async fn a_job_writes_the_bytes_kaohe_score_writes_under_the_logical_names() {
 
     // Each file downloads alone, the same bytes, named in filename*.
     for (path, bytes) in &expected {
-        let encoded: String = path
-            .bytes()
-            .map(|byte| {
-                if byte.is_ascii_alphanumeric() || b"./-_".contains(&byte) {
-                    char::from(byte).to_string()
-                } else {
-                    format!("%{byte:02X}")
-                }
-            })
-            .collect();
-        let file = served.get(&format!("{job}/files/{encoded}")).await;
+        let file = served.get(&format!("{job}/files/{}", encoded(path))).await;
         assert_eq!(file.status, StatusCode::OK, "{path}");
         assert!(file.body == *bytes, "{path}");
         assert!(file.header("content-disposition").starts_with("attachment; filename=\""), "{path}");
@@ -395,7 +432,18 @@ async fn a_job_writes_the_bytes_kaohe_score_writes_under_the_logical_names() {
     // The ranking links each unit's page: indicators, reasons, findings.
     assert!(page.contains(&format!("href=\"{job}/units/0\"")), "{page}");
     let first = served.get(&format!("{job}/units/0")).await.text();
-    assert!(first.contains("第一党总支（U20）") && first.contains("研究部署"), "{first}");
+    assert!(first.contains("第一党总支（U20）") && !first.contains("class=\"previous\""), "{first}");
+    // Each indicator by its name (the 指标 sheet's 名称), then its code.
+    for row in [
+        "<tr><th scope=\"row\">研究部署</th><td>研究部署</td><td>13.00</td>",
+        "<tr class=\"clause\"><th scope=\"row\">专题研究意识形态工作</th><td>YS01</td>",
+        "<tr><th scope=\"row\">意识形态和舆情综合分析</th><td>YS02</td>",
+    ] {
+        assert!(first.contains(row), "{row}: {first}");
+    }
+    let english = served.get(&format!("{job}/units/0?lang=en")).await.text();
+    assert!(english.contains("<th scope=\"col\">Indicator</th><th scope=\"col\">Id</th>"), "{english}");
+    assert!(english.contains("<tr><th scope=\"row\">意识形态和舆情综合分析</th><td>YS02</td>"), "{english}");
     let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();
     let audited = summary["accountability"][0]["unit"].as_str().unwrap();
     let index = summary["units"].as_array().unwrap().iter().position(|unit| unit["id"] == audited).unwrap();
@@ -464,25 +512,12 @@ async fn init_files_download_as_kaohe_init_writes_them() {
     let page = served.get("/init").await.text();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("init");
-    assert_cmd::Command::cargo_bin("kaohe").unwrap().arg("init").arg(&out).assert().success();
-    let written = files_under(&out);
+    kaohe_in(dir.path(), &["init".as_ref(), out.as_os_str()]);
+    let written = outputs_in(&out);
     let mut checked = 0;
     for (path, bytes) in &written {
-        if path == ".kaohe-outputs" {
-            continue;
-        }
         assert!(page.contains(&path.replace('/', "&#x2f;")), "{path}: {page}");
-        let encoded: String = path
-            .bytes()
-            .map(|byte| {
-                if byte.is_ascii_alphanumeric() || b"./-_".contains(&byte) {
-                    char::from(byte).to_string()
-                } else {
-                    format!("%{byte:02X}")
-                }
-            })
-            .collect();
-        let file = served.get(&format!("/init/files/{encoded}")).await;
+        let file = served.get(&format!("/init/files/{}", encoded(path))).await;
         assert_eq!(file.status, StatusCode::OK, "{path}");
         if !path.ends_with(".xlsx") {
             assert!(file.body == *bytes, "{path}");
@@ -521,15 +556,7 @@ fn ctrl_c_removes_every_job_folder_and_exits_130() {
 async fn the_merge_page_writes_the_bytes_kaohe_merge_writes() {
     let dir = tempfile::tempdir().unwrap();
     let scored = dir.path().join("scored");
-    let run = |args: &[&std::ffi::OsStr]| {
-        assert_cmd::Command::cargo_bin("kaohe")
-            .unwrap()
-            .current_dir(dir.path())
-            .env_remove("SOURCE_DATE_EPOCH")
-            .args(args)
-            .assert()
-            .success();
-    };
+    let run = |args: &[&std::ffi::OsStr]| kaohe_in(dir.path(), args);
     let sample_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/示例台账.xlsx");
     run(&["score".as_ref(), sample_path.as_os_str(), "-o".as_ref(), scored.as_os_str()]);
     let submitted = std::fs::read(scored.join("考核得分表.xlsx")).unwrap();
@@ -550,30 +577,14 @@ async fn the_merge_page_writes_the_bytes_kaohe_merge_writes() {
     let served = served(options());
     let form = served.get("/merge").await.text();
     assert!(form.contains("action=\"/merge\"") && form.contains("（汇总单位）"), "{form}");
-    let job = served
-        .send(post(
-            "/merge",
-            &[("inputs", "县局.xlsx", &submitted)],
-            &[("ideological_weight", "20"), ("assessor", "中共××县委")],
-        ))
-        .await;
-    assert_eq!(job.status, StatusCode::SEE_OTHER);
-    let job = job.header("location").to_owned();
-    let mut page = String::new();
-    for _ in 0..300 {
-        page = served.get(&job).await.text();
-        if !page.contains("data-poll") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let uploads: [(&str, &str, &[u8]); 1] = [("inputs", "县局.xlsx", &submitted)];
+    let fields = [("ideological_weight", "20"), ("assessor", "中共××县委")];
+    let job = served.submit("/merge", &uploads, &fields).await;
+    let page = served.get(&job).await.text();
     assert!(page.contains("已汇总1份得分表、15个单位"), "{page}");
     assert!(page.contains("<td>中共××县××局委员会</td>"), "the submitting organisation: {page}");
-    for (name, encoded) in [
-        ("考核得分表.xlsx", "%E8%80%83%E6%A0%B8%E5%BE%97%E5%88%86%E8%A1%A8.xlsx"),
-        ("考核结果通报.docx", "%E8%80%83%E6%A0%B8%E7%BB%93%E6%9E%9C%E9%80%9A%E6%8A%A5.docx"),
-    ] {
-        let file = served.get(&format!("{job}/files/{encoded}")).await;
+    for name in ["考核得分表.xlsx", "考核结果通报.docx"] {
+        let file = served.get(&format!("{job}/files/{}", encoded(name))).await;
         assert_eq!(file.status, StatusCode::OK, "{name}");
         assert!(file.body == std::fs::read(merged.join(name)).unwrap(), "{name} differs from kaohe merge's");
     }
@@ -595,4 +606,158 @@ fn a_token_that_cannot_stand_in_a_url_is_a_usage_error() {
         .code(2);
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert_eq!(stderr, "--token a;b：令牌只能由字母、数字和 - _ . ~ 组成\n");
+}
+
+fn previous_sample() -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2024年度考核得分表.xlsx")).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn last_years_workbook_is_kept_apart_and_gives_the_bytes_of_kaohe_score_previous() {
+    let served = served(options());
+    let (sample, previous) = (sample(), previous_sample());
+    let uploads: [(&str, &str, &[u8]); 2] =
+        [("inputs", "示例台账.xlsx", &sample), ("previous", "D:\\去年\\2024年度考核得分表.xlsx", &previous)];
+    let job = served.score(&uploads, &[]).await;
+    let page = served.get(&job).await.text();
+    assert!(page.contains("已完成2025年度考核计分：15个单位"), "{page}");
+    // Its note is told under the workbook's logical name, not where it is stored.
+    assert!(page.contains("<h3>2024年度考核得分表.xlsx</h3>"), "{page}");
+    assert!(
+        page.contains("提示: 2024年度考核得分表.xlsx: 上年的 1 个单位今年未参评（如 党建办党支部）"),
+        "{page}"
+    );
+    let folder = &job_folders(&served.app)[0];
+    let inputs: Vec<String> = files_under(&folder.join("输入")).into_keys().collect();
+    assert_eq!(inputs, ["示例台账.xlsx"], "last year's workbook is no input");
+    assert_eq!(std::fs::read(folder.join("上年/2024年度考核得分表.xlsx")).unwrap(), previous);
+
+    let cli = tempfile::tempdir().unwrap();
+    std::fs::write(cli.path().join("示例台账.xlsx"), &sample).unwrap();
+    std::fs::write(cli.path().join("2024年度考核得分表.xlsx"), &previous).unwrap();
+    let out = cli.path().join("out");
+    let args = ["score", "示例台账.xlsx", "--previous", "2024年度考核得分表.xlsx", "-o"];
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(|arg| arg.as_ref()).chain([out.as_os_str()]).collect();
+    kaohe_in(cli.path(), &args);
+    let expected = outputs_in(&out);
+    let zipped = unzipped(served.get(&format!("{job}/zip")).await.body);
+    assert_eq!(zipped.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
+    for (path, bytes) in &expected {
+        assert!(zipped[path] == *bytes, "{path} differs from kaohe score --previous's");
+    }
+    let summary: serde_json::Value = serde_json::from_slice(&expected["summary.json"]).unwrap();
+    let fifth = &summary["units"][4];
+    assert_eq!(
+        fifth["previous"],
+        serde_json::json!({"year": 2024, "total": 93.07, "rank": 7, "grade": "良好"})
+    );
+
+    // The ranking compares: 上年总分, 上年排名, 上年等次, 名次升降 (up 2 from 7th to 5th).
+    assert!(page.contains("<button type=\"button\">上年总分</button>"), "{page}");
+    assert!(page.contains("<td data-value=\"93.07\">93.07</td>\n<td data-value=\"7\">7</td>\n<td>良好</td>\n<td data-value=\"2\">2</td>"), "{page}");
+    let new = "<td data-value=\"-1\">上年未参评</td>";
+    assert_eq!(page.matches(new).count(), 1, "后勤服务中心党支部 is new: {page}");
+    let unit = served.get(&format!("{job}/units/4")).await.text();
+    assert!(
+        unit.contains("<p class=\"previous\">上年（2024）：总分 93.07 · 排名 7 · 等次 良好</p>"),
+        "{unit}"
+    );
+    let new = served.get(&format!("{job}/units/9?lang=en")).await.text();
+    assert!(new.contains("<p class=\"previous\">not assessed last year</p>"), "{new}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_workbook_of_last_year_is_located_by_its_logical_name() {
+    let served = served(options());
+    let sample = sample();
+    let uploads: [(&str, &str, &[u8]); 2] =
+        [("inputs", "示例台账.xlsx", &sample), ("previous", "../去年.xlsx", &sample)];
+    let job = served.score(&uploads, &[]).await;
+    let page = served.get(&job).await.text();
+    assert!(page.contains("输入有错误，未计分") && page.contains("<h3>去年.xlsx</h3>"), "{page}");
+    assert!(page.contains("错误: 去年.xlsx: 不是 kaohe 生成的考核得分表：没有“说明”工作表"), "{page}");
+    assert!(!page.contains("上年/") && !page.contains("/tmp"), "no stored path shown: {page}");
+    assert!(!job_folders(&served.app)[0].join("结果").exists(), "nothing written");
+
+    let previous = previous_sample();
+    let two: [(&str, &str, &[u8]); 3] = [
+        ("inputs", "示例台账.xlsx", &sample),
+        ("previous", "甲.xlsx", &previous),
+        ("previous", "乙.xlsx", &previous),
+    ];
+    let answer = served.send(post("/score", &two, &[])).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert!(answer.text().contains("请只选择一个上年得分表"), "{}", answer.text());
+    assert_eq!(job_folders(&served.app).len(), 1, "the refused upload went");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_libreoffice_the_pdf_choice_is_disabled_and_a_forged_one_refused() {
+    let served = served(options());
+    // minijinja escapes a `/` in a value as `&#x2f;`.
+    let index = served.get("/").await.text().replace("&#x2f;", "/");
+    assert!(index.contains("<fieldset class=\"choice\" disabled aria-describedby=\"pdf-hint\">"), "{index}");
+    assert!(
+        index.contains("启动时未找到 LibreOffice，不能生成 PDF。请安装 LibreOffice：Debian/Ubuntu 运行 sudo apt-get install libreoffice-writer-nogui"),
+        "{index}"
+    );
+    let english = served.get("/?lang=en").await.text().replace("&#x2f;", "/");
+    assert!(english.contains("Install LibreOffice: on Debian/Ubuntu run"), "{english}");
+    let sample = sample();
+    for (choice, shown) in [("all", "不能生成 PDF"), ("bulletin", "不能生成 PDF"), ("every", "PDF 选项无效")]
+    {
+        let answer =
+            served.send(post("/score", &[("inputs", "示例台账.xlsx", &sample)], &[("pdf", choice)])).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{choice}");
+        assert!(answer.text().contains(shown), "{choice}: {}", answer.text());
+    }
+    assert!(job_folders(&served.app).is_empty(), "nothing stored");
+    // 不生成 is scored as without --pdf.
+    let job = served.score(&[("inputs", "示例台账.xlsx", &sample)], &[("pdf", "none")]).await;
+    assert!(served.get(&job).await.text().contains("已完成2025年度考核计分"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_libreoffice_the_bulletin_and_volume_come_as_pdf_too() {
+    let Ok(office) = kaohe::libreoffice::LibreOffice::find() else {
+        eprintln!("skipped: LibreOffice (soffice or libreoffice) is not on the PATH");
+        return;
+    };
+    let served = served_with(options(), Lang::Zh, Some(office));
+    let index = served.get("/").await.text();
+    assert!(index.contains("<fieldset class=\"choice\">") && !index.contains("pdf-hint"), "{index}");
+
+    let sample = sample();
+    let job = served.score(&[("inputs", "示例台账.xlsx", &sample)], &[("pdf", "bulletin")]).await;
+    let status = served.get(&format!("{job}/status")).await.text();
+    assert!(status.contains("\"letters_done\":15,\"letters\":15,\"pdfs_done\":2,\"pdfs\":2"), "{status}");
+    let page = served.get(&job).await.text().replace("&#x2f;", "/");
+    assert!(page.contains("已完成2025年度考核计分"), "{page}");
+    for name in ["考核结果通报.pdf", "反馈汇编.pdf"] {
+        assert!(page.contains(&format!("href=\"{job}/files/{name}\"")), "{name}: {page}");
+    }
+    let zipped = unzipped(served.get(&format!("{job}/zip")).await.body);
+    let summary: serde_json::Value = serde_json::from_slice(&zipped["summary.json"]).unwrap();
+    let outputs: Vec<&str> =
+        summary["outputs"].as_array().unwrap().iter().map(|o| o.as_str().unwrap()).collect();
+    assert_eq!(
+        outputs[..5],
+        ["考核得分表.xlsx", "考核结果通报.docx", "考核结果通报.pdf", "反馈汇编.docx", "反馈汇编.pdf"]
+    );
+    assert_eq!(zipped.len(), outputs.len());
+    let bulletin = served.get(&format!("{job}/files/{}", encoded("考核结果通报.pdf"))).await;
+    assert_eq!(bulletin.header("content-type"), "application/pdf");
+    assert!(bulletin.body == zipped["考核结果通报.pdf"]);
+    let document = lopdf::Document::load_mem(&bulletin.body).unwrap();
+    let first = document.extract_text(&[1]).unwrap().split_whitespace().collect::<String>();
+    assert!(first.contains("关于2025年度考核结果的通报"), "{first}");
+
+    // The documents are kaohe score's; only summary.json lists the PDFs besides.
+    let cli = tempfile::tempdir().unwrap();
+    std::fs::write(cli.path().join("示例台账.xlsx"), &sample).unwrap();
+    let out = cli.path().join("out");
+    kaohe_in(cli.path(), &["score".as_ref(), "示例台账.xlsx".as_ref(), "-o".as_ref(), out.as_os_str()]);
+    for (path, bytes) in outputs_in(&out).iter().filter(|(path, _)| *path != "summary.json") {
+        assert!(zipped[path] == *bytes, "{path} differs from kaohe score's");
+    }
 }

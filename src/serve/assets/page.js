@@ -45,6 +45,8 @@ document.querySelectorAll("[data-poll]").forEach((section) => {
   const progress = section.querySelector("progress");
   const count = section.querySelector(".count");
   const stage = section.dataset.stage;
+  // What the bar counts: "letters" or "pdfs", as the status names them.
+  const counted = section.dataset.count;
   async function poll() {
     try {
       const response = await fetch(section.dataset.poll, { credentials: "same-origin" });
@@ -53,10 +55,11 @@ document.querySelectorAll("[data-poll]").forEach((section) => {
         location.reload();
         return;
       }
-      if (status.letters > 0) {
-        progress.max = status.letters;
-        progress.value = status.letters_done;
-        count.textContent = status.letters_done + " / " + status.letters;
+      const [done, of] = [status[counted + "_done"], status[counted]];
+      if (of > 0) {
+        progress.max = of;
+        progress.value = done;
+        count.textContent = done + " / " + of;
       }
     } catch (error) {
       // The server may be busy; try again.
