@@ -40,7 +40,7 @@ pub(super) const VETO_RED: u32 = 0xC00000;
 const MAX_WRAPPED_WIDTH: f64 = 48.0;
 /// A wrapping column is narrowed down to this width at most, so a wide
 /// table prints at [`MIN_PRINT_SCALE`].
-const MIN_WRAPPED_WIDTH: f64 = 12.0;
+const MIN_WRAPPED_WIDTH: f64 = 10.0;
 /// The smallest print scale (%) a table is laid out for: its text prints at
 /// 7.7 pt or more. Below it, wrapping columns are narrowed first.
 pub(super) const MIN_PRINT_SCALE: f64 = 70.0;
@@ -460,6 +460,21 @@ mod tests {
         // A character outside the BMP counts 2 and is never split.
         let wide = "𠀀".repeat(20);
         assert_eq!(fit_cell(&wide, 16), "𠀀𠀀𠀀……另有17字未显示");
+    }
+
+    #[test]
+    fn wrapping_columns_narrow_together_to_the_budget_and_no_further_than_their_floor() {
+        let points = |widths: &[f64]| table_points(widths);
+        // An id column, two wrapping ones (floors 10 and 20) and a fixed one.
+        let (natural, floors) = ([10.0, 48.0, 48.0, 30.0], [10.0, 10.0, 20.0, 30.0]);
+        assert_eq!(narrowed(&natural, &floors, points(&natural)), natural, "fits: left alone");
+        let budget = points(&[10.0, 25.0, 25.0, 30.0]);
+        let fitted = narrowed(&natural, &floors, budget);
+        assert!(points(&fitted) <= budget && points(&fitted) > budget - 6.0, "{fitted:?}");
+        assert_eq!((fitted[0], fitted[3]), (10.0, 30.0), "only wrapping columns narrow");
+        assert!((fitted[1] - fitted[2]).abs() < 1e-6 && fitted[1] > 24.0, "one common cap: {fitted:?}");
+        // Too narrow a budget: every column at its floor.
+        assert_eq!(narrowed(&natural, &floors, 100.0), floors);
     }
 
     #[test]

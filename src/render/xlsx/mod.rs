@@ -659,7 +659,7 @@ fn incidents_sheets(
 ) -> Result<(), XlsxError> {
     let Scored { model, report, .. } = *scored;
     let mut labels =
-        vec!["单位编号".to_owned(), "单位名称".into(), "事件".into(), "级别".into(), "发生时间".into()];
+        vec!["单位\n编号".to_owned(), "单位名称".into(), "事件".into(), "级别".into(), "发生时间".into()];
     labels.extend(INCIDENT_STEPS.iter().map(|(step, _)| format!("{step}时间")));
     labels.extend(INCIDENT_STEPS.iter().map(|(step, _)| format!("{step}用时\n（小时）")));
     labels.extend(["指标".into(), "时限\n（小时）".into(), "超时或\n缺失环节".into()]);
