@@ -1,5 +1,5 @@
-//! The score workbook 考核得分表.xlsx (docs/输出.md 一): sheets 汇总, 明细, 舆情时效,
-//! 问责, 权重, 校验, 说明, in that order; 明细 and 校验 continue on 明细-2,
+//! The score workbook 考核得分表.xlsx (docs/输出.md 一): sheets 汇总, 图表, 明细,
+//! 舆情时效, 问责, 权重, 校验, 说明, in that order; 明细 and 校验 continue on 明细-2,
 //! 校验-2 … past Excel's rows, and a 佐证 sheet follows 明细 when one of its
 //! evidence cells had to be cut. 加权得分 and 总分 are live formulas
 //! over the category cells and the 权重 sheet, and with `--previous` 总分增减
@@ -219,9 +219,10 @@ fn chart_sheet(sheet: &mut Worksheet, bars: &[Bar], styles: &Styles) -> Result<(
         .set_data_label(ChartDataLabel::new().show_value().set_num_format("0.00"));
     chart.title().set_name(CHART_TITLE);
     chart.legend().set_hidden();
-    // A bar chart's categories run up its y axis: the first rank at the top,
-    // every unit's label shown.
-    chart.y_axis().set_reverse().set_label_interval(1).set_font(&ChartFont::new().set_size(9));
+    // A bar chart's categories run up its y axis: the first rank at the top.
+    // Every unit's label shows (the applications skip labels only when they
+    // overlap): a 9 pt label beside each bar of CHART_BAR_HEIGHT pixels.
+    chart.y_axis().set_reverse().set_font(ChartFont::new().set_size(9));
     chart.x_axis().set_min(0).set_num_format("0");
     chart.set_width(CHART_WIDTH).set_height(CHART_FRAME_HEIGHT + CHART_BAR_HEIGHT * last_row);
     sheet.insert_chart_with_offset(0, 3, &chart, CHART_GAP, 0)?;
