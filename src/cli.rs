@@ -105,6 +105,12 @@ pub struct MergeArgs {
     pub ideological_weight: Option<f64>,
     #[arg(long, value_name = "NAME")]
     pub assessor: Option<String>,
+    /// 汇总通报的发文字号，如“县委发〔2026〕1号”
+    #[arg(long, value_name = "N")]
+    pub doc_number: Option<String>,
+    /// 汇总通报的成文日期，如 2026-01-15（不给时取最晚一份报送得分表的成文日期）
+    #[arg(long, value_name = "D")]
+    pub doc_date: Option<String>,
     #[arg(long)]
     pub force: bool,
     #[arg(long, value_enum, default_value_t)]
@@ -212,6 +218,10 @@ pub struct Merge {
     pub ideological_weight: Option<f64>,
     /// The merging organisation, issuer of the bulletin.
     pub assessor: String,
+    /// `--doc-number`: the bulletin's 发文字号.
+    pub doc_number: Option<String>,
+    /// `--doc-date` as given; the merge checks it is a date.
+    pub doc_date: Option<String>,
 }
 
 #[derive(Debug)]
@@ -266,6 +276,8 @@ impl From<Cli> for Config {
                     output: Output { dir: args.output, force: args.force },
                     ideological_weight: args.ideological_weight,
                     assessor: args.assessor.unwrap_or_else(|| DEFAULT_ASSESSOR.to_owned()),
+                    doc_number: args.doc_number,
+                    doc_date: args.doc_date,
                 };
                 (args.lang, None, Command::Merge(merge))
             }

@@ -248,28 +248,33 @@ impl Scoring<'_> {
 /// `kaohe merge`: reads, verifies and ranks the submitted workbooks, then
 /// writes the combined workbook and bulletin into the output folder.
 pub fn run_merge(args: &cli::Merge, source_date: Option<NaiveDateTime>, lang: Lang) -> Result<(), Failure> {
-    let destination = open_output(&args.output, &args.workbooks, &output::Planned::merge(), lang)?;
+    let doc_date = doc_date(args.doc_date.as_deref())?;
     let floor = ideological_floor(args.ideological_weight)?;
-    let (ranking, diagnostics) = merge::merge(&args.workbooks, floor, source_date);
+    let destination = open_output(&args.output, &args.workbooks, &output::Planned::merge(), lang)?;
+    // Like score's, the recorded time is SOURCE_DATE_EPOCH, else the 成文日期.
+    let created = source_date.or(doc_date.and_then(|date| date.and_hms_opt(0, 0, 0)));
+    let (ranking, diagnostics) = merge::merge(&args.workbooks, floor, created);
     diagnostics.print(lang);
     let ranking = ranking.ok_or(Failure::InvalidInput)?;
-    write_merged(&ranking, &args.assessor, destination)?;
+    let issue =
+        render::MergedIssue { assessor: &args.assessor, doc_number: args.doc_number.as_deref(), doc_date };
+    write_merged(&ranking, &issue, destination)?;
     let (submissions, units) = (ranking.submissions.len(), ranking.units.len());
     eprintln!("{}", terminal::merge_summary(submissions, units, &args.output.dir, lang));
     Ok(())
 }
 
-/// The combined workbook and bulletin of `ranking`, issued by `assessor`,
-/// written into `destination`: the end of `merge`, and of the page's merge
-/// (`kaohe serve`).
+/// The combined workbook and bulletin of `ranking`, issued as `issue`
+/// says, written into `destination`: the end of `merge`, and of the page's
+/// merge (`kaohe serve`).
 pub fn write_merged(
     ranking: &model::MergedRanking,
-    assessor: &str,
+    issue: &render::MergedIssue,
     destination: output::Destination,
 ) -> Result<(), Failure> {
-    let bulletin = render::docx::merged_bulletin(ranking, assessor, &render::docx::Templates::bundled())
+    let bulletin = render::docx::merged_bulletin(ranking, issue, &render::docx::Templates::bundled())
         .map_err(|error| Box::new(Diagnostic::from(error)))?;
-    let workbook = render::xlsx::merged_workbook(ranking).map_err(|error| {
+    let workbook = render::xlsx::merged_workbook(ranking, issue).map_err(|error| {
         Failure::Message(text!("无法生成得分表：{error}", "cannot render the workbook: {error}"))
     })?;
     let files = [(output::WORKBOOK_FILE, &workbook[..]), (output::BULLETIN_FILE, &bulletin[..])];
@@ -427,6 +432,20 @@ fn convert_to_pdf(
         files.pdf(document, &bytes)?;
     }
     Ok(())
+}
+
+/// `--doc-date` as a date, read as the 设置 sheet's 成文日期 is
+/// (docs/输入.md); one that is no date, or holds a time, can't be used.
+pub(crate) fn doc_date(given: Option<&str>) -> Result<Option<chrono::NaiveDate>, Failure> {
+    let Some(given) = given else { return Ok(None) };
+    let value = input::value::Value::Text(given.into());
+    let date = input::value::parse_date_time(&value).filter(|at| at.time() == chrono::NaiveTime::MIN);
+    date.map(|at| Some(at.date())).ok_or_else(|| {
+        Failure::Usage(text!(
+            "--doc-date：“{given}”不是日期，应写成如 2026-01-15 或 2026年1月15日",
+            "--doc-date: “{given}” is no date; write it as e.g. 2026-01-15"
+        ))
+    })
 }
 
 /// `--ideological-weight` as an exact number; one that is not a finite

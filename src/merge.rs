@@ -46,16 +46,16 @@ mod tests {
     use std::io::Cursor;
     use std::path::Path;
 
-    use calamine::{Reader, Xlsx};
+    use calamine::{Data, DataType, Reader, Xlsx};
 
     use super::*;
     use crate::diagnostic::Lang;
     use crate::input::submission::cell_text;
     use crate::number::{format_fixed, format_trimmed};
-    use crate::render::Scored;
     use crate::render::docx::BulletinContext;
     use crate::render::xlsx::fixture::{self, COUNTY, TOWN, Variant, d};
     use crate::render::xlsx::{merged_workbook, workbook};
+    use crate::render::{MergedIssue, Scored};
 
     fn submit(dir: &Path, name: &str, variant: &Variant) -> PathBuf {
         submit_model(dir, name, fixture::model(variant))
@@ -111,16 +111,19 @@ mod tests {
         assert_eq!(ranking.submissions[0].sha256, sha);
         assert_eq!(ranking.created, fixture::created());
 
-        let bytes = merged_workbook(&ranking).unwrap();
-        assert!(bytes == merged_workbook(&ranking).unwrap(), "same inputs, same bytes");
+        let issue = MergedIssue { assessor: "市委", doc_number: None, doc_date: None };
+        let bytes = merged_workbook(&ranking, &issue).unwrap();
+        assert!(bytes == merged_workbook(&ranking, &issue).unwrap(), "same inputs, same bytes");
         let mut book = Xlsx::new(Cursor::new(bytes)).unwrap();
-        assert_eq!(book.sheet_names(), ["汇总", "说明"]);
+        assert_eq!(book.sheet_names(), ["汇总", "图表", "说明"]);
         let summary = book.worksheet_range("汇总").unwrap();
         let row = |row: u32| -> Vec<String> { (0..9).map(|col| cell_text(&summary, row, col)).collect() };
+        // The submitting organisation's column is named as in the bulletin's ranking.
         assert_eq!(
             row(1),
-            ["排名", "考核单位", "单位编号", "单位名称", "加权得分", "加分", "总分", "等次", "否决"]
+            ["排名", "报送单位", "单位编号", "单位名称", "加权得分", "加分", "总分", "等次", "否决"]
         );
+        assert_eq!(cell_text(&summary, 9, 0), "填表单位：市委");
         assert_eq!(row(2), ["1", "乡镇党委", "U1", "甲村党支部", "84.5", "2", "86.5", "良好", ""]);
         // The submitted W as read (15 significant digits), shown with 2 decimals.
         assert_eq!(
@@ -131,6 +134,66 @@ mod tests {
         let last = about.end().unwrap().0;
         assert_eq!(cell_text(&about, last, 0), dir.path().join("b.xlsx").display().to_string());
         assert_eq!(cell_text(&about, last - 1, 2), sha);
+        let value = |key: &str| {
+            let row = (0..last).find(|&row| cell_text(&about, row, 0) == key).expect(key);
+            about.get_value((row, 1)).cloned()
+        };
+        assert_eq!(value("考核单位"), Some(Data::String("市委".into())));
+        // Counts and the weight are numbers, not text.
+        assert_eq!(value("本级意识形态工作权重（%）"), Some(Data::Float(40.0)));
+        assert_eq!(value("报送单位数"), Some(Data::Float(2.0)));
+        assert_eq!(value("参评单位数"), Some(Data::Float(6.0)));
+        // Without --doc-date, the date the submissions fix.
+        let date = value("成文日期").and_then(|cell| cell.as_datetime());
+        assert_eq!(date, Some(fixture::created()));
+    }
+
+    #[test]
+    fn the_merged_chart_labels_every_unit_and_tells_the_same_names_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        // 乡镇党委's U1 has the name of 县局党委's U1.
+        let town = Variant { names: ["办公室党支部", "乙村党支部", "丙村党支部"], ..TOWN };
+        let paths = [submit(dir.path(), "a.xlsx", &COUNTY), submit(dir.path(), "b.xlsx", &town)];
+        let ranking = merge(&paths, None, None).0.unwrap();
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 2, 1);
+        let issue =
+            MergedIssue { assessor: "市委", doc_number: Some("市委发〔2026〕2号"), doc_date: date };
+        let bytes = merged_workbook(&ranking, &issue).unwrap();
+        let mut book = Xlsx::new(Cursor::new(bytes.clone())).unwrap();
+        let chart = book.worksheet_range("图表").unwrap();
+        let rows: Vec<Vec<String>> =
+            (0..7).map(|row| (0..3).map(|col| cell_text(&chart, row, col)).collect()).collect();
+        let expected = [
+            ["排名", "单位", "总分"],
+            ["1", "办公室党支部（乡镇党委）", "86.5"],
+            ["2", "办公室党支部（县局党委）", "86"],
+            ["3", "第三党支部", "79.17"],
+            ["3", "丙村党支部", "79.17"],
+            ["5", "=SUM(A1)", "93.33"],
+            ["5", "乙村党支部", "93.33"],
+        ];
+        assert_eq!(rows, expected.map(|row| row.map(str::to_owned)));
+        let chart_xml = fixture::part(&bytes, "xl/charts/chart1.xml");
+        assert!(chart_xml.contains("<c:f>图表!$B$2:$B$7</c:f>"), "{chart_xml}");
+        // Every unit labelled: a 9 pt label on each bar 20 pixels high (the
+        // chart 110 + 6 × 20 = 230 pixels high: 12 rows of 19 pixels and 2
+        // more), so no label need be skipped.
+        assert!(chart_xml.contains("<a:defRPr sz=\"900\"/>"), "{chart_xml}");
+        let drawing = fixture::part(&bytes, "xl/drawings/drawing1.xml");
+        let bottom = "<xdr:to><xdr:col>12</xdr:col><xdr:colOff>76200</xdr:colOff><xdr:row>12</xdr:row><xdr:rowOff>19050</xdr:rowOff></xdr:to>";
+        assert!(drawing.contains(bottom), "{drawing}");
+        let about = book.worksheet_range("说明").unwrap();
+        let row = (0..20).find(|&row| cell_text(&about, row, 0) == "成文日期").unwrap();
+        let date = about.get_value((row, 1)).and_then(Data::as_datetime);
+        assert_eq!(date, chrono::NaiveDate::from_ymd_opt(2026, 2, 1).and_then(|d| d.and_hms_opt(0, 0, 0)));
+
+        // The bulletin carries the 发文字号 and the 成文日期.
+        let context = BulletinContext::from_merged(&ranking, &issue);
+        assert_eq!(
+            (context.doc.doc_number.as_str(), context.doc.date.as_str()),
+            ("市委发〔2026〕2号", "2026年2月1日")
+        );
+        assert_eq!(context.doc.assessor, "市委");
     }
 
     #[test]
@@ -160,7 +223,10 @@ mod tests {
             }
         }
 
-        let context = BulletinContext::from_merged(&ranking, "市委");
+        let context = BulletinContext::from_merged(
+            &ranking,
+            &MergedIssue { assessor: "市委", doc_number: None, doc_date: None },
+        );
         let averages: Vec<(String, usize, String)> = context
             .categories
             .iter()
@@ -181,7 +247,7 @@ mod tests {
         let earlier = Variant { year: 2024, ..TOWN };
         let paths = [submit(dir.path(), "a.xlsx", &COUNTY), submit(dir.path(), "b.xlsx", &earlier)];
         let errors = headlines(dir.path(), merge(&paths, None, None).1);
-        assert_eq!(errors, ["b.xlsx:说明!B4: 年度 2024 与 a.xlsx 的年度 2025 不一致"]);
+        assert_eq!(errors, ["b.xlsx:说明!B3: 年度 2024 与 a.xlsx 的年度 2025 不一致"]);
     }
 
     #[test]
@@ -237,16 +303,44 @@ mod tests {
         assert!(std::fs::read(out.join("考核得分表.xlsx")).unwrap() == written, "same inputs, same bytes");
         let below = crate::main_with_args(args(&["--force", "--ideological-weight", "50"]));
         assert_eq!(below, std::process::ExitCode::from(crate::EXIT_INVALID_INPUT));
+        // A malformed --doc-date is a usage error, before anything is read or written.
+        for date in ["2026-13-01", "明年", "2026-01-15 10:00"] {
+            let malformed = crate::main_with_args(args(&["--force", "--doc-date", date]));
+            assert_eq!(malformed, std::process::ExitCode::from(crate::EXIT_USAGE), "{date}");
+        }
+        assert!(std::fs::read(out.join("考核得分表.xlsx")).unwrap() == written, "left alone");
+        let dated = crate::main_with_args(args(&[
+            "--force",
+            "--doc-date",
+            "2026年2月1日",
+            "--doc-number",
+            "市委发〔2026〕2号",
+        ]));
+        assert_eq!(dated, std::process::ExitCode::SUCCESS);
+        let mut book = Xlsx::new(std::fs::File::open(out.join("考核得分表.xlsx")).unwrap()).unwrap();
+        let about = book.worksheet_range("说明").unwrap();
+        assert_eq!(cell_text(&about, 4, 0), "成文日期");
+        let date = about.get_value((4, 1)).and_then(Data::as_datetime);
+        assert_eq!(date, chrono::NaiveDate::from_ymd_opt(2026, 2, 1).and_then(|d| d.and_hms_opt(0, 0, 0)));
+    }
+
+    #[test]
+    fn a_doc_date_is_read_as_the_settings_read_it() {
+        let date = |given| crate::doc_date(Some(given)).ok().flatten();
+        let first = chrono::NaiveDate::from_ymd_opt(2026, 2, 1);
+        assert_eq!((date("2026-02-01"), date("2026/2/1"), date("2026年2月1日")), (first, first, first));
+        assert_eq!((date("2026-02-30"), date("2026-02-01 09:30")), (None, None));
+        assert!(matches!(crate::doc_date(None), Ok(None)));
     }
 
     // The fixture's 汇总 (sheet1): columns A 排名, B 单位编号, C 单位名称,
     // D 意识形态工作, E 党建工作, F 加权得分, G 加分, H 总分, I 等次, J 否决,
     // K 考核体系; U1 on row 3 (W 84 + 2 = 86 良好, system 顶层体系), U10 on
     // row 4 (W 79.17 合格, system 办公室党支部), U2 on row 5 (93.33, vetoed,
-    // 不合格). Its 说明 (sheet7) holds 优秀比例 on row 8, 加分上限 on row 9
+    // 不合格). Its 说明 (sheet8, after 图表) holds 优秀比例 on row 8, 加分上限 on row 9
     // and 参评单位数 on row 10.
     const SUMMARY_XML: &str = "xl/worksheets/sheet1.xml";
-    const ABOUT_XML: &str = "xl/worksheets/sheet7.xml";
+    const ABOUT_XML: &str = "xl/worksheets/sheet8.xml";
 
     type Edit<'a> = (&'a str, &'a dyn Fn(String) -> String);
 

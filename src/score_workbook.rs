@@ -4,6 +4,11 @@
 //! reads them back from a submitted workbook, so they live here once.
 
 pub const SHEET_SUMMARY: &str = "汇总";
+/// The totals chart and the 排名, 单位 and 总分 it charts.
+pub const SHEET_CHART: &str = "图表";
+pub const CHART_TITLE: &str = "各单位总分";
+/// 图表's label column: the unit's name, told apart when names repeat.
+pub const CHART_UNIT: &str = "单位";
 pub const SHEET_DETAIL: &str = "明细";
 pub const SHEET_INCIDENTS: &str = "舆情时效";
 pub const SHEET_ACCOUNTABILITY: &str = "问责";
@@ -12,8 +17,8 @@ pub const SHEET_WARNINGS: &str = "校验";
 pub const SHEET_ABOUT: &str = "说明";
 
 /// 说明 keys (column A; the value is in column B).
+/// Its value, `kaohe 0.1.0`, names the version too.
 pub const KEY_TOOL: &str = "生成工具";
-pub const KEY_VERSION: &str = "版本";
 pub const KEY_YEAR: &str = "年度";
 pub const KEY_ASSESSOR: &str = "考核单位";
 pub const KEY_IDEOLOGICAL: &str = "意识形态类别";
@@ -23,12 +28,22 @@ pub const KEY_BONUS_CAP: &str = "加分上限";
 pub const KEY_ASSESSED: &str = "参评单位数";
 /// The 说明 value of a setting that is not set (no 优秀比例, no 加分上限).
 pub const NOT_SET: &str = "无";
+/// The 成文日期 of the documents written with the workbook (a date cell);
+/// it fixes the date of a merged workbook made of it.
+pub const KEY_DOC_DATE: &str = "成文日期";
+/// What workbooks of earlier versions record in place of [`KEY_DOC_DATE`]:
+/// their creation time as text `2026-01-15 00:00:00`.
 pub const KEY_CREATED: &str = "生成时间";
 /// 说明 of a merged workbook: its kind, [`MERGED_KIND`].
 pub const KEY_KIND: &str = "类型";
 pub const MERGED_KIND: &str = "汇总（kaohe merge）";
 /// The 说明 value of [`KEY_TOOL`]: `kaohe 0.1.0`.
 pub const TOOL_PREFIX: &str = "kaohe ";
+
+/// A merged 汇总's column of the organisation that submitted each unit
+/// (the bulletin's ranking calls it the same); merged workbooks of earlier
+/// versions call it [`KEY_ASSESSOR`].
+pub const COL_SUBMITTER: &str = "报送单位";
 
 /// 汇总 column labels.
 pub const COL_RANK: &str = "排名";

@@ -111,6 +111,18 @@ impl AboutSheet {
         self.find(key).map(|(_, value)| value).unwrap_or_default()
     }
 
+    /// The date-time of `key`: a date cell, else its text read as a date.
+    pub fn date_time(&self, key: &str) -> Option<chrono::NaiveDateTime> {
+        let (row, _) = self.find(key)?;
+        match self.0.cells.get_value((row, 1))? {
+            Data::DateTime(at) => at.as_datetime(),
+            Data::String(text) => {
+                crate::input::value::parse_date_time(&crate::input::value::Value::Text(text.trim().into()))
+            }
+            _ => None,
+        }
+    }
+
     /// The value cell of `key`, else the sheet.
     pub fn location(&self, key: &str) -> Location {
         match self.find(key) {

@@ -8,7 +8,7 @@ pub mod docx;
 pub mod json;
 pub mod xlsx;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
@@ -25,6 +25,22 @@ pub struct Scored<'a> {
     /// entries: `SOURCE_DATE_EPOCH` when set, else a date fixed by the inputs,
     /// so the same inputs give the same bytes.
     pub created: NaiveDateTime,
+}
+
+/// Who issues `kaohe merge`'s workbook and bulletin, and under which
+/// 发文字号 and 成文日期 when given (`--assessor`, `--doc-number`, `--doc-date`).
+#[derive(Clone, Copy, Debug)]
+pub struct MergedIssue<'a> {
+    pub assessor: &'a str,
+    pub doc_number: Option<&'a str>,
+    pub doc_date: Option<NaiveDate>,
+}
+
+impl MergedIssue<'_> {
+    /// The 成文日期: the one given, else the date of `created`.
+    pub fn date(&self, created: NaiveDateTime) -> NaiveDate {
+        self.doc_date.unwrap_or(created.date())
+    }
 }
 
 /// kaohe's version, shown in the workbook's 说明 sheet.

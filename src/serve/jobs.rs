@@ -481,9 +481,11 @@ fn merge(job: &Job, options: &MergeJob, source_date: Option<NaiveDateTime>) -> S
     };
     job.set(State::Scoring);
     let planned = Planned::merge();
+    // The page asks for no 发文字号 or 成文日期: the bulletin goes without the one and takes the date the submissions fix.
+    let issue = crate::render::MergedIssue { assessor: &options.assessor, doc_number: None, doc_date: None };
     let written = Destination::open(&job.results(), &inputs, false, &planned)
         .map_err(Failure::from)
-        .and_then(|destination| crate::write_merged(&ranking, &options.assessor, destination));
+        .and_then(|destination| crate::write_merged(&ranking, &issue, destination));
     if let Err(failure) = written {
         return State::Failed { message: failure_message(&failure, lang) };
     }

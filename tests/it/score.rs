@@ -57,7 +57,7 @@ fn the_workbook_agrees_with_the_summary_and_keeps_its_formulas() {
     assert_eq!(stored, summary, "summary.json equals what --json printed");
 
     let mut workbook: Xlsx<_> = open_workbook(out.join("考核得分表.xlsx")).unwrap();
-    assert_eq!(workbook.sheet_names(), ["汇总", "明细", "舆情时效", "问责", "权重", "校验", "说明"]);
+    assert_eq!(workbook.sheet_names(), ["汇总", "图表", "明细", "舆情时效", "问责", "权重", "校验", "说明"]);
     let sheet = workbook.worksheet_range("汇总").unwrap();
     let rows: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
     assert_eq!(text(&rows[0][0]), "2025年度考核得分汇总表");
@@ -197,7 +197,10 @@ fn a_unit_with_more_evidence_than_a_cell_holds_scores_and_its_rows_are_listed() 
         [3, 4].into_iter().chain(10..1510).map(|row| format!("{file}:活动!A{row}")).collect();
 
     let mut workbook: Xlsx<_> = open_workbook(dir.path().join("out/考核得分表.xlsx")).unwrap();
-    assert_eq!(workbook.sheet_names(), ["汇总", "明细", "佐证", "舆情时效", "问责", "权重", "校验", "说明"]);
+    assert_eq!(
+        workbook.sheet_names(),
+        ["汇总", "图表", "明细", "佐证", "舆情时效", "问责", "权重", "校验", "说明"]
+    );
     let detail = workbook.worksheet_range("明细").unwrap();
     let row = detail.rows().find(|row| text(&row[0]) == "U1" && text(&row[2]) == "YS01").unwrap();
     let cell = text(&row[10]);

@@ -24,10 +24,11 @@ use crate::model::validate::DEFAULT_IDEOLOGICAL_CATEGORY;
 use crate::model::{GradeBand, MergedRanking, MergedUnit, Submission};
 use crate::number::{Exact, format_trimmed, int, parse_decimal, round};
 use crate::score_workbook::{
-    BARRED_MARK, COL_ASSESSED_UNDER, COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_SYSTEM, COL_TOTAL,
-    COL_VETO, COL_WEIGHT_SUM, COL_WEIGHTED, KEY_ASSESSED, KEY_ASSESSOR, KEY_BONUS_CAP, KEY_CREATED,
-    KEY_GRADES, KEY_IDEOLOGICAL, KEY_KIND, KEY_TOP_QUOTA, KEY_YEAR, LEFT_OUT, MERGED_KIND, NOT_SET,
-    PREVIOUS_COLUMNS, SHEET_ABOUT, SHEET_PREVIOUS, SHEET_SUMMARY, SHEET_WEIGHTS, VETO_MARK,
+    BARRED_MARK, COL_ASSESSED_UNDER, COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_SUBMITTER,
+    COL_SYSTEM, COL_TOTAL, COL_VETO, COL_WEIGHT_SUM, COL_WEIGHTED, KEY_ASSESSED, KEY_ASSESSOR, KEY_BONUS_CAP,
+    KEY_CREATED, KEY_DOC_DATE, KEY_GRADES, KEY_IDEOLOGICAL, KEY_KIND, KEY_TOP_QUOTA, KEY_YEAR, LEFT_OUT,
+    MERGED_KIND, NOT_SET, PREVIOUS_COLUMNS, SHEET_ABOUT, SHEET_PREVIOUS, SHEET_SUMMARY, SHEET_WEIGHTS,
+    VETO_MARK,
 };
 use crate::text::natural_cmp;
 
@@ -276,7 +277,7 @@ fn read_about(
     // A merged workbook records no bands: its units were verified when merged.
     let merged = about.value(KEY_KIND) == MERGED_KIND;
     let recorded = if merged { None } else { read_recorded(about, &bands, diagnostics) };
-    let created = NaiveDateTime::parse_from_str(&about.value(KEY_CREATED), "%Y-%m-%d %H:%M:%S").ok();
+    let created = about.date_time(KEY_DOC_DATE).or_else(|| about.date_time(KEY_CREATED));
     let ideological = Some(about.value(KEY_IDEOLOGICAL))
         .filter(|v| !v.is_empty())
         .unwrap_or(DEFAULT_IDEOLOGICAL_CATEGORY.into());
@@ -462,7 +463,7 @@ impl SummaryColumns {
             grade: at(COL_GRADE),
             veto: at(COL_VETO),
             system: column(COL_ASSESSED_UNDER),
-            submitter: column(KEY_ASSESSOR),
+            submitter: submitter_column(labels),
             categories: labels
                 .iter()
                 .filter(|(col, _)| (name + 1..weighted).contains(col))
@@ -471,6 +472,14 @@ impl SummaryColumns {
             all: labels.iter().map(|(col, _)| *col).collect(),
         })
     }
+}
+
+/// A merged 汇总's column naming each unit's submitting organisation:
+/// 报送单位, or 考核单位 in a merged workbook of an earlier version.
+fn submitter_column(labels: &[(u32, String)]) -> Option<u32> {
+    [COL_SUBMITTER, KEY_ASSESSOR]
+        .iter()
+        .find_map(|wanted| labels.iter().find(|(_, label)| label == wanted).map(|(col, _)| *col))
 }
 
 /// The units of 汇总 with their rows, each verified against its workbook:
@@ -774,7 +783,7 @@ pub fn verify_previous(
     let summary = summary.map_err(|d| diagnostics.push(*d)).ok()?;
     let units = verify_summary(&summary, &about, weights.as_deref(), diagnostics)?;
     let sheet = &summary.sheet;
-    let submitter = summary.labels.iter().find(|(_, label)| label == KEY_ASSESSOR).map(|(col, _)| *col);
+    let submitter = submitter_column(&summary.labels);
     let units = units.into_iter().map(|(row, unit)| PreviousUnit {
         id: unit.id,
         name: unit.name,

@@ -18,7 +18,7 @@ use crate::model::validate::{
 };
 use crate::model::{AccountabilityRow, MergedRanking, MergedUnit, Model, Period, Settings};
 use crate::number::{self, Exact};
-use crate::render::Scored;
+use crate::render::{MergedIssue, Scored};
 use crate::score::{Finding, IndicatorResult, UnitResult};
 
 /// `2026年1月15日`: Arabic digits without leading zeros (GB/T 9704).
@@ -104,18 +104,19 @@ impl DocInfo {
         }
     }
 
-    /// For the bulletin of `kaohe merge`: the combined `ranking`, issued by
-    /// `assessor` on the date of its `created`, with the default 密级, no 抄送,
-    /// 意识形态类别 and 整改期限 and no 发文字号.
-    pub fn merged(ranking: &MergedRanking, assessor: &str) -> Self {
-        let date = ranking.created.date();
+    /// For the bulletin of `kaohe merge`: the combined `ranking`, issued as
+    /// `issue` says (its 发文字号, its 成文日期 or else the date of the
+    /// ranking's `created`), with the default 密级, no 抄送, 意识形态类别 and
+    /// 整改期限.
+    pub fn merged(ranking: &MergedRanking, issue: &MergedIssue) -> Self {
+        let date = issue.date(ranking.created);
         DocInfo {
             year: ranking.year,
-            assessor: assessor.to_owned(),
+            assessor: issue.assessor.to_owned(),
             marking: DEFAULT_MARKING.to_owned(),
             cc: String::new(),
-            issued_by: assessor.to_owned(),
-            doc_number: String::new(),
+            issued_by: issue.assessor.to_owned(),
+            doc_number: issue.doc_number.unwrap_or_default().to_owned(),
             date: chinese_date(date),
             ideological_category: DEFAULT_IDEOLOGICAL_CATEGORY.to_owned(),
             rectification_days: DEFAULT_RECTIFICATION_DAYS,
@@ -948,8 +949,8 @@ impl BulletinContext {
     }
 
     /// The bulletin of `kaohe merge`: the combined `ranking`, each row
-    /// naming its submitting organisation, issued by `assessor`.
-    pub fn from_merged(ranking: &MergedRanking, assessor: &str) -> Self {
+    /// naming its submitting organisation, issued as `issue` says.
+    pub fn from_merged(ranking: &MergedRanking, issue: &MergedIssue) -> Self {
         let rows = ranking
             .units
             .iter()
@@ -971,7 +972,7 @@ impl BulletinContext {
             .into_iter()
             .flat_map(|unit| unit.categories.iter().map(|(category, score)| (category.as_str(), score)));
         let categories = category_averages(scores);
-        let doc = DocInfo::merged(ranking, assessor);
+        let doc = DocInfo::merged(ranking, issue);
         BulletinContext::new(doc, rows, categories, Vec::new())
     }
 

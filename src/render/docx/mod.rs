@@ -32,7 +32,7 @@ use volume::Volume;
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::MergedRanking;
-use crate::render::Scored;
+use crate::render::{MergedIssue, Scored};
 
 /// A document could not be made: a template problem the user can fix, or
 /// a packaging failure (a bug).
@@ -113,13 +113,13 @@ pub fn bulletin(scored: &Scored, templates: &Templates) -> Result<Vec<u8>, DocxE
 }
 
 /// The bulletin of `kaohe merge`: the combined ranking, each row naming its
-/// submitting organisation, issued by `assessor`.
+/// submitting organisation, issued as `issue` says.
 pub fn merged_bulletin(
     ranking: &MergedRanking,
-    assessor: &str,
+    issue: &MergedIssue,
     templates: &Templates,
 ) -> Result<Vec<u8>, DocxError> {
-    bulletin_from(&BulletinContext::from_merged(ranking, assessor), templates, ranking.created)
+    bulletin_from(&BulletinContext::from_merged(ranking, issue), templates, ranking.created)
 }
 
 /// A bulletin from any ranking, e.g. the combined one of `kaohe merge`.

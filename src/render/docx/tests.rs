@@ -655,7 +655,7 @@ fn the_merged_bulletin_is_issued_by_the_merging_organisation_with_the_defaults()
         grades: vec!["优秀".into(), "良好".into()],
         created,
     };
-    let doc = DocInfo::merged(&ranking, "县委");
+    let doc = DocInfo::merged(&ranking, &signed_by("县委"));
     assert_eq!((doc.year, doc.assessor.as_str(), doc.unit_count), (2025, "县委", 1));
     assert_eq!((doc.date.as_str(), doc.deadline.as_str()), ("2026年1月20日", "2026年2月19日"));
     assert_eq!((doc.marking.as_str(), doc.doc_number.as_str()), ("内部资料", ""));
@@ -1526,7 +1526,7 @@ fn the_merged_bulletin_averages_each_category_over_the_units_scored_in_it() {
         grades: vec!["优秀".into(), "良好".into()],
         created,
     };
-    let bulletin = merged_bulletin(&ranking, "县委", &Templates::bundled()).unwrap();
+    let bulletin = merged_bulletin(&ranking, &signed_by("县委"), &Templates::bundled()).unwrap();
     assert_every_part_parses(&bulletin);
     let charts = charts(&bulletin);
     assert_eq!(charts[0].1.labels, ["优秀", "良好"]);
@@ -1589,4 +1589,9 @@ fn the_bulletin_counts_grade_moves_and_lists_the_largest_rises_with_ties_at_the_
         text.contains("与2024年度相比，2个单位等次上升，1个单位等次下降。总分提高最多的单位："),
         "{text}"
     );
+}
+
+/// A merged bulletin issued by `assessor`, without a 发文字号 or 成文日期.
+fn signed_by(assessor: &str) -> crate::render::MergedIssue<'_> {
+    crate::render::MergedIssue { assessor, doc_number: None, doc_date: None }
 }

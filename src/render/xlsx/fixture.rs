@@ -250,3 +250,12 @@ pub(crate) fn report(model: &Model) -> Report {
 pub(crate) fn created() -> NaiveDateTime {
     at("2025-12-31")
 }
+
+/// The XML of one part of a workbook's package, for what calamine doesn't
+/// read (column widths, row heights, print setup, charts).
+pub(crate) fn part(bytes: &[u8], name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut xml).unwrap();
+    xml
+}

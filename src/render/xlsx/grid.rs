@@ -1,27 +1,51 @@
 //! The building blocks every sheet shares: the cell styles, [`table`] that
 //! writes cells as values (text stays text, even `=…`) into columns sized
-//! by a measuring pass, [`pages`] that splits a long table over sheets, the
-//! A4 landscape print setup, and Excel's limits: no cell passes
-//! [`MAX_CELL_CHARS`], no sheet [`MAX_SHEET_ROWS`].
+//! by a measuring pass (wrapping columns narrowed so the table prints at
+//! [`MIN_PRINT_SCALE`] or more), [`pages`] that splits a long table over
+//! sheets, the A4 landscape print setup at the scale that fits the table's
+//! width, and Excel's limits: no cell passes [`MAX_CELL_CHARS`], no sheet
+//! [`MAX_SHEET_ROWS`].
 
 use std::borrow::Cow;
 use std::fmt::Display;
 
 use chrono::{Datelike, NaiveDateTime, Timelike};
 use rust_xlsxwriter::{
-    Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Worksheet, XlsxError,
+    Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
 
 use crate::text::display_width;
 
-/// Body font: a CJK font every Chinese Office installation has.
+/// Body font: a CJK font every Chinese Office installation has, also the
+/// workbook's default font, which column widths count in: its digit is 8
+/// pixels wide in Excel and WPS, and near that in the CJK font LibreOffice
+/// takes for it, so a column prints alike in all three.
 const FONT: &str = "宋体";
+/// The workbook's default column and row (8.38 characters, 72 and 19
+/// pixels, as Chinese Excel has them for 宋体 11).
+const DEFAULT_COLUMN_PIXELS: u32 = 72;
+const DEFAULT_ROW_PIXELS: u32 = 19;
+/// Pixels of a character of column width in [`FONT`], and of the padding
+/// every column has.
+const DIGIT_PIXELS: f64 = 8.0;
+const PADDING_PIXELS: f64 = 5.0;
+/// Characters of column width a unit of display width takes (a CJK
+/// character of 11 pt, two units, is 14.7 pixels), with a little room.
+const CHARS_PER_UNIT: f64 = 0.95;
 /// Fills for grade bands, best first; the last band always gets the last.
 const BAND_FILLS: [u32; 4] = [0xC6EFCE, 0xDDEBF7, 0xFFEB9C, 0xFFC7CE];
 /// The colour that marks a veto (font of a 否决 cell, bar of a vetoed unit).
 pub(super) const VETO_RED: u32 = 0xC00000;
 /// Columns of wrapping text are capped at this width; longer text wraps.
 const MAX_WRAPPED_WIDTH: f64 = 48.0;
+/// A wrapping column is narrowed down to this width at most, so a wide
+/// table prints at [`MIN_PRINT_SCALE`].
+const MIN_WRAPPED_WIDTH: f64 = 10.0;
+/// The smallest print scale (%) a table is laid out for: its text prints at
+/// 7.7 pt or more. Below it, wrapping columns are narrowed first.
+pub(super) const MIN_PRINT_SCALE: f64 = 70.0;
+/// A4 landscape between the left and right margins of [`print_setup`], in points.
+const PRINTABLE_WIDTH: f64 = 841.89 - 2.0 * 36.0;
 /// Other columns (ids, hashes) grow up to this width.
 const MAX_WIDTH: f64 = 80.0;
 const MIN_WIDTH: f64 = 6.0;
@@ -43,7 +67,12 @@ pub(super) struct Styles {
     pub center: Format,
     pub decimal: Format,
     pub integer: Format,
-    pub datetime: Format,
+    /// A number as typed (说明's values).
+    pub general: Format,
+    pub datetime: DateStyle,
+    /// A date-time of a known year, without it (舆情时效's steps).
+    pub month_datetime: DateStyle,
+    pub date: DateStyle,
     pub plain: Format,
     pub veto: Format,
     /// One per grade band, in band order.
@@ -79,7 +108,10 @@ impl Styles {
             wrap: cell.clone().set_text_wrap(),
             decimal: cell.clone().set_num_format("0.00"),
             integer: center.clone().set_num_format("0"),
-            datetime: center.clone().set_num_format("yyyy-mm-dd hh:mm"),
+            general: cell.clone().set_align(FormatAlign::Left),
+            datetime: DateStyle::new(&center, "yyyy-mm-dd hh:mm"),
+            month_datetime: DateStyle::new(&center, "mm-dd hh:mm"),
+            date: DateStyle::new(&cell.clone().set_align(FormatAlign::Left), "yyyy-mm-dd"),
             plain: Format::new().set_font_name(FONT).set_font_size(12),
             veto: center
                 .clone()
@@ -95,6 +127,18 @@ impl Styles {
     /// The format of a grade cell: coloured by its band, plain if unknown.
     pub(super) fn band(&self, band: Option<usize>) -> &Format {
         band.and_then(|band| self.bands.get(band)).unwrap_or(&self.center)
+    }
+}
+
+/// A date or date-time format, and how wide what it shows is.
+pub(super) struct DateStyle {
+    format: Format,
+    shown: usize,
+}
+
+impl DateStyle {
+    fn new(cell: &Format, pattern: &'static str) -> DateStyle {
+        DateStyle { format: cell.clone().set_num_format(pattern), shown: pattern.len() }
     }
 }
 
@@ -115,6 +159,47 @@ where
         sheet.set_column_width(col, width)?;
     }
     cells(&mut Grid { sheet: Some(sheet), measured: Vec::new(), widths, tallest: (0, 0) })
+}
+
+/// What a column `width` characters wide takes on paper at 100 %, in
+/// points, ¾ point a pixel.
+fn column_points(width: f64) -> f64 {
+    (width * DIGIT_PIXELS + PADDING_PIXELS).round() * 0.75
+}
+
+/// Makes [`FONT`] 11 pt the default font of `book`, before any sheet.
+pub(super) fn set_default_font(book: &mut Workbook) -> Result<(), XlsxError> {
+    let format = Format::new().set_font_name(FONT).set_font_size(11);
+    book.set_default_format(&format, DEFAULT_ROW_PIXELS, DEFAULT_COLUMN_PIXELS)?;
+    Ok(())
+}
+
+/// The width of columns `widths` wide, in points at 100 %.
+fn table_points(widths: &[f64]) -> f64 {
+    widths.iter().copied().map(column_points).sum()
+}
+
+/// `natural` widths with the wrapping columns narrowed (each to no less
+/// than its `floors` width) by one common cap, the widest that keeps the
+/// table within `budget` points; all at their floor when even that is too
+/// wide.
+fn narrowed(natural: &[f64], floors: &[f64], budget: f64) -> Vec<f64> {
+    let capped = |cap: f64| -> Vec<f64> {
+        natural.iter().zip(floors).map(|(&width, &floor)| width.min(cap.max(floor))).collect()
+    };
+    if table_points(natural) <= budget {
+        return natural.to_vec();
+    }
+    let (mut low, mut high) = (MIN_WRAPPED_WIDTH, MAX_WRAPPED_WIDTH);
+    if table_points(&capped(low)) > budget {
+        return capped(low);
+    }
+    // Widths are whole pixels: 30 halvings end well below one.
+    for _ in 0..30 {
+        let middle = (low + high) / 2.0;
+        if table_points(&capped(middle)) <= budget { low = middle } else { high = middle }
+    }
+    capped(low)
 }
 
 /// One pass of [`table`] over a worksheet: measuring or writing.
@@ -143,13 +228,23 @@ impl Grid<'_> {
         *plain = (*plain).max(width);
     }
 
-    /// Each column sized to its widest cell, within bounds.
+    /// Each column sized to its widest cell, within bounds; when the table
+    /// would print below [`MIN_PRINT_SCALE`], its wrapping columns narrowed
+    /// (down to their widest unwrapped cell, or [`MIN_WRAPPED_WIDTH`]).
     fn fitted_widths(&self) -> Vec<f64> {
-        let width_of = |chars: usize, cap: f64| (chars as f64 * 1.1 + 2.0).clamp(MIN_WIDTH, cap);
-        self.measured
+        let width_of = |chars: usize, cap: f64| (chars as f64 * CHARS_PER_UNIT + 2.0).clamp(MIN_WIDTH, cap);
+        let natural: Vec<f64> = self
+            .measured
             .iter()
             .map(|&(plain, wrapping)| width_of(plain, MAX_WIDTH).max(width_of(wrapping, MAX_WRAPPED_WIDTH)))
-            .collect()
+            .collect();
+        let floors: Vec<f64> = self
+            .measured
+            .iter()
+            .zip(&natural)
+            .map(|(&(plain, _), &width)| width_of(plain, MAX_WIDTH).max(MIN_WRAPPED_WIDTH).min(width))
+            .collect();
+        narrowed(&natural, &floors, PRINTABLE_WIDTH * 100.0 / MIN_PRINT_SCALE)
     }
 
     /// Writes `text` as a string cell whose `format` wraps: it widens its
@@ -167,7 +262,7 @@ impl Grid<'_> {
             *wrapping = (*wrapping).max(widest);
             return Ok(());
         };
-        let room = ((self.widths[usize::from(col)] - 2.0) / 1.1).max(1.0);
+        let room = ((self.widths[usize::from(col)] - 2.0) / CHARS_PER_UNIT).max(1.0);
         let lines: usize =
             text.lines().map(|line| (display_width(line) as f64 / room).ceil().max(1.0) as usize).sum();
         // The row's first taller cell, or a cell taller than the last one.
@@ -228,27 +323,28 @@ impl Grid<'_> {
         Ok(())
     }
 
-    /// Writes a date-time cell shown as `yyyy-mm-dd hh:mm`.
+    /// Writes a date-time cell shown as `style` shows it.
     pub(super) fn datetime(
         &mut self,
         row: u32,
         col: u16,
         value: NaiveDateTime,
-        format: &Format,
+        style: &DateStyle,
     ) -> Result<(), XlsxError> {
         match self.sheet.as_deref_mut() {
             Some(sheet) => {
-                sheet.write_datetime_with_format(row, col, &excel_datetime(value)?, format)?;
+                sheet.write_datetime_with_format(row, col, &excel_datetime(value)?, &style.format)?;
             }
-            None => self.measure(col, "yyyy-mm-dd hh:mm".len()),
+            None => self.measure(col, style.shown),
         }
         Ok(())
     }
 
-    /// A header row at `row`, one label per column from column 0.
+    /// A header row at `row`, one label per column from column 0; a label
+    /// wraps (at its line breaks, or where its column was narrowed).
     pub(super) fn header(&mut self, row: u32, labels: &[&str], format: &Format) -> Result<(), XlsxError> {
         for (col, label) in (0u16..).zip(labels) {
-            self.text(row, col, label, format)?;
+            self.wrapped(row, col, label, format)?;
         }
         Ok(())
     }
@@ -335,8 +431,12 @@ pub(crate) fn excel_datetime(value: NaiveDateTime) -> Result<ExcelDateTime, Xlsx
     )
 }
 
-/// A4 landscape, one page wide, the rows up to `header_row` repeated on
-/// every page and frozen on screen, page numbers in the footer.
+/// A4 landscape, fitted to the page's width (by the application, which
+/// knows its fonts; none enlarges a table that fits, and [`table`] laid it
+/// out to need [`MIN_PRINT_SCALE`] or more in Excel's metrics) and as many
+/// pages tall as it takes. The rows up to `header_row` repeat on every
+/// page and stay frozen on screen, with `frozen_cols` columns; page
+/// numbers in the footer.
 pub(super) fn print_setup(sheet: &mut Worksheet, header_row: u32, frozen_cols: u16) -> Result<(), XlsxError> {
     sheet.set_paper_size(9).set_landscape().set_print_fit_to_pages(1, 0).set_print_center_horizontally(true);
     sheet.set_margins(0.5, 0.5, 0.75, 0.75, 0.3, 0.3);
@@ -360,6 +460,21 @@ mod tests {
         // A character outside the BMP counts 2 and is never split.
         let wide = "𠀀".repeat(20);
         assert_eq!(fit_cell(&wide, 16), "𠀀𠀀𠀀……另有17字未显示");
+    }
+
+    #[test]
+    fn wrapping_columns_narrow_together_to_the_budget_and_no_further_than_their_floor() {
+        let points = |widths: &[f64]| table_points(widths);
+        // An id column, two wrapping ones (floors 10 and 20) and a fixed one.
+        let (natural, floors) = ([10.0, 48.0, 48.0, 30.0], [10.0, 10.0, 20.0, 30.0]);
+        assert_eq!(narrowed(&natural, &floors, points(&natural)), natural, "fits: left alone");
+        let budget = points(&[10.0, 25.0, 25.0, 30.0]);
+        let fitted = narrowed(&natural, &floors, budget);
+        assert!(points(&fitted) <= budget && points(&fitted) > budget - 6.0, "{fitted:?}");
+        assert_eq!((fitted[0], fitted[3]), (10.0, 30.0), "only wrapping columns narrow");
+        assert!((fitted[1] - fitted[2]).abs() < 1e-6 && fitted[1] > 24.0, "one common cap: {fitted:?}");
+        // Too narrow a budget: every column at its floor.
+        assert_eq!(narrowed(&natural, &floors, 100.0), floors);
     }
 
     #[test]

@@ -1,43 +1,59 @@
 //! The combined workbook `kaohe merge` writes: 汇总 (all submitted units
-//! ranked together, with a 考核单位 column naming the submitting organisation) and 说明 (the
-//! submissions and their SHA-256). Values only: the submitted totals are
+//! ranked together, with a 报送单位 column naming the submitting
+//! organisation, signed by the merging one), 图表 (their totals charted)
+//! and 说明 (the merging organisation, the 成文日期, the counts and the
+//! submissions with their SHA-256). Values only: the submitted totals are
 //! verified, not recomputed, so there is nothing for a formula to reference.
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::grid::{Styles, print_setup, table};
+use super::grid::{Styles, table};
 use super::{
-    about_head, band_of, new_workbook, sign_off, summary_title, title_row, totals_chart, two_decimals,
-    unrounded,
+    AboutValue, Bar, about_head, about_rows, band_of, chart_sheet, distinct_labels, document_title,
+    new_workbook, print_setup, print_table_only, sign_off, summary_title, title_row, two_decimals, unrounded,
 };
 use crate::model::MergedRanking;
-use crate::number::format_trimmed;
+use crate::render::MergedIssue;
 use crate::score_workbook::{
-    COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_TOTAL, COL_VETO, COL_WEIGHTED, KEY_ASSESSOR,
-    KEY_KIND, MERGED_KIND, SHEET_ABOUT, SHEET_SUMMARY,
+    COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_SUBMITTER, COL_TOTAL, COL_VETO, COL_WEIGHTED,
+    KEY_ASSESSED, KEY_KIND, MERGED_KIND, SHEET_ABOUT, SHEET_SUMMARY,
 };
 
-/// Renders the combined workbook of `ranking`.
-pub fn merged_workbook(ranking: &MergedRanking) -> Result<Vec<u8>, XlsxError> {
+/// Renders the combined workbook of `ranking`, issued as `issue` says.
+pub fn merged_workbook(ranking: &MergedRanking, issue: &MergedIssue) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new(ranking.grades.len());
-    let title = summary_title(ranking.year);
-    let mut book = new_workbook(&title, ranking.created)?;
-    summary_sheet(book.add_worksheet(), ranking, &title, &styles)?;
-    about_sheet(book.add_worksheet(), ranking, &styles)?;
+    let mut book = new_workbook(&document_title(ranking.year), ranking.created)?;
+    summary_sheet(book.add_worksheet(), ranking, issue.assessor, &styles)?;
+    let submitter = |unit: &crate::model::MergedUnit| ranking.submissions[unit.submission].assessor.as_str();
+    let labels = distinct_labels(ranking.units.iter().map(|unit| (unit.name.as_str(), submitter(unit))));
+    let bars: Vec<Bar> = ranking
+        .units
+        .iter()
+        .zip(labels)
+        .map(|(unit, label)| Bar {
+            rank: unit.rank,
+            label,
+            total: unit.total.clone(),
+            total_cell: None,
+            vetoed: unit.veto,
+        })
+        .collect();
+    chart_sheet(book.add_worksheet(), &bars, &styles)?;
+    about_sheet(book.add_worksheet(), ranking, issue, &styles)?;
     book.save_to_buffer()
 }
 
 fn summary_sheet(
     sheet: &mut Worksheet,
     ranking: &MergedRanking,
-    title: &str,
+    assessor: &str,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
     sheet.set_name(SHEET_SUMMARY)?;
     let labels =
-        [COL_RANK, KEY_ASSESSOR, COL_ID, COL_NAME, COL_WEIGHTED, COL_BONUS, COL_TOTAL, COL_GRADE, COL_VETO];
+        [COL_RANK, COL_SUBMITTER, COL_ID, COL_NAME, COL_WEIGHTED, COL_BONUS, COL_TOTAL, COL_GRADE, COL_VETO];
     let header_row = 1;
-    title_row(sheet, title, labels.len() as u16, styles)?;
+    title_row(sheet, &summary_title(ranking.year), labels.len() as u16, styles)?;
     let first_row = header_row + 1;
     table(sheet, |grid| {
         grid.header(header_row, &labels, &styles.header)?;
@@ -56,37 +72,31 @@ fn summary_sheet(
         }
         Ok(())
     })?;
-    print_setup(sheet, header_row, 4)?;
-    let vetoed: Vec<bool> = ranking.units.iter().map(|unit| unit.veto).collect();
-    let after = sign_off(sheet, header_row + vetoed.len() as u32, "", styles)?;
-    totals_chart(sheet, SHEET_SUMMARY, (first_row, &vetoed), (3, 6), after)
+    let after = sign_off(sheet, header_row + ranking.units.len() as u32, assessor, styles)?;
+    print_table_only(sheet, (header_row, 4), (after - 1, labels.len() as u16 - 1))
 }
 
-fn about_sheet(sheet: &mut Worksheet, ranking: &MergedRanking, styles: &Styles) -> Result<(), XlsxError> {
+fn about_sheet(
+    sheet: &mut Worksheet,
+    ranking: &MergedRanking,
+    issue: &MergedIssue,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
     sheet.set_name(SHEET_ABOUT)?;
-    let floor = ranking
-        .ideological_weight
-        .as_ref()
-        .map_or_else(|| "未指定".to_owned(), |p| format!("{}%", format_trimmed(p, 2)));
     let rows = [
-        (KEY_KIND, MERGED_KIND.to_owned()),
-        ("本级意识形态工作权重", floor),
-        ("报送单位数", ranking.submissions.len().to_string()),
-        ("参评单位数", ranking.units.len().to_string()),
+        (KEY_KIND, AboutValue::Text(MERGED_KIND.to_owned())),
+        ("本级意识形态工作权重（%）", AboutValue::setting(ranking.ideological_weight.as_ref())),
+        ("报送单位数", AboutValue::count(ranking.submissions.len())),
+        (KEY_ASSESSED, AboutValue::count(ranking.units.len())),
         (
             "排名方法",
-            "按报送的总分与否决排名，不重新计算；各单位的加权得分、总分和等次已按其得分表核验；被否决的单位排在最后；等次为报送的等次。".to_owned(),
+            AboutValue::Text("按报送的总分与否决排名，不重新计算；各单位的加权得分、总分和等次已按其得分表核验；被否决的单位排在最后；等次为报送的等次。".to_owned()),
         ),
     ];
     table(sheet, |grid| {
-        let mut row = about_head(grid, ranking.year, "", styles)?;
-        for (key, value) in &rows {
-            grid.text(row, 0, key, &styles.text)?;
-            grid.wrapped(row, 1, value, &styles.wrap)?;
-            row += 1;
-        }
-        row += 1;
-        grid.header(row, &["报送文件", KEY_ASSESSOR, "SHA-256"], &styles.header)?;
+        let row = about_head(grid, (ranking.year, issue.assessor), issue.date(ranking.created), styles)?;
+        let row = about_rows(grid, row, &rows, styles)? + 1;
+        grid.header(row, &["报送文件", COL_SUBMITTER, "SHA-256"], &styles.header)?;
         for (row, submission) in (row + 1..).zip(&ranking.submissions) {
             grid.text(row, 0, &submission.file, &styles.text)?;
             grid.text(row, 1, &submission.assessor, &styles.text)?;

@@ -1,5 +1,5 @@
-//! The score workbook 考核得分表.xlsx (docs/输出.md 一): sheets 汇总, 明细, 舆情时效,
-//! 问责, 权重, 校验, 说明, in that order; 明细 and 校验 continue on 明细-2,
+//! The score workbook 考核得分表.xlsx (docs/输出.md 一): sheets 汇总, 图表, 明细,
+//! 舆情时效, 问责, 权重, 校验, 说明, in that order; 明细 and 校验 continue on 明细-2,
 //! 校验-2 … past Excel's rows, and a 佐证 sheet follows 明细 when one of its
 //! evidence cells had to be cut. 加权得分 and 总分 are live formulas
 //! over the category cells and the 权重 sheet, and with `--previous` 总分增减
@@ -21,11 +21,11 @@ pub use merged::merged_workbook;
 use std::cell::Cell;
 use std::fmt;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use rust_xlsxwriter::utility::{row_col_to_cell, row_col_to_cell_absolute};
 use rust_xlsxwriter::{
-    Chart, ChartDataLabel, ChartFormat, ChartPoint, ChartSolidFill, ChartType, DocProperties, Workbook,
-    Worksheet, XlsxError,
+    Chart, ChartDataLabel, ChartFont, ChartFormat, ChartPoint, ChartSolidFill, ChartType, DocProperties,
+    Workbook, Worksheet, XlsxError,
 };
 
 use crate::model::previous::PreviousUnit;
@@ -34,11 +34,11 @@ use crate::number::{Exact, format_fixed, format_trimmed, to_f64};
 use crate::render::{Scored, VERSION};
 use crate::score::{ClauseResult, IndicatorResult, LateStep, UnitResult};
 use crate::score_workbook::{
-    BARRED_MARK, COL_ASSESSED_UNDER, COL_BONUS, COL_GRADE, COL_ID, COL_NAME, COL_RANK, COL_SYSTEM, COL_TOTAL,
-    COL_VETO, COL_WEIGHT_SUM, COL_WEIGHTED, KEY_ASSESSED, KEY_ASSESSOR, KEY_BONUS_CAP, KEY_CREATED,
-    KEY_GRADES, KEY_IDEOLOGICAL, KEY_TOOL, KEY_TOP_QUOTA, KEY_VERSION, KEY_YEAR, LEFT_OUT, NOT_SET,
-    SHEET_ABOUT, SHEET_ACCOUNTABILITY, SHEET_DETAIL, SHEET_INCIDENTS, SHEET_SUMMARY, SHEET_WARNINGS,
-    SHEET_WEIGHTS, TOOL_PREFIX, TOP_SYSTEM, VETO_MARK,
+    BARRED_MARK, CHART_TITLE, CHART_UNIT, COL_ASSESSED_UNDER, COL_BONUS, COL_GRADE, COL_ID, COL_NAME,
+    COL_RANK, COL_SYSTEM, COL_TOTAL, COL_VETO, COL_WEIGHT_SUM, COL_WEIGHTED, KEY_ASSESSED, KEY_ASSESSOR,
+    KEY_BONUS_CAP, KEY_DOC_DATE, KEY_GRADES, KEY_IDEOLOGICAL, KEY_TOOL, KEY_TOP_QUOTA, KEY_YEAR, LEFT_OUT,
+    NOT_SET, SHEET_ABOUT, SHEET_ACCOUNTABILITY, SHEET_CHART, SHEET_DETAIL, SHEET_INCIDENTS, SHEET_SUMMARY,
+    SHEET_WARNINGS, SHEET_WEIGHTS, TOOL_PREFIX, TOP_SYSTEM, VETO_MARK,
 };
 use crate::score_workbook::{
     COL_PREVIOUS_GRADE, COL_PREVIOUS_RANK, COL_PREVIOUS_TOTAL, COL_RANK_CHANGE, COL_SELF_GAP, COL_SELF_TOTAL,
@@ -46,13 +46,17 @@ use crate::score_workbook::{
 };
 
 pub(crate) use grid::excel_datetime;
-use grid::{Grid, MAX_CELL_CHARS, MAX_SHEET_ROWS, Styles, VETO_RED, excel_len, pages, print_setup, table};
+use grid::{
+    DateStyle, Grid, MAX_CELL_CHARS, MAX_SHEET_ROWS, Styles, VETO_RED, excel_len, pages, print_setup, table,
+};
 
-/// The totals chart's height limit in pixels: what an A4 landscape page
-/// holds below the repeated title and header rows.
-const MAX_CHART_HEIGHT: u32 = 560;
-/// What an A4 landscape page holds between its margins, in points.
-const PRINTABLE_HEIGHT: u32 = 480;
+/// 图表: the gap between the table and the totals chart and the chart's
+/// width in pixels, the height of each unit's bar and of the title and
+/// axis around them.
+const CHART_GAP: u32 = 16;
+const CHART_WIDTH: u32 = 640;
+const CHART_BAR_HEIGHT: u32 = 20;
+const CHART_FRAME_HEIGHT: u32 = 110;
 /// 汇总: the title is row 0, the header row 1, units from row 2.
 const SUMMARY_HEADER_ROW: u32 = 1;
 /// 权重: the header is row 0, one system per row from row 1.
@@ -71,12 +75,13 @@ fn workbook_with_sheet_rows(scored: &Scored, sheet_rows: u32) -> Result<Vec<u8>,
     let model = scored.model;
     let styles = Styles::new(model.settings.grades.len());
     let categories = scored_categories(model);
-    let mut book = new_workbook(&summary_title(model.settings.year), scored.created)?;
+    let mut book = new_workbook(&document_title(model.settings.year), scored.created)?;
     // 汇总 stays in memory: the totals chart caches its unit names from
     // it. Every other sheet streams its rows to a temporary file, strings
     // inline rather than in the shared table, so the 600,000 明细 rows of a
     // province (mostly distinct reasons and evidence) never sit in memory.
-    summary_sheet(book.add_worksheet(), scored, &categories, &styles)?;
+    let bars = summary_sheet(book.add_worksheet(), scored, &categories, &styles)?;
+    chart_sheet(book.add_worksheet(), &bars, &styles)?;
     if detail_sheets(&mut book, scored, sheet_rows, &styles)? {
         evidence_sheets(&mut book, scored, sheet_rows, &styles)?;
     }
@@ -88,9 +93,14 @@ fn workbook_with_sheet_rows(scored: &Scored, sheet_rows: u32) -> Result<Vec<u8>,
     book.save_to_buffer()
 }
 
-/// The 汇总 title, also the workbook's document title.
+/// The 汇总 title.
 fn summary_title(year: i32) -> String {
     format!("{year}年度考核得分汇总表")
+}
+
+/// The workbook's document title (its properties), after its file name.
+fn document_title(year: i32) -> String {
+    format!("{year}年度考核得分表")
 }
 
 /// A workbook whose document properties are fixed by `created`, so the
@@ -101,6 +111,7 @@ fn new_workbook(title: &str, created: NaiveDateTime) -> Result<Workbook, XlsxErr
     // Level 3 (Excel's own): a third of level 6's deflate time for a
     // file ~15 % larger; deflating 明细 was most of the workbook's time.
     book.set_zip_compression_level(3);
+    grid::set_default_font(&mut book)?;
     book.set_properties(
         &DocProperties::new().set_title(title).set_author("kaohe").set_creation_datetime(&created),
     );
@@ -143,57 +154,89 @@ fn sign_off(sheet: &mut Worksheet, last_row: u32, assessor: &str, styles: &Style
     Ok(first + lines.len() as u32)
 }
 
-/// A bar chart of the totals in column `total_col`, labelled by
-/// `name_col`, for one row per unit from `first_row` (vetoed units' bars in
-/// red), placed below `at_row`.
-fn totals_chart(
-    sheet: &mut Worksheet,
-    sheet_name: &str,
-    (first_row, vetoed): (u32, &[bool]),
-    (name_col, total_col): (u16, u16),
-    at_row: u32,
-) -> Result<(), XlsxError> {
-    if vetoed.is_empty() {
+/// One unit's bar of the totals chart.
+struct Bar {
+    rank: u32,
+    /// What the chart calls the unit: its name, told apart by
+    /// [`distinct_labels`] when another unit has the same.
+    label: String,
+    /// Its total and, in the score workbook, the 汇总 cell holding it.
+    total: Exact,
+    total_cell: Option<String>,
+    vetoed: bool,
+}
+
+/// Each unit's chart label: its name, or `名称（qualifier）` when another
+/// unit has the same name (the qualifier tells them apart: the id, or in a
+/// merged workbook the submitting organisation).
+fn distinct_labels<'a>(units: impl Iterator<Item = (&'a str, &'a str)> + Clone) -> Vec<String> {
+    units
+        .clone()
+        .map(|(name, qualifier)| {
+            let repeated = units.clone().filter(|(other, _)| *other == name).nth(1).is_some();
+            if repeated { format!("{name}（{qualifier}）") } else { name.to_owned() }
+        })
+        .collect()
+}
+
+/// 图表: 排名, 单位 and 总分 of every unit in rank order, and beside them a
+/// bar chart of the totals (vetoed units' bars in red) that labels every
+/// unit, growing with their number. It prints on its own, so 汇总 prints
+/// as the table alone.
+fn chart_sheet(sheet: &mut Worksheet, bars: &[Bar], styles: &Styles) -> Result<(), XlsxError> {
+    sheet.set_name(SHEET_CHART)?;
+    table(sheet, |grid| {
+        grid.header(0, &[COL_RANK, CHART_UNIT, COL_TOTAL], &styles.header)?;
+        for (row, bar) in (1..).zip(bars) {
+            grid.number(row, 0, f64::from(bar.rank), bar.rank, &styles.integer)?;
+            grid.text(row, 1, &bar.label, &styles.text)?;
+            let (value, shown) = (to_f64(&bar.total), two_decimals(&bar.total));
+            match &bar.total_cell {
+                Some(cell) => grid.formula(row, 2, cell, value, shown, &styles.decimal)?,
+                None => grid.number(row, 2, value, shown, &styles.decimal)?,
+            }
+        }
+        Ok(())
+    })?;
+    print_setup(sheet, 0, 0)?;
+    if bars.is_empty() {
         return Ok(());
     }
-    let count = vetoed.len() as u32;
-    let last_row = first_row + count - 1;
+    let last_row = bars.len() as u32;
     let veto_bar = || {
         ChartPoint::new()
             .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(VETO_RED)))
     };
     let points: Vec<ChartPoint> =
-        vetoed.iter().map(|&vetoed| if vetoed { veto_bar() } else { ChartPoint::new() }).collect();
+        bars.iter().map(|bar| if bar.vetoed { veto_bar() } else { ChartPoint::new() }).collect();
     let mut chart = Chart::new(ChartType::Bar);
     chart
         .add_series()
         .set_name(COL_TOTAL)
-        .set_categories((sheet_name, first_row, name_col, last_row, name_col))
-        .set_values((sheet_name, first_row, total_col, last_row, total_col))
+        .set_categories((SHEET_CHART, 1, 1, last_row, 1))
+        .set_values((SHEET_CHART, 1, 2, last_row, 2))
         .set_points(&points)
         .set_data_label(ChartDataLabel::new().show_value().set_num_format("0.00"));
-    chart.title().set_name("各单位总分");
+    chart.title().set_name(CHART_TITLE);
     chart.legend().set_hidden();
-    chart.y_axis().set_reverse();
+    // A bar chart's categories run up its y axis: the first rank at the top.
+    // Every unit's label shows (the applications skip labels only when they
+    // overlap): a 9 pt label beside each bar of CHART_BAR_HEIGHT pixels.
+    chart.y_axis().set_reverse().set_font(ChartFont::new().set_size(9));
     chart.x_axis().set_min(0).set_num_format("0");
-    // Below the table, on a page of its own when both don't fit on one, and
-    // never taller than a page.
-    let height = (120 + 24 * count).min(MAX_CHART_HEIGHT);
-    chart.set_width(760).set_height(height);
-    let points_above = 36 + 15 * at_row;
-    if points_above + height * 3 / 4 > PRINTABLE_HEIGHT {
-        sheet.set_page_breaks(&[at_row])?;
-    }
-    sheet.insert_chart(at_row + 1, 0, &chart)?;
+    chart.set_width(CHART_WIDTH).set_height(CHART_FRAME_HEIGHT + CHART_BAR_HEIGHT * last_row);
+    sheet.insert_chart_with_offset(0, 3, &chart, CHART_GAP, 0)?;
     Ok(())
 }
 
+/// 汇总, printing as the table and its sign-off lines alone; returns the
+/// bars of the totals chart.
 fn summary_sheet(
     sheet: &mut Worksheet,
     scored: &Scored,
     categories: &[&str],
     styles: &Styles,
-) -> Result<(), XlsxError> {
+) -> Result<Vec<Bar>, XlsxError> {
     let Scored { model, report, .. } = *scored;
     sheet.set_name(SHEET_SUMMARY)?;
     let first_category: u16 = 3;
@@ -275,10 +318,28 @@ fn summary_sheet(
         }
         Ok(())
     })?;
-    let vetoed: Vec<bool> = report.units.iter().map(|unit| unit.veto).collect();
-    print_setup(sheet, SUMMARY_HEADER_ROW, 3)?;
-    let after = sign_off(sheet, SUMMARY_HEADER_ROW + vetoed.len() as u32, &model.settings.assessor, styles)?;
-    totals_chart(sheet, SHEET_SUMMARY, (first_row, &vetoed), (2, total_col), after)
+    let last_row = SUMMARY_HEADER_ROW + report.units.len() as u32;
+    let after = sign_off(sheet, last_row, &model.settings.assessor, styles)?;
+    print_table_only(sheet, (SUMMARY_HEADER_ROW, 3), (after - 1, labels.len() as u16 - 1))?;
+    let units = report.units.iter().map(|result| &model.units[result.unit]);
+    let labels = distinct_labels(units.map(|unit| (unit.name.as_str(), unit.id.as_str())));
+    let bars = (first_row..).zip(&report.units).zip(labels).map(|((row, result), label)| Bar {
+        rank: result.rank,
+        label,
+        total: result.total.clone(),
+        total_cell: Some(format!("{SHEET_SUMMARY}!{}", row_col_to_cell_absolute(row, total_col))),
+        vetoed: result.veto,
+    });
+    Ok(bars.collect())
+}
+
+/// The print setup of a 汇总 (the header at `head.0`, `head.1` columns
+/// frozen): its print area the table and the sign-off lines below it, up
+/// to `last` (row, column), nothing else.
+fn print_table_only(sheet: &mut Worksheet, head: (u32, u16), last: (u32, u16)) -> Result<(), XlsxError> {
+    print_setup(sheet, head.0, head.1)?;
+    sheet.set_print_area(0, 0, last.0, last.1)?;
+    Ok(())
 }
 
 /// 汇总's columns with `--previous` (docs/输出.md 一), from the first after the others.
@@ -579,15 +640,18 @@ fn datetime(
     row: u32,
     col: u16,
     value: Option<NaiveDateTime>,
-    styles: &Styles,
+    (style, styles): (&DateStyle, &Styles),
 ) -> Result<(), XlsxError> {
     match value {
-        Some(value) => grid.datetime(row, col, value, &styles.datetime),
+        Some(value) => grid.datetime(row, col, value, style),
         None => grid.text(row, col, "", &styles.center),
     }
 }
 
-/// One row per incident and timeliness indicator that checked it.
+/// One row per incident and timeliness indicator that checked it. Laid out
+/// to print at [`grid::MIN_PRINT_SCALE`] or more: the headers break at
+/// their unit, the steps' times leave out the year (the 发生时间 shows it),
+/// and the names, events and indicators wrap.
 fn incidents_sheets(
     book: &mut Workbook,
     scored: &Scored,
@@ -596,10 +660,10 @@ fn incidents_sheets(
 ) -> Result<(), XlsxError> {
     let Scored { model, report, .. } = *scored;
     let mut labels =
-        vec!["单位编号".to_owned(), "单位名称".into(), "事件".into(), "级别".into(), "发生时间".into()];
+        vec!["单位\n编号".to_owned(), "单位名称".into(), "事件".into(), "级别".into(), "发生时间".into()];
     labels.extend(INCIDENT_STEPS.iter().map(|(step, _)| format!("{step}时间")));
-    labels.extend(INCIDENT_STEPS.iter().map(|(step, _)| format!("{step}用时（小时）")));
-    labels.extend(["指标".into(), "时限（小时）".into(), "超时或缺失环节".into()]);
+    labels.extend(INCIDENT_STEPS.iter().map(|(step, _)| format!("{step}用时\n（小时）")));
+    labels.extend(["指标".into(), "时限\n（小时）".into(), "超时或\n缺失环节".into()]);
     let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
     let head = TableHead { name: SHEET_INCIDENTS, labels: &labels, frozen_cols: 2 };
     paged_table(book, &head, &report.incidents, sheet_rows, styles, |grid, row, _, result| {
@@ -607,12 +671,12 @@ fn incidents_sheets(
         let unit = &model.units[result.unit];
         let indicator = &model.criteria[result.indicator];
         grid.text(row, 0, &unit.id, &styles.text)?;
-        grid.text(row, 1, &unit.name, &styles.text)?;
+        grid.wrapped(row, 1, &unit.name, &styles.wrap)?;
         grid.wrapped(row, 2, &incident.title, &styles.wrap)?;
         grid.text(row, 3, &incident.level, &styles.center)?;
-        datetime(grid, row, 4, Some(incident.occurred), styles)?;
+        datetime(grid, row, 4, Some(incident.occurred), (&styles.datetime, styles))?;
         for (col, step) in (5..).zip(incident.steps) {
-            datetime(grid, row, col, step, styles)?;
+            datetime(grid, row, col, step, (&styles.month_datetime, styles))?;
         }
         for (col, hours) in (9..).zip(&result.hours) {
             match hours {
@@ -620,7 +684,7 @@ fn incidents_sheets(
                 None => grid.text(row, col, LEFT_OUT, &styles.center)?,
             }
         }
-        grid.text(row, 13, &format!("{} {}", indicator.code, indicator.name), &styles.text)?;
+        grid.wrapped(row, 13, &format!("{} {}", indicator.code, indicator.name), &styles.wrap)?;
         match indicator.rule.deadline_hours() {
             Some(deadline) => decimal(grid, row, 14, deadline, styles)?,
             None => grid.text(row, 14, LEFT_OUT, &styles.center)?,
@@ -761,19 +825,61 @@ fn warnings_sheets(
     })
 }
 
+/// A 说明 value: text, or a number stored as a number.
+enum AboutValue {
+    Text(String),
+    Number(Exact),
+}
+
+impl AboutValue {
+    fn count(count: usize) -> AboutValue {
+        AboutValue::Number(crate::number::int(count as i64))
+    }
+
+    /// A setting's number, or [`NOT_SET`] when it is not set.
+    fn setting(value: Option<&Exact>) -> AboutValue {
+        value.map_or_else(|| AboutValue::Text(NOT_SET.into()), |value| AboutValue::Number(value.clone()))
+    }
+}
+
 /// The 说明 rows shared by the score and the merged workbook: the marker
-/// that identifies a kaohe workbook, the year and the assessor.
-fn about_head(grid: &mut Grid, year: i32, assessor: &str, styles: &Styles) -> Result<u32, XlsxError> {
+/// that identifies a kaohe workbook, the year, the assessor and the
+/// 成文日期 its documents carry; returns the next row.
+fn about_head(
+    grid: &mut Grid,
+    (year, assessor): (i32, &str),
+    doc_date: NaiveDate,
+    styles: &Styles,
+) -> Result<u32, XlsxError> {
     grid.header(0, &["项目", "内容"], &styles.header)?;
     grid.text(1, 0, KEY_TOOL, &styles.text)?;
     grid.text(1, 1, &format!("{TOOL_PREFIX}{VERSION}"), &styles.text)?;
-    grid.text(2, 0, KEY_VERSION, &styles.text)?;
-    grid.text(2, 1, VERSION, &styles.text)?;
-    grid.text(3, 0, KEY_YEAR, &styles.text)?;
-    grid.number(3, 1, f64::from(year), year, &styles.integer)?;
-    grid.text(4, 0, KEY_ASSESSOR, &styles.text)?;
-    grid.text(4, 1, assessor, &styles.text)?;
+    grid.text(2, 0, KEY_YEAR, &styles.text)?;
+    grid.number(2, 1, f64::from(year), year, &styles.general)?;
+    grid.text(3, 0, KEY_ASSESSOR, &styles.text)?;
+    grid.text(3, 1, assessor, &styles.text)?;
+    grid.text(4, 0, KEY_DOC_DATE, &styles.text)?;
+    grid.datetime(4, 1, doc_date.and_time(chrono::NaiveTime::MIN), &styles.date)?;
     Ok(5)
+}
+
+/// The `rows` of 说明 from `first` (key, value); returns the next row.
+fn about_rows(
+    grid: &mut Grid,
+    first: u32,
+    rows: &[(&str, AboutValue)],
+    styles: &Styles,
+) -> Result<u32, XlsxError> {
+    for (row, (key, value)) in (first..).zip(rows) {
+        grid.text(row, 0, key, &styles.text)?;
+        match value {
+            AboutValue::Text(text) => grid.wrapped(row, 1, text, &styles.wrap)?,
+            AboutValue::Number(number) => {
+                grid.number(row, 1, to_f64(number), format_trimmed(number, 10), &styles.general)?
+            }
+        }
+    }
+    Ok(first + rows.len() as u32)
 }
 
 fn about_sheet(sheet: &mut Worksheet, scored: &Scored, styles: &Styles) -> Result<(), XlsxError> {
@@ -785,26 +891,24 @@ fn about_sheet(sheet: &mut Worksheet, scored: &Scored, styles: &Styles) -> Resul
         .map(|band| format!("{}:{}", band.name, format_trimmed(&band.threshold, 2)))
         .collect();
     let rows = [
-        (KEY_IDEOLOGICAL, settings.ideological_category.clone()),
-        (KEY_GRADES, grades.join(";")),
-        (KEY_TOP_QUOTA, settings.top_quota.as_ref().map_or(NOT_SET.into(), |q| format_trimmed(q, 10))),
-        (KEY_BONUS_CAP, settings.bonus_cap.as_ref().map_or(NOT_SET.into(), |cap| format_trimmed(cap, 10))),
-        (KEY_ASSESSED, scored.report.units.len().to_string()),
-        (KEY_CREATED, scored.created.format("%Y-%m-%d %H:%M:%S").to_string()),
+        (KEY_IDEOLOGICAL, AboutValue::Text(settings.ideological_category.clone())),
+        (KEY_GRADES, AboutValue::Text(grades.join(";"))),
+        (KEY_TOP_QUOTA, AboutValue::setting(settings.top_quota.as_ref())),
+        (KEY_BONUS_CAP, AboutValue::setting(settings.bonus_cap.as_ref())),
+        (KEY_ASSESSED, AboutValue::count(scored.report.units.len())),
         (
             "计算方法",
-            "类别得分 = 100 × 得分 ÷ 分值；加权得分 = Σ(类别得分 × 权重) ÷ Σ权重，只计该单位参评的类别，权重见“权重”表；总分 = ROUND(加权得分 + 加分, 2)；被否决的单位排在最后，等次为最低等次。".into(),
+            AboutValue::Text("类别得分 = 100 × 得分 ÷ 分值；加权得分 = Σ(类别得分 × 权重) ÷ Σ权重，只计该单位参评的类别，权重见“权重”表；总分 = ROUND(加权得分 + 加分, 2)；被否决的单位排在最后，等次为最低等次。".into()),
         ),
     ];
+    // The 成文日期 the documents carry: the setting, else the creation date.
+    let doc_date = settings.doc_date.unwrap_or(scored.created.date());
     table(sheet, |grid| {
-        let row = about_head(grid, settings.year, &settings.assessor, styles)?;
-        for (row, (key, value)) in (row..).zip(&rows) {
-            grid.text(row, 0, key, &styles.text)?;
-            grid.wrapped(row, 1, value, &styles.wrap)?;
-        }
+        let row = about_head(grid, (settings.year, &settings.assessor), doc_date, styles)?;
+        let row = about_rows(grid, row, &rows, styles)?;
         let files =
             scored.model.sources.iter().map(|source| (source.name.to_string(), source.sha256.clone()));
-        sources_table(grid, row + rows.len() as u32 + 1, "输入文件", files, styles)
+        sources_table(grid, row + 1, "输入文件", files, styles)
     })?;
     print_setup(sheet, 0, 0)
 }

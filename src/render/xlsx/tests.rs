@@ -2,9 +2,9 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Range, Reader, Xlsx};
+use calamine::{Data, DataType, Range, Reader, Xlsx};
 
-use super::fixture::{self, COUNTY, IDEOLOGICAL, PARTY};
+use super::fixture::{self, COUNTY, IDEOLOGICAL, PARTY, part};
 use super::*;
 use crate::number::to_f64;
 
@@ -34,7 +34,7 @@ fn text(value: &str) -> Data {
 #[test]
 fn sheets_come_in_spec_order() {
     let book = open(render());
-    assert_eq!(book.sheet_names(), ["汇总", "明细", "舆情时效", "问责", "权重", "校验", "说明"]);
+    assert_eq!(book.sheet_names(), ["汇总", "图表", "明细", "舆情时效", "问责", "权重", "校验", "说明"]);
 }
 
 #[test]
@@ -197,24 +197,124 @@ fn detail_incident_accountability_and_warning_sheets() {
 fn about_sheet_identifies_the_workbook() {
     let mut book = open(render());
     let about = book.worksheet_range(SHEET_ABOUT).unwrap();
-    let pairs: Vec<(Data, Data)> = (1..8).map(|row| (cell(&about, row, 0), cell(&about, row, 1))).collect();
-    assert!(pairs.contains(&(text("生成工具"), text(&format!("kaohe {VERSION}")))));
-    assert!(pairs.contains(&(text("版本"), text(VERSION))));
-    assert!(pairs.contains(&(text("年度"), Data::Float(2025.0))));
-    assert!(pairs.contains(&(text("考核单位"), text("县局党委"))));
-    // What an upper level needs to verify the workbook.
-    let verification: Vec<(Data, Data)> =
-        (5..10).map(|row| (cell(&about, row, 0), cell(&about, row, 1))).collect();
+    let rows: Vec<(Data, Data)> = (1..11).map(|row| (cell(&about, row, 0), cell(&about, row, 1))).collect();
+    let doc_date = cell(&about, 4, 1).as_datetime();
     let expected = [
-        ("意识形态类别", IDEOLOGICAL),
-        ("等次", "优秀:90;良好:80;合格:60;不合格:0"),
-        ("优秀比例", "无"),
-        ("加分上限", "无"),
-        ("参评单位数", "3"),
+        // The version once, in the marker a reader recognises a kaohe workbook by.
+        (text("生成工具"), text(&format!("kaohe {VERSION}"))),
+        (text("年度"), Data::Float(2025.0)),
+        (text("考核单位"), text("县局党委")),
+        (text("成文日期"), cell(&about, 4, 1)),
+        // What an upper level needs to verify the workbook, numbers as numbers.
+        (text("意识形态类别"), text(IDEOLOGICAL)),
+        (text("等次"), text("优秀:90;良好:80;合格:60;不合格:0")),
+        (text("优秀比例"), text("无")),
+        (text("加分上限"), text("无")),
+        (text("参评单位数"), Data::Float(3.0)),
+        (text("计算方法"), cell(&about, 10, 1)),
     ];
-    assert_eq!(verification, expected.map(|(key, value)| (text(key), text(value))));
+    assert_eq!(rows, expected);
+    // The 成文日期 the documents carry: without the setting, the creation date.
+    assert_eq!(doc_date, Some(fixture::created()));
     let last = about.end().unwrap().0;
     assert_eq!((cell(&about, last, 0), cell(&about, last, 1)), (text("台账.xlsx"), text(&"ab".repeat(32))));
+}
+
+#[test]
+fn about_sheet_stores_set_numbers_and_the_set_doc_date() {
+    let mut model = fixture::model(&COUNTY);
+    model.settings.top_quota = Some(crate::number::parse_decimal("12.5").unwrap());
+    model.settings.bonus_cap = Some(crate::number::int(3));
+    model.settings.doc_date = chrono::NaiveDate::from_ymd_opt(2026, 1, 15);
+    let mut book = open(render_report(&model, &fixture::report(&model)));
+    let about = book.worksheet_range(SHEET_ABOUT).unwrap();
+    assert_eq!((cell(&about, 7, 0), cell(&about, 7, 1)), (text("优秀比例"), Data::Float(12.5)));
+    assert_eq!((cell(&about, 8, 0), cell(&about, 8, 1)), (text("加分上限"), Data::Float(3.0)));
+    let doc_date = cell(&about, 4, 1).as_datetime();
+    assert_eq!(doc_date, chrono::NaiveDate::from_ymd_opt(2026, 1, 15).and_then(|d| d.and_hms_opt(0, 0, 0)));
+}
+
+#[test]
+fn summary_prints_its_table_alone_and_the_chart_has_a_sheet_of_its_own() {
+    let bytes = render();
+    let workbook = part(&bytes, "xl/workbook.xml");
+    // The title, header, 3 units and the 4 sign-off lines below a blank row: A1:K10.
+    assert!(
+        workbook.contains(
+            r#"<definedName name="_xlnm.Print_Area" localSheetId="0">汇总!$A$1:$K$10</definedName>"#
+        ),
+        "{workbook}"
+    );
+    assert!(
+        workbook
+            .contains(r#"<definedName name="_xlnm.Print_Titles" localSheetId="0">汇总!$1:$2</definedName>"#)
+    );
+    let summary = part(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(!summary.contains("<drawing"), "no chart on 汇总: {summary}");
+    assert!(
+        summary.contains(r#"<pageSetup paperSize="9" fitToHeight="0" orientation="landscape""#),
+        "{summary}"
+    );
+    assert!(summary.contains(r#"<pageSetUpPr fitToPage="1"/>"#));
+    // 图表: rank, name and total (a live reference to 汇总) of each unit, and the chart beside them.
+    let chart_sheet = part(&bytes, "xl/worksheets/sheet2.xml");
+    assert!(chart_sheet.contains("<drawing r:id=\"rId1\"/>"), "{chart_sheet}");
+    assert!(chart_sheet.contains("<f>汇总!$H$3</f><v>86</v>"), "{chart_sheet}");
+    let chart = part(&bytes, "xl/charts/chart1.xml");
+    assert!(
+        chart.contains("<c:f>图表!$B$2:$B$4</c:f>") && chart.contains("<c:f>图表!$C$2:$C$4</c:f>"),
+        "{chart}"
+    );
+    let mut book = open(bytes);
+    let rows: Vec<Vec<Data>> =
+        book.worksheet_range(SHEET_CHART).unwrap().rows().map(<[Data]>::to_vec).collect();
+    assert_eq!(rows[0], ["排名", "单位", "总分"].map(text));
+    assert_eq!(rows[3], [Data::Float(3.0), text("=SUM(A1)"), Data::Float(93.33)]);
+}
+
+#[test]
+fn the_document_title_names_the_workbook() {
+    let core = part(&render(), "docProps/core.xml");
+    assert!(core.contains("<dc:title>2025年度考核得分表</dc:title>"), "{core}");
+}
+
+/// The widths of a sheet's columns in its XML, by column.
+fn column_widths(sheet: &str) -> Vec<f64> {
+    let cols = roxmltree::Document::parse(sheet).unwrap();
+    let mut widths = Vec::new();
+    for col in cols.descendants().filter(|node| node.has_tag_name("col")) {
+        let attribute = |name| col.attribute(name).unwrap().parse::<f64>().unwrap();
+        for _ in attribute("min") as usize..=attribute("max") as usize {
+            widths.push(attribute("width"));
+        }
+    }
+    widths
+}
+
+#[test]
+fn incidents_are_laid_out_to_print_at_70_percent_or_more() {
+    let mut model = fixture::model(&COUNTY);
+    // An event and a unit name that would each fill a 48-character column.
+    model.incidents[0].title = "网民在多个平台集中转发关于本单位招聘公告信息不全的帖子并引发大量评论".into();
+    let bytes = render_report(&model, &fixture::report(&model));
+    let incidents = part(&bytes, "xl/worksheets/sheet4.xml");
+    let styles = part(&bytes, "xl/styles.xml");
+    let widths = column_widths(&incidents);
+    assert_eq!(widths.len(), 16);
+    // In Excel's pixels (a stored width counts 8 a character of 宋体 11,
+    // padding included), ¾ point each: A4 landscape between the margins
+    // holds 769.9 points, at 70 % a table of 1099.8.
+    let points: f64 = widths.iter().map(|width| width * 8.0 * 0.75).sum();
+    assert!(points <= 769.89 / 0.7, "{points} points: {widths:?}");
+    // The event was narrowed from 48 characters and wraps, its row grown.
+    assert!(widths[2] < 48.0, "{widths:?}");
+    assert!(incidents.contains(r#"<row r="2" ht="90" customHeight="1">"#), "{incidents}");
+    // Headers break at their unit; the steps' times leave out the year.
+    let mut book = open(bytes);
+    let sheet = book.worksheet_range(SHEET_INCIDENTS).unwrap();
+    assert_eq!(cell(&sheet, 0, 9), text("发现用时\n（小时）"));
+    assert_eq!(cell(&sheet, 0, 15), text("超时或\n缺失环节"));
+    assert!(styles.contains(r#"formatCode="mm-dd hh:mm""#), "{styles}");
 }
 
 #[test]
@@ -229,15 +329,6 @@ fn same_inputs_give_the_same_bytes() {
     );
 }
 
-/// The XML of one part of the package, for what calamine doesn't read
-/// (column widths, row heights).
-fn part(bytes: &[u8], name: &str) -> String {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    let mut xml = String::new();
-    std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut xml).unwrap();
-    xml
-}
-
 #[test]
 fn streamed_rows_are_as_tall_as_their_wrapped_lines() {
     let model = fixture::model(&COUNTY);
@@ -246,14 +337,14 @@ fn streamed_rows_are_as_tall_as_their_wrapped_lines() {
     evidence.push(evidence[0].clone());
     let bytes = render_report(&model, &report);
     // 明细 row 2 lists two pieces of evidence, one per line; row 3 one.
-    let detail = part(&bytes, "xl/worksheets/sheet2.xml");
+    let detail = part(&bytes, "xl/worksheets/sheet3.xml");
     assert!(detail.contains(r#"<row r="2" ht="30" customHeight="1">"#), "{detail}");
     assert!(detail.contains(r#"<row r="3">"#));
     // 说明: the 计算方法 text wraps to 3 lines of the capped column B…
-    let about = part(&bytes, "xl/worksheets/sheet7.xml");
-    assert!(about.contains(r#"<row r="12" ht="45" customHeight="1">"#), "{about}");
+    let about = part(&bytes, "xl/worksheets/sheet8.xml");
+    assert!(about.contains(r#"<row r="11" ht="45" customHeight="1">"#), "{about}");
     // …which still widens, unwrapped, to the 64-character SHA-256 below it.
-    assert!(about.contains(r#"<col min="2" max="2" width="73.140625" customWidth="1"/>"#));
+    assert!(about.contains(r#"<col min="2" max="2" width="63.375" customWidth="1"/>"#), "{about}");
 }
 
 #[test]
@@ -265,7 +356,7 @@ fn long_sheets_continue_on_numbered_sheets_each_with_its_header() {
     let mut book = open(workbook_with_sheet_rows(&scored, 6).expect("workbook renders"));
     assert_eq!(
         book.sheet_names(),
-        ["汇总", "明细", "明细-2", "明细-3", "舆情时效", "问责", "权重", "校验", "校验-2", "说明"]
+        ["汇总", "图表", "明细", "明细-2", "明细-3", "舆情时效", "问责", "权重", "校验", "校验-2", "说明"]
     );
     // 14 明细 rows, 5 a sheet below the header.
     let whole = open(render()).worksheet_range(SHEET_DETAIL).unwrap();
