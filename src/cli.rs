@@ -105,11 +105,9 @@ pub struct MergeArgs {
     pub ideological_weight: Option<f64>,
     #[arg(long, value_name = "NAME")]
     pub assessor: Option<String>,
-    /// 汇总通报的发文字号，如“县委发〔2026〕1号”
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "NUMBER")]
     pub doc_number: Option<String>,
-    /// 汇总通报的成文日期，如 2026-01-15（不给时取最晚一份报送得分表的成文日期）
-    #[arg(long, value_name = "D")]
+    #[arg(long, value_name = "DATE")]
     pub doc_date: Option<String>,
     #[arg(long)]
     pub force: bool,

@@ -73,6 +73,16 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "本级单位名称，用于汇总通报的发文机关和落款",
         "This level's organisation, issuer and signature of the combined bulletin",
     ),
+    (
+        "merge.doc_number",
+        "汇总通报的发文字号，如“县委发〔2026〕1号”",
+        "The combined bulletin's document number, e.g. 县委发〔2026〕1号",
+    ),
+    (
+        "merge.doc_date",
+        "汇总通报的成文日期，如 2026-01-15（不给时取最晚一份报送得分表的成文日期）",
+        "The combined bulletin's date, e.g. 2026-01-15 (default: the latest of the submitted workbooks')",
+    ),
     ("init.dir", "目标文件夹", "Target folder"),
     (
         "init.force",
@@ -115,6 +125,8 @@ const VALUE_NAMES: &[(&str, &str)] = &[
     ("P", "P"),
     ("H", "H"),
     ("M", "M"),
+    ("NUMBER", "文号"),
+    ("DATE", "日期"),
     ("all", "all"),
 ];
 
