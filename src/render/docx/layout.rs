@@ -373,15 +373,41 @@ fn text_lines(content: &[Inline], indent: i32) -> u32 {
     let text: String = content.iter().map(|inline| inline.text.as_str()).collect();
     let per_line = f64::from(TEXT_WIDTH / CHAR);
     text.split(LINE_BREAK)
-        .map(|line| ((width_in_chars(line) + f64::from(indent / CHAR)) / per_line).ceil().max(1.0) as u32)
+        .map(|line| ((set_width(line) + f64::from(indent / CHAR)) / per_line).ceil().max(1.0) as u32)
         .sum()
 }
 
-/// The grid lines the title takes in 2号.
+/// The width of `line` in body characters as LibreOffice sets it with its
+/// substitute for Times New Roman (DejaVu Serif: a digit is 0.63 of a
+/// character, a space 0.3) and a quarter character of space on each side
+/// of a Latin run between Chinese characters.
+fn set_width(line: &str) -> f64 {
+    let mut width = 0.0;
+    let mut previous: Option<bool> = None;
+    for c in line.chars() {
+        let latin = c.is_ascii();
+        width += match c {
+            ' ' => 0.3,
+            c if c.is_ascii() => 0.63,
+            _ => 1.0,
+        };
+        if previous.is_some_and(|before| before != latin) {
+            width += 0.25;
+        }
+        previous = Some(latin);
+    }
+    width
+}
+
+/// The grid lines the title takes in 2号: two for each of its lines, as
+/// LibreOffice sets a 22 pt line of the substitute fonts (taller than the
+/// 28.95 pt pitch) on two lines of the grid.
 fn title_lines(content: &[Inline]) -> u32 {
     let text: String = content.iter().map(|inline| inline.text.as_str()).collect();
     let per_line = f64::from(TEXT_WIDTH / (TITLE.half_points as i32 * 10));
-    text.split(LINE_BREAK).map(|line| (width_in_chars(line) / per_line).ceil().max(1.0) as u32).sum()
+    let lines: u32 =
+        text.split(LINE_BREAK).map(|line| (width_in_chars(line) / per_line).ceil().max(1.0) as u32).sum();
+    2 * lines
 }
 
 /// The red issuing-body mark: centred 小标宋, as large as fits on one line.
@@ -798,8 +824,9 @@ fn row_heights(table: &Table, widths: &[i32]) -> Vec<i32> {
                 .map(|(cell, width)| match cell {
                     Cell::Content(inlines) => {
                         let room = whole_room(f64::from(*width) / f64::from(CHAR_4));
-                        let (lines, _) = cell_measure(inlines);
-                        lines.iter().map(|line| (line / room).ceil().max(1.0)).sum::<f64>()
+                        let text: String = inlines.iter().map(|inline| inline.text.as_str()).collect();
+                        let lines = text.split(ooxml::LINE_BREAK).map(set_width);
+                        lines.map(|line| (line / room).ceil().max(1.0)).sum::<f64>()
                     }
                     Cell::MergeUp => 1.0,
                 })

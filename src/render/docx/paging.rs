@@ -2,16 +2,16 @@
 //! contents can carry the page each letter starts on before any reader
 //! has laid the volume out. It follows what the layout writes: grid lines
 //! of fixed pitch, table rows that never split with the header repeated on
-//! each page, keep-with-next chains. Row heights are those LibreOffice
-//! gives a 4号 line in single spacing; the contents' fields are marked for
-//! updating, so a reader that lays the pages out differently (other fonts)
-//! shows its own numbers.
+//! each page, keep-with-next chains moved whole. Heights and widths are
+//! those of LibreOffice with its substitute fonts (the official ones are
+//! seldom installed). It is an estimate: the contents' fields are marked
+//! for updating, so a reader shows the pages of its own layout.
 
 use super::layout::{LINE_PITCH, TEXT_HEIGHT};
 
-/// One 4号 line of a table cell in single spacing, in twips, with the
+/// One 4号 line of a table cell in single spacing, in twips (20.3 pt), with the
 /// substitute fonts LibreOffice finds for 仿宋_GB2312 and 黑体.
-pub(super) const TABLE_LINE: i32 = 408;
+pub(super) const TABLE_LINE: i32 = 406;
 /// What a table row adds to its lines: the cell borders.
 pub(super) const ROW_EXTRA: i32 = 10;
 
@@ -53,17 +53,17 @@ impl Flow {
         self.kept.clear();
     }
 
-    /// `lines` grid lines of a paragraph that may break between them, the
-    /// last keeping with the next unit when `keep_next`; `before` and
-    /// `after` twips of space around it.
+    /// `lines` grid lines of a paragraph, `before` and `after` twips of
+    /// space around it; with `keep_next`, it stays whole and on the page of
+    /// the next unit.
     pub(super) fn paragraph(&mut self, lines: u32, before: i32, after: i32, keep_next: bool) {
+        // A paragraph that keeps with the next moves whole, as
+        // LibreOffice moves it; another breaks between any two lines.
         for line in 0..lines {
             let first = line == 0;
             let last = line + 1 == lines;
             let height = LINE_PITCH + if first { before } else { 0 } + if last { after } else { 0 };
-            // The first line keeps with the rest of a two-line paragraph,
-            // so a heading chain never ends on a lone line.
-            self.unit(height, (last && keep_next) || (first && lines == 2));
+            self.unit(height, keep_next);
         }
     }
 
