@@ -884,8 +884,8 @@ fn table(out: &mut String, table: &Table, widths: &[i32], keep_with_next: bool, 
     out.push_str("</w:tbl>");
 }
 
-/// The cover's title, 小初 方正小标宋简体, six lines down the page.
-const COVER_TITLE: Face = Face { half_points: 72, ..TITLE };
+/// The cover's title, 一号 方正小标宋简体, six lines down the page.
+const COVER_TITLE: Face = Face { half_points: 52, ..TITLE };
 const COVER_TITLE_BEFORE: i32 = 6 * LINE_PITCH;
 /// The assessor and the date, 3号 楷体_GB2312, centred near the foot.
 const COVER_FOOT_BEFORE: i32 = 10 * LINE_PITCH;

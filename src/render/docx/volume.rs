@@ -115,11 +115,11 @@ impl Volume {
         inserts.sort_by_key(|(at, _)| *at);
         let mut from = 0;
         for (at, text) in inserts {
-            self.letters.write_all(body.xml[from..*at].as_bytes())?;
+            self.letters.write_all(&body.xml.as_bytes()[from..*at])?;
             self.letters.write_all(text.as_bytes())?;
             from = *at;
         }
-        self.letters.write_all(body.xml[from..].as_bytes())?;
+        self.letters.write_all(&body.xml.as_bytes()[from..])?;
         Ok(())
     }
 }
