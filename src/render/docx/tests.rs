@@ -1656,3 +1656,30 @@ fn the_bulletin_counts_grade_moves_and_lists_the_largest_rises_with_ties_at_the_
         "{text}"
     );
 }
+
+/// A heading or paragraph leading into a short table keeps with it; one
+/// leading into a long table does not, so it never leaves a page holding
+/// only itself — the one rule for short tables, that also keeps their rows
+/// together.
+#[test]
+fn what_leads_into_a_table_keeps_with_it_only_when_the_table_is_short() {
+    let table = |rows: usize| {
+        let mut text = String::from("| 类别 | 指标 |\n|---|---|\n");
+        for row in 0..rows {
+            text.push_str(&format!("| 党建工作 | 指标{row} |\n"));
+        }
+        text
+    };
+    let text = format!("## 短表\n\n{}\n## 长表\n\n引导语：\n\n{}", table(3), table(20));
+    let body = layout::body(&markdown::parse(&text));
+    let keeps = |text: &str| {
+        let at = body.xml.find(text).unwrap();
+        let start = body.xml[..at].rfind("<w:p>").unwrap();
+        body.xml[start..at].contains("<w:keepNext/>")
+    };
+    assert!(keeps("短表"), "a heading keeps with a short table");
+    assert!(keeps("长表"), "a heading keeps with the paragraph after it");
+    assert!(!keeps("引导语："), "a paragraph does not keep with a long table");
+    assert!(keeps("指标0"), "a short table's rows keep together");
+    assert!(!keeps("指标10"), "a long table's rows do not");
+}
