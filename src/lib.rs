@@ -79,7 +79,7 @@ use chrono::NaiveDateTime;
 use cli::{Command, Config};
 use diagnostic::{Diagnostic, Diagnostics, Lang, Text};
 pub use diagnostic::{EXIT_INVALID_INPUT, EXIT_USAGE, Failure};
-use libreoffice::{BlankPages, LibreOffice};
+use libreoffice::LibreOffice;
 use model::Model;
 use render::Rendered;
 
@@ -406,19 +406,10 @@ fn convert_to_pdf(
     progress: &dyn Progress,
 ) -> Result<(), Failure> {
     let documents = files.documents(which == cli::Pdf::All);
-    let staged = |document: &String| files.staged(document);
-    let (volume, others): (Vec<&String>, Vec<&String>) =
-        documents.iter().partition(|document| *document == output::VOLUME_FILE);
-    // Each letter of the volume starts at page 1, where LibreOffice alone
-    // adds a blank page after an odd one; the bulletin and the letters
-    // keep theirs: the 版记 stands on an even page (docs/命令.md).
-    let batches = [
-        (BlankPages::Kept, others.into_iter().map(staged).collect()),
-        (BlankPages::Skipped, volume.into_iter().map(staged).collect()),
-    ];
+    let staged: Vec<PathBuf> = documents.iter().map(|document| files.staged(document)).collect();
     progress.converting(documents.len());
     let converted = office
-        .convert(&batches, &files.scratch(), libreoffice::STALL_TIMEOUT, &|made| progress.pdfs_made(made));
+        .convert(&staged, &files.scratch(), libreoffice::STALL_TIMEOUT, &|made| progress.pdfs_made(made));
     let pdfs = converted.map_err(Failure::External)?;
     for document in &documents {
         let pdf = pdfs.join(libreoffice::pdf_name(Path::new(document)));

@@ -77,17 +77,16 @@ impl LibreOffice {
         }
     }
 
-    /// Converts every document of `batches` to PDF, working in `work`
+    /// Converts every one of `documents` to PDF, working in `work`
     /// (created; its `profile` is LibreOffice's, its `pdf` receives the
     /// PDFs, named as the documents with `.pdf`), and returns the folder of
-    /// the PDFs. Each batch is one LibreOffice process (LibreOffice takes
-    /// one set of export options per process, and [`BlankPages`] differ
-    /// between documents), or as few as its documents fit on command lines. `progress` is told how many PDFs exist so far. A
+    /// the PDFs. As few LibreOffice processes convert them as their paths
+    /// fit on command lines, each exporting with [`PDF_EXPORT`]. `progress` is told how many PDFs exist so far. A
     /// conversion that fails, leaves a PDF out, or for `stall` makes no PDF
     /// and does no work is an error saying so (LibreOffice is then stopped).
     pub(crate) fn convert(
         &self,
-        batches: &[(BlankPages, Vec<PathBuf>)],
+        documents: &[PathBuf],
         work: &Path,
         stall: Duration,
         progress: &dyn Fn(usize),
@@ -96,13 +95,10 @@ impl LibreOffice {
         for folder in [&folders.profile, &folders.pdfs] {
             fs::create_dir_all(folder).map_err(|error| self.failed_to_start(&error))?;
         }
-        let processes = batches.iter().flat_map(|(blank_pages, documents)| {
-            let command_lines = command_lines(documents, DOCUMENTS_PER_PROCESS, COMMAND_LINE_BUDGET);
-            command_lines.into_iter().map(move |chunk| (*blank_pages, chunk))
-        });
-        for (index, (blank_pages, documents)) in processes.enumerate() {
+        let processes = command_lines(documents, DOCUMENTS_PER_PROCESS, COMMAND_LINE_BUDGET);
+        for (index, documents) in processes.into_iter().enumerate() {
             let log = work.join(format!("libreoffice-{index}.log"));
-            self.convert_batch(documents, blank_pages, &folders, &log, stall, progress)?;
+            self.convert_batch(documents, &folders, &log, stall, progress)?;
         }
         Ok(folders.pdfs)
     }
@@ -112,7 +108,6 @@ impl LibreOffice {
     fn convert_batch(
         &self,
         documents: &[PathBuf],
-        blank_pages: BlankPages,
         folders: &Folders,
         log: &Path,
         stall: Duration,
@@ -127,7 +122,7 @@ impl LibreOffice {
         command
             .arg(profile_setting)
             .args(["--headless", "--invisible", "--norestore", "--nologo", "--nolockcheck"])
-            .args(["--convert-to", &blank_pages.pdf_export(), "--outdir"])
+            .args(["--convert-to", PDF_EXPORT, "--outdir"])
             .arg(pdfs)
             .args(documents)
             .stdin(Stdio::null())
@@ -186,26 +181,14 @@ struct Folders {
     pdfs: PathBuf,
 }
 
-/// What LibreOffice's PDF export does with the blank pages LibreOffice adds
-/// itself to a document (docs/命令.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum BlankPages {
-    /// Kept, as Word prints them: a section that must start on an even page
-    /// (the 版记 of GB/T 9704) has the blank page before it.
-    Kept,
-    /// Left out: LibreOffice also adds one wherever page numbers restart at
-    /// 1 after an odd page (each letter of the volume), which Word does not.
-    Skipped,
-}
-
-impl BlankPages {
-    /// The `--convert-to` argument: the PDF export with its
-    /// `IsSkipEmptyPages` option, in the JSON LibreOffice 7.4 and later read.
-    fn pdf_export(self) -> String {
-        let skip = self == BlankPages::Skipped;
-        format!(r#"pdf:writer_pdf_Export:{{"IsSkipEmptyPages":{{"type":"boolean","value":"{skip}"}}}}"#)
-    }
-}
+/// The `--convert-to` argument: the PDF export keeping the blank pages
+/// Word prints (`IsSkipEmptyPages` false, in the JSON LibreOffice 7.4 and
+/// later read) — a section that starts on an odd page (each letter of the
+/// volume) or an even one (the 版记 of GB/T 9704) has one before it when
+/// the text before ends on the wrong side, so a PDF's pages are the
+/// printed pages and its page numbers the printed numbers.
+pub(crate) const PDF_EXPORT: &str =
+    r#"pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}"#;
 
 /// `documents` cut into runs of at most `count` documents whose paths take
 /// at most `bytes` (one document at least each), in order; none when there
@@ -470,9 +453,8 @@ mod tests {
     fn a_failure_and_a_missing_pdf_are_told() {
         let dir = tempfile::tempdir().unwrap();
         let documents = [dir.path().join("甲.docx"), dir.path().join("乙.docx")];
-        let batches = [(BlankPages::Skipped, documents.to_vec())];
         let convert = |office: &LibreOffice, work: &str, stall| {
-            office.convert(&batches, &dir.path().join(work), stall, &|_| {}).map_err(|e| e.en)
+            office.convert(&documents, &dir.path().join(work), stall, &|_| {}).map_err(|e| e.en)
         };
         let failing =
             script(dir.path(), "failing", "echo 'Error: source file could not be loaded' >&2; exit 1");
@@ -506,10 +488,9 @@ mod tests {
     fn a_hang_is_stopped_and_long_work_is_not() {
         let dir = tempfile::tempdir().unwrap();
         let documents = [dir.path().join("汇编.docx")];
-        let batches = [(BlankPages::Skipped, documents.to_vec())];
         let convert = |office: &LibreOffice, work: &str| {
             office
-                .convert(&batches, &dir.path().join(work), Duration::from_secs(1), &|_| {})
+                .convert(&documents, &dir.path().join(work), Duration::from_secs(1), &|_| {})
                 .map_err(|e| e.en)
         };
         let hung = script(dir.path(), "hung", "sleep 30");
@@ -530,12 +511,12 @@ while [ "$1" != --outdir ]; do shift; done; echo pdf > "$2/汇编.pdf""#,
         assert_eq!(fs::read(pdfs.join("汇编.pdf")).unwrap(), b"pdf\n");
     }
 
-    /// Each batch is one process, given its export options, the private
-    /// profile and every document of the batch; progress counts the PDFs
-    /// of all batches.
+    /// One process converts the documents, given the export options that
+    /// keep blank pages, the private profile and every document; progress
+    /// counts the PDFs.
     #[cfg(unix)]
     #[test]
-    fn each_batch_is_one_process_with_its_export_options() {
+    fn one_process_converts_every_document_keeping_blank_pages() {
         let dir = tempfile::tempdir().unwrap();
         let calls = dir.path().join("calls");
         // Records its arguments, one call a line, and makes each PDF.
@@ -550,29 +531,23 @@ for document; do name=$(basename "$document" .docx); echo pdf > "$out/$name.pdf"
         );
         let documents: Vec<PathBuf> =
             ["通报", "汇编", "甲"].iter().map(|n| dir.path().join(format!("{n}.docx"))).collect();
-        let batches = [
-            (BlankPages::Kept, documents[..1].to_vec()),
-            (BlankPages::Skipped, documents[1..].to_vec()),
-            (BlankPages::Kept, Vec::new()),
-        ];
         let seen = std::cell::RefCell::new(Vec::new());
         let work = dir.path().join("work");
-        let pdfs =
-            recording.convert(&batches, &work, STALL_TIMEOUT, &|made| seen.borrow_mut().push(made)).unwrap();
+        let pdfs = recording
+            .convert(&documents, &work, STALL_TIMEOUT, &|made| seen.borrow_mut().push(made))
+            .unwrap();
         assert_eq!(pdfs, work.join("pdf"));
         let calls = fs::read_to_string(&calls).unwrap();
         let calls: Vec<&str> = calls.lines().collect();
         let profile = file_url(&work.join("profile"));
-        let expected = |skip: bool, documents: &[PathBuf]| {
-            let documents: Vec<String> = documents.iter().map(|d| d.display().to_string()).collect();
-            format!(
-                r#"-env:UserInstallation={profile} --headless --invisible --norestore --nologo --nolockcheck --convert-to pdf:writer_pdf_Export:{{"IsSkipEmptyPages":{{"type":"boolean","value":"{skip}"}}}} --outdir {} {}"#,
-                pdfs.display(),
-                documents.join(" ")
-            )
-        };
-        assert_eq!(calls, [expected(false, &documents[..1]), expected(true, &documents[1..])]);
-        assert_eq!(seen.borrow().last(), Some(&3), "the PDFs of both processes counted");
+        let documents: Vec<String> = documents.iter().map(|d| d.display().to_string()).collect();
+        let expected = format!(
+            r#"-env:UserInstallation={profile} --headless --invisible --norestore --nologo --nolockcheck --convert-to pdf:writer_pdf_Export:{{"IsSkipEmptyPages":{{"type":"boolean","value":"false"}}}} --outdir {} {}"#,
+            pdfs.display(),
+            documents.join(" ")
+        );
+        assert_eq!(calls, [expected]);
+        assert_eq!(seen.borrow().last(), Some(&3), "every PDF counted");
         assert_eq!(fs::read(pdfs.join("甲.pdf")).unwrap(), b"pdf\n");
     }
 }

@@ -136,6 +136,38 @@ fn force_replaces_only_the_pdfs_kaohe_wrote() {
     assert!(!summary.contains(".pdf"), "{summary}");
 }
 
+/// The page numbers the volume's contents carries before any reader
+/// updates them: each `PAGEREF` field's cached result, in order.
+fn cached_contents_pages(volume: &Path) -> Vec<u32> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(volume).unwrap()).unwrap();
+    let mut xml = String::new();
+    archive.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
+    xml.split(" PAGEREF ")
+        .skip(1)
+        .map(|field| {
+            let result = &field[field.find("<w:t>").unwrap() + "<w:t>".len()..];
+            result[..result.find('<').unwrap()].parse().unwrap()
+        })
+        .collect()
+}
+
+/// The contents' cached numbers for the sample are the pages its letters
+/// start on in LibreOffice's render of the volume (recorded here from
+/// `soffice --convert-to pdf`, LibreOffice 7.4 with its substitute fonts:
+/// letters of 2, 2, 3, 3, 3, 3, 3, 3, 3, 4, 3, 3, 3, 3, 3 pages, each on an
+/// odd page after the cover's and the contents' sheets).
+#[test]
+fn the_contents_carries_the_pages_of_a_render_of_the_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("结果");
+    kaohe().args(["score", SAMPLE, "-o"]).arg(&out).assert().code(0);
+    assert_eq!(
+        cached_contents_pages(&out.join("反馈汇编.docx")),
+        [5, 7, 9, 13, 17, 21, 25, 29, 33, 37, 41, 45, 49, 53, 57]
+    );
+}
+
 /// The LibreOffice program kaohe would find, if any.
 fn installed_libreoffice() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
@@ -155,9 +187,9 @@ fn page_texts(pdf: &Path) -> Vec<String> {
 
 /// With LibreOffice installed, `--pdf all` on the sample: every document's
 /// PDF beside it, listed and recorded; the bulletin ends with its 版记 on
-/// an even page; the volume has as many pages as the letters, each letter
-/// starting a new page, without a blank page between them; each first page
-/// carries its document's title.
+/// an even page; the volume has a cover, a contents page and the letters'
+/// pages, each letter starting on an odd page that carries its title and
+/// the number the contents gives it.
 #[test]
 fn pdfs_have_the_pages_of_their_documents() {
     let Some(soffice) = installed_libreoffice() else {
@@ -212,20 +244,47 @@ fn pdfs_have_the_pages_of_their_documents() {
         "only the page before the 版记 may be blank: {blank:?}"
     );
 
+    // The volume: cover, contents, then each letter on an odd page, its
+    // pages the letter's own; a blank page only before a letter (or the
+    // contents) that would otherwise start on an even page. The contents
+    // lists each letter at the page it starts on, and that page carries
+    // that number.
     let volume = page_texts(&out.join("反馈汇编.pdf"));
-    let mut start = 0;
+    assert_eq!(volume[0], "2025年度考核情况反馈汇编中共××县××局委员会2026年1月20日", "the cover");
+    assert!(volume[1].is_empty(), "the back of the cover: {}", volume[1]);
+    assert!(volume[2].starts_with("目录"), "{}", volume[2]);
+    let contents = &volume[2];
+    let cached = cached_contents_pages(&out.join("反馈汇编.docx"));
+    let mut start = 4;
     for (pdf, title) in &letters {
         let letter = page_texts(&out.join(pdf));
-        assert!(letter[0].contains(title.as_str()), "{pdf}: {}", letter[0]);
-        assert!(letter.iter().all(|page| !page.is_empty()), "{pdf} has no blank page");
-        assert!(
-            volume[start].contains(title.as_str()),
-            "{pdf} starts the volume's page {}: {}",
-            start + 1,
-            volume[start]
+        let name = title.trim_start_matches("关于").trim_end_matches("2025年度考核情况的反馈");
+        assert_eq!(start % 2, 0, "{pdf} starts on the odd page {}", start + 1);
+        assert!(volume[start].contains(title.as_str()), "{pdf} starts the volume's page {}", start + 1);
+        let listed = format!("{name}{}", ".".repeat(3));
+        let at = contents.find(&listed).unwrap_or_else(|| panic!("{name} listed: {contents}"));
+        let number: String = contents[at..]
+            .trim_start_matches(name)
+            .trim_start_matches('.')
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        assert_eq!(number, (start + 1).to_string(), "{name}'s page in the contents");
+        assert_eq!(
+            cached[letters.iter().position(|(p, _)| p == pdf).unwrap()],
+            start as u32 + 1,
+            "{name}: cached"
         );
-        start += letter.len();
+        assert!(volume[start].ends_with(&format!("—{}—", start + 1)), "printed number: {}", volume[start]);
+        let pages = letter.len();
+        for page in &volume[start..start + pages] {
+            assert!(!page.is_empty(), "{pdf}: no blank page inside a letter");
+        }
+        start += pages;
+        if start % 2 == 1 && start < volume.len() {
+            assert!(volume[start].is_empty(), "a blank page after {pdf}, which ends on an odd page");
+            start += 1;
+        }
     }
-    assert_eq!(volume.len(), start, "the volume is the letters' pages and no more");
-    assert!(volume.iter().all(|page| !page.is_empty()), "no blank page in the volume");
+    assert_eq!(volume.len(), start, "the volume is cover, contents and the letters' pages");
 }

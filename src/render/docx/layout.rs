@@ -12,6 +12,7 @@ use super::ooxml::{
     self, Border, Justify, LINE_BREAK, Line, ParagraphProperties, RunProperties, VerticalMerge, page_break,
     start_cell, start_row, start_table,
 };
+use super::paging::{self, Flow};
 
 /// A4 in twips.
 pub const PAGE_WIDTH: u32 = 11906;
@@ -109,6 +110,11 @@ pub struct Body {
     /// The charts it places, in order: the n-th (from 1) is the chart part
     /// behind relationship [`chart_relationship`]`(n)`.
     pub charts: Vec<PlacedChart>,
+    /// Where the title's text begins (the start of its first paragraph's
+    /// content), for a bookmark the volume's contents refers to.
+    pub title_at: Option<usize>,
+    /// The pages the body takes, as `paging` models them.
+    pub pages: u32,
 }
 
 /// A chart placed in a body.
@@ -196,15 +202,33 @@ fn width_in_chars(text: &str) -> f64 {
 /// The body for `blocks`.
 pub fn body(blocks: &[Block]) -> Body {
     let mut body = Body::default();
+    let mut flow = Flow::default();
     let mut break_before = false;
+    // Each table's column widths, and whether it is kept on one page.
+    let tables: Vec<Option<(Vec<i32>, bool)>> = blocks
+        .iter()
+        .map(|block| match block {
+            Block::Table(table) => {
+                let widths = column_widths(table);
+                let short = keeps_together(table, &widths);
+                Some((widths, short))
+            }
+            _ => None,
+        })
+        .collect();
     for (index, block) in blocks.iter().enumerate() {
         let previous_is_imprint = index > 0 && matches!(blocks[index - 1], Block::Imprint { .. });
         let next_is_imprint = matches!(blocks.get(index + 1), Some(Block::Imprint { .. }));
         // The signature never stands alone on a page: the paragraph before it keeps with it.
         let next_is_signature = matches!(blocks.get(index + 1), Some(Block::Signature(_)));
-        // Nor does a paragraph leading into a table end a page above it.
-        let next_is_table = matches!(blocks.get(index + 1), Some(Block::Table(_)));
+        // Nor does a heading or paragraph leading into a table end a page
+        // above it — when the table is short: kept with a long one, it
+        // would leave the rest of its page empty.
+        let next_is_short_table = matches!(tables.get(index + 1), Some(Some((_, true))));
         let page_break_before = std::mem::take(&mut break_before);
+        if page_break_before {
+            flow.page_break();
+        }
         let plain = |properties: ParagraphProperties| ParagraphProperties { page_break_before, ..properties };
         match block {
             Block::PageBreak => break_before = true,
@@ -214,69 +238,101 @@ pub fn body(blocks: &[Block]) -> Body {
                 }
                 // A chart below a table may start the next page: kept with the
                 // table, the two would leave half of the page above empty.
-                table(&mut body.xml, content);
+                let Some(Some((widths, short))) = tables.get(index) else { continue };
+                table(&mut body.xml, content, widths, *short);
+                flow.table(&row_heights(content, widths), *short);
                 body.section_at = None;
             }
-            Block::Title(content) => body.paragraph(
-                &plain(ParagraphProperties {
-                    after: Some(LINE_PITCH),
-                    justify: Some(Justify::Center),
-                    ..grid()
-                }),
-                |out| runs(out, content, TITLE, false),
-            ),
+            Block::Title(content) => {
+                flow.paragraph(title_lines(content), 0, LINE_PITCH, false);
+                body.paragraph(
+                    &plain(ParagraphProperties {
+                        after: Some(LINE_PITCH),
+                        justify: Some(Justify::Center),
+                        ..grid()
+                    }),
+                    |out| runs(out, content, TITLE, false),
+                );
+                if body.title_at.is_none() {
+                    body.title_at = body.section_at.map(|at| at + "</w:pPr>".len());
+                }
+            }
             Block::Heading { level, number, content } => {
                 let (face, bold) = match level {
                     1 => (HEADING_1, false),
                     2 => (HEADING_2, false),
                     _ => (BODY, true),
                 };
+                let keep_next = !matches!(tables.get(index + 1), Some(Some((_, false))));
+                flow.paragraph(text_lines(content, FIRST_LINE_INDENT), 0, 0, keep_next);
                 let properties =
-                    ParagraphProperties { keep_next: true, outline_level: Some(*level - 1), ..indented() };
+                    ParagraphProperties { keep_next, outline_level: Some(*level - 1), ..indented() };
                 body.paragraph(&plain(properties), |out| {
                     ooxml::run(out, &face.run(bold), number);
                     runs(out, content, face, bold);
                 });
             }
-            Block::Paragraph(content) => body.paragraph(
-                &plain(ParagraphProperties {
-                    keep_next: next_is_signature || next_is_table,
-                    // The 附件说明 stands one blank line below the text (GB/T 9704 §7.3.4).
-                    before: is_annex_note(content).then_some(LINE_PITCH),
-                    justify: Some(Justify::Both),
-                    ..indented()
-                }),
-                |out| runs(out, content, BODY, false),
-            ),
+            Block::Paragraph(content) => {
+                let keep_next = next_is_signature || next_is_short_table;
+                // The 附件说明 stands one blank line below the text (GB/T 9704 §7.3.4).
+                let before = is_annex_note(content).then_some(LINE_PITCH);
+                flow.paragraph(text_lines(content, FIRST_LINE_INDENT), before.unwrap_or(0), 0, keep_next);
+                body.paragraph(
+                    &plain(ParagraphProperties {
+                        keep_next,
+                        before,
+                        justify: Some(Justify::Both),
+                        ..indented()
+                    }),
+                    |out| runs(out, content, BODY, false),
+                )
+            }
             Block::Marking(content) => {
+                flow.paragraph(text_lines(content, 0), 0, 0, false);
                 body.paragraph(&plain(grid()), |out| runs(out, content, HEADING_1, false))
             }
             Block::Addressee(content) => {
+                flow.paragraph(text_lines(content, 0), 0, 0, false);
                 body.paragraph(&plain(grid()), |out| runs(out, content, BODY, false))
             }
             // The label on the first line of a new page, a blank line below
             // it so the annex title stands on the third (GB/T 9704 §7.3.7).
-            Block::Annex(content) => body.paragraph(
-                &ParagraphProperties { page_break_before: true, after: Some(LINE_PITCH), ..grid() },
-                |out| runs(out, content, HEADING_1, false),
-            ),
+            Block::Annex(content) => {
+                flow.page_break();
+                flow.paragraph(1, 0, LINE_PITCH, false);
+                body.paragraph(
+                    &ParagraphProperties { page_break_before: true, after: Some(LINE_PITCH), ..grid() },
+                    |out| runs(out, content, HEADING_1, false),
+                )
+            }
             Block::RedHead(content) => {
                 // The lines above it on the page (the 密级) take part of the 35 mm.
                 let above = blocks[..index].iter().filter(|block| matches!(block, Block::Marking(_))).count();
                 let before = (RED_HEAD_TOP - LINE_PITCH * above as i32).max(0);
+                flow.unit(before + 2 * LINE_PITCH + RED_HEAD_MAX_HALF_POINTS as i32 * 10, false);
                 red_head(&mut body, content, before, page_break_before)
             }
-            Block::DocNumber(content) => body.paragraph(
-                &plain(ParagraphProperties {
-                    border_bottom: Some(Border { size: 18, space: 11, color: RED }),
-                    after: Some(2 * LINE_PITCH),
-                    justify: Some(Justify::Center),
-                    ..grid()
-                }),
-                |out| runs(out, content, BODY, false),
-            ),
-            Block::Signature(lines) => signature(&mut body, lines, page_break_before),
+            Block::DocNumber(content) => {
+                flow.paragraph(1, 0, 2 * LINE_PITCH, false);
+                body.paragraph(
+                    &plain(ParagraphProperties {
+                        border_bottom: Some(Border { size: 18, space: 11, color: RED }),
+                        after: Some(2 * LINE_PITCH),
+                        justify: Some(Justify::Center),
+                        ..grid()
+                    }),
+                    |out| runs(out, content, BODY, false),
+                )
+            }
+            Block::Signature(lines) => {
+                for line in 0..lines.len() {
+                    let before = if line == 0 { LINE_PITCH } else { 0 };
+                    flow.unit(LINE_PITCH + before, line + 1 < lines.len());
+                }
+                signature(&mut body, lines, page_break_before)
+            }
             Block::Chart { kind, title } => {
+                flow.unit(CHART_HEIGHT, false);
                 body.charts.push(PlacedChart { kind: *kind, title: title.clone() });
                 let number = body.charts.len();
                 // Single spacing off the grid, so the line is as high as the chart.
@@ -300,12 +356,58 @@ pub fn body(blocks: &[Block]) -> Body {
                     }
                     before = Some(imprint_top(&blocks[index..]));
                 }
+                flow.unit(LINE_PITCH + before.unwrap_or(0), !next_is_imprint);
                 let line = ImprintLine { first: !previous_is_imprint, last: !next_is_imprint, before };
                 imprint(&mut body, left, right, line, page_break_before)
             }
         }
     }
+    body.pages = flow.pages();
     body
+}
+
+/// The grid lines a paragraph of `content` takes at the body size, its
+/// first line indented by `indent` twips: full-width characters take a
+/// character, ASCII half of one.
+fn text_lines(content: &[Inline], indent: i32) -> u32 {
+    let text: String = content.iter().map(|inline| inline.text.as_str()).collect();
+    let per_line = f64::from(TEXT_WIDTH / CHAR);
+    text.split(LINE_BREAK)
+        .map(|line| ((set_width(line) + f64::from(indent / CHAR)) / per_line).ceil().max(1.0) as u32)
+        .sum()
+}
+
+/// The width of `line` in body characters as LibreOffice sets it with its
+/// substitute for Times New Roman (DejaVu Serif: a digit is 0.63 of a
+/// character, a space 0.3) and a quarter character of space on each side
+/// of a Latin run between Chinese characters.
+fn set_width(line: &str) -> f64 {
+    let mut width = 0.0;
+    let mut previous: Option<bool> = None;
+    for c in line.chars() {
+        let latin = c.is_ascii();
+        width += match c {
+            ' ' => 0.3,
+            c if c.is_ascii() => 0.63,
+            _ => 1.0,
+        };
+        if previous.is_some_and(|before| before != latin) {
+            width += 0.25;
+        }
+        previous = Some(latin);
+    }
+    width
+}
+
+/// The grid lines the title takes in 2号: two for each of its lines, as
+/// LibreOffice sets a 22 pt line of the substitute fonts (taller than the
+/// 28.95 pt pitch) on two lines of the grid.
+fn title_lines(content: &[Inline]) -> u32 {
+    let text: String = content.iter().map(|inline| inline.text.as_str()).collect();
+    let per_line = f64::from(TEXT_WIDTH / (TITLE.half_points as i32 * 10));
+    let lines: u32 =
+        text.split(LINE_BREAK).map(|line| (width_in_chars(line) / per_line).ceil().max(1.0) as u32).sum();
+    2 * lines
 }
 
 /// The red issuing-body mark: centred 小标宋, as large as fits on one line.
@@ -692,13 +794,13 @@ fn column_widths(table: &Table) -> Vec<i32> {
     widths
 }
 
-/// A bordered table in 4号: header row in 黑体 repeated on every page,
-/// rows never split, `^` cells merged vertically; a short table is kept on
-/// one page.
-fn table(out: &mut String, table: &Table) {
-    let widths = column_widths(table);
+/// Whether `table` at column `widths` is kept on one page: at most
+/// [`KEEP_TOGETHER_ROWS`] rows, none of whose cells wraps. The one rule for
+/// short tables: its rows keep together, and what leads into it keeps
+/// with it.
+fn keeps_together(table: &Table, widths: &[i32]) -> bool {
     let one_line = |row: &Vec<Cell>| {
-        row.iter().zip(&widths).all(|(cell, width)| match cell {
+        row.iter().zip(widths).all(|(cell, width)| match cell {
             Cell::Content(inlines) => {
                 let (lines, _) = cell_measure(inlines);
                 lines.len() == 1 && (lines[0] + 1.0) * f64::from(CHAR_4) <= f64::from(*width)
@@ -706,8 +808,39 @@ fn table(out: &mut String, table: &Table) {
             Cell::MergeUp => true,
         })
     };
-    let keep_together = table.rows.len() <= KEEP_TOGETHER_ROWS && table.rows.iter().all(one_line);
-    start_table(out, TEXT_WIDTH, &widths);
+    table.rows.len() <= KEEP_TOGETHER_ROWS && table.rows.iter().all(one_line)
+}
+
+/// Each row's height at column `widths` for [`paging`]: its tallest cell's
+/// lines (a merged cell's spread over the rows it spans).
+fn row_heights(table: &Table, widths: &[i32]) -> Vec<i32> {
+    table
+        .rows
+        .iter()
+        .map(|row| {
+            let lines = row
+                .iter()
+                .zip(widths)
+                .map(|(cell, width)| match cell {
+                    Cell::Content(inlines) => {
+                        let room = whole_room(f64::from(*width) / f64::from(CHAR_4));
+                        let text: String = inlines.iter().map(|inline| inline.text.as_str()).collect();
+                        let lines = text.split(ooxml::LINE_BREAK).map(set_width);
+                        lines.map(|line| (line / room).ceil().max(1.0)).sum::<f64>()
+                    }
+                    Cell::MergeUp => 1.0,
+                })
+                .fold(1.0, f64::max);
+            lines as i32 * paging::TABLE_LINE + paging::ROW_EXTRA
+        })
+        .collect()
+}
+
+/// A bordered table in 4号 at column `widths`: header row in 黑体 repeated
+/// on every page, rows never split, `^` cells merged vertically; a short
+/// table (`keep_together`) is kept on one page.
+fn table(out: &mut String, table: &Table, widths: &[i32], keep_together: bool) {
+    start_table(out, TEXT_WIDTH, widths);
     for (row_index, row) in table.rows.iter().enumerate() {
         let header = row_index == 0;
         let keep_next = keep_together && row_index + 1 < table.rows.len();
@@ -748,6 +881,84 @@ fn table(out: &mut String, table: &Table) {
         out.push_str("</w:tr>");
     }
     out.push_str("</w:tbl>");
+}
+
+/// The cover's title, 一号 方正小标宋简体, six lines down the page.
+const COVER_TITLE: Face = Face { half_points: 52, ..TITLE };
+const COVER_TITLE_BEFORE: i32 = 6 * LINE_PITCH;
+/// The assessor and the date, 3号 楷体_GB2312, centred near the foot.
+const COVER_FOOT_BEFORE: i32 = 10 * LINE_PITCH;
+
+/// The combined volume's cover: `title` (a line break where it holds
+/// one), then the assessor and the date centred below it.
+pub fn cover(title: &str, assessor: &str, date: &str) -> Body {
+    let mut body = Body::default();
+    let centred = |before: i32, line: Line| ParagraphProperties {
+        snap_to_grid: Some(false),
+        before: Some(before),
+        line: Some(line),
+        justify: Some(Justify::Center),
+        ..ParagraphProperties::default()
+    };
+    let title_line = Line::Exact(COVER_TITLE.half_points as i32 * 15);
+    body.paragraph(&centred(COVER_TITLE_BEFORE, title_line), |out| {
+        ooxml::run(out, &COVER_TITLE.run(false), title)
+    });
+    for (index, text) in [assessor, date].into_iter().enumerate() {
+        let before = if index == 0 { COVER_FOOT_BEFORE } else { 0 };
+        body.paragraph(&centred(before, Line::Exact(LINE_PITCH)), |out| {
+            ooxml::run(out, &HEADING_2.run(false), text)
+        });
+    }
+    body.pages = 1;
+    body
+}
+
+/// One line of the volume's contents: a letter's unit, the bookmark at
+/// its title and the page it starts on as the layout model has it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContentsLine {
+    pub name: String,
+    pub bookmark: String,
+    pub page: u32,
+}
+
+/// The page a contents line's number stands at the right of, in 3号 characters:
+/// the name wraps before it.
+const CONTENTS_NUMBER_CHARS: i32 = 3;
+
+/// The volume's contents: `heading` centred in 2号 小标宋, a blank line,
+/// then a line per letter — the unit's name, dots, and a `PAGEREF` field
+/// to the bookmark at the letter's title, right-aligned at the text's
+/// edge. The fields are marked for updating; their cached numbers are the
+/// model's.
+pub fn contents(heading: &str, lines: &[ContentsLine]) -> Body {
+    let mut body = Body::default();
+    let mut flow = Flow::default();
+    flow.paragraph(1, 0, LINE_PITCH, false);
+    body.paragraph(
+        &ParagraphProperties { after: Some(LINE_PITCH), justify: Some(Justify::Center), ..grid() },
+        |out| ooxml::run(out, &TITLE.run(false), heading),
+    );
+    let face = BODY.run(false);
+    for line in lines {
+        let name = [Inline { text: line.name.clone(), bold: false, italic: false }];
+        let reserved = CONTENTS_NUMBER_CHARS * CHAR;
+        flow.paragraph(text_lines(&name, reserved), 0, 0, false);
+        let properties = ParagraphProperties {
+            right_tab: Some(TEXT_WIDTH),
+            dot_leader: true,
+            justify: Some(Justify::Left),
+            ..grid()
+        };
+        body.paragraph(&properties, |out| {
+            ooxml::run(out, &face, &line.name);
+            ooxml::tab_run(out, &face);
+            ooxml::page_reference(out, &face, &line.bookmark, line.page);
+        });
+    }
+    body.pages = flow.pages();
+    body
 }
 
 /// Relationship ids of the odd-page (default) and even-page footers, and
@@ -794,8 +1005,15 @@ pub fn blank_footer() -> String {
 pub enum Section {
     /// Text numbered on from the section before.
     Text,
-    /// A letter of the combined volume: a new page numbered from 1.
-    Restart,
+    /// The combined volume's cover: its first page, where the page count
+    /// starts at 1; counted but not numbered, like the pages before a 版记.
+    Cover,
+    /// The volume's contents: on an odd page (the back of the cover stays
+    /// blank), counted, not numbered.
+    Contents,
+    /// A letter of the volume: on an odd page (duplex printing), numbered
+    /// on from the section before.
+    Letter,
     /// The 版记 (GB/T 9704 §7.4, §7.5): on an even page (Word and
     /// LibreOffice add the blank page before it when the text ends on an
     /// even one), at the foot of the page, neither page numbered.
@@ -807,22 +1025,22 @@ pub enum Section {
 /// `w:pgNumType`, `w:cols`, `w:vAlign`, `w:docGrid`).
 pub fn section(kind: Section) -> String {
     let (odd, even) = match kind {
-        Section::Imprint => (FOOTER_BLANK, FOOTER_BLANK),
-        Section::Text | Section::Restart => (FOOTER_ODD, FOOTER_EVEN),
+        Section::Imprint | Section::Cover | Section::Contents => (FOOTER_BLANK, FOOTER_BLANK),
+        Section::Text | Section::Letter => (FOOTER_ODD, FOOTER_EVEN),
     };
     let mut out = format!(
         "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"{odd}\"/><w:footerReference w:type=\"even\" r:id=\"{even}\"/>"
     );
     match kind {
-        Section::Text => {}
-        Section::Restart => out.push_str("<w:type w:val=\"nextPage\"/>"),
+        Section::Text | Section::Cover => {}
+        Section::Contents | Section::Letter => out.push_str("<w:type w:val=\"oddPage\"/>"),
         Section::Imprint => out.push_str("<w:type w:val=\"evenPage\"/>"),
     }
     let _ = write!(
         out,
         "<w:pgSz w:w=\"{PAGE_WIDTH}\" w:h=\"{PAGE_HEIGHT}\"/><w:pgMar w:top=\"{MARGIN_TOP}\" w:right=\"{MARGIN_RIGHT}\" w:bottom=\"{MARGIN_BOTTOM}\" w:left=\"{MARGIN_LEFT}\" w:header=\"{HEADER_DISTANCE}\" w:footer=\"{FOOTER_DISTANCE}\" w:gutter=\"0\"/>"
     );
-    if kind == Section::Restart {
+    if kind == Section::Cover {
         out.push_str("<w:pgNumType w:start=\"1\"/>");
     }
     out.push_str("<w:cols w:space=\"425\"/>");

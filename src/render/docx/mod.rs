@@ -3,7 +3,8 @@
 //! ([`templates`], minijinja) → dialect blocks ([`markdown`]) → body
 //! WordprocessingML ([`layout`], GB/T 9704, written by `ooxml`) →
 //! deflated package ([`package`]), with the bulletin's charts (`chart`).
-//! The volume appends the letters' bodies as they are made ([`volume`]). Pure functions returning bytes; naming
+//! The volume appends the letters' bodies as they are made ([`volume`]), its
+//! contents numbered by a model of their pages (`paging`). Pure functions returning bytes; naming
 //! and writing files is [`crate::output`]'s job.
 
 mod chart;
@@ -12,6 +13,7 @@ pub mod layout;
 pub mod markdown;
 mod ooxml;
 pub mod package;
+mod paging;
 pub mod templates;
 pub mod volume;
 #[cfg(test)]
@@ -28,7 +30,7 @@ pub use templates::{BUNDLED as BUNDLED_TEMPLATES, TemplateError, Templates};
 use chart::Chart;
 use layout::Body;
 use package::Shell;
-use volume::Volume;
+use volume::{Cover, Volume};
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::MergedRanking;
@@ -76,7 +78,8 @@ pub fn feedback_letters<E: From<DocxError> + Send>(
 ) -> Result<Option<Vec<u8>>, E> {
     let doc = doc_info(scored);
     let shell = Shell::new(scored.created).map_err(DocxError::from)?;
-    let mut volume = Volume::new(&shell).map_err(DocxError::from)?;
+    let mut volume = Volume::new().map_err(DocxError::from)?;
+    let name = |index: usize| scored.model.units[scored.report.units[index].unit].name.as_str();
     let mut last = None;
     for (batch, results) in scored.report.units.chunks(BATCH).enumerate() {
         let bodies: Vec<Body> = results
@@ -98,13 +101,17 @@ pub fn feedback_letters<E: From<DocxError> + Send>(
                 Ok(body)
             })
             .collect::<Result<_, E>>()?;
-        for body in bodies {
-            if let Some(previous) = last.replace(body) {
-                volume.add(&previous).map_err(DocxError::from)?;
+        for (offset, body) in bodies.into_iter().enumerate() {
+            if let Some((index, previous)) = last.replace((batch * BATCH + offset, body)) {
+                volume.add(name(index), &previous).map_err(DocxError::from)?;
             }
         }
     }
-    Ok(last.map(|last| volume.finish(&last)).transpose().map_err(DocxError::from)?)
+    let Some((index, last)) = last else { return Ok(None) };
+    let title = format!("{}年度考核情况反馈汇编", doc.year);
+    let cover = Cover { title: &title, assessor: &doc.assessor, date: &doc.date };
+    let shell = Shell::for_volume(scored.created).map_err(DocxError::from)?;
+    Ok(Some(volume.finish(name(index), &last, &shell, &cover).map_err(DocxError::from)?))
 }
 
 /// The bulletin (考核结果通报) of `scored`.

@@ -94,6 +94,8 @@ pub(super) struct ParagraphProperties {
     pub left_tab: Option<i32>,
     /// A right-aligned tab stop at this position (twips).
     pub right_tab: Option<i32>,
+    /// The right tab stop is led up to by dots (a contents line).
+    pub dot_leader: bool,
     /// `Some(false)` turns off snapping to the document grid.
     pub snap_to_grid: Option<bool>,
     pub before: Option<i32>,
@@ -138,9 +140,10 @@ impl ParagraphProperties {
         }
         if self.left_tab.is_some() || self.right_tab.is_some() {
             out.push_str("<w:tabs>");
-            for (kind, position) in [("left", self.left_tab), ("right", self.right_tab)] {
+            let leader = if self.dot_leader { " w:leader=\"dot\"" } else { "" };
+            for (kind, position, leader) in [("left", self.left_tab, ""), ("right", self.right_tab, leader)] {
                 if let Some(position) = position {
-                    let _ = write!(out, "<w:tab w:val=\"{kind}\" w:pos=\"{position}\"/>");
+                    let _ = write!(out, "<w:tab w:val=\"{kind}\"{leader} w:pos=\"{position}\"/>");
                 }
             }
             out.push_str("</w:tabs>");
@@ -295,11 +298,34 @@ pub(super) fn page_break(out: &mut String) {
 
 /// A `PAGE` field showing `1` until the reader updates it, every run in `properties`.
 pub(super) fn page_field(out: &mut String, properties: &RunProperties) {
+    field(out, properties, " PAGE ", "1", false);
+}
+
+/// A `PAGEREF` field: the page number of bookmark `bookmark`, showing
+/// `cached` until the reader updates it, marked for updating (`w:dirty`).
+pub(super) fn page_reference(out: &mut String, properties: &RunProperties, bookmark: &str, cached: u32) {
+    field(out, properties, &format!(" PAGEREF {bookmark} \\h "), &cached.to_string(), true);
+}
+
+/// A field of `instruction` showing `result`, every run in `properties`;
+/// `dirty` asks the reader to compute it again on opening.
+fn field(out: &mut String, properties: &RunProperties, instruction: &str, result: &str, dirty: bool) {
+    let begin = if dirty {
+        "<w:fldChar w:fldCharType=\"begin\" w:dirty=\"true\"/>"
+    } else {
+        "<w:fldChar w:fldCharType=\"begin\"/>"
+    };
+    let mut instruction_text = String::from("<w:instrText xml:space=\"preserve\">");
+    escape(&mut instruction_text, instruction);
+    instruction_text.push_str("</w:instrText>");
+    let mut result_text = String::from("<w:t>");
+    escape(&mut result_text, result);
+    result_text.push_str("</w:t>");
     for content in [
-        "<w:fldChar w:fldCharType=\"begin\"/>",
-        "<w:instrText xml:space=\"preserve\"> PAGE </w:instrText>",
+        begin,
+        &instruction_text,
         "<w:fldChar w:fldCharType=\"separate\"/>",
-        "<w:t>1</w:t>",
+        &result_text,
         "<w:fldChar w:fldCharType=\"end\"/>",
     ] {
         out.push_str("<w:r>");
@@ -307,6 +333,11 @@ pub(super) fn page_field(out: &mut String, properties: &RunProperties) {
         out.push_str(content);
         out.push_str("</w:r>");
     }
+}
+
+/// A bookmark named `name` (number `id` of the document) marking a point.
+pub(super) fn bookmark(out: &mut String, id: usize, name: &str) {
+    let _ = write!(out, "<w:bookmarkStart w:id=\"{id}\" w:name=\"{name}\"/><w:bookmarkEnd w:id=\"{id}\"/>");
 }
 
 /// How a table cell takes part in a vertical merge.

@@ -94,21 +94,38 @@ const APP: &str = concat!(
 );
 
 /// Zoom, tab stops, odd and even footers, East-Asian punctuation
-/// compression, and Word 2013+ layout.
-const SETTINGS: &str = concat!(
+/// compression, and Word 2013+ layout; with `update_fields`, the reader
+/// is asked to update the fields on opening (the volume's contents).
+fn settings(update_fields: bool) -> String {
+    let update = if update_fields { "<w:updateFields w:val=\"true\"/>" } else { "" };
+    format!("{SETTINGS_START}{update}{SETTINGS_END}")
+}
+
+const SETTINGS_START: &str = concat!(
     "<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">",
     "<w:zoom w:percent=\"100\"/><w:defaultTabStop w:val=\"420\"/><w:evenAndOddHeaders/>",
     "<w:characterSpacingControl w:val=\"compressPunctuation\"/>",
+);
+
+const SETTINGS_END: &str = concat!(
     "<w:compat><w:spaceForUL/><w:balanceSingleByteDoubleByteWidth/><w:doNotLeaveBackslashAlone/>",
     "<w:ulTrailSpace/><w:doNotExpandShiftReturn/><w:useFELayout/>",
     "<w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/>",
     "</w:compat></w:settings>"
 );
 
+/// What sets a run's documents apart: the charts they place, and whether
+/// their fields are updated on opening.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Kind<'a> {
+    pub charts: &'a [Chart],
+    pub update_fields: bool,
+}
+
 /// The part names and texts every document of the run with `charts`
 /// charts shares, `[Content_Types].xml` first as Word expects; only
 /// `docProps/core.xml` depends on the run.
-fn shared_parts(created: NaiveDateTime, charts: usize) -> Vec<(&'static str, String)> {
+fn shared_parts(created: NaiveDateTime, charts: usize, update_fields: bool) -> Vec<(&'static str, String)> {
     let stamp = created.format("%Y-%m-%dT%H:%M:%SZ");
     let core = format!(
         concat!(
@@ -152,7 +169,7 @@ fn shared_parts(created: NaiveDateTime, charts: usize) -> Vec<(&'static str, Str
         ("docProps/app.xml", declared(APP)),
         ("word/_rels/document.xml.rels", declared(&document_relationships)),
         ("word/styles.xml", layout::styles()),
-        ("word/settings.xml", declared(SETTINGS)),
+        ("word/settings.xml", declared(&settings(update_fields))),
         ("word/fontTable.xml", layout::font_table()),
         ("word/theme/theme1.xml", THEME_XML.to_owned()),
         ("word/footer1.xml", layout::footer(true)),
@@ -174,19 +191,30 @@ pub struct Shell {
 impl Shell {
     /// The shared parts of documents without charts.
     pub fn new(created: NaiveDateTime) -> Result<Shell, PackageError> {
-        Shell::with_charts(created, &[])
+        Shell::of(created, Kind::default())
     }
 
     /// The shared parts of a document placing `charts`, in order, with each
     /// chart's part, relationships and workbook.
     pub(super) fn with_charts(created: NaiveDateTime, charts: &[Chart]) -> Result<Shell, PackageError> {
+        Shell::of(created, Kind { charts, ..Kind::default() })
+    }
+
+    /// The shared parts of the combined volume: no charts, and its
+    /// contents' fields updated on opening.
+    pub fn for_volume(created: NaiveDateTime) -> Result<Shell, PackageError> {
+        Shell::of(created, Kind { update_fields: true, ..Kind::default() })
+    }
+
+    fn of(created: NaiveDateTime, kind: Kind) -> Result<Shell, PackageError> {
+        let Kind { charts, update_fields } = kind;
         let options = SimpleFileOptions::default()
             .compression_method(CompressionMethod::Deflated)
             .compression_level(Some(DEFLATE_LEVEL))
             .last_modified_time(entry_time(created))
             .unix_permissions(0o644);
         let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-        for (name, text) in shared_parts(created, charts.len()) {
+        for (name, text) in shared_parts(created, charts.len(), update_fields) {
             zip.start_file(name, options)?;
             zip.write_all(text.as_bytes())?;
         }
@@ -236,6 +264,12 @@ impl DocumentWriter {
     /// Appends body content (WordprocessingML).
     pub fn write(&mut self, xml: &str) -> Result<(), PackageError> {
         Ok(self.zip.write_all(xml.as_bytes())?)
+    }
+
+    /// Appends the body content `reader` holds.
+    pub fn copy(&mut self, reader: &mut impl std::io::Read) -> Result<(), PackageError> {
+        std::io::copy(reader, &mut self.zip)?;
+        Ok(())
     }
 
     /// Ends the body with its final section properties, of a section

@@ -469,25 +469,95 @@ fn a_merged_ranking_fills_the_same_bulletin() {
     assert!(!text.contains("主要扣分事项"), "{text}");
 }
 
+/// The volume: a cover and a contents page, unnumbered, then each letter
+/// in a section of its own starting on an odd page, page numbers running
+/// on from the cover (restarted once, at the first page); the contents
+/// lists every unit with a `PAGEREF` field to a bookmark at its letter's
+/// title, fields the reader is asked to update.
 #[test]
-fn the_volume_holds_every_letter_each_in_its_own_section() {
-    let (letters, volume) = with_scored(|scored| letters_and_volume(scored, &Templates::bundled()).unwrap());
-    let combined = volume.unwrap();
-    let document = part(&combined, "word/document.xml");
+fn the_volume_has_a_cover_and_contents_and_starts_each_letter_on_an_odd_page() {
+    let (letters, volume, doc) = with_scored(|scored| {
+        let (letters, volume) = letters_and_volume(scored, &Templates::bundled()).unwrap();
+        (letters, volume.unwrap(), doc_info(scored))
+    });
+    let document = part(&volume, "word/document.xml");
     let sections = all(&document, "w:sectPr");
-    assert_eq!(sections.len(), letters.len());
-    assert!(sections.iter().all(|section| all(section, "w:pgNumType")[0].attribute("w:start") == Some("1")));
-    // Each letter but the last ends its section in its own last paragraph.
-    let body = document.child("w:body").unwrap();
-    let section_holders: Vec<String> =
-        body.elements().filter(|child| !all(child, "w:sectPr").is_empty()).map(Element::text).collect();
-    assert_eq!(section_holders.len(), letters.len());
-    let text = document_text(&combined);
-    for name in ["第一党支部：", &format!("{TRICKY_NAME}："), "第二党支部："] {
-        assert_eq!(text.matches(name).count(), 1, "{name}");
+    assert_eq!(sections.len(), letters.len() + 2, "cover, contents, one per letter");
+    let kinds: Vec<Option<&str>> = sections
+        .iter()
+        .map(|section| all(section, "w:type").first().and_then(|kind| kind.attribute("w:val")))
+        .collect();
+    assert_eq!(kinds[0], None, "the cover is the first page");
+    assert!(kinds[1..].iter().all(|kind| *kind == Some("oddPage")), "{kinds:?}");
+    let restarts: Vec<(usize, Option<&str>)> = sections
+        .iter()
+        .enumerate()
+        .flat_map(|(index, section)| {
+            all(section, "w:pgNumType").into_iter().map(move |n| (index, n.attribute("w:start")))
+        })
+        .collect();
+    assert_eq!(restarts, [(0, Some("1"))], "numbered from the cover on, restarted once");
+    let footers = |section: &Element| -> Vec<String> {
+        all(section, "w:footerReference").iter().map(|f| f.attribute("r:id").unwrap().to_owned()).collect()
+    };
+    for section in &sections[..2] {
+        assert_eq!(footers(section), [layout::FOOTER_BLANK, layout::FOOTER_BLANK], "no page number");
     }
+    for section in &sections[2..] {
+        assert_eq!(footers(section), [layout::FOOTER_ODD, layout::FOOTER_EVEN]);
+    }
+
+    let text = document_text(&volume);
+    let lines: Vec<&str> = text.lines().collect();
+    let title = format!("{}年度考核情况反馈汇编", doc.year);
+    assert_eq!(lines[..3], [title.as_str(), doc.assessor.as_str(), doc.date.as_str()], "the cover");
+    assert_eq!(lines[3], "目　录");
+    let names: Vec<String> = letters
+        .iter()
+        .map(|letter| {
+            let text = document_text(letter);
+            let addressee = text.lines().find(|line| line.ends_with('：')).unwrap().to_owned();
+            addressee.trim_end_matches('：').to_owned()
+        })
+        .collect();
+    let body = document.child("w:body").unwrap();
+    let paragraphs: Vec<&Element> = body.elements().filter(|child| child.name == "w:p").collect();
+    let mut pages = Vec::new();
+    for (number, name) in (1..).zip(&names) {
+        let line = paragraphs[3 + number];
+        let bookmark = format!("_Letter{number}");
+        let instruction: String = all(line, "w:instrText").iter().map(|i| i.text()).collect();
+        assert_eq!(instruction, format!(" PAGEREF {bookmark} \\h "));
+        assert_eq!(all(line, "w:fldChar")[0].attribute("w:dirty"), Some("true"));
+        let shown: String = all(line, "w:t").iter().map(|t| t.text()).collect();
+        let page: u32 = shown.strip_prefix(name.as_str()).unwrap().parse().unwrap();
+        pages.push(page);
+        let marked: Vec<&&Element> = paragraphs
+            .iter()
+            .filter(|p| all(p, "w:bookmarkStart").iter().any(|b| b.attribute("w:name") == Some(&bookmark)))
+            .collect();
+        assert_eq!(marked.len(), 1, "{bookmark}");
+        assert!(
+            marked[0].text().starts_with(&format!("关于{name}")),
+            "{bookmark} at the title: {}",
+            marked[0].text()
+        );
+    }
+    assert_eq!(pages[0], 5, "cover and its back, contents and its back: {pages:?}");
+    assert!(
+        pages.windows(2).all(|pair| pair[0] < pair[1]) && pages.iter().all(|page| page % 2 == 1),
+        "{pages:?}"
+    );
+
+    let settings = part(&volume, "word/settings.xml");
+    assert_eq!(all(&settings, "w:updateFields")[0].attribute("w:val"), Some("true"));
+    assert!(
+        all(&part(&letters[0], "word/settings.xml"), "w:updateFields").is_empty(),
+        "letters have no fields to update"
+    );
     let letter_texts: Vec<String> = letters.iter().map(|letter| document_text(letter)).collect();
-    assert_eq!(text, letter_texts.join("\n"), "the volume is the letters, in order, nothing else");
+    let after_contents = lines[4 + letters.len()..].join("\n");
+    assert_eq!(after_contents, letter_texts.join("\n"), "then the letters, in order, nothing else");
 }
 
 #[test]
@@ -1594,4 +1664,31 @@ fn the_bulletin_counts_grade_moves_and_lists_the_largest_rises_with_ties_at_the_
 /// A merged bulletin issued by `assessor`, without a 发文字号 or 成文日期.
 fn signed_by(assessor: &str) -> crate::render::MergedIssue<'_> {
     crate::render::MergedIssue { assessor, doc_number: None, doc_date: None }
+}
+
+/// A heading or paragraph leading into a short table keeps with it; one
+/// leading into a long table does not, so it never leaves a page holding
+/// only itself — the one rule for short tables, that also keeps their rows
+/// together.
+#[test]
+fn what_leads_into_a_table_keeps_with_it_only_when_the_table_is_short() {
+    let table = |rows: usize| {
+        let mut text = String::from("| 类别 | 指标 |\n|---|---|\n");
+        for row in 0..rows {
+            text.push_str(&format!("| 党建工作 | 指标{row} |\n"));
+        }
+        text
+    };
+    let text = format!("## 短表\n\n{}\n## 长表\n\n引导语：\n\n{}", table(3), table(20));
+    let body = layout::body(&markdown::parse(&text));
+    let keeps = |text: &str| {
+        let at = body.xml.find(text).unwrap();
+        let start = body.xml[..at].rfind("<w:p>").unwrap();
+        body.xml[start..at].contains("<w:keepNext/>")
+    };
+    assert!(keeps("短表"), "a heading keeps with a short table");
+    assert!(keeps("长表"), "a heading keeps with the paragraph after it");
+    assert!(!keeps("引导语："), "a paragraph does not keep with a long table");
+    assert!(keeps("指标0"), "a short table's rows keep together");
+    assert!(!keeps("指标10"), "a long table's rows do not");
 }
