@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release --example gen -- --units 2000 --activities-per-unit 60 --seed 1 -o city.xlsx
 //! cargo run --release --example gen -- --cities 10 -o province/city.xlsx   # city-01.xlsx … city-10.xlsx
+//! cargo run --release --example gen -- --units 2000 --rules rich -o rich.xlsx
 //! ```
 //!
 //! One file is one city: a root committee (参评 否) over ~1% intermediate
@@ -14,6 +15,19 @@
 //! whose ids and names carry the city's prefix. The generator owns its tiny
 //! PRNG so that no dependency's algorithm change can alter the bytes; it
 //! knows nothing of kaohe's code and only writes what docs/输入.md describes.
+//!
+//! `--rules rich` scores the same units and ledger by a published table as
+//! docs/考核细则.md encodes one: three items (考核项目/项目分值, some clauses
+//! capped by their item only) of which one has a gate (前置) that ~10% of
+//! units miss and a sparse 评分 clause; graded points (分级 `级别`) for a
+//! deduction, a bonus and the timeliness indicator; due dates (截止
+//! `期末后N天` and `3月31日`, 迟报扣分) with every due report carrying its
+//! 所属期 and each unit's habit of reporting late moving some past the due
+//! day; an evidence filter (条件 `材料!=`, ~6% of its rows without 材料); a
+//! 不得评优 veto (~2% of units); 加分上限 and 自评偏差; and a 自评 sheet with
+//! every unit's self score of each item and each indicator outside the items.
+//! Those changes draw on a random stream of their own: the units, the
+//! plain ledger they start from and the default output stay as they are.
 
 use std::path::{Path, PathBuf};
 
