@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release --example gen -- --units 2000 --activities-per-unit 60 --seed 1 -o city.xlsx
 //! cargo run --release --example gen -- --cities 10 -o province/city.xlsx   # city-01.xlsx … city-10.xlsx
+//! cargo run --release --example gen -- --units 2000 --rules rich -o rich.xlsx
 //! ```
 //!
 //! One file is one city: a root committee (参评 否) over ~1% intermediate
@@ -14,6 +15,19 @@
 //! whose ids and names carry the city's prefix. The generator owns its tiny
 //! PRNG so that no dependency's algorithm change can alter the bytes; it
 //! knows nothing of kaohe's code and only writes what docs/输入.md describes.
+//!
+//! `--rules rich` scores the same units and ledger by a published table as
+//! docs/考核细则.md encodes one: three items (考核项目/项目分值, some clauses
+//! capped by their item only) of which one has a gate (前置) that ~10% of
+//! units miss and a sparse 评分 clause; graded points (分级 `级别`) for a
+//! deduction, a bonus and the timeliness indicator; due dates (截止
+//! `期末后N天` and `3月31日`, 迟报扣分) with every due report carrying its
+//! 所属期 and each unit's habit of reporting late moving some past the due
+//! day; an evidence filter (条件 `材料!=`, ~6% of its rows without 材料); a
+//! 不得评优 veto (~2% of units); 加分上限 and 自评偏差; and a 自评 sheet with
+//! every unit's self score of each item and each indicator outside the items.
+//! Those changes draw on a random stream of their own: the units, the
+//! plain ledger they start from and the default output stay as they are.
 
 use std::path::{Path, PathBuf};
 
@@ -41,6 +55,20 @@ struct Args {
     /// Most ledger rows per sheet; more go on sheets 活动-2, 活动-3, …
     #[arg(long, default_value_t = 1_000_000)]
     ledger_sheet_rows: usize,
+    /// The criteria: one indicator per row, or the published-table features as well.
+    #[arg(long, value_enum, default_value_t = Rules::Plain)]
+    rules: Rules,
+}
+
+/// Which criteria a city is scored by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Rules {
+    /// One indicator per row: 至少, 扣分, 加分, 时效, 否决, 评分.
+    Plain,
+    /// The plain units and ledger under a published table (docs/考核细则.md):
+    /// items with shared points, a gate, graded points, due dates, an
+    /// evidence filter, a 不得评优 veto, a bonus cap and a 自评 sheet.
+    Rich,
 }
 
 fn main() -> Result<(), XlsxError> {
@@ -48,7 +76,7 @@ fn main() -> Result<(), XlsxError> {
     let shape = Shape { units: args.units.max(3), activities_per_unit: args.activities_per_unit };
     match args.cities {
         None => {
-            let city = City::generate(shape, args.seed, None);
+            let city = City::generate(shape, args.seed, None, args.rules);
             city.workbook(args.ledger_sheet_rows)?.save(&args.output)?;
             eprintln!(
                 "{}: {} units, {} ledger rows",
@@ -60,7 +88,7 @@ fn main() -> Result<(), XlsxError> {
         Some(count) => {
             for index in 1..=count {
                 let path = city_path(&args.output, index);
-                let city = City::generate(shape, args.seed, Some(index));
+                let city = City::generate(shape, args.seed, Some(index), args.rules);
                 city.workbook(args.ledger_sheet_rows)?.save(&path)?;
                 eprintln!("{}: {} units, {} ledger rows", path.display(), city.units.len(), city.ledger_rows);
             }
@@ -167,16 +195,40 @@ impl Period {
         };
         (0..12 / months).map(|i| (i * months + 1, (i + 1) * months)).collect()
     }
+
+    /// The period of the year that holds `month`, as in [`Period::slots`].
+    fn slot_of(self, month: u32) -> (u32, u32) {
+        self.slots().into_iter().find(|&(first, last)| (first..=last).contains(&month)).expect("a month")
+    }
+
+    /// The 所属期 of the period starting in month `first`: `2025年上半年`, `2025年3月`.
+    fn label(self, year: i32, first: u32) -> String {
+        match self {
+            Period::Year => format!("{year}年"),
+            Period::Half => format!("{year}年{}半年", if first == 1 { "上" } else { "下" }),
+            Period::Quarter => {
+                format!("{year}年第{}季度", ["一", "二", "三", "四"][(first as usize - 1) / 3])
+            }
+            Period::Month => format!("{year}年{first}月"),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Rule {
-    AtLeast { required: u32, period: Period },
+    AtLeast {
+        required: u32,
+        period: Period,
+    },
     Deduct,
     Bonus,
     Veto,
-    Timeliness { hours: u32 },
+    Timeliness {
+        hours: u32,
+    },
     Manual,
+    /// The item's precondition: without one such activity the item scores 0.
+    Gate,
 }
 
 impl Rule {
@@ -188,6 +240,7 @@ impl Rule {
             Rule::Veto => "否决",
             Rule::Timeliness { .. } => "时效",
             Rule::Manual => "评分",
+            Rule::Gate => "前置",
         }
     }
 }
@@ -243,6 +296,108 @@ const CRITERIA: &[Criterion] = &[
     Criterion { code: "JF01", category: BONUS, name: "上级表彰", points: 5.0, rule: Rule::Bonus, activity: "上级表彰", unit_points: 2.0, filter: "", applies_to: "", standard: "每获1次加2分，最多5分" },
     Criterion { code: "JF02", category: BONUS, name: "经验推广", points: 3.0, rule: Rule::Bonus, activity: "经验推广", unit_points: 1.0, filter: "", applies_to: "", standard: "每推广1次加1分，最多3分" },
     Criterion { code: "JF03", category: BONUS, name: "信息采用", points: 2.0, rule: Rule::Bonus, activity: "信息采用", unit_points: 0.5, filter: "", applies_to: "", standard: "每采用1篇加0.5分，最多2分" },
+];
+
+// ---------------------------------------------------------------------------
+// The rich rules: the published-table features of docs/考核细则.md
+
+const DUTY: &str = "意识形态责任制";
+const ORGANISATION: &str = "基层组织生活";
+const REPORTING: &str = "报表报送";
+/// The evidence filter "无佐证材料的不计".
+const EVIDENCE: &str = "材料!=";
+
+/// When a 至少 indicator's activity is due in each period (截止).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Due {
+    None,
+    /// `期末后N天`: N days after each period's last day.
+    AfterPeriod(u32),
+    /// `M月D日` of the assessment year (yearly indicators only).
+    Fixed {
+        month: u32,
+        day: u32,
+    },
+}
+
+impl Due {
+    fn cell(self) -> Cell {
+        match self {
+            Due::None => Cell::Empty,
+            Due::AfterPeriod(days) => Cell::Text(format!("期末后{days}天")),
+            Due::Fixed { month, day } => Cell::Text(format!("{month}月{day}日")),
+        }
+    }
+}
+
+/// What the rich rules write into one row of 指标 beyond the plain columns.
+struct Refinement {
+    code: &'static str,
+    /// 考核项目: the item this row is a clause of.
+    item: &'static str,
+    /// 项目分值, written on the item's first clause.
+    item_points: f64,
+    /// The clause's 分值 stays empty: only its item caps it.
+    capped_by_item: bool,
+    /// 分级: the column whose value sets each row's points…
+    graded_by: &'static str,
+    /// … and 单项分 as the grade table `值:分数；…`.
+    grades: &'static str,
+    due: Due,
+    /// 迟报扣分; 0 leaves it empty (then 单项分).
+    late_points: f64,
+    /// 条件, replacing the plain one.
+    filter: &'static str,
+    veto_mode: &'static str,
+}
+
+const UNREFINED: Refinement = Refinement {
+    code: "",
+    item: "",
+    item_points: 0.0,
+    capped_by_item: false,
+    graded_by: "",
+    grades: "",
+    due: Due::None,
+    late_points: 0.0,
+    filter: "",
+    veto_mode: "",
+};
+
+#[rustfmt::skip]
+const REFINEMENTS: &[Refinement] = &[
+    Refinement { code: "YS01", item: DUTY, item_points: 20.0, ..UNREFINED },
+    Refinement { code: "YS02", item: DUTY, ..UNREFINED },
+    Refinement { code: "YS03", due: Due::AfterPeriod(10), late_points: 1.5, ..UNREFINED },
+    Refinement { code: "YS04", filter: EVIDENCE, ..UNREFINED },
+    Refinement { code: "YS06", item: DUTY, ..UNREFINED },
+    Refinement { code: "YS12", item: DUTY, due: Due::Fixed { month: 3, day: 31 }, late_points: 2.0, ..UNREFINED },
+    Refinement { code: "YS13", graded_by: "级别", grades: "重大:10；较大:5；一般:2", ..UNREFINED },
+    Refinement { code: "YS15", item: DUTY, ..UNREFINED },
+    Refinement { code: "YS16", item: DUTY, ..UNREFINED },
+    Refinement { code: "YS17", veto_mode: "不得评优", ..UNREFINED },
+    Refinement { code: "DJ01", item: ORGANISATION, item_points: 12.0, capped_by_item: true, ..UNREFINED },
+    Refinement { code: "DJ02", item: ORGANISATION, capped_by_item: true, ..UNREFINED },
+    Refinement { code: "DJ03", item: ORGANISATION, ..UNREFINED },
+    Refinement { code: "DJ04", item: ORGANISATION, ..UNREFINED },
+    Refinement { code: "YW03", item: REPORTING, item_points: 8.0, capped_by_item: true, due: Due::AfterPeriod(5), late_points: 0.5, ..UNREFINED },
+    Refinement { code: "YW04", item: REPORTING, ..UNREFINED },
+    Refinement { code: "YW05", graded_by: "级别", grades: "重大:10；较大:5；一般:2", ..UNREFINED },
+    Refinement { code: "JF01", graded_by: "级别", grades: "国家级:3；省级:2；市级:1；其他:0.5", ..UNREFINED },
+];
+
+/// Rows only the rich rules have, each written after the plain row named first.
+#[rustfmt::skip]
+const RICH_ONLY: &[(&str, Criterion)] = &[
+    ("YS12", Criterion { code: "YS15", category: IDEOLOGICAL, name: "建立责任清单", points: 0.0, rule: Rule::Gate, activity: "责任清单", unit_points: 0.0, filter: "", applies_to: "", standard: "未建立意识形态工作责任清单的，本项不得分" }),
+    ("YS12", Criterion { code: "YS16", category: IDEOLOGICAL, name: "责任制落实", points: 3.0, rule: Rule::Manual, activity: "", unit_points: 0.0, filter: "", applies_to: "", standard: "责任制落实不到位的，酌情扣分" }),
+    ("YS14", Criterion { code: "YS17", category: IDEOLOGICAL, name: "受到通报批评", points: 0.0, rule: Rule::Veto, activity: "通报批评", unit_points: 0.0, filter: "", applies_to: "", standard: "因意识形态工作受到通报批评的，不得评为优秀" }),
+];
+
+/// The 级别 of a graded activity's rows, drawn uniformly (repeats weigh more).
+const LEVELS: &[(&str, &[&str])] = &[
+    ("安全事故", &["一般", "一般", "一般", "较大", "较大", "重大"]),
+    ("上级表彰", &["县级", "县级", "市级", "市级", "省级", "国家级"]),
 ];
 
 /// Ledger rows that happen now and then, with their chance per unit.
@@ -315,6 +470,12 @@ struct Activity {
     kind: &'static str,
     reported: &'static str,
     form: &'static str,
+    /// Whether 材料 names the document (the rich rules leave some empty).
+    evidence: bool,
+    /// 所属期, for a report sent after its period (rich rules only).
+    for_period: Option<String>,
+    /// 级别 of a graded activity (rich rules only).
+    level: &'static str,
 }
 
 struct Incident {
@@ -344,6 +505,7 @@ struct Accountability {
 }
 
 struct City {
+    rules: Rules,
     /// `C03-` with `--cities`, else empty.
     id_prefix: String,
     /// Units, the shared root first.
@@ -354,11 +516,13 @@ struct City {
     ledger_rows: usize,
     incidents: Vec<Incident>,
     scores: Vec<Score>,
+    /// The 自评 sheet's rows (rich rules only); `code` may name an item.
+    self_scores: Vec<Score>,
     cases: Vec<Accountability>,
 }
 
 impl City {
-    fn generate(shape: Shape, seed: u64, index: Option<usize>) -> City {
+    fn generate(shape: Shape, seed: u64, index: Option<usize>, rules: Rules) -> City {
         let mut rng = Rng::derive(seed, index.unwrap_or(0) as u64);
         let (id_prefix, name_prefix) = match index {
             Some(i) => {
@@ -372,6 +536,7 @@ impl City {
         let units = unit_tree(&mut rng, shape.units, &id_prefix, &name_prefix);
         let systems = weight_systems(&mut rng, &units);
         let mut city = City {
+            rules,
             id_prefix,
             units,
             systems,
@@ -379,6 +544,7 @@ impl City {
             ledger_rows: 0,
             incidents: Vec::new(),
             scores: Vec::new(),
+            self_scores: Vec::new(),
             cases: Vec::new(),
         };
         city.activities = (1..city.units.len())
@@ -388,6 +554,10 @@ impl City {
         city.incidents = incidents(&mut rng, city.units.len());
         city.scores = manual_scores(&mut rng, city.units.len());
         city.cases = accountability(&mut rng, &city.id_prefix, city.units.len());
+        if rules == Rules::Rich {
+            // A stream of its own, so that the units and the plain ledger stay as they are.
+            city.enrich(&mut Rng::derive(seed ^ RICH_STREAM, index.unwrap_or(0) as u64));
+        }
         city
     }
 
@@ -401,18 +571,19 @@ impl City {
             date: Format::new().set_num_format("yyyy-mm-dd"),
             date_time: Format::new().set_num_format("yyyy-mm-dd hh:mm"),
         };
-        write_sheet(workbook.add_worksheet(), "设置", settings_rows(), &formats)?;
+        write_sheet(workbook.add_worksheet(), "设置", settings_rows(self.rules), &formats)?;
         write_sheet(workbook.add_worksheet(), "单位", self.unit_rows(), &formats)?;
-        write_sheet(workbook.add_worksheet(), "指标", criteria_rows(), &formats)?;
+        write_sheet(workbook.add_worksheet(), "指标", criteria_rows(self.rules), &formats)?;
         write_sheet(workbook.add_worksheet(), "权重", self.weight_rows(), &formats)?;
+        let mut columns = vec!["单位编号", "日期", "类型", "标题", "材料", "上报", "形式"];
+        if self.rules == Rules::Rich {
+            columns.extend(["所属期", "级别"]);
+        }
         let mut activities = self.activity_rows().peekable();
         for number in 1.. {
             let name = if number == 1 { "活动".to_owned() } else { format!("活动-{number}") };
             let sheet = workbook.add_worksheet_with_constant_memory()?;
-            let head = [
-                vec![Cell::text(&format!("{YEAR}年度意识形态工作台账"))],
-                header(&["单位编号", "日期", "类型", "标题", "材料", "上报", "形式"]),
-            ];
+            let head = [vec![Cell::text(&format!("{YEAR}年度意识形态工作台账"))], header(&columns)];
             let rows = head.into_iter().chain(activities.by_ref().take(ledger_sheet_rows.max(1)));
             write_sheet(sheet, &name, rows, &formats)?;
             if activities.peek().is_none() {
@@ -421,7 +592,11 @@ impl City {
         }
         write_sheet(workbook.add_worksheet(), "舆情", self.incident_rows(), &formats)?;
         let scores = workbook.add_worksheet_with_constant_memory()?;
-        write_sheet(scores, "评分", self.score_rows(), &formats)?;
+        write_sheet(scores, "评分", score_rows(&self.units, "得分", &self.scores), &formats)?;
+        if self.rules == Rules::Rich {
+            let self_scores = workbook.add_worksheet_with_constant_memory()?;
+            write_sheet(self_scores, "自评", score_rows(&self.units, "自评分", &self.self_scores), &formats)?;
+        }
         write_sheet(workbook.add_worksheet(), "问责", self.case_rows(), &formats)?;
         Ok(workbook)
     }
@@ -474,15 +649,21 @@ impl City {
             let number = &mut numbers[usize::from(date.year() == YEAR)];
             *number += 1;
             let unit = &self.units[activity.unit];
-            vec![
+            let evidence = format!("{}〔{}〕{number}号", unit.name, date.year());
+            let mut row = vec![
                 Cell::text(&unit.id),
                 Cell::Date(activity.date),
                 Cell::text(activity.kind),
                 Cell::text(&format!("{}{}（{}月）", unit.name, activity.kind, date.month())),
-                Cell::text(&format!("{}〔{}〕{number}号", unit.name, date.year())),
+                if activity.evidence { Cell::Text(evidence) } else { Cell::Empty },
                 Cell::text(activity.reported),
                 Cell::text(activity.form),
-            ]
+            ];
+            if self.rules == Rules::Rich {
+                row.push(activity.for_period.as_deref().map_or(Cell::Empty, Cell::text));
+                row.push(Cell::text(activity.level));
+            }
+            row
         })
     }
 
@@ -510,19 +691,6 @@ impl City {
         rows
     }
 
-    fn score_rows(&self) -> Vec<Vec<Cell>> {
-        let mut rows = vec![header(&["单位编号", "指标编号", "得分", "说明"])];
-        for score in &self.scores {
-            rows.push(vec![
-                Cell::text(self.unit_id(score.unit)),
-                Cell::text(score.code),
-                Cell::Number(score.score),
-                Cell::text(score.note),
-            ]);
-        }
-        rows
-    }
-
     fn case_rows(&self) -> Vec<Vec<Cell>> {
         let mut rows = vec![header(&["案件", "单位编号", "事项", "决策方式", "姓名", "角色", "意见"])];
         for row in &self.cases {
@@ -538,6 +706,20 @@ impl City {
         }
         rows
     }
+}
+
+/// The 评分 or 自评 sheet: unit, code, the score under `score_header`, note.
+fn score_rows(units: &[Unit], score_header: &str, scores: &[Score]) -> Vec<Vec<Cell>> {
+    let mut rows = vec![header(&["单位编号", "指标编号", score_header, "说明"])];
+    for score in scores {
+        rows.push(vec![
+            Cell::text(&units[score.unit].id),
+            Cell::text(score.code),
+            Cell::Number(score.score),
+            Cell::text(score.note),
+        ]);
+    }
+    rows
 }
 
 fn person(rng: &mut Rng) -> String {
@@ -701,7 +883,7 @@ fn ledger(rng: &mut Rng, unit: usize, level: Level, per_unit: usize) -> Vec<Acti
         .chain(fixed)
         .map(|(kind, date)| {
             let (reported, form) = attributes(rng, kind);
-            Activity { unit, date, kind, reported, form }
+            Activity { unit, date, kind, reported, form, evidence: true, for_period: None, level: "" }
         })
         .collect();
     rows.sort_by(|a, b| a.date.total_cmp(&b.date));
@@ -783,17 +965,144 @@ fn accountability(rng: &mut Rng, id_prefix: &str, units: usize) -> Vec<Accountab
     rows
 }
 
-fn settings_rows() -> Vec<Vec<Cell>> {
-    vec![
+/// The seed mixer of the rich rules' own stream.
+const RICH_STREAM: u64 = 0x5249_4348_5255_4C45;
+
+impl City {
+    /// Turns the plain ledger into one the rich rules score: each unit has a
+    /// habit of reporting late (a few units often), due reports carry their
+    /// 所属期 and the late ones move past their due day, some 季度分析 lack
+    /// 材料, graded events get a 级别; most units record the gate's activity,
+    /// a few the 不得评优 one. Then the evaluator's sparse scores of an item's
+    /// 评分 clause (only where points are lost) and every unit's 自评.
+    fn enrich(&mut self, rng: &mut Rng) {
+        let rows = criteria(Rules::Rich);
+        let late_habit: Vec<f64> = self.units.iter().map(|_| *rng.pick(&[0.02, 0.05, 0.1, 0.5])).collect();
+        for activity in &mut self.activities {
+            let Some((criterion, refinement)) = rows.iter().find(|(c, _)| c.activity == activity.kind) else {
+                continue;
+            };
+            let date = serial_to_date(activity.date);
+            match (refinement.due, criterion.rule) {
+                (Due::AfterPeriod(days), Rule::AtLeast { period, .. }) => {
+                    let (first, last) = period.slot_of(date.month());
+                    activity.for_period = Some(period.label(date.year(), first));
+                    if rng.chance(late_habit[activity.unit]) {
+                        let end =
+                            NaiveDate::from_ymd_opt(date.year(), last, days_in_month(date.year(), last));
+                        let late = rng.between(days as usize + 1, days as usize + 20) as f64;
+                        activity.date = date_serial(end.expect("a period's last day")) + late;
+                    }
+                }
+                (Due::Fixed { month, day }, _) if date.year() == YEAR => {
+                    let due = date_serial(NaiveDate::from_ymd_opt(YEAR, month, day).expect("a due day"));
+                    let new_year = date_serial(NaiveDate::from_ymd_opt(YEAR, 1, 1).expect("a day"));
+                    activity.date = if rng.chance(late_habit[activity.unit]) {
+                        due + rng.between(1, 90) as f64
+                    } else {
+                        new_year + rng.below((due - new_year) as usize + 1) as f64
+                    };
+                }
+                _ => {}
+            }
+            if refinement.filter == EVIDENCE {
+                activity.evidence = !rng.chance(0.06);
+            }
+            if let Some((_, levels)) = LEVELS.iter().find(|(kind, _)| *kind == activity.kind) {
+                activity.level = *rng.pick(levels);
+            }
+        }
+        for (criterion, refinement) in &rows {
+            let chance = match criterion.rule {
+                Rule::Gate => 0.9,
+                Rule::Veto if !refinement.veto_mode.is_empty() => 0.02,
+                _ => continue,
+            };
+            for unit in 1..self.units.len() {
+                if rng.chance(chance) {
+                    let date = random_day(rng, YEAR, (1, 3));
+                    let kind = criterion.activity;
+                    let (evidence, for_period, level) = (true, None, "");
+                    let row =
+                        Activity { unit, date, kind, reported: "", form: "", evidence, for_period, level };
+                    self.activities.push(row);
+                }
+            }
+        }
+        // Stable: a unit's rows in date order, as the plain ledger has them.
+        self.activities.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.date.total_cmp(&b.date)));
+        self.ledger_rows = self.activities.len();
+        for (criterion, refinement) in &rows {
+            if criterion.rule != Rule::Manual || refinement.item.is_empty() {
+                continue;
+            }
+            for unit in 1..self.units.len() {
+                if rng.chance(0.3) {
+                    let score = criterion.points - rng.between(1, 4) as f64 * 0.5;
+                    self.scores.push(Score { unit, code: criterion.code, score, note: "落实不到位" });
+                }
+            }
+        }
+        self.self_scores = self_assessment(rng, &self.units, &rows);
+    }
+}
+
+/// Every assessed unit's 自评 of each applicable indicator outside the items
+/// (否决 aside) and of each item as a whole: mostly full marks, else half
+/// points lost; a bonus indicator claims up to its points.
+fn self_assessment(rng: &mut Rng, units: &[Unit], rows: &[(&Criterion, &Refinement)]) -> Vec<Score> {
+    let mut scores = Vec::new();
+    for (unit, assessed) in units.iter().enumerate().skip(1) {
+        let indicators = rows
+            .iter()
+            .filter(|(c, r)| r.item.is_empty() && c.rule != Rule::Veto && applies(c, assessed.level))
+            .map(|(c, _)| (c.code, c.points, c.rule == Rule::Bonus));
+        let items =
+            rows.iter().filter(|(_, r)| r.item_points > 0.0).map(|(_, r)| (r.item, r.item_points, false));
+        for (code, points, bonus) in indicators.chain(items) {
+            let claimed = if bonus { rng.below(points as usize * 2 + 1) as f64 * 0.5 } else { points };
+            let score =
+                if rng.chance(0.6) { claimed } else { (claimed - rng.between(1, 6) as f64 * 0.5).max(0.0) };
+            scores.push(Score { unit, code, score, note: "" });
+        }
+    }
+    scores
+}
+
+fn settings_rows(rules: Rules) -> Vec<Vec<Cell>> {
+    let mut rows = vec![
         header(&["项目", "值"]),
         vec![Cell::text("年度"), Cell::Number(f64::from(YEAR))],
         vec![Cell::text("考核单位"), Cell::text(ASSESSOR)],
         vec![Cell::text("等次"), Cell::text("优秀:90;良好:80;合格:60;不合格:0")],
-    ]
+    ];
+    if rules == Rules::Rich {
+        rows.push(vec![Cell::text("加分上限"), Cell::Number(5.0)]);
+        rows.push(vec![Cell::text("自评偏差"), Cell::Number(20.0)]);
+    }
+    rows
 }
 
-fn criteria_rows() -> Vec<Vec<Cell>> {
-    let mut rows = vec![header(&[
+/// The rows of 指标 in order, each with what the rules write beyond the plain columns.
+fn criteria(rules: Rules) -> Vec<(&'static Criterion, &'static Refinement)> {
+    let refinement = |code: &str| REFINEMENTS.iter().find(|r| r.code == code).unwrap_or(&UNREFINED);
+    let mut rows = Vec::new();
+    for criterion in CRITERIA {
+        match rules {
+            Rules::Plain => rows.push((criterion, &UNREFINED)),
+            Rules::Rich => {
+                rows.push((criterion, refinement(criterion.code)));
+                for (_, added) in RICH_ONLY.iter().filter(|(after, _)| *after == criterion.code) {
+                    rows.push((added, refinement(added.code)));
+                }
+            }
+        }
+    }
+    rows
+}
+
+fn criteria_rows(rules: Rules) -> Vec<Vec<Cell>> {
+    let mut columns = vec![
         "编号",
         "类别",
         "名称",
@@ -807,9 +1116,13 @@ fn criteria_rows() -> Vec<Vec<Cell>> {
         "条件",
         "适用",
         "评分标准",
-    ])];
+    ];
+    if rules == Rules::Rich {
+        columns.extend(["分级", "否决方式", "考核项目", "项目分值", "截止", "迟报扣分"]);
+    }
+    let mut rows = vec![header(&columns)];
     let positive = |x: f64| if x > 0.0 { Cell::Number(x) } else { Cell::Empty };
-    for c in CRITERIA {
+    for (c, refinement) in criteria(rules) {
         let (required, period, hours) = match c.rule {
             Rule::AtLeast { required, period } => {
                 (Cell::Number(f64::from(required)), Cell::text(period.keyword()), Cell::Empty)
@@ -817,21 +1130,39 @@ fn criteria_rows() -> Vec<Vec<Cell>> {
             Rule::Timeliness { hours } => (Cell::Empty, Cell::Empty, Cell::Number(f64::from(hours))),
             _ => (Cell::Empty, Cell::Empty, Cell::Empty),
         };
-        rows.push(vec![
+        let points = if refinement.capped_by_item { Cell::Empty } else { positive(c.points) };
+        let unit_points = if refinement.grades.is_empty() {
+            positive(c.unit_points)
+        } else {
+            Cell::text(refinement.grades)
+        };
+        let filter = if refinement.filter.is_empty() { c.filter } else { refinement.filter };
+        let mut row = vec![
             Cell::text(c.code),
             Cell::text(c.category),
             Cell::text(c.name),
-            positive(c.points),
+            points,
             Cell::text(c.rule.keyword()),
             Cell::text(c.activity),
             required,
             period,
-            positive(c.unit_points),
+            unit_points,
             hours,
-            Cell::text(c.filter),
+            Cell::text(filter),
             Cell::text(c.applies_to),
             Cell::text(c.standard),
-        ]);
+        ];
+        if rules == Rules::Rich {
+            row.extend([
+                Cell::text(refinement.graded_by),
+                Cell::text(refinement.veto_mode),
+                Cell::text(refinement.item),
+                positive(refinement.item_points),
+                refinement.due.cell(),
+                positive(refinement.late_points),
+            ]);
+        }
+        rows.push(row);
     }
     rows
 }
@@ -950,7 +1281,7 @@ mod tests {
     #[test]
     fn a_long_ledger_continues_on_numbered_sheets() {
         use calamine::Reader;
-        let city = City::generate(Shape { units: 40, activities_per_unit: 5 }, 4, None);
+        let city = City::generate(Shape { units: 40, activities_per_unit: 5 }, 4, None, Rules::Plain);
         let bytes = city.workbook(100).unwrap().save_to_buffer().unwrap();
         let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         let ledgers: Vec<String> =
@@ -966,7 +1297,132 @@ mod tests {
     #[test]
     fn the_same_arguments_give_the_same_bytes() {
         let shape = Shape { units: 40, activities_per_unit: 5 };
-        let bytes = || City::generate(shape, 9, Some(2)).workbook(1000).unwrap().save_to_buffer().unwrap();
-        assert_eq!(bytes(), bytes());
+        let bytes = |rules| {
+            City::generate(shape, 9, Some(2), rules).workbook(1000).unwrap().save_to_buffer().unwrap()
+        };
+        assert_eq!(bytes(Rules::Plain), bytes(Rules::Plain));
+        assert_eq!(bytes(Rules::Rich), bytes(Rules::Rich));
+        assert_ne!(bytes(Rules::Plain), bytes(Rules::Rich));
+    }
+
+    #[test]
+    fn periods_are_labelled_as_a_for_period_cell_reads() {
+        assert_eq!(Period::Half.label(2025, Period::Half.slot_of(8).0), "2025年下半年");
+        assert_eq!(Period::Quarter.label(2025, Period::Quarter.slot_of(5).0), "2025年第二季度");
+        assert_eq!(Period::Month.label(2024, 12), "2024年12月");
+        assert_eq!(Period::Year.label(2025, 1), "2025年");
+    }
+
+    /// The rich city's workbook, read back.
+    fn rich_workbook(city: &City) -> calamine::Xlsx<std::io::Cursor<Vec<u8>>> {
+        use calamine::Reader;
+        let bytes = city.workbook(1_000_000).unwrap().save_to_buffer().unwrap();
+        calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap()
+    }
+
+    #[test]
+    fn rich_criteria_write_items_gates_grades_and_due_dates() {
+        use calamine::{Data, Reader};
+        let city = City::generate(Shape { units: 60, activities_per_unit: 20 }, 5, None, Rules::Rich);
+        let criteria = rich_workbook(&city).worksheet_range("指标").unwrap();
+        let head: Vec<String> = criteria.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+        let column = |name: &str| head.iter().position(|h| h == name).unwrap();
+        let row = |code: &str| criteria.rows().find(|r| r[0] == Data::String(code.into())).unwrap().to_vec();
+        let text = |code: &str, name: &str| row(code)[column(name)].to_string();
+        assert_eq!(head.len(), 19);
+        // A clause capped by its item only, on the item's first row.
+        assert_eq!(
+            (text("DJ01", "分值"), text("DJ01", "考核项目"), text("DJ01", "项目分值")),
+            ("".into(), ORGANISATION.into(), "12".into())
+        );
+        assert_eq!((text("DJ02", "考核项目"), text("DJ02", "项目分值")), (ORGANISATION.into(), "".into()));
+        assert_eq!(
+            (text("YS15", "规则"), text("YS15", "活动类型"), text("YS15", "考核项目")),
+            ("前置".into(), "责任清单".into(), DUTY.into())
+        );
+        assert_eq!((text("YS03", "截止"), text("YS03", "迟报扣分")), ("期末后10天".into(), "1.5".into()));
+        assert_eq!(text("YS12", "截止"), "3月31日");
+        assert_eq!(
+            (text("YW05", "分级"), text("YW05", "单项分")),
+            ("级别".into(), "重大:10；较大:5；一般:2".into())
+        );
+        assert_eq!((text("YS17", "规则"), text("YS17", "否决方式")), ("否决".into(), "不得评优".into()));
+        assert_eq!(text("YS04", "条件"), EVIDENCE);
+        // The rows only the rich rules have follow the plain row they are placed after.
+        let codes: Vec<String> = criteria.rows().skip(1).map(|r| r[0].to_string()).collect();
+        assert_eq!(&codes[11..17], ["YS12", "YS15", "YS16", "YS13", "YS14", "YS17"]);
+    }
+
+    #[test]
+    fn a_rich_ledger_is_the_plain_one_with_due_reports_moved_and_the_gate_added() {
+        let shape = Shape { units: 200, activities_per_unit: 30 };
+        let plain = City::generate(shape, 6, None, Rules::Plain);
+        let rich = City::generate(shape, 6, None, Rules::Rich);
+        assert_eq!(
+            plain.units.iter().map(|u| &u.id).collect::<Vec<_>>(),
+            rich.units.iter().map(|u| &u.id).collect::<Vec<_>>()
+        );
+        let count = |city: &City, kind: &str| city.activities.iter().filter(|a| a.kind == kind).count();
+        for kind in ["月度报表", "通报", "季度分析", "三会一课", "安全事故"] {
+            assert_eq!(count(&plain, kind), count(&rich, kind), "{kind}");
+        }
+        let gates = count(&rich, "责任清单");
+        assert!((150..200).contains(&gates), "{gates} of 199 units record the gate");
+        assert_eq!(rich.ledger_rows, plain.ledger_rows + gates + count(&rich, "通报批评"));
+        // Every monthly report names its month; the late ones are dated past its 5th day after.
+        let mut late = 0;
+        for report in rich.activities.iter().filter(|a| a.kind == "月度报表") {
+            let label = report.for_period.as_deref().unwrap();
+            let date = serial_to_date(report.date);
+            if label != Period::Month.label(date.year(), date.month()) {
+                late += 1;
+                let (year, month) =
+                    if date.month() == 1 { (date.year() - 1, 12) } else { (date.year(), date.month() - 1) };
+                assert_eq!(label, Period::Month.label(year, month));
+                let end =
+                    date_serial(NaiveDate::from_ymd_opt(year, month, days_in_month(year, month)).unwrap());
+                assert!((6.0..=25.0).contains(&(report.date - end)), "{label} sent {}", report.date - end);
+            }
+        }
+        assert!(late > 0);
+        let levels: Vec<&str> =
+            rich.activities.iter().filter(|a| a.kind == "安全事故").map(|a| a.level).collect();
+        assert!(levels.iter().all(|l| ["一般", "较大", "重大"].contains(l)), "{levels:?}");
+        assert!(rich.activities.iter().any(|a| a.kind == "季度分析" && !a.evidence));
+    }
+
+    #[test]
+    fn every_assessed_unit_assesses_itself_on_each_item_and_free_indicator() {
+        use calamine::{Data, DataType, Reader};
+        let city = City::generate(Shape { units: 60, activities_per_unit: 20 }, 5, None, Rules::Rich);
+        let sheet = rich_workbook(&city).worksheet_range("自评").unwrap();
+        let unit = &city.units[city.units.iter().position(|u| u.level == Level::Branch).unwrap()];
+        let codes: Vec<String> = sheet
+            .rows()
+            .filter(|r| r[0] == Data::String(unit.id.clone()))
+            .map(|r| r[1].to_string())
+            .collect();
+        // 16 indicators outside the items (no veto, none only for committees), then the three items.
+        assert_eq!(codes.len(), 19);
+        assert_eq!(&codes[16..], [DUTY, ORGANISATION, REPORTING]);
+        assert!(
+            !codes.iter().any(|c| ["YS01", "YS14", "YS17", "YS08", "DJ01"].contains(&c.as_str())),
+            "{codes:?}"
+        );
+        for row in sheet.rows().skip(1) {
+            let score = row[2].get_float().unwrap();
+            let points = rows_points(&row[1].to_string());
+            assert!((0.0..=points).contains(&score), "{row:?}");
+        }
+    }
+
+    /// The most a 自评 row may claim: an item's 项目分值, else the indicator's 分值.
+    fn rows_points(code: &str) -> f64 {
+        let rows = criteria(Rules::Rich);
+        rows.iter()
+            .find(|(_, r)| r.item == code && r.item_points > 0.0)
+            .map(|(_, r)| r.item_points)
+            .or_else(|| rows.iter().find(|(c, _)| c.code == code).map(|(c, _)| c.points))
+            .unwrap()
     }
 }

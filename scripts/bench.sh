@@ -34,6 +34,13 @@
 # PEER_RUNS times (1), from a venv under target/ that the script makes with
 # `pip install openpyxl docxtpl` (the only step that needs the network).
 #
+# The rules' cost: the city set generated again with `--rules rich` (the same
+# units and ledger under items, a gate, graded points, due dates, an evidence
+# filter, a 不得评优 veto and a 自评 sheet) and both scored RULES_RUNS times
+# in turns, plain, rich, plain, …, so that a loaded machine weighs on both
+# alike: medians and ranges of wall and CPU time, the largest max RSS (the
+# target: rich within 10 % of plain).
+#
 # Then the other commands: `kaohe check` on the city set, and `kaohe merge`
 # of MERGE (100) score workbooks — MERGE cities generated and scored one at
 # a time, only each one's 考核得分表.xlsx kept (≈ 4 MB each) — with the floor
@@ -41,6 +48,7 @@
 #
 # Environment: RUNS (3), SEED (1), PER_UNIT (60), SIZES ("500 2000 8000 20000"),
 # CITIES (10; 0 leaves the province out), PDF_RUNS (1; 0 leaves --pdf out),
+# RULES_RUNS (5; 0 leaves the rich city out),
 # MERGE (100; 0 skips merge), MERGE_RUNS (1; a 100-workbook merge takes
 # minutes), PEER (0), PEER_RUNS (1), BENCH_DIR (target/bench), OUT_DIR (where
 # kaohe writes; default BENCH_DIR — put it on tmpfs, e.g.
@@ -61,6 +69,7 @@ MERGE=${MERGE:-100}
 MERGE_RUNS=${MERGE_RUNS:-1}
 PEER=${PEER:-0}
 PEER_RUNS=${PEER_RUNS:-1}
+RULES_RUNS=${RULES_RUNS:-5}
 PEER_VENV=target/peer-venv
 CITY_UNITS=2000
 
@@ -98,6 +107,9 @@ wall_seconds() {
 }
 rss_mb() {
     awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$1"
+}
+cpu_seconds() {
+    awk -F': ' '/User time \(seconds\)|System time \(seconds\)/ { s += $2 } END { print s }' "$1"
 }
 median() {
     sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
@@ -147,6 +159,46 @@ measure_previous() {
     without=$(printf '%s\n' "${plain[@]}" | median)
     with=$(printf '%s\n' "${compared[@]}" | median)
     PREVIOUS_LINE="$name --previous: $with s against $without s without (median of $RUNS each, in turns): $(awk -v a="$with" -v b="$without" 'BEGIN { printf "%+.1f %%", (a - b) / b * 100 }') (target ≤ +10 %)"
+}
+
+# spread VALUES…: "median (min–max)".
+spread() {
+    local sorted
+    sorted=$(printf '%s\n' "$@" | sort -g)
+    echo "$(printf '%s\n' "$@" | median) ($(head -1 <<<"$sorted")–$(tail -1 <<<"$sorted"))"
+}
+
+RULES_ROWS=()
+RULES_LINE=""
+
+# measure_rules PLAIN RICH: scores $BENCH_DIR/PLAIN and $BENCH_DIR/RICH
+# RULES_RUNS times each, in turns; sets RULES_ROWS and RULES_LINE.
+measure_rules() {
+    local plain=$1 rich=$2
+    local out=$OUT_DIR/out-rules run name log load_start
+    local -A walls cpus rss
+    load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+    for run in $(seq "$RULES_RUNS"); do
+        for name in "$plain" "$rich"; do
+            log=$LOGS/$name.rules$run.time
+            rm -rf "$out"
+            /usr/bin/time -v -o "$log" "$KAOHE" score "$BENCH_DIR/$name"/*.xlsx -o "$out" >/dev/null 2>&1
+            walls[$name]+="$(wall_seconds "$log") "
+            cpus[$name]+="$(cpu_seconds "$log") "
+            rss[$name]+="$(rss_mb "$log") "
+        done
+    done
+    rm -rf "$out"
+    for name in "$plain" "$rich"; do
+        # shellcheck disable=SC2086 # the lists are space-separated numbers
+        RULES_ROWS+=("| $name | $(spread ${walls[$name]}) | $(spread ${cpus[$name]}) | $(printf '%s\n' ${rss[$name]} | sort -g | tail -1) |")
+    done
+    local ratio_wall ratio_cpu
+    # shellcheck disable=SC2086
+    ratio_wall=$(awk -v a="$(printf '%s\n' ${walls[$rich]} | median)" -v b="$(printf '%s\n' ${walls[$plain]} | median)" 'BEGIN { printf "%+.1f %%", (a - b) / b * 100 }')
+    # shellcheck disable=SC2086
+    ratio_cpu=$(awk -v a="$(printf '%s\n' ${cpus[$rich]} | median)" -v b="$(printf '%s\n' ${cpus[$plain]} | median)" 'BEGIN { printf "%+.1f %%", (a - b) / b * 100 }')
+    RULES_LINE="$rich against $plain ($RULES_RUNS runs each, in turns): wall $ratio_wall, CPU $ratio_cpu (target ≤ +10 %); load average $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end."
 }
 
 COMMANDS=()
@@ -272,6 +324,11 @@ for size in $SIZES; do
         echo "workload $name with --previous…" >&2
         measure_previous "$name"
     fi
+    if [[ $size == "$CITY_UNITS" ]] && ((RULES_RUNS > 0)); then
+        echo "workload $name-rich (--rules rich) against $name, in turns…" >&2
+        generate "$name-rich" --units "$size" --rules rich
+        measure_rules "$name" "$name-rich"
+    fi
 done
 if ((CITIES > 0)); then
     echo "workload province…" >&2
@@ -335,6 +392,16 @@ printf '%s\n' "${ROWS[@]}"
 if [[ -n $PREVIOUS_LINE ]]; then
     echo
     echo "$PREVIOUS_LINE"
+fi
+if ((${#RULES_ROWS[@]} > 0)); then
+    echo
+    echo "The rules' cost (\`score\`, median (min–max) of the runs; max RSS the largest):"
+    echo
+    echo "| workload | wall s | CPU s (user + sys) | max RSS MB |"
+    echo "|---|---:|---:|---:|"
+    printf '%s\n' "${RULES_ROWS[@]}"
+    echo
+    echo "$RULES_LINE"
 fi
 echo
 if ((${#PDF_ROWS[@]} > 0)); then
