@@ -19,6 +19,7 @@ mod tests;
 pub use merged::merged_workbook;
 
 use std::cell::Cell;
+use std::collections::HashMap;
 use std::fmt;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -170,12 +171,16 @@ struct Bar {
 /// unit has the same name (the qualifier tells them apart: the id, or in a
 /// merged workbook the submitting organisation).
 fn distinct_labels<'a>(units: impl Iterator<Item = (&'a str, &'a str)> + Clone) -> Vec<String> {
+    let mut bearers: HashMap<&str, usize> = HashMap::new();
+    for (name, _) in units.clone() {
+        *bearers.entry(name).or_default() += 1;
+    }
     units
-        .clone()
-        .map(|(name, qualifier)| {
-            let repeated = units.clone().filter(|(other, _)| *other == name).nth(1).is_some();
-            if repeated { format!("{name}（{qualifier}）") } else { name.to_owned() }
-        })
+        .map(
+            |(name, qualifier)| {
+                if bearers[name] > 1 { format!("{name}（{qualifier}）") } else { name.to_owned() }
+            },
+        )
         .collect()
 }
 
