@@ -118,15 +118,25 @@ def with_javascript(base, shots, downloads, expected):
         rank_heading.click()
         first = driver.find_element(By.CSS_SELECTOR, "table.ranking tbody tr td a")
         name = first.text
-        first.click()
-        WebDriverWait(driver, 30).until(ready.presence_of_element_located((By.CSS_SELECTOR, "table.indicators")))
+        open_unit(driver, first)
         assert name in driver.find_element(By.TAG_NAME, "h1").text
         driver.save_screenshot(os.path.join(shots, "js-4-unit.png"))
-        driver.back()
-        WebDriverWait(driver, 30).until(ready.presence_of_element_located((By.CSS_SELECTOR, "table.ranking")))
+        back_to_ranking(driver)
         same_files(downloaded_zip(driver, downloads), expected)
     finally:
         driver.quit()
+
+
+def open_unit(driver, link):
+    """Follows a unit's link in the ranking and waits for its indicators."""
+    link.click()
+    WebDriverWait(driver, 30).until(ready.presence_of_element_located((By.CSS_SELECTOR, "table.indicators")))
+
+
+def back_to_ranking(driver):
+    """Goes back from a unit's page and waits for the ranking."""
+    driver.back()
+    WebDriverWait(driver, 30).until(ready.presence_of_element_located((By.CSS_SELECTOR, "table.ranking")))
 
 
 def without_javascript(base, shots, downloads):
@@ -156,15 +166,13 @@ def with_previous(base, shots, downloads, expected):
         assert ranks(driver)[0] == "5", ranks(driver)
         driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.CSS_SELECTOR, "table.ranking"))
         driver.save_screenshot(os.path.join(shots, "previous-3-sorted.png"))
-        driver.find_elements(By.CSS_SELECTOR, "table.ranking tbody tr td a")[0].click()
-        WebDriverWait(driver, 30).until(ready.presence_of_element_located((By.CSS_SELECTOR, "table.indicators")))
+        open_unit(driver, driver.find_elements(By.CSS_SELECTOR, "table.ranking tbody tr td a")[0])
         stood = driver.find_element(By.CSS_SELECTOR, "p.previous").text
         assert stood == "上年（2024）：总分 93.07 · 排名 7 · 等次 良好", stood
         names = [cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "table.indicators tbody th")]
         assert "意识形态和舆情综合分析" in names, names
         driver.save_screenshot(os.path.join(shots, "previous-4-unit.png"))
-        driver.back()
-        WebDriverWait(driver, 30).until(ready.presence_of_element_located((By.CSS_SELECTOR, "table.ranking")))
+        back_to_ranking(driver)
         same_files(downloaded_zip(driver, downloads), expected)
     finally:
         driver.quit()
